@@ -61,6 +61,7 @@ CREATE TABLE "LineEvent" (
     "userId" TEXT,
     "payload" JSONB NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'pending',
+    "outbox" JSONB,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "nextAttemptAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lockedUntil" TIMESTAMPTZ(3),

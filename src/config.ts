@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalText = z
+  .string()
+  .transform((value) => value.trim())
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const origin = (what: string) =>
+  z
+    .string()
+    .url(`${what} must be an absolute URL such as https://example.com`)
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const environmentSchema = z.object({
+  PORT: z.coerce
+    .number({ message: 'PORT must be a number' })
+    .int('PORT must be a whole number')
+    .min(0, 'PORT must be between 0 and 65535')
+    .max(65535, 'PORT must be between 0 and 65535')
+    .default(3000),
+  PUBLIC_BASE_URL: optionalText.pipe(origin('PUBLIC_BASE_URL').optional()),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgresql://')
+      .optional(),
+  ),
+  DATA_DIR: optionalText.default('./data'),
+  LINE_CHANNEL_SECRET: optionalText,
+  LINE_CHANNEL_ACCESS_TOKEN: optionalText,
+  LINE_API_BASE_URL: optionalText.pipe(origin('LINE_API_BASE_URL').optional()),
+  LINE_DATA_API_BASE_URL: optionalText.pipe(origin('LINE_DATA_API_BASE_URL').optional()),
+  KOMOJU_SECRET_KEY: optionalText,
+  KOMOJU_WEBHOOK_SECRET: optionalText,
+  KOMOJU_API_BASE_URL: optionalText.pipe(origin('KOMOJU_API_BASE_URL').optional()),
+  APP_SECRET: optionalText.pipe(
+    z.string().min(32, 'APP_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  ),
+  LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
+});
+
+export interface Config {
+  port: number;
+  publicBaseUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  localMode: boolean;
+  line: { channelSecret: string; channelAccessToken: string; apiBaseUrl: string; dataApiBaseUrl: string };
+  komoju: { secretKey: string; webhookSecret: string; apiBaseUrl: string } | undefined;
+  komojuApiBaseUrl: string;
+  appSecret: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOCAL_CHANNEL_SECRET = 'local-mode-channel-secret';
+const LOCAL_ACCESS_TOKEN = 'local-mode-access-token';
+
+function isLoopback(url: URL): boolean {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+/** Local mode keeps one generated APP_SECRET in DATA_DIR so encrypted data survives restarts. */
+function localAppSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'app-secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('hex');
+    writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+    return secret;
+  }
+}
+
+/** Reads and validates the environment; throws one ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const values = parsed.data;
+
+  const hasSecret = values.LINE_CHANNEL_SECRET !== undefined;
+  const hasToken = values.LINE_CHANNEL_ACCESS_TOKEN !== undefined;
+  if (hasSecret !== hasToken) {
+    const missing = hasSecret ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET';
+    const present = hasSecret ? 'LINE_CHANNEL_SECRET' : 'LINE_CHANNEL_ACCESS_TOKEN';
+    problems.push(`${missing}: required because ${present} is set (set both, or neither for local mode)`);
+  }
+  const localMode = !hasSecret && !hasToken;
+
+  const publicBaseUrl = values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`;
+  if (!localMode) {
+    const url = new URL(publicBaseUrl);
+    if (url.protocol !== 'https:' && !isLoopback(url)) {
+      problems.push('PUBLIC_BASE_URL: must be https:// outside local mode (LINE only shows images over HTTPS)');
+    }
+    if (values.APP_SECRET === undefined) {
+      problems.push('APP_SECRET: required outside local mode (e.g. openssl rand -hex 32)');
+    }
+  }
+  if (values.KOMOJU_SECRET_KEY !== undefined && values.KOMOJU_WEBHOOK_SECRET === undefined) {
+    problems.push('KOMOJU_WEBHOOK_SECRET: required when KOMOJU_SECRET_KEY is set (webhooks cannot be verified without it)');
+  }
+  if (values.KOMOJU_SECRET_KEY === undefined && values.KOMOJU_WEBHOOK_SECRET !== undefined) {
+    problems.push('KOMOJU_SECRET_KEY: required when KOMOJU_WEBHOOK_SECRET is set');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(values.DATA_DIR);
+  const komojuApiBaseUrl = values.KOMOJU_API_BASE_URL ?? 'https://komoju.com';
+  return {
+    port: values.PORT,
+    publicBaseUrl,
+    databaseUrl: values.DATABASE_URL,
+    dataDir,
+    localMode,
+    line: {
+      channelSecret: values.LINE_CHANNEL_SECRET ?? LOCAL_CHANNEL_SECRET,
+      channelAccessToken: values.LINE_CHANNEL_ACCESS_TOKEN ?? LOCAL_ACCESS_TOKEN,
+      apiBaseUrl: values.LINE_API_BASE_URL ?? (localMode ? publicBaseUrl + '/dev/line-api' : 'https://api.line.me'),
+      dataApiBaseUrl:
+        values.LINE_DATA_API_BASE_URL ?? (localMode ? publicBaseUrl + '/dev/line-api' : 'https://api-data.line.me'),
+    },
+    komoju:
+      values.KOMOJU_SECRET_KEY !== undefined && values.KOMOJU_WEBHOOK_SECRET !== undefined
+        ? { secretKey: values.KOMOJU_SECRET_KEY, webhookSecret: values.KOMOJU_WEBHOOK_SECRET, apiBaseUrl: komojuApiBaseUrl }
+        : undefined,
+    komojuApiBaseUrl,
+    appSecret: values.APP_SECRET ?? localAppSecret(dataDir),
+    logLevel: values.LOG_LEVEL ?? 'info',
+  };
+}

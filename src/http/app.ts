@@ -1,0 +1,46 @@
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../logger.js';
+
+export interface AppDeps {
+  db: Database;
+  log: Logger;
+  /** Feature routers, mounted in order (webhooks first: they read raw bodies). */
+  routers: Router[];
+  isShuttingDown: () => boolean;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (deps.isShuttingDown()) {
+      res.status(503).json({ status: 'shutting down' });
+      return;
+    }
+    try {
+      await deps.db.ping();
+      res.json({ status: 'ready', database: deps.db.kind });
+    } catch {
+      res.status(503).json({ status: 'database unavailable' });
+    }
+  });
+
+  for (const router of deps.routers) app.use(router);
+
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not found');
+  });
+  const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, _next) => {
+    const status = typeof error.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
+    if (status >= 500) deps.log.error({ err: error }, 'request failed');
+    res.status(status).type('text/plain').send(status === 413 ? 'Payload too large' : status < 500 ? 'Bad request' : 'Internal error');
+  };
+  app.use(onError);
+  return app;
+}

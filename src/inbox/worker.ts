@@ -1,0 +1,172 @@
+import type { Prisma } from '../db/database.js';
+import type { Logger } from '../logger.js';
+
+export interface ClaimedEvent {
+  webhookEventId: string;
+  userId: string | null;
+  payload: unknown;
+  outbox: unknown;
+  attempts: number;
+}
+
+export interface WorkerOptions {
+  concurrency?: number;
+  pollIntervalMs?: number;
+  maxAttempts?: number;
+  /** How long a claimed event stays ours before another instance may take it over. */
+  leaseMs?: number;
+  /** Backoff before attempt n+1 (n ≥ 1). */
+  backoffMs?: (attempt: number) => number;
+}
+
+export type ProcessEvent = (event: ClaimedEvent) => Promise<void>;
+export type ParkEvent = (event: ClaimedEvent, error: unknown) => Promise<void>;
+
+const defaultBackoff = (attempt: number) => Math.min(30_000, 1_000 * 2 ** (attempt - 1));
+
+/**
+ * Processes stored LINE events after they were acknowledged. One event per user at a time, in
+ * event order (only the oldest unfinished event of a user can be claimed); different users in
+ * parallel. Works across instances: a claim is a conditional UPDATE, so two pollers never take
+ * the same event, and a crashed instance's lease simply runs out.
+ */
+export class InboxWorker {
+  private readonly concurrency: number;
+  private readonly pollIntervalMs: number;
+  private readonly maxAttempts: number;
+  private readonly leaseMs: number;
+  private readonly backoffMs: (attempt: number) => number;
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private pollAgain = false;
+  private stopped = true;
+
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly process: ProcessEvent,
+    private readonly park: ParkEvent,
+    private readonly log: Logger,
+    options: WorkerOptions = {},
+  ) {
+    this.concurrency = options.concurrency ?? 8;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.backoffMs = options.backoffMs ?? defaultBackoff;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Called after new events are stored, so they are picked up without waiting for the poll. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.polling = true;
+    this.poll()
+      .catch((error: unknown) => this.log.warn({ err: error }, 'inbox poll failed; will retry'))
+      .finally(() => {
+        this.polling = false;
+        if (this.stopped) return;
+        if (this.pollAgain) {
+          this.pollAgain = false;
+          this.wake();
+        } else {
+          this.timer = setTimeout(() => this.wake(), this.pollIntervalMs);
+        }
+      });
+  }
+
+  /** Stops claiming and waits for events in flight to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    while (this.inFlight.size > 0 || this.polling) {
+      await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 20))]);
+    }
+  }
+
+  /** Resolves once nothing is claimable or in flight (tests and the CLI use it). */
+  async idle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.inFlight.size === 0 && !this.polling) {
+        const pending = await this.prisma.lineEvent.count({ where: { status: { in: ['pending', 'replying'] } } });
+        if (pending === 0) return;
+        this.wake();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('inbox did not become idle in time');
+  }
+
+  private async poll(): Promise<void> {
+    const free = this.concurrency - this.inFlight.size;
+    if (free <= 0) return;
+    const claimed = await this.claim(free);
+    for (const event of claimed) {
+      const task = this.run(event).finally(() => {
+        this.inFlight.delete(task);
+        this.wake();
+      });
+      this.inFlight.add(task);
+    }
+  }
+
+  private async claim(limit: number): Promise<ClaimedEvent[]> {
+    const leaseSeconds = this.leaseMs / 1000;
+    return this.prisma.$queryRaw<ClaimedEvent[]>`
+      UPDATE "LineEvent" AS e
+         SET "lockedUntil" = now() + make_interval(secs => ${leaseSeconds}), "attempts" = e."attempts" + 1
+       WHERE e."webhookEventId" IN (
+               SELECT head."webhookEventId"
+                 FROM (SELECT DISTINCT ON (COALESCE("userId", "webhookEventId"))
+                              "webhookEventId", "nextAttemptAt", "lockedUntil", "eventTimestamp"
+                         FROM "LineEvent"
+                        WHERE "status" IN ('pending', 'replying')
+                        ORDER BY COALESCE("userId", "webhookEventId"), "eventTimestamp", "receivedAt", "webhookEventId") AS head
+                WHERE head."nextAttemptAt" <= now()
+                  AND (head."lockedUntil" IS NULL OR head."lockedUntil" < now())
+                ORDER BY head."eventTimestamp"
+                LIMIT ${limit})
+         AND (e."lockedUntil" IS NULL OR e."lockedUntil" < now())
+      RETURNING e."webhookEventId", e."userId", e."payload", e."outbox", e."attempts"`;
+  }
+
+  private async run(event: ClaimedEvent): Promise<void> {
+    const started = Date.now();
+    const log = this.log.child({ webhookEventId: event.webhookEventId, attempt: event.attempts });
+    try {
+      await this.process(event);
+      await this.prisma.lineEvent.update({
+        where: { webhookEventId: event.webhookEventId },
+        data: { status: 'done', processedAt: new Date(), lockedUntil: null, lastError: null, outbox: undefined },
+      });
+      log.info({ ms: Date.now() - started }, 'event processed');
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if (event.attempts >= this.maxAttempts) {
+        log.error({ err: error, ms: Date.now() - started }, 'event failed too often; parked');
+        await this.prisma.lineEvent.update({
+          where: { webhookEventId: event.webhookEventId },
+          data: { status: 'parked', lockedUntil: null, lastError: message.slice(0, 2000) },
+        });
+        await this.park(event, error).catch((parkError: unknown) => log.warn({ err: parkError }, 'could not tell the user'));
+        return;
+      }
+      const delay = this.backoffMs(event.attempts);
+      log.warn({ err: error, retryInMs: delay, ms: Date.now() - started }, 'event failed; will retry');
+      await this.prisma.lineEvent.update({
+        where: { webhookEventId: event.webhookEventId },
+        data: { lockedUntil: null, lastError: message.slice(0, 2000), nextAttemptAt: new Date(Date.now() + delay) },
+      });
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/** Longest product name, in code points (what people count, unlike UTF-16 units). */
+export const PRODUCT_NAME_MAX = 80;
+/** Longest description, in code points. */
+export const DESCRIPTION_MAX = 1000;
+
+export type ProductNameError = 'empty' | 'too_long';
+/** `key` is the case-insensitive form two names must not share within a merchant. */
+export type NormalizedProductName = { ok: true; name: string; key: string } | { ok: false; reason: ProductNameError };
+
+export type DescriptionError = 'too_long';
+export type ValidatedDescription = { ok: true; text: string } | { ok: false; reason: DescriptionError };
+
+/*
+ * Characters that render as nothing but make two names look equal while comparing different
+ * (or make a name look blank): zero-width space/joiners, bidi marks and overrides, word joiner
+ * and invisible operators, BOM, soft hyphen, and Hangul fillers.
+ */
+const INVISIBLE = /[\u00AD\u115F\u1160\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u3164\uFEFF\uFFA0]/g;
+
+function codePointLength(text: string): number {
+  let length = 0;
+  for (const _codePoint of text) length += 1;
+  return length;
+}
+
+/**
+ * Cleans a product name for display and uniqueness: NFKC (full/half width folded), invisible and
+ * control characters dropped, whitespace runs (including newlines and tabs) collapsed to one space.
+ */
+export function normalizeProductName(raw: string): NormalizedProductName {
+  // Removal comes before NFKC so that characters it brings together still get composed.
+  const name = raw
+    .replace(INVISIBLE, '')
+    // Control characters that separate words become spaces; the rest vanish.
+    .replace(/\p{Cc}/gu, (control) => (/\s/.test(control) ? ' ' : ''))
+    .normalize('NFKC')
+    .replace(/\s+/gu, ' ')
+    .trim();
+  if (name === '') return { ok: false, reason: 'empty' };
+  if (codePointLength(name) > PRODUCT_NAME_MAX) return { ok: false, reason: 'too_long' };
+  return { ok: true, name, key: name.toLowerCase() };
+}
+
+/**
+ * Cleans a description, keeping its line breaks: NFKC, CRLF/CR → LF, tab → space, invisible and
+ * other control characters dropped, outer whitespace trimmed. Empty is fine (the field is optional).
+ */
+export function validateDescription(raw: string): ValidatedDescription {
+  const text = raw
+    .replace(INVISIBLE, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\t/g, ' ')
+    .replace(/[^\P{Cc}\n]/gu, '')
+    .normalize('NFKC')
+    .trim();
+  if (codePointLength(text) > DESCRIPTION_MAX) return { ok: false, reason: 'too_long' };
+  return { ok: true, text };
+}

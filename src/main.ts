@@ -1,0 +1,56 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  const started = Date.now();
+  const running = await startServer(config, { log });
+  log.info(
+    {
+      port: config.port,
+      publicBaseUrl: config.publicBaseUrl,
+      database: running.db.kind,
+      localMode: config.localMode,
+      payments: config.komoju ? 'komoju' : 'sandbox',
+      startupMs: Date.now() - started,
+    },
+    config.localMode ? `local mode: open ${config.publicBaseUrl}/dev/ to chat with the bot` : 'serving',
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight work');
+    const force = setTimeout(() => {
+      log.error('shutdown took longer than 25 s; exiting');
+      process.exit(1);
+    }, 25_000);
+    force.unref();
+    running.stop().then(
+      () => {
+        log.info('stopped cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,37 @@
+import type { Prisma } from '../db/database.js';
+import type { Membership } from '../conversation/types.js';
+
+export const DEMO_MERCHANT_ID = 'demo';
+
+function asRole(role: string): Membership['role'] {
+  return role === 'owner' ? 'owner' : 'staff';
+}
+
+/**
+ * The merchant a user is working for: their chosen active merchant if they are still a member
+ * there, else their oldest membership; null for a non-member.
+ */
+export async function findMembership(prisma: Prisma, userId: string, activeMerchantId: string | null): Promise<Membership | null> {
+  const memberships = await prisma.member.findMany({
+    where: { userId },
+    include: { merchant: { select: { name: true } } },
+    orderBy: { createdAt: 'asc' },
+  });
+  const chosen = memberships.find((member) => member.merchantId === activeMerchantId) ?? memberships[0];
+  if (!chosen) return null;
+  return { merchantId: chosen.merchantId, merchantName: chosen.merchant.name, role: asRole(chosen.role) };
+}
+
+/**
+ * Local mode: the first simulator user becomes owner of a demo shop, so a newcomer can try the
+ * bot without the admin CLI. Later users join with invites like anywhere else.
+ */
+export async function claimDemoMerchant(prisma: Prisma, userId: string): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const created = await tx.merchant.createMany({ data: [{ id: DEMO_MERCHANT_ID, name: 'Demo shop' }], skipDuplicates: true });
+    if (created.count === 0) return false;
+    await tx.member.create({ data: { merchantId: DEMO_MERCHANT_ID, userId, role: 'owner' } });
+    await tx.lineUser.update({ where: { id: userId }, data: { activeMerchantId: DEMO_MERCHANT_ID } });
+    return true;
+  });
+}

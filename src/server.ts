@@ -1,0 +1,94 @@
+import type { LineBotClient } from '@line/bot-sdk';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createBot } from './bot/bot.js';
+import type { Config } from './config.js';
+import { createMachine } from './conversation/dialogs.js';
+import { openDatabase, type Database } from './db/database.js';
+import { createApp } from './http/app.js';
+import { lineWebhookRouter } from './http/line-webhook.js';
+import { InboxWorker, type WorkerOptions } from './inbox/worker.js';
+import { createLineClient } from './line/line-client.js';
+import { LineApiStub } from './line/line-api-stub.js';
+import type { Logger } from './logger.js';
+
+export interface RunningServer {
+  url: string;
+  config: Config;
+  db: Database;
+  line: LineBotClient;
+  worker: InboxWorker;
+  /** The in-process LINE API stub (local mode only). */
+  lineStub: LineApiStub | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log: Logger;
+  /** An already-open database (tests share one); otherwise opened from config and closed on stop. */
+  db?: Database;
+  worker?: WorkerOptions;
+}
+
+/**
+ * Composition root: database → LINE client → bot → HTTP. Applies migrations before serving.
+ * `stop()` stops accepting, lets in-flight requests and events finish, then closes the database.
+ */
+export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
+  const { log } = options;
+  const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const applied = await db.migrate();
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+
+  let lineStub: LineApiStub | undefined;
+  let lineConfig = config.line;
+  if (config.localMode && !process.env.LINE_API_BASE_URL) {
+    // Local mode answers LINE API calls from an in-process stub on loopback: the SDK takes
+    // bare origins only, so it gets its own port rather than a path under ours.
+    lineStub = new LineApiStub({ channelAccessToken: config.line.channelAccessToken });
+    const origin = await lineStub.listen();
+    lineConfig = { ...config.line, apiBaseUrl: origin, dataApiBaseUrl: origin };
+  }
+  const effectiveConfig: Config = { ...config, line: lineConfig };
+  const line = createLineClient(lineConfig);
+
+  const bot = createBot({ prisma: db.prisma, line, config: effectiveConfig, log, machine: createMachine() });
+  const worker = new InboxWorker(db.prisma, bot.processEvent, bot.parkEvent, log.child({ component: 'inbox' }), options.worker);
+
+  let shuttingDown = false;
+  const app = createApp({
+    db,
+    log,
+    isShuttingDown: () => shuttingDown,
+    routers: [lineWebhookRouter({ prisma: db.prisma, channelSecret: config.line.channelSecret, log, onStored: () => worker.wake() })],
+  });
+
+  const server: Server = createServer(app);
+  server.keepAliveTimeout = 5_000;
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  worker.start();
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config: effectiveConfig,
+    db,
+    line,
+    worker,
+    lineStub,
+    async stop() {
+      shuttingDown = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await worker.stop();
+      await lineStub?.close();
+      if (!options.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseAmount } from '../../../src/links/amount.js';
+import { SUPPORTED_CURRENCIES, maxAmount } from '../../../src/links/currency.js';
+import type { Currency } from '../../../src/links/currency.js';
+import { amountExample, formatPrice } from '../../../src/links/format-price.js';
+
+const LOCALES = ['ja', 'en', 'ko'] as const;
+
+// Intl separates some symbols from the number with a no-break space; compare on plain spaces.
+const withPlainSpaces = (text: string): string => text.replace(/[\u00A0\u202F]/g, ' ');
+
+describe('formatPrice', () => {
+  it.each<[amount: number, currency: Currency, locale: (typeof LOCALES)[number], expected: string]>([
+    [1250, 'USD', 'en', '$12.50'],
+    [1250, 'USD', 'ja', '$12.50'],
+    [1250, 'USD', 'ko', 'US$12.50'],
+    [1, 'USD', 'en', '$0.01'],
+    [10, 'USD', 'en', '$0.10'],
+    [100, 'USD', 'en', '$1.00'],
+    [99_999_999, 'USD', 'en', '$999,999.99'],
+    [1500, 'JPY', 'ja', '￥1,500'],
+    [1500, 'JPY', 'en', '¥1,500'],
+    [1500, 'JPY', 'ko', 'JP¥1,500'],
+    [99_999_999, 'JPY', 'ja', '￥99,999,999'],
+    [15_000, 'KRW', 'ko', '₩15,000'],
+    [50_000, 'VND', 'en', '₫50,000'],
+    [999, 'EUR', 'en', '€9.99'],
+    [300, 'GBP', 'en', '£3.00'],
+    [50_000, 'TWD', 'en', 'NT$500.00'],
+    [999_999_999, 'HKD', 'en', 'HK$9,999,999.99'],
+    [1000, 'CHF', 'en', 'CHF 10.00'],
+    [0, 'JPY', 'ja', '￥0'],
+    [0, 'USD', 'en', '$0.00'],
+  ])('(%i, %s, %s) → %j', (amount, currency, locale, expected) => {
+    expect(withPlainSpaces(formatPrice(amount, currency, locale))).toBe(expected);
+  });
+
+  it('converts to major units exactly where float division would drift', () => {
+    // 1.005 and 0.29 are not representable in binary; the digits must still come out as given.
+    expect(formatPrice(1005, 'USD', 'en')).toBe('$10.05');
+    expect(formatPrice(29, 'USD', 'en')).toBe('$0.29');
+    expect(formatPrice(Number.MAX_SAFE_INTEGER, 'USD', 'en')).toBe('$90,071,992,547,409.91');
+  });
+
+  it('shows negative amounts (e.g. a net figure) with a sign', () => {
+    expect(formatPrice(-1250, 'USD', 'en')).toBe('-$12.50');
+    expect(formatPrice(-1500, 'JPY', 'ja')).toBe('-￥1,500');
+  });
+
+  it.each([12.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])('refuses the non-integer amount %d', (amount) => {
+    expect(() => formatPrice(amount, 'USD', 'en')).toThrow(RangeError);
+  });
+
+  it('never shows decimals for zero-decimal currencies', () => {
+    for (const locale of LOCALES) {
+      for (const currency of ['JPY', 'KRW', 'VND'] as const) {
+        expect(formatPrice(123_456, currency, locale)).not.toMatch(/[.]/);
+      }
+    }
+  });
+
+  it('pastes back: parseAmount reads every formatted price as the same amount and currency', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...SUPPORTED_CURRENCIES).chain((currency) =>
+          fc.record({ currency: fc.constant(currency), amount: fc.integer({ min: 1, max: maxAmount(currency) }) }),
+        ),
+        fc.constantFrom(...LOCALES),
+        fc.constantFrom(...SUPPORTED_CURRENCIES),
+        ({ currency, amount }, locale, defaultCurrency) => {
+          expect(parseAmount(formatPrice(amount, currency, locale), defaultCurrency)).toEqual({ ok: true, amount, currency });
+        },
+      ),
+    );
+  });
+});
+
+describe('amountExample', () => {
+  it('is "1500 JPY" for zero-decimal and "12.50 USD" for two-decimal currencies', () => {
+    expect(amountExample('JPY')).toBe('1500 JPY');
+    expect(amountExample('USD')).toBe('12.50 USD');
+  });
+
+  it.each(SUPPORTED_CURRENCIES)('%s example parses as that currency whatever the default', (currency) => {
+    for (const defaultCurrency of SUPPORTED_CURRENCIES) {
+      const parsed = parseAmount(amountExample(currency), defaultCurrency);
+      expect(parsed.ok && parsed.currency).toBe(currency);
+    }
+  });
+});
