@@ -2,7 +2,10 @@ import type { LineBotClient } from '@line/bot-sdk';
 import type { Config } from '../config.js';
 import type { Effect, EffectResult } from '../conversation/types.js';
 import type { Prisma } from '../db/database.js';
+import { performLinkEffect, type LinkEffect } from '../links/link-effects.js';
 import type { Logger } from '../logger.js';
+import { performMerchantEffect, type MerchantEffect } from '../merchants/merchant-effects.js';
+import { performSalesEffect, type SalesEffect } from '../payments/sales-effects.js';
 
 export interface EffectEnv {
   prisma: Prisma;
@@ -16,9 +19,13 @@ export interface EffectEnv {
 
 /** Performs one effect the conversation core asked for and reports its outcome. */
 export async function performEffect(effect: Effect, env: EffectEnv): Promise<EffectResult> {
-  switch (effect.type) {
-    case 'setLanguage':
-      await env.prisma.lineUser.update({ where: { id: env.userId }, data: { language: effect.language } });
-      return { type: 'languageSet', language: effect.language };
+  if (effect.type === 'setLanguage') {
+    await env.prisma.lineUser.update({ where: { id: env.userId }, data: { language: effect.language } });
+    return { type: 'languageSet', language: effect.language };
   }
+  const type: string = effect.type;
+  if (type.startsWith('links.')) return performLinkEffect(effect as LinkEffect, env);
+  if (type.startsWith('merchants.')) return performMerchantEffect(effect as MerchantEffect, env);
+  if (type.startsWith('sales.')) return performSalesEffect(effect as SalesEffect, env);
+  throw new Error(`no performer for effect ${type}`);
 }

@@ -1,6 +1,15 @@
+import { linkFeature } from '../links/link-feature.js';
+import { merchantFeature } from '../merchants/merchant-feature.js';
+import { salesFeature } from '../payments/sales-feature.js';
 import type { Machine } from './machine.js';
 
-/** The bot's dialogs, commands and button actions, assembled from the feature modules. */
+/** The bot's dialogs, commands, button actions and result handlers, merged from the features. */
 export function createMachine(): Machine {
-  return { dialogs: {}, commands: {}, actions: {} };
+  const features: Machine[] = [linkFeature, merchantFeature, salesFeature];
+  return {
+    dialogs: Object.assign({}, ...features.map((feature) => feature.dialogs)),
+    commands: Object.assign({}, ...features.map((feature) => feature.commands)),
+    actions: Object.assign({}, ...features.map((feature) => feature.actions)),
+    results: Object.assign({}, ...features.map((feature) => feature.results)),
+  };
 }

@@ -1,6 +1,6 @@
 import { LANGUAGES, isLanguage } from '../i18n/i18n.js';
 import { matchCommand, type Command, type MatchedCommand } from './commands.js';
-import type { Button, Context, DialogState, Input, Reply, Step } from './types.js';
+import type { Button, Context, DialogState, EffectResult, Input, Reply, Step } from './types.js';
 
 /** Bump when the shape of stored slots changes; older stored state is reset politely. */
 export const STATE_SCHEMA_VERSION = 1;
@@ -12,11 +12,16 @@ export type DialogHandler = (state: DialogState, input: Input, ctx: Context) => 
 export type CommandHandler = (command: MatchedCommand, ctx: Context) => Step;
 /** A postback action outside any dialog (e.g. a Summary button on a card). */
 export type ActionHandler = (args: string[], ctx: Context) => Step;
+/** An effect's outcome arriving when no dialog is in progress (e.g. a list of links to show). */
+export type ResultHandler = (result: EffectResult, ctx: Context) => Step;
 
+/** One feature's share of the machine; features are merged in conversation/dialogs.ts. */
 export interface Machine {
   dialogs: Record<string, DialogHandler>;
   commands: Partial<Record<Command, CommandHandler>>;
   actions: Record<string, ActionHandler>;
+  /** Keyed by EffectResult['type']. */
+  results: Record<string, ResultHandler>;
 }
 
 export function reply(...replies: Reply[]): Step {
@@ -128,6 +133,10 @@ function routeInput(machine: Machine, state: DialogState | null, input: Input, c
     if (input.result.type === 'languageSet') {
       return { state, replies: [text(ctx.t('language.changed'))], effects: [] };
     }
+    const handled = state ? machine.dialogs[state.name]?.(state, input, ctx) : null;
+    if (handled) return handled;
+    const handler = machine.results[input.result.type];
+    return handler ? handler(input.result, ctx) : { state, replies: [], effects: [] };
   }
 
   const matched = input.kind === 'text' ? matchCommand(input.text) : null;

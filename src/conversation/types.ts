@@ -1,4 +1,7 @@
 import type { Language, Translate } from '../i18n/i18n.js';
+import type { LinkEffect, LinkEffectResult } from '../links/link-effects.js';
+import type { MerchantEffect, MerchantEffectResult } from '../merchants/merchant-effects.js';
+import type { SalesEffect, SalesEffectResult } from '../payments/sales-effects.js';
 
 /** What the user did, after the LINE edge verified and normalised it. */
 export type Input =
@@ -64,10 +67,14 @@ export interface Context {
   newDialogId: string;
 }
 
-/** Work the outer layer performs; its outcome comes back as an Input of kind 'result'. */
-export type Effect = { type: 'setLanguage'; language: Language };
+/**
+ * Work the outer layer performs; its outcome comes back as an Input of kind 'result'.
+ * Each feature declares its own effects; their `type` starts with the feature's prefix
+ * (`links.`, `merchants.`, `sales.`), which is how bot/effects.ts routes them.
+ */
+export type Effect = { type: 'setLanguage'; language: Language } | LinkEffect | MerchantEffect | SalesEffect;
 
-export type EffectResult = { type: 'languageSet'; language: Language };
+export type EffectResult = { type: 'languageSet'; language: Language } | LinkEffectResult | MerchantEffectResult | SalesEffectResult;
 
 export interface Step {
   /** null = no dialog in progress. */

@@ -1,0 +1,317 @@
+// KOMOJU over HTTP: hosted-page Sessions and Payments, validated with zod and mapped onto the
+// provider-neutral snapshots. Wire format: KOMOJU API docs and komoju/komoju-node-sdk.
+import { z } from 'zod';
+import { ProviderError } from '../provider.js';
+import type {
+  CreateSessionInput,
+  PaymentProvider,
+  PaymentSnapshot,
+  PaymentStatus,
+  SessionSnapshot,
+} from '../provider.js';
+
+export const KOMOJU_API_VERSION = '2025-01-28';
+
+export interface KomojuProviderOptions {
+  secretKey: string;
+  // Origin of the API, e.g. https://komoju.com (tests point it at a fake).
+  apiBaseUrl: string;
+  // Per attempt, covering the whole response body. Default 10 s.
+  timeoutMs?: number;
+  // Base of the exponential backoff between retries. Default 200 ms.
+  retryDelayMs?: number;
+  fetchImpl?: typeof fetch;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_RETRY_DELAY_MS = 200;
+// Retries after a network error, a timeout or a retryable status (so at most 3 attempts).
+const MAX_RETRIES = 2;
+// Extra waits when a POST retry meets 409: our earlier attempt with the same key is still running.
+const MAX_CONFLICT_WAITS = 3;
+// KOMOJU keeps keys of up to 100 ASCII characters; header values cannot carry spaces/controls anyway.
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,100}$/;
+const MAX_REMOTE_MESSAGE = 300;
+
+const PAYMENT_STATUSES = [
+  'pending',
+  'authorized',
+  'captured',
+  'refunded',
+  'cancelled',
+  'expired',
+  'failed',
+] as const satisfies readonly PaymentStatus[];
+
+const money = z.number().int().nonnegative();
+
+const timestamp = z.string().transform((value, ctx) => {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    ctx.addIssue({ code: 'custom', message: 'not a timestamp' });
+    return z.NEVER;
+  }
+  return date;
+});
+
+// Documented as string → string; tolerate scalars (stringified) and nulls (dropped) on the way back.
+const metadata = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .nullish()
+  .transform((record) => {
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(record ?? {})) {
+      if (value !== null) out[key] = String(value);
+    }
+    return out;
+  });
+
+const paymentSchema = z.object({
+  id: z.string().min(1),
+  status: z.enum(PAYMENT_STATUSES),
+  amount: money,
+  currency: z.string().min(1),
+  amount_refunded: money.nullish(),
+  refunds: z
+    .array(z.object({ id: z.string().min(1), amount: money, chargeback: z.boolean().nullish() }))
+    .nullish(),
+  session: z.string().min(1).nullish(),
+  metadata,
+  captured_at: timestamp.nullish(),
+});
+
+const sessionSchema = z.object({
+  id: z.string().min(1),
+  session_url: z.url(),
+  status: z.enum(['pending', 'completed', 'cancelled']),
+  expired: z.boolean().nullish(),
+  payment: paymentSchema.nullish(),
+  metadata,
+});
+
+const errorBodySchema = z.object({
+  error: z.object({ code: z.string().nullish(), message: z.string().nullish() }),
+});
+
+type KomojuPayment = z.infer<typeof paymentSchema>;
+
+function toPaymentSnapshot(payment: KomojuPayment, sessionId: string | null): PaymentSnapshot {
+  const refunds = (payment.refunds ?? []).map((refund) => ({
+    id: refund.id,
+    amount: refund.amount,
+    chargeback: refund.chargeback ?? false,
+  }));
+  return {
+    id: payment.id,
+    status: payment.status,
+    amount: payment.amount,
+    currency: payment.currency,
+    // Older payloads may omit the total; the refunds list then is the only record.
+    amountRefunded: payment.amount_refunded ?? refunds.reduce((sum, refund) => sum + refund.amount, 0),
+    refunds,
+    sessionId: payment.session ?? sessionId,
+    metadata: payment.metadata,
+    capturedAt: payment.captured_at ?? null,
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+// Validates a KOMOJU payment object (API response or webhook `data`).
+export function parseKomojuPayment(json: unknown): PaymentSnapshot {
+  const parsed = paymentSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ProviderError(
+      `KOMOJU payment did not match the expected shape: ${describeIssues(parsed.error)}`,
+      null,
+      'invalid_response',
+      false,
+    );
+  }
+  return toPaymentSnapshot(parsed.data, null);
+}
+
+type Outcome =
+  | { kind: 'response'; status: number; text: string }
+  | { kind: 'failure'; code: 'timeout' | 'network_error'; detail: string };
+
+function failureDetail(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  return error instanceof Error ? error.message : 'unknown error';
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function createKomojuProvider(options: KomojuProviderOptions): PaymentProvider {
+  const { secretKey } = options;
+  const baseUrl = options.apiBaseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+  const fetchImpl = options.fetchImpl ?? fetch;
+  const authorization = `Basic ${Buffer.from(`${secretKey}:`).toString('base64')}`;
+
+  // Remote text (error messages) is echoed into our errors; make sure the key never is.
+  function fail(message: string, status: number | null, code: string | null, retryable: boolean): ProviderError {
+    const safe = secretKey ? message.split(secretKey).join('[REDACTED]') : message;
+    return new ProviderError(safe, status, code, retryable);
+  }
+
+  async function attempt(method: 'GET' | 'POST', path: string, post?: { key: string; body: string }): Promise<Outcome> {
+    const headers: Record<string, string> = {
+      Authorization: authorization,
+      Accept: 'application/json',
+      'X-KOMOJU-API-VERSION': KOMOJU_API_VERSION,
+    };
+    if (post) {
+      headers['Content-Type'] = 'application/json';
+      headers['X-KOMOJU-IDEMPOTENCY'] = post.key;
+    }
+    try {
+      const response = await fetchImpl(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body: post?.body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      return { kind: 'response', status: response.status, text: await response.text() };
+    } catch (error) {
+      return isTimeout(error)
+        ? { kind: 'failure', code: 'timeout', detail: `no answer within ${timeoutMs} ms` }
+        : { kind: 'failure', code: 'network_error', detail: failureDetail(error) };
+    }
+  }
+
+  function errorFor(label: string, outcome: Outcome, retryable: boolean): ProviderError {
+    if (outcome.kind === 'failure') {
+      return fail(`${label} failed: ${outcome.code} (${outcome.detail})`, null, outcome.code, retryable);
+    }
+    let body: z.infer<typeof errorBodySchema> | null = null;
+    try {
+      const parsed = errorBodySchema.safeParse(JSON.parse(outcome.text));
+      if (parsed.success) body = parsed.data;
+    } catch {
+      // Not JSON (e.g. a proxy's HTML page): the status alone has to do.
+    }
+    const code = body?.error.code ?? null;
+    const remote = body?.error.message?.slice(0, MAX_REMOTE_MESSAGE) ?? 'no error message';
+    return fail(`${label} failed: HTTP ${outcome.status}${code ? ` ${code}` : ''}: ${remote}`, outcome.status, code, retryable);
+  }
+
+  async function call(method: 'GET' | 'POST', path: string, post?: { key: string; body: string }): Promise<unknown> {
+    const label = `KOMOJU ${method} ${path}`;
+    let retries = 0;
+    let conflictWaits = 0;
+    for (;;) {
+      const outcome = await attempt(method, path, post);
+      if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
+        try {
+          return JSON.parse(outcome.text);
+        } catch {
+          throw fail(`${label} answered HTTP ${outcome.status} with invalid JSON`, outcome.status, 'invalid_response', false);
+        }
+      }
+      const status = outcome.kind === 'response' ? outcome.status : null;
+      // Repeated: outcomes that say nothing about the request itself (network, timeout, 5xx; for
+      // GETs also 429). A POST is safe to repeat because the idempotency key travels with it.
+      const transient =
+        status === null || status >= 500 || (method === 'GET' && status === 429);
+      const conflict = method === 'POST' && status === 409 && retries + conflictWaits > 0;
+      if (transient && retries < MAX_RETRIES) {
+        await sleep(retryDelayMs * 2 ** retries);
+        retries += 1;
+        continue;
+      }
+      if (conflict && conflictWaits < MAX_CONFLICT_WAITS) {
+        conflictWaits += 1;
+        await sleep(retryDelayMs * 2 ** conflictWaits);
+        continue;
+      }
+      throw errorFor(label, outcome, transient || conflict);
+    }
+  }
+
+  function parse<T extends z.ZodType>(schema: T, json: unknown, label: string): z.output<T> {
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw fail(
+        `${label} answered with an unexpected shape: ${describeIssues(parsed.error)}`,
+        null,
+        'invalid_response',
+        false,
+      );
+    }
+    return parsed.data;
+  }
+
+  function toSessionSnapshot(json: unknown, label: string): SessionSnapshot {
+    const session = parse(sessionSchema, json, label);
+    return {
+      id: session.id,
+      sessionUrl: session.session_url,
+      status: session.status,
+      expired: session.expired ?? false,
+      payment: session.payment ? toPaymentSnapshot(session.payment, session.id) : null,
+      metadata: session.metadata,
+    };
+  }
+
+  return {
+    name: 'komoju',
+    testMode: secretKey.startsWith('sk_test_'),
+
+    async createSession(input: CreateSessionInput): Promise<SessionSnapshot> {
+      if (!IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
+        throw new ProviderError(
+          'KOMOJU idempotency key must be 1–100 printable ASCII characters',
+          null,
+          'invalid_idempotency_key',
+          false,
+        );
+      }
+      const checkoutId = input.metadata.checkoutId;
+      // Undefined fields are dropped by JSON.stringify.
+      const body = JSON.stringify({
+        amount: input.amount,
+        currency: input.currency,
+        default_locale: input.locale,
+        return_url: input.returnUrl,
+        line_items: [
+          {
+            description: input.lineItem.description,
+            amount: input.lineItem.amount,
+            quantity: input.lineItem.quantity,
+            image: input.lineItem.imageUrl,
+          },
+        ],
+        metadata: input.metadata,
+        expires_in_seconds: input.expiresInSeconds,
+        payment_data: checkoutId === undefined ? undefined : { external_order_num: checkoutId },
+      });
+      const path = '/api/v1/sessions';
+      const json = await call('POST', path, { key: input.idempotencyKey, body });
+      return toSessionSnapshot(json, `KOMOJU POST ${path}`);
+    },
+
+    async getSession(id: string): Promise<SessionSnapshot> {
+      const path = `/api/v1/sessions/${encodeURIComponent(id)}`;
+      return toSessionSnapshot(await call('GET', path), `KOMOJU GET ${path}`);
+    },
+
+    async getPayment(id: string): Promise<PaymentSnapshot> {
+      const path = `/api/v1/payments/${encodeURIComponent(id)}`;
+      return toPaymentSnapshot(parse(paymentSchema, await call('GET', path), `KOMOJU GET ${path}`), null);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// KOMOJU webhooks: `X-Komoju-Signature` is the lowercase hex HMAC-SHA256 of the raw request body,
+// keyed by the webhook secret; the body is `{ id, type, resource: 'event', data: <payment>,
+// created_at, reason }`.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { ProviderError } from '../provider.js';
+import type { PaymentSnapshot, ProviderEvent } from '../provider.js';
+import { parseKomojuPayment } from './komoju-client.js';
+
+const SIGNATURE = /^[0-9a-f]{64}$/;
+
+export function signKomojuBody(rawBody: string | Buffer, secret: string): string {
+  return createHmac('sha256', secret).update(rawBody).digest('hex');
+}
+
+// Must be given the bytes exactly as received: re-serialised JSON would not match.
+export function verifyKomojuSignature(rawBody: Buffer, signature: string | undefined, secret: string): boolean {
+  // An empty secret would make every signature forgeable.
+  if (!secret || typeof signature !== 'string' || !SIGNATURE.test(signature)) return false;
+  const expected = Buffer.from(signKomojuBody(rawBody, secret), 'hex');
+  return timingSafeEqual(Buffer.from(signature, 'hex'), expected);
+}
+
+const eventSchema = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  // Documented as always "event"; tolerated when absent, rejected when something else.
+  resource: z.literal('event').optional(),
+  data: z.unknown(),
+  created_at: z.string().nullish(),
+});
+
+// Throws ProviderError (code `invalid_event`) when the body is not a KOMOJU event, or when a
+// `payment.*` event does not carry a valid payment.
+export function parseKomojuEvent(body: unknown): ProviderEvent {
+  const parsed = eventSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ProviderError(
+      `Not a KOMOJU event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+      null,
+      'invalid_event',
+      false,
+    );
+  }
+  const event = parsed.data;
+  let payment: PaymentSnapshot | null = null;
+  if (event.type.startsWith('payment.')) {
+    try {
+      payment = parseKomojuPayment(event.data);
+    } catch (error) {
+      throw new ProviderError(
+        `KOMOJU event ${event.id} (${event.type}): ${error instanceof Error ? error.message : 'invalid payment'}`,
+        null,
+        'invalid_event',
+        false,
+      );
+    }
+  }
+  const createdAt = event.created_at ? new Date(event.created_at) : null;
+  return {
+    id: event.id,
+    type: event.type,
+    payment,
+    createdAt: createdAt && !Number.isNaN(createdAt.getTime()) ? createdAt : null,
+  };
+}

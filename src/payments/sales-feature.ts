@@ -1,0 +1,3 @@
+import type { Machine } from '../conversation/machine.js';
+
+export const salesFeature: Machine = { dialogs: {}, commands: {}, actions: {}, results: {} };

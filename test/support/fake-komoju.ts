@@ -1,0 +1,599 @@
+/**
+ * Fake KOMOJU: a node:http server on 127.0.0.1 (random port) speaking KOMOJU's documented wire
+ * format, for tests that point KOMOJU_API_BASE_URL / createKomojuProvider at `fake.url`.
+ *
+ *   const fake = await startFakeKomoju({ secretKey: 'sk_test_…' });
+ *
+ * API (Basic auth with `secretKey` as user, else 401 `{ error: { code: 'unauthorized', … } }`):
+ *   POST /api/v1/sessions       validates like KOMOJU (422 missing_parameter / invalid_parameter);
+ *                               X-KOMOJU-IDEMPOTENCY: same key + same body → the same session,
+ *                               same key + other body → 422, same key while the first request is
+ *                               still running → 409.
+ *   GET  /api/v1/sessions/:id   current state; `payment` appears once completed.
+ *   GET  /api/v1/payments/:id
+ * Buyer pages (no auth): GET /sessions/:id/pay shows a tiny page with Pay / Fail buttons; POST
+ * there (form field `result` = captured | authorized | failed) completes the session like
+ * completeSession() and redirects 303 to return_url with `session_id` appended.
+ *
+ * Controls (state changes return the payment/session JSON as KOMOJU would serialise it, copied):
+ *   completeSession(sessionId, 'captured' | 'authorized' | 'failed')  → payment JSON. Creates the
+ *       payment with `session` = session id and the session's metadata. captured/authorized mark
+ *       the session completed; failed leaves it pending (the buyer may try again), like KOMOJU.
+ *   capture(paymentId)                     authorized → captured
+ *   expire(paymentId)                      pending/authorized → expired
+ *   refund(paymentId, amount, { chargeback? })  partial keeps `captured`, full makes `refunded`
+ *   expireSession(sessionId)               sets the session's `expired` flag
+ *   payment(id), session(id), sessions()   current JSON
+ *   event(type, paymentId?)                KOMOJU event body with the payment as of now (`data`
+ *                                          is {} without a payment id, e.g. for `ping`)
+ *   sendWebhook(url, body, webhookSecret)  POSTs body (object → JSON; string → sent verbatim) with
+ *                                          X-Komoju-Signature / X-Komoju-ID (new per delivery) /
+ *                                          X-Komoju-Event; resolves to the HTTP status
+ *   failNext(count, httpStatus, body?)     the next `count` API requests answer httpStatus with
+ *                                          body (default: KOMOJU error body), before auth
+ *   delayNext(count, ms)                   the next `count` API requests are held `ms` first
+ *   requests                               every request received: { method, path, headers, body }
+ *   close()
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signKomojuBody } from '../../src/payments/komoju/komoju-webhook.js';
+import type { PaymentStatus } from '../../src/payments/provider.js';
+
+export interface FakeKomojuRequest {
+  method: string;
+  // Path plus query string.
+  path: string;
+  headers: IncomingHttpHeaders;
+  // Parsed JSON when the body was JSON, the raw text otherwise, null when empty.
+  body: unknown;
+}
+
+export interface FakeKomojuRefund {
+  id: string;
+  resource: 'refund';
+  amount: number;
+  currency: string;
+  payment: string;
+  description: string | null;
+  created_at: string;
+  chargeback: boolean;
+}
+
+export interface FakeKomojuPayment {
+  id: string;
+  resource: 'payment';
+  status: PaymentStatus;
+  amount: number;
+  tax: number;
+  customer: string | null;
+  payment_deadline: string | null;
+  payment_details: { type: string };
+  payment_method_fee: number;
+  total: number;
+  currency: string;
+  description: string | null;
+  captured_at: string | null;
+  external_order_num: string | null;
+  metadata: Record<string, string>;
+  created_at: string;
+  amount_refunded: number;
+  locale: string;
+  session: string | null;
+  refunds: FakeKomojuRefund[];
+  refund_requests: unknown[];
+}
+
+export interface FakeKomojuLineItem {
+  description?: string;
+  amount?: number;
+  quantity?: number;
+  image?: string;
+}
+
+export interface FakeKomojuSession {
+  id: string;
+  resource: 'session';
+  mode: 'payment';
+  amount: number;
+  currency: string;
+  session_url: string;
+  return_url: string | null;
+  default_locale: string;
+  payment_methods: unknown[];
+  created_at: string;
+  cancelled_at: string | null;
+  completed_at: string | null;
+  status: 'pending' | 'completed' | 'cancelled';
+  expired: boolean;
+  metadata: Record<string, string>;
+  payment_data: { external_order_num?: string };
+  line_items: FakeKomojuLineItem[];
+  // Absent until completed.
+  payment?: FakeKomojuPayment;
+}
+
+export interface FakeKomojuEvent {
+  id: string;
+  type: string;
+  resource: 'event';
+  data: FakeKomojuPayment | Record<string, never>;
+  created_at: string;
+  reason: string | null;
+}
+
+export interface FakeKomoju {
+  // Origin, e.g. http://127.0.0.1:54321
+  readonly url: string;
+  readonly requests: FakeKomojuRequest[];
+  completeSession(sessionId: string, status: 'captured' | 'authorized' | 'failed'): FakeKomojuPayment;
+  capture(paymentId: string): FakeKomojuPayment;
+  expire(paymentId: string): FakeKomojuPayment;
+  refund(paymentId: string, amount: number, options?: { chargeback?: boolean }): FakeKomojuPayment;
+  expireSession(sessionId: string): FakeKomojuSession;
+  payment(id: string): FakeKomojuPayment;
+  session(id: string): FakeKomojuSession;
+  sessions(): FakeKomojuSession[];
+  event(type: string, paymentId?: string): FakeKomojuEvent;
+  sendWebhook(url: string, body: unknown, webhookSecret: string): Promise<number>;
+  failNext(count: number, httpStatus: number, body?: unknown): void;
+  delayNext(count: number, ms: number): void;
+  close(): Promise<void>;
+}
+
+interface SessionRecord {
+  json: Omit<FakeKomojuSession, 'expired' | 'payment'>;
+  expiresAt: number;
+  forcedExpired: boolean;
+  paymentId: string | null;
+}
+
+interface Injection {
+  remaining: number;
+}
+
+const LOCALES = ['ja', 'en', 'ko'];
+// Codes for injected failures: KOMOJU's documented ones (409/429 are guesses: not in its list).
+const ERROR_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  422: 'unprocessable_entity',
+  429: 'too_many_requests',
+  500: 'internal_server_error',
+  502: 'bad_gateway',
+  503: 'service_unavailable',
+  504: 'gateway_timeout',
+};
+const DEFAULT_EXPIRY_SECONDS = 86_400;
+
+// KOMOJU ids are 25 lowercase alphanumerics.
+function komojuId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(25), (byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+function komojuError(code: string, message: string, param?: string): { error: Record<string, string> } {
+  return { error: param === undefined ? { code, message } : { code, message, param } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isInt(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+type Validated = { ok: true; session: SessionRecord } | { ok: false; error: ReturnType<typeof komojuError> };
+
+// Checks a POST /api/v1/sessions body the way KOMOJU documents it (422 for missing/invalid).
+function validateSessionBody(body: unknown, origin: string): Validated {
+  const missing = (param: string) => ({
+    ok: false as const,
+    error: komojuError('missing_parameter', `A required parameter (${param}) is missing`, param),
+  });
+  const invalid = (param: string) => ({
+    ok: false as const,
+    error: komojuError('invalid_parameter', `The parameter (${param}) is invalid`, param),
+  });
+  if (!isRecord(body)) return missing('amount');
+  if (body.amount === undefined) return missing('amount');
+  if (!isInt(body.amount, 1)) return invalid('amount');
+  if (body.currency === undefined) return missing('currency');
+  if (typeof body.currency !== 'string' || !/^[A-Z]{3}$/.test(body.currency)) return invalid('currency');
+  if (body.default_locale !== undefined && !LOCALES.includes(body.default_locale as string)) {
+    return invalid('default_locale');
+  }
+  if (body.return_url !== undefined && (typeof body.return_url !== 'string' || !URL.canParse(body.return_url))) {
+    return invalid('return_url');
+  }
+  if (body.expires_in_seconds !== undefined && !isInt(body.expires_in_seconds, 1, 86_400)) {
+    return invalid('expires_in_seconds');
+  }
+  const metadata = body.metadata ?? {};
+  if (
+    !isRecord(metadata) ||
+    Object.entries(metadata).some(([k, v]) => k.length > 30 || typeof v !== 'string' || v.length > 2000)
+  ) {
+    return invalid('metadata');
+  }
+  const lineItems = body.line_items ?? [];
+  if (
+    !Array.isArray(lineItems) ||
+    !lineItems.every(
+      (item) =>
+        isRecord(item) &&
+        (item.description === undefined || typeof item.description === 'string') &&
+        (item.amount === undefined || isInt(item.amount, 0)) &&
+        (item.quantity === undefined || isInt(item.quantity, 1)) &&
+        (item.image === undefined || typeof item.image === 'string'),
+    )
+  ) {
+    return invalid('line_items');
+  }
+  const paymentData = body.payment_data ?? {};
+  if (
+    !isRecord(paymentData) ||
+    (paymentData.external_order_num !== undefined && typeof paymentData.external_order_num !== 'string')
+  ) {
+    return invalid('payment_data');
+  }
+
+  const id = komojuId();
+  const now = Date.now();
+  return {
+    ok: true,
+    session: {
+      json: {
+        id,
+        resource: 'session',
+        mode: 'payment',
+        amount: body.amount,
+        currency: body.currency,
+        session_url: `${origin}/sessions/${id}/pay`,
+        return_url: (body.return_url as string | undefined) ?? null,
+        default_locale: (body.default_locale as string | undefined) ?? 'ja',
+        payment_methods: [],
+        created_at: new Date(now).toISOString(),
+        cancelled_at: null,
+        completed_at: null,
+        status: 'pending',
+        metadata: { ...(metadata as Record<string, string>) },
+        payment_data:
+          typeof paymentData.external_order_num === 'string'
+            ? { external_order_num: paymentData.external_order_num }
+            : {},
+        line_items: lineItems as FakeKomojuLineItem[],
+      },
+      expiresAt: now + ((body.expires_in_seconds as number | undefined) ?? DEFAULT_EXPIRY_SECONDS) * 1000,
+      forcedExpired: false,
+      paymentId: null,
+    },
+  };
+}
+
+export async function startFakeKomoju({ secretKey }: { secretKey: string }): Promise<FakeKomoju> {
+  const sessions = new Map<string, SessionRecord>();
+  const payments = new Map<string, FakeKomojuPayment>();
+  const idempotent = new Map<string, { body: string; sessionId: string }>();
+  const inFlight = new Set<string>();
+  const requests: FakeKomojuRequest[] = [];
+  const failures: (Injection & { status: number; body: unknown })[] = [];
+  const delays: (Injection & { ms: number })[] = [];
+  const expectedAuth = `Basic ${Buffer.from(`${secretKey}:`).toString('base64')}`;
+  let origin = '';
+
+  function takeInjection<T extends Injection>(queue: T[]): T | undefined {
+    const head = queue[0];
+    if (!head) return undefined;
+    head.remaining -= 1;
+    if (head.remaining <= 0) queue.shift();
+    return head;
+  }
+
+  function sessionRecord(id: string): SessionRecord {
+    const record = sessions.get(id);
+    if (!record) throw new Error(`fake-komoju: no session ${id}`);
+    return record;
+  }
+
+  function paymentRecord(id: string): FakeKomojuPayment {
+    const record = payments.get(id);
+    if (!record) throw new Error(`fake-komoju: no payment ${id}`);
+    return record;
+  }
+
+  function renderSession(record: SessionRecord): FakeKomojuSession {
+    const json: FakeKomojuSession = {
+      ...structuredClone(record.json),
+      expired: record.forcedExpired || Date.now() > record.expiresAt,
+    };
+    if (record.paymentId) json.payment = structuredClone(paymentRecord(record.paymentId));
+    return json;
+  }
+
+  function completeSession(sessionId: string, status: 'captured' | 'authorized' | 'failed'): FakeKomojuPayment {
+    const record = sessionRecord(sessionId);
+    if (record.json.status !== 'pending') throw new Error(`fake-komoju: session ${sessionId} is ${record.json.status}`);
+    if (renderSession(record).expired) throw new Error(`fake-komoju: session ${sessionId} has expired`);
+    const now = new Date();
+    const session = record.json;
+    const payment: FakeKomojuPayment = {
+      id: komojuId(),
+      resource: 'payment',
+      status,
+      amount: session.amount,
+      tax: 0,
+      customer: null,
+      // authorized = konbini-style: awaiting payment at the store until the deadline.
+      payment_deadline: status === 'authorized' ? new Date(now.getTime() + 3 * 86_400_000).toISOString() : null,
+      payment_details: { type: status === 'authorized' ? 'konbini' : 'credit_card' },
+      payment_method_fee: 0,
+      total: session.amount,
+      currency: session.currency,
+      description: null,
+      captured_at: status === 'captured' ? now.toISOString() : null,
+      external_order_num: session.payment_data.external_order_num ?? null,
+      metadata: { ...session.metadata },
+      created_at: now.toISOString(),
+      amount_refunded: 0,
+      locale: session.default_locale,
+      session: session.id,
+      refunds: [],
+      refund_requests: [],
+    };
+    payments.set(payment.id, payment);
+    if (status !== 'failed') {
+      session.status = 'completed';
+      session.completed_at = now.toISOString();
+      record.paymentId = payment.id;
+    }
+    return structuredClone(payment);
+  }
+
+  function transition(paymentId: string, from: PaymentStatus[], to: PaymentStatus): FakeKomojuPayment {
+    const payment = paymentRecord(paymentId);
+    if (!from.includes(payment.status)) throw new Error(`fake-komoju: payment ${paymentId} is ${payment.status}`);
+    payment.status = to;
+    if (to === 'captured') payment.captured_at = new Date().toISOString();
+    return structuredClone(payment);
+  }
+
+  function refund(paymentId: string, amount: number, options: { chargeback?: boolean } = {}): FakeKomojuPayment {
+    const payment = paymentRecord(paymentId);
+    if (payment.status !== 'captured') throw new Error(`fake-komoju: payment ${paymentId} is ${payment.status}`);
+    if (!isInt(amount, 1, payment.total - payment.amount_refunded)) {
+      throw new Error(`fake-komoju: cannot refund ${amount} of payment ${paymentId}`);
+    }
+    payment.refunds.push({
+      id: komojuId(),
+      resource: 'refund',
+      amount,
+      currency: payment.currency,
+      payment: payment.id,
+      description: null,
+      created_at: new Date().toISOString(),
+      chargeback: options.chargeback ?? false,
+    });
+    payment.amount_refunded += amount;
+    if (payment.amount_refunded === payment.total) payment.status = 'refunded';
+    return structuredClone(payment);
+  }
+
+  function send(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(typeof body === 'string' ? body : JSON.stringify(body));
+  }
+
+  // `concurrent`: another request with the same idempotency key was still running on arrival.
+  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, raw: string, concurrent: boolean) {
+    const delay = takeInjection(delays);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay.ms));
+    const failure = takeInjection(failures);
+    if (failure) return send(res, failure.status, failure.body);
+    if (req.headers.authorization !== expectedAuth) {
+      return send(res, 401, komojuError('unauthorized', 'User authorization failed'));
+    }
+
+    let match: RegExpExecArray | null;
+    if (req.method === 'POST' && path === '/api/v1/sessions') {
+      const key = req.headers['x-komoju-idempotency'];
+      if (typeof key === 'string') {
+        const previous = idempotent.get(key);
+        if (previous) {
+          return previous.body === raw
+            ? send(res, 200, renderSession(sessionRecord(previous.sessionId)))
+            : send(res, 422, komojuError('unprocessable_entity', 'Idempotency key reused with a different request'));
+        }
+        if (concurrent) {
+          return send(res, 409, komojuError('conflict', 'A request with this idempotency key is in progress'));
+        }
+      }
+      let body: unknown;
+      try {
+        body = raw === '' ? undefined : JSON.parse(raw);
+      } catch {
+        return send(res, 400, komojuError('bad_request', 'Malformed JSON'));
+      }
+      const validated = validateSessionBody(body, origin);
+      if (!validated.ok) return send(res, 422, validated.error);
+      sessions.set(validated.session.json.id, validated.session);
+      if (typeof key === 'string') idempotent.set(key, { body: raw, sessionId: validated.session.json.id });
+      return send(res, 200, renderSession(validated.session));
+    }
+    if (req.method === 'GET' && (match = /^\/api\/v1\/sessions\/([^/?]+)$/.exec(path))) {
+      const record = sessions.get(decodeURIComponent(match[1] ?? ''));
+      return record
+        ? send(res, 200, renderSession(record))
+        : send(res, 404, komojuError('not_found', 'The requested resource could not be found'));
+    }
+    if (req.method === 'GET' && (match = /^\/api\/v1\/payments\/([^/?]+)$/.exec(path))) {
+      const payment = payments.get(decodeURIComponent(match[1] ?? ''));
+      return payment
+        ? send(res, 200, payment)
+        : send(res, 404, komojuError('not_found', 'The requested resource could not be found'));
+    }
+    return send(res, 404, komojuError('not_found', 'The requested resource could not be found'));
+  }
+
+  function handlePayPage(req: IncomingMessage, res: ServerResponse, sessionId: string, raw: string): void {
+    const record = sessions.get(sessionId);
+    if (!record) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Unknown session');
+      return;
+    }
+    if (req.method === 'POST') {
+      const result = new URLSearchParams(raw).get('result');
+      if (result !== 'captured' && result !== 'authorized' && result !== 'failed') {
+        res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('result must be captured, authorized or failed');
+        return;
+      }
+      if (record.json.status !== 'pending' || renderSession(record).expired) {
+        res.writeHead(410, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('This session can no longer be paid');
+        return;
+      }
+      completeSession(sessionId, result);
+      if (!record.json.return_url) {
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(`Session ${sessionId}: ${result}`);
+        return;
+      }
+      const target = new URL(record.json.return_url);
+      target.searchParams.set('session_id', sessionId);
+      res.writeHead(303, { Location: target.toString() });
+      res.end();
+      return;
+    }
+    const session = renderSession(record);
+    const item = session.line_items[0]?.description ?? '';
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html><head><meta charset="utf-8"><title>Fake KOMOJU</title></head><body>
+<h1>Fake KOMOJU checkout (TEST)</h1>
+<p id="item">${escapeHtml(item)}</p>
+<p id="amount">${session.amount} ${escapeHtml(session.currency)}</p>
+<p id="status">${session.status}${session.expired ? ' (expired)' : ''}</p>
+<form method="post"><button name="result" value="captured">Pay</button>
+<button name="result" value="authorized">Pay later</button>
+<button name="result" value="failed">Fail</button></form>
+</body></html>`);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    let body: unknown = raw === '' ? null : raw;
+    try {
+      if (raw !== '') body = JSON.parse(raw);
+    } catch {
+      // Not JSON: recorded as text.
+    }
+    const path = req.url ?? '/';
+    requests.push({ method: req.method ?? '', path, headers: req.headers, body });
+    const pathname = path.split('?')[0] ?? '/';
+    if (pathname.startsWith('/api/')) {
+      const key = req.method === 'POST' ? req.headers['x-komoju-idempotency'] : undefined;
+      // The key stays busy for the whole request (an injected delay included), so a duplicate
+      // arriving meanwhile sees 409 as on KOMOJU.
+      const concurrent = typeof key === 'string' && inFlight.has(key);
+      const owns = typeof key === 'string' && !concurrent;
+      if (owns) inFlight.add(key);
+      try {
+        return await handleApi(req, res, pathname, raw, concurrent);
+      } finally {
+        if (owns) inFlight.delete(key);
+      }
+    }
+    const pay = /^\/sessions\/([^/]+)\/pay$/.exec(pathname);
+    if (pay && (req.method === 'GET' || req.method === 'POST')) {
+      return handlePayPage(req, res, decodeURIComponent(pay[1] ?? ''), raw);
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('Not found');
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, komojuError('internal_server_error', String(error)));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: origin,
+    requests,
+    completeSession,
+    capture: (paymentId) => transition(paymentId, ['authorized'], 'captured'),
+    expire: (paymentId) => transition(paymentId, ['pending', 'authorized'], 'expired'),
+    refund,
+    expireSession(sessionId) {
+      const record = sessionRecord(sessionId);
+      record.forcedExpired = true;
+      return renderSession(record);
+    },
+    payment: (id) => structuredClone(paymentRecord(id)),
+    session: (id) => renderSession(sessionRecord(id)),
+    sessions: () => [...sessions.values()].map(renderSession),
+    event(type, paymentId) {
+      return {
+        id: `evt_${komojuId()}`,
+        type,
+        resource: 'event',
+        data: paymentId === undefined ? {} : structuredClone(paymentRecord(paymentId)),
+        created_at: new Date().toISOString(),
+        reason: null,
+      };
+    },
+    async sendWebhook(url, body, webhookSecret) {
+      const raw = typeof body === 'string' ? body : JSON.stringify(body);
+      const type = isRecord(body) && typeof body.type === 'string' ? body.type : '';
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Komoju-Signature': signKomojuBody(raw, webhookSecret),
+          'X-Komoju-ID': randomUUID(),
+          'X-Komoju-Event': type,
+        },
+        body: raw,
+      });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    failNext(count, httpStatus, body) {
+      failures.push({
+        remaining: count,
+        status: httpStatus,
+        body: body ?? komojuError(ERROR_CODES[httpStatus] ?? `http_${httpStatus}`, `Injected failure (HTTP ${httpStatus})`),
+      });
+    },
+    delayNext(count, ms) {
+      delays.push({ remaining: count, ms });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
