@@ -17,6 +17,8 @@ export interface StubMessage {
   via: 'reply' | 'push';
   message: Record<string, unknown>;
   at: number;
+  /** The reply token used (reply) or the X-Line-Retry-Key sent (push), if any. */
+  key: string | undefined;
 }
 
 export interface LineApiStubOptions {
@@ -83,8 +85,8 @@ export class LineApiStub {
     return this.messagesTo(userId);
   }
 
-  private record(to: string, via: 'reply' | 'push', messages: Record<string, unknown>[]): void {
-    for (const message of messages) this.messages.push({ to, via, message, at: Date.now() });
+  private record(to: string, via: 'reply' | 'push', messages: Record<string, unknown>[], key: string | undefined): void {
+    for (const message of messages) this.messages.push({ to, via, message, at: Date.now(), key });
     for (const listener of this.listeners) listener();
     this.listeners.clear();
   }
@@ -120,7 +122,7 @@ export class LineApiStub {
         return;
       }
       this.replyTokens.delete(replyToken!);
-      this.record(entry.userId, 'reply', messages);
+      this.record(entry.userId, 'reply', messages, replyToken);
       res.json({ sentMessages: messages.map(() => ({ id: randomUUID(), quoteToken: randomUUID() })) });
     });
 
@@ -138,7 +140,7 @@ export class LineApiStub {
         res.status(400).json({ message: 'The request body has 1 error(s)' });
         return;
       }
-      this.record(to, 'push', messages);
+      this.record(to, 'push', messages, typeof retryKey === 'string' ? retryKey : undefined);
       res.json({ sentMessages: messages.map(() => ({ id: randomUUID() })) });
     });
 
