@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const tempDir = () => mkdtempSync(path.join(tmpdir(), 'cfg-'));
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('runs in local mode with defaults when no LINE credentials are set', () => {
+    const dataDir = tempDir();
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config.localMode).toBe(true);
+    expect(config.port).toBe(3000);
+    expect(config.publicBaseUrl).toBe('http://localhost:3000');
+    expect(config.komoju).toBeUndefined();
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it('generates APP_SECRET once in local mode and keeps it', () => {
+    const dataDir = tempDir();
+    const first = loadConfig({ DATA_DIR: dataDir }).appSecret;
+    const second = loadConfig({ DATA_DIR: dataDir }).appSecret;
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(second).toBe(first);
+    expect(readFileSync(path.join(dataDir, 'app-secret'), 'utf8').trim()).toBe(first);
+  });
+
+  it('names every bad variable in one error', () => {
+    const found = problems({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', PUBLIC_BASE_URL: 'not a url' });
+    expect(found.map((problem) => problem.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'PUBLIC_BASE_URL']);
+  });
+
+  it('refuses one LINE credential without the other', () => {
+    expect(problems({ LINE_CHANNEL_SECRET: 's', APP_SECRET: 'x'.repeat(32) })).toEqual([
+      expect.stringMatching(/^LINE_CHANNEL_ACCESS_TOKEN: required/),
+    ]);
+  });
+
+  it('requires https and APP_SECRET outside local mode, except on loopback', () => {
+    const line = { LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' };
+    const found = problems({ ...line, PUBLIC_BASE_URL: 'http://shop.example.com' });
+    expect(found.some((problem) => problem.startsWith('PUBLIC_BASE_URL'))).toBe(true);
+    expect(found.some((problem) => problem.startsWith('APP_SECRET'))).toBe(true);
+    const loopback = loadConfig({ ...line, PUBLIC_BASE_URL: 'http://127.0.0.1:8080/', APP_SECRET: 'a'.repeat(32) });
+    expect(loopback.publicBaseUrl).toBe('http://127.0.0.1:8080');
+    expect(loopback.line.apiBaseUrl).toBe('https://api.line.me');
+  });
+
+  it('needs both KOMOJU secrets together', () => {
+    expect(problems({ DATA_DIR: tempDir(), KOMOJU_SECRET_KEY: 'sk_test_x' })).toEqual([expect.stringMatching(/^KOMOJU_WEBHOOK_SECRET/)]);
+    const config = loadConfig({ DATA_DIR: tempDir(), KOMOJU_SECRET_KEY: 'sk_test_x', KOMOJU_WEBHOOK_SECRET: 'w' });
+    expect(config.komoju).toEqual({ secretKey: 'sk_test_x', webhookSecret: 'w', apiBaseUrl: 'https://komoju.com' });
+  });
+
+  it('never puts a secret value in its error message', () => {
+    try {
+      loadConfig({ LINE_CHANNEL_SECRET: 'super-secret-value', APP_SECRET: 'short-secret' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('super-secret-value');
+      expect((error as Error).message).not.toContain('short-secret');
+    }
+  });
+});
