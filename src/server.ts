@@ -11,6 +11,7 @@ import { InboxWorker, type WorkerOptions } from './inbox/worker.js';
 import { createLineClient } from './line/line-client.js';
 import { LineApiStub } from './line/line-api-stub.js';
 import type { Logger } from './logger.js';
+import { featureRoutes } from './http/route-list.js';
 
 export interface RunningServer {
   url: string;
@@ -60,7 +61,10 @@ export async function startServer(config: Config, options: StartOptions): Promis
     db,
     log,
     isShuttingDown: () => shuttingDown,
-    routers: [lineWebhookRouter({ prisma: db.prisma, channelSecret: config.line.channelSecret, log, onStored: () => worker.wake() })],
+    routers: [
+      lineWebhookRouter({ prisma: db.prisma, channelSecret: config.line.channelSecret, log, onStored: () => worker.wake() }),
+      ...featureRoutes.map((factory) => factory({ db, config: effectiveConfig, line, log, lineStub })),
+    ],
   });
 
   const server: Server = createServer(app);

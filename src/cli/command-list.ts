@@ -1,0 +1,3 @@
+import type { AdminCommand } from './commands.js';
+
+export const adminCommands: AdminCommand[] = [];

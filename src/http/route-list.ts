@@ -1,0 +1,4 @@
+import type { RouteFactory } from './feature-routes.js';
+
+/** Every feature's HTTP routes (after the LINE webhook, which needs the raw body first). */
+export const featureRoutes: RouteFactory[] = [];
