@@ -1,4 +1,5 @@
+import { devRoutes } from './dev-routes.js';
 import type { RouteFactory } from './feature-routes.js';
 
 /** Every feature's HTTP routes (after the LINE webhook, which needs the raw body first). */
-export const featureRoutes: RouteFactory[] = [];
+export const featureRoutes: RouteFactory[] = [devRoutes];
