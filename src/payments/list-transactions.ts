@@ -1,0 +1,90 @@
+// A link's payments, newest first, one page at a time, each with the same refund/chargeback view
+// the summary uses (see summary.ts).
+import { z } from 'zod';
+import { ledgerState } from './payment-status.js';
+import type { LedgerState } from './payment-status.js';
+import type { LedgerReader } from './summary.js';
+
+export const listTransactionsOptionsSchema = z.object({
+  /** 1-based. */
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(100).default(10),
+});
+
+export type ListTransactionsOptions = z.input<typeof listTransactionsOptionsSchema>;
+
+export interface Transaction {
+  paymentId: string;
+  /** The provider's status as last merged (pending, authorized, captured, refunded, failed, …). */
+  status: string;
+  /** What it means for the merchant, consistent with the summary. */
+  state: LedgerState;
+  amount: number;
+  currency: string;
+  /** Refunded so far, chargebacks included. */
+  refundedAmount: number;
+  chargeback: boolean;
+  /** When the payment was captured, else when it was first recorded. */
+  occurredAt: Date;
+  createdAt: Date;
+  capturedAt: Date | null;
+}
+
+export interface TransactionPage {
+  items: Transaction[];
+  page: number;
+  pageSize: number;
+  total: number;
+  hasMore: boolean;
+}
+
+interface TransactionRow {
+  id: string;
+  status: string;
+  amount: number;
+  currency: string;
+  amountRefunded: number;
+  refundTotal: bigint | number | string | null;
+  chargeback: boolean | null;
+  createdAt: Date;
+  capturedAt: Date | null;
+}
+
+export async function listTransactions(
+  db: LedgerReader,
+  linkId: string,
+  options: ListTransactionsOptions = {},
+): Promise<TransactionPage> {
+  const { page, pageSize } = listTransactionsOptionsSchema.parse(options);
+  const [rows, total] = await Promise.all([
+    db.$queryRaw<TransactionRow[]>`
+      SELECT p."id", p."status", p."amount", p."currency", p."amountRefunded", p."createdAt", p."capturedAt",
+             r."total" AS "refundTotal", r."chargeback"
+        FROM "Payment" p
+        LEFT JOIN LATERAL (
+               SELECT SUM(rf."amount") AS "total", bool_or(rf."chargeback") AS "chargeback"
+                 FROM "Refund" rf
+                WHERE rf."paymentId" = p."id") r ON true
+       WHERE p."linkId" = ${linkId}
+       ORDER BY p."createdAt" DESC, p."id" DESC
+       LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+    db.payment.count({ where: { linkId } }),
+  ]);
+  const items = rows.map((row): Transaction => {
+    const refundedAmount = Math.max(row.amountRefunded, Number(row.refundTotal ?? 0));
+    const chargeback = row.chargeback === true;
+    return {
+      paymentId: row.id,
+      status: row.status,
+      state: ledgerState({ status: row.status, capturedAt: row.capturedAt, amount: row.amount, refundedAmount, chargeback }),
+      amount: row.amount,
+      currency: row.currency,
+      refundedAmount,
+      chargeback,
+      occurredAt: row.capturedAt ?? row.createdAt,
+      createdAt: row.createdAt,
+      capturedAt: row.capturedAt,
+    };
+  });
+  return { items, page, pageSize, total, hasMore: page * pageSize < total };
+}

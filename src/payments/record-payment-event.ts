@@ -1,0 +1,211 @@
+// Records what a provider says about a payment against the link it was paid through.
+//
+// Every snapshot is MERGED into the stored payment, never copied over it, with a merge that is
+// commutative, associative and idempotent — so duplicated, late or reordered webhooks fold to the
+// same state as one in-order delivery:
+//   status         the later by rank (payment-status.ts); a late `authorized` never undoes `captured`
+//   capturedAt     the earliest known
+//   refunds        union by refund id (amount: the larger; chargeback: once true, stays true)
+//   amountRefunded the largest of what was stored, what the snapshot says, and the refunds' sum
+//   link/checkout  resolved once, then kept
+// Concurrent deliveries of events for one payment are serialised by a row lock on the payment.
+import { Prisma } from '../generated/prisma/client.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { laterStatus, wasCaptured } from './payment-status.js';
+import type { PaymentSnapshot, ProviderEvent } from './provider.js';
+
+type Transaction = Prisma.TransactionClient;
+
+/** Metadata keys the checkout puts on every provider session (and so on its payments). */
+export const LINK_ID_METADATA_KEY = 'linkId';
+export const CHECKOUT_ID_METADATA_KEY = 'checkoutId';
+
+export interface RecordOptions {
+  provider: 'komoju' | 'sandbox';
+  /**
+   * Set when the event was authenticated with a merchant's own webhook secret: that merchant can
+   * then only touch payments of its own links (its events naming another merchant's link or
+   * payment are not applied).
+   */
+  merchantId?: string;
+}
+
+export interface RecordedPayment {
+  paymentId: string;
+  /** The link the payment counts for; null when none could be found (stored anyway). */
+  linkId: string | null;
+  /** True exactly once per payment: on the event that first showed it captured (for notices). */
+  becameCaptured: boolean;
+  /** No link was found for the payment: it is stored with linkId null and should be logged. */
+  unknownLink: boolean;
+  /** Not applied: the payment belongs to another merchant's link than the one authenticated. */
+  foreignPayment: boolean;
+}
+
+export interface RecordedEvent {
+  /** The event id was seen before: nothing was done. */
+  duplicate: boolean;
+  /** Null for duplicates and for events without a payment (e.g. `ping`). */
+  payment: RecordedPayment | null;
+}
+
+interface LockedPayment {
+  status: string;
+  capturedAt: Date | null;
+  amountRefunded: number;
+  linkId: string | null;
+  checkoutId: string | null;
+  sessionId: string | null;
+  linkMerchantId: string | null;
+}
+
+interface ResolvedLink {
+  linkId: string;
+  checkoutId: string | null;
+}
+
+/**
+ * Stores the event once (keyed by its id) and merges its payment, in one transaction: when
+ * anything fails nothing is kept, so the provider's redelivery is processed again rather than
+ * dropped as a duplicate. `payload` is the raw event body kept for audit (defaults to the parsed event).
+ */
+export async function recordProviderEvent(
+  prisma: PrismaClient,
+  event: ProviderEvent,
+  options: RecordOptions & { payload?: unknown },
+): Promise<RecordedEvent> {
+  return prisma.$transaction(async (tx) => {
+    const stored = await tx.providerEvent.createMany({
+      data: [
+        {
+          id: event.id,
+          type: event.type,
+          paymentId: event.payment?.id ?? null,
+          merchantId: options.merchantId ?? null,
+          payload: toJson(options.payload ?? event),
+        },
+      ],
+      skipDuplicates: true,
+    });
+    if (stored.count === 0) return { duplicate: true, payment: null };
+    const payment = event.payment ? await mergePaymentSnapshot(tx, event.payment, options) : null;
+    return { duplicate: false, payment };
+  });
+}
+
+/** Merges one payment snapshot (from a webhook or a re-read of the provider's API). */
+export async function recordPaymentSnapshot(
+  prisma: PrismaClient,
+  snapshot: PaymentSnapshot,
+  options: RecordOptions,
+): Promise<RecordedPayment> {
+  return prisma.$transaction((tx) => mergePaymentSnapshot(tx, snapshot, options));
+}
+
+async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, options: RecordOptions): Promise<RecordedPayment> {
+  // Make sure the row exists, then lock it: a concurrent first insert of the same payment waits here.
+  const inserted = await tx.payment.createMany({
+    data: [
+      {
+        id: snapshot.id,
+        provider: options.provider,
+        status: snapshot.status,
+        amount: snapshot.amount,
+        currency: snapshot.currency,
+        sessionId: snapshot.sessionId,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  const [locked] = await tx.$queryRaw<LockedPayment[]>`
+    SELECT p."status", p."capturedAt", p."amountRefunded", p."linkId", p."checkoutId", p."sessionId",
+           l."merchantId" AS "linkMerchantId"
+      FROM "Payment" p LEFT JOIN "Link" l ON l."id" = p."linkId"
+     WHERE p."id" = ${snapshot.id}
+       FOR UPDATE OF p`;
+  if (!locked) throw new Error(`payment ${snapshot.id} vanished while being recorded`);
+
+  if (options.merchantId !== undefined && locked.linkMerchantId !== null && locked.linkMerchantId !== options.merchantId) {
+    return { paymentId: snapshot.id, linkId: null, becameCaptured: false, unknownLink: false, foreignPayment: true };
+  }
+
+  const resolved = locked.linkId === null ? await resolveLink(tx, snapshot, options.merchantId) : null;
+  const linkId = locked.linkId ?? resolved?.linkId ?? null;
+  const checkoutId = locked.checkoutId ?? resolved?.checkoutId ?? null;
+
+  const status = laterStatus(locked.status, snapshot.status);
+  let capturedAt = earliest(locked.capturedAt, snapshot.capturedAt);
+  // KOMOJU always sends captured_at with a captured payment; if one ever lacks it, first sight will do.
+  if (capturedAt === null && wasCaptured(status, null)) capturedAt = new Date();
+
+  if (snapshot.refunds.length > 0) {
+    const rows = snapshot.refunds.map(
+      (refund) => Prisma.sql`(${refund.id}, ${snapshot.id}, ${refund.amount}, ${refund.chargeback})`,
+    );
+    // A refund id already stored under another payment is left alone (never moved between payments).
+    await tx.$executeRaw`
+      INSERT INTO "Refund" ("id", "paymentId", "amount", "chargeback")
+      VALUES ${Prisma.join(rows)}
+      ON CONFLICT ("id") DO UPDATE
+         SET "amount" = GREATEST("Refund"."amount", EXCLUDED."amount"),
+             "chargeback" = "Refund"."chargeback" OR EXCLUDED."chargeback"
+       WHERE "Refund"."paymentId" = EXCLUDED."paymentId"`;
+  }
+
+  await tx.$executeRaw`
+    UPDATE "Payment"
+       SET "status" = ${status},
+           "capturedAt" = ${capturedAt},
+           "amountRefunded" = GREATEST(${locked.amountRefunded}::int, ${snapshot.amountRefunded}::int,
+             (SELECT COALESCE(SUM("amount"), 0)::int FROM "Refund" WHERE "paymentId" = ${snapshot.id})),
+           "linkId" = ${linkId},
+           "checkoutId" = ${checkoutId},
+           "sessionId" = ${locked.sessionId ?? snapshot.sessionId},
+           "updatedAt" = now()
+     WHERE "id" = ${snapshot.id}`;
+
+  const capturedBefore = inserted.count === 0 && wasCaptured(locked.status, locked.capturedAt);
+  return {
+    paymentId: snapshot.id,
+    linkId,
+    becameCaptured: !capturedBefore && wasCaptured(status, capturedAt),
+    unknownLink: linkId === null,
+    foreignPayment: false,
+  };
+}
+
+/**
+ * The link a payment was made through: via our checkout row (its provider session id, else the
+ * checkout id in the metadata), else the link id in the metadata. With `merchantId`, only that
+ * merchant's links qualify.
+ */
+async function resolveLink(tx: Transaction, snapshot: PaymentSnapshot, merchantId: string | undefined): Promise<ResolvedLink | null> {
+  const select = { id: true, linkId: true, link: { select: { merchantId: true } } } as const;
+  const owned = (linkMerchantId: string) => merchantId === undefined || linkMerchantId === merchantId;
+
+  if (snapshot.sessionId !== null) {
+    const checkout = await tx.checkout.findUnique({ where: { sessionId: snapshot.sessionId }, select });
+    if (checkout && owned(checkout.link.merchantId)) return { linkId: checkout.linkId, checkoutId: checkout.id };
+  }
+  const checkoutId = snapshot.metadata[CHECKOUT_ID_METADATA_KEY];
+  if (checkoutId) {
+    const checkout = await tx.checkout.findUnique({ where: { id: checkoutId }, select });
+    if (checkout && owned(checkout.link.merchantId)) return { linkId: checkout.linkId, checkoutId: checkout.id };
+  }
+  const linkId = snapshot.metadata[LINK_ID_METADATA_KEY];
+  if (linkId) {
+    const link = await tx.link.findUnique({ where: { id: linkId }, select: { id: true, merchantId: true } });
+    if (link && owned(link.merchantId)) return { linkId: link.id, checkoutId: null };
+  }
+  return null;
+}
+
+function earliest(a: Date | null, b: Date | null): Date | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a.getTime() <= b.getTime() ? a : b;
+}
+
+function toJson(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}
