@@ -1,3 +1,257 @@
-import type { Machine } from '../conversation/machine.js';
+import type { MatchedCommand } from '../conversation/commands.js';
+import { commandButton, reply, text, type Machine } from '../conversation/machine.js';
+import type { Button, Context, EffectResult, Step } from '../conversation/types.js';
+import type { Language } from '../i18n/i18n.js';
+import { hasRole } from './authorization.js';
+import { parseInviteCode } from './invite-code.js';
+import type { MerchantEffect, MerchantEffectResult } from './merchant-effects.js';
 
-export const merchantFeature: Machine = { dialogs: {}, commands: {}, actions: {}, results: {} };
+/** Postback actions of this feature (buttons; `join` also arrives typed as a command). */
+export const MERCHANT_ACTIONS = {
+  join: 'join',
+  shop: 'shop',
+  invite: 'invite',
+  members: 'members',
+  removeMember: 'removeMember',
+  confirmRemoveMember: 'confirmRemoveMember',
+  shops: 'shops',
+  switchShop: 'switchShop',
+} as const;
+
+/**
+ * Typed words for the actions above, in en / ja / ko (matched after NFKC, case-insensitively).
+ * The core matches only its own command words today; a feature-word hook in the machine can
+ * route these to the action of the same name.
+ */
+export const MERCHANT_WORDS: Record<'shop' | 'invite' | 'members' | 'shops', readonly string[]> = {
+  shop: ['shop', 'team', 'ショップ', 'お店', '가게', '상점'],
+  invite: ['invite', '招待', '초대'],
+  members: ['members', 'staff', 'メンバー', 'スタッフ', '멤버', '직원'],
+  shops: ['shops', 'switch', '切り替え', '店舗切替', '전환', '가게전환'],
+};
+
+// Quick replies beyond this many remove buttons would crowd out the others (LINE allows 13).
+const MAX_REMOVE_BUTTONS = 10;
+
+const LOCALES: Record<Language, string> = { ja: 'ja-JP', en: 'en-US', ko: 'ko-KR' };
+
+/** Shops are in Japan and Korea (both UTC+9), so times are shown in that zone. */
+export function formatDateTime(iso: string, language: Language): string {
+  return new Intl.DateTimeFormat(LOCALES[language], {
+    timeZone: 'Asia/Tokyo',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(new Date(iso));
+}
+
+function run(effect: MerchantEffect): Step {
+  return { state: null, replies: [], effects: [effect] };
+}
+
+function roleName(role: string, ctx: Context): string {
+  return ctx.t(`merchants:roles.${role === 'owner' ? 'owner' : 'staff'}`);
+}
+
+function notMember(ctx: Context): Step {
+  return reply(text(ctx.t('merchants:auth.notMember'), [commandButton(ctx.t('buttons.help'), 'help')]));
+}
+
+function ownerOnly(ctx: Context): Step {
+  return reply(text(ctx.t('merchants:auth.ownerOnly', { merchant: ctx.membership?.merchantName ?? '' }), shopButtons(ctx)));
+}
+
+/** The shop menu's buttons, by role: owners also invite; everyone can list members and switch shops. */
+function shopButtons(ctx: Context): Button[] {
+  const buttons: Button[] = [];
+  if (hasRole(ctx.membership, 'owner')) buttons.push(commandButton(ctx.t('merchants:buttons.invite'), MERCHANT_ACTIONS.invite));
+  if (ctx.membership) {
+    buttons.push(commandButton(ctx.t('merchants:buttons.members'), MERCHANT_ACTIONS.members));
+    buttons.push(commandButton(ctx.t('merchants:buttons.shops'), MERCHANT_ACTIONS.shops));
+  }
+  buttons.push(commandButton(ctx.t('buttons.help'), 'help'));
+  return buttons;
+}
+
+function shopStep(ctx: Context): Step {
+  if (!ctx.membership) return notMember(ctx);
+  const body = ctx.t('merchants:shop.summary', { merchant: ctx.membership.merchantName, role: roleName(ctx.membership.role, ctx) });
+  const hint = hasRole(ctx.membership, 'owner') ? ctx.t('merchants:shop.ownerHint') : ctx.t('merchants:shop.staffHint');
+  return reply(text(`${body}\n\n${hint}`, shopButtons(ctx)));
+}
+
+/** `join`, `join <CODE>`, or the join button: a code starts the join effect; no code explains. */
+function joinStep(argument: string, ctx: Context): Step {
+  if (argument.trim() === '') return ctx.membership ? shopStep(ctx) : reply(text(ctx.t('merchants:join.howTo')));
+  const code = parseInviteCode(argument);
+  if (!code) return reply(text(ctx.t('merchants:join.badFormat')));
+  return run({ type: 'merchants.join', code });
+}
+
+function inviteStep(ctx: Context): Step {
+  if (!ctx.membership) return notMember(ctx);
+  if (!hasRole(ctx.membership, 'owner')) return ownerOnly(ctx);
+  return run({ type: 'merchants.createInvite', merchantId: ctx.membership.merchantId });
+}
+
+function membersStep(ctx: Context): Step {
+  if (!ctx.membership) return notMember(ctx);
+  return run({ type: 'merchants.listMembers', merchantId: ctx.membership.merchantId });
+}
+
+/**
+ * A Remove button names the merchant it was shown for; it only works while that is the merchant
+ * the owner is working for (the effect checks ownership in the database again).
+ */
+function removeChecks(args: string[], ctx: Context): { merchantId: string; memberUserId: string } | Step {
+  const [merchantId, memberUserId] = args;
+  if (!ctx.membership) return notMember(ctx);
+  if (!merchantId || !memberUserId) return reply(text(ctx.t('fallback')));
+  if (merchantId !== ctx.membership.merchantId) return reply(text(ctx.t('merchants:members.otherShop', { merchant: ctx.membership.merchantName }), shopButtons(ctx)));
+  if (!hasRole(ctx.membership, 'owner')) return ownerOnly(ctx);
+  return { merchantId, memberUserId };
+}
+
+function removeMemberStep(args: string[], ctx: Context): Step {
+  const checked = removeChecks(args, ctx);
+  if ('replies' in checked) return checked;
+  return reply(
+    text(ctx.t('merchants:members.confirmRemove', { merchant: ctx.membership?.merchantName ?? '' }), [
+      commandButton(ctx.t('merchants:buttons.confirmRemove'), MERCHANT_ACTIONS.confirmRemoveMember, [checked.merchantId, checked.memberUserId]),
+      commandButton(ctx.t('merchants:buttons.keep'), MERCHANT_ACTIONS.members),
+    ]),
+  );
+}
+
+function confirmRemoveMemberStep(args: string[], ctx: Context): Step {
+  const checked = removeChecks(args, ctx);
+  if ('replies' in checked) return checked;
+  return run({ type: 'merchants.removeMember', merchantId: checked.merchantId, memberUserId: checked.memberUserId });
+}
+
+function switchShopStep([merchantId]: string[], ctx: Context): Step {
+  if (!ctx.membership) return notMember(ctx);
+  if (!merchantId) return run({ type: 'merchants.listShops' });
+  return run({ type: 'merchants.switchShop', merchantId });
+}
+
+function memberButtons(ctx: Context): Button[] {
+  return [commandButton(ctx.t('buttons.quick'), 'quick'), commandButton(ctx.t('buttons.links'), 'links'), commandButton(ctx.t('buttons.help'), 'help')];
+}
+
+function joinResultStep(result: Extract<MerchantEffectResult, { type: 'merchants.joinResult' }>, ctx: Context): Step {
+  const { outcome } = result;
+  switch (outcome.status) {
+    case 'joined':
+      return reply(text(ctx.t('merchants:join.joined', { merchant: outcome.merchantName, role: roleName(outcome.role, ctx) }), memberButtons(ctx)));
+    case 'alreadyMember':
+      return reply(text(ctx.t('merchants:join.alreadyMember', { merchant: outcome.merchantName }), memberButtons(ctx)));
+    case 'invalid':
+    case 'expired':
+    case 'used':
+      return reply(text(`${ctx.t(`merchants:join.${outcome.status}`)}\n${ctx.t('merchants:join.attemptsLeft', { count: outcome.attemptsLeft })}`));
+    case 'rateLimited':
+      return reply(text(ctx.t('merchants:join.rateLimited', { time: formatDateTime(outcome.retryAt, ctx.language) })));
+  }
+}
+
+function inviteCreatedStep(result: Extract<MerchantEffectResult, { type: 'merchants.inviteCreated' }>, ctx: Context): Step {
+  const joinText = `join ${result.code}`;
+  return reply({
+    kind: 'card',
+    altText: ctx.t('merchants:invite.altText', { code: result.code, merchant: result.merchantName }),
+    card: {
+      title: ctx.t('merchants:invite.title', { merchant: result.merchantName }),
+      subtitle: result.code,
+      rows: [
+        { label: ctx.t('merchants:invite.role'), value: roleName(result.role, ctx) },
+        { label: ctx.t('merchants:invite.validUntil'), value: formatDateTime(result.expiresAt, ctx.language) },
+        { label: ctx.t('merchants:invite.uses'), value: ctx.t('merchants:invite.once') },
+      ],
+      footnote: ctx.t('merchants:invite.howToUse', { text: joinText }),
+      buttons: [
+        { label: ctx.t('merchants:buttons.share'), action: { type: 'share', text: ctx.t('merchants:invite.shareText', { merchant: result.merchantName, text: joinText }) } },
+        { label: ctx.t('merchants:buttons.copy'), action: { type: 'copy', text: joinText } },
+      ],
+    },
+    quickReplies: [commandButton(ctx.t('merchants:buttons.members'), MERCHANT_ACTIONS.members), commandButton(ctx.t('buttons.help'), 'help')],
+  });
+}
+
+function membersResultStep(result: Extract<MerchantEffectResult, { type: 'merchants.members' }>, ctx: Context): Step {
+  const isOwner = result.viewerRole === 'owner';
+  const removable = isOwner ? result.members.filter((member) => !member.isYou).slice(0, MAX_REMOVE_BUTTONS) : [];
+  const buttons: Button[] = removable.map((member) =>
+    commandButton(ctx.t('merchants:buttons.remove', { name: member.name }), MERCHANT_ACTIONS.removeMember, [result.merchantId, member.userId]),
+  );
+  if (isOwner) buttons.push(commandButton(ctx.t('merchants:buttons.invite'), MERCHANT_ACTIONS.invite));
+  buttons.push(commandButton(ctx.t('buttons.help'), 'help'));
+  return reply({
+    kind: 'card',
+    altText: ctx.t('merchants:members.title', { merchant: result.merchantName }),
+    card: {
+      title: ctx.t('merchants:members.title', { merchant: result.merchantName }),
+      rows: result.members.map((member) => ({
+        label: member.isYou ? ctx.t('merchants:members.you', { name: member.name }) : member.name,
+        value: roleName(member.role, ctx),
+      })),
+      footnote: isOwner ? ctx.t('merchants:members.ownerNote') : ctx.t('merchants:members.staffNote'),
+      buttons: [],
+    },
+    quickReplies: buttons,
+  });
+}
+
+function shopsResultStep(result: Extract<MerchantEffectResult, { type: 'merchants.shops' }>, ctx: Context): Step {
+  if (result.shops.length === 0) return notMember(ctx);
+  const active = result.shops.find((shop) => shop.active);
+  if (result.shops.length === 1) return reply(text(ctx.t('merchants:shops.onlyOne', { merchant: active?.merchantName ?? result.shops[0]!.merchantName }), shopButtons(ctx)));
+  const buttons = result.shops
+    .filter((shop) => !shop.active)
+    .slice(0, 12)
+    .map((shop) => commandButton(shop.merchantName, MERCHANT_ACTIONS.switchShop, [shop.merchantId]));
+  const list = result.shops.map((shop) => `${shop.active ? '▶' : '・'} ${shop.merchantName} (${roleName(shop.role, ctx)})`).join('\n');
+  return reply(text(`${ctx.t('merchants:shops.choose', { merchant: active?.merchantName ?? '' })}\n\n${list}`, buttons));
+}
+
+function asResult<T extends MerchantEffectResult['type']>(type: T) {
+  return (handler: (result: Extract<MerchantEffectResult, { type: T }>, ctx: Context) => Step) =>
+    (result: EffectResult, ctx: Context): Step =>
+      result.type === type ? handler(result as Extract<MerchantEffectResult, { type: T }>, ctx) : reply();
+}
+
+export const merchantFeature: Machine = {
+  dialogs: {},
+  commands: {
+    join: (matched: MatchedCommand, ctx) => joinStep(matched.argument, ctx),
+  },
+  actions: {
+    [MERCHANT_ACTIONS.join]: ([code = ''], ctx) => joinStep(code, ctx),
+    [MERCHANT_ACTIONS.shop]: (_args, ctx) => shopStep(ctx),
+    [MERCHANT_ACTIONS.invite]: (_args, ctx) => inviteStep(ctx),
+    [MERCHANT_ACTIONS.members]: (_args, ctx) => membersStep(ctx),
+    [MERCHANT_ACTIONS.removeMember]: removeMemberStep,
+    [MERCHANT_ACTIONS.confirmRemoveMember]: confirmRemoveMemberStep,
+    [MERCHANT_ACTIONS.shops]: (_args, ctx) => switchShopStep([], ctx),
+    [MERCHANT_ACTIONS.switchShop]: switchShopStep,
+  },
+  results: {
+    'merchants.joinResult': asResult('merchants.joinResult')(joinResultStep),
+    'merchants.inviteCreated': asResult('merchants.inviteCreated')(inviteCreatedStep),
+    'merchants.members': asResult('merchants.members')(membersResultStep),
+    'merchants.memberRemoved': asResult('merchants.memberRemoved')((result, ctx) =>
+      reply(text(ctx.t(`merchants:members.${result.outcome}`, { merchant: result.merchantName }), shopButtons(ctx))),
+    ),
+    'merchants.shops': asResult('merchants.shops')(shopsResultStep),
+    'merchants.shopSwitched': asResult('merchants.shopSwitched')((result, ctx) =>
+      reply(text(ctx.t('merchants:shops.switched', { merchant: result.merchantName }), memberButtons(ctx))),
+    ),
+    'merchants.refused': asResult('merchants.refused')((result, ctx) => {
+      if (result.reason === 'notOwner') return ownerOnly(ctx);
+      return ctx.membership ? reply(text(ctx.t('merchants:auth.notMemberOfThat'), shopButtons(ctx))) : notMember(ctx);
+    }),
+  },
+};

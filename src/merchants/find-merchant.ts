@@ -1,0 +1,15 @@
+import type { Prisma } from '../db/database.js';
+
+export class UnknownMerchantError extends Error {
+  override name = 'UnknownMerchantError';
+  constructor(readonly merchantId: string) {
+    super(`no merchant with id "${merchantId}"`);
+  }
+}
+
+/** The merchant's id and name; UnknownMerchantError when there is none with this id. */
+export async function findMerchant(prisma: Prisma, merchantId: string): Promise<{ id: string; name: string }> {
+  const merchant = await prisma.merchant.findUnique({ where: { id: merchantId }, select: { id: true, name: true } });
+  if (!merchant) throw new UnknownMerchantError(merchantId);
+  return merchant;
+}

@@ -1,0 +1,47 @@
+import type { Prisma } from '../db/database.js';
+
+export interface RateLimitRule {
+  limit: number;
+  windowMs: number;
+}
+
+export interface RateLimitHit {
+  /** False once more than `limit` attempts were counted in this window. */
+  allowed: boolean;
+  count: number;
+  remaining: number;
+  windowStart: Date;
+  resetAt: Date;
+}
+
+function windowOf(now: Date, windowMs: number): Date {
+  return new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+}
+
+/**
+ * Counts one attempt in the fixed window containing `now`. The increment is a single
+ * INSERT … ON CONFLICT DO UPDATE, so concurrent attempts (other instances included) each get
+ * their own count and none slips past the limit.
+ */
+export async function countAttempt(prisma: Prisma, key: string, rule: RateLimitRule, now: Date): Promise<RateLimitHit> {
+  const windowStart = windowOf(now, rule.windowMs);
+  const rows = await prisma.$queryRaw<{ count: number }[]>`
+    INSERT INTO "RateLimit" ("key", "windowStart", "count") VALUES (${key}, ${windowStart}, 1)
+    ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimit"."count" + 1
+    RETURNING "count"`;
+  // Earlier windows of this key can no longer matter.
+  await prisma.rateLimit.deleteMany({ where: { key, windowStart: { lt: windowStart } } });
+  const count = Number(rows[0]?.count ?? 1);
+  return {
+    allowed: count <= rule.limit,
+    count,
+    remaining: Math.max(0, rule.limit - count),
+    windowStart,
+    resetAt: new Date(windowStart.getTime() + rule.windowMs),
+  };
+}
+
+/** Gives back an attempt that turned out not to count (e.g. a join that succeeded). */
+export async function refundAttempt(prisma: Prisma, key: string, windowStart: Date): Promise<void> {
+  await prisma.rateLimit.updateMany({ where: { key, windowStart, count: { gt: 0 } }, data: { count: { decrement: 1 } } });
+}
