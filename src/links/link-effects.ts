@@ -1,9 +1,109 @@
+import { createHmac } from 'node:crypto';
 import type { EffectEnv } from '../bot/effects.js';
+import type { Config } from '../config.js';
+import { createLink } from './create-link.js';
+import { fetchImage } from './fetch-image.js';
+import type { CompleteLinkDraft } from './link-draft.js';
+import { mediaUrl } from './link-urls.js';
+import { toLinkView, type LinkView } from './link-view.js';
+import { normalizeProductName } from './product-name.js';
 
-/** Effects of this feature (`type` starts with 'links.' / 'links.'); none yet. */
-export type LinkEffect = never;
-export type LinkEffectResult = never;
+export type LinkEffect =
+  /** Is the name still free in this merchant? (Early answer; the create itself decides races.) */
+  | { type: 'links.checkName'; merchantId: string; productName: string }
+  /** Download a photo the merchant sent (LINE message id) and keep it as the product image. */
+  | { type: 'links.fetchImage'; merchantId: string; messageId: string }
+  | { type: 'links.create'; merchantId: string; draft: CompleteLinkDraft };
 
-export async function performLinkEffect(effect: LinkEffect, _env: EffectEnv): Promise<LinkEffectResult> {
-  return effect;
+export type LinkEffectResult =
+  | { type: 'links.nameChecked'; productName: string; existing: LinkView | null }
+  | { type: 'links.imageFetched'; ok: true; mediaId: string; imageUrl: string }
+  | { type: 'links.imageFetched'; ok: false; reason: 'too_large' | 'not_image' | 'unavailable' }
+  | { type: 'links.created'; link: LinkView }
+  | { type: 'links.duplicate'; existing: LinkView }
+  /** notMember: the user is no longer a member of that merchant; invalid: a rule was broken. */
+  | { type: 'links.rejected'; reason: 'notMember' | 'invalid' };
+
+/** Without a live KOMOJU key the payments are not real, and the link says so. */
+export function isTestMode(config: Config): boolean {
+  return config.komoju === undefined || config.komoju.secretKey.startsWith('sk_test_');
+}
+
+/** An unguessable id that is the same every time the same event is retried. */
+export function idForEvent(prefix: string, env: Pick<EffectEnv, 'config' | 'idempotencyKey'>): string {
+  const digest = createHmac('sha256', env.config.appSecret).update(`${prefix}:${env.idempotencyKey}`).digest('base64url');
+  return `${prefix}_${digest.slice(0, 22)}`;
+}
+
+async function isMember(env: EffectEnv, merchantId: string): Promise<boolean> {
+  const member = await env.prisma.member.findUnique({ where: { merchantId_userId: { merchantId, userId: env.userId } }, select: { userId: true } });
+  return member !== null;
+}
+
+/** LINE's "…" typing indicator while slow work runs; purely cosmetic, so failures are ignored. */
+function showLoading(env: EffectEnv): void {
+  env.line.showLoadingAnimation({ chatId: env.userId, loadingSeconds: 10 }).catch((error: unknown) => {
+    env.log.debug({ err: error }, 'loading animation not shown');
+  });
+}
+
+export async function performLinkEffect(effect: LinkEffect, env: EffectEnv): Promise<LinkEffectResult> {
+  // The core only asks for the merchant of the user's membership; check it still holds.
+  if (!(await isMember(env, effect.merchantId))) return { type: 'links.rejected', reason: 'notMember' };
+  const base = env.config.publicBaseUrl;
+
+  switch (effect.type) {
+    case 'links.checkName': {
+      const name = normalizeProductName(effect.productName);
+      if (!name.ok) return { type: 'links.rejected', reason: 'invalid' };
+      const existing = await env.prisma.link.findUnique({
+        where: { merchantId_productNameKey: { merchantId: effect.merchantId, productNameKey: name.key } },
+      });
+      return { type: 'links.nameChecked', productName: name.name, existing: existing ? toLinkView(existing, base) : null };
+    }
+    case 'links.fetchImage': {
+      showLoading(env);
+      const outcome = await fetchImage(env.line, env.prisma, {
+        merchantId: effect.merchantId,
+        messageId: effect.messageId,
+        mediaId: idForEvent('img', env),
+      });
+      if (!outcome.ok) {
+        env.log.info({ reason: outcome.reason }, 'product image refused');
+        return { type: 'links.imageFetched', ok: false, reason: outcome.reason };
+      }
+      return { type: 'links.imageFetched', ok: true, mediaId: outcome.mediaId, imageUrl: mediaUrl(base, outcome.mediaId) };
+    }
+    case 'links.create': {
+      showLoading(env);
+      const { draft } = effect;
+      const outcome = await createLink(
+        env.prisma,
+        {
+          merchantId: effect.merchantId,
+          createdByUserId: env.userId,
+          amount: draft.amount,
+          currency: draft.currency,
+          productName: draft.productName,
+          description: draft.description ?? '',
+          imageId: draft.imageId ?? null,
+          language: draft.language ?? 'ja',
+          status: draft.status ?? 'active',
+          usageLimit: draft.usageLimit ?? null,
+          expiresAt: draft.expiresAt ? new Date(draft.expiresAt) : null,
+        },
+        { linkId: idForEvent('lnk', env), publicBaseUrl: base, testMode: isTestMode(env.config) },
+      );
+      switch (outcome.kind) {
+        case 'created':
+          env.log.info({ linkId: outcome.link.id, merchantId: effect.merchantId }, 'link created');
+          return { type: 'links.created', link: toLinkView(outcome.link, base) };
+        case 'duplicate':
+          return { type: 'links.duplicate', existing: toLinkView(outcome.existing, base) };
+        case 'invalid':
+          env.log.warn({ reason: outcome.reason }, 'link draft refused');
+          return { type: 'links.rejected', reason: 'invalid' };
+      }
+    }
+  }
 }

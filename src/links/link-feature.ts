@@ -1,3 +1,20 @@
 import type { Machine } from '../conversation/machine.js';
+import { reply } from '../conversation/machine.js';
+import type { LinkEffectResult } from './link-effects.js';
+import { issuedLinkReplies } from './link-card.js';
+import { CREATE_DIALOG, QUICK_DIALOG, createLinkDialog, duplicateReplies, quickLinkDialog, startLinkDialog } from './dialogs/link-dialog.js';
 
-export const linkFeature: Machine = { dialogs: {}, commands: {}, actions: {}, results: {} };
+/** Quick Payment Link and standard Create, in chat. */
+export const linkFeature: Machine = {
+  dialogs: { [QUICK_DIALOG]: quickLinkDialog, [CREATE_DIALOG]: createLinkDialog },
+  commands: {
+    quick: (command, ctx) => startLinkDialog('quick', command, ctx),
+    create: (command, ctx) => startLinkDialog('create', command, ctx),
+  },
+  actions: {},
+  // Outcomes that arrive after their dialog ended (it expired while the effect ran).
+  results: {
+    'links.created': (result, ctx) => reply(...issuedLinkReplies((result as Extract<LinkEffectResult, { type: 'links.created' }>).link, ctx)),
+    'links.duplicate': (result, ctx) => reply(...duplicateReplies((result as Extract<LinkEffectResult, { type: 'links.duplicate' }>).existing, ctx)),
+  },
+};

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { Router, type Response } from 'express';
+import { detectImageType } from '../links/image-type.js';
+import { linkPageUrl } from '../links/link-urls.js';
+import { renderQrPng } from '../links/qr.js';
+import { isSlug } from '../links/slug.js';
+import type { RouteFactory } from './feature-routes.js';
+
+const MEDIA_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function etagOf(bytes: Uint8Array): string {
+  return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
+}
+
+/** Sends immutable bytes with validators, answering 304 when the client already has them. */
+function sendCached(res: Response, ifNoneMatch: string | undefined, bytes: Uint8Array, mimeType: string, maxAgeSeconds: number): void {
+  const etag = etagOf(bytes);
+  res.set({
+    ETag: etag,
+    'Cache-Control': `public, max-age=${maxAgeSeconds}`,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'",
+  });
+  if (ifNoneMatch?.split(',').some((tag) => tag.trim() === etag || tag.trim() === `W/${etag}`)) {
+    res.status(304).end();
+    return;
+  }
+  res.type(mimeType).send(Buffer.from(bytes));
+}
+
+function notFound(res: Response): void {
+  res.status(404).set('X-Content-Type-Options', 'nosniff').type('text/plain').send('Not found');
+}
+
+/**
+ * Public assets of links: the QR code PNG (rendered once per link, then served from the row) and
+ * product images. Both are addressed by unguessable ids and served with nosniff.
+ */
+export const linkAssetRoutes: RouteFactory = ({ db, config }) => {
+  const router = Router();
+  const { prisma } = db;
+
+  router.get('/qr/:slug.png', async (req, res) => {
+    const { slug } = req.params;
+    if (!isSlug(slug)) return notFound(res);
+    const link = await prisma.link.findUnique({ where: { slug }, select: { id: true, qrPng: true } });
+    if (!link) return notFound(res);
+    let png = link.qrPng;
+    if (!png) {
+      png = new Uint8Array(await renderQrPng(linkPageUrl(config.publicBaseUrl, slug)));
+      // Only the first renderer stores it; every later request reads the stored bytes.
+      await prisma.link.updateMany({ where: { id: link.id, qrPng: null }, data: { qrPng: png } });
+    }
+    // The slug (hence the encoded URL) never changes; a day keeps a changed PUBLIC_BASE_URL recoverable.
+    sendCached(res, req.get('if-none-match'), png, 'image/png', 86_400);
+  });
+
+  router.get('/media/:id', async (req, res) => {
+    const { id } = req.params;
+    if (!MEDIA_ID.test(id)) return notFound(res);
+    const media = await prisma.media.findUnique({ where: { id }, select: { bytes: true } });
+    if (!media) return notFound(res);
+    // The type is re-derived from the bytes so nothing stored can be served as anything but an image.
+    const mimeType = detectImageType(media.bytes);
+    if (!mimeType) return notFound(res);
+    sendCached(res, req.get('if-none-match'), media.bytes, mimeType, 31_536_000);
+  });
+
+  return router;
+};

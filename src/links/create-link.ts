@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { Prisma as PrismaNamespace, type Link } from '../generated/prisma/client.js';
+import type { Prisma } from '../db/database.js';
+import { LANGUAGES } from '../i18n/i18n.js';
+import { isSupportedCurrency, maxAmount } from './currency.js';
+import { EXPIRY_MAX_DAYS, USAGE_LIMIT_MAX } from './link-limits.js';
+import { linkPageUrl } from './link-urls.js';
+import { normalizeProductName, validateDescription } from './product-name.js';
+import { renderQrPng } from './qr.js';
+import { newSlug } from './slug.js';
+
+export const newLinkSchema = z.object({
+  merchantId: z.string().min(1),
+  createdByUserId: z.string().min(1),
+  amount: z.number().int().positive(),
+  currency: z.string().refine(isSupportedCurrency, 'unsupported currency'),
+  productName: z.string().max(1000),
+  description: z.string().max(10_000).default(''),
+  imageId: z.string().min(1).nullable().default(null),
+  language: z.enum(LANGUAGES).default('ja'),
+  status: z.enum(['active', 'inactive']).default('active'),
+  usageLimit: z.number().int().min(1).max(USAGE_LIMIT_MAX).nullable().default(null),
+  expiresAt: z.date().nullable().default(null),
+});
+
+export type NewLink = z.input<typeof newLinkSchema>;
+
+export interface CreateLinkOptions {
+  /** Derived from the event being handled, so a retried event finds the link it already made. */
+  linkId: string;
+  publicBaseUrl: string;
+  testMode: boolean;
+  now?: Date;
+}
+
+export type CreateLinkOutcome =
+  | { kind: 'created'; link: Link }
+  | { kind: 'duplicate'; existing: Link }
+  | { kind: 'invalid'; reason: string };
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof PrismaNamespace.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+/**
+ * Creates a payment link for a merchant. Every field rule is checked again here (the chat core
+ * already did, but this is the trust boundary). Product names are unique per merchant by their
+ * case-folded key; the database's unique constraint decides races, so two concurrent creates of
+ * one name yield one link and one 'duplicate'. Amount and currency are fixed from here on.
+ */
+export async function createLink(prisma: Prisma, input: NewLink, options: CreateLinkOptions): Promise<CreateLinkOutcome> {
+  const parsed = newLinkSchema.safeParse(input);
+  if (!parsed.success) return { kind: 'invalid', reason: parsed.error.issues[0]?.message ?? 'invalid' };
+  const fields = parsed.data;
+  if (!isSupportedCurrency(fields.currency)) return { kind: 'invalid', reason: 'unsupported currency' };
+  if (fields.amount > maxAmount(fields.currency)) return { kind: 'invalid', reason: 'amount too large' };
+  const name = normalizeProductName(fields.productName);
+  if (!name.ok) return { kind: 'invalid', reason: `product name ${name.reason}` };
+  const description = validateDescription(fields.description);
+  if (!description.ok) return { kind: 'invalid', reason: `description ${description.reason}` };
+  const now = options.now ?? new Date();
+  if (fields.expiresAt && (fields.expiresAt <= now || fields.expiresAt.getTime() > now.getTime() + EXPIRY_MAX_DAYS * 86_400_000)) {
+    return { kind: 'invalid', reason: 'expiry out of range' };
+  }
+  if (fields.imageId) {
+    const image = await prisma.media.findFirst({ where: { id: fields.imageId, merchantId: fields.merchantId }, select: { id: true } });
+    if (!image) return { kind: 'invalid', reason: 'image not found for this merchant' };
+  }
+
+  const already = await prisma.link.findUnique({ where: { id: options.linkId } });
+  if (already) return { kind: 'created', link: already };
+  const sameName = await prisma.link.findUnique({ where: { merchantId_productNameKey: { merchantId: fields.merchantId, productNameKey: name.key } } });
+  if (sameName) return { kind: 'duplicate', existing: sameName };
+
+  const slug = newSlug();
+  const qrPng = await renderQrPng(linkPageUrl(options.publicBaseUrl, slug));
+  try {
+    const link = await prisma.link.create({
+      data: {
+        id: options.linkId,
+        slug,
+        merchantId: fields.merchantId,
+        createdByUserId: fields.createdByUserId,
+        productName: name.name,
+        productNameKey: name.key,
+        amount: fields.amount,
+        currency: fields.currency,
+        description: description.text,
+        imageId: fields.imageId,
+        language: fields.language,
+        status: fields.status,
+        usageLimit: fields.usageLimit,
+        expiresAt: fields.expiresAt,
+        testMode: options.testMode,
+        qrPng: new Uint8Array(qrPng),
+      },
+    });
+    return { kind: 'created', link };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    // Lost a race: either this very event (retried) or another create of the same name won.
+    const mine = await prisma.link.findUnique({ where: { id: options.linkId } });
+    if (mine) return { kind: 'created', link: mine };
+    const winner = await prisma.link.findUnique({ where: { merchantId_productNameKey: { merchantId: fields.merchantId, productNameKey: name.key } } });
+    if (winner) return { kind: 'duplicate', existing: winner };
+    throw error;
+  }
+}

@@ -1,0 +1,72 @@
+import { commandButton, text } from '../../conversation/machine.js';
+import type { Button, Context, Reply } from '../../conversation/types.js';
+import { LANGUAGES } from '../../i18n/i18n.js';
+import { advancedReply, reviewReply } from './draft-card.js';
+import { describeField } from './draft-fields.js';
+import { isEditableStep, type LinkDialogSlots } from './dialog-slots.js';
+
+export type LinkFlow = 'quick' | 'create';
+
+function navigation(slots: LinkDialogSlots, dialogId: string, ctx: Context): Button[] {
+  const buttons: Button[] = [];
+  if (slots.history.length > 0) buttons.push(commandButton(ctx.t('buttons.back'), 'back', [], dialogId));
+  buttons.push(commandButton(ctx.t('buttons.cancel'), 'cancel', [], dialogId));
+  return buttons;
+}
+
+function pick(label: string, value: string, dialogId: string): Button {
+  return commandButton(label, 'links.pick', [value], dialogId);
+}
+
+/** The question of the current step, with its buttons and the value it has so far. */
+export function promptFor(flow: LinkFlow, slots: LinkDialogSlots, dialogId: string, ctx: Context): Reply[] {
+  const { t } = ctx;
+  const { step, draft } = slots;
+  if (step === 'review') return [reviewReply(draft, dialogId, ctx)];
+  if (step === 'advanced') return [advancedReply(draft, dialogId, ctx)];
+
+  const choices: Button[] = [];
+  let question: string;
+  switch (step) {
+    case 'amount':
+    case 'name':
+      question = t(`links:${step}.ask`);
+      if (flow === 'quick' && !slots.advanced) {
+        choices.push(commandButton(t('links:buttons.advanced'), 'links.advanced', [], dialogId));
+        question += `\n${t('links:quick.advancedHint')}`;
+      }
+      break;
+    case 'description':
+      question = `${t('links:description.ask')}\n\n${t('links:description.checklist')}`;
+      choices.push(commandButton(t('links:buttons.skip'), 'links.skip', [], dialogId));
+      break;
+    case 'image':
+      question = t('links:image.ask');
+      choices.push(commandButton(t('links:buttons.skip'), 'links.skip', [], dialogId));
+      if (draft.imageId) choices.push(pick(t('links:buttons.removeImage'), 'remove', dialogId));
+      break;
+    case 'language':
+      question = t('links:language.ask');
+      for (const language of LANGUAGES) choices.push(pick(t(`languages.${language}`), language, dialogId));
+      break;
+    case 'status':
+      question = t('links:status.ask');
+      choices.push(pick(t('links:status.active'), 'active', dialogId), pick(t('links:status.inactive'), 'inactive', dialogId));
+      break;
+    case 'usageLimit':
+      question = t('links:usageLimit.ask');
+      choices.push(pick(t('links:values.noLimit'), 'none', dialogId));
+      break;
+    case 'expiry':
+      question = t('links:expiry.ask');
+      choices.push(
+        pick(t('links:buttons.days', { count: 7 }), '7', dialogId),
+        pick(t('links:buttons.days', { count: 30 }), '30', dialogId),
+        pick(t('links:values.noExpiry'), 'none', dialogId),
+      );
+      break;
+  }
+  const current = isEditableStep(step) ? describeField(step, draft, ctx) : null;
+  if (current !== null) question += `\n\n${t('links:current', { value: current })}`;
+  return [text(question, [...choices, ...navigation(slots, dialogId, ctx)])];
+}

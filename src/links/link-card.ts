@@ -1,0 +1,61 @@
+import { commandButton } from '../conversation/machine.js';
+import type { Card, Context, Reply } from '../conversation/types.js';
+import { translator } from '../i18n/i18n.js';
+import { formatDateTime } from './format-date.js';
+import { formatPrice } from './format-price.js';
+import type { LinkView } from './link-view.js';
+
+/** What the merchant forwards to a buyer: written in the link page's language, not the merchant's. */
+export function shareText(link: LinkView): string {
+  const t = translator(link.language, 'links');
+  return t('share.text', { product: link.productName, price: formatPrice(link.amount, link.currency, link.language), url: link.url });
+}
+
+/**
+ * A link as a card: product, price, status, URL, and the Share / Copy link / Open / Summary
+ * buttons. Shared by the creation dialogs and the merchant's link list.
+ */
+export function linkCard(link: LinkView, ctx: Context): Card {
+  const { t } = ctx;
+  const rows: Card['rows'] = [
+    { label: t('links:card.status'), value: t(`links:status.${link.status}`) },
+    { label: t('links:card.pageLanguage'), value: t(`languages.${link.language}`) },
+  ];
+  if (link.usageLimit !== null) rows.push({ label: t('links:card.usageLimit'), value: t('links:card.usageLimitValue', { count: link.usageLimit }) });
+  if (link.expiresAt !== null) rows.push({ label: t('links:card.expiresAt'), value: formatDateTime(link.expiresAt, ctx.language) });
+  rows.push({ label: t('links:card.url'), value: link.url });
+
+  const card: Card = {
+    title: link.productName,
+    subtitle: formatPrice(link.amount, link.currency, ctx.language),
+    rows,
+    buttons: [
+      { label: t('links:buttons.share'), action: { type: 'share', text: shareText(link) }, style: 'primary' },
+      { label: t('links:buttons.copy'), action: { type: 'copy', text: link.url }, style: 'secondary' },
+      { label: t('links:buttons.open'), action: { type: 'url', url: link.url }, style: 'secondary' },
+      { ...commandButton(t('links:buttons.summary'), 'summary', [link.id]), style: 'link' },
+    ],
+  };
+  if (link.testMode) {
+    card.badge = t('links:card.testBadge');
+    card.footnote = t('links:card.testNote');
+  }
+  if (link.imageUrl) card.imageUrl = link.imageUrl;
+  return card;
+}
+
+/**
+ * The answer to a newly issued link (3 of LINE's 5 messages): the card, the QR code as an image,
+ * and the bare URL for clients that cannot show Flex messages.
+ */
+export function issuedLinkReplies(link: LinkView, ctx: Context): Reply[] {
+  return [
+    {
+      kind: 'card',
+      altText: ctx.t('links:issued.altText', { product: link.productName, url: link.url }),
+      card: { ...linkCard(link, ctx), footnote: [ctx.t('links:issued.note'), link.testMode ? ctx.t('links:card.testNote') : ''].filter(Boolean).join('\n') },
+    },
+    { kind: 'image', url: link.qrUrl },
+    { kind: 'text', text: link.url },
+  ];
+}

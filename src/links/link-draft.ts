@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { LANGUAGES } from '../i18n/i18n.js';
+import { SUPPORTED_CURRENCIES } from './currency.js';
+
+/**
+ * A link being written in chat. It lives in the dialog's stored slots (JSON), so it is
+ * re-validated with this schema whenever it is read back.
+ */
+export const linkDraftSchema = z.object({
+  amount: z.number().int().positive().optional(),
+  currency: z.enum(SUPPORTED_CURRENCIES).optional(),
+  productName: z.string().optional(),
+  description: z.string().optional(),
+  imageId: z.string().nullable().optional(),
+  imageUrl: z.string().nullable().optional(),
+  language: z.enum(LANGUAGES).optional(),
+  status: z.enum(['active', 'inactive']).optional(),
+  usageLimit: z.number().int().positive().nullable().optional(),
+  /** ISO 8601. */
+  expiresAt: z.string().nullable().optional(),
+});
+
+export type LinkDraft = z.infer<typeof linkDraftSchema>;
+
+/** A draft with everything a link needs; what the create effect carries. */
+export type CompleteLinkDraft = LinkDraft & Required<Pick<LinkDraft, 'amount' | 'currency' | 'productName'>>;
+
+export function isComplete(draft: LinkDraft): draft is CompleteLinkDraft {
+  return draft.amount !== undefined && draft.currency !== undefined && draft.productName !== undefined;
+}

@@ -1,0 +1,51 @@
+import type { Link } from '../generated/prisma/client.js';
+import { isLanguage, type Language } from '../i18n/i18n.js';
+import { isSupportedCurrency, type Currency } from './currency.js';
+import { linkPageUrl, mediaUrl, qrImageUrl } from './link-urls.js';
+
+export type LinkStatus = 'active' | 'inactive';
+
+/**
+ * A link as the chat shows it: plain JSON (it travels inside effect results), with its public
+ * URLs already resolved because the pure core does not know PUBLIC_BASE_URL.
+ */
+export interface LinkView {
+  id: string;
+  slug: string;
+  productName: string;
+  /** In the currency's smallest unit. */
+  amount: number;
+  currency: Currency;
+  description: string;
+  imageUrl: string | null;
+  language: Language;
+  status: LinkStatus;
+  usageLimit: number | null;
+  /** ISO 8601, or null for no expiry. */
+  expiresAt: string | null;
+  testMode: boolean;
+  url: string;
+  qrUrl: string;
+  createdAt: string;
+}
+
+export function toLinkView(link: Link, publicBaseUrl: string): LinkView {
+  if (!isSupportedCurrency(link.currency)) throw new Error(`link ${link.id} has unsupported currency ${link.currency}`);
+  return {
+    id: link.id,
+    slug: link.slug,
+    productName: link.productName,
+    amount: link.amount,
+    currency: link.currency,
+    description: link.description,
+    imageUrl: link.imageId ? mediaUrl(publicBaseUrl, link.imageId) : null,
+    language: isLanguage(link.language) ? link.language : 'ja',
+    status: link.status === 'inactive' ? 'inactive' : 'active',
+    usageLimit: link.usageLimit,
+    expiresAt: link.expiresAt ? link.expiresAt.toISOString() : null,
+    testMode: link.testMode,
+    url: linkPageUrl(publicBaseUrl, link.slug),
+    qrUrl: qrImageUrl(publicBaseUrl, link.slug),
+    createdAt: link.createdAt.toISOString(),
+  };
+}

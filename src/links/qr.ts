@@ -1,0 +1,12 @@
+import QRCode from 'qrcode';
+
+/*
+ * Level Q (25% recovery) and a 4-module quiet zone so the code still scans after chat apps
+ * recompress or crop a forwarded screenshot; 600 px keeps modules large for a ~40-char URL.
+ */
+const QR_OPTIONS = { type: 'png', errorCorrectionLevel: 'Q', margin: 4, width: 600 } as const;
+
+/** A PNG QR code that decodes to exactly `text`. */
+export async function renderQrPng(text: string): Promise<Buffer> {
+  return QRCode.toBuffer(text, QR_OPTIONS);
+}
