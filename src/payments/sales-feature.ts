@@ -1,3 +1,123 @@
-import type { Machine } from '../conversation/machine.js';
+import type { MatchedCommand } from '../conversation/commands.js';
+import { commandButton, reply, text, type Machine, type ResultHandler } from '../conversation/machine.js';
+import type { Button, Context, EffectResult, Step } from '../conversation/types.js';
+import { shareText } from '../links/link-card.js';
+import { LINKS_PAGE_SIZE, type SalesEffect, type SalesEffectResult } from './sales-effects.js';
+import { EDIT_MENU, EDIT_VALUE, editMenuDialog, editValueDialog, startEditDialog } from './sales/edit-link-dialog.js';
+import { linksCarousel, salesLinkCard } from './sales/links-carousel.js';
+import { linkState } from './sales/link-view.js';
+import { summaryCard } from './sales/summary-card.js';
+import { transactionsReply } from './sales/transactions.js';
 
-export const salesFeature: Machine = { dialogs: {}, commands: {}, actions: {}, results: {} };
+/** One sales effect for the merchant the user is acting for (the machine already refused guests). */
+function perform(ctx: Context, build: (merchantId: string) => SalesEffect): Step {
+  const merchantId = ctx.membership?.merchantId;
+  if (!merchantId) return reply(text(ctx.t('auth.notMember')));
+  return { state: null, replies: [], effects: [build(merchantId)] };
+}
+
+function pageArgument(raw: string | undefined, first: number): number {
+  const page = Number(raw);
+  return Number.isSafeInteger(page) && page >= first ? page : first;
+}
+
+function linksButton(ctx: Context): Button {
+  return commandButton(ctx.t('sales:buttons.links'), 'links');
+}
+
+function listLinks(page: number, ctx: Context): Step {
+  return perform(ctx, (merchantId) => ({ type: 'sales.listLinks', merchantId, page }));
+}
+
+function showSummary(linkId: string | undefined, ctx: Context): Step {
+  if (!linkId) return reply(text(ctx.t('sales:summary.askName'), [linksButton(ctx)]));
+  return perform(ctx, (merchantId) => ({ type: 'sales.loadSummary', merchantId, linkId }));
+}
+
+function summaryByName(command: MatchedCommand, ctx: Context): Step {
+  const name = command.argument.trim();
+  if (name === '') return reply(text(ctx.t('sales:summary.askName'), [linksButton(ctx)]));
+  return perform(ctx, (merchantId) => ({ type: 'sales.findLinkByName', merchantId, name }));
+}
+
+function setStatus(args: string[], ctx: Context): Step {
+  const [linkId, status] = args;
+  if (!linkId || (status !== 'active' && status !== 'inactive')) return reply(text(ctx.t('sales:refused.notFound')));
+  // Refused here for a quick, clear answer; the effect checks the role again against the database.
+  if (ctx.membership?.role !== 'owner') return reply(text(ctx.t('sales:refused.notOwner')));
+  return perform(ctx, (merchantId) => ({ type: 'sales.setStatus', merchantId, linkId, status }));
+}
+
+function nameMatched(result: Extract<SalesEffectResult, { type: 'sales.nameMatched' }>, ctx: Context): Step {
+  const { t } = ctx;
+  const { match, query } = result;
+  switch (match.kind) {
+    case 'one':
+      return showSummary(match.link.id, ctx);
+    case 'several':
+      return reply(text(t('sales:summary.several', { query }), match.links.map((link) => commandButton(link.productName, 'summary', [link.id]))));
+    case 'none': {
+      const none = t('sales:summary.none', { query });
+      if (match.suggestions.length === 0) return reply(text(none, [linksButton(ctx)]));
+      const buttons = match.suggestions.map((link) => commandButton(link.productName, 'summary', [link.id]));
+      const names = match.suggestions.map((link) => `• ${link.productName}`).join('\n');
+      return reply(text(`${none}\n${t('sales:summary.suggestions')}\n${names}`, [...buttons, linksButton(ctx)]));
+    }
+  }
+}
+
+/** Results arriving outside a dialog; narrowed by `type`, which is how the machine routes them. */
+function on<T extends SalesEffectResult['type']>(handle: (result: Extract<SalesEffectResult, { type: T }>, ctx: Context) => Step): ResultHandler {
+  return (result: EffectResult, ctx: Context) => handle(result as Extract<SalesEffectResult, { type: T }>, ctx);
+}
+
+const results: Record<string, ResultHandler> = {
+  'sales.linksListed': on<'sales.linksListed'>((result, ctx) => reply(linksCarousel({ ...result, pageSize: LINKS_PAGE_SIZE }, ctx))),
+  'sales.nameMatched': on<'sales.nameMatched'>(nameMatched),
+  'sales.summaryLoaded': on<'sales.summaryLoaded'>((result, ctx) => reply(summaryCard(result.link, result.summary, ctx))),
+  'sales.linkLoaded': on<'sales.linkLoaded'>((result, ctx) => {
+    if (result.purpose === 'edit') return startEditDialog(result.link, ctx);
+    const { link } = result;
+    const share: Button = { label: ctx.t('sales:buttons.share'), action: { type: 'share', text: shareText(link) } };
+    return reply({ kind: 'image', url: link.qrUrl }, text(ctx.t('sales:qr.text', { product: link.productName, url: link.url }), [share, linksButton(ctx)]));
+  }),
+  'sales.statusChanged': on<'sales.statusChanged'>((result, ctx) => {
+    const { link } = result;
+    const state = linkState(link, ctx.now);
+    const message =
+      link.status === 'inactive'
+        ? ctx.t('sales:status.deactivated', { product: link.productName })
+        : state === 'active'
+          ? ctx.t('sales:status.activated', { product: link.productName })
+          : ctx.t('sales:status.activatedButClosed', { product: link.productName, state: ctx.t(`sales:state.${state}`) });
+    return reply(text(message), { kind: 'card', altText: message, card: salesLinkCard(link, ctx) });
+  }),
+  // A change whose dialog timed out while it was being saved: still say what happened.
+  'sales.linkUpdated': on<'sales.linkUpdated'>((result, ctx) => reply({ kind: 'card', altText: result.link.productName, card: salesLinkCard(result.link, ctx) })),
+  'sales.transactionsListed': on<'sales.transactionsListed'>((result, ctx) => reply(transactionsReply(result, ctx))),
+  'sales.refused': on<'sales.refused'>((result, ctx) => reply(text(ctx.t(`sales:refused.${result.reason}`), [linksButton(ctx)]))),
+};
+
+/**
+ * The merchant's view of their links: the list, each link's Total Sales Summary and payments,
+ * QR code, activate/deactivate and editing. Every link id in a button is re-authorised when the
+ * effect runs (sales-effects.ts).
+ */
+export const salesFeature: Machine = {
+  dialogs: { [EDIT_MENU]: editMenuDialog, [EDIT_VALUE]: editValueDialog },
+  commands: {
+    links: (_command, ctx) => listLinks(0, ctx),
+    summary: summaryByName,
+  },
+  actions: {
+    links: ([page], ctx) => listLinks(pageArgument(page, 0), ctx),
+    summary: ([linkId], ctx) => showSummary(linkId, ctx),
+    'sales.qr': ([linkId], ctx) => (linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'qr' })) : showSummary(undefined, ctx)),
+    'sales.setStatus': setStatus,
+    'sales.edit': ([linkId], ctx) =>
+      linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'edit' })) : showSummary(undefined, ctx),
+    'sales.transactions': ([linkId, page], ctx) =>
+      linkId ? perform(ctx, (merchantId) => ({ type: 'sales.listTransactions', merchantId, linkId, page: pageArgument(page, 1) })) : showSummary(undefined, ctx),
+  },
+  results,
+};

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import type { Prisma as Db } from '../db/database.js';
+import { Prisma, type Link } from '../generated/prisma/client.js';
+import { LANGUAGES } from '../i18n/i18n.js';
+import { normalizeProductName, validateDescription } from './product-name.js';
+
+/** Fields a merchant may change after a link is issued. */
+export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt'] as const;
+export type MutableLinkField = (typeof MUTABLE_LINK_FIELDS)[number];
+
+/**
+ * Fields fixed once issued: buyers may already hold the URL, QR or a forwarded preview showing
+ * the price, and past payments must keep meaning what they meant. A new link is the way.
+ */
+export const IMMUTABLE_LINK_FIELDS = ['amount', 'currency'] as const;
+export type ImmutableLinkField = (typeof IMMUTABLE_LINK_FIELDS)[number];
+
+export const linkChangeSchema = z.discriminatedUnion('field', [
+  z.object({ field: z.literal('productName'), value: z.string() }),
+  z.object({ field: z.literal('description'), value: z.string() }),
+  /** A Media id of the same merchant, or null to remove the image. */
+  z.object({ field: z.literal('image'), value: z.string().min(1).nullable() }),
+  z.object({ field: z.literal('language'), value: z.enum(LANGUAGES) }),
+  z.object({ field: z.literal('status'), value: z.enum(['active', 'inactive']) }),
+  z.object({ field: z.literal('usageLimit'), value: z.number().int().positive().max(1_000_000).nullable() }),
+  z.object({ field: z.literal('expiresAt'), value: z.iso.datetime({ offset: true }).nullable() }),
+  z.object({ field: z.enum(IMMUTABLE_LINK_FIELDS), value: z.unknown() }),
+]);
+export type LinkChange = z.infer<typeof linkChangeSchema>;
+
+export type UpdateLinkRefusal = 'notFound' | 'immutable' | 'invalid' | 'duplicateName' | 'unknownImage';
+export type UpdateLinkResult = { ok: true; link: Link } | { ok: false; reason: UpdateLinkRefusal };
+
+export function isImmutableLinkField(field: string): field is ImmutableLinkField {
+  return (IMMUTABLE_LINK_FIELDS as readonly string[]).includes(field);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+/**
+ * Changes one field of a merchant's link. Scoped by merchant: another merchant's link id is
+ * 'notFound', exactly like an unknown one. The product name stays unique per merchant through
+ * the (merchantId, productNameKey) constraint, so two racing renames cannot both win.
+ */
+export async function updateLink(prisma: Db, input: { merchantId: string; linkId: string; change: unknown }): Promise<UpdateLinkResult> {
+  const parsed = linkChangeSchema.safeParse(input.change);
+  if (!parsed.success) return { ok: false, reason: 'invalid' };
+  const change = parsed.data;
+
+  let data: Prisma.LinkUpdateManyMutationInput;
+  switch (change.field) {
+    case 'amount':
+    case 'currency':
+      return { ok: false, reason: 'immutable' };
+    case 'productName': {
+      const name = normalizeProductName(change.value);
+      if (!name.ok) return { ok: false, reason: 'invalid' };
+      data = { productName: name.name, productNameKey: name.key };
+      break;
+    }
+    case 'description': {
+      const description = validateDescription(change.value);
+      if (!description.ok) return { ok: false, reason: 'invalid' };
+      data = { description: description.text };
+      break;
+    }
+    case 'image': {
+      if (change.value !== null) {
+        const media = await prisma.media.findFirst({ where: { id: change.value, merchantId: input.merchantId }, select: { id: true } });
+        if (!media) return { ok: false, reason: 'unknownImage' };
+      }
+      data = { imageId: change.value };
+      break;
+    }
+    case 'language':
+      data = { language: change.value };
+      break;
+    case 'status':
+      data = { status: change.value };
+      break;
+    case 'usageLimit':
+      data = { usageLimit: change.value };
+      break;
+    case 'expiresAt':
+      data = { expiresAt: change.value === null ? null : new Date(change.value) };
+      break;
+  }
+
+  try {
+    const updated = await prisma.link.updateMany({ where: { id: input.linkId, merchantId: input.merchantId }, data });
+    if (updated.count === 0) return { ok: false, reason: 'notFound' };
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, reason: 'duplicateName' };
+    throw error;
+  }
+  const link = await prisma.link.findUnique({ where: { id: input.linkId } });
+  return link ? { ok: true, link } : { ok: false, reason: 'notFound' };
+}

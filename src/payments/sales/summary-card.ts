@@ -1,0 +1,46 @@
+import { commandButton } from '../../conversation/machine.js';
+import type { Context, Reply } from '../../conversation/types.js';
+import { formatDateTime } from '../../links/format-date.js';
+import { formatPrice } from '../../links/format-price.js';
+import type { SummaryView } from '../sales-effects.js';
+import { stateLabel } from './links-carousel.js';
+import { formatCount, type SalesLinkView } from './link-view.js';
+
+/**
+ * The Total Sales Summary of one link as a Flex card: the contract's four numbers, money in the
+ * link's currency and the merchant's language, and the moment they were read.
+ */
+export function summaryCard(link: SalesLinkView, summary: SummaryView, ctx: Context): Reply {
+  const { t, language } = ctx;
+  const amount = formatPrice(summary.capturedAmount, link.currency, language);
+  const asOf = t('sales:summary.asOf', { time: formatDateTime(summary.asOf, language) });
+  return {
+    kind: 'card',
+    altText: t('sales:summary.altText', {
+      product: link.productName,
+      amount,
+      captured: summary.capturedPayments,
+      pending: summary.pendingPayments,
+      refunded: summary.refundedPayments,
+    }),
+    card: {
+      ...(link.testMode ? { badge: t('sales:state.test') } : {}),
+      title: link.productName,
+      subtitle: amount,
+      rows: [
+        { label: t('sales:summary.capturedAmount'), value: amount },
+        { label: t('sales:summary.capturedPayments'), value: formatCount(summary.capturedPayments, language) },
+        { label: t('sales:summary.pendingPayments'), value: formatCount(summary.pendingPayments, language) },
+        { label: t('sales:summary.refundedPayments'), value: formatCount(summary.refundedPayments, language) },
+        { label: t('sales:list.price'), value: formatPrice(link.amount, link.currency, language) },
+        { label: t('sales:list.status'), value: stateLabel(link, ctx) },
+      ],
+      footnote: `${t('sales:summary.title')} · ${asOf}\n${t('sales:summary.definitions')}`,
+      buttons: [
+        { ...commandButton(t('sales:buttons.transactions'), 'sales.transactions', [link.id, '1']), style: 'primary' },
+        { ...commandButton(t('sales:buttons.qr'), 'sales.qr', [link.id]), style: 'secondary' },
+        { ...commandButton(t('sales:buttons.links'), 'links'), style: 'link' },
+      ],
+    },
+  };
+}

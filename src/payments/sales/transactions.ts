@@ -1,0 +1,63 @@
+import { commandButton } from '../../conversation/machine.js';
+import type { Button, Context, Reply } from '../../conversation/types.js';
+import { formatDateTime } from '../../links/format-date.js';
+import { formatPrice } from '../../links/format-price.js';
+import type { LedgerState } from '../payment-status.js';
+import type { SalesLinkView } from './link-view.js';
+
+/** One payment as the chat lists it (plain JSON; `at` is ISO 8601). */
+export interface TransactionView {
+  id: string;
+  state: LedgerState;
+  amount: number;
+  refundedAmount: number;
+  at: string;
+}
+
+export interface TransactionsPage {
+  link: SalesLinkView;
+  /** 1-based. */
+  page: number;
+  transactions: TransactionView[];
+  hasMore: boolean;
+}
+
+function describe(transaction: TransactionView, link: SalesLinkView, ctx: Context): string {
+  const { t, language } = ctx;
+  const parts = [t(`sales:transactions.state.${transaction.state}`), formatPrice(transaction.amount, link.currency, language)];
+  if (transaction.refundedAmount > 0) {
+    parts.push(t('sales:transactions.refunded', { amount: formatPrice(transaction.refundedAmount, link.currency, language) }));
+  }
+  return parts.join(' · ');
+}
+
+/** A page of a link's payments, newest first: time, status, amount and refunded amount. */
+export function transactionsReply(listed: TransactionsPage, ctx: Context): Reply {
+  const { t } = ctx;
+  const { link } = listed;
+  const summary = commandButton(t('sales:buttons.summary'), 'summary', [link.id]);
+  if (listed.transactions.length === 0) {
+    return { kind: 'text', text: t('sales:transactions.empty', { product: link.productName }), quickReplies: [summary] };
+  }
+  const buttons: Button[] = [];
+  const next = commandButton(t('sales:buttons.nextPage'), 'sales.transactions', [link.id, String(listed.page + 1)]);
+  if (listed.hasMore) buttons.push({ ...next, style: 'primary' });
+  buttons.push({ ...summary, style: listed.hasMore ? 'secondary' : 'primary' });
+  const reply: Reply = {
+    kind: 'card',
+    altText: t('sales:transactions.altText', { product: link.productName, page: listed.page }),
+    card: {
+      ...(link.testMode ? { badge: t('sales:state.test') } : {}),
+      title: link.productName,
+      subtitle: t('sales:transactions.title'),
+      rows: listed.transactions.map((transaction) => ({
+        label: formatDateTime(transaction.at, ctx.language),
+        value: describe(transaction, link, ctx),
+      })),
+      footnote: t('sales:transactions.page', { page: listed.page }),
+      buttons,
+    },
+  };
+  if (listed.hasMore) reply.quickReplies = [next];
+  return reply;
+}

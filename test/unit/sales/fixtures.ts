@@ -1,0 +1,35 @@
+import type { Context, Membership } from '../../../src/conversation/types.js';
+import { translator, type Language } from '../../../src/i18n/i18n.js';
+import type { SalesLinkView } from '../../../src/payments/sales/link-view.js';
+
+export const NOW = new Date('2026-11-28T03:00:00.000Z');
+export const OWNER: Membership = { merchantId: 'm1', merchantName: 'Cafe', role: 'owner' };
+export const STAFF: Membership = { merchantId: 'm1', merchantName: 'Cafe', role: 'staff' };
+
+export function context(language: Language = 'en', membership: Membership | null = OWNER): Context {
+  return { now: NOW, language, t: translator(language), membership, localMode: false, newDialogId: 'dlg1' };
+}
+
+export function salesLink(overrides: Partial<SalesLinkView> = {}): SalesLinkView {
+  const slug = overrides.slug ?? 'abcDEF123';
+  return {
+    id: 'link1',
+    slug,
+    productName: 'Coffee Beans',
+    amount: 1500,
+    currency: 'JPY',
+    description: 'Fresh roast',
+    imageUrl: null,
+    language: 'ja',
+    status: 'active',
+    usageLimit: null,
+    expiresAt: null,
+    testMode: false,
+    url: `https://shop.example/l/${slug}`,
+    qrUrl: `https://shop.example/qr/${slug}.png`,
+    createdAt: '2026-11-01T00:00:00.000Z',
+    usedCount: 0,
+    capturedAmount: 0,
+    ...overrides,
+  };
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { Card, Reply } from '../../../src/conversation/types.js';
+import { summaryCard } from '../../../src/payments/sales/summary-card.js';
+import { transactionsReply } from '../../../src/payments/sales/transactions.js';
+import { context, salesLink } from './fixtures.js';
+
+const summary = { capturedAmount: 123456, capturedPayments: 1234, pendingPayments: 2, refundedPayments: 1, asOf: '2026-11-28T08:05:00.000Z' };
+
+function cardOf(reply: Reply): Card {
+  if (reply.kind !== 'card') throw new Error(`expected a card, got ${reply.kind}`);
+  return reply.card;
+}
+
+describe('summaryCard', () => {
+  it('shows the four numbers, in the link currency, and the time they are as of', () => {
+    const reply = summaryCard(salesLink(), summary, context('en'));
+    const card = cardOf(reply);
+    expect(card.title).toBe('Coffee Beans');
+    expect(card.rows.slice(0, 4)).toEqual([
+      { label: 'Captured amount', value: '¥123,456' },
+      { label: 'Captured payments', value: '1,234' },
+      { label: 'Pending payments', value: '2' },
+      { label: 'Refunded payments', value: '1' },
+    ]);
+    expect(card.footnote).toContain('As of Nov 28, 2026, 5:05 PM');
+    expect(reply.kind === 'card' && reply.altText).toContain('¥123,456');
+    expect(card.badge).toBeUndefined();
+  });
+
+  it.each([
+    ['ja', '売上金額', '$1,234.56', /2026\/11\/28 17:05 時点/],
+    // The day period depends on the ICU data Node ships (오후 or PM).
+    ['ko', '매출 금액', 'US$1,234.56', /2026\. 11\. 28\. \S+ 5:05 기준/],
+  ] as const)('in %s', (language, label, amount, asOf) => {
+    const card = cardOf(summaryCard(salesLink({ currency: 'USD', amount: 1250 }), summary, context(language)));
+    expect(card.rows[0]).toEqual({ label, value: amount });
+    expect(card.footnote).toMatch(asOf);
+  });
+
+  it('marks a test link', () => {
+    expect(cardOf(summaryCard(salesLink({ testMode: true }), summary, context('en'))).badge).toBe('TEST');
+  });
+});
+
+describe('transactionsReply', () => {
+  const transactions = [
+    { id: 'p2', state: 'partially_refunded' as const, amount: 1500, refundedAmount: 500, at: '2026-11-28T01:00:00.000Z' },
+    { id: 'p1', state: 'unsuccessful' as const, amount: 1500, refundedAmount: 0, at: '2026-11-27T01:00:00.000Z' },
+  ];
+
+  it('lists time, status, amount and refunded amount, with a next page button', () => {
+    const reply = transactionsReply({ link: salesLink(), page: 1, transactions, hasMore: true }, context('en'));
+    const card = cardOf(reply);
+    expect(card.rows).toEqual([
+      { label: 'Nov 28, 2026, 10:00 AM', value: 'Partly refunded · ¥1,500 · refunded ¥500' },
+      { label: 'Nov 27, 2026, 10:00 AM', value: 'Not completed · ¥1,500' },
+    ]);
+    const next = card.buttons[0]?.action;
+    expect(next?.type === 'command' && [next.action, next.args]).toEqual(['sales.transactions', ['link1', '2']]);
+    expect(reply.kind === 'card' && reply.quickReplies).toHaveLength(1);
+  });
+
+  it('has no next page on the last one and says when there are none', () => {
+    const last = cardOf(transactionsReply({ link: salesLink(), page: 2, transactions, hasMore: false }, context('ko')));
+    expect(last.buttons.map((button) => button.label)).toEqual(['매출 요약']);
+    const empty = transactionsReply({ link: salesLink(), page: 1, transactions: [], hasMore: false }, context('ja'));
+    expect(empty.kind === 'text' && empty.text).toBe('「Coffee Beans」の取引はまだありません。');
+  });
+});
