@@ -1,0 +1,68 @@
+// Operator actions on sandbox payments (what KOMOJU's dashboard does for real ones): refund fully
+// or partly, charge back. The change is reported to the ledger as a signed KOMOJU-format event
+// through the same ingestion code as POST /webhooks/komoju.
+import { isSandboxEnabled } from '../payments/provider-for-link.js';
+import { receiveKomojuWebhook } from '../payments/receive-komoju-webhook.js';
+import { refundSandboxPayment } from '../payments/sandbox/sandbox-actions.js';
+import { sandboxEvent, signedSandboxEvent } from '../payments/sandbox/sandbox-events.js';
+import { CliError, requireDb, requireFlag } from './commands.js';
+import type { AdminCommand, CliContext, CliResult } from './commands.js';
+
+function optionalAmount(context: CliContext): number | undefined {
+  const value = context.flags.get('amount');
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[1-9][0-9]{0,11}$/.test(value.trim())) {
+    throw new CliError('--amount must be a positive whole number in the currency’s smallest unit (e.g. 500 for ¥500, 1250 for $12.50)', 2);
+  }
+  return Number(value.trim());
+}
+
+async function refund(context: CliContext, chargeback: boolean): Promise<CliResult> {
+  const paymentId = requireFlag(context, 'payment');
+  const amount = optionalAmount(context);
+  if (!isSandboxEnabled(context.config)) {
+    throw new CliError('the sandbox is not in use (KOMOJU keys are configured): refund real payments in the KOMOJU dashboard', 2);
+  }
+  const { prisma } = requireDb(context);
+  const result = await refundSandboxPayment(prisma, paymentId, { amount, chargeback });
+  if (result.kind === 'not_found') throw new CliError(`no sandbox payment "${paymentId}"`, 3);
+  if (result.kind === 'refused') throw new CliError(result.reason, 2);
+
+  const event = sandboxEvent(result.full && !chargeback ? 'payment.refunded' : 'payment.refund.created', result.payment);
+  const { body, headers } = signedSandboxEvent(event, context.config.appSecret);
+  const delivered = await receiveKomojuWebhook(
+    { prisma, config: context.config, log: context.log },
+    Buffer.from(body),
+    headers['X-Komoju-Signature'],
+  );
+  if (delivered.status !== 200) throw new CliError(`the ledger did not accept the ${event.type} event: ${delivered.message}`);
+
+  const json = {
+    paymentId,
+    refundId: result.refundId,
+    amount: result.amount,
+    chargeback,
+    amountRefunded: result.payment.amountRefunded,
+    status: result.payment.status,
+    eventId: event.id,
+  };
+  const what = chargeback ? 'charged back' : result.full ? 'refunded in full' : 'partly refunded';
+  const text = `${paymentId}: ${result.amount} ${result.payment.currency} ${what} (refunded so far ${result.payment.amountRefunded} of ${result.payment.amount}; status ${result.payment.status})`;
+  return { json, text };
+}
+
+export const sandboxRefundCommand: AdminCommand = {
+  name: 'sandbox:refund',
+  usage: 'sandbox:refund --payment ID [--amount N]',
+  summary: 'refund a sandbox payment (all that is left, or N in the smallest unit)',
+  run: (context) => refund(context, false),
+};
+
+export const sandboxChargebackCommand: AdminCommand = {
+  name: 'sandbox:chargeback',
+  usage: 'sandbox:chargeback --payment ID [--amount N]',
+  summary: 'charge back a sandbox payment (a refund with chargeback: true)',
+  run: (context) => refund(context, true),
+};
+
+export const paymentCommands: AdminCommand[] = [sandboxRefundCommand, sandboxChargebackCommand];

@@ -1,0 +1,107 @@
+// Server-rendered pages for buyers: one escaping helper and one page shell (mobile-first, inline
+// CSS, no external assets, so a page opened from a chat app loads in one round trip).
+import type { Response } from 'express';
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+/** Text made safe for HTML element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`]/g, (character) => HTML_ESCAPES[character] ?? character);
+}
+
+/** Marks markup built from escaped parts, so page parts are not escaped twice. */
+export interface Html {
+  readonly html: string;
+}
+
+export function raw(markup: string): Html {
+  return { html: markup };
+}
+
+/** Tagged template: interpolated strings and numbers are escaped, Html values inserted as they are. */
+export function html(strings: TemplateStringsArray, ...values: (string | number | Html | Html[] | null | undefined)[]): Html {
+  let out = strings[0] ?? '';
+  values.forEach((value, index) => {
+    if (value === null || value === undefined) out += '';
+    else if (Array.isArray(value)) out += value.map((part) => part.html).join('');
+    else if (typeof value === 'object') out += value.html;
+    else out += escapeHtml(String(value));
+    out += strings[index + 1] ?? '';
+  });
+  return { html: out };
+}
+
+const STYLE = `
+*{box-sizing:border-box}
+body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"Hiragino Sans","Noto Sans JP","Noto Sans KR","Segoe UI",sans-serif;background:#f4f5f7;color:#1d1f23;line-height:1.5}
+main{max-width:480px;margin:0 auto;padding:16px}
+.card{background:#fff;border-radius:14px;box-shadow:0 1px 3px rgba(0,0,0,.08);overflow:hidden}
+.card .body{padding:18px}
+.product-image{display:block;width:100%;max-height:360px;object-fit:cover;background:#e9ebef}
+h1{font-size:1.3rem;margin:0 0 6px;overflow-wrap:anywhere}
+.price{font-size:1.6rem;font-weight:700;margin:4px 0 12px}
+.description{white-space:pre-wrap;overflow-wrap:anywhere;color:#444;margin:0 0 16px}
+.button{display:block;width:100%;padding:14px;border:0;border-radius:10px;font-size:1.1rem;font-weight:700;cursor:pointer;text-align:center;text-decoration:none}
+.primary{background:#06c755;color:#fff}
+.danger{background:#d93025;color:#fff}
+.secondary{background:#e9ebef;color:#1d1f23}
+.stack>*+*{margin-top:10px}
+.test-badge{display:inline-block;background:#ffb300;color:#1d1f23;font-weight:800;font-size:.8rem;letter-spacing:.08em;padding:2px 8px;border-radius:6px;margin-bottom:8px}
+.test-banner{background:#ffb300;color:#1d1f23;text-align:center;font-weight:800;padding:8px;letter-spacing:.06em}
+.notice{font-size:.9rem;color:#555}
+.status-icon{font-size:3rem;text-align:center;margin:8px 0}
+.center{text-align:center}
+footer{font-size:.75rem;color:#888;text-align:center;margin-top:16px}
+`;
+
+export interface PageOptions {
+  language: string;
+  title: string;
+  /** Extra tags for <head> (Open Graph, robots). */
+  head?: Html;
+  body: Html;
+  /** A full-width banner above the content (e.g. the sandbox's TEST label). */
+  banner?: Html;
+}
+
+export function renderPage(options: PageOptions): string {
+  return html`<!doctype html>
+<html lang="${options.language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="referrer" content="same-origin">
+<title>${options.title}</title>
+${options.head}
+<style>${raw(STYLE)}</style>
+</head>
+<body>
+${options.banner}
+<main>
+${options.body}
+</main>
+</body>
+</html>`.html;
+}
+
+// No scripts run on our pages, and nothing may frame them (clickjacking a Pay button).
+const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src 'self' data: https: http:; style-src 'unsafe-inline'; form-action 'self' https: http:; base-uri 'none'; frame-ancestors 'none'";
+
+export function sendPage(res: Response, status: number, page: string): void {
+  res
+    .status(status)
+    .set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    })
+    .send(page);
+}

@@ -1,0 +1,136 @@
+// The buyer-facing pages of a link, in the link's language. Every user-supplied text goes
+// through the `html` template, which escapes it.
+import type { Translate } from '../i18n/i18n.js';
+import type { LinkAvailability } from '../payments/link-availability.js';
+import type { ReturnOutcome } from '../payments/confirm-checkout-return.js';
+import { html, renderPage, type Html } from './html.js';
+
+export interface LinkPageView {
+  language: string;
+  t: Translate;
+  productName: string;
+  description: string;
+  price: string;
+  /** Absolute URLs (Open Graph needs them). */
+  pageUrl: string;
+  imageUrl: string | null;
+  checkoutPath: string;
+  formToken: string;
+  testMode: boolean;
+}
+
+function testBadge(t: Translate, testMode: boolean): Html | null {
+  return testMode ? html`<span class="test-badge" data-testid="test-badge">${t('link.testBadge')}</span>` : null;
+}
+
+export function renderLinkPage(view: LinkPageView): string {
+  const { t } = view;
+  const summary = view.description.trim() === '' ? view.price : `${view.price} — ${view.description}`;
+  const ogDescription = summary.length > 200 ? `${summary.slice(0, 199)}…` : summary;
+  const head = html`<meta name="robots" content="noindex">
+<meta name="description" content="${ogDescription}">
+<meta property="og:type" content="website">
+<meta property="og:title" content="${view.productName}">
+<meta property="og:description" content="${ogDescription}">
+<meta property="og:url" content="${view.pageUrl}">
+${view.imageUrl ? html`<meta property="og:image" content="${view.imageUrl}">
+<meta name="twitter:card" content="summary_large_image">` : null}`;
+  const body = html`<div class="card">
+${view.imageUrl ? html`<img class="product-image" src="${view.imageUrl}" alt="${view.productName}">` : null}
+<div class="body">
+${testBadge(t, view.testMode)}
+<h1 data-testid="product-name">${view.productName}</h1>
+<p class="price" data-testid="price">${view.price}</p>
+${view.description.trim() === '' ? null : html`<p class="description" data-testid="description">${view.description}</p>`}
+<form method="post" action="${view.checkoutPath}">
+<input type="hidden" name="token" value="${view.formToken}">
+<button class="button primary" type="submit" data-testid="pay">${t('link.pay', { price: view.price })}</button>
+</form>
+<p class="notice center">${t('link.payNote')}</p>
+${view.testMode ? html`<p class="notice center">${t('link.testNotice')}</p>` : null}
+</div>
+</div>`;
+  return renderPage({ language: view.language, title: `${view.productName} — ${view.price}`, head, body });
+}
+
+export interface MessagePageView {
+  language: string;
+  title: string;
+  message: string;
+  icon?: string;
+  action?: { href: string; label: string };
+  testMode?: boolean;
+  t?: Translate;
+  /** Shown above the message (e.g. which product this is about). */
+  detail?: string;
+  testId: string;
+}
+
+export function renderMessagePage(view: MessagePageView): string {
+  const body = html`<div class="card"><div class="body center" data-testid="${view.testId}">
+${view.t ? testBadge(view.t, view.testMode ?? false) : null}
+${view.icon ? html`<div class="status-icon" aria-hidden="true">${view.icon}</div>` : null}
+<h1>${view.title}</h1>
+${view.detail ? html`<p class="price">${view.detail}</p>` : null}
+<p class="description">${view.message}</p>
+${view.action ? html`<a class="button secondary" href="${view.action.href}">${view.action.label}</a>` : null}
+</div></div>`;
+  return renderPage({ language: view.language, title: view.title, head: html`<meta name="robots" content="noindex">`, body });
+}
+
+export function renderClosedPage(language: string, t: Translate, productName: string, availability: Exclude<LinkAvailability, 'open'>): string {
+  return renderMessagePage({
+    language,
+    title: t('closed.title'),
+    detail: productName,
+    message: t(`closed.${availability}`),
+    testId: 'closed',
+  });
+}
+
+export interface ReturnPageView {
+  language: string;
+  t: Translate;
+  outcome: ReturnOutcome;
+  productName: string;
+  price: string;
+  linkPath: string;
+  testMode: boolean;
+}
+
+export function renderReturnPage(view: ReturnPageView): string {
+  const { t } = view;
+  if (view.outcome === 'paid') {
+    return renderMessagePage({
+      language: view.language,
+      t,
+      testMode: view.testMode,
+      icon: '✅',
+      title: t('return.paidTitle'),
+      message: t('return.paidBody', { product: view.productName, price: view.price }),
+      testId: 'paid',
+    });
+  }
+  if (view.outcome === 'awaiting') {
+    return renderMessagePage({
+      language: view.language,
+      t,
+      testMode: view.testMode,
+      icon: '⏳',
+      title: t('return.awaitingTitle'),
+      detail: view.productName,
+      message: t('return.awaitingBody'),
+      testId: 'awaiting',
+    });
+  }
+  return renderMessagePage({
+    language: view.language,
+    t,
+    testMode: view.testMode,
+    title: t('return.notCompletedTitle'),
+    detail: view.productName,
+    message: t('return.notCompletedBody'),
+    action: { href: view.linkPath, label: t('return.retry') },
+    testId: 'not-completed',
+  });
+}

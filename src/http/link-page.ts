@@ -1,0 +1,165 @@
+// A link's public pages: GET /l/:slug (the product and a Pay button; starts nothing, since chat
+// apps' preview crawlers fetch it), POST /l/:slug/checkout (the Pay button), and
+// GET /l/:slug/return (where the provider sends the buyer back).
+import express, { type Request, type Response } from 'express';
+import type { Link } from '../generated/prisma/client.js';
+import { isLanguage, LANGUAGES, translator, type Language } from '../i18n/i18n.js';
+import { isSupportedCurrency } from '../links/currency.js';
+import { formatPrice } from '../links/format-price.js';
+import { linkPageUrl, mediaUrl } from '../links/link-urls.js';
+import { countAttempt } from '../merchants/rate-limit.js';
+import { confirmCheckoutReturn } from '../payments/confirm-checkout-return.js';
+import { linkAvailability } from '../payments/link-availability.js';
+import { noticeStarter } from '../payments/notify-capture.js';
+import { providerForLink } from '../payments/provider-for-link.js';
+import { startCheckout } from '../payments/start-checkout.js';
+import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
+import type { RouteFactory } from './feature-routes.js';
+import { sendPage } from './html.js';
+import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage } from './link-page-views.js';
+
+const SLUG = /^[A-Za-z0-9_-]{1,64}$/;
+const CHECKOUT_FORM = 'checkout';
+// Pay presses per client IP per minute: generous for a hesitant buyer, useless for a flood.
+const CHECKOUT_RATE_LIMIT = { limit: 10, windowMs: 60_000 };
+
+function linkLanguage(link: Link): Language {
+  return isLanguage(link.language) ? link.language : 'ja';
+}
+
+function requestLanguage(req: Request): Language {
+  const accepted = req.acceptsLanguages(...LANGUAGES);
+  return isLanguage(accepted) ? accepted : 'ja';
+}
+
+function displayPrice(link: Link, language: Language): string {
+  return isSupportedCurrency(link.currency) ? formatPrice(link.amount, link.currency, language) : `${link.amount} ${link.currency}`;
+}
+
+function linkPath(slug: string): string {
+  return `/l/${encodeURIComponent(slug)}`;
+}
+
+export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
+  const { prisma } = db;
+  const router = express.Router();
+  const startNotice = noticeStarter({ prisma, line, log: log.child({ component: 'capture-notice' }) });
+
+  async function findLink(req: Request, res: Response): Promise<Link | null> {
+    const slug = req.params.slug;
+    const link = typeof slug === 'string' && SLUG.test(slug) ? await prisma.link.findUnique({ where: { slug } }) : null;
+    if (!link) {
+      const language = requestLanguage(req);
+      const t = translator(language, 'pages');
+      sendPage(res, 404, renderMessagePage({ language, title: t('notFound.title'), message: t('notFound.body'), testId: 'not-found' }));
+    }
+    return link;
+  }
+
+  async function isTestMode(link: Link): Promise<boolean> {
+    if (link.testMode) return true;
+    try {
+      return (await providerForLink({ prisma, config }, link)).provider.testMode;
+    } catch (error) {
+      // Unreadable merchant keys must not take the product page down; checkout reports them.
+      log.error({ linkId: link.id, err: error }, 'link page: could not determine the payment provider');
+      return false;
+    }
+  }
+
+  router.get('/l/:slug', async (req, res) => {
+    const link = await findLink(req, res);
+    if (!link) return;
+    const language = linkLanguage(link);
+    const t = translator(language, 'pages');
+    const availability = await linkAvailability(prisma, link, new Date());
+    if (availability !== 'open') {
+      sendPage(res, 410, renderClosedPage(language, t, link.productName, availability));
+      return;
+    }
+    sendPage(
+      res,
+      200,
+      renderLinkPage({
+        language,
+        t,
+        productName: link.productName,
+        description: link.description,
+        price: displayPrice(link, language),
+        pageUrl: linkPageUrl(config.publicBaseUrl, link.slug),
+        imageUrl: link.imageId ? mediaUrl(config.publicBaseUrl, link.imageId) : null,
+        checkoutPath: `${linkPath(link.slug)}/checkout`,
+        formToken: formToken(config.appSecret, CHECKOUT_FORM, link.slug),
+        testMode: await isTestMode(link),
+      }),
+    );
+  });
+
+  router.post('/l/:slug/checkout', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+    const link = await findLink(req, res);
+    if (!link) return;
+    const language = linkLanguage(link);
+    const t = translator(language, 'pages');
+    const back = { href: linkPath(link.slug), label: t('forbidden.back') };
+    const token: unknown = (req.body as Record<string, unknown> | undefined)?.token;
+    if (!isSameOriginPost(req, config.publicBaseUrl) || !verifyFormToken(config.appSecret, CHECKOUT_FORM, link.slug, token)) {
+      log.warn({ linkId: link.id, origin: req.get('origin') }, 'checkout refused: cross-site post or bad form token');
+      sendPage(res, 403, renderMessagePage({ language, title: t('forbidden.title'), message: t('forbidden.body'), action: back, testId: 'forbidden' }));
+      return;
+    }
+    const attempt = await countAttempt(prisma, `checkout:${req.ip ?? 'unknown'}`, CHECKOUT_RATE_LIMIT, new Date());
+    if (!attempt.allowed) {
+      log.warn({ linkId: link.id, ip: req.ip }, 'checkout refused: rate limit');
+      res.set('Retry-After', String(Math.max(1, Math.ceil((attempt.resetAt.getTime() - Date.now()) / 1000))));
+      sendPage(res, 429, renderMessagePage({ language, title: t('rateLimited.title'), message: t('rateLimited.body'), action: back, testId: 'rate-limited' }));
+      return;
+    }
+
+    const result = await startCheckout({ prisma, config, log }, link);
+    if (result.kind === 'redirect') {
+      res.redirect(303, result.sessionUrl);
+      return;
+    }
+    if (result.kind === 'closed') {
+      sendPage(res, 410, renderClosedPage(language, t, link.productName, result.availability));
+      return;
+    }
+    sendPage(
+      res,
+      502,
+      renderMessagePage({
+        language,
+        title: t('providerError.title'),
+        message: t('providerError.body'),
+        action: { href: linkPath(link.slug), label: t('providerError.retry') },
+        testId: 'provider-error',
+      }),
+    );
+  });
+
+  router.get('/l/:slug/return', async (req, res) => {
+    const link = await findLink(req, res);
+    if (!link) return;
+    const language = linkLanguage(link);
+    const outcome = await confirmCheckoutReturn(
+      { prisma, config, log, onPaymentRecorded: startNotice },
+      link,
+      req.query.session_id,
+    );
+    sendPage(
+      res,
+      200,
+      renderReturnPage({
+        language,
+        t: translator(language, 'pages'),
+        outcome,
+        productName: link.productName,
+        price: displayPrice(link, language),
+        linkPath: linkPath(link.slug),
+        testMode: await isTestMode(link),
+      }),
+    );
+  });
+
+  return router;
+};

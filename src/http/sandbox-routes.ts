@@ -1,0 +1,97 @@
+// The sandbox checkout under /sandbox (only while the sandbox is the provider in use; 404
+// otherwise). Its payments are reported to our own /webhooks/komoju as signed KOMOJU events.
+import express, { type Request, type Response } from 'express';
+import { isLanguage, translator } from '../i18n/i18n.js';
+import { isSandboxEnabled } from '../payments/provider-for-link.js';
+import { leaveSandboxSession, paySandboxSession } from '../payments/sandbox/sandbox-actions.js';
+import { postSandboxEvent, sandboxEvent } from '../payments/sandbox/sandbox-events.js';
+import { renderSandboxPage } from '../payments/sandbox/sandbox-page.js';
+import { isSessionExpired, sandboxSessionPath } from '../payments/sandbox/sandbox-provider.js';
+import type { SandboxPayment, SandboxSession } from '../generated/prisma/client.js';
+import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
+import type { RouteFactory } from './feature-routes.js';
+import { sendPage } from './html.js';
+import { renderMessagePage } from './link-page-views.js';
+
+const SANDBOX_FORM = 'sandbox';
+const SESSION_ID = /^sbs_[0-9a-f]{24}$/;
+
+function returnUrlFor(session: SandboxSession): string {
+  const url = new URL(session.returnUrl);
+  url.searchParams.set('session_id', session.id);
+  return url.toString();
+}
+
+export const sandboxRoutes: RouteFactory = ({ db, config, log }) => {
+  const router = express.Router();
+  if (!isSandboxEnabled(config)) return router;
+  const { prisma } = db;
+  const sandboxLog = log.child({ component: 'sandbox' });
+
+  async function findSession(req: Request, res: Response): Promise<SandboxSession | null> {
+    const id = req.params.id;
+    const session = typeof id === 'string' && SESSION_ID.test(id) ? await prisma.sandboxSession.findUnique({ where: { id } }) : null;
+    if (!session) {
+      const t = translator('en', 'pages');
+      sendPage(res, 404, renderMessagePage({ language: 'en', title: t('notFound.title'), message: t('sandbox.notFound'), testId: 'not-found' }));
+    }
+    return session;
+  }
+
+  // Posted to the port this very request came in on: the sandbox reaches the ledger over HTTP,
+  // exactly like KOMOJU. A failed delivery is logged; the return page still re-reads the session.
+  async function report(req: Request, type: string, payment: SandboxPayment): Promise<void> {
+    const webhookUrl = `http://127.0.0.1:${req.socket.localPort}/webhooks/komoju`;
+    try {
+      const status = await postSandboxEvent(webhookUrl, sandboxEvent(type, payment), config.appSecret);
+      if (status >= 300) sandboxLog.error({ paymentId: payment.id, type, status }, 'sandbox event was not accepted by our webhook');
+    } catch (error) {
+      sandboxLog.error({ paymentId: payment.id, type, err: error }, 'sandbox event could not be delivered');
+    }
+  }
+
+  router.get('/sandbox/sessions/:id', async (req, res) => {
+    const session = await findSession(req, res);
+    if (!session) return;
+    const page = renderSandboxPage({
+      session,
+      open: session.status === 'pending' && !isSessionExpired(session),
+      declined: req.query.declined === '1',
+      actionPath: sandboxSessionPath(session.id),
+      formToken: formToken(config.appSecret, SANDBOX_FORM, session.id),
+    });
+    sendPage(res, 200, page);
+  });
+
+  router.post('/sandbox/sessions/:id', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+    const session = await findSession(req, res);
+    if (!session) return;
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const language = isLanguage(session.locale) ? session.locale : 'ja';
+    const t = translator(language, 'pages');
+    if (!isSameOriginPost(req, config.publicBaseUrl) || !verifyFormToken(config.appSecret, SANDBOX_FORM, session.id, form.token)) {
+      sendPage(res, 403, renderMessagePage({ language, title: t('forbidden.title'), message: t('forbidden.body'), testId: 'forbidden' }));
+      return;
+    }
+    const action = form.action;
+    if (action === 'leave') {
+      const left = await leaveSandboxSession(prisma, session.id);
+      res.redirect(303, returnUrlFor(left ?? session));
+      return;
+    }
+    if (action !== 'pay' && action !== 'decline') {
+      res.status(400).type('text/plain').send('action must be pay, decline or leave');
+      return;
+    }
+    const result = await paySandboxSession(prisma, session.id, action === 'pay' ? 'captured' : 'failed');
+    if (result.kind !== 'paid') {
+      res.redirect(303, sandboxSessionPath(session.id));
+      return;
+    }
+    sandboxLog.info({ sessionId: session.id, paymentId: result.payment.id, status: result.payment.status }, 'sandbox payment');
+    await report(req, action === 'pay' ? 'payment.captured' : 'payment.failed', result.payment);
+    res.redirect(303, action === 'pay' ? returnUrlFor(result.session) : `${sandboxSessionPath(session.id)}?declined=1`);
+  });
+
+  return router;
+};

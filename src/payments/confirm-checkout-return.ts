@@ -1,0 +1,59 @@
+// The buyer is back from the hosted page. The query string only says which session to look at:
+// the outcome comes from the provider itself, and what it says is recorded like a webhook would
+// be (the webhook may be late, or lost).
+import type { Link } from '../generated/prisma/client.js';
+import type { Logger } from '../logger.js';
+import { providerForCheckout, type ProviderDeps } from './provider-for-link.js';
+import { recordPaymentSnapshot } from './record-payment-event.js';
+import type { SessionSnapshot } from './provider.js';
+
+export type ReturnOutcome = 'paid' | 'awaiting' | 'not_completed';
+
+export interface ReturnDeps extends ProviderDeps {
+  log: Logger;
+  /** Called with a recorded payment of this link, so its capture notice can go out. */
+  onPaymentRecorded: (paymentId: string) => void;
+}
+
+const SESSION_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
+function checkoutStatus(session: SessionSnapshot): string | null {
+  if (session.status === 'completed') return 'completed';
+  if (session.status === 'cancelled') return 'cancelled';
+  return session.expired ? 'expired' : null;
+}
+
+function outcomeOf(status: string | undefined): ReturnOutcome {
+  if (status === 'captured') return 'paid';
+  if (status === 'authorized' || status === 'pending') return 'awaiting';
+  return 'not_completed';
+}
+
+export async function confirmCheckoutReturn(deps: ReturnDeps, link: Link, sessionId: unknown): Promise<ReturnOutcome> {
+  const { prisma, log } = deps;
+  if (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId)) return 'not_completed';
+  // Only a session opened for this very link counts.
+  const checkout = await prisma.checkout.findUnique({ where: { sessionId } });
+  if (!checkout || checkout.linkId !== link.id) return 'not_completed';
+
+  const { provider, merchantAccountId } = await providerForCheckout(deps, checkout, link);
+  let session: SessionSnapshot;
+  try {
+    session = await provider.getSession(sessionId);
+  } catch (error) {
+    log.warn({ linkId: link.id, checkoutId: checkout.id, err: error }, 'return page: could not re-read the session; answering from our records');
+    const recorded = await prisma.payment.findFirst({ where: { checkoutId: checkout.id, status: 'captured' } });
+    return recorded ? 'paid' : 'not_completed';
+  }
+
+  const status = checkoutStatus(session);
+  if (status && status !== checkout.status) {
+    await prisma.checkout.update({ where: { id: checkout.id }, data: { status } });
+  }
+  if (session.status !== 'completed' || !session.payment) return 'not_completed';
+  const recorded = await recordPaymentSnapshot(prisma, session.payment, { provider: provider.name, merchantId: merchantAccountId });
+  if (!recorded.foreignPayment && recorded.linkId === link.id) deps.onPaymentRecorded(recorded.paymentId);
+  // Statuses only move forward in the ledger: read back the merged one, not just this snapshot.
+  const merged = await prisma.payment.findUnique({ where: { id: recorded.paymentId }, select: { status: true } });
+  return outcomeOf(merged?.status);
+}

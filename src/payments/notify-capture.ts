@@ -1,0 +1,98 @@
+// Tells a link's creator that money came in: product, amount and the link's new captured total,
+// plus a line when this payment used up the link's usage limit. Sent at most once per payment:
+// Payment.noticeSentAt is claimed before the push, and the push carries an X-Line-Retry-Key
+// derived from the payment, so a retried push is not delivered twice either.
+import type { LineBotClient, messagingApi } from '@line/bot-sdk';
+import type { Prisma } from '../db/database.js';
+import { isLanguage, translator } from '../i18n/i18n.js';
+import { isSupportedCurrency } from '../links/currency.js';
+import { formatPrice } from '../links/format-price.js';
+import { pushOnce, retryKeyFor } from '../line/line-client.js';
+import type { Logger } from '../logger.js';
+import { getLinkSummary } from './summary.js';
+
+export interface NoticeDeps {
+  prisma: Prisma;
+  line: LineBotClient;
+  log: Logger;
+}
+
+export type NoticeOutcome = 'sent' | 'already_sent' | 'not_captured' | 'notices_off' | 'no_recipient' | 'failed';
+
+function price(amount: number, currency: string, language: 'ja' | 'en' | 'ko'): string {
+  return isSupportedCurrency(currency) ? formatPrice(amount, currency, language) : `${amount} ${currency}`;
+}
+
+export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promise<NoticeOutcome> {
+  const { prisma, line, log } = deps;
+  const claimed = await prisma.payment.updateMany({
+    where: {
+      id: paymentId,
+      noticeSentAt: null,
+      linkId: { not: null },
+      OR: [{ status: { in: ['captured', 'refunded'] } }, { capturedAt: { not: null } }],
+    },
+    data: { noticeSentAt: new Date() },
+  });
+  if (claimed.count === 0) {
+    const payment = await prisma.payment.findUnique({ where: { id: paymentId }, select: { noticeSentAt: true } });
+    return payment?.noticeSentAt ? 'already_sent' : 'not_captured';
+  }
+
+  const payment = await prisma.payment.findUniqueOrThrow({
+    where: { id: paymentId },
+    include: { link: { select: { id: true, productName: true, merchantId: true, createdByUserId: true, usageLimit: true } } },
+  });
+  const link = payment.link;
+  if (!link) return 'no_recipient';
+  const member = await prisma.member.findUnique({
+    where: { merchantId_userId: { merchantId: link.merchantId, userId: link.createdByUserId } },
+    include: { user: { select: { language: true } } },
+  });
+  if (!member) {
+    log.info({ paymentId, linkId: link.id }, 'capture notice: the link creator is no longer a member; nobody to tell');
+    return 'no_recipient';
+  }
+
+  const summary = await getLinkSummary(prisma, link.id);
+  const language = isLanguage(member.user.language) ? member.user.language : 'ja';
+  const t = translator(language, 'pages');
+  const usedUp = link.usageLimit !== null && summary.capturedPayments >= link.usageLimit;
+  const texts: string[] = [];
+  if (member.notices) {
+    texts.push(
+      t('notice.captured', {
+        product: link.productName,
+        amount: price(payment.amount, payment.currency, language),
+        total: price(summary.capturedAmount, summary.currency, language),
+      }),
+    );
+  }
+  // Closing the link is news the merchant needs even with payment notices turned off.
+  if (usedUp) texts.push(t('notice.usedUp', { product: link.productName, limit: link.usageLimit }));
+  if (texts.length === 0) return 'notices_off';
+
+  const messages: messagingApi.Message[] = texts.map((text) => ({ type: 'text', text }));
+  try {
+    await pushOnce(line, link.createdByUserId, messages, retryKeyFor('capture-notice', paymentId));
+    log.info({ paymentId, linkId: link.id, usedUp }, 'capture notice sent');
+    return 'sent';
+  } catch (error) {
+    // Give the claim back so the next event or return-page visit for this payment tries again.
+    await prisma.payment.update({ where: { id: paymentId }, data: { noticeSentAt: null } });
+    log.error({ paymentId, linkId: link.id, err: error }, 'capture notice could not be pushed');
+    return 'failed';
+  }
+}
+
+/**
+ * Starts notifyCapture in the background (a webhook must be answered fast, a buyer's page must not
+ * wait for LINE); failures are logged, and the notice is retried on the payment's next event.
+ */
+export function noticeStarter(deps: NoticeDeps): (paymentId: string) => void {
+  return (paymentId) => {
+    notifyCapture(deps, paymentId).catch((error: unknown) => {
+      deps.log.error({ paymentId, err: error }, 'capture notice failed');
+    });
+  };
+}

@@ -1,0 +1,58 @@
+// Which payment provider serves a link: the merchant's own KOMOJU account when they stored keys,
+// else the operator's default KOMOJU account (env), else the built-in sandbox.
+import type { Config } from '../config.js';
+import type { Prisma } from '../db/database.js';
+import { getMerchantKomojuKeys } from '../merchants/komoju-keys.js';
+import { createKomojuProvider } from './komoju/komoju-client.js';
+import type { PaymentProvider } from './provider.js';
+import { createSandboxProvider } from './sandbox/sandbox-provider.js';
+
+export interface ProviderDeps {
+  prisma: Prisma;
+  config: Config;
+}
+
+export interface ProviderChoice {
+  provider: PaymentProvider;
+  /** Set when the merchant's own KOMOJU account is used (its webhooks are signed with its secret). */
+  merchantAccountId: string | undefined;
+}
+
+/** The sandbox is in use only when the operator configured no KOMOJU account at all. */
+export function isSandboxEnabled(config: Config): boolean {
+  return config.komoju === undefined;
+}
+
+export function sandboxProvider(deps: ProviderDeps): PaymentProvider {
+  return createSandboxProvider({ prisma: deps.prisma, publicBaseUrl: deps.config.publicBaseUrl });
+}
+
+export async function providerForLink(deps: ProviderDeps, link: { merchantId: string }): Promise<ProviderChoice> {
+  const merchantKeys = await getMerchantKomojuKeys(deps.prisma, deps.config.appSecret, link.merchantId);
+  if (merchantKeys) {
+    return {
+      provider: createKomojuProvider({ secretKey: merchantKeys.secretKey, apiBaseUrl: deps.config.komojuApiBaseUrl }),
+      merchantAccountId: link.merchantId,
+    };
+  }
+  if (deps.config.komoju) {
+    return {
+      provider: createKomojuProvider({ secretKey: deps.config.komoju.secretKey, apiBaseUrl: deps.config.komoju.apiBaseUrl }),
+      merchantAccountId: undefined,
+    };
+  }
+  return { provider: sandboxProvider(deps), merchantAccountId: undefined };
+}
+
+/**
+ * The provider that holds an existing checkout's session: sandbox sessions stay readable in the
+ * sandbox's tables even after KOMOJU keys were configured.
+ */
+export async function providerForCheckout(
+  deps: ProviderDeps,
+  checkout: { provider: string },
+  link: { merchantId: string },
+): Promise<ProviderChoice> {
+  if (checkout.provider === 'sandbox') return { provider: sandboxProvider(deps), merchantAccountId: undefined };
+  return providerForLink(deps, link);
+}

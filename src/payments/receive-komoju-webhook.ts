@@ -1,0 +1,142 @@
+// One KOMOJU-format webhook delivery: authenticate the raw body, parse it, record it once. Shared
+// by POST /webhooks/komoju (KOMOJU and the sandbox post there) and nothing else, so every payment
+// reaches the ledger through the same checks.
+import type { Config } from '../config.js';
+import type { Prisma } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import { getMerchantKomojuKeys, listMerchantWebhookSecrets } from '../merchants/komoju-keys.js';
+import { parseKomojuEvent, verifyKomojuSignature } from './komoju/komoju-webhook.js';
+import { isSandboxEnabled } from './provider-for-link.js';
+import { ProviderError } from './provider.js';
+import { CHECKOUT_ID_METADATA_KEY, LINK_ID_METADATA_KEY, recordProviderEvent } from './record-payment-event.js';
+import { sandboxWebhookSecret } from './sandbox/sandbox-webhook-secret.js';
+
+export interface WebhookDeps {
+  prisma: Prisma;
+  config: Config;
+  log: Logger;
+}
+
+export interface WebhookSource {
+  provider: 'komoju' | 'sandbox';
+  /** Set when the body was signed with a merchant's own webhook secret. */
+  merchantId: string | undefined;
+}
+
+export interface WebhookOutcome {
+  status: number;
+  message: string;
+  /**
+   * A payment of one of our links the event touched: its creator may be due a capture notice
+   * (notifyCapture decides, and sends it once; a notice whose push failed is retried this way).
+   */
+  noticePaymentId: string | null;
+}
+
+function parseJson(rawBody: Buffer): unknown {
+  try {
+    return JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * The merchant whose link the (not yet trusted) body points at, to pick which merchant secret to
+ * try first: by the session id or our metadata in the payment.
+ */
+async function merchantHint(prisma: Prisma, body: unknown): Promise<string | null> {
+  const data = record(record(body).data);
+  const metadata = record(data.metadata);
+  const sessionId = typeof data.session === 'string' ? data.session : undefined;
+  const checkoutId = metadata[CHECKOUT_ID_METADATA_KEY];
+  const linkId = metadata[LINK_ID_METADATA_KEY];
+  const checkout =
+    (sessionId ? await prisma.checkout.findUnique({ where: { sessionId }, select: { link: { select: { merchantId: true } } } }) : null) ??
+    (typeof checkoutId === 'string'
+      ? await prisma.checkout.findUnique({ where: { id: checkoutId }, select: { link: { select: { merchantId: true } } } })
+      : null);
+  if (checkout) return checkout.link.merchantId;
+  if (typeof linkId === 'string') {
+    const link = await prisma.link.findUnique({ where: { id: linkId }, select: { merchantId: true } });
+    if (link) return link.merchantId;
+  }
+  return null;
+}
+
+/** Which account signed the body: the operator's KOMOJU account, the sandbox, or a merchant's own. */
+export async function authenticateKomojuWebhook(
+  deps: WebhookDeps,
+  rawBody: Buffer,
+  signature: string | undefined,
+  body: unknown,
+): Promise<WebhookSource | null> {
+  const { prisma, config } = deps;
+  if (config.komoju && verifyKomojuSignature(rawBody, signature, config.komoju.webhookSecret)) {
+    return { provider: 'komoju', merchantId: undefined };
+  }
+  if (isSandboxEnabled(config) && verifyKomojuSignature(rawBody, signature, sandboxWebhookSecret(config.appSecret))) {
+    return { provider: 'sandbox', merchantId: undefined };
+  }
+  // Nothing can verify without a well-formed signature: spare the database the lookups below.
+  if (typeof signature !== 'string' || !/^[0-9a-f]{64}$/.test(signature)) return null;
+  const hinted = await merchantHint(prisma, body);
+  if (hinted) {
+    const keys = await getMerchantKomojuKeys(prisma, config.appSecret, hinted);
+    if (keys && verifyKomojuSignature(rawBody, signature, keys.webhookSecret)) return { provider: 'komoju', merchantId: hinted };
+  }
+  // Events that name no link of ours (ping, payments made elsewhere) can still come from a merchant's account.
+  for (const { merchantId, webhookSecret } of await listMerchantWebhookSecrets(prisma, config.appSecret)) {
+    if (merchantId !== hinted && verifyKomojuSignature(rawBody, signature, webhookSecret)) return { provider: 'komoju', merchantId };
+  }
+  return null;
+}
+
+export async function receiveKomojuWebhook(deps: WebhookDeps, rawBody: Buffer, signature: string | undefined): Promise<WebhookOutcome> {
+  const { prisma, log } = deps;
+  const body = parseJson(rawBody);
+  const source = await authenticateKomojuWebhook(deps, rawBody, signature, body);
+  if (!source) {
+    log.warn({ bytes: rawBody.length }, 'komoju webhook: signature did not verify; ignored');
+    return { status: 401, message: 'invalid signature', noticePaymentId: null };
+  }
+
+  let event;
+  try {
+    event = parseKomojuEvent(body);
+  } catch (error) {
+    const detail = error instanceof ProviderError ? error.message : 'unreadable body';
+    log.error({ provider: source.provider, merchantId: source.merchantId, detail }, 'komoju webhook: signed body is not a usable event');
+    return { status: 400, message: 'not a KOMOJU event', noticePaymentId: null };
+  }
+  if (event.type === 'ping') {
+    log.info({ eventId: event.id, merchantId: source.merchantId }, 'komoju webhook: ping');
+    return { status: 200, message: 'pong', noticePaymentId: null };
+  }
+
+  const recorded = await recordProviderEvent(prisma, event, { provider: source.provider, merchantId: source.merchantId, payload: body });
+  const fields = { eventId: event.id, type: event.type, provider: source.provider, merchantId: source.merchantId, paymentId: event.payment?.id };
+  if (recorded.duplicate) {
+    log.debug(fields, 'komoju webhook: duplicate event ignored');
+    return { status: 200, message: 'duplicate', noticePaymentId: null };
+  }
+  const payment = recorded.payment;
+  if (!payment) {
+    log.info(fields, 'komoju webhook: event without a payment stored');
+    return { status: 200, message: 'stored', noticePaymentId: null };
+  }
+  if (payment.foreignPayment) {
+    log.warn(fields, "komoju webhook: a merchant's account sent an event for another merchant's payment; not applied");
+    return { status: 200, message: 'not applied', noticePaymentId: null };
+  }
+  if (payment.unknownLink) {
+    log.warn(fields, 'komoju webhook: payment for no known link stored without a link');
+    return { status: 200, message: 'stored', noticePaymentId: null };
+  }
+  log.info({ ...fields, linkId: payment.linkId, becameCaptured: payment.becameCaptured }, 'komoju webhook: payment recorded');
+  return { status: 200, message: 'recorded', noticePaymentId: payment.paymentId };
+}

@@ -1,0 +1,86 @@
+// What a buyer (Pay / Decline / Leave on the sandbox page) and an operator (refund, chargeback)
+// can do to sandbox sessions and payments. Each locks its row, so a double-pressed button or two
+// operators at once cannot pay a session twice or refund more than was paid.
+import type { Prisma } from '../../db/database.js';
+import type { SandboxPayment, SandboxSession } from '../../generated/prisma/client.js';
+import { isSessionExpired, newSandboxId } from './sandbox-provider.js';
+import { sandboxRefundsSchema } from './sandbox-payment-json.js';
+
+export type SandboxBuyerOutcome = 'captured' | 'failed';
+
+export type SandboxPayResult =
+  | { kind: 'paid'; session: SandboxSession; payment: SandboxPayment }
+  | { kind: 'not_found' }
+  | { kind: 'closed'; session: SandboxSession };
+
+/** Pay (captured) completes the session; Decline (failed) leaves it open for another try, like KOMOJU. */
+export async function paySandboxSession(prisma: Prisma, sessionId: string, outcome: SandboxBuyerOutcome): Promise<SandboxPayResult> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "SandboxSession" WHERE id = ${sessionId} FOR UPDATE`;
+    const session = await tx.sandboxSession.findUnique({ where: { id: sessionId } });
+    if (!session) return { kind: 'not_found' };
+    if (session.status !== 'pending' || isSessionExpired(session)) return { kind: 'closed', session };
+    const payment = await tx.sandboxPayment.create({
+      data: {
+        id: newSandboxId('sbp'),
+        sessionId,
+        status: outcome,
+        amount: session.amount,
+        currency: session.currency,
+        metadata: session.metadata ?? {},
+      },
+    });
+    if (outcome === 'failed') return { kind: 'paid', session, payment };
+    const completed = await tx.sandboxSession.update({
+      where: { id: sessionId },
+      data: { status: 'completed', paymentId: payment.id },
+    });
+    return { kind: 'paid', session: completed, payment };
+  });
+}
+
+/** Leave: the buyer abandons the checkout; the session can no longer be paid. */
+export async function leaveSandboxSession(prisma: Prisma, sessionId: string): Promise<SandboxSession | null> {
+  await prisma.sandboxSession.updateMany({ where: { id: sessionId, status: 'pending' }, data: { status: 'cancelled' } });
+  return prisma.sandboxSession.findUnique({ where: { id: sessionId } });
+}
+
+export type SandboxRefundResult =
+  | { kind: 'refunded'; payment: SandboxPayment; refundId: string; amount: number; full: boolean }
+  | { kind: 'not_found' }
+  | { kind: 'refused'; reason: string };
+
+/**
+ * Refunds `amount` (default: everything not yet refunded) of a captured sandbox payment; a
+ * chargeback is recorded as a refund with `chargeback: true`, as KOMOJU does. Once nothing is
+ * left the payment becomes `refunded`.
+ */
+export async function refundSandboxPayment(
+  prisma: Prisma,
+  paymentId: string,
+  options: { amount?: number; chargeback: boolean },
+): Promise<SandboxRefundResult> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "SandboxPayment" WHERE id = ${paymentId} FOR UPDATE`;
+    const payment = await tx.sandboxPayment.findUnique({ where: { id: paymentId } });
+    if (!payment) return { kind: 'not_found' };
+    if (payment.status !== 'captured') {
+      return { kind: 'refused', reason: `payment ${paymentId} is ${payment.status}; only captured payments can be refunded` };
+    }
+    const remaining = payment.amount - payment.amountRefunded;
+    const amount = options.amount ?? remaining;
+    if (!Number.isSafeInteger(amount) || amount < 1 || amount > remaining) {
+      return { kind: 'refused', reason: `amount must be a whole number from 1 to ${remaining} (in the currency's smallest unit)` };
+    }
+    const refunds = sandboxRefundsSchema.parse(payment.refunds);
+    const refundId = newSandboxId('sbr');
+    refunds.push({ id: refundId, amount, chargeback: options.chargeback, createdAt: new Date().toISOString() });
+    const amountRefunded = payment.amountRefunded + amount;
+    const full = amountRefunded === payment.amount;
+    const updated = await tx.sandboxPayment.update({
+      where: { id: paymentId },
+      data: { refunds, amountRefunded, status: full ? 'refunded' : 'captured' },
+    });
+    return { kind: 'refunded', payment: updated, refundId, amount, full };
+  });
+}

@@ -1,0 +1,56 @@
+// The sandbox's stand-in for KOMOJU's hosted page: unmistakably TEST, with Pay / Decline / Leave.
+import { z } from 'zod';
+import type { SandboxSession } from '../../generated/prisma/client.js';
+import { html, renderPage } from '../../http/html.js';
+import { isLanguage, translator } from '../../i18n/i18n.js';
+import { isSupportedCurrency } from '../../links/currency.js';
+import { formatPrice } from '../../links/format-price.js';
+
+const lineItemsSchema = z.array(z.object({ description: z.string().optional(), image: z.string().optional() }).loose());
+
+export interface SandboxPageView {
+  session: SandboxSession;
+  /** Still payable (pending and not expired). */
+  open: boolean;
+  declined: boolean;
+  actionPath: string;
+  formToken: string;
+}
+
+export function renderSandboxPage(view: SandboxPageView): string {
+  const { session } = view;
+  const language = isLanguage(session.locale) ? session.locale : 'ja';
+  const t = translator(language, 'pages');
+  const items = lineItemsSchema.safeParse(session.lineItems);
+  const item = items.success ? items.data[0] : undefined;
+  const price = isSupportedCurrency(session.currency)
+    ? formatPrice(session.amount, session.currency, language)
+    : `${session.amount} ${session.currency}`;
+  const button = (action: string, style: string, label: string) =>
+    html`<button class="button ${style}" type="submit" name="action" value="${action}" data-testid="sandbox-${action}">${label}</button>`;
+  const body = html`<div class="card"><div class="body stack">
+<span class="test-badge">${t('link.testBadge')}</span>
+<h1>${t('sandbox.title')}</h1>
+${item?.description ? html`<p data-testid="sandbox-item">${item.description}</p>` : null}
+<p class="price" data-testid="sandbox-amount">${price}</p>
+${view.declined ? html`<p class="notice" role="alert" data-testid="sandbox-declined">${t('sandbox.declined')}</p>` : null}
+${
+  view.open
+    ? html`<form method="post" action="${view.actionPath}" class="stack">
+<input type="hidden" name="token" value="${view.formToken}">
+${button('pay', 'primary', t('sandbox.pay'))}
+${button('decline', 'danger', t('sandbox.decline'))}
+${button('leave', 'secondary', t('sandbox.leave'))}
+</form>
+<p class="notice">${t('sandbox.explain')}</p>`
+    : html`<p class="description" data-testid="sandbox-closed">${t('sandbox.closed')}</p>`
+}
+</div></div>`;
+  return renderPage({
+    language,
+    title: `${t('link.testBadge')} — ${t('sandbox.title')}`,
+    head: html`<meta name="robots" content="noindex">`,
+    banner: html`<div class="test-banner" data-testid="sandbox-banner">${t('sandbox.banner')}</div>`,
+    body,
+  });
+}

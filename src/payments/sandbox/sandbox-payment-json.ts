@@ -1,0 +1,49 @@
+// The sandbox's payments rendered exactly as KOMOJU serialises a payment (API response and webhook
+// `data`), so they travel through the same parsing and ingestion code as real ones.
+import { z } from 'zod';
+import type { SandboxPayment } from '../../generated/prisma/client.js';
+import type { PaymentStatus } from '../provider.js';
+
+export const sandboxRefundsSchema = z.array(
+  z.object({ id: z.string(), amount: z.number().int().positive(), chargeback: z.boolean(), createdAt: z.string() }),
+);
+export type SandboxRefund = z.infer<typeof sandboxRefundsSchema>[number];
+
+export function sandboxMetadata(json: unknown): Record<string, string> {
+  const parsed = z.record(z.string(), z.string()).safeParse(json);
+  return parsed.success ? parsed.data : {};
+}
+
+function wasCapturedStatus(status: string): boolean {
+  return status === 'captured' || status === 'refunded';
+}
+
+export function komojuPaymentJson(payment: SandboxPayment): Record<string, unknown> {
+  const refunds = sandboxRefundsSchema.parse(payment.refunds);
+  return {
+    id: payment.id,
+    resource: 'payment',
+    status: payment.status as PaymentStatus,
+    amount: payment.amount,
+    tax: 0,
+    payment_method_fee: 0,
+    total: payment.amount,
+    currency: payment.currency,
+    payment_details: { type: 'sandbox' },
+    // The sandbox captures at the moment the buyer presses Pay.
+    captured_at: wasCapturedStatus(payment.status) ? payment.createdAt.toISOString() : null,
+    created_at: payment.createdAt.toISOString(),
+    amount_refunded: payment.amountRefunded,
+    refunds: refunds.map((refund) => ({
+      id: refund.id,
+      resource: 'refund',
+      amount: refund.amount,
+      currency: payment.currency,
+      payment: payment.id,
+      chargeback: refund.chargeback,
+      created_at: refund.createdAt,
+    })),
+    session: payment.sessionId,
+    metadata: sandboxMetadata(payment.metadata),
+  };
+}

@@ -1,0 +1,98 @@
+// The built-in test provider used when no KOMOJU key is configured: sessions and payments live in
+// SandboxSession / SandboxPayment and the buyer "pays" on a page this app serves under /sandbox.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Prisma } from '../../db/database.js';
+import type { SandboxSession } from '../../generated/prisma/client.js';
+import { parseKomojuPayment } from '../komoju/komoju-client.js';
+import { ProviderError } from '../provider.js';
+import type { CreateSessionInput, PaymentProvider, PaymentSnapshot, SessionSnapshot } from '../provider.js';
+import { komojuPaymentJson, sandboxMetadata } from './sandbox-payment-json.js';
+
+// Like KOMOJU: a session lives at most 24 h.
+const MAX_SESSION_SECONDS = 86_400;
+
+export function sandboxSessionPath(sessionId: string): string {
+  return `/sandbox/sessions/${encodeURIComponent(sessionId)}`;
+}
+
+export function newSandboxId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('hex')}`;
+}
+
+// The same idempotency key always names the same session, so a retried create returns it.
+function sessionIdFor(idempotencyKey: string): string {
+  return `sbs_${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 24)}`;
+}
+
+export function isSessionExpired(session: SandboxSession, now = new Date()): boolean {
+  return session.expiresAt.getTime() <= now.getTime();
+}
+
+export interface SandboxProviderOptions {
+  prisma: Prisma;
+  publicBaseUrl: string;
+}
+
+export function createSandboxProvider({ prisma, publicBaseUrl }: SandboxProviderOptions): PaymentProvider {
+  async function paymentSnapshot(paymentId: string): Promise<PaymentSnapshot> {
+    const payment = await prisma.sandboxPayment.findUnique({ where: { id: paymentId } });
+    if (!payment) throw new ProviderError(`Sandbox payment ${paymentId} not found`, 404, 'not_found', false);
+    return parseKomojuPayment(komojuPaymentJson(payment));
+  }
+
+  async function sessionSnapshot(session: SandboxSession): Promise<SessionSnapshot> {
+    return {
+      id: session.id,
+      sessionUrl: `${publicBaseUrl}${sandboxSessionPath(session.id)}`,
+      status: session.status === 'completed' || session.status === 'cancelled' ? session.status : 'pending',
+      expired: isSessionExpired(session),
+      payment: session.paymentId ? await paymentSnapshot(session.paymentId) : null,
+      metadata: sandboxMetadata(session.metadata),
+    };
+  }
+
+  return {
+    name: 'sandbox',
+    testMode: true,
+
+    async createSession(input: CreateSessionInput): Promise<SessionSnapshot> {
+      if (!Number.isSafeInteger(input.amount) || input.amount < 1) {
+        throw new ProviderError('The parameter (amount) is invalid', 422, 'invalid_parameter', false);
+      }
+      const id = sessionIdFor(input.idempotencyKey);
+      const lifetime = Math.min(input.expiresInSeconds ?? MAX_SESSION_SECONDS, MAX_SESSION_SECONDS);
+      await prisma.sandboxSession.createMany({
+        data: [
+          {
+            id,
+            amount: input.amount,
+            currency: input.currency,
+            locale: input.locale,
+            returnUrl: input.returnUrl,
+            metadata: input.metadata,
+            lineItems: [
+              {
+                description: input.lineItem.description,
+                amount: input.lineItem.amount,
+                quantity: input.lineItem.quantity,
+                ...(input.lineItem.imageUrl ? { image: input.lineItem.imageUrl } : {}),
+              },
+            ],
+            expiresAt: new Date(Date.now() + lifetime * 1000),
+          },
+        ],
+        skipDuplicates: true,
+      });
+      const session = await prisma.sandboxSession.findUniqueOrThrow({ where: { id } });
+      return sessionSnapshot(session);
+    },
+
+    async getSession(id: string): Promise<SessionSnapshot> {
+      const session = await prisma.sandboxSession.findUnique({ where: { id } });
+      if (!session) throw new ProviderError(`Sandbox session ${id} not found`, 404, 'not_found', false);
+      return sessionSnapshot(session);
+    },
+
+    getPayment: paymentSnapshot,
+  };
+}

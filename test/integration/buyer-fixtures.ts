@@ -1,0 +1,78 @@
+// Links for the buyer-side tests, inserted directly (the link-creation dialog is tested elsewhere).
+import { randomBytes } from 'node:crypto';
+import type { PrismaClient } from '../../src/generated/prisma/client.js';
+
+export interface SeededLink {
+  linkId: string;
+  slug: string;
+  merchantId: string;
+  creatorId: string;
+  imageId: string | null;
+}
+
+export interface SeedLinkOptions {
+  productName?: string;
+  description?: string;
+  amount?: number;
+  currency?: string;
+  language?: 'ja' | 'en' | 'ko';
+  status?: string;
+  usageLimit?: number | null;
+  expiresAt?: Date | null;
+  testMode?: boolean;
+  withImage?: boolean;
+  notices?: boolean;
+  merchantId?: string;
+}
+
+export function fixtureId(prefix: string): string {
+  return `${prefix}_${randomBytes(8).toString('hex')}`;
+}
+
+// A 1×1 PNG.
+const PIXEL_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+export async function seedLink(prisma: PrismaClient, options: SeedLinkOptions = {}): Promise<SeededLink> {
+  const merchantId = options.merchantId ?? fixtureId('m');
+  const creatorId = `U${randomBytes(16).toString('hex')}`;
+  await prisma.merchant.upsert({ where: { id: merchantId }, create: { id: merchantId, name: 'Test shop' }, update: {} });
+  await prisma.lineUser.create({ data: { id: creatorId, language: 'en' } });
+  await prisma.member.create({ data: { merchantId, userId: creatorId, role: 'owner', notices: options.notices ?? true } });
+  let imageId: string | null = null;
+  if (options.withImage) {
+    imageId = fixtureId('img');
+    await prisma.media.create({ data: { id: imageId, merchantId, mimeType: 'image/png', bytes: PIXEL_PNG, size: PIXEL_PNG.length } });
+  }
+  const productName = options.productName ?? `Tea ${randomBytes(3).toString('hex')}`;
+  const slug = randomBytes(12).toString('base64url');
+  const link = await prisma.link.create({
+    data: {
+      id: fixtureId('lnk'),
+      slug,
+      merchantId,
+      createdByUserId: creatorId,
+      productName,
+      productNameKey: productName.toLowerCase(),
+      amount: options.amount ?? 1500,
+      currency: options.currency ?? 'JPY',
+      description: options.description ?? 'Fresh green tea, 100 g',
+      imageId,
+      language: options.language ?? 'en',
+      status: options.status ?? 'active',
+      usageLimit: options.usageLimit ?? null,
+      expiresAt: options.expiresAt ?? null,
+      testMode: options.testMode ?? false,
+    },
+  });
+  return { linkId: link.id, slug, merchantId, creatorId, imageId };
+}
+
+/** The Pay form's hidden token from a link page. */
+export function formTokenIn(page: string): string {
+  const match = /name="token" value="([^"]+)"/.exec(page);
+  if (!match?.[1]) throw new Error('no form token on the page');
+  return match[1];
+}

@@ -1,0 +1,388 @@
+// The buyer's journey against a fake KOMOJU speaking the documented wire format: link page →
+// Pay → KOMOJU session → signed webhook → payment recorded → capture notice; closed links,
+// cross-site posts, floods, provider errors and hostile product texts.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PrismaClient } from '../../src/generated/prisma/client.js';
+import { formToken } from '../../src/http/csrf.js';
+import { retryKeyFor } from '../../src/line/line-client.js';
+import { setMerchantKomojuKeys } from '../../src/merchants/komoju-keys.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
+import { startFakeKomoju, type FakeKomoju } from '../support/fake-komoju.js';
+import { startLineHarness, type LineHarness } from '../support/line-harness.js';
+import { fixtureId, formTokenIn, seedLink, type SeededLink } from './buyer-fixtures.js';
+
+const SECRET_KEY = 'sk_test_buyer_0123456789';
+const WEBHOOK_SECRET = 'whsec_buyer_0123456789abcdef';
+const PUBLIC_BASE_URL = 'http://127.0.0.1:1';
+
+describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kind) => {
+  let database: TestDatabase;
+  let prisma: PrismaClient;
+  let fake: FakeKomoju;
+  let harness: LineHarness;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    prisma = database.db.prisma;
+    fake = await startFakeKomoju({ secretKey: SECRET_KEY });
+    harness = await startLineHarness({
+      db: database.db,
+      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL },
+    });
+  });
+  afterAll(async () => {
+    await harness?.stop();
+    await fake?.close();
+    await database?.drop();
+  });
+  // Every test presses Pay from 127.0.0.1; each starts with a fresh per-IP budget.
+  beforeEach(async () => {
+    await prisma.rateLimit.deleteMany();
+  });
+  afterEach(async () => {
+    await harness.server.worker.idle();
+  });
+
+  const webhookUrl = () => `${harness.url}/webhooks/komoju`;
+
+  async function openPage(slug: string): Promise<{ status: number; body: string }> {
+    const response = await fetch(`${harness.url}/l/${slug}`);
+    return { status: response.status, body: await response.text() };
+  }
+
+  async function pressPay(slug: string, options: { token?: string; origin?: string } = {}): Promise<Response> {
+    const token = options.token ?? formTokenIn((await openPage(slug)).body);
+    return fetch(`${harness.url}/l/${slug}/checkout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: options.origin ?? harness.url },
+      body: new URLSearchParams({ token }).toString(),
+    });
+  }
+
+  function sessionIdFrom(response: Response): string {
+    const location = response.headers.get('location') ?? '';
+    const match = /\/sessions\/([a-z0-9]+)\/pay$/.exec(location);
+    if (!match?.[1]) throw new Error(`not a fake KOMOJU session URL: ${location}`);
+    return match[1];
+  }
+
+  async function payThroughKomoju(link: SeededLink): Promise<{ sessionId: string; paymentId: string }> {
+    const response = await pressPay(link.slug);
+    expect(response.status).toBe(303);
+    const sessionId = sessionIdFrom(response);
+    const payment = fake.completeSession(sessionId, 'captured');
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
+    return { sessionId, paymentId: payment.id };
+  }
+
+  async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await read();
+      if (done(value) || Date.now() > deadline) return value;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  it('shows the link page in its language with price, description, image and Open Graph tags, starting nothing', async () => {
+    const link = await seedLink(prisma, { productName: 'Matcha tin', language: 'en', amount: 1500, withImage: true });
+    const sessionsBefore = fake.sessions().length;
+    const page = await openPage(link.slug);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<html lang="en">');
+    expect(page.body).toContain('Matcha tin');
+    expect(page.body).toContain('¥1,500');
+    expect(page.body).toContain('Fresh green tea, 100 g');
+    expect(page.body).toContain(`<meta property="og:title" content="Matcha tin">`);
+    expect(page.body).toContain(`<meta property="og:image" content="${PUBLIC_BASE_URL}/media/${link.imageId}">`);
+    expect(page.body).toContain(`<meta property="og:url" content="${PUBLIC_BASE_URL}/l/${link.slug}">`);
+    expect(page.body).toMatch(/<meta property="og:description" content="¥1,500 — Fresh green tea, 100 g">/);
+    expect(page.body).toContain(`src="${PUBLIC_BASE_URL}/media/${link.imageId}"`);
+    expect(page.body).toContain('Pay ¥1,500');
+    // A KOMOJU test key (sk_test_) makes the page say TEST.
+    expect(page.body).toContain('data-testid="test-badge"');
+    expect(page.body).not.toContain('<script');
+    expect(fake.sessions()).toHaveLength(sessionsBefore);
+    expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(0);
+  });
+
+  it('renders ja and ko pages in their language', async () => {
+    const ja = await seedLink(prisma, { language: 'ja', amount: 1500 });
+    const ko = await seedLink(prisma, { language: 'ko', amount: 25000, currency: 'KRW' });
+    const jaPage = await openPage(ja.slug);
+    const koPage = await openPage(ko.slug);
+    expect(jaPage.body).toContain('<html lang="ja">');
+    expect(jaPage.body).toContain('￥1,500 を支払う');
+    expect(koPage.body).toContain('<html lang="ko">');
+    expect(koPage.body).toContain('₩25,000 결제하기');
+  });
+
+  it('opens a KOMOJU session with the right fields, records the payment from the signed webhook and tells the creator once', async () => {
+    const link = await seedLink(prisma, { productName: 'Hojicha', language: 'ja', amount: 2400, withImage: true });
+    const response = await pressPay(link.slug);
+    expect(response.status).toBe(303);
+    const sessionId = sessionIdFrom(response);
+    const checkout = await prisma.checkout.findUniqueOrThrow({ where: { sessionId } });
+    expect(checkout).toMatchObject({ linkId: link.linkId, provider: 'komoju', status: 'pending', sessionUrl: response.headers.get('location') });
+
+    const create = fake.requests.find((request) => request.method === 'POST' && request.path === '/api/v1/sessions' && (request.body as { metadata?: { checkoutId?: string } }).metadata?.checkoutId === checkout.id);
+    expect(create?.headers['x-komoju-idempotency']).toBe(checkout.id);
+    expect(create?.body).toMatchObject({
+      amount: 2400,
+      currency: 'JPY',
+      default_locale: 'ja',
+      return_url: `${PUBLIC_BASE_URL}/l/${link.slug}/return`,
+      line_items: [{ description: 'Hojicha', amount: 2400, quantity: 1, image: `${PUBLIC_BASE_URL}/media/${link.imageId}` }],
+      metadata: { linkId: link.linkId, checkoutId: checkout.id },
+    });
+
+    const payment = fake.completeSession(sessionId, 'captured');
+    const event = fake.event('payment.captured', payment.id);
+    expect(await fake.sendWebhook(webhookUrl(), event, WEBHOOK_SECRET)).toBe(200);
+    const stored = await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } });
+    expect(stored).toMatchObject({ linkId: link.linkId, checkoutId: checkout.id, status: 'captured', amount: 2400, currency: 'JPY' });
+
+    const [notice] = await harness.line.waitForMessages(link.creatorId, 1);
+    expect(notice?.via).toBe('push');
+    expect(notice?.key).toBe(retryKeyFor('capture-notice', payment.id));
+    const text = String(notice?.message.text);
+    // The creator's bot language (en), product, amount and the link's new captured total.
+    expect(text).toContain('Payment received');
+    expect(text).toContain('Hojicha: ¥2,400');
+    expect(text).toContain('Total collected through this link: ¥2,400');
+    expect((await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })).noticeSentAt).not.toBeNull();
+
+    // The same event again (KOMOJU retrying) changes nothing and sends no second notice.
+    expect(await fake.sendWebhook(webhookUrl(), event, WEBHOOK_SECRET)).toBe(200);
+    expect(await prisma.providerEvent.count({ where: { id: event.id } })).toBe(1);
+    expect(await prisma.payment.count({ where: { linkId: link.linkId } })).toBe(1);
+
+    // Back from KOMOJU: the page re-reads the session and says paid, in the link's language.
+    const back = await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`);
+    expect(back.status).toBe(200);
+    const backPage = await back.text();
+    expect(backPage).toContain('ありがとうございます。お支払いが完了しました。');
+    expect(await prisma.checkout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({ status: 'completed' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(harness.line.messagesTo(link.creatorId)).toHaveLength(1);
+  });
+
+  it('answers the return page from the provider when the webhook has not arrived, and records what it learned', async () => {
+    const link = await seedLink(prisma, { language: 'en', amount: 900 });
+    const response = await pressPay(link.slug);
+    const sessionId = sessionIdFrom(response);
+
+    // Not paid yet: the query string alone proves nothing.
+    const early = await (await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`)).text();
+    expect(early).toContain('Payment not completed');
+
+    const payment = fake.completeSession(sessionId, 'captured');
+    const page = await (await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`)).text();
+    expect(page).toContain('Thank you! Your payment is complete.');
+    expect(await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ linkId: link.linkId, status: 'captured' });
+    const [notice] = await harness.line.waitForMessages(link.creatorId, 1);
+    expect(notice?.key).toBe(retryKeyFor('capture-notice', payment.id));
+
+    // The late webhook is merged into the same payment; no second notice.
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(harness.line.messagesTo(link.creatorId)).toHaveLength(1);
+    expect(await prisma.payment.count({ where: { linkId: link.linkId } })).toBe(1);
+  });
+
+  it("never shows paid for another link's session or a made-up one", async () => {
+    const paid = await seedLink(prisma);
+    const other = await seedLink(prisma);
+    const { sessionId } = await payThroughKomoju(paid);
+    for (const query of [`session_id=${sessionId}`, 'session_id=nosuchsession', 'session_id=%3Cscript%3E', '']) {
+      const page = await (await fetch(`${harness.url}/l/${other.slug}/return?${query}`)).text();
+      expect(page).toContain('Payment not completed');
+    }
+  });
+
+  it('refuses a webhook with a bad or missing signature (401) and stores nothing', async () => {
+    const link = await seedLink(prisma);
+    const response = await pressPay(link.slug);
+    const payment = fake.completeSession(sessionIdFrom(response), 'captured');
+    const event = fake.event('payment.captured', payment.id);
+    expect(await fake.sendWebhook(webhookUrl(), event, 'not-the-secret')).toBe(401);
+    const unsigned = await fetch(webhookUrl(), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(event) });
+    expect(unsigned.status).toBe(401);
+    // Signed over other bytes than those sent.
+    const tampered = await fetch(webhookUrl(), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Komoju-Signature': 'a'.repeat(64) },
+      body: JSON.stringify(event),
+    });
+    expect(tampered.status).toBe(401);
+    expect(await prisma.providerEvent.count({ where: { id: event.id } })).toBe(0);
+    expect(await prisma.payment.count({ where: { id: payment.id } })).toBe(0);
+  });
+
+  it('answers ping with 200', async () => {
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('ping'), WEBHOOK_SECRET)).toBe(200);
+  });
+
+  it('stores a payment for no known link instead of dropping it, and logs it', async () => {
+    const event = {
+      id: fixtureId('evt'),
+      type: 'payment.captured',
+      resource: 'event',
+      created_at: new Date().toISOString(),
+      data: { id: fixtureId('pay'), status: 'captured', amount: 500, currency: 'JPY', metadata: {}, session: null, captured_at: new Date().toISOString() },
+    };
+    expect(await fake.sendWebhook(webhookUrl(), event, WEBHOOK_SECRET)).toBe(200);
+    expect(await prisma.payment.findUniqueOrThrow({ where: { id: event.data.id } })).toMatchObject({ linkId: null, status: 'captured' });
+    expect(harness.logs.text()).toContain('payment for no known link');
+  });
+
+  it('accepts webhooks signed with a merchant’s own webhook secret, scoped to that merchant', async () => {
+    const merchantSecret = 'whsec_merchant_own_0123456789';
+    const merchantId = fixtureId('m');
+    const link = await seedLink(prisma, { merchantId });
+    // The fake KOMOJU knows one secret key; the merchant's account differs by its webhook secret.
+    await setMerchantKomojuKeys(prisma, harness.config.appSecret, merchantId, { secretKey: SECRET_KEY, webhookSecret: merchantSecret });
+    const response = await pressPay(link.slug);
+    const payment = fake.completeSession(sessionIdFrom(response), 'captured');
+    const event = fake.event('payment.captured', payment.id);
+    expect(await fake.sendWebhook(webhookUrl(), event, merchantSecret)).toBe(200);
+    expect(await prisma.providerEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({ merchantId });
+    expect(await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ linkId: link.linkId, status: 'captured' });
+    // Another merchant's account's ping verifies too (no link named: every merchant secret is tried).
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('ping'), merchantSecret)).toBe(200);
+  });
+
+  // A tab opened while the link was still open holds a valid token.
+  const staleTabToken = (slug: string) => formToken(harness.config.appSecret, 'checkout', slug);
+
+  it.each([
+    ['inactive', { status: 'inactive' }, 'This payment link is no longer accepting payments.'],
+    ['expired', { expiresAt: new Date(Date.now() - 1000) }, 'This payment link has expired'],
+  ] as const)('answers 410 for an %s link and opens no session', async (_name, options, message) => {
+    const link = await seedLink(prisma, options);
+    const page = await openPage(link.slug);
+    expect(page.status).toBe(410);
+    expect(page.body).toContain('Payments are closed');
+    expect(page.body).toContain(message);
+    expect(page.body).not.toContain('name="token"');
+    const sessionsBefore = fake.sessions().length;
+    const press = await pressPay(link.slug, { token: staleTabToken(link.slug) });
+    expect(press.status).toBe(410);
+    expect(await press.text()).toContain(message);
+    expect(fake.sessions()).toHaveLength(sessionsBefore);
+    expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(0);
+  });
+
+  it('closes a link at its usage limit of captured payments, tells the merchant, and opens no more sessions', async () => {
+    const link = await seedLink(prisma, { productName: 'Limited box', usageLimit: 1, amount: 3000 });
+    // Two buyers press Pay before anyone paid: both get a session.
+    const first = await pressPay(link.slug);
+    const second = await pressPay(link.slug);
+    expect([first.status, second.status]).toEqual([303, 303]);
+    const payment = fake.completeSession(sessionIdFrom(first), 'captured');
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
+
+    const [notice] = await harness.line.waitForMessages(link.creatorId, 1);
+    const texts = [notice?.message, ...harness.line.messagesTo(link.creatorId).slice(1).map((entry) => entry.message)].map((message) => String(message?.text));
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toContain('Limited box: ¥3,000');
+    expect(texts[1]).toBe('“Limited box” reached its usage limit (1) and no longer accepts payments.');
+
+    const page = await openPage(link.slug);
+    expect(page.status).toBe(410);
+    expect(page.body).toContain('reached its limit');
+    const sessionsBefore = fake.sessions().length;
+    expect((await pressPay(link.slug, { token: staleTabToken(link.slug) })).status).toBe(410);
+    expect(fake.sessions()).toHaveLength(sessionsBefore);
+  });
+
+  it('tells the merchant the link closed even when payment notices are off', async () => {
+    const link = await seedLink(prisma, { productName: 'Last one', usageLimit: 1, notices: false });
+    await payThroughKomoju(link);
+    const [notice] = await harness.line.waitForMessages(link.creatorId, 1);
+    expect(notice?.message.text).toBe('“Last one” reached its usage limit (1) and no longer accepts payments.');
+  });
+
+  it('serialises simultaneous Pay presses on a link with one unit left', async () => {
+    const link = await seedLink(prisma, { usageLimit: 1 });
+    const token = formTokenIn((await openPage(link.slug)).body);
+    const presses = await Promise.all(Array.from({ length: 5 }, () => pressPay(link.slug, { token })));
+    expect(presses.map((response) => response.status)).toEqual([303, 303, 303, 303, 303]);
+    expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(5);
+  });
+
+  it('sends no capture notice to a creator who turned notices off', async () => {
+    const link = await seedLink(prisma, { notices: false });
+    const { paymentId } = await payThroughKomoju(link);
+    await waitFor(() => prisma.payment.findUniqueOrThrow({ where: { id: paymentId } }), (row) => row.status === 'captured');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(harness.line.messagesTo(link.creatorId)).toHaveLength(0);
+  });
+
+  it('refuses cross-site posts and forged tokens (403) without opening a session', async () => {
+    const link = await seedLink(prisma);
+    const token = formTokenIn((await openPage(link.slug)).body);
+    const sessionsBefore = fake.sessions().length;
+    expect((await pressPay(link.slug, { token, origin: 'https://evil.example' })).status).toBe(403);
+    expect((await pressPay(link.slug, { token: 'forged' })).status).toBe(403);
+    const crossSite = await fetch(`${harness.url}/l/${link.slug}/checkout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Sec-Fetch-Site': 'cross-site' },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    expect(crossSite.status).toBe(403);
+    expect(fake.sessions()).toHaveLength(sessionsBefore);
+  });
+
+  it('limits Pay presses per client to 10 a minute', async () => {
+    const link = await seedLink(prisma);
+    const token = formTokenIn((await openPage(link.slug)).body);
+    const statuses: number[] = [];
+    for (let press = 0; press < 11; press++) statuses.push((await pressPay(link.slug, { token })).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(303));
+    expect(statuses[10]).toBe(429);
+  });
+
+  it('shows a clear page and logs the reason when KOMOJU fails', async () => {
+    const link = await seedLink(prisma, { language: 'en' });
+    const token = formTokenIn((await openPage(link.slug)).body);
+    fake.failNext(1, 422, { error: { code: 'invalid_parameter', message: 'The parameter (amount) is invalid' } });
+    const response = await pressPay(link.slug, { token });
+    expect(response.status).toBe(502);
+    const page = await response.text();
+    expect(page).toContain('Payment could not be started');
+    expect(page).toContain('Nothing was charged');
+    expect(await prisma.checkout.findFirstOrThrow({ where: { linkId: link.linkId } })).toMatchObject({ status: 'error' });
+    const logged = harness.logs.entries().find((entry) => entry.msg === 'checkout: provider could not open a session' && entry.linkId === link.linkId);
+    expect(String(logged?.detail)).toContain('invalid_parameter');
+    expect(harness.logs.text()).not.toContain(SECRET_KEY);
+  });
+
+  it('renders HTML and script in product names and descriptions harmless', async () => {
+    const hostileName = '<script>alert("name")</script>';
+    const hostileDescription = '"><img src=x onerror=alert(1)>\n</p><script>alert(2)</script>';
+    const link = await seedLink(prisma, { productName: hostileName, description: hostileDescription });
+    const page = await openPage(link.slug);
+    expect(page.status).toBe(200);
+    expect(page.body).not.toContain('<script');
+    expect(page.body).not.toContain('<img src=x');
+    expect(page.body).toContain('&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;');
+    expect(page.body).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+    const response = await fetch(`${harness.url}/l/${link.slug}`);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+
+    const { sessionId } = await payThroughKomoju(link);
+    const back = await (await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`)).text();
+    expect(back).not.toContain('<script');
+    expect(back).toContain('&lt;script&gt;');
+  });
+
+  it('answers 404 pages for unknown links and keeps /sandbox closed while KOMOJU is configured', async () => {
+    const unknown = await fetch(`${harness.url}/l/doesNotExist123`, { headers: { 'Accept-Language': 'ko' } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('페이지를 찾을 수 없습니다');
+    expect((await fetch(`${harness.url}/sandbox/sessions/sbs_000000000000000000000000`)).status).toBe(404);
+  });
+});
