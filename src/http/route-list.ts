@@ -1,6 +1,9 @@
 import { devRoutes } from './dev-routes.js';
 import type { RouteFactory } from './feature-routes.js';
+import { komojuWebhookRoutes } from './komoju-webhook.js';
 import { linkAssetRoutes } from './link-assets.js';
+import { linkPageRoutes } from './link-page.js';
+import { sandboxRoutes } from './sandbox-routes.js';
 
 /** Every feature's HTTP routes (after the LINE webhook, which needs the raw body first). */
-export const featureRoutes: RouteFactory[] = [linkAssetRoutes, devRoutes];
+export const featureRoutes: RouteFactory[] = [linkAssetRoutes, devRoutes, komojuWebhookRoutes, linkPageRoutes, sandboxRoutes];
