@@ -57,7 +57,7 @@ html,body{margin:0;height:100%;font-family:system-ui,-apple-system,"Segoe UI","H
 .composer input[type=text]{flex:1;font:inherit;font-size:15px;padding:9px 12px;border:1px solid #ccd3dc;border-radius:20px;outline:none;min-width:0}
 .composer input[type=text]:focus{border-color:#06c755}
 .composer button{font:inherit;border:0;border-radius:20px;padding:9px 14px;cursor:pointer;background:#06c755;color:#fff;font-weight:600}
-.composer .icon{background:#eef0f3;color:#333;padding:9px 11px}
+.composer .icon{background:#eef0f3;color:#333;padding:7px 9px;line-height:0}
 .toast{position:fixed;left:50%;bottom:90px;transform:translateX(-50%);background:rgba(20,20,20,.88);color:#fff;padding:8px 14px;border-radius:8px;font-size:13px;max-width:90vw;z-index:10}
 .toast.error{background:#b00020}
 .modal{position:fixed;inset:0;background:rgba(0,0,0,.45);display:flex;align-items:center;justify-content:center;z-index:20}
@@ -95,7 +95,7 @@ const BODY = `
   </main>
   <div id="quick-replies" class="quick" hidden></div>
   <form id="composer" class="composer">
-    <button id="photo-button" class="icon" type="button" title="Send a photo" aria-label="Send a photo">📷</button>
+    <button id="photo-button" class="icon" type="button" title="Send a photo" aria-label="Send a photo"><svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M9 3 7.2 5H4a2 2 0 0 0-2 2v11a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-3.2L15 3H9zm3 5a5 5 0 1 1 0 10 5 5 0 0 1 0-10zm0 2a3 3 0 1 0 0 6 3 3 0 0 0 0-6z"/></svg></button>
     <input id="photo" type="file" accept="image/*" hidden>
     <input id="text" type="text" placeholder="Type a message (try: help)" aria-label="Message" autocomplete="off" maxlength="5000">
     <button id="send" type="submit">Send</button>

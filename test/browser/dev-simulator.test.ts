@@ -1,0 +1,188 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { translator } from '../../src/i18n/i18n.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+// The test code is compiled without the DOM library; these run inside the page.
+const loadedWidth = (img: unknown) => {
+  const image = img as { complete: boolean; naturalWidth: number };
+  return image.complete ? image.naturalWidth : 0;
+};
+const readClipboard = 'navigator.clipboard.readText()';
+// The first event of a fresh database takes a moment (user, profile, demo shop); vitest's default is 1 s.
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
+const ja = translator('ja');
+const en = translator('en');
+
+describe('LINE simulator page in Chromium', () => {
+  let database: TestDatabase;
+  let server: RunningServer;
+  let dataDir: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    dataDir = mkdtempSync(path.join(tmpdir(), 'simulator-browser-'));
+    server = await startServer(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), {
+      db: database.db,
+      log: createLogger('silent'),
+      worker: { pollIntervalMs: 50, backoffMs: () => 50 },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    context = await browser.newContext({ viewport: { width: 480, height: 860 }, locale: 'ja-JP' });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    page = await context.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const botBubbles = () => page.locator('#log .row.bot');
+  const quickReply = (label: string) => page.locator('#quick-replies button', { hasText: label });
+
+  async function say(text: string): Promise<void> {
+    await page.locator('#text').fill(text);
+    await page.locator('#text').press('Enter');
+  }
+
+  it('chats: welcome on first visit, help with quick replies, the language chooser', async () => {
+    await page.goto(`${server.url}/dev/`);
+    // A first visit creates a stable user and "adds the bot as a friend".
+    await eventually(() => page.locator('#log').textContent()).toContain(ja('welcome').split('\n')[0]!);
+    const userId = await page.locator('#user-select').inputValue();
+    expect(userId).toMatch(/^Ulocal[0-9a-f]{27}$/);
+
+    await say('help');
+    await eventually(() => botBubbles().last().textContent()).toContain('Demo shop');
+    await eventually(() => page.locator('#log .row.user').last().textContent()).toContain('help');
+
+    await quickReply(ja('buttons.language')).click();
+    await eventually(() => botBubbles().last().textContent()).toContain(ja('language.choose'));
+    await eventually(() => page.locator('#quick-replies button').allTextContents()).toEqual(['日本語', 'English', '한국어']);
+    await page.screenshot({ path: '/tmp/simulator.png' });
+
+    await quickReply('English').click();
+    await eventually(() => botBubbles().last().textContent()).toContain(en('language.changed'));
+    await expect(page.locator('#quick-replies').isHidden()).resolves.toBe(true);
+
+    // The user id survives a reload, and the conversation is shown again.
+    await page.reload();
+    expect(await page.locator('#user-select').inputValue()).toBe(userId);
+    await eventually(() => page.locator('#log').textContent()).toContain(en('language.changed'));
+  });
+
+  it('shows message text as text, never as markup', async () => {
+    await say('<img src=x id=injected onerror="document.title=1"><b>bold</b>');
+    await eventually(() => page.locator('#log .row.user').last().textContent()).toContain('<b>bold</b>');
+    expect(await page.locator('#log b, #injected').count()).toBe(0);
+  });
+
+  it('renders a Flex carousel with hero image and working buttons', async () => {
+    const userId = await page.locator('#user-select').inputValue();
+    const png = new PNG({ width: 20, height: 13 });
+    png.data.fill(180);
+    server.lineStub!.contents.set('hero-image', { bytes: PNG.sync.write(png), contentType: 'image/png' });
+    const bubble = (title: string, buttons: Record<string, unknown>[]) => ({
+      type: 'bubble',
+      hero: { type: 'image', url: `${server.url}/dev/api/content/hero-image`, size: 'full', aspectRatio: '20:13', aspectMode: 'cover' },
+      body: {
+        type: 'box',
+        layout: 'vertical',
+        contents: [
+          { type: 'text', text: title, weight: 'bold', size: 'lg' },
+          { type: 'box', layout: 'baseline', contents: [{ type: 'text', text: 'Price', flex: 2 }, { type: 'text', text: '¥1,500', flex: 3 }] },
+          { type: 'text', text: '<script>alert(1)</script>', size: 'xs', color: 'red;background:url(x)' },
+        ],
+      },
+      footer: { type: 'box', layout: 'vertical', contents: buttons.map((action) => ({ type: 'button', style: 'primary', action })) },
+    });
+    // The bot's side of the wire: a push to the LINE API, as the bot would send it.
+    const push = await fetch(`${server.lineStub!.origin}/v2/bot/message/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.config.line.channelAccessToken}` },
+      body: JSON.stringify({
+        to: userId,
+        messages: [
+          {
+            type: 'flex',
+            altText: 'Two links',
+            contents: {
+              type: 'carousel',
+              contents: [
+                bubble('Green tea', [
+                  { type: 'message', label: 'Say help', text: 'help' },
+                  { type: 'clipboard', label: 'Copy', clipboardText: 'https://example.test/l/abc' },
+                ]),
+                bubble('Matcha', [{ type: 'uri', label: 'Open', uri: `${server.url}/healthz` }]),
+              ],
+            },
+          },
+        ],
+      }),
+    });
+    expect(push.status).toBe(200);
+
+    const card = page.locator('#log .card', { hasText: 'Green tea' });
+    await card.waitFor();
+    expect(await page.locator('#log .card').count()).toBe(2);
+    expect(await card.locator('.section.hero img').evaluate(loadedWidth)).toBe(20);
+    expect(await card.textContent()).toContain('<script>alert(1)</script>');
+    expect(await card.textContent()).toContain('¥1,500');
+    expect(await page.locator('#log script').count()).toBe(0);
+
+    await card.getByRole('button', { name: 'Copy' }).click();
+    await eventually(() => page.evaluate(readClipboard)).toBe('https://example.test/l/abc');
+
+    const [opened] = await Promise.all([context.waitForEvent('page'), page.locator('#log .card', { hasText: 'Matcha' }).getByRole('button', { name: 'Open' }).click()]);
+    await opened.waitForLoadState();
+    expect(opened.url()).toBe(`${server.url}/healthz`);
+    await opened.close();
+
+    const before = await page.locator('#log .row.user').count();
+    await card.getByRole('button', { name: 'Say help' }).click();
+    await eventually(() => page.locator('#log .row.user').count()).toBe(before + 1);
+    await eventually(() => botBubbles().last().textContent()).toContain('Demo shop');
+  });
+
+  it('adds a second user with a separate chat', async () => {
+    const first = await page.locator('#user-select').inputValue();
+    await page.locator('#new-user').click();
+    await eventually(() => page.locator('#user-select option').count()).toBe(2);
+    const second = await page.locator('#user-select').inputValue();
+    expect(second).not.toBe(first);
+    // A new user follows the bot; the chat shows only this user's messages.
+    await eventually(() => page.locator('#log').textContent()).toContain(ja('welcome').split('\n')[0]!);
+    expect(await page.locator('#log').textContent()).not.toContain('Demo shop');
+    await say('help');
+    await eventually(() => botBubbles().last().textContent()).toContain(ja('help.guest').split('\n')[0]!);
+  });
+
+  it('sends a photo from the file input as an image event', async () => {
+    const png = new PNG({ width: 8, height: 8 });
+    png.data.fill(90);
+    const userId = await page.locator('#user-select').inputValue();
+    await page.locator('#photo').setInputFiles({ name: 'product.png', mimeType: 'image/png', buffer: PNG.sync.write(png) });
+    const photo = page.locator('#log .row.user img.photo').last();
+    await photo.waitFor();
+    await eventually(() => photo.evaluate(loadedWidth)).toBe(8);
+    const events = await database.db.prisma.lineEvent.findMany({ where: { userId } });
+    expect(events.some((event) => (event.payload as { message?: { type?: string } }).message?.type === 'image')).toBe(true);
+  });
+});
