@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { isSkipWord, readLanguage, readStatus } from '../../../src/links/dialogs/field-answers.js';
+import { parseExpiry, parseUsageLimit } from '../../../src/links/link-limits.js';
+import { isSlug, newSlug } from '../../../src/links/slug.js';
+
+const NOW = new Date('2026-11-28T03:00:00.000Z');
+
+describe('usage limit', () => {
+  it.each([
+    ['10', 10],
+    ['１０', 10],
+    ['1,000', 1000],
+    ['10回', 10],
+    ['5 times', 5],
+    ['3번', 3],
+  ])('reads %j', (input, usageLimit) => {
+    expect(parseUsageLimit(input)).toEqual({ ok: true, usageLimit });
+  });
+  it.each([
+    ['0', 'out_of_range'],
+    ['1000001', 'out_of_range'],
+    ['-3', 'not_a_number'],
+    ['2.5', 'not_a_number'],
+    ['ten', 'not_a_number'],
+    ['', 'not_a_number'],
+    ['9'.repeat(10_000), 'not_a_number'],
+  ])('refuses %j', (input, reason) => {
+    expect(parseUsageLimit(input)).toEqual({ ok: false, reason });
+  });
+});
+
+describe('expiry', () => {
+  it('reads days from now and dates as the end of that day in Japan/Korea time', () => {
+    expect(parseExpiry('7', NOW)).toEqual({ ok: true, expiresAt: new Date('2026-12-05T03:00:00.000Z') });
+    expect(parseExpiry('30日', NOW)).toEqual({ ok: true, expiresAt: new Date('2026-12-28T03:00:00.000Z') });
+    expect(parseExpiry('2026-12-31', NOW)).toEqual({ ok: true, expiresAt: new Date('2026-12-31T14:59:59.999Z') });
+    expect(parseExpiry('２０２６年１２月３１日', NOW)).toEqual({ ok: true, expiresAt: new Date('2026-12-31T14:59:59.999Z') });
+    expect(parseExpiry('2026년 12월 31일', NOW)).toEqual({ ok: true, expiresAt: new Date('2026-12-31T14:59:59.999Z') });
+    // Today still counts until midnight in Japan.
+    expect(parseExpiry('2026/11/28', NOW)).toMatchObject({ ok: true });
+  });
+  it.each([
+    ['2026-11-27', 'past'],
+    ['0', 'past'],
+    ['400', 'too_far'],
+    ['2028-01-01', 'too_far'],
+    ['2026-02-30', 'not_a_date'],
+    ['tomorrow', 'not_a_date'],
+    ['🙂', 'not_a_date'],
+  ])('refuses %j', (input, reason) => {
+    expect(parseExpiry(input, NOW)).toEqual({ ok: false, reason });
+  });
+});
+
+describe('choice words', () => {
+  it('reads languages, statuses and skip words in every language and width', () => {
+    expect(readLanguage('ＥＮＧＬＩＳＨ')).toBe('en');
+    expect(readLanguage('日本語')).toBe('ja');
+    expect(readLanguage('한국어')).toBe('ko');
+    expect(readLanguage('français')).toBeNull();
+    expect(readStatus('有効')).toBe('active');
+    expect(readStatus(' Inactive ')).toBe('inactive');
+    expect(readStatus('perhaps')).toBeNull();
+    for (const word of ['skip', 'スキップ', 'なし', '건너뛰기', 'None']) expect(isSkipWord(word)).toBe(true);
+    expect(isSkipWord('skipping rope')).toBe(false);
+  });
+});
+
+describe('slug', () => {
+  it('is URL-safe, 96 random bits, and never repeats in practice', () => {
+    const slugs = new Set(Array.from({ length: 10_000 }, () => newSlug()));
+    expect(slugs.size).toBe(10_000);
+    for (const slug of slugs) {
+      expect(isSlug(slug)).toBe(true);
+      expect(Buffer.from(slug, 'base64url')).toHaveLength(12);
+    }
+    expect(isSlug('../../etc/passwd')).toBe(false);
+  });
+});
+
+describe('links messages', () => {
+  const load = (language: string) => JSON.parse(readFileSync(new URL(`../../../src/i18n/locales/${language}/links.json`, import.meta.url), 'utf8')) as object;
+  const keys = (tree: object, prefix = ''): string[] =>
+    Object.entries(tree).flatMap(([key, value]) =>
+      typeof value === 'object' && value !== null ? keys(value as object, `${prefix}${key}.`) : [`${prefix}${key.replace(/_(one|other)$/, '')}`],
+    );
+  it('exist in ja, en and ko alike', () => {
+    const en = new Set(keys(load('en')));
+    expect(new Set(keys(load('ja')))).toEqual(en);
+    expect(new Set(keys(load('ko')))).toEqual(en);
+  });
+});
