@@ -1,3 +1,4 @@
 import type { AdminCommand } from './commands.js';
+import { summaryCommand } from './summary-command.js';
 
-export const adminCommands: AdminCommand[] = [];
+export const adminCommands: AdminCommand[] = [summaryCommand];

@@ -97,6 +97,14 @@ const scenarios: Scenario[] = [
     expected: none,
   },
   {
+    name: 'a refunded payment whose event lists no refunds counts as fully refunded',
+    async steps({ checkout }) {
+      const payment = (await checkout())(1000);
+      return [{ event: event({ ...payment, status: 'captured' }) }, { event: event({ ...payment, status: 'refunded' }) }];
+    },
+    expected: { ...none, refundedPayments: 1 },
+  },
+  {
     name: 'duplicated webhooks (same event redelivered, and the same state in new events)',
     async steps({ checkout }) {
       const payment = (await checkout())(1500);
