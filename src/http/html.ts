@@ -56,7 +56,8 @@ h1{font-size:1.3rem;margin:0 0 6px;overflow-wrap:anywhere}
 .test-badge{display:inline-block;background:#ffb300;color:#1d1f23;font-weight:800;font-size:.8rem;letter-spacing:.08em;padding:2px 8px;border-radius:6px;margin-bottom:8px}
 .test-banner{background:#ffb300;color:#1d1f23;text-align:center;font-weight:800;padding:8px;letter-spacing:.06em}
 .notice{font-size:.9rem;color:#555}
-.status-icon{font-size:3rem;text-align:center;margin:8px 0}
+.status-icon{width:64px;height:64px;line-height:64px;border-radius:50%;margin:8px auto;font-size:2rem;font-weight:700;text-align:center;color:#fff;background:#06c755}
+.status-icon.waiting{background:#ffb300}
 .center{text-align:center}
 footer{font-size:.75rem;color:#888;text-align:center;margin-top:16px}
 `;

@@ -57,7 +57,8 @@ export interface MessagePageView {
   language: string;
   title: string;
   message: string;
-  icon?: string;
+  /** A symbol any font has (phones' emoji fonts are not everywhere). */
+  icon?: { symbol: string; waiting?: boolean };
   action?: { href: string; label: string };
   testMode?: boolean;
   t?: Translate;
@@ -69,7 +70,7 @@ export interface MessagePageView {
 export function renderMessagePage(view: MessagePageView): string {
   const body = html`<div class="card"><div class="body center" data-testid="${view.testId}">
 ${view.t ? testBadge(view.t, view.testMode ?? false) : null}
-${view.icon ? html`<div class="status-icon" aria-hidden="true">${view.icon}</div>` : null}
+${view.icon ? html`<div class="status-icon${view.icon.waiting ? ' waiting' : ''}" aria-hidden="true">${view.icon.symbol}</div>` : null}
 <h1>${view.title}</h1>
 ${view.detail ? html`<p class="price">${view.detail}</p>` : null}
 <p class="description">${view.message}</p>
@@ -105,7 +106,7 @@ export function renderReturnPage(view: ReturnPageView): string {
       language: view.language,
       t,
       testMode: view.testMode,
-      icon: '✅',
+      icon: { symbol: '✓' },
       title: t('return.paidTitle'),
       message: t('return.paidBody', { product: view.productName, price: view.price }),
       testId: 'paid',
@@ -116,7 +117,7 @@ export function renderReturnPage(view: ReturnPageView): string {
       language: view.language,
       t,
       testMode: view.testMode,
-      icon: '⏳',
+      icon: { symbol: '…', waiting: true },
       title: t('return.awaitingTitle'),
       detail: view.productName,
       message: t('return.awaitingBody'),
