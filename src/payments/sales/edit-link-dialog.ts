@@ -8,6 +8,7 @@ import { parseExpiry, parseUsageLimit } from '../../links/link-limits.js';
 import { normalizeProductName, validateDescription } from '../../links/product-name.js';
 import { IMMUTABLE_LINK_FIELDS, MUTABLE_LINK_FIELDS, isImmutableLinkField, type MutableLinkField } from '../../links/update-link.js';
 import type { SalesEffect, SalesEffectResult, SalesLinkChange } from '../sales-effects.js';
+import { typedCommandButton } from './command-buttons.js';
 import { salesLinkCard, stateLabel } from './links-carousel.js';
 import type { SalesLinkView } from './link-view.js';
 
@@ -118,7 +119,7 @@ function askFor(field: MutableLinkField, state: DialogState, ctx: Context): Step
 function chooseField(field: string, state: DialogState, ctx: Context): Step {
   const { t } = ctx;
   if (isImmutableLinkField(field)) {
-    const buttons = [commandButton(t('sales:buttons.create'), 'create'), commandButton(t('sales:buttons.quick'), 'quick'), backButton(state, ctx)];
+    const buttons = [typedCommandButton(t('sales:buttons.create'), 'create', ctx), typedCommandButton(t('sales:buttons.quick'), 'quick', ctx), backButton(state, ctx)];
     return { state: continueDialog(state, ctx, {}), replies: [text(t('sales:edit.immutable'), buttons)], effects: [] };
   }
   const mutable = MUTABLE_LINK_FIELDS.find((candidate) => candidate === field);

@@ -3,6 +3,7 @@ import type { Button, Card, Context, Reply } from '../../conversation/types.js';
 import { formatDateTime } from '../../links/format-date.js';
 import { formatPrice } from '../../links/format-price.js';
 import { linkCard, shareText } from '../../links/link-card.js';
+import { typedCommandButton } from './command-buttons.js';
 import { linkState, type SalesLinkView } from './link-view.js';
 
 /** "Active", "Used up · TEST", … */
@@ -63,7 +64,7 @@ export function linksCarousel(listed: LinksPage, ctx: Context): Reply {
   const { t } = ctx;
   if (listed.links.length === 0) {
     const body = listed.page === 0 ? t('sales:list.empty') : t('sales:list.endOfList');
-    return { kind: 'text', text: body, quickReplies: [commandButton(t('sales:buttons.quick'), 'quick'), commandButton(t('sales:buttons.create'), 'create')] };
+    return { kind: 'text', text: body, quickReplies: [typedCommandButton(t('sales:buttons.quick'), 'quick', ctx), typedCommandButton(t('sales:buttons.create'), 'create', ctx)] };
   }
   const cards = listed.links.map((link) => salesLinkCard(link, ctx));
   const next = commandButton(t('sales:buttons.nextPage'), 'links', [String(listed.page + 1)]);

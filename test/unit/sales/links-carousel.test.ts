@@ -96,6 +96,9 @@ describe('linksCarousel', () => {
   it('answers an empty list with ways to make a link', () => {
     const reply = linksCarousel(page(0, false), context('ja'));
     expect(reply.kind === 'text' && reply.text).toContain('まだ支払いリンクがありません');
-    expect(reply.kind === 'text' && reply.quickReplies?.map((button) => commandOf(button)?.action)).toEqual(['quick', 'create']);
+    expect(reply.kind === 'text' && reply.quickReplies?.map((button) => button.action)).toEqual([
+      { type: 'text', text: 'クイック' },
+      { type: 'text', text: '作成' },
+    ]);
   });
 });

@@ -157,7 +157,7 @@ describe('edit dialog', () => {
       expect(refused.effects).toEqual([]);
       expect(refused.state?.name).toBe('sales.edit');
       expect(textOf(refused.replies[0])).toContain('価格と通貨は変更できません');
-      expect(refused.replies[0]?.kind === 'text' && commands(refused.replies[0].quickReplies)[0]).toEqual(['create', []]);
+      expect(refused.replies[0]?.kind === 'text' && refused.replies[0].quickReplies?.[0]?.action).toEqual({ type: 'text', text: '作成' });
     }
   });
 
