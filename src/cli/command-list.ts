@@ -1,5 +1,7 @@
 import type { AdminCommand } from './commands.js';
+import { lineCommands } from './line-commands.js';
+import { merchantCommands } from './merchant-commands.js';
 import { paymentCommands } from './payment-commands.js';
 import { summaryCommand } from './summary-command.js';
 
-export const adminCommands: AdminCommand[] = [summaryCommand, ...paymentCommands];
+export const adminCommands: AdminCommand[] = [...merchantCommands, ...lineCommands, summaryCommand, ...paymentCommands];
