@@ -18,7 +18,7 @@ html,body{margin:0;height:100%;font-family:system-ui,-apple-system,"Segoe UI","H
 .enter input{flex:1;font:inherit;font-family:ui-monospace,Menlo,Consolas,monospace;padding:4px 6px;border-radius:6px;border:0}
 .offline{background:#b00020;color:#fff;font-size:12px;padding:6px 12px}
 .scroll{flex:1;overflow-y:auto;padding:12px 10px 6px}
-.hint{color:#fff;text-align:center;font-size:13px;opacity:.9;margin:24px 12px;line-height:1.6}
+.hint{color:#fff;text-align:center;font-size:13px;opacity:.9;margin:4px 12px 16px;line-height:1.6}
 .log{display:flex;flex-direction:column;gap:10px}
 .row{display:flex;align-items:flex-end;gap:6px;max-width:100%}
 .row.user{flex-direction:row-reverse}
@@ -89,7 +89,7 @@ const BODY = `
   </header>
   <div id="offline" class="offline" hidden>The server is not answering. Is <code>npm start</code> still running?</div>
   <main id="scroll" class="scroll">
-    <div id="hint" class="hint">This is a local LINE chat with the bot: messages go through the real signed webhook.<br>Try <b>help</b>, <b>quick</b> or <b>language</b>.</div>
+    <div class="hint">This is a local LINE chat with the bot: messages go through the real signed webhook.<br>Try <b>help</b>, <b>quick</b> or <b>language</b>.<br><br>The first user owns the Demo shop. To try access control, add a user (+ New user): it is a guest until it sends <b>join &lt;CODE&gt;</b> with an invite code from the shop.</div>
     <div id="log" class="log" aria-live="polite"></div>
     <div id="typing" class="typing" hidden aria-label="The bot is answering">•••</div>
   </main>
@@ -125,7 +125,7 @@ const SCRIPT = `
   var WAIT_MS = 15000;
 
   function $(id) { return document.getElementById(id); }
-  var log = $('log'), scroll = $('scroll'), hint = $('hint'), typing = $('typing'), quick = $('quick-replies');
+  var log = $('log'), scroll = $('scroll'), typing = $('typing'), quick = $('quick-replies');
   var select = $('user-select'), textInput = $('text'), photoInput = $('photo'), toastBox = $('toast');
 
   function el(tag, className) {
@@ -223,7 +223,6 @@ const SCRIPT = `
     showQuickReplies(null);
     localStorage.setItem(CURRENT_KEY, id);
     fillUserSelect();
-    updateHint();
     pollNow();
   }
   function addUser(id, follow) {
@@ -233,7 +232,6 @@ const SCRIPT = `
   }
 
   // ---- timeline ----
-  function updateHint() { hint.hidden = log.childElementCount > 0; }
   function nearBottom() { return scroll.scrollHeight - scroll.scrollTop - scroll.clientHeight < 120; }
   // Keeps the chat in time order even when a poll and a send answer arrive out of order.
   function place(node, at, order) {
@@ -247,7 +245,6 @@ const SCRIPT = `
       before = child;
     }
     log.insertBefore(node, before);
-    updateHint();
     refreshQuickReplies();
     if (stick || order === 0) scroll.scrollTop = scroll.scrollHeight;
   }
@@ -596,6 +593,7 @@ export function simulatorPage(nonce: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>LINE simulator · local mode</title>
 <style nonce="${nonce}">${STYLE}</style>
 </head>
