@@ -1,10 +1,9 @@
 import type { MatchedCommand } from '../conversation/commands.js';
 import { commandButton, reply, text, type Machine, type ResultHandler } from '../conversation/machine.js';
 import type { Button, Context, EffectResult, Step } from '../conversation/types.js';
-import { shareText } from '../links/link-card.js';
 import { LINKS_PAGE_SIZE, type SalesEffect, type SalesEffectResult } from './sales-effects.js';
 import { EDIT_MENU, EDIT_VALUE, editMenuDialog, editValueDialog, startEditDialog } from './sales/edit-link-dialog.js';
-import { linksCarousel, salesLinkCard } from './sales/links-carousel.js';
+import { linksCarousel, salesLinkCard, shareButtonText } from './sales/links-carousel.js';
 import { linkState } from './sales/link-view.js';
 import { summaryCard } from './sales/summary-card.js';
 import { transactionsReply } from './sales/transactions.js';
@@ -78,7 +77,7 @@ const results: Record<string, ResultHandler> = {
   'sales.linkLoaded': on<'sales.linkLoaded'>((result, ctx) => {
     if (result.purpose === 'edit') return startEditDialog(result.link, ctx);
     const { link } = result;
-    const share: Button = { label: ctx.t('sales:buttons.share'), action: { type: 'share', text: shareText(link) } };
+    const share: Button = { label: ctx.t('sales:buttons.share'), action: { type: 'share', text: shareButtonText(link) } };
     return reply({ kind: 'image', url: link.qrUrl }, text(ctx.t('sales:qr.text', { product: link.productName, url: link.url }), [share, linksButton(ctx)]));
   }),
   'sales.statusChanged': on<'sales.statusChanged'>((result, ctx) => {

@@ -30,7 +30,7 @@ describe('salesLinkCard', () => {
   it('shows product, price, status, captured amount and the six actions', () => {
     const card = salesLinkCard(salesLink({ capturedAmount: 4500 }), context('en'));
     expect(card.title).toBe('Coffee Beans');
-    expect(row(card, 'Price')).toBe('¥1,500');
+    expect(card.subtitle).toBe('¥1,500');
     expect(row(card, 'Status')).toBe('Active');
     expect(row(card, 'Sales so far')).toBe('¥4,500');
     expect(card.buttons.map((button) => button.label)).toEqual(['Summary', 'QR code', 'Share', 'Deactivate', 'Edit', 'Transactions']);
@@ -46,6 +46,12 @@ describe('salesLinkCard', () => {
     expect(share?.type === 'share' && share.text).toContain('https://shop.example/l/abcDEF123');
   });
 
+  it('shares just the URL when a long name would make the share URI longer than LINE allows', () => {
+    const long = salesLinkCard(salesLink({ productName: 'あ'.repeat(80), url: `https://payments.example-coffee-roasters.co.jp/l/${'s'.repeat(22)}` }), context('ja'));
+    const share = long.buttons[2]?.action;
+    expect(share).toEqual({ type: 'share', text: `https://payments.example-coffee-roasters.co.jp/l/${'s'.repeat(22)}` });
+  });
+
   it('offers Activate for an inactive link and marks test links', () => {
     const card = salesLinkCard(salesLink({ status: 'inactive', testMode: true }), context('en'));
     expect(row(card, 'Status')).toBe('Inactive · TEST');
@@ -54,17 +60,17 @@ describe('salesLinkCard', () => {
   });
 
   it.each([
-    ['ja', '価格', '￥1,500', '上限到達'],
-    ['ko', '가격', 'JP¥1,500', '한도 도달'],
-  ] as const)('speaks %s', (language, priceLabel, price, usedUp) => {
+    ['ja', '￥1,500', '上限到達'],
+    ['ko', 'JP¥1,500', '한도 도달'],
+  ] as const)('speaks %s', (language, price, usedUp) => {
     const card = salesLinkCard(salesLink({ usageLimit: 1, usedCount: 1 }), context(language));
-    expect(row(card, priceLabel)).toBe(price);
+    expect(card.subtitle).toBe(price);
     expect(card.rows.map((entry) => entry.value)).toContain(usedUp);
   });
 
   it('formats the captured amount in the link currency', () => {
     const card = salesLinkCard(salesLink({ amount: 1250, currency: 'USD', capturedAmount: 2500 }), context('en'));
-    expect(row(card, 'Price')).toBe('$12.50');
+    expect(card.subtitle).toBe('$12.50');
     expect(row(card, 'Sales so far')).toBe('$25.00');
   });
 });
