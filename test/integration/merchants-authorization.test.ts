@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { switchActiveMerchant } from '../../src/merchants/active-merchant.js';
 import { AuthorizationError, assertMemberOf } from '../../src/merchants/authorization.js';
+import { createInvite } from '../../src/merchants/create-invite.js';
 import { createMerchant } from '../../src/merchants/create-merchant.js';
 import { getMerchantKomojuKeys, listMerchantWebhookSecrets, setMerchantKomojuKeys } from '../../src/merchants/komoju-keys.js';
 import { listMembers, removeMember } from '../../src/merchants/members.js';
@@ -75,6 +76,18 @@ describe.each(kinds)('merchant authorization and keys on %s', (kind) => {
     // Keys copied from one merchant's row into another's do not decrypt there.
     await prisma().merchant.update({ where: { id: shopB }, data: { komojuSecretKeyEnc: row!.komojuSecretKeyEnc, komojuWebhookSecretEnc: row!.komojuWebhookSecretEnc } });
     await expect(getMerchantKomojuKeys(prisma(), APP_SECRET, shopB)).rejects.toThrow(SecretBoxError);
+  });
+
+  it('issues one invite for a retried chat event (same idempotency key), a new one otherwise', async () => {
+    const first = await createInvite(prisma(), APP_SECRET, { merchantId: shopA, createdBy: 'Uowner', idempotencyKey: 'event-1:0' });
+    const retried = await createInvite(prisma(), APP_SECRET, { merchantId: shopA, createdBy: 'Uowner', idempotencyKey: 'event-1:0' });
+    const other = await createInvite(prisma(), APP_SECRET, { merchantId: shopA, createdBy: 'Uowner', idempotencyKey: 'event-2:0' });
+    expect(retried).toEqual(first);
+    expect(other.code).not.toBe(first.code);
+    expect(await prisma().invite.count({ where: { createdBy: 'Uowner' } })).toBe(2);
+    // The same event key for another merchant is another code.
+    const elsewhere = await createInvite(prisma(), APP_SECRET, { merchantId: shopB, idempotencyKey: 'event-1:0' });
+    expect(elsewhere.code).not.toBe(first.code);
   });
 
   it('counts concurrent attempts exactly (no lost increments)', async () => {
