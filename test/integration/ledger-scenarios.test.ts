@@ -105,6 +105,15 @@ const scenarios: Scenario[] = [
     expected: { ...none, refundedPayments: 1 },
   },
   {
+    name: "a chargeback listed in refunds while the event's amount_refunded still says 0",
+    async steps({ checkout }) {
+      const payment = (await checkout())(1000);
+      const captured = { ...payment, status: 'captured' as const };
+      return [{ event: event(captured) }, { event: event({ ...refund(captured, 1000, true), amountRefunded: 0 }, 'payment.updated') }];
+    },
+    expected: none,
+  },
+  {
     name: 'duplicated webhooks (same event redelivered, and the same state in new events)',
     async steps({ checkout }) {
       const payment = (await checkout())(1500);

@@ -65,6 +65,8 @@ export interface PaymentState {
   metadata: Record<string, string>;
   refunds?: { id: string; amount: number; chargeback?: boolean }[];
   capturedAt?: string | null;
+  /** KOMOJU's `amount_refunded`; defaults to the sum of `refunds`. */
+  amountRefunded?: number;
 }
 
 const CAPTURED_AT = '2026-11-28T01:00:00.000Z';
@@ -100,7 +102,7 @@ export function komojuPayment(state: PaymentState): FakeKomojuPayment {
     external_order_num: null,
     metadata: state.metadata,
     created_at: '2026-11-28T00:00:00.000Z',
-    amount_refunded: refunds.reduce((sum, refund) => sum + refund.amount, 0),
+    amount_refunded: state.amountRefunded ?? refunds.reduce((sum, refund) => sum + refund.amount, 0),
     locale: 'ja',
     session: state.session,
     refunds,
