@@ -40,11 +40,20 @@ async function isMember(env: EffectEnv, merchantId: string): Promise<boolean> {
   return member !== null;
 }
 
-/** LINE's "…" typing indicator while slow work runs; purely cosmetic, so failures are ignored. */
-function showLoading(env: EffectEnv): void {
-  env.line.showLoadingAnimation({ chatId: env.userId, loadingSeconds: 10 }).catch((error: unknown) => {
-    env.log.debug({ err: error }, 'loading animation not shown');
-  });
+/**
+ * Runs slow work under LINE's "…" indicator. The indicator request runs alongside the work and is
+ * settled before returning; it is cosmetic, so its failure is only logged.
+ */
+async function withLoading<T>(env: EffectEnv, work: () => Promise<T>): Promise<T> {
+  const loading = env.line.showLoadingAnimation({ chatId: env.userId, loadingSeconds: 10 }).then(
+    () => undefined,
+    (error: unknown) => env.log.debug({ err: error }, 'loading animation not shown'),
+  );
+  try {
+    return await work();
+  } finally {
+    await loading;
+  }
 }
 
 export async function performLinkEffect(effect: LinkEffect, env: EffectEnv): Promise<LinkEffectResult> {
@@ -62,12 +71,9 @@ export async function performLinkEffect(effect: LinkEffect, env: EffectEnv): Pro
       return { type: 'links.nameChecked', productName: name.name, existing: existing ? toLinkView(existing, base) : null };
     }
     case 'links.fetchImage': {
-      showLoading(env);
-      const outcome = await fetchImage(env.line, env.prisma, {
-        merchantId: effect.merchantId,
-        messageId: effect.messageId,
-        mediaId: idForEvent('img', env),
-      });
+      const outcome = await withLoading(env, () =>
+        fetchImage(env.line, env.prisma, { merchantId: effect.merchantId, messageId: effect.messageId, mediaId: idForEvent('img', env) }),
+      );
       if (!outcome.ok) {
         env.log.info({ reason: outcome.reason }, 'product image refused');
         return { type: 'links.imageFetched', ok: false, reason: outcome.reason };
@@ -75,25 +81,22 @@ export async function performLinkEffect(effect: LinkEffect, env: EffectEnv): Pro
       return { type: 'links.imageFetched', ok: true, mediaId: outcome.mediaId, imageUrl: mediaUrl(base, outcome.mediaId) };
     }
     case 'links.create': {
-      showLoading(env);
       const { draft } = effect;
-      const outcome = await createLink(
-        env.prisma,
-        {
-          merchantId: effect.merchantId,
-          createdByUserId: env.userId,
-          amount: draft.amount,
-          currency: draft.currency,
-          productName: draft.productName,
-          description: draft.description ?? '',
-          imageId: draft.imageId ?? null,
-          language: draft.language ?? 'ja',
-          status: draft.status ?? 'active',
-          usageLimit: draft.usageLimit ?? null,
-          expiresAt: draft.expiresAt ? new Date(draft.expiresAt) : null,
-        },
-        { linkId: idForEvent('lnk', env), publicBaseUrl: base, testMode: isTestMode(env.config) },
-      );
+      const fields = {
+        merchantId: effect.merchantId,
+        createdByUserId: env.userId,
+        amount: draft.amount,
+        currency: draft.currency,
+        productName: draft.productName,
+        description: draft.description ?? '',
+        imageId: draft.imageId ?? null,
+        language: draft.language ?? 'ja',
+        status: draft.status ?? 'active',
+        usageLimit: draft.usageLimit ?? null,
+        expiresAt: draft.expiresAt ? new Date(draft.expiresAt) : null,
+      };
+      const options = { linkId: idForEvent('lnk', env), publicBaseUrl: base, testMode: isTestMode(env.config) };
+      const outcome = await withLoading(env, () => createLink(env.prisma, fields, options));
       switch (outcome.kind) {
         case 'created':
           env.log.info({ linkId: outcome.link.id, merchantId: effect.merchantId }, 'link created');

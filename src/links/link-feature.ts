@@ -11,7 +11,11 @@ export const linkFeature: Machine = {
     quick: (command, ctx) => startLinkDialog('quick', command, ctx),
     create: (command, ctx) => startLinkDialog('create', command, ctx),
   },
-  actions: {},
+  // The same two as buttons (help, rich menu, "make a new link" offers); args may carry an amount.
+  actions: {
+    quick: (args, ctx) => startLinkDialog('quick', { command: 'quick', argument: args.join(' ') }, ctx),
+    create: (args, ctx) => startLinkDialog('create', { command: 'create', argument: args.join(' ') }, ctx),
+  },
   // Outcomes that arrive after their dialog ended (it expired while the effect ran).
   results: {
     'links.created': (result, ctx) => reply(...issuedLinkReplies((result as Extract<LinkEffectResult, { type: 'links.created' }>).link, ctx)),

@@ -325,3 +325,24 @@ describe('Quick Payment Link dialog', () => {
     expect(result.replies.map((reply) => reply.kind)).toEqual(['card', 'image', 'text']);
   });
 });
+
+describe('starting from buttons', () => {
+  it('the help card buttons start Quick and Create', () => {
+    const driver = new DialogDriver('en');
+    driver.say('help');
+    driver.tap('Quick link');
+    expect(driver.state?.name).toBe('links.quick');
+    driver.say('help');
+    expect(driver.state?.name).toBe('links.quick');
+    driver.say('cancel');
+    driver.say('help');
+    driver.tap('Create');
+    expect(driver.state?.name).toBe('links.create');
+  });
+
+  it('a button may carry the amount', () => {
+    const driver = new DialogDriver('en');
+    driver.send({ kind: 'postback', action: 'quick', args: ['2500'], dialogId: null });
+    expect(driver.slots).toMatchObject({ step: 'name', draft: { amount: 2500, currency: 'JPY' } });
+  });
+});
