@@ -13,7 +13,9 @@ export type MerchantEffect =
   | { type: 'merchants.listMembers'; merchantId: string }
   | { type: 'merchants.removeMember'; merchantId: string; memberUserId: string }
   | { type: 'merchants.listShops' }
-  | { type: 'merchants.switchShop'; merchantId: string };
+  | { type: 'merchants.switchShop'; merchantId: string }
+  /** Reads (enabled omitted) or sets the user's own payment notices for the merchant. */
+  | { type: 'merchants.notices'; merchantId: string; enabled?: boolean };
 
 export interface MemberView {
   userId: string;
@@ -29,6 +31,7 @@ export type MerchantEffectResult =
   | { type: 'merchants.memberRemoved'; merchantName: string; outcome: RemoveOutcome }
   | { type: 'merchants.shops'; shops: (UserMerchant & { active: boolean })[] }
   | { type: 'merchants.shopSwitched'; merchantName: string }
+  | { type: 'merchants.noticesState'; merchantName: string; enabled: boolean; changed: boolean }
   | { type: 'merchants.refused'; reason: AuthorizationError['reason'] };
 
 // Profiles are looked up one by one; a list this long is shown without the rest.
@@ -86,6 +89,15 @@ async function perform(effect: MerchantEffect, env: EffectEnv): Promise<Merchant
     case 'merchants.switchShop': {
       const membership = await switchActiveMerchant(prisma, userId, effect.merchantId);
       return { type: 'merchants.shopSwitched', merchantName: membership.merchantName };
+    }
+    case 'merchants.notices': {
+      const membership = await assertMemberOf(prisma, userId, effect.merchantId);
+      const where = { merchantId_userId: { merchantId: effect.merchantId, userId } };
+      const member =
+        effect.enabled === undefined
+          ? await prisma.member.findUniqueOrThrow({ where, select: { notices: true } })
+          : await prisma.member.update({ where, data: { notices: effect.enabled }, select: { notices: true } });
+      return { type: 'merchants.noticesState', merchantName: membership.merchantName, enabled: member.notices, changed: effect.enabled !== undefined };
     }
   }
 }

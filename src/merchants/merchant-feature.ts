@@ -16,6 +16,7 @@ export const MERCHANT_ACTIONS = {
   confirmRemoveMember: 'confirmRemoveMember',
   shops: 'shops',
   switchShop: 'switchShop',
+  notices: 'notices',
 } as const;
 
 /**
@@ -23,11 +24,12 @@ export const MERCHANT_ACTIONS = {
  * The core matches only its own command words today; a feature-word hook in the machine can
  * route these to the action of the same name.
  */
-export const MERCHANT_WORDS: Record<'shop' | 'invite' | 'members' | 'shops', readonly string[]> = {
+export const MERCHANT_WORDS: Record<'shop' | 'invite' | 'members' | 'shops' | 'notices', readonly string[]> = {
   shop: ['shop', 'team', 'ショップ', 'お店', '가게', '상점'],
   invite: ['invite', '招待', '초대'],
   members: ['members', 'staff', 'メンバー', 'スタッフ', '멤버', '직원'],
   shops: ['shops', 'switch', '切り替え', '店舗切替', '전환', '가게전환'],
+  notices: ['notices', '通知', '알림'],
 };
 
 // Quick replies beyond this many remove buttons would crowd out the others (LINE allows 13).
@@ -71,6 +73,7 @@ function shopButtons(ctx: Context): Button[] {
   if (ctx.membership) {
     buttons.push(commandButton(ctx.t('merchants:buttons.members'), MERCHANT_ACTIONS.members));
     buttons.push(commandButton(ctx.t('merchants:buttons.shops'), MERCHANT_ACTIONS.shops));
+    buttons.push(commandButton(ctx.t('merchants:buttons.notices'), MERCHANT_ACTIONS.notices));
   }
   buttons.push(commandButton(ctx.t('buttons.help'), 'help'));
   return buttons;
@@ -136,6 +139,21 @@ function switchShopStep([merchantId]: string[], ctx: Context): Step {
   if (!ctx.membership) return notMember(ctx);
   if (!merchantId) return run({ type: 'merchants.listShops' });
   return run({ type: 'merchants.switchShop', merchantId });
+}
+
+/** `notices` shows the user's own payment notices for the active merchant; `notices on|off` sets them. */
+function noticesStep([choice]: string[], ctx: Context): Step {
+  if (!ctx.membership) return notMember(ctx);
+  const enabled = choice === 'on' ? true : choice === 'off' ? false : undefined;
+  return run({ type: 'merchants.notices', merchantId: ctx.membership.merchantId, ...(enabled === undefined ? {} : { enabled }) });
+}
+
+function noticesResultStep(result: Extract<MerchantEffectResult, { type: 'merchants.noticesState' }>, ctx: Context): Step {
+  const toggle = result.enabled
+    ? commandButton(ctx.t('merchants:buttons.noticesOff'), MERCHANT_ACTIONS.notices, ['off'])
+    : commandButton(ctx.t('merchants:buttons.noticesOn'), MERCHANT_ACTIONS.notices, ['on']);
+  const body = ctx.t(result.enabled ? 'merchants:notices.on' : 'merchants:notices.off', { merchant: result.merchantName });
+  return reply(text(result.changed ? `${ctx.t('merchants:notices.changed')}\n${body}` : body, [toggle, commandButton(ctx.t('buttons.help'), 'help')]));
 }
 
 function memberButtons(ctx: Context): Button[] {
@@ -237,6 +255,7 @@ export const merchantFeature: Machine = {
     [MERCHANT_ACTIONS.confirmRemoveMember]: confirmRemoveMemberStep,
     [MERCHANT_ACTIONS.shops]: (_args, ctx) => switchShopStep([], ctx),
     [MERCHANT_ACTIONS.switchShop]: switchShopStep,
+    [MERCHANT_ACTIONS.notices]: noticesStep,
   },
   results: {
     'merchants.joinResult': asResult('merchants.joinResult')(joinResultStep),
@@ -249,6 +268,7 @@ export const merchantFeature: Machine = {
     'merchants.shopSwitched': asResult('merchants.shopSwitched')((result, ctx) =>
       reply(text(ctx.t('merchants:shops.switched', { merchant: result.merchantName }), memberButtons(ctx))),
     ),
+    'merchants.noticesState': asResult('merchants.noticesState')(noticesResultStep),
     'merchants.refused': asResult('merchants.refused')((result, ctx) => {
       if (result.reason === 'notOwner') return ownerOnly(ctx);
       return ctx.membership ? reply(text(ctx.t('merchants:auth.notMemberOfThat'), shopButtons(ctx))) : notMember(ctx);

@@ -196,6 +196,18 @@ describe.each(kinds)('merchants in chat on %s', (kind) => {
     expect(await roleOf('UownerA', shopA.id)).toBe('owner');
   });
 
+  it('each member turns their own payment notices on and off, for the shop they work for', async () => {
+    expect(await tap('UstaffA', 'notices')).toContain('Payment notices for Shop A are on');
+    expect(await tap('UstaffA', 'notices', ['off'])).toContain('Saved.');
+    const notices = async (userId: string) => (await prisma().member.findUnique({ where: { merchantId_userId: { merchantId: shopA.id, userId } } }))?.notices;
+    expect(await notices('UstaffA')).toBe(false);
+    expect(await notices('UownerA')).toBe(true);
+    expect(await tap('UstaffA', 'notices')).toContain('are off');
+    expect(await tap('UstaffA', 'notices', ['on'])).toContain('are on');
+    expect(await notices('UstaffA')).toBe(true);
+    expect(await tap('Uguest', 'notices', ['off'])).toContain('not a member of a shop');
+  });
+
   it('never puts KOMOJU keys, the app secret or invite codes in logs, nor secrets in replies', async () => {
     const logs = harness.logs.text();
     expect(logs.length).toBeGreaterThan(0);
