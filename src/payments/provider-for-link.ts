@@ -7,6 +7,10 @@ import { createKomojuProvider } from './komoju/komoju-client.js';
 import type { PaymentProvider } from './provider.js';
 import { createSandboxProvider } from './sandbox/sandbox-provider.js';
 
+// A buyer is waiting on every call: with the client's retries (3 attempts) this stays well inside
+// the server's 30 s request timeout.
+const BUYER_FACING_TIMEOUT_MS = 6_000;
+
 export interface ProviderDeps {
   prisma: Prisma;
   config: Config;
@@ -31,13 +35,21 @@ export async function providerForLink(deps: ProviderDeps, link: { merchantId: st
   const merchantKeys = await getMerchantKomojuKeys(deps.prisma, deps.config.appSecret, link.merchantId);
   if (merchantKeys) {
     return {
-      provider: createKomojuProvider({ secretKey: merchantKeys.secretKey, apiBaseUrl: deps.config.komojuApiBaseUrl }),
+      provider: createKomojuProvider({
+        secretKey: merchantKeys.secretKey,
+        apiBaseUrl: deps.config.komojuApiBaseUrl,
+        timeoutMs: BUYER_FACING_TIMEOUT_MS,
+      }),
       merchantAccountId: link.merchantId,
     };
   }
   if (deps.config.komoju) {
     return {
-      provider: createKomojuProvider({ secretKey: deps.config.komoju.secretKey, apiBaseUrl: deps.config.komoju.apiBaseUrl }),
+      provider: createKomojuProvider({
+        secretKey: deps.config.komoju.secretKey,
+        apiBaseUrl: deps.config.komoju.apiBaseUrl,
+        timeoutMs: BUYER_FACING_TIMEOUT_MS,
+      }),
       merchantAccountId: undefined,
     };
   }

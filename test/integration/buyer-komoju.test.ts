@@ -6,6 +6,7 @@ import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { formToken } from '../../src/http/csrf.js';
 import { retryKeyFor } from '../../src/line/line-client.js';
 import { setMerchantKomojuKeys } from '../../src/merchants/komoju-keys.js';
+import { getLinkSummary } from '../../src/payments/summary.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { startFakeKomoju, type FakeKomoju } from '../support/fake-komoju.js';
 import { startLineHarness, type LineHarness } from '../support/line-harness.js';
@@ -191,6 +192,44 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(await prisma.payment.count({ where: { linkId: link.linkId } })).toBe(1);
   });
 
+  it('says awaiting for a konbini payment, and notifies only when it is captured', async () => {
+    const link = await seedLink(prisma, { language: 'en', amount: 3300 });
+    const response = await pressPay(link.slug);
+    const sessionId = sessionIdFrom(response);
+    const payment = fake.completeSession(sessionId, 'authorized');
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.authorized', payment.id), WEBHOOK_SECRET)).toBe(200);
+    const page = await (await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`)).text();
+    expect(page).toContain('Your payment is awaiting completion');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(harness.line.messagesTo(link.creatorId)).toHaveLength(0);
+
+    fake.capture(payment.id);
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
+    const [notice] = await harness.line.waitForMessages(link.creatorId, 1);
+    expect(String(notice?.message.text)).toContain('¥3,300');
+  });
+
+  it('records refunds and chargebacks from webhooks in any order, the same as in order', async () => {
+    const link = await seedLink(prisma, { amount: 1000 });
+    const { paymentId } = await payThroughKomoju(link);
+    const captured = fake.event('payment.captured', paymentId);
+    fake.refund(paymentId, 300);
+    const partial = fake.event('payment.refund.created', paymentId);
+    fake.refund(paymentId, 700, { chargeback: true });
+    const chargedBack = fake.event('payment.refund.created', paymentId);
+    // Newest first, then the older ones late and twice.
+    for (const event of [chargedBack, partial, captured, partial, chargedBack]) {
+      expect(await fake.sendWebhook(webhookUrl(), event, WEBHOOK_SECRET)).toBe(200);
+    }
+    const stored = await prisma.payment.findUniqueOrThrow({ where: { id: paymentId }, include: { refunds: true } });
+    expect(stored).toMatchObject({ status: 'refunded', amountRefunded: 1000 });
+    expect(stored.refunds.map((refund) => [refund.amount, refund.chargeback]).sort()).toEqual([
+      [300, false],
+      [700, true],
+    ]);
+    expect(await getLinkSummary(prisma, link.linkId)).toMatchObject({ capturedAmount: 0, capturedPayments: 0, refundedPayments: 0 });
+  });
+
   it("never shows paid for another link's session or a made-up one", async () => {
     const paid = await seedLink(prisma);
     const other = await seedLink(prisma);
@@ -304,12 +343,14 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(notice?.message.text).toBe('“Last one” reached its usage limit (1) and no longer accepts payments.');
   });
 
-  it('serialises simultaneous Pay presses on a link with one unit left', async () => {
+  it('takes simultaneous Pay presses on a limited link one at a time, each getting its own session', async () => {
     const link = await seedLink(prisma, { usageLimit: 1 });
     const token = formTokenIn((await openPage(link.slug)).body);
     const presses = await Promise.all(Array.from({ length: 5 }, () => pressPay(link.slug, { token })));
     expect(presses.map((response) => response.status)).toEqual([303, 303, 303, 303, 303]);
     expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(5);
+    const locations = new Set(presses.map((response) => response.headers.get('location')));
+    expect(locations.size).toBe(5);
   });
 
   it('sends no capture notice to a creator who turned notices off', async () => {
