@@ -33,7 +33,8 @@ export function promptFor(flow: LinkFlow, slots: LinkDialogSlots, dialogId: stri
       question = t(`links:${step}.ask`);
       if (flow === 'quick' && !slots.advanced) {
         choices.push(commandButton(t('links:buttons.advanced'), 'links.advanced', [], dialogId));
-        question += `\n${t('links:quick.advancedHint')}`;
+        // Explained once, on the first question; the button stays on the second.
+        if (step === 'amount') question += `\n${t('links:quick.advancedHint')}`;
       }
       break;
     case 'description':
