@@ -6,7 +6,7 @@ import { fetchImage, type FetchImageOutcome } from '../links/fetch-image.js';
 import { toLinkView } from '../links/link-view.js';
 import { updateLink, type LinkChange, type UpdateLinkRefusal } from '../links/update-link.js';
 import { listTransactions } from './list-transactions.js';
-import { matchLinksByName, type NameMatch } from './sales/find-links-by-name.js';
+import { matchLinksByName, nameKey, type NameMatch } from './sales/find-links-by-name.js';
 import type { SalesLinkView } from './sales/link-view.js';
 import type { TransactionView } from './sales/transactions.js';
 import { getLinkSummaries, getLinkSummary } from './summary.js';
@@ -14,7 +14,7 @@ import { getLinkSummaries, getLinkSummary } from './summary.js';
 /** Links per carousel page: LINE shows at most 12 bubbles, the 12th is kept for "more". */
 export const LINKS_PAGE_SIZE = 11;
 export const TRANSACTIONS_PAGE_SIZE = 10;
-/** Newest names searched by `summary <name>` (a merchant with more types a fuller name). */
+/** Newest names searched for near matches of `summary <name>` (exact names are always found). */
 const NAME_SEARCH_LIMIT = 2000;
 
 /** The four contract numbers; `asOf` is ISO 8601 (results are plain JSON). */
@@ -109,6 +109,12 @@ export async function performSalesEffect(effect: SalesEffect, env: EffectEnv): P
       return { type: 'sales.linksListed', page, links, hasMore: rows.length > LINKS_PAGE_SIZE };
     }
     case 'sales.findLinkByName': {
+      // The exact name through the unique index, however old the link; the scan below is for near matches.
+      const exact = await prisma.link.findFirst({
+        where: { merchantId: effect.merchantId, productNameKey: nameKey(effect.name) },
+        select: { id: true, productName: true, productNameKey: true },
+      });
+      if (exact) return { type: 'sales.nameMatched', query: effect.name, match: { kind: 'one', link: exact } };
       const candidates = await prisma.link.findMany({
         where: { merchantId: effect.merchantId },
         select: { id: true, productName: true, productNameKey: true },
