@@ -27,6 +27,8 @@ export function isEditableStep(value: unknown): value is EditableStep {
 export const HISTORY_MAX = 20;
 
 export const linkDialogSlotsSchema = z.object({
+  /** The shop the link is being made for; a dialog never carries over to another shop. */
+  merchantId: z.string().min(1),
   step: z.enum(LINK_DIALOG_STEPS),
   draft: linkDraftSchema,
   /** Steps visited before this one, for `back`. */

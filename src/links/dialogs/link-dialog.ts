@@ -256,7 +256,9 @@ function linkDialog(flow: LinkFlow): DialogHandler {
     const slots = readSlots(state.slots);
     if (!slots) return reply(text(ctx.t('dialog.reset')));
     if (!ctx.membership) return reply(text(ctx.t('auth.notMember')));
-    const turn: Turn = { flow, state, ctx, merchantId: ctx.membership.merchantId };
+    // The user switched shops mid-dialog: what was written (and any photo) belongs to the other one.
+    if (ctx.membership.merchantId !== slots.merchantId) return reply(text(ctx.t('links:dialog.merchantChanged')));
+    const turn: Turn = { flow, state, ctx, merchantId: slots.merchantId };
     switch (input.kind) {
       case 'result':
         return handleResult(turn, slots, input.result);
@@ -281,7 +283,7 @@ export const createLinkDialog = linkDialog('create');
 /** `quick` / `create`, optionally with the amount already typed (`quick 1500`). */
 export function startLinkDialog(flow: LinkFlow, command: MatchedCommand, ctx: Context): Step {
   if (!ctx.membership) return reply(text(ctx.t('auth.notMember')));
-  const slots: LinkDialogSlots = { step: 'amount', draft: {}, history: [], advanced: false, reviewed: false };
+  const slots: LinkDialogSlots = { merchantId: ctx.membership.merchantId, step: 'amount', draft: {}, history: [], advanced: false, reviewed: false };
   const state = startDialog(flow === 'quick' ? QUICK_DIALOG : CREATE_DIALOG, ctx, slots);
   const turn: Turn = { flow, state, ctx, merchantId: ctx.membership.merchantId };
   const first = command.argument === '' ? ask(turn, slots) : answerAmount(turn, slots, command.argument);

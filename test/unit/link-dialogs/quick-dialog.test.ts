@@ -346,3 +346,14 @@ describe('starting from buttons', () => {
     expect(driver.slots).toMatchObject({ step: 'name', draft: { amount: 2500, currency: 'JPY' } });
   });
 });
+
+describe('shop scoping', () => {
+  it('closes the dialog when the user switched to another shop mid-way', () => {
+    const driver = new DialogDriver('en');
+    driver.say('quick');
+    driver.say('1500');
+    driver.ctx = { ...driver.ctx, membership: { merchantId: 'm-2', merchantName: 'Other', role: 'staff' } };
+    expect(driver.say('Mug')).toMatchObject({ state: null, effects: [] });
+    expect(driver.text).toContain('switched to another shop');
+  });
+});
