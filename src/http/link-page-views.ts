@@ -14,6 +14,8 @@ export interface LinkPageView {
   /** Absolute URLs (Open Graph needs them). */
   pageUrl: string;
   imageUrl: string | null;
+  /** The link's QR PNG: the preview image when the product has no photo. */
+  qrImageUrl: string;
   checkoutPath: string;
   formToken: string;
   testMode: boolean;
@@ -33,8 +35,8 @@ export function renderLinkPage(view: LinkPageView): string {
 <meta property="og:title" content="${view.productName}">
 <meta property="og:description" content="${ogDescription}">
 <meta property="og:url" content="${view.pageUrl}">
-${view.imageUrl ? html`<meta property="og:image" content="${view.imageUrl}">
-<meta name="twitter:card" content="summary_large_image">` : null}`;
+<meta property="og:image" content="${view.imageUrl ?? view.qrImageUrl}">
+<meta name="twitter:card" content="${view.imageUrl ? 'summary_large_image' : 'summary'}">`;
   const body = html`<div class="card">
 ${view.imageUrl ? html`<img class="product-image" src="${view.imageUrl}" alt="${view.productName}">` : null}
 <div class="body">

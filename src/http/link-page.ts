@@ -6,7 +6,7 @@ import type { Link } from '../generated/prisma/client.js';
 import { isLanguage, LANGUAGES, translator, type Language } from '../i18n/i18n.js';
 import { isSupportedCurrency } from '../links/currency.js';
 import { formatPrice } from '../links/format-price.js';
-import { linkPageUrl, mediaUrl } from '../links/link-urls.js';
+import { linkPageUrl, mediaUrl, qrImageUrl } from '../links/link-urls.js';
 import { countAttempt } from '../merchants/rate-limit.js';
 import { confirmCheckoutReturn } from '../payments/confirm-checkout-return.js';
 import { linkAvailability } from '../payments/link-availability.js';
@@ -88,6 +88,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         price: displayPrice(link, language),
         pageUrl: linkPageUrl(config.publicBaseUrl, link.slug),
         imageUrl: link.imageId ? mediaUrl(config.publicBaseUrl, link.imageId) : null,
+        qrImageUrl: qrImageUrl(config.publicBaseUrl, link.slug),
         checkoutPath: `${linkPath(link.slug)}/checkout`,
         formToken: formToken(config.appSecret, CHECKOUT_FORM, link.slug),
         testMode: await isTestMode(link),

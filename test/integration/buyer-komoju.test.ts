@@ -112,6 +112,8 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     const ja = await seedLink(prisma, { language: 'ja', amount: 1500 });
     const ko = await seedLink(prisma, { language: 'ko', amount: 25000, currency: 'KRW' });
     const jaPage = await openPage(ja.slug);
+    // Without a product photo the preview shows the link's QR code.
+    expect(jaPage.body).toContain(`<meta property="og:image" content="${PUBLIC_BASE_URL}/qr/${ja.slug}.png">`);
     const koPage = await openPage(ko.slug);
     expect(jaPage.body).toContain('<html lang="ja">');
     expect(jaPage.body).toContain('￥1,500 を支払う');
