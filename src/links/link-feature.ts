@@ -1,5 +1,4 @@
-import type { Machine } from '../conversation/machine.js';
-import { reply } from '../conversation/machine.js';
+import { reply, type Machine } from '../conversation/machine.js';
 import type { LinkEffectResult } from './link-effects.js';
 import { issuedLinkReplies } from './link-card.js';
 import { CREATE_DIALOG, QUICK_DIALOG, createLinkDialog, duplicateReplies, quickLinkDialog, startLinkDialog } from './dialogs/link-dialog.js';

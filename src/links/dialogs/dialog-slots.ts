@@ -19,6 +19,9 @@ export type LinkDialogStep = (typeof LINK_DIALOG_STEPS)[number];
 export const EDITABLE_STEPS = ['amount', 'name', 'description', 'image', 'language', 'status', 'usageLimit', 'expiry'] as const;
 export type EditableStep = (typeof EDITABLE_STEPS)[number];
 
+/** What the Quick flow's "Advanced settings" offer (KOMOJU's accordion), the rest being required. */
+export const ADVANCED_STEPS: readonly EditableStep[] = ['description', 'image', 'language', 'usageLimit', 'expiry'];
+
 export function isEditableStep(value: unknown): value is EditableStep {
   return typeof value === 'string' && (EDITABLE_STEPS as readonly string[]).includes(value);
 }

@@ -1,11 +1,10 @@
 import { commandButton } from '../../conversation/machine.js';
 import type { Button, Card, Context, Reply } from '../../conversation/types.js';
 import type { LinkDraft } from '../link-draft.js';
-import type { EditableStep } from './dialog-slots.js';
+import { ADVANCED_STEPS, type EditableStep } from './dialog-slots.js';
 import { describeField, fieldLabel } from './draft-fields.js';
 
 const REVIEW_FIELDS: readonly EditableStep[] = ['amount', 'name', 'description', 'image', 'language', 'status', 'usageLimit', 'expiry'];
-const ADVANCED_FIELDS: readonly EditableStep[] = ['description', 'image', 'language', 'usageLimit', 'expiry'];
 
 function draftRows(draft: LinkDraft, fields: readonly EditableStep[], ctx: Context): Card['rows'] {
   return fields.map((field) => ({ label: fieldLabel(field, ctx), value: describeField(field, draft, ctx) ?? ctx.t('links:values.none') }));
@@ -47,11 +46,11 @@ export function reviewReply(draft: LinkDraft, dialogId: string, ctx: Context): R
 
 /** Quick flow's "Advanced settings": the optional fields, then Issue link. */
 export function advancedReply(draft: LinkDraft, dialogId: string, ctx: Context): Reply {
-  const card = draftCard(ctx.t('links:advanced.title'), draft, ['amount', 'name', ...ADVANCED_FIELDS], ctx);
+  const card = draftCard(ctx.t('links:advanced.title'), draft, ['amount', 'name', ...ADVANCED_STEPS], ctx);
   card.footnote = ctx.t('links:advanced.note');
   card.buttons = [
     { ...commandButton(ctx.t('links:buttons.issue'), 'links.issue', [], dialogId), style: 'primary' },
-    ...editButtons(ADVANCED_FIELDS, dialogId, ctx),
+    ...editButtons(ADVANCED_STEPS, dialogId, ctx),
   ];
   return {
     kind: 'card',

@@ -1,7 +1,6 @@
-import type { MatchedCommand } from '../../conversation/commands.js';
-import { matchCommand } from '../../conversation/commands.js';
+import { matchCommand, type MatchedCommand } from '../../conversation/commands.js';
 import { continueDialog, reply, startDialog, text, type DialogHandler } from '../../conversation/machine.js';
-import type { Context, Effect, EffectResult, Reply, Step, DialogState } from '../../conversation/types.js';
+import type { Context, DialogState, Effect, EffectResult, Reply, Step } from '../../conversation/types.js';
 import { AMOUNT_INPUT_MAX, parseAmount, type AmountError } from '../amount.js';
 import { SUPPORTED_CURRENCIES, currencyDecimals, maxAmount, type Currency } from '../currency.js';
 import { amountExample, formatPrice } from '../format-price.js';
@@ -11,7 +10,7 @@ import type { LinkEffectResult } from '../link-effects.js';
 import { USAGE_LIMIT_MAX, parseExpiry, parseUsageLimit } from '../link-limits.js';
 import type { LinkView } from '../link-view.js';
 import { DESCRIPTION_MAX, PRODUCT_NAME_MAX, normalizeProductName, validateDescription } from '../product-name.js';
-import { HISTORY_MAX, isEditableStep, readSlots, type LinkDialogSlots, type LinkDialogStep } from './dialog-slots.js';
+import { ADVANCED_STEPS, HISTORY_MAX, isEditableStep, readSlots, type LinkDialogSlots, type LinkDialogStep } from './dialog-slots.js';
 import { isSkipWord, readLanguage, readStatus } from './field-answers.js';
 import { promptFor, type LinkFlow } from './step-prompts.js';
 
@@ -19,7 +18,6 @@ export const QUICK_DIALOG = 'links.quick';
 export const CREATE_DIALOG = 'links.create';
 
 const CREATE_ORDER: readonly LinkDialogStep[] = ['amount', 'name', 'description', 'image', 'language', 'status', 'review'];
-const ADVANCED_FIELDS: readonly LinkDialogStep[] = ['description', 'image', 'language', 'usageLimit', 'expiry'];
 
 /** One input being handled: the dialog as stored plus what this step may use. */
 interface Turn {
@@ -166,9 +164,8 @@ function skip(turn: Turn, slots: LinkDialogSlots): Step {
 }
 
 function edit(turn: Turn, slots: LinkDialogSlots, field: string | undefined): Step {
-  const allowed =
-    (slots.step === 'review' && isEditableStep(field)) || (slots.step === 'advanced' && field !== undefined && ADVANCED_FIELDS.includes(field as LinkDialogStep));
-  if (!allowed || !isEditableStep(field)) return ask(turn, slots, [text(turn.ctx.t('links:dialog.useButtons'))]);
+  const allowed = isEditableStep(field) && (slots.step === 'review' || (slots.step === 'advanced' && ADVANCED_STEPS.includes(field)));
+  if (!allowed) return ask(turn, slots, [text(turn.ctx.t('links:dialog.useButtons'))]);
   return goTo(turn, slots, field);
 }
 

@@ -357,3 +357,22 @@ describe('shop scoping', () => {
     expect(driver.text).toContain('switched to another shop');
   });
 });
+
+describe('advanced settings scope', () => {
+  it('does not let the advanced menu edit the price or status', () => {
+    const driver = new DialogDriver('en');
+    driver.say('quick');
+    driver.tap('Advanced settings');
+    driver.say('1500');
+    driver.say('Mug');
+    driver.result({ type: 'links.nameChecked', productName: 'Mug', existing: null });
+    for (const field of ['amount', 'status', 'name']) {
+      driver.send({ kind: 'postback', action: 'links.edit', args: [field], dialogId: 'dlg-1' });
+      expect(driver.slots).toMatchObject({ step: 'advanced' });
+      expect(driver.text).toContain('use the buttons');
+    }
+    // Back from the menu returns to the product name.
+    driver.tap('Back');
+    expect(driver.slots).toMatchObject({ step: 'name' });
+  });
+});
