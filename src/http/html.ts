@@ -1,6 +1,7 @@
 // Server-rendered pages for buyers: one escaping helper and one page shell (mobile-first, inline
 // CSS, no external assets, so a page opened from a chat app loads in one round trip).
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { isLanguage, LANGUAGES, type Language } from '../i18n/i18n.js';
 
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -29,10 +30,9 @@ export function raw(markup: string): Html {
 export function html(strings: TemplateStringsArray, ...values: (string | number | Html | Html[] | null | undefined)[]): Html {
   let out = strings[0] ?? '';
   values.forEach((value, index) => {
-    if (value === null || value === undefined) out += '';
-    else if (Array.isArray(value)) out += value.map((part) => part.html).join('');
-    else if (typeof value === 'object') out += value.html;
-    else out += escapeHtml(String(value));
+    if (Array.isArray(value)) out += value.map((part) => part.html).join('');
+    else if (typeof value === 'object' && value !== null) out += value.html;
+    else if (value !== null && value !== undefined) out += escapeHtml(String(value));
     out += strings[index + 1] ?? '';
   });
   return { html: out };
@@ -105,4 +105,10 @@ export function sendPage(res: Response, status: number, page: string): void {
       'Cache-Control': 'no-store',
     })
     .send(page);
+}
+
+/** For pages not tied to a link (404s): the browser's preferred language among ours. */
+export function preferredLanguage(req: Request): Language {
+  const accepted = req.acceptsLanguages(...LANGUAGES);
+  return isLanguage(accepted) ? accepted : 'ja';
 }

@@ -3,7 +3,7 @@
 // GET /l/:slug/return (where the provider sends the buyer back).
 import express, { type Request, type Response } from 'express';
 import type { Link } from '../generated/prisma/client.js';
-import { isLanguage, LANGUAGES, translator, type Language } from '../i18n/i18n.js';
+import { isLanguage, translator, type Language } from '../i18n/i18n.js';
 import { isSupportedCurrency } from '../links/currency.js';
 import { formatPrice } from '../links/format-price.js';
 import { linkPageUrl, mediaUrl, qrImageUrl } from '../links/link-urls.js';
@@ -15,7 +15,7 @@ import { providerForLink } from '../payments/provider-for-link.js';
 import { startCheckout } from '../payments/start-checkout.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './feature-routes.js';
-import { sendPage } from './html.js';
+import { preferredLanguage, sendPage } from './html.js';
 import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage } from './link-page-views.js';
 
 const SLUG = /^[A-Za-z0-9_-]{1,64}$/;
@@ -25,11 +25,6 @@ const CHECKOUT_RATE_LIMIT = { limit: 10, windowMs: 60_000 };
 
 function linkLanguage(link: Link): Language {
   return isLanguage(link.language) ? link.language : 'ja';
-}
-
-function requestLanguage(req: Request): Language {
-  const accepted = req.acceptsLanguages(...LANGUAGES);
-  return isLanguage(accepted) ? accepted : 'ja';
 }
 
 function displayPrice(link: Link, language: Language): string {
@@ -45,11 +40,12 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
   const router = express.Router();
   const startNotice = noticeStarter({ prisma, line, log: log.child({ component: 'capture-notice' }) });
 
+  /** The link named in the path; when there is none, the 404 page has been sent. */
   async function findLink(req: Request, res: Response): Promise<Link | null> {
     const slug = req.params.slug;
     const link = typeof slug === 'string' && SLUG.test(slug) ? await prisma.link.findUnique({ where: { slug } }) : null;
     if (!link) {
-      const language = requestLanguage(req);
+      const language = preferredLanguage(req);
       const t = translator(language, 'pages');
       sendPage(res, 404, renderMessagePage({ language, title: t('notFound.title'), message: t('notFound.body'), testId: 'not-found' }));
     }

@@ -10,7 +10,7 @@ import { isSessionExpired, sandboxSessionPath } from '../payments/sandbox/sandbo
 import type { SandboxPayment, SandboxSession } from '../generated/prisma/client.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './feature-routes.js';
-import { sendPage } from './html.js';
+import { preferredLanguage, sendPage } from './html.js';
 import { renderMessagePage } from './link-page-views.js';
 
 const SANDBOX_FORM = 'sandbox';
@@ -28,12 +28,14 @@ export const sandboxRoutes: RouteFactory = ({ db, config, log }) => {
   const { prisma } = db;
   const sandboxLog = log.child({ component: 'sandbox' });
 
+  /** The session named in the path; when there is none, the 404 page has been sent. */
   async function findSession(req: Request, res: Response): Promise<SandboxSession | null> {
     const id = req.params.id;
     const session = typeof id === 'string' && SESSION_ID.test(id) ? await prisma.sandboxSession.findUnique({ where: { id } }) : null;
     if (!session) {
-      const t = translator('en', 'pages');
-      sendPage(res, 404, renderMessagePage({ language: 'en', title: t('notFound.title'), message: t('sandbox.notFound'), testId: 'not-found' }));
+      const language = preferredLanguage(req);
+      const t = translator(language, 'pages');
+      sendPage(res, 404, renderMessagePage({ language, title: t('notFound.title'), message: t('sandbox.notFound'), testId: 'not-found' }));
     }
     return session;
   }

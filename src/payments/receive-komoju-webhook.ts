@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { getMerchantKomojuKeys, listMerchantWebhookSecrets } from '../merchants/komoju-keys.js';
 import { parseKomojuEvent, verifyKomojuSignature } from './komoju/komoju-webhook.js';
 import { isSandboxEnabled } from './provider-for-link.js';
-import { ProviderError } from './provider.js';
+import { ProviderError, type ProviderEvent } from './provider.js';
 import { CHECKOUT_ID_METADATA_KEY, LINK_ID_METADATA_KEY, recordProviderEvent } from './record-payment-event.js';
 import { sandboxWebhookSecret } from './sandbox/sandbox-webhook-secret.js';
 
@@ -105,7 +105,7 @@ export async function receiveKomojuWebhook(deps: WebhookDeps, rawBody: Buffer, s
     return { status: 401, message: 'invalid signature', noticePaymentId: null };
   }
 
-  let event;
+  let event: ProviderEvent;
   try {
     event = parseKomojuEvent(body);
   } catch (error) {

@@ -9,6 +9,7 @@ import { linkPageUrl, mediaUrl } from '../links/link-urls.js';
 import type { Logger } from '../logger.js';
 import { linkAvailability, lockLink, type LinkAvailability } from './link-availability.js';
 import { providerForLink } from './provider-for-link.js';
+import { ProviderError } from './provider.js';
 import { CHECKOUT_ID_METADATA_KEY, LINK_ID_METADATA_KEY } from './record-payment-event.js';
 
 // A KOMOJU session lives at most 24 h.
@@ -75,7 +76,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, now = new Da
   } catch (error) {
     await prisma.checkout.update({ where: { id: checkoutId }, data: { status: 'error' } });
     const detail = error instanceof Error ? error.message : String(error);
-    const fields = error instanceof Error && 'code' in error ? { code: error.code, status: (error as { status?: unknown }).status } : {};
+    const fields = error instanceof ProviderError ? { code: error.code, status: error.status, retryable: error.retryable } : {};
     log.error({ linkId: link.id, checkoutId, provider: provider.name, ...fields, detail }, 'checkout: provider could not open a session');
     return { kind: 'provider_error', link, checkoutId };
   }
