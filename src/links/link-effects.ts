@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { EffectEnv } from '../bot/effects.js';
 import type { Config } from '../config.js';
+import type { Prisma } from '../db/database.js';
+import { getMerchantKomojuKeys } from '../merchants/komoju-keys.js';
 import { createLink } from './create-link.js';
 import { fetchImage } from './fetch-image.js';
 import type { CompleteLinkDraft } from './link-draft.js';
@@ -24,9 +26,15 @@ export type LinkEffectResult =
   /** notMember: the user is no longer a member of that merchant; invalid: a rule was broken. */
   | { type: 'links.rejected'; reason: 'notMember' | 'invalid' };
 
-/** Without a live KOMOJU key the payments are not real, and the link says so. */
-export function isTestMode(config: Config): boolean {
-  return config.komoju === undefined || config.komoju.secretKey.startsWith('sk_test_');
+/**
+ * Without a live KOMOJU key the payments are not real, and the link says so. The key is the one
+ * checkout will use (see payments/provider-for-link.ts): the merchant's own, else the operator's;
+ * with neither, the sandbox.
+ */
+export async function isTestMode(prisma: Prisma, config: Config, merchantId: string): Promise<boolean> {
+  const merchantKeys = await getMerchantKomojuKeys(prisma, config.appSecret, merchantId);
+  const secretKey = merchantKeys?.secretKey ?? config.komoju?.secretKey;
+  return secretKey === undefined || secretKey.startsWith('sk_test_');
 }
 
 /** An unguessable id that is the same every time the same event is retried. */
@@ -95,7 +103,7 @@ export async function performLinkEffect(effect: LinkEffect, env: EffectEnv): Pro
         usageLimit: draft.usageLimit ?? null,
         expiresAt: draft.expiresAt ? new Date(draft.expiresAt) : null,
       };
-      const options = { linkId: idForEvent('lnk', env), publicBaseUrl: base, testMode: isTestMode(env.config) };
+      const options = { linkId: idForEvent('lnk', env), publicBaseUrl: base, testMode: await isTestMode(env.prisma, env.config, effect.merchantId) };
       const outcome = await withLoading(env, () => createLink(env.prisma, fields, options));
       switch (outcome.kind) {
         case 'created':

@@ -3,6 +3,7 @@ import type { EffectEnv } from '../../src/bot/effects.js';
 import { loadConfig } from '../../src/config.js';
 import { createLink, type NewLink } from '../../src/links/create-link.js';
 import { performLinkEffect } from '../../src/links/link-effects.js';
+import { clearMerchantKomojuKeys, setMerchantKomojuKeys } from '../../src/merchants/komoju-keys.js';
 import { renderQrPng } from '../../src/links/qr.js';
 import { LineApiStub } from '../../src/line/line-api-stub.js';
 import { createLineClient } from '../../src/line/line-client.js';
@@ -131,6 +132,12 @@ describe.each(kinds)('createLink on %s', (kind) => {
       const test = await performLinkEffect(createEffect('shop-a', 'Test key'), env('Ua', 'evt-5:0', 'sk_test_abc'));
       expect(live).toMatchObject({ type: 'links.created', link: { testMode: false } });
       expect(test).toMatchObject({ type: 'links.created', link: { testMode: true } });
+
+      // A merchant's own live key decides over the operator's test key (it is the one checkout uses).
+      await setMerchantKomojuKeys(database.db.prisma, 'a'.repeat(40), 'shop-a', { secretKey: 'sk_live_merchant', webhookSecret: 'whsec_m' });
+      const merchantLive = await performLinkEffect(createEffect('shop-a', 'Merchant live'), env('Ua', 'evt-8:0', 'sk_test_abc'));
+      await clearMerchantKomojuKeys(database.db.prisma, 'shop-a');
+      expect(merchantLive).toMatchObject({ type: 'links.created', link: { testMode: false } });
 
       const duplicate = await performLinkEffect(createEffect('shop-a', 'once'), env('Ua', 'evt-6:0'));
       expect(duplicate).toMatchObject({ type: 'links.duplicate', existing: { id: first.link.id } });
