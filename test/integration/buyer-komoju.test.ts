@@ -232,6 +232,22 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(await getLinkSummary(prisma, link.linkId)).toMatchObject({ capturedAmount: 0, capturedPayments: 0, refundedPayments: 0 });
   });
 
+  it('retries a capture notice LINE refused, on the next news of that payment', async () => {
+    const link = await seedLink(prisma, { productName: 'Sencha', language: 'en' });
+    harness.line.failNext(/\/v2\/bot\/message\/push/, 500);
+    const { sessionId, paymentId } = await payThroughKomoju(link);
+    await waitFor(() => prisma.payment.findUniqueOrThrow({ where: { id: paymentId } }), () => harness.logs.text().includes('capture notice could not be pushed'));
+    expect(harness.logs.text()).toContain('capture notice could not be pushed');
+    expect(harness.line.messagesTo(link.creatorId)).toHaveLength(0);
+    expect((await prisma.payment.findUniqueOrThrow({ where: { id: paymentId } })).noticeSentAt).toBeNull();
+
+    // The buyer's return page re-reads the payment: the notice goes out now, once.
+    await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`);
+    const [notice] = await harness.line.waitForMessages(link.creatorId, 1);
+    expect(String(notice?.message.text)).toContain('Sencha');
+    expect(notice?.key).toBe(retryKeyFor('capture-notice', paymentId));
+  });
+
   it("never shows paid for another link's session or a made-up one", async () => {
     const paid = await seedLink(prisma);
     const other = await seedLink(prisma);
