@@ -13,7 +13,7 @@ export const listTransactionsOptionsSchema = z.object({
 
 export type ListTransactionsOptions = z.input<typeof listTransactionsOptionsSchema>;
 
-export interface Transaction {
+export interface LinkTransaction {
   paymentId: string;
   /** The provider's status as last merged (pending, authorized, captured, refunded, failed, …). */
   status: string;
@@ -31,7 +31,7 @@ export interface Transaction {
 }
 
 export interface TransactionPage {
-  items: Transaction[];
+  items: LinkTransaction[];
   page: number;
   pageSize: number;
   total: number;
@@ -70,7 +70,7 @@ export async function listTransactions(
        LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
     db.payment.count({ where: { linkId } }),
   ]);
-  const items = rows.map((row): Transaction => {
+  const items = rows.map((row): LinkTransaction => {
     const refundedAmount = Math.max(row.amountRefunded, Number(row.refundTotal ?? 0));
     const chargeback = row.chargeback === true;
     return {
