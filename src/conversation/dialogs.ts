@@ -11,5 +11,6 @@ export function createMachine(): Machine {
     commands: Object.assign({}, ...features.map((feature) => feature.commands)),
     actions: Object.assign({}, ...features.map((feature) => feature.actions)),
     results: Object.assign({}, ...features.map((feature) => feature.results)),
+    words: Object.assign({}, ...features.map((feature) => feature.words ?? {})),
   };
 }

@@ -1,5 +1,6 @@
 import { LANGUAGES, isLanguage } from '../i18n/i18n.js';
 import { matchCommand, type Command, type MatchedCommand } from './commands.js';
+import { normalizeText } from './normalize.js';
 import type { Button, Context, DialogState, EffectResult, Input, Reply, Step } from './types.js';
 
 /** Bump when the shape of stored slots changes; older stored state is reset politely. */
@@ -22,6 +23,8 @@ export interface Machine {
   actions: Record<string, ActionHandler>;
   /** Keyed by EffectResult['type']. */
   results: Record<string, ResultHandler>;
+  /** Typed words that run a feature's action (en/ja/ko); the rest of the message becomes its args. */
+  words?: Record<string, readonly string[]>;
 }
 
 export function reply(...replies: Reply[]): Step {
@@ -57,6 +60,7 @@ function helpButtons(ctx: Context): Button[] {
         commandButton(t('buttons.quick'), 'quick'),
         commandButton(t('buttons.create'), 'create'),
         commandButton(t('buttons.links'), 'links'),
+        commandButton(t('merchants:buttons.shop'), 'shop'),
         commandButton(t('buttons.language'), 'language'),
       ]
     : [commandButton(t('buttons.language'), 'language')];
@@ -105,6 +109,16 @@ function runCommand(machine: Machine, matched: MatchedCommand, ctx: Context): St
   }
   const handler = machine.commands[matched.command];
   return handler ? handler(matched, ctx) : fallback(ctx);
+}
+
+/** A typed feature word (e.g. `invite`, `通知 off`) as the action it names, or null. */
+function matchWord(machine: Machine, body: string): { action: string; args: string[] } | null {
+  const [first = '', ...rest] = normalizeText(body).split(/\s+/);
+  const word = first.toLowerCase();
+  for (const [action, words] of Object.entries(machine.words ?? {})) {
+    if (words.some((candidate) => candidate.toLowerCase() === word)) return { action, args: rest };
+  }
+  return null;
 }
 
 function runAction(machine: Machine, action: string, args: string[], ctx: Context): Step {
@@ -158,8 +172,11 @@ function routeInput(machine: Machine, state: DialogState | null, input: Input, c
   switch (input.kind) {
     case 'follow':
       return reply(text(ctx.t('welcome'), helpButtons(ctx)));
-    case 'text':
-      return matched ? runCommand(machine, matched, ctx) : fallback(ctx);
+    case 'text': {
+      if (matched) return runCommand(machine, matched, ctx);
+      const word = matchWord(machine, input.text);
+      return word ? runAction(machine, word.action, word.args, ctx) : fallback(ctx);
+    }
     case 'postback':
       return runAction(machine, input.action, input.args, ctx);
     default:

@@ -19,11 +19,7 @@ export const MERCHANT_ACTIONS = {
   notices: 'notices',
 } as const;
 
-/**
- * Typed words for the actions above, in en / ja / ko (matched after NFKC, case-insensitively).
- * The core matches only its own command words today; a feature-word hook in the machine can
- * route these to the action of the same name.
- */
+/** Typed words for the actions above, in en / ja / ko (the core matches them after NFKC, case-insensitively). */
 export const MERCHANT_WORDS: Record<'shop' | 'invite' | 'members' | 'shops' | 'notices', readonly string[]> = {
   shop: ['shop', 'team', 'ショップ', 'お店', '가게', '상점'],
   invite: ['invite', '招待', '초대'],
@@ -242,6 +238,7 @@ function asResult<T extends MerchantEffectResult['type']>(type: T) {
 }
 
 export const merchantFeature: Machine = {
+  words: MERCHANT_WORDS,
   dialogs: {},
   commands: {
     join: (matched: MatchedCommand, ctx) => joinStep(matched.argument, ctx),

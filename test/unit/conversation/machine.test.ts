@@ -93,3 +93,19 @@ describe('conversation core', () => {
     expect(second.replies[0]).toMatchObject({ text: expect.stringContaining('한국어') });
   });
 });
+
+describe('feature words', () => {
+  const withWords: Machine = { ...machine, words: { ping: ['ping', 'ピン'] } };
+  it('runs the action a typed feature word names, passing the rest as arguments', () => {
+    const seen: string[][] = [];
+    const recording: Machine = { ...withWords, actions: { ping: (args) => (seen.push(args), reply(text('pong'))) } };
+    expect(step(recording, null, { kind: 'text', text: ' ＰＩＮＧ on ' }, ctx()).replies).toEqual([{ kind: 'text', text: 'pong' }]);
+    expect(step(recording, null, { kind: 'text', text: 'ピン' }, ctx()).replies).toEqual([{ kind: 'text', text: 'pong' }]);
+    expect(seen).toEqual([['on'], []]);
+  });
+
+  it('keeps feature words behind the membership check', () => {
+    const [answer] = step(withWords, null, { kind: 'text', text: 'ping' }, ctx('en', null)).replies;
+    expect(answer).toMatchObject({ kind: 'text', text: expect.stringContaining('not a member') });
+  });
+});
