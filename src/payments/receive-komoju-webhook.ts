@@ -4,7 +4,7 @@
 import type { Config } from '../config.js';
 import type { Prisma } from '../db/database.js';
 import type { Logger } from '../logger.js';
-import { getMerchantKomojuKeys, listMerchantWebhookSecrets } from '../merchants/komoju-keys.js';
+import { getMerchantKomojuKeys } from '../merchants/komoju-keys.js';
 import { parseKomojuEvent, verifyKomojuSignature } from './komoju/komoju-webhook.js';
 import { isSandboxEnabled } from './provider-for-link.js';
 import { ProviderError, type ProviderEvent } from './provider.js';
@@ -84,14 +84,26 @@ export async function authenticateKomojuWebhook(
   }
   // Nothing can verify without a well-formed signature: spare the database the lookups below.
   if (typeof signature !== 'string' || !/^[0-9a-f]{64}$/.test(signature)) return null;
+  const signedBy = async (merchantId: string): Promise<boolean> => {
+    try {
+      const keys = await getMerchantKomojuKeys(prisma, config.appSecret, merchantId);
+      return keys !== null && verifyKomojuSignature(rawBody, signature, keys.webhookSecret);
+    } catch (error) {
+      // One merchant's unreadable keys must not stop the others' webhooks.
+      deps.log.error({ merchantId, err: error }, "komoju webhook: a merchant's stored KOMOJU keys cannot be decrypted");
+      return false;
+    }
+  };
   const hinted = await merchantHint(prisma, body);
-  if (hinted) {
-    const keys = await getMerchantKomojuKeys(prisma, config.appSecret, hinted);
-    if (keys && verifyKomojuSignature(rawBody, signature, keys.webhookSecret)) return { provider: 'komoju', merchantId: hinted };
-  }
+  if (hinted && (await signedBy(hinted))) return { provider: 'komoju', merchantId: hinted };
   // Events that name no link of ours (ping, payments made elsewhere) can still come from a merchant's account.
-  for (const { merchantId, webhookSecret } of await listMerchantWebhookSecrets(prisma, config.appSecret)) {
-    if (merchantId !== hinted && verifyKomojuSignature(rawBody, signature, webhookSecret)) return { provider: 'komoju', merchantId };
+  const withKeys = await prisma.merchant.findMany({
+    where: { komojuWebhookSecretEnc: { not: null }, ...(hinted ? { id: { not: hinted } } : {}) },
+    select: { id: true },
+    orderBy: { createdAt: 'asc' },
+  });
+  for (const { id } of withKeys) {
+    if (await signedBy(id)) return { provider: 'komoju', merchantId: id };
   }
   return null;
 }

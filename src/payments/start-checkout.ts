@@ -24,7 +24,7 @@ export interface CheckoutDeps {
 export type StartCheckoutResult =
   | { kind: 'redirect'; sessionUrl: string; checkoutId: string }
   | { kind: 'closed'; link: Link; availability: Exclude<LinkAvailability, 'open'> }
-  | { kind: 'provider_error'; link: Link; checkoutId: string };
+  | { kind: 'provider_error'; link: Link; checkoutId: string | null };
 
 function newCheckoutId(): string {
   return `chk_${randomBytes(12).toString('hex')}`;
@@ -39,7 +39,14 @@ function sessionLifetimeSeconds(link: Link, now: Date): number | undefined {
 
 export async function startCheckout(deps: CheckoutDeps, link: Link, now = new Date()): Promise<StartCheckoutResult> {
   const { prisma, config, log } = deps;
-  const { provider } = await providerForLink(deps, link);
+  let provider;
+  try {
+    ({ provider } = await providerForLink(deps, link));
+  } catch (error) {
+    // E.g. the merchant's stored keys no longer decrypt (APP_SECRET changed): the operator must act.
+    log.error({ linkId: link.id, err: error }, 'checkout: no payment provider for this link');
+    return { kind: 'provider_error', link, checkoutId: null };
+  }
 
   const checkoutId = newCheckoutId();
   const availability = await prisma.$transaction(async (tx) => {

@@ -419,6 +419,23 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(harness.logs.text()).not.toContain(SECRET_KEY);
   });
 
+  it("shows the provider error page when a merchant's stored keys cannot be read", async () => {
+    const merchantId = fixtureId('m');
+    const link = await seedLink(prisma, { merchantId });
+    // Sealed under another APP_SECRET (e.g. the operator rotated it): unreadable here.
+    await setMerchantKomojuKeys(prisma, 'another-app-secret-0123456789abcdef0123', merchantId, { secretKey: SECRET_KEY, webhookSecret: 'x'.repeat(32) });
+    const page = await openPage(link.slug);
+    expect(page.status).toBe(200);
+    const response = await pressPay(link.slug, { token: formTokenIn(page.body) });
+    expect(response.status).toBe(502);
+    expect(await response.text()).toContain('Payment could not be started');
+    expect(harness.logs.text()).toContain('checkout: no payment provider for this link');
+    expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(0);
+    // Nor do they break webhook checks: a bad signature is still a plain 401.
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('ping'), 'not-the-secret')).toBe(401);
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('ping'), WEBHOOK_SECRET)).toBe(200);
+  });
+
   it('renders HTML and script in product names and descriptions harmless', async () => {
     const hostileName = '<script>alert("name")</script>';
     const hostileDescription = '"><img src=x onerror=alert(1)>\n</p><script>alert(2)</script>';
