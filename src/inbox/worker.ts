@@ -1,4 +1,5 @@
 import type { Prisma } from '../db/database.js';
+import { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 
 export interface ClaimedEvent {
@@ -147,7 +148,8 @@ export class InboxWorker {
       await this.process(event);
       await this.prisma.lineEvent.update({
         where: { webhookEventId: event.webhookEventId },
-        data: { status: 'done', processedAt: new Date(), lockedUntil: null, lastError: null, outbox: undefined },
+        // The sent replies can hold things like fresh invite codes: keep them only until delivered.
+        data: { status: 'done', processedAt: new Date(), lockedUntil: null, lastError: null, outbox: PrismaNamespace.DbNull },
       });
       log.info({ ms: Date.now() - started }, 'event processed');
     } catch (error) {

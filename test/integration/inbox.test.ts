@@ -27,7 +27,11 @@ describe.each(kinds)('inbox and worker on %s', (kind) => {
     await harness.line.waitForMessages('Uredeliver', 1);
     await harness.server.worker.idle();
     expect(harness.line.messagesTo('Uredeliver')).toHaveLength(1);
-    expect(await database.db.prisma.lineEvent.count({ where: { webhookEventId: event.webhookEventId as string } })).toBe(1);
+    const rows = await database.db.prisma.lineEvent.findMany({ where: { webhookEventId: event.webhookEventId as string } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.status).toBe('done');
+    // Sent replies are not kept once delivered.
+    expect(rows[0]!.outbox).toBeNull();
   });
 
   it('pushes with an X-Line-Retry-Key when the reply token is rejected', async () => {
