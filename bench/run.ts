@@ -10,6 +10,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
+import { recordProviderEvent } from '../src/payments/record-payment-event.js';
 import { getLinkSummaries, getLinkSummary, linkSummarySql } from '../src/payments/summary.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -152,6 +153,42 @@ function describeTimes(label: string, times: number[]): number {
   return p99;
 }
 
+// The write side at the same scale: a capture, then a partial refund, for payments of 500
+// abandoned checkouts (found through their session id), removed again afterwards so --reuse
+// keeps comparing the same data.
+async function benchWrites(prisma: Parameters<typeof recordProviderEvent>[0]): Promise<void> {
+  const times: number[] = [];
+  const ids: string[] = [];
+  try {
+    for (let index = 0; index < 500; index++) {
+      const checkout = PAYMENTS + 1 + index * 397;
+      const paymentId = `pw${checkout}`;
+      ids.push(paymentId);
+      const payment = {
+        id: paymentId,
+        status: 'captured' as const,
+        amount: 1000,
+        currency: 'JPY',
+        amountRefunded: 0,
+        refunds: [],
+        sessionId: `sess${checkout}`,
+        metadata: {},
+        capturedAt: new Date(),
+      };
+      const refunded = { ...payment, amountRefunded: 400, refunds: [{ id: `rw${checkout}`, amount: 400, chargeback: false }] };
+      for (const [type, snapshot] of [['payment.captured', payment], ['payment.refund.created', refunded]] as const) {
+        const started = performance.now();
+        await recordProviderEvent(prisma, { id: `ew${type}${checkout}`, type, payment: snapshot, createdAt: new Date() }, { provider: 'komoju' });
+        times.push(performance.now() - started);
+      }
+    }
+    describeTimes('recordProviderEvent (dedupe, lock, merge, refunds)', times);
+  } finally {
+    await prisma.providerEvent.deleteMany({ where: { paymentId: { in: ids } } });
+    await prisma.payment.deleteMany({ where: { id: { in: ids } } });
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`PostgreSQL ${new URL(ADMIN_URL).host}, database ${DATABASE}`);
   if (reuse && (await isLoaded())) {
@@ -236,6 +273,8 @@ async function main(): Promise<void> {
       await getLinkSummary(db.prisma, busiest);
       console.log(`busiest link ${busiest}: ${(performance.now() - started).toFixed(2)} ms`);
     });
+
+    await benchWrites(db.prisma);
   } finally {
     await db.close();
   }
