@@ -376,3 +376,24 @@ describe('advanced settings scope', () => {
     expect(driver.slots).toMatchObject({ step: 'name' });
   });
 });
+
+describe('idle expiry', () => {
+  it('a dialog idle for 30 minutes is closed with a note, and the late answer is not taken as a price', () => {
+    const driver = new DialogDriver('en');
+    driver.say('quick');
+    driver.ctx = { ...driver.ctx, now: new Date(driver.ctx.now.getTime() + 30 * 60 * 1000) };
+    const late = driver.say('1500');
+    expect(late.state).toBeNull();
+    expect(late.effects).toEqual([]);
+    expect(driver.text).toContain('timed out');
+  });
+
+  it('every answer pushes the expiry out again', () => {
+    const driver = new DialogDriver('en');
+    driver.say('quick');
+    driver.ctx = { ...driver.ctx, now: new Date(driver.ctx.now.getTime() + 29 * 60 * 1000) };
+    driver.say('1500');
+    driver.ctx = { ...driver.ctx, now: new Date(driver.ctx.now.getTime() + 29 * 60 * 1000) };
+    expect(driver.say('Mug').effects[0]).toMatchObject({ type: 'links.create' });
+  });
+});
