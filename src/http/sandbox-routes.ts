@@ -61,6 +61,7 @@ export const sandboxRoutes: RouteFactory = ({ db, config, log }) => {
       declined: req.query.declined === '1',
       actionPath: sandboxSessionPath(session.id),
       formToken: formToken(config.appSecret, SANDBOX_FORM, session.id),
+      returnUrl: returnUrlFor(session),
     });
     sendPage(res, 200, page);
   });

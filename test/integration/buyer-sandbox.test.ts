@@ -133,6 +133,7 @@ describe.each(await databaseKinds())('sandbox checkout on %s', (kind) => {
     expect(again.headers.get('location')).toBe(checkoutPath);
     const closed = await get(checkoutPath);
     expect(closed.body).toContain('This test checkout is no longer open.');
+    expect(closed.body).toContain(`href="${back.replace(/&/g, '&amp;')}"`);
     expect(await prisma.payment.count({ where: { linkId: link.linkId } })).toBe(1);
   });
 

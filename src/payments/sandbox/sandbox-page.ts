@@ -15,6 +15,8 @@ export interface SandboxPageView {
   declined: boolean;
   actionPath: string;
   formToken: string;
+  /** Where the buyer goes back to (the link's return page, with the session id). */
+  returnUrl: string;
 }
 
 export function renderSandboxPage(view: SandboxPageView): string {
@@ -43,7 +45,8 @@ ${button('decline', 'danger', t('sandbox.decline'))}
 ${button('leave', 'secondary', t('sandbox.leave'))}
 </form>
 <p class="notice">${t('sandbox.explain')}</p>`
-    : html`<p class="description" data-testid="sandbox-closed">${t('sandbox.closed')}</p>`
+    : html`<p class="description" data-testid="sandbox-closed">${t('sandbox.closed')}</p>
+<a class="button secondary" href="${view.returnUrl}">${t('sandbox.leave')}</a>`
 }
 </div></div>`;
   return renderPage({
