@@ -1,14 +1,22 @@
 import { commandButton } from '../conversation/machine.js';
 import type { Card, Context, Reply } from '../conversation/types.js';
 import { translator } from '../i18n/i18n.js';
+import { shareUrl } from '../line/render.js';
 import { formatDateTime } from './format-date.js';
 import { formatPrice } from './format-price.js';
 import type { LinkView } from './link-view.js';
 
-/** What the merchant forwards to a buyer: written in the link page's language, not the merchant's. */
+// LINE rejects a whole message whose URI action is longer than 1000 characters.
+const MAX_URI_LENGTH = 1000;
+
+/**
+ * What the merchant forwards to a buyer, written in the link page's language, not the merchant's;
+ * just the URL when a long product name, percent-encoded into the share URI, would not fit.
+ */
 export function shareText(link: LinkView): string {
   const t = translator(link.language, 'links');
-  return t('share.text', { product: link.productName, price: formatPrice(link.amount, link.currency, link.language), url: link.url });
+  const full = t('share.text', { product: link.productName, price: formatPrice(link.amount, link.currency, link.language), url: link.url });
+  return shareUrl(full).length <= MAX_URI_LENGTH ? full : link.url;
 }
 
 /**

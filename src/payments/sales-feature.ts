@@ -3,7 +3,8 @@ import { commandButton, reply, text, type Machine, type ResultHandler } from '..
 import type { Button, Context, EffectResult, Step } from '../conversation/types.js';
 import { LINKS_PAGE_SIZE, type SalesEffect, type SalesEffectResult } from './sales-effects.js';
 import { EDIT_MENU, EDIT_VALUE, editMenuDialog, editValueDialog, startEditDialog } from './sales/edit-link-dialog.js';
-import { linksCarousel, salesLinkCard, shareButtonText } from './sales/links-carousel.js';
+import { shareText } from '../links/link-card.js';
+import { linksCarousel, salesLinkCard } from './sales/links-carousel.js';
 import { linkState } from './sales/link-view.js';
 import { summaryCard } from './sales/summary-card.js';
 import { transactionsReply } from './sales/transactions.js';
@@ -77,7 +78,7 @@ const results: Record<string, ResultHandler> = {
   'sales.linkLoaded': on<'sales.linkLoaded'>((result, ctx) => {
     if (result.purpose === 'edit') return startEditDialog(result.link, ctx);
     const { link } = result;
-    const share: Button = { label: ctx.t('sales:buttons.share'), action: { type: 'share', text: shareButtonText(link) } };
+    const share: Button = { label: ctx.t('sales:buttons.share'), action: { type: 'share', text: shareText(link) } };
     return reply({ kind: 'image', url: link.qrUrl }, text(ctx.t('sales:qr.text', { product: link.productName, url: link.url }), [share, linksButton(ctx)]));
   }),
   'sales.statusChanged': on<'sales.statusChanged'>((result, ctx) => {

@@ -3,7 +3,6 @@ import type { Button, Card, Context, Reply } from '../../conversation/types.js';
 import { formatDateTime } from '../../links/format-date.js';
 import { formatPrice } from '../../links/format-price.js';
 import { linkCard, shareText } from '../../links/link-card.js';
-import { shareUrl } from '../../line/render.js';
 import { typedCommandButton } from './command-buttons.js';
 import { linkState, type SalesLinkView } from './link-view.js';
 
@@ -11,15 +10,6 @@ import { linkState, type SalesLinkView } from './link-view.js';
 export function stateLabel(link: SalesLinkView, ctx: Context): string {
   const state = ctx.t(`sales:state.${linkState(link, ctx.now)}`);
   return link.testMode ? `${state} · ${ctx.t('sales:state.test')}` : state;
-}
-
-// LINE rejects a whole message whose URI action is longer than 1000 characters.
-const MAX_URI_LENGTH = 1000;
-
-/** The forwarded text; just the URL when a long name, percent-encoded, would not fit LINE's limit. */
-export function shareButtonText(link: SalesLinkView): string {
-  const full = shareText(link);
-  return shareUrl(full).length <= MAX_URI_LENGTH ? full : link.url;
 }
 
 /** Summary, QR, Share, Activate/Deactivate, Edit, Transactions for one link. */
@@ -32,7 +22,7 @@ export function linkActionButtons(link: SalesLinkView, ctx: Context): Button[] {
   return [
     { ...commandButton(t('sales:buttons.summary'), 'summary', [link.id]), style: 'primary' },
     { ...commandButton(t('sales:buttons.qr'), 'sales.qr', [link.id]), style: 'secondary' },
-    { label: t('sales:buttons.share'), action: { type: 'share', text: shareButtonText(link) }, style: 'secondary' },
+    { label: t('sales:buttons.share'), action: { type: 'share', text: shareText(link) }, style: 'secondary' },
     { ...toggle, style: 'secondary' },
     { ...commandButton(t('sales:buttons.edit'), 'sales.edit', [link.id]), style: 'secondary' },
     { ...commandButton(t('sales:buttons.transactions'), 'sales.transactions', [link.id, '1']), style: 'secondary' },

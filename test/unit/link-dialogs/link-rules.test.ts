@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { shareUrl } from '../../../src/line/render.js';
+import { shareText } from '../../../src/links/link-card.js';
+import type { LinkView } from '../../../src/links/link-view.js';
 import { isSkipWord, readLanguage, readStatus } from '../../../src/links/dialogs/field-answers.js';
 import { parseExpiry, parseUsageLimit } from '../../../src/links/link-limits.js';
 import { isSlug, newSlug } from '../../../src/links/slug.js';
@@ -89,5 +92,35 @@ describe('links messages', () => {
     const en = new Set(keys(load('en')));
     expect(new Set(keys(load('ja')))).toEqual(en);
     expect(new Set(keys(load('ko')))).toEqual(en);
+  });
+});
+
+describe('share text', () => {
+  const url = `https://payments.example-coffee-roasters.co.jp/l/${'s'.repeat(22)}`;
+  const link = (productName: string): LinkView => ({
+    id: 'l1',
+    slug: 's'.repeat(22),
+    productName,
+    amount: 1500,
+    currency: 'JPY',
+    description: '',
+    imageUrl: null,
+    language: 'ja',
+    status: 'active',
+    usageLimit: null,
+    expiresAt: null,
+    testMode: false,
+    url,
+    qrUrl: `${url}.png`,
+    createdAt: '2026-11-28T00:00:00.000Z',
+  });
+
+  it('keeps the issued card’s Share URI within LINE’s 1000 characters, falling back to the URL', () => {
+    const short = shareText(link('Tシャツ'));
+    expect(short).toContain('Tシャツ');
+    expect(short).toContain(url);
+    const long = shareText(link('限'.repeat(80)));
+    expect(long).toBe(url);
+    expect(shareUrl(long).length).toBeLessThanOrEqual(1000);
   });
 });
