@@ -1,4 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
+import { DataDirInUseError } from './db/data-dir-lock.js';
+import { MigrationError } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
@@ -15,7 +17,16 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const started = Date.now();
-  const running = await startServer(config, { log });
+  let running;
+  try {
+    running = await startServer(config, { log });
+  } catch (error) {
+    if (error instanceof DataDirInUseError || error instanceof MigrationError) {
+      log.fatal(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
   log.info(
     {
       port: config.port,

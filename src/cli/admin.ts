@@ -1,6 +1,7 @@
-import { loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { DataDirInUseError } from '../db/data-dir-lock.js';
 import { createLogger } from '../logger.js';
-import { openDatabase } from '../db/database.js';
+import { openDatabase, type Database } from '../db/database.js';
 import { adminCommands, CliError, type CliContext } from './commands.js';
 
 function parseArgs(argv: string[]): { name: string | undefined; flags: Map<string, string | true> } {
@@ -38,17 +39,21 @@ async function main(): Promise<number> {
     process.stderr.write(`${parsed.name ? `unknown command "${parsed.name}"\n` : ''}${usage()}\n`);
     return 2;
   }
-  const config = loadConfig();
-  const log = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
-  const db = command.needsDatabase === false ? undefined : await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let db: Database | undefined;
   try {
-    if (db) await db.migrate();
+    const config = loadConfig();
+    const log = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
+    if (command.needsDatabase !== false) {
+      db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      await db.migrate();
+    }
     const context: CliContext = { config, db, log, flags: parsed.flags, stdin: process.stdin };
     const result = await command.run(context);
     process.stdout.write(json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
     return result.exitCode ?? 0;
   } catch (error) {
-    const message = error instanceof CliError ? error.message : `unexpected error: ${(error as Error).message}`;
+    const understood = error instanceof CliError || error instanceof ConfigError || error instanceof DataDirInUseError;
+    const message = understood ? error.message : `unexpected error: ${(error as Error).message}`;
     if (json) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
     process.stderr.write(`${message}\n`);
     return error instanceof CliError ? error.exitCode : 1;

@@ -4,6 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { applyMigrations, readMigrations } from './migrate.js';
 import type { SqlSession } from './sql.js';
 
@@ -66,16 +67,23 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   let dataDir: string | undefined;
+  let unlock = () => {};
   if (!options.inMemory) {
     dataDir = `${options.dataDir}/pglite`;
     mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(`${options.dataDir}/pglite.lock`);
   }
   // A smaller shared_buffers keeps the embedded server near 270 MB RSS instead of ~400 MB.
   const client = new PGlite({
     dataDir,
     startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
   });
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
   return {
     kind: 'pglite',
@@ -95,6 +103,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     async close() {
       await prisma.$disconnect();
       if (!client.closed) await client.close();
+      unlock();
     },
   };
 }
