@@ -150,6 +150,11 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && error.name === 'TimeoutError';
 }
 
+/** KOMOJU test-mode secret keys start with `sk_test_`; payments made with them move no real money. */
+export function isTestSecretKey(secretKey: string): boolean {
+  return secretKey.startsWith('sk_test_');
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -269,7 +274,7 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
 
   return {
     name: 'komoju',
-    testMode: secretKey.startsWith('sk_test_'),
+    testMode: isTestSecretKey(secretKey),
 
     async createSession(input: CreateSessionInput): Promise<SessionSnapshot> {
       if (!IDEMPOTENCY_KEY.test(input.idempotencyKey)) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createKomojuProvider, KOMOJU_API_VERSION } from '../../../src/payments/komoju/komoju-client.js';
+import { createKomojuProvider, isTestSecretKey, KOMOJU_API_VERSION } from '../../../src/payments/komoju/komoju-client.js';
 import type { KomojuProviderOptions } from '../../../src/payments/komoju/komoju-client.js';
 import { ProviderError } from '../../../src/payments/provider.js';
 import type { CreateSessionInput } from '../../../src/payments/provider.js';
@@ -100,6 +100,12 @@ describe('request format', () => {
   it('derives name and test mode from the key', () => {
     expect(provider()).toMatchObject({ name: 'komoju', testMode: true });
     expect(provider({ secretKey: 'sk_live_abc' }).testMode).toBe(false);
+  });
+
+  it('tells test secret keys from live ones', () => {
+    expect(isTestSecretKey('sk_test_abc')).toBe(true);
+    expect(isTestSecretKey('sk_live_abc')).toBe(false);
+    expect(isTestSecretKey('pk_test_abc')).toBe(false);
   });
 
   it('rejects an idempotency key KOMOJU would not accept without calling it', async () => {
