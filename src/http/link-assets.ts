@@ -33,8 +33,8 @@ function notFound(res: Response): void {
 }
 
 /**
- * Public assets of links: the QR code PNG (rendered once per link, then served from the row) and
- * product images. Both are addressed by unguessable ids and served with nosniff.
+ * Public assets of links: the QR code PNG (rendered once per link and PUBLIC_BASE_URL, then served
+ * from the row) and product images. Both are addressed by unguessable ids and served with nosniff.
  */
 export const linkAssetRoutes: RouteFactory = ({ db, config }) => {
   const router = Router();
@@ -43,15 +43,17 @@ export const linkAssetRoutes: RouteFactory = ({ db, config }) => {
   router.get('/qr/:slug.png', async (req, res) => {
     const { slug } = req.params;
     if (!isSlug(slug)) return notFound(res);
-    const link = await prisma.link.findUnique({ where: { slug }, select: { id: true, qrPng: true } });
+    const link = await prisma.link.findUnique({ where: { slug }, select: { id: true, qrPng: true, qrUrl: true } });
     if (!link) return notFound(res);
+    const url = linkPageUrl(config.publicBaseUrl, slug);
     let png = link.qrPng;
-    if (!png) {
-      png = new Uint8Array(await renderQrPng(linkPageUrl(config.publicBaseUrl, slug)));
-      // Only the first renderer stores it; every later request reads the stored bytes.
-      await prisma.link.updateMany({ where: { id: link.id, qrPng: null }, data: { qrPng: png } });
+    // Missing, or made under an older PUBLIC_BASE_URL (an ngrok address, another local PORT).
+    if (!png || link.qrUrl !== url) {
+      png = new Uint8Array(await renderQrPng(url));
+      // Rendering is deterministic, so racing renderers store the same bytes; later requests read them.
+      await prisma.link.updateMany({ where: { id: link.id }, data: { qrPng: png, qrUrl: url } });
     }
-    // The slug (hence the encoded URL) never changes; a day keeps a changed PUBLIC_BASE_URL recoverable.
+    // The encoded URL follows PUBLIC_BASE_URL, so the bytes (and ETag) can change: cache for a day, not forever.
     sendCached(res, req.get('if-none-match'), png, 'image/png', 86_400);
   });
 

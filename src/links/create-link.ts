@@ -73,7 +73,8 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
   if (sameName) return { kind: 'duplicate', existing: sameName };
 
   const slug = newSlug();
-  const qrPng = await renderQrPng(linkPageUrl(options.publicBaseUrl, slug));
+  const qrUrl = linkPageUrl(options.publicBaseUrl, slug);
+  const qrPng = await renderQrPng(qrUrl);
   try {
     const link = await prisma.link.create({
       data: {
@@ -93,6 +94,7 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
         expiresAt: fields.expiresAt,
         testMode: options.testMode,
         qrPng: new Uint8Array(qrPng),
+        qrUrl,
       },
     });
     return { kind: 'created', link };

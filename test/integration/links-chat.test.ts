@@ -1,6 +1,7 @@
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLink } from '../../src/links/create-link.js';
 import { MAX_IMAGE_BYTES } from '../../src/links/image-type.js';
 import { renderQrPng } from '../../src/links/qr.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
@@ -175,5 +176,25 @@ describe.each(kinds)('links in chat on %s', (kind) => {
     expect(decodeQr(png)).toBe(`${PUBLIC_BASE_URL}/l/${link.slug}`);
     const stored = await database.db.prisma.link.findUniqueOrThrow({ where: { id: link.id } });
     expect(Buffer.compare(Buffer.from(stored.qrPng!), png)).toBe(0);
+  });
+
+  it('re-renders a stored QR made under another PUBLIC_BASE_URL, so it decodes to the current address', async () => {
+    const userId = await newMember('en');
+    const created = await createLink(
+      database.db.prisma,
+      { merchantId: `shop-${userId}`, createdByUserId: userId, amount: 700, currency: 'JPY', productName: 'Moved badge' },
+      { linkId: `link-moved-${kind}`, publicBaseUrl: 'https://abc123.ngrok-free.app', testMode: true },
+    );
+    if (created.kind !== 'created') throw new Error(created.kind);
+    const { slug } = created.link;
+    expect(decodeQr(Buffer.from(created.link.qrPng!))).toBe(`https://abc123.ngrok-free.app/l/${slug}`);
+
+    const png = Buffer.from(await (await fetch(`${harness.url}/qr/${slug}.png`)).arrayBuffer());
+    expect(decodeQr(png)).toBe(`${PUBLIC_BASE_URL}/l/${slug}`);
+    const stored = await database.db.prisma.link.findUniqueOrThrow({ where: { slug } });
+    expect(Buffer.compare(Buffer.from(stored.qrPng!), png)).toBe(0);
+    // Served from the row from now on: the same bytes again.
+    const again = Buffer.from(await (await fetch(`${harness.url}/qr/${slug}.png`)).arrayBuffer());
+    expect(Buffer.compare(again, png)).toBe(0);
   });
 });
