@@ -53,10 +53,14 @@ export function createBot(deps: BotDeps) {
 
     let state = loaded.state;
     let next: Input = input;
-    for (let round = 0; round < MAX_EFFECT_ROUNDS; round++) {
+    for (let round = 0; ; round++) {
+      // A step that never settles is a bug: fail the event (retried, then parked) rather than
+      // leave the dialog waiting for a result that never comes.
+      if (round === MAX_EFFECT_ROUNDS) throw new Error(`conversation did not settle after ${MAX_EFFECT_ROUNDS} effects`);
       const result = runStep(machine, state, next, ctx);
       replies.push(...result.replies);
       state = result.state;
+      if (result.effects.length > 1) throw new Error(`a step asked for ${result.effects.length} effects; the core performs one per step`);
       const effect = result.effects[0];
       if (!effect) break;
       const outcome = await performEffect(effect, {

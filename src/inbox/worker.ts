@@ -38,6 +38,7 @@ export class InboxWorker {
   private readonly leaseMs: number;
   private readonly backoffMs: (attempt: number) => number;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlightIds = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private pollAgain = false;
@@ -113,8 +114,10 @@ export class InboxWorker {
     if (free <= 0) return;
     const claimed = await this.claim(free);
     for (const event of claimed) {
+      this.inFlightIds.add(event.webhookEventId);
       const task = this.run(event).finally(() => {
         this.inFlight.delete(task);
+        this.inFlightIds.delete(event.webhookEventId);
         this.wake();
       });
       this.inFlight.add(task);
@@ -123,6 +126,8 @@ export class InboxWorker {
 
   private async claim(limit: number): Promise<ClaimedEvent[]> {
     const leaseSeconds = this.leaseMs / 1000;
+    // Never our own running events, even if their lease could not be renewed.
+    const running = [...this.inFlightIds];
     return this.prisma.$queryRaw<ClaimedEvent[]>`
       UPDATE "LineEvent" AS e
          SET "lockedUntil" = now() + make_interval(secs => ${leaseSeconds}), "attempts" = e."attempts" + 1
@@ -138,37 +143,68 @@ export class InboxWorker {
                 ORDER BY head."eventTimestamp"
                 LIMIT ${limit})
          AND (e."lockedUntil" IS NULL OR e."lockedUntil" < now())
+         AND NOT (e."webhookEventId" = ANY(${running}::text[]))
       RETURNING e."webhookEventId", e."userId", e."payload", e."outbox", e."attempts"`;
   }
 
   private async run(event: ClaimedEvent): Promise<void> {
     const started = Date.now();
     const log = this.log.child({ webhookEventId: event.webhookEventId, attempt: event.attempts });
+    // Keep the lease while the event runs, so a slow LINE call cannot let a poller take it twice.
+    const heartbeat = setInterval(() => {
+      this.renewLease(event.webhookEventId).catch((error: unknown) => log.warn({ err: error }, 'could not renew the lease'));
+    }, this.leaseMs / 3);
+    let outcome: 'done' | 'failed';
+    let failure: unknown;
     try {
       await this.process(event);
-      await this.prisma.lineEvent.update({
-        where: { webhookEventId: event.webhookEventId },
-        // The sent replies can hold things like fresh invite codes: keep them only until delivered.
-        data: { status: 'done', processedAt: new Date(), lockedUntil: null, lastError: null, outbox: PrismaNamespace.DbNull },
-      });
-      log.info({ ms: Date.now() - started }, 'event processed');
+      outcome = 'done';
     } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      if (event.attempts >= this.maxAttempts) {
-        log.error({ err: error, ms: Date.now() - started }, 'event failed too often; parked');
+      outcome = 'failed';
+      failure = error;
+    } finally {
+      clearInterval(heartbeat);
+    }
+    try {
+      if (outcome === 'done') {
         await this.prisma.lineEvent.update({
           where: { webhookEventId: event.webhookEventId },
-          data: { status: 'parked', lockedUntil: null, lastError: message.slice(0, 2000) },
+          // The sent replies can hold things like fresh invite codes: keep them only until delivered.
+          data: { status: 'done', processedAt: new Date(), lockedUntil: null, lastError: null, outbox: PrismaNamespace.DbNull },
         });
-        await this.park(event, error).catch((parkError: unknown) => log.warn({ err: parkError }, 'could not tell the user'));
-        return;
+        log.info({ ms: Date.now() - started }, 'event processed');
+      } else {
+        await this.recordFailure(event, failure, Date.now() - started, log);
       }
-      const delay = this.backoffMs(event.attempts);
-      log.warn({ err: error, retryInMs: delay, ms: Date.now() - started }, 'event failed; will retry');
+    } catch (error) {
+      // The database went away mid-event: the lease runs out and the event is claimed again.
+      log.error({ err: error, outcome }, 'could not record the outcome of an event; it will be retried when its lease expires');
+    }
+  }
+
+  private async renewLease(webhookEventId: string): Promise<void> {
+    await this.prisma.lineEvent.update({
+      where: { webhookEventId },
+      data: { lockedUntil: new Date(Date.now() + this.leaseMs) },
+    });
+  }
+
+  private async recordFailure(event: ClaimedEvent, error: unknown, ms: number, log: Logger): Promise<void> {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (event.attempts >= this.maxAttempts) {
+      log.error({ err: error, ms }, 'event failed too often; parked');
       await this.prisma.lineEvent.update({
         where: { webhookEventId: event.webhookEventId },
-        data: { lockedUntil: null, lastError: message.slice(0, 2000), nextAttemptAt: new Date(Date.now() + delay) },
+        data: { status: 'parked', lockedUntil: null, lastError: message.slice(0, 2000) },
       });
+      await this.park(event, error).catch((parkError: unknown) => log.warn({ err: parkError }, 'could not tell the user'));
+      return;
     }
+    const delay = this.backoffMs(event.attempts);
+    log.warn({ err: error, retryInMs: delay, ms }, 'event failed; will retry');
+    await this.prisma.lineEvent.update({
+      where: { webhookEventId: event.webhookEventId },
+      data: { lockedUntil: null, lastError: message.slice(0, 2000), nextAttemptAt: new Date(Date.now() + delay) },
+    });
   }
 }

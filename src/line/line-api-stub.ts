@@ -43,6 +43,7 @@ export class LineApiStub {
   private readonly replyTokens = new Map<string, { userId: string; expiresAt: number }>();
   private readonly retryKeys = new Set<string>();
   private readonly failures: { path: RegExp; status: number; body: unknown; remaining: number }[] = [];
+  private readonly delays: { path: RegExp; ms: number; remaining: number }[] = [];
   private readonly listeners = new Set<() => void>();
   private server: Server | undefined;
   origin = '';
@@ -61,6 +62,11 @@ export class LineApiStub {
   /** The next `count` requests whose path matches answer with this status and body. */
   failNext(path: RegExp, status: number, body: unknown = { message: 'stub failure' }, count = 1): void {
     this.failures.push({ path, status, body, remaining: count });
+  }
+
+  /** The next `count` requests whose path matches are answered only after `ms` (a slow LINE). */
+  delayNext(path: RegExp, ms: number, count = 1): void {
+    this.delays.push({ path, ms, remaining: count });
   }
 
   messagesTo(userId: string): StubMessage[] {
@@ -95,6 +101,12 @@ export class LineApiStub {
     const app = express();
     app.use(express.json({ limit: '2mb' }));
     app.use(express.raw({ type: ['image/*', 'application/octet-stream'], limit: '2mb' }));
+    app.use((req, _res, next) => {
+      const delay = this.delays.find((entry) => entry.remaining > 0 && entry.path.test(req.path));
+      if (!delay) return next();
+      delay.remaining -= 1;
+      setTimeout(next, delay.ms);
+    });
     app.use((req, res, next) => {
       this.requests.push({ method: req.method, path: req.path, headers: req.headers, body: req.body, at: Date.now() });
       if (req.headers.authorization !== `Bearer ${this.options.channelAccessToken}`) {
