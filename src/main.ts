@@ -51,8 +51,8 @@ async function main(): Promise<void> {
     force.unref();
     running.stop().then(
       () => {
-        log.info('stopped cleanly');
-        process.exit(0);
+        log.info('stopped');
+        process.exit(process.exitCode ?? 0);
       },
       (error: unknown) => {
         log.error({ err: error }, 'error during shutdown');
@@ -62,6 +62,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // A rejection nobody handled means state we did not plan for: say what it was, then stop cleanly.
+  process.on('unhandledRejection', (reason) => {
+    log.fatal({ err: reason }, 'unhandled promise rejection');
+    process.exitCode = 1;
+    shutdown('unhandledRejection');
+  });
 }
 
 await main();
