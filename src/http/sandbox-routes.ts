@@ -87,13 +87,18 @@ export const sandboxRoutes: RouteFactory = ({ db, config, log }) => {
       return;
     }
     const result = await paySandboxSession(prisma, session.id, action === 'pay' ? 'captured' : 'failed');
-    if (result.kind !== 'paid') {
+    if (result.kind === 'not_found' || result.kind === 'closed') {
       res.redirect(303, sandboxSessionPath(session.id));
       return;
     }
     sandboxLog.info({ sessionId: session.id, paymentId: result.payment.id, status: result.payment.status }, 'sandbox payment');
-    await report(req, action === 'pay' ? 'payment.captured' : 'payment.failed', result.payment);
-    res.redirect(303, action === 'pay' ? returnUrlFor(result.session) : `${sandboxSessionPath(session.id)}?declined=1`);
+    if (result.kind === 'declined') {
+      await report(req, 'payment.failed', result.payment);
+      res.redirect(303, `${sandboxSessionPath(session.id)}?declined=1`);
+      return;
+    }
+    await report(req, 'payment.captured', result.payment);
+    res.redirect(303, returnUrlFor(result.session));
   });
 
   return router;

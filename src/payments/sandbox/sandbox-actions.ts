@@ -9,7 +9,8 @@ import { sandboxRefundsSchema } from './sandbox-payment-json.js';
 export type SandboxBuyerOutcome = 'captured' | 'failed';
 
 export type SandboxPayResult =
-  | { kind: 'paid'; session: SandboxSession; payment: SandboxPayment }
+  | { kind: 'captured'; session: SandboxSession; payment: SandboxPayment }
+  | { kind: 'declined'; session: SandboxSession; payment: SandboxPayment }
   | { kind: 'not_found' }
   | { kind: 'closed'; session: SandboxSession };
 
@@ -30,12 +31,12 @@ export async function paySandboxSession(prisma: Prisma, sessionId: string, outco
         metadata: session.metadata ?? {},
       },
     });
-    if (outcome === 'failed') return { kind: 'paid', session, payment };
+    if (outcome === 'failed') return { kind: 'declined', session, payment };
     const completed = await tx.sandboxSession.update({
       where: { id: sessionId },
       data: { status: 'completed', paymentId: payment.id },
     });
-    return { kind: 'paid', session: completed, payment };
+    return { kind: 'captured', session: completed, payment };
   });
 }
 
