@@ -1,3 +1,4 @@
+import { removeInvisible } from '../conversation/normalize.js';
 import { currencyDecimals, isSupportedCurrency, maxAmount } from './currency.js';
 import type { Currency } from './currency.js';
 
@@ -17,8 +18,6 @@ export type ParsedAmount = { ok: true; amount: number; currency: Currency } | { 
 
 /** Longest amount text worth reading ("1,234,567.89 USD" is 16); longer is refused before any work. */
 export const AMOUNT_INPUT_MAX = 64;
-
-const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
 
 /*
  * After NFKC: optional minus, optional currency marker, optional minus, digits (commas and one
@@ -85,7 +84,7 @@ function readMarker(marker: string): MarkerReading {
  * floating point ever touches the money.
  */
 export function parseAmount(input: string, defaultCurrency: Currency = 'JPY'): ParsedAmount {
-  const visible = input.replace(ZERO_WIDTH, '').trim();
+  const visible = removeInvisible(input).trim();
   if (visible === '') return { ok: false, reason: 'empty' };
   if (visible.length > AMOUNT_INPUT_MAX) return { ok: false, reason: 'too_long' };
 

@@ -1,5 +1,7 @@
 /** Optional limits on a link: how many payments it takes and until when. Pure parsing rules. */
 
+import { normalizeText } from '../conversation/normalize.js';
+
 export const USAGE_LIMIT_MAX = 1_000_000;
 /** A link may stay open at most about a year; longer is almost always a typo. */
 export const EXPIRY_MAX_DAYS = 366;
@@ -7,18 +9,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 // Dates are typed in Japan/Korea local time (UTC+9, no daylight saving).
 const UTC_PLUS_9_MS = 9 * 60 * 60 * 1000;
 
-const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
-
-function clean(input: string): string {
-  return input.replace(INVISIBLE, '').normalize('NFKC').trim();
-}
-
 export type UsageLimitError = 'not_a_number' | 'out_of_range';
 export type ParsedUsageLimit = { ok: true; usageLimit: number } | { ok: false; reason: UsageLimitError };
 
 /** "10", "１０", "1,000", "10回", "10 times" → a whole number of payments, 1 … USAGE_LIMIT_MAX. */
 export function parseUsageLimit(input: string): ParsedUsageLimit {
-  const text = clean(input);
+  const text = normalizeText(input);
   const match = /^(\d{1,3}(?:,\d{3})+|\d{1,9})\s*(?:回|번|회|times?|payments?)?$/iu.exec(text);
   if (!match?.[1]) return { ok: false, reason: 'not_a_number' };
   const usageLimit = Number(match[1].replaceAll(',', ''));
@@ -42,7 +38,7 @@ function endOfLocalDay(year: number, month: number, day: number): Date | null {
  * "2026年12月31日", "2026년 12월 31일") meaning the end of that day in Japan/Korea time.
  */
 export function parseExpiry(input: string, now: Date): ParsedExpiry {
-  const text = clean(input);
+  const text = normalizeText(input);
   let expiresAt: Date | null = null;
   const days = /^(\d{1,4})\s*(?:日|日間|일|days?)?$/iu.exec(text);
   const date = /^(\d{4})\s*[-/.年년]\s*(\d{1,2})\s*[-/.月월]\s*(\d{1,2})\s*[日일]?$/u.exec(text);

@@ -1,3 +1,5 @@
+import { removeInvisible } from '../conversation/normalize.js';
+
 /** Longest product name, in code points (what people count, unlike UTF-16 units). */
 export const PRODUCT_NAME_MAX = 80;
 /** Longest description, in code points. */
@@ -9,13 +11,6 @@ export type NormalizedProductName = { ok: true; name: string; key: string } | { 
 
 export type DescriptionError = 'too_long';
 export type ValidatedDescription = { ok: true; text: string } | { ok: false; reason: DescriptionError };
-
-/*
- * Characters that render as nothing but make two names look equal while comparing different
- * (or make a name look blank): zero-width space/joiners, bidi marks and overrides, word joiner
- * and invisible operators, BOM, soft hyphen, and Hangul fillers.
- */
-const INVISIBLE = /[\u00AD\u115F\u1160\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u3164\uFEFF\uFFA0]/g;
 
 function codePointLength(text: string): number {
   let length = 0;
@@ -29,8 +24,7 @@ function codePointLength(text: string): number {
  */
 export function normalizeProductName(raw: string): NormalizedProductName {
   // Removal comes before NFKC so that characters it brings together still get composed.
-  const name = raw
-    .replace(INVISIBLE, '')
+  const name = removeInvisible(raw)
     // Control characters that separate words become spaces; the rest vanish.
     .replace(/\p{Cc}/gu, (control) => (/\s/.test(control) ? ' ' : ''))
     .normalize('NFKC')
@@ -46,8 +40,7 @@ export function normalizeProductName(raw: string): NormalizedProductName {
  * other control characters dropped, outer whitespace trimmed. Empty is fine (the field is optional).
  */
 export function validateDescription(raw: string): ValidatedDescription {
-  const text = raw
-    .replace(INVISIBLE, '')
+  const text = removeInvisible(raw)
     .replace(/\r\n?/g, '\n')
     .replace(/\t/g, ' ')
     .replace(/[^\P{Cc}\n]/gu, '')
