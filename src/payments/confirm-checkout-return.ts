@@ -3,6 +3,7 @@
 // be (the webhook may be late, or lost).
 import type { Link } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
+import { isAwaitingPayment, wasCaptured } from './payment-status.js';
 import { providerForCheckout, type ProviderDeps } from './provider-for-link.js';
 import { recordPaymentSnapshot } from './record-payment-event.js';
 import type { SessionSnapshot } from './provider.js';
@@ -23,9 +24,12 @@ function checkoutStatus(session: SessionSnapshot): string | null {
   return session.expired ? 'expired' : null;
 }
 
-function outcomeOf(status: string | undefined): ReturnOutcome {
-  if (status === 'captured') return 'paid';
-  if (status === 'authorized' || status === 'pending') return 'awaiting';
+type RecordedStatus = { status: string; capturedAt: Date | null };
+
+/** Paid once any payment of the checkout was captured (a refund since does not undo that the buyer paid). */
+function outcomeOf(payments: RecordedStatus[]): ReturnOutcome {
+  if (payments.some((payment) => wasCaptured(payment.status, payment.capturedAt))) return 'paid';
+  if (payments.some((payment) => isAwaitingPayment(payment.status, payment.capturedAt))) return 'awaiting';
   return 'not_completed';
 }
 
@@ -42,8 +46,11 @@ export async function confirmCheckoutReturn(deps: ReturnDeps, link: Link, sessio
     session = await provider.getSession(sessionId);
   } catch (error) {
     log.warn({ linkId: link.id, checkoutId: checkout.id, err: error }, 'return page: could not re-read the session; answering from our records');
-    const recorded = await prisma.payment.findFirst({ where: { checkoutId: checkout.id, status: 'captured' } });
-    return recorded ? 'paid' : 'not_completed';
+    const recorded = await prisma.payment.findMany({
+      where: { OR: [{ checkoutId: checkout.id }, { sessionId, linkId: link.id }] },
+      select: { status: true, capturedAt: true },
+    });
+    return outcomeOf(recorded);
   }
 
   const status = checkoutStatus(session);
@@ -54,6 +61,6 @@ export async function confirmCheckoutReturn(deps: ReturnDeps, link: Link, sessio
   const recorded = await recordPaymentSnapshot(prisma, session.payment, { provider: provider.name, merchantId: merchantAccountId });
   if (!recorded.foreignPayment && recorded.linkId === link.id) deps.onPaymentRecorded(recorded.paymentId);
   // Statuses only move forward in the ledger: read back the merged one, not just this snapshot.
-  const merged = await prisma.payment.findUnique({ where: { id: recorded.paymentId }, select: { status: true } });
-  return outcomeOf(merged?.status);
+  const merged = await prisma.payment.findUnique({ where: { id: recorded.paymentId }, select: { status: true, capturedAt: true } });
+  return outcomeOf(merged ? [merged] : []);
 }

@@ -32,6 +32,11 @@ export function wasCaptured(status: string, capturedAt: Date | null): boolean {
   return status === 'captured' || status === 'refunded' || capturedAt !== null;
 }
 
+/** Not paid yet but may still be (e.g. a konbini payment the buyer has yet to pay at the store). */
+export function isAwaitingPayment(status: string, capturedAt: Date | null): boolean {
+  return !wasCaptured(status, capturedAt) && (status === 'pending' || status === 'authorized');
+}
+
 /**
  * What a payment means for the merchant, with the same rules as the Total Sales Summary
  * (see summary.ts): `awaiting` = pending or authorized (e.g. konbini not yet paid), `unsuccessful`
@@ -46,9 +51,8 @@ export function ledgerState(payment: {
   refundedAmount: number;
   chargeback: boolean;
 }): LedgerState {
-  if (!wasCaptured(payment.status, payment.capturedAt)) {
-    return payment.status === 'pending' || payment.status === 'authorized' ? 'awaiting' : 'unsuccessful';
-  }
+  if (isAwaitingPayment(payment.status, payment.capturedAt)) return 'awaiting';
+  if (!wasCaptured(payment.status, payment.capturedAt)) return 'unsuccessful';
   if (payment.chargeback) return 'charged_back';
   if (payment.status === 'refunded' || payment.refundedAmount >= payment.amount) return 'refunded';
   return payment.refundedAmount > 0 ? 'partially_refunded' : 'captured';

@@ -211,6 +211,30 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(String(notice?.message.text)).toContain('¥3,300');
   });
 
+  it('says paid for a payment refunded since, whether KOMOJU answers the return page or not', async () => {
+    const link = await seedLink(prisma, { language: 'en', amount: 1200 });
+    const { sessionId, paymentId } = await payThroughKomoju(link);
+    fake.refund(paymentId, 1200);
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.refunded', paymentId), WEBHOOK_SECRET)).toBe(200);
+    expect(await prisma.payment.findUniqueOrThrow({ where: { id: paymentId } })).toMatchObject({ status: 'refunded' });
+    const returnUrl = `${harness.url}/l/${link.slug}/return?session_id=${sessionId}`;
+    expect(await (await fetch(returnUrl)).text()).toContain('Thank you! Your payment is complete.');
+    // KOMOJU unreachable (a non-retryable error): the answer comes from our records.
+    fake.failNext(1, 401);
+    expect(await (await fetch(returnUrl)).text()).toContain('Thank you! Your payment is complete.');
+    expect(harness.logs.text()).toContain('could not re-read the session');
+  });
+
+  it('says awaiting for a konbini payment from our records when KOMOJU cannot be reached', async () => {
+    const link = await seedLink(prisma, { language: 'en', amount: 3300 });
+    const sessionId = sessionIdFrom(await pressPay(link.slug));
+    const payment = fake.completeSession(sessionId, 'authorized');
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.authorized', payment.id), WEBHOOK_SECRET)).toBe(200);
+    fake.failNext(1, 401);
+    const page = await (await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`)).text();
+    expect(page).toContain('Your payment is awaiting completion');
+  });
+
   it('records refunds and chargebacks from webhooks in any order, the same as in order', async () => {
     const link = await seedLink(prisma, { amount: 1000 });
     const { paymentId } = await payThroughKomoju(link);
