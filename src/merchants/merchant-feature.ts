@@ -1,7 +1,7 @@
 import type { MatchedCommand } from '../conversation/commands.js';
 import { commandButton, reply, text, type Machine } from '../conversation/machine.js';
 import type { Button, Context, EffectResult, Step } from '../conversation/types.js';
-import type { Language } from '../i18n/i18n.js';
+import { formatDateTime } from '../links/format-date.js';
 import { hasRole } from './authorization.js';
 import { parseInviteCode } from './invite-code.js';
 import type { MerchantEffect, MerchantEffectResult } from './merchant-effects.js';
@@ -30,21 +30,6 @@ export const MERCHANT_WORDS: Record<'shop' | 'invite' | 'members' | 'shops' | 'n
 
 // Quick replies beyond this many remove buttons would crowd out the others (LINE allows 13).
 const MAX_REMOVE_BUTTONS = 10;
-
-const LOCALES: Record<Language, string> = { ja: 'ja-JP', en: 'en-US', ko: 'ko-KR' };
-
-/** Shops are in Japan and Korea (both UTC+9), so times are shown in that zone. */
-export function formatDateTime(iso: string, language: Language): string {
-  return new Intl.DateTimeFormat(LOCALES[language], {
-    timeZone: 'Asia/Tokyo',
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(new Date(iso));
-}
 
 function run(effect: MerchantEffect): Step {
   return { state: null, replies: [], effects: [effect] };

@@ -3,6 +3,7 @@ import { createMachine } from '../../../src/conversation/dialogs.js';
 import { step } from '../../../src/conversation/machine.js';
 import type { Context, Input, Membership, Step } from '../../../src/conversation/types.js';
 import { translator, type Language } from '../../../src/i18n/i18n.js';
+import { formatDateTime } from '../../../src/links/format-date.js';
 
 const machine = createMachine();
 const owner: Membership = { merchantId: 'm_a', merchantName: 'Shop A', role: 'owner' };
@@ -77,6 +78,8 @@ describe('merchant feature (pure core)', () => {
     for (const language of ['ja', 'en', 'ko'] as const) {
       const limited = step(machine, null, { kind: 'result', result: { type: 'merchants.joinResult', outcome: { status: 'rateLimited', retryAt: '2026-11-28T01:00:00Z' } } }, ctx(null, language));
       expect(texts(limited)).toMatch(/10:00/);
+      // Times read the same in every message of the chat (links, sales, shop).
+      expect(texts(limited)).toContain(formatDateTime('2026-11-28T01:00:00Z', language));
       const invalid = step(machine, null, { kind: 'result', result: { type: 'merchants.joinResult', outcome: { status: 'invalid', attemptsLeft: 2 } } }, ctx(null, language));
       expect(texts(invalid)).toContain('2');
       expect(texts(invalid)).not.toMatch(/merchants:|join\./);
