@@ -1,5 +1,5 @@
 // Tells a link's creator that money came in: product, amount and the link's new captured total,
-// plus a line when this payment used up the link's usage limit. Sent at most once per payment:
+// plus a line when this payment filled the link's usage limit. Sent at most once per payment:
 // Payment.noticeSentAt is claimed before the push, and the push carries an X-Line-Retry-Key
 // derived from the payment, so a retried push is not delivered twice either.
 import type { LineBotClient, messagingApi } from '@line/bot-sdk';
@@ -9,6 +9,7 @@ import { isSupportedCurrency } from '../links/currency.js';
 import { formatPrice } from '../links/format-price.js';
 import { pushOnce, retryKeyFor } from '../line/line-client.js';
 import type { Logger } from '../logger.js';
+import { ledgerState } from './payment-status.js';
 import { getLinkSummary } from './summary.js';
 
 export interface NoticeDeps {
@@ -21,6 +22,40 @@ export type NoticeOutcome = 'sent' | 'already_sent' | 'not_captured' | 'notices_
 
 function price(amount: number, currency: string, language: 'ja' | 'en' | 'ko'): string {
   return isSupportedCurrency(currency) ? formatPrice(amount, currency, language) : `${amount} ${currency}`;
+}
+
+/**
+ * Whether this payment is the one that filled the link's usage limit: the limit-th of the link's
+ * counted payments (captured, not fully refunded, not charged back — as the summary counts them)
+ * in capture order. Exactly one payment holds that place, so the news goes out once however many
+ * over-limit payments follow; a refund that reopens the link lets a later capture fill it again.
+ */
+async function filledUsageLimit(prisma: Prisma, payment: { id: string; linkId: string; capturedAt: Date | null }, usageLimit: number): Promise<boolean> {
+  const { capturedAt } = payment;
+  if (capturedAt === null) return false;
+  const capturedUpToThis = await prisma.payment.findMany({
+    where: {
+      linkId: payment.linkId,
+      OR: [{ capturedAt: { lt: capturedAt } }, { capturedAt, id: { lte: payment.id } }],
+    },
+    select: { id: true, status: true, capturedAt: true, amount: true, amountRefunded: true, refunds: { select: { amount: true, chargeback: true } } },
+  });
+  let rank = 0;
+  let counts = false;
+  for (const row of capturedUpToThis) {
+    const refundTotal = row.refunds.reduce((sum, refund) => sum + refund.amount, 0);
+    const state = ledgerState({
+      status: row.status,
+      capturedAt: row.capturedAt,
+      amount: row.amount,
+      refundedAmount: Math.max(row.amountRefunded, refundTotal),
+      chargeback: row.refunds.some((refund) => refund.chargeback),
+    });
+    if (state !== 'captured' && state !== 'partially_refunded') continue;
+    rank += 1;
+    if (row.id === payment.id) counts = true;
+  }
+  return counts && rank === usageLimit;
 }
 
 export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promise<NoticeOutcome> {
@@ -57,7 +92,10 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
   const summary = await getLinkSummary(prisma, link.id);
   const language = isLanguage(member.user.language) ? member.user.language : 'ja';
   const t = translator(language, 'pages');
-  const usedUp = link.usageLimit !== null && summary.capturedPayments >= link.usageLimit;
+  const usedUp =
+    link.usageLimit !== null &&
+    summary.capturedPayments >= link.usageLimit &&
+    (await filledUsageLimit(prisma, { id: payment.id, linkId: link.id, capturedAt: payment.capturedAt }, link.usageLimit));
   const texts: string[] = [];
   if (member.notices) {
     texts.push(

@@ -6,6 +6,7 @@ import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { formToken } from '../../src/http/csrf.js';
 import { retryKeyFor } from '../../src/line/line-client.js';
 import { setMerchantKomojuKeys } from '../../src/merchants/komoju-keys.js';
+import { createKomojuProvider } from '../../src/payments/komoju/komoju-client.js';
 import { getLinkSummary } from '../../src/payments/summary.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { startFakeKomoju, type FakeKomoju } from '../support/fake-komoju.js';
@@ -376,6 +377,35 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     const sessionsBefore = fake.sessions().length;
     expect((await pressPay(link.slug, { token: staleTabToken(link.slug) })).status).toBe(410);
     expect(fake.sessions()).toHaveLength(sessionsBefore);
+  });
+
+  it('announces the usage limit only with the capture that reached it, not with later ones', async () => {
+    const link = await seedLink(prisma, { productName: 'Two only', usageLimit: 2, amount: 1000 });
+    const usedUp = '“Two only” reached its usage limit (2) and no longer accepts payments.';
+    const texts = () => harness.line.messagesTo(link.creatorId).map((entry) => String(entry.message.text));
+    await payThroughKomoju(link);
+    await harness.line.waitForMessages(link.creatorId, 1);
+    await payThroughKomoju(link);
+    await harness.line.waitForMessages(link.creatorId, 3);
+    expect(texts().filter((text) => text === usedUp)).toHaveLength(1);
+    // A buyer who reached KOMOJU's page before the link closed still pays (recorded, never refused).
+    const late = await createKomojuProvider({ secretKey: SECRET_KEY, apiBaseUrl: fake.url }).createSession({
+      amount: 1000,
+      currency: 'JPY',
+      locale: 'en',
+      returnUrl: `${PUBLIC_BASE_URL}/l/${link.slug}/return`,
+      lineItem: { description: 'Two only', amount: 1000, quantity: 1 },
+      metadata: { linkId: link.linkId },
+      idempotencyKey: fixtureId('late'),
+    });
+    const payment = fake.completeSession(late.id, 'captured');
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
+    await waitFor(() => prisma.payment.findUniqueOrThrow({ where: { id: payment.id } }), (row) => row.noticeSentAt !== null);
+    await harness.line.waitForMessages(link.creatorId, 4);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(texts()).toHaveLength(4);
+    expect(texts()[3]).toContain('Two only: ¥1,000');
+    expect(texts().filter((text) => text === usedUp)).toHaveLength(1);
   });
 
   it('tells the merchant the link closed even when payment notices are off', async () => {
