@@ -1,23 +1,11 @@
 import { HTTPFetchError } from '@line/bot-sdk';
 import { writeFileSync } from 'node:fs';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createLineClient } from '../line/line-client.js';
+import { newMessageId, newWebhookEventId, postSignedWebhook } from '../line/webhook-event.js';
 import { CliError, requireFlag, type AdminCommand, type CliContext } from './commands.js';
 import { renderRichMenuImage } from './rich-menu/rich-menu-image.js';
 import { buttonBounds, CHAT_BAR_TEXT, RICH_MENU_BUTTONS, RICH_MENU_HEIGHT, RICH_MENU_WIDTH } from './rich-menu/rich-menu-layout.js';
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** A ULID, the shape of LINE's webhookEventId. */
-function ulid(now: number): string {
-  let time = '';
-  let rest = now;
-  for (let index = 0; index < 10; index++) {
-    time = CROCKFORD[rest % 32] + time;
-    rest = Math.floor(rest / 32);
-  }
-  return time + Array.from(randomBytes(16), (byte) => CROCKFORD[byte & 31]).join('');
-}
 
 function numberFlag(context: CliContext, name: string, fallback: number): number {
   const value = context.flags.get(name);
@@ -99,22 +87,14 @@ const webhookSend: AdminCommand = {
       type: 'message',
       mode: 'active',
       timestamp: now,
-      webhookEventId: ulid(now),
+      webhookEventId: newWebhookEventId(now),
       deliveryContext: { isRedelivery: false },
       source: { type: 'user', userId },
-      message: { type: 'text', id: String(now) + randomUUID().slice(0, 4), quoteToken: randomUUID(), text },
+      message: { type: 'text', id: newMessageId(now), quoteToken: randomUUID(), text },
     };
-    const body = JSON.stringify({ destination: 'Uadmincli', events: [event] });
-    const signature = createHmac('sha256', context.config.line.channelSecret).update(body).digest('base64');
     let status: number;
     try {
-      const response = await fetch(`${baseUrl}/webhooks/line`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-line-signature': signature },
-        body,
-        signal: AbortSignal.timeout(15_000),
-      });
-      status = response.status;
+      status = await postSignedWebhook(`${baseUrl}/webhooks/line`, context.config.line.channelSecret, 'Uadmincli', [event]);
     } catch (error) {
       throw new CliError(`no server answering at ${baseUrl} (${(error as Error).message}); start it with npm start, or pass --url`);
     }

@@ -1,7 +1,8 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { LineApiStub } from '../line/line-api-stub.js';
+import { newMessageId, newWebhookEventId, postSignedWebhook } from '../line/webhook-event.js';
 import { simulatorPage } from './dev-simulator-page.js';
 import type { RouteFactory } from './feature-routes.js';
 
@@ -52,25 +53,6 @@ interface SentEntry {
   kind: 'text' | 'postback' | 'image' | 'follow';
   text?: string;
   messageId?: string;
-}
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** A ULID-shaped id (time-ordered, 26 Crockford base32 characters), like LINE's webhookEventId. */
-function newWebhookEventId(now: number): string {
-  let time = '';
-  let rest = now;
-  for (let index = 0; index < 10; index++) {
-    time = CROCKFORD[rest % 32]! + time;
-    rest = Math.floor(rest / 32);
-  }
-  const random = Array.from(randomBytes(16), (byte) => CROCKFORD[byte % 32]!).join('');
-  return time + random;
-}
-
-/** LINE message ids are decimal strings. */
-function newMessageId(now: number): string {
-  return `${now}${randomInt(100_000, 1_000_000)}`;
 }
 
 function buildEvent(request: SendRequest, stub: LineApiStub, messageId: string, now: number): Record<string, unknown> {
@@ -159,17 +141,9 @@ export const devRoutes: RouteFactory = ({ config, lineStub, log }) => {
     };
 
     const event = buildEvent(request, stub, messageId, now);
-    const body = JSON.stringify({ destination: 'Ulocalbotdestination', events: [event] });
-    const signature = createHmac('sha256', config.line.channelSecret).update(body).digest('base64');
     let webhookStatus: number;
     try {
-      const response = await fetch(`http://127.0.0.1:${req.socket.localPort}/webhooks/line`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-line-signature': signature },
-        body,
-        signal: AbortSignal.timeout(15_000),
-      });
-      webhookStatus = response.status;
+      webhookStatus = await postSignedWebhook(`http://127.0.0.1:${req.socket.localPort}/webhooks/line`, config.line.channelSecret, 'Ulocalbotdestination', [event]);
     } catch (error) {
       forget();
       log.warn({ err: error }, 'simulator could not reach the webhook');
