@@ -46,8 +46,8 @@ function record(value: unknown): Record<string, unknown> {
 }
 
 /**
- * The merchant whose link the (not yet trusted) body points at, to pick which merchant secret to
- * try first: by the session id or our metadata in the payment.
+ * The merchant whose link the (not yet trusted) body points at, the only merchant whose secret is
+ * tried: by the session id or our metadata in the payment.
  */
 async function merchantHint(prisma: Prisma, body: unknown): Promise<string | null> {
   const data = record(record(body).data);
@@ -68,7 +68,12 @@ async function merchantHint(prisma: Prisma, body: unknown): Promise<string | nul
   return null;
 }
 
-/** Which account signed the body: the operator's KOMOJU account, the sandbox, or a merchant's own. */
+/**
+ * Which account signed the body: the operator's KOMOJU account, the sandbox, or the own account of
+ * the merchant whose link the body names. Never every merchant's: a forged but well-formed
+ * signature must not make us load and decrypt everyone's secrets. So a merchant account's events
+ * that name none of its links (ping, payments made elsewhere) are refused.
+ */
 export async function authenticateKomojuWebhook(
   deps: WebhookDeps,
   rawBody: Buffer,
@@ -84,28 +89,15 @@ export async function authenticateKomojuWebhook(
   }
   // Nothing can verify without a well-formed signature: spare the database the lookups below.
   if (typeof signature !== 'string' || !/^[0-9a-f]{64}$/.test(signature)) return null;
-  const signedBy = async (merchantId: string): Promise<boolean> => {
-    try {
-      const keys = await getMerchantKomojuKeys(prisma, config.appSecret, merchantId);
-      return keys !== null && verifyKomojuSignature(rawBody, signature, keys.webhookSecret);
-    } catch (error) {
-      // One merchant's unreadable keys must not stop the others' webhooks.
-      deps.log.error({ merchantId, err: error }, "komoju webhook: a merchant's stored KOMOJU keys cannot be decrypted");
-      return false;
-    }
-  };
-  const hinted = await merchantHint(prisma, body);
-  if (hinted && (await signedBy(hinted))) return { provider: 'komoju', merchantId: hinted };
-  // Events that name no link of ours (ping, payments made elsewhere) can still come from a merchant's account.
-  const withKeys = await prisma.merchant.findMany({
-    where: { komojuWebhookSecretEnc: { not: null }, ...(hinted ? { id: { not: hinted } } : {}) },
-    select: { id: true },
-    orderBy: { createdAt: 'asc' },
-  });
-  for (const { id } of withKeys) {
-    if (await signedBy(id)) return { provider: 'komoju', merchantId: id };
+  const merchantId = await merchantHint(prisma, body);
+  if (merchantId === null) return null;
+  try {
+    const keys = await getMerchantKomojuKeys(prisma, config.appSecret, merchantId);
+    return keys !== null && verifyKomojuSignature(rawBody, signature, keys.webhookSecret) ? { provider: 'komoju', merchantId } : null;
+  } catch (error) {
+    deps.log.error({ merchantId, err: error }, "komoju webhook: a merchant's stored KOMOJU keys cannot be decrypted");
+    return null;
   }
-  return null;
 }
 
 export async function receiveKomojuWebhook(deps: WebhookDeps, rawBody: Buffer, signature: string | undefined): Promise<WebhookOutcome> {

@@ -331,8 +331,31 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(await fake.sendWebhook(webhookUrl(), event, merchantSecret)).toBe(200);
     expect(await prisma.providerEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({ merchantId });
     expect(await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ linkId: link.linkId, status: 'captured' });
-    // Another merchant's account's ping verifies too (no link named: every merchant secret is tried).
-    expect(await fake.sendWebhook(webhookUrl(), fake.event('ping'), merchantSecret)).toBe(200);
+    // An event naming none of this merchant's links is not checked against its secret.
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('ping'), merchantSecret)).toBe(401);
+  });
+
+  it("checks a webhook's signature against the named link's merchant only, never every merchant's keys", async () => {
+    // Keys sealed under another APP_SECRET: trying one of them is visible in the log.
+    const unreadable = async (merchantId: string) =>
+      setMerchantKomojuKeys(prisma, 'another-app-secret-0123456789abcdef0123', merchantId, { secretKey: SECRET_KEY, webhookSecret: 'x'.repeat(32) });
+    const bystanders = [fixtureId('m'), fixtureId('m'), fixtureId('m')];
+    for (const merchantId of bystanders) {
+      await seedLink(prisma, { merchantId });
+      await unreadable(merchantId);
+    }
+    const named = await seedLink(prisma);
+    await unreadable(named.merchantId);
+    const triedKeysOf = (merchantId: string) =>
+      harness.logs.entries().filter((entry) => entry.merchantId === merchantId && String(entry.msg).includes('cannot be decrypted')).length;
+    const forged = (body: unknown) =>
+      fetch(webhookUrl(), { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Komoju-Signature': 'b'.repeat(64) }, body: JSON.stringify(body) });
+
+    expect((await forged(fake.event('ping'))).status).toBe(401);
+    const namingLink = { ...fake.event('ping'), type: 'payment.captured', data: { id: fixtureId('pay'), status: 'captured', amount: 1500, currency: 'JPY', metadata: { linkId: named.linkId } } };
+    expect((await forged(namingLink)).status).toBe(401);
+    expect(bystanders.map(triedKeysOf)).toEqual([0, 0, 0]);
+    expect(triedKeysOf(named.merchantId)).toBe(1);
   });
 
   // A tab opened while the link was still open holds a valid token.
