@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { Prisma as PrismaNamespace, type Link } from '../generated/prisma/client.js';
 import type { Prisma } from '../db/database.js';
+import { isUniqueViolation } from '../db/errors.js';
+import type { Link } from '../generated/prisma/client.js';
 import { LANGUAGES } from '../i18n/i18n.js';
 import { isSupportedCurrency, maxAmount } from './currency.js';
 import { EXPIRY_MAX_DAYS, USAGE_LIMIT_MAX } from './link-limits.js';
@@ -37,10 +38,6 @@ export type CreateLinkOutcome =
   | { kind: 'created'; link: Link }
   | { kind: 'duplicate'; existing: Link }
   | { kind: 'invalid'; reason: string };
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof PrismaNamespace.PrismaClientKnownRequestError && error.code === 'P2002';
-}
 
 /**
  * Creates a payment link for a merchant. Every field rule is checked again here (the chat core

@@ -1,7 +1,7 @@
 import { HTTPFetchError, type LineBotClient } from '@line/bot-sdk';
 import type { Readable } from 'node:stream';
 import type { Prisma } from '../db/database.js';
-import { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { MAX_IMAGE_BYTES, detectImageType, type ImageMimeType } from './image-type.js';
 
 export type FetchImageOutcome =
@@ -57,7 +57,8 @@ export async function fetchImage(line: LineBotClient, prisma: Prisma, request: F
       data: { id: request.mediaId, merchantId: request.merchantId, mimeType, bytes: new Uint8Array(bytes), size: bytes.length },
     });
   } catch (error) {
-    if (!(error instanceof PrismaNamespace.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+    // A retried event already stored it (the id is derived from the event).
+    if (!isUniqueViolation(error)) throw error;
   }
   return { ok: true, mediaId: request.mediaId, mimeType, size: bytes.length };
 }

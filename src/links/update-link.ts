@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Prisma as Db } from '../db/database.js';
-import { Prisma, type Link } from '../generated/prisma/client.js';
+import { isUniqueViolation } from '../db/errors.js';
+import type { Prisma, Link } from '../generated/prisma/client.js';
 import { LANGUAGES } from '../i18n/i18n.js';
+import { USAGE_LIMIT_MAX } from './link-limits.js';
 import { normalizeProductName, validateDescription } from './product-name.js';
 
 /** Fields a merchant may change after a link is issued. */
@@ -22,7 +24,7 @@ export const linkChangeSchema = z.discriminatedUnion('field', [
   z.object({ field: z.literal('image'), value: z.string().min(1).nullable() }),
   z.object({ field: z.literal('language'), value: z.enum(LANGUAGES) }),
   z.object({ field: z.literal('status'), value: z.enum(['active', 'inactive']) }),
-  z.object({ field: z.literal('usageLimit'), value: z.number().int().positive().max(1_000_000).nullable() }),
+  z.object({ field: z.literal('usageLimit'), value: z.number().int().positive().max(USAGE_LIMIT_MAX).nullable() }),
   z.object({ field: z.literal('expiresAt'), value: z.iso.datetime({ offset: true }).nullable() }),
   z.object({ field: z.enum(IMMUTABLE_LINK_FIELDS), value: z.unknown() }),
 ]);
@@ -33,10 +35,6 @@ export type UpdateLinkResult = { ok: true; link: Link } | { ok: false; reason: U
 
 export function isImmutableLinkField(field: string): field is ImmutableLinkField {
   return (IMMUTABLE_LINK_FIELDS as readonly string[]).includes(field);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
 /**
