@@ -3,6 +3,7 @@ import type { EffectEnv } from '../bot/effects.js';
 import type { Config } from '../config.js';
 import type { Prisma } from '../db/database.js';
 import { getMerchantKomojuKeys } from '../merchants/komoju-keys.js';
+import { isTestSecretKey } from '../payments/komoju/komoju-client.js';
 import { createLink } from './create-link.js';
 import { fetchImage } from './fetch-image.js';
 import type { CompleteLinkDraft } from './link-draft.js';
@@ -34,7 +35,7 @@ export type LinkEffectResult =
 export async function isTestMode(prisma: Prisma, config: Config, merchantId: string): Promise<boolean> {
   const merchantKeys = await getMerchantKomojuKeys(prisma, config.appSecret, merchantId);
   const secretKey = merchantKeys?.secretKey ?? config.komoju?.secretKey;
-  return secretKey === undefined || secretKey.startsWith('sk_test_');
+  return secretKey === undefined || isTestSecretKey(secretKey);
 }
 
 /** An unguessable id that is the same every time the same event is retried. */
