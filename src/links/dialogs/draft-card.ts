@@ -17,49 +17,61 @@ function editButtons(fields: readonly EditableStep[], dialogId: string, ctx: Con
   }));
 }
 
-function draftCard(title: string, draft: LinkDraft, fields: readonly EditableStep[], ctx: Context): Card {
+interface DraftReplyParts {
+  title: string;
+  footnote: string;
+  /** Fields shown as rows. */
+  shown: readonly EditableStep[];
+  /** Fields that get an Edit button. */
+  editable: readonly EditableStep[];
+  /** The button that finishes the draft: first on the card, first among the quick replies. */
+  finish: Button;
+  /** Quick replies after `finish` (back, cancel). */
+  exits: Button[];
+}
+
+function draftReply(draft: LinkDraft, parts: DraftReplyParts, dialogId: string, ctx: Context): Reply {
   const card: Card = {
-    title,
+    title: parts.title,
     subtitle: `${draft.productName ?? ''}  ${describeField('amount', draft, ctx) ?? ''}`.trim(),
-    rows: draftRows(draft, fields, ctx),
-    buttons: [],
+    rows: draftRows(draft, parts.shown, ctx),
+    footnote: parts.footnote,
+    buttons: [{ ...parts.finish, style: 'primary' }, ...editButtons(parts.editable, dialogId, ctx)],
   };
   if (draft.imageUrl) card.imageUrl = draft.imageUrl;
-  return card;
+  return { kind: 'card', altText: parts.title, card, quickReplies: [parts.finish, ...parts.exits] };
 }
 
 /** Create flow: every field, an Edit button per field, and Save. */
 export function reviewReply(draft: LinkDraft, dialogId: string, ctx: Context): Reply {
-  const card = draftCard(ctx.t('links:review.title'), draft, REVIEW_FIELDS, ctx);
-  card.footnote = ctx.t('links:review.note');
-  card.buttons = [
-    { ...commandButton(ctx.t('links:buttons.save'), 'links.save', [], dialogId), style: 'primary' },
-    ...editButtons(REVIEW_FIELDS, dialogId, ctx),
-  ];
-  return {
-    kind: 'card',
-    altText: ctx.t('links:review.title'),
-    card,
-    quickReplies: [commandButton(ctx.t('links:buttons.save'), 'links.save', [], dialogId), commandButton(ctx.t('buttons.cancel'), 'cancel', [], dialogId)],
-  };
+  return draftReply(
+    draft,
+    {
+      title: ctx.t('links:review.title'),
+      footnote: ctx.t('links:review.note'),
+      shown: REVIEW_FIELDS,
+      editable: REVIEW_FIELDS,
+      finish: commandButton(ctx.t('links:buttons.save'), 'links.save', [], dialogId),
+      exits: [commandButton(ctx.t('buttons.cancel'), 'cancel', [], dialogId)],
+    },
+    dialogId,
+    ctx,
+  );
 }
 
 /** Quick flow's "Advanced settings": the optional fields, then Issue link. */
 export function advancedReply(draft: LinkDraft, dialogId: string, ctx: Context): Reply {
-  const card = draftCard(ctx.t('links:advanced.title'), draft, ['amount', 'name', ...ADVANCED_STEPS], ctx);
-  card.footnote = ctx.t('links:advanced.note');
-  card.buttons = [
-    { ...commandButton(ctx.t('links:buttons.issue'), 'links.issue', [], dialogId), style: 'primary' },
-    ...editButtons(ADVANCED_STEPS, dialogId, ctx),
-  ];
-  return {
-    kind: 'card',
-    altText: ctx.t('links:advanced.title'),
-    card,
-    quickReplies: [
-      commandButton(ctx.t('links:buttons.issue'), 'links.issue', [], dialogId),
-      commandButton(ctx.t('buttons.back'), 'back', [], dialogId),
-      commandButton(ctx.t('buttons.cancel'), 'cancel', [], dialogId),
-    ],
-  };
+  return draftReply(
+    draft,
+    {
+      title: ctx.t('links:advanced.title'),
+      footnote: ctx.t('links:advanced.note'),
+      shown: ['amount', 'name', ...ADVANCED_STEPS],
+      editable: ADVANCED_STEPS,
+      finish: commandButton(ctx.t('links:buttons.issue'), 'links.issue', [], dialogId),
+      exits: [commandButton(ctx.t('buttons.back'), 'back', [], dialogId), commandButton(ctx.t('buttons.cancel'), 'cancel', [], dialogId)],
+    },
+    dialogId,
+    ctx,
+  );
 }
