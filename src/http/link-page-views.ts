@@ -81,12 +81,15 @@ ${view.action ? html`<a class="button secondary" href="${view.action.href}">${vi
   return renderPage({ language: view.language, title: view.title, head: html`<meta name="robots" content="noindex">`, body });
 }
 
-export function renderClosedPage(language: string, t: Translate, productName: string, availability: Exclude<LinkAvailability, 'open'>): string {
+/** Why a link's page takes no payment: its own state, or a provider now in another mode (test/live) than the link. */
+export type ClosedReason = Exclude<LinkAvailability, 'open'> | 'made_in_test_mode' | 'made_in_live_mode';
+
+export function renderClosedPage(language: string, t: Translate, productName: string, reason: ClosedReason): string {
   return renderMessagePage({
     language,
     title: t('closed.title'),
     detail: productName,
-    message: t(`closed.${availability}`),
+    message: t(`closed.${reason}`),
     testId: 'closed',
   });
 }

@@ -11,12 +11,12 @@ import { countAttempt } from '../merchants/rate-limit.js';
 import { confirmCheckoutReturn } from '../payments/confirm-checkout-return.js';
 import { linkAvailability } from '../payments/link-availability.js';
 import { noticeStarter } from '../payments/notify-capture.js';
-import { providerForLink } from '../payments/provider-for-link.js';
+import { providerForLink, servesLinkMode } from '../payments/provider-for-link.js';
 import { startCheckout } from '../payments/start-checkout.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './feature-routes.js';
 import { preferredLanguage, sendPage } from './html.js';
-import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage } from './link-page-views.js';
+import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type ClosedReason } from './link-page-views.js';
 
 const SLUG = /^[A-Za-z0-9_-]{1,64}$/;
 const CHECKOUT_FORM = 'checkout';
@@ -29,6 +29,10 @@ function linkLanguage(link: Link): Language {
 
 function displayPrice(link: Link, language: Language): string {
   return isSupportedCurrency(link.currency) ? formatPrice(link.amount, link.currency, language) : `${link.amount} ${link.currency}`;
+}
+
+function modeMismatchReason(link: Link): ClosedReason {
+  return link.testMode ? 'made_in_test_mode' : 'made_in_live_mode';
 }
 
 function linkPath(slug: string): string {
@@ -52,15 +56,22 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     return link;
   }
 
-  async function isTestMode(link: Link): Promise<boolean> {
-    if (link.testMode) return true;
+  /** Whether the provider checkout would use now takes payments in the link's mode (see servesLinkMode). */
+  async function providerServesLink(link: Link): Promise<boolean> {
+    let provider;
     try {
-      return (await providerForLink({ prisma, config }, link)).provider.testMode;
+      ({ provider } = await providerForLink({ prisma, config }, link));
     } catch (error) {
       // Unreadable merchant keys must not take the product page down; checkout reports them.
       log.error({ linkId: link.id, err: error }, 'link page: could not determine the payment provider');
-      return false;
+      return true;
     }
+    if (servesLinkMode(provider, link)) return true;
+    log.warn(
+      { linkId: link.id, linkTestMode: link.testMode, providerTestMode: provider.testMode },
+      "link page closed: the link was made in another mode (test/live) than the shop's payment account is in now; the shop must issue a new link",
+    );
+    return false;
   }
 
   router.get('/l/:slug', async (req, res) => {
@@ -71,6 +82,10 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     const availability = await linkAvailability(prisma, link, new Date());
     if (availability !== 'open') {
       sendPage(res, 410, renderClosedPage(language, t, link.productName, availability));
+      return;
+    }
+    if (!(await providerServesLink(link))) {
+      sendPage(res, 410, renderClosedPage(language, t, link.productName, modeMismatchReason(link)));
       return;
     }
     sendPage(
@@ -87,7 +102,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         qrImageUrl: qrImageUrl(config.publicBaseUrl, link.slug),
         checkoutPath: `${linkPath(link.slug)}/checkout`,
         formToken: formToken(config.appSecret, CHECKOUT_FORM, link.slug),
-        testMode: await isTestMode(link),
+        testMode: link.testMode,
       }),
     );
   });
@@ -119,6 +134,10 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     }
     if (result.kind === 'closed') {
       sendPage(res, 410, renderClosedPage(language, t, link.productName, result.availability));
+      return;
+    }
+    if (result.kind === 'mode_mismatch') {
+      sendPage(res, 410, renderClosedPage(language, t, link.productName, modeMismatchReason(link)));
       return;
     }
     sendPage(
@@ -153,7 +172,8 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         productName: link.productName,
         price: displayPrice(link, language),
         linkPath: linkPath(link.slug),
-        testMode: await isTestMode(link),
+        // A checkout only opens in the link's own mode.
+        testMode: link.testMode,
       }),
     );
   });

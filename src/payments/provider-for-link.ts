@@ -22,6 +22,15 @@ export interface ProviderChoice {
   merchantAccountId: string | undefined;
 }
 
+/**
+ * A link takes payments only in the mode it was made in (Link.testMode, fixed at creation): a test
+ * link must never open a live session (its page says no real money is charged), and a live link
+ * must never be "paid" in test mode. When the shop's account changed mode since, it needs a new link.
+ */
+export function servesLinkMode(provider: Pick<PaymentProvider, 'testMode'>, link: { testMode: boolean }): boolean {
+  return provider.testMode === link.testMode;
+}
+
 /** The sandbox is in use only when the operator configured no KOMOJU account at all. */
 export function isSandboxEnabled(config: Config): boolean {
   return config.komoju === undefined;

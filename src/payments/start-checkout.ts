@@ -8,7 +8,7 @@ import { isLanguage } from '../i18n/i18n.js';
 import { linkPageUrl, mediaUrl } from '../links/link-urls.js';
 import type { Logger } from '../logger.js';
 import { linkAvailability, lockLink, type LinkAvailability } from './link-availability.js';
-import { providerForLink } from './provider-for-link.js';
+import { providerForLink, servesLinkMode } from './provider-for-link.js';
 import { ProviderError } from './provider.js';
 import { CHECKOUT_ID_METADATA_KEY, LINK_ID_METADATA_KEY } from './record-payment-event.js';
 
@@ -24,6 +24,8 @@ export interface CheckoutDeps {
 export type StartCheckoutResult =
   | { kind: 'redirect'; sessionUrl: string; checkoutId: string }
   | { kind: 'closed'; link: Link; availability: Exclude<LinkAvailability, 'open'> }
+  /** The provider in use now is live and the link was made in test mode, or the other way round. */
+  | { kind: 'mode_mismatch'; link: Link }
   | { kind: 'provider_error'; link: Link; checkoutId: string | null };
 
 function newCheckoutId(): string {
@@ -46,6 +48,13 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, now = new Da
     // E.g. the merchant's stored keys no longer decrypt (APP_SECRET changed): the operator must act.
     log.error({ linkId: link.id, err: error }, 'checkout: no payment provider for this link');
     return { kind: 'provider_error', link, checkoutId: null };
+  }
+  if (!servesLinkMode(provider, link)) {
+    log.warn(
+      { linkId: link.id, linkTestMode: link.testMode, providerTestMode: provider.testMode },
+      "checkout refused: the link was made in another mode (test/live) than the shop's payment account is in now; the shop must issue a new link",
+    );
+    return { kind: 'mode_mismatch', link };
   }
 
   const checkoutId = newCheckoutId();

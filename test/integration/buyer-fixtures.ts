@@ -64,7 +64,8 @@ export async function seedLink(prisma: PrismaClient, options: SeedLinkOptions = 
       status: options.status ?? 'active',
       usageLimit: options.usageLimit ?? null,
       expiresAt: options.expiresAt ?? null,
-      testMode: options.testMode ?? false,
+      // Tests pay through test-mode providers (sk_test_ keys, the sandbox).
+      testMode: options.testMode ?? true,
     },
   });
   return { linkId: link.id, slug, merchantId, creatorId, imageId };

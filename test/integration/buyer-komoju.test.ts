@@ -379,6 +379,41 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(0);
   });
 
+  it('closes a live link while checkout would run in test mode (410 in its language), opening no session', async () => {
+    const link = await seedLink(prisma, { language: 'ja', testMode: false });
+    const page = await openPage(link.slug);
+    expect(page.status).toBe(410);
+    expect(page.body).toContain('この支払いリンクは本番モードで作成されましたが');
+    expect(page.body).not.toContain('name="token"');
+    const sessionsBefore = fake.sessions().length;
+    const press = await pressPay(link.slug, { token: staleTabToken(link.slug) });
+    expect(press.status).toBe(410);
+    expect(await press.text()).toContain('新しいリンクの発行を依頼してください');
+    expect(fake.sessions()).toHaveLength(sessionsBefore);
+    expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(0);
+    const warned = harness.logs.entries().filter((entry) => entry.linkId === link.linkId && entry.level === 40);
+    expect(warned.map((entry) => entry.msg)).toEqual([
+      expect.stringContaining('link page closed: the link was made in another mode'),
+      expect.stringContaining('checkout refused: the link was made in another mode'),
+    ]);
+  });
+
+  it('never opens a live KOMOJU session for a link made in test mode', async () => {
+    const merchantId = fixtureId('m');
+    const link = await seedLink(prisma, { merchantId, language: 'en', testMode: true });
+    // The shop has since switched to its own live account.
+    await setMerchantKomojuKeys(prisma, harness.config.appSecret, merchantId, { secretKey: 'sk_live_shop_0123456789', webhookSecret: 'whsec_live_0123456789abcdef' });
+    const requestsBefore = fake.requests.length;
+    const page = await openPage(link.slug);
+    expect(page.status).toBe(410);
+    expect(page.body).toContain('This payment link was made in test mode');
+    expect(page.body).not.toContain('no real money is charged');
+    const press = await pressPay(link.slug, { token: staleTabToken(link.slug) });
+    expect(press.status).toBe(410);
+    expect(fake.requests).toHaveLength(requestsBefore);
+    expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(0);
+  });
+
   it('closes a link at its usage limit of captured payments, tells the merchant, and opens no more sessions', async () => {
     const link = await seedLink(prisma, { productName: 'Limited box', usageLimit: 1, amount: 3000 });
     // Two buyers press Pay before anyone paid: both get a session.

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adminCommands } from '../../src/cli/command-list.js';
 import type { CliContext } from '../../src/cli/commands.js';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
+import { formToken } from '../../src/http/csrf.js';
 import { retryKeyFor } from '../../src/line/line-client.js';
 import { createLogger } from '../../src/logger.js';
 import { getLinkSummary } from '../../src/payments/summary.js';
@@ -102,6 +103,18 @@ describe.each(await databaseKinds())('sandbox checkout on %s', (kind) => {
     expect(checkout.body).toContain('Yuzu jam');
     expect(checkout.body).toContain('₩12,000');
     for (const action of ['pay', 'decline', 'leave']) expect(checkout.body).toContain(`value="${action}"`);
+  });
+
+  it('never takes a sandbox payment for a link made for real payments', async () => {
+    const link = await seedLink(prisma, { language: 'ko', testMode: false });
+    const page = await get(`/l/${link.slug}`);
+    expect(page.status).toBe(410);
+    expect(page.body).toContain('이 결제 링크는 실제 결제용으로 만들어졌지만');
+    expect(page.body).not.toContain('name="token"');
+    const press = await postForm(`/l/${link.slug}/checkout`, { token: formToken(harness.config.appSecret, 'checkout', link.slug) });
+    expect(press.status).toBe(410);
+    expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(0);
+    expect(await prisma.sandboxSession.count({ where: { metadata: { path: ['linkId'], equals: link.linkId } } })).toBe(0);
   });
 
   it('Pay records a captured payment through the signed webhook, notifies the creator and shows paid', async () => {
