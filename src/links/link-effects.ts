@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { EffectEnv } from '../bot/effects.js';
 import type { Config } from '../config.js';
 import type { Prisma } from '../db/database.js';
+import { membershipOf } from '../merchants/authorization.js';
 import { getMerchantKomojuKeys } from '../merchants/komoju-keys.js';
 import { isTestSecretKey } from '../payments/komoju/komoju-client.js';
 import { createLink } from './create-link.js';
@@ -44,11 +45,6 @@ export function idForEvent(prefix: string, env: Pick<EffectEnv, 'config' | 'idem
   return `${prefix}_${digest.slice(0, 22)}`;
 }
 
-async function isMember(env: EffectEnv, merchantId: string): Promise<boolean> {
-  const member = await env.prisma.member.findUnique({ where: { merchantId_userId: { merchantId, userId: env.userId } }, select: { userId: true } });
-  return member !== null;
-}
-
 /**
  * Runs slow work under LINE's "…" indicator. The indicator request runs alongside the work and is
  * settled before returning; it is cosmetic, so its failure is only logged.
@@ -67,7 +63,7 @@ async function withLoading<T>(env: EffectEnv, work: () => Promise<T>): Promise<T
 
 export async function performLinkEffect(effect: LinkEffect, env: EffectEnv): Promise<LinkEffectResult> {
   // The core only asks for the merchant of the user's membership; check it still holds.
-  if (!(await isMember(env, effect.merchantId))) return { type: 'links.rejected', reason: 'notMember' };
+  if (!(await membershipOf(env.prisma, env.userId, effect.merchantId))) return { type: 'links.rejected', reason: 'notMember' };
   const base = env.config.publicBaseUrl;
 
   switch (effect.type) {

@@ -1,5 +1,5 @@
 import type { Prisma } from '../db/database.js';
-import { assertMemberOf, type Role } from './authorization.js';
+import { asRole, assertMemberOf, type Role } from './authorization.js';
 
 export interface UserMerchant {
   merchantId: string;
@@ -10,7 +10,7 @@ export interface UserMerchant {
 /** Every merchant the user belongs to, oldest membership first. */
 export async function listUserMerchants(prisma: Prisma, userId: string): Promise<UserMerchant[]> {
   const members = await prisma.member.findMany({ where: { userId }, include: { merchant: { select: { name: true } } }, orderBy: { createdAt: 'asc' } });
-  return members.map((member) => ({ merchantId: member.merchantId, merchantName: member.merchant.name, role: member.role === 'owner' ? 'owner' : 'staff' }));
+  return members.map((member) => ({ merchantId: member.merchantId, merchantName: member.merchant.name, role: asRole(member.role) }));
 }
 
 /** Makes `merchantId` the one the user works for; they must be a member of it. */

@@ -14,6 +14,11 @@ export class AuthorizationError extends Error {
   }
 }
 
+/** A stored role as a Role: anything but 'owner' reads as staff, so an odd value never grants more. */
+export function asRole(role: string): Role {
+  return role === 'owner' ? 'owner' : 'staff';
+}
+
 /** Owners may do everything staff may. */
 export function hasRole(membership: Membership | null, role: Role): boolean {
   if (!membership) return false;
@@ -27,17 +32,19 @@ export function requireRole(membership: Membership | null, role: Role): Membersh
   return membership;
 }
 
+/** The user's membership of exactly this merchant, read from the database; null for a non-member. */
+export async function membershipOf(prisma: Prisma, userId: string, merchantId: string): Promise<Membership | null> {
+  const member = await prisma.member.findUnique({
+    where: { merchantId_userId: { merchantId, userId } },
+    include: { merchant: { select: { name: true } } },
+  });
+  return member ? { merchantId: member.merchantId, merchantName: member.merchant.name, role: asRole(member.role) } : null;
+}
+
 /**
  * Reads the user's membership of exactly this merchant from the database and checks its role.
  * Effects call it with the merchant id they are about to touch, whatever the button said.
  */
 export async function assertMemberOf(prisma: Prisma, userId: string, merchantId: string, role: Role = 'staff'): Promise<Membership> {
-  const member = await prisma.member.findUnique({
-    where: { merchantId_userId: { merchantId, userId } },
-    include: { merchant: { select: { name: true } } },
-  });
-  const membership: Membership | null = member
-    ? { merchantId: member.merchantId, merchantName: member.merchant.name, role: member.role === 'owner' ? 'owner' : 'staff' }
-    : null;
-  return requireRole(membership, role);
+  return requireRole(await membershipOf(prisma, userId, merchantId), role);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../db/database.js';
-import type { Role } from './authorization.js';
+import { asRole, type Role } from './authorization.js';
 import { findMerchant } from './find-merchant.js';
 import { derivedInviteCode, formatInviteCode, hashInviteCode, randomInviteCode } from './invite-code.js';
 
@@ -52,7 +52,7 @@ export async function createInvite(prisma: Prisma, appSecret: string, input: Cre
       return {
         inviteId: invite.id,
         code: formatInviteCode(code),
-        role: invite.role === 'owner' ? 'owner' : 'staff',
+        role: asRole(invite.role),
         expiresAt: invite.expiresAt,
         merchantName: merchant.name,
       };

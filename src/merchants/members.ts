@@ -1,5 +1,5 @@
 import type { Prisma } from '../db/database.js';
-import { assertMemberOf, type Role } from './authorization.js';
+import { asRole, assertMemberOf, type Role } from './authorization.js';
 
 export interface MemberEntry {
   userId: string;
@@ -11,7 +11,7 @@ export interface MemberEntry {
 export async function listMembers(prisma: Prisma, actorUserId: string, merchantId: string): Promise<MemberEntry[]> {
   await assertMemberOf(prisma, actorUserId, merchantId);
   const members = await prisma.member.findMany({ where: { merchantId }, orderBy: { createdAt: 'asc' } });
-  const entries = members.map((member) => ({ userId: member.userId, role: (member.role === 'owner' ? 'owner' : 'staff') as Role, joinedAt: member.createdAt }));
+  const entries = members.map((member) => ({ userId: member.userId, role: asRole(member.role), joinedAt: member.createdAt }));
   return [...entries.filter((entry) => entry.role === 'owner'), ...entries.filter((entry) => entry.role !== 'owner')];
 }
 

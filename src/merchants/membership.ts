@@ -1,25 +1,16 @@
 import type { Prisma } from '../db/database.js';
 import type { Membership } from '../conversation/types.js';
+import { listUserMerchants } from './active-merchant.js';
 
 export const DEMO_MERCHANT_ID = 'demo';
-
-function asRole(role: string): Membership['role'] {
-  return role === 'owner' ? 'owner' : 'staff';
-}
 
 /**
  * The merchant a user is working for: their chosen active merchant if they are still a member
  * there, else their oldest membership; null for a non-member.
  */
 export async function findMembership(prisma: Prisma, userId: string, activeMerchantId: string | null): Promise<Membership | null> {
-  const memberships = await prisma.member.findMany({
-    where: { userId },
-    include: { merchant: { select: { name: true } } },
-    orderBy: { createdAt: 'asc' },
-  });
-  const chosen = memberships.find((member) => member.merchantId === activeMerchantId) ?? memberships[0];
-  if (!chosen) return null;
-  return { merchantId: chosen.merchantId, merchantName: chosen.merchant.name, role: asRole(chosen.role) };
+  const memberships = await listUserMerchants(prisma, userId);
+  return memberships.find((member) => member.merchantId === activeMerchantId) ?? memberships[0] ?? null;
 }
 
 /**

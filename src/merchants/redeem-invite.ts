@@ -1,5 +1,5 @@
 import type { Prisma } from '../db/database.js';
-import type { Role } from './authorization.js';
+import { asRole, type Role } from './authorization.js';
 import { hashInviteCode } from './invite-code.js';
 import { countAttempt, refundAttempt, type RateLimitRule } from './rate-limit.js';
 
@@ -12,10 +12,6 @@ export type JoinOutcome =
   | { status: 'rateLimited'; retryAt: string };
 
 type Failure = 'invalid' | 'expired' | 'used';
-
-function asRole(role: string): Role {
-  return role === 'owner' ? 'owner' : 'staff';
-}
 
 /**
  * `join <CODE>`: makes the user a member of the invite's merchant (and their active merchant).
