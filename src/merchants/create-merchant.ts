@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { normalizeText } from '../conversation/normalize.js';
 import type { Prisma } from '../db/database.js';
 
 export const merchantNameSchema = z
   .string()
-  .transform((name) => name.normalize('NFKC').trim())
+  .transform(normalizeText)
   .pipe(z.string().min(1, 'the merchant name is empty').max(80, 'the merchant name is longer than 80 characters'));
 
 function newMerchantId(): string {

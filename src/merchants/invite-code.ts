@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { normalizeText } from '../conversation/normalize.js';
 
 // 32 symbols without 0/O and 1/I, so a code read aloud or copied by hand cannot be mistyped
 // into another valid code; 8 symbols = 40 bits, guarded further by the join rate limit.
@@ -36,7 +37,7 @@ export function formatInviteCode(code: string): string {
 
 /** What a person typed, as a canonical code (case-insensitive, hyphen optional); null if it cannot be one. */
 export function parseInviteCode(input: string): string | null {
-  const code = input.normalize('NFKC').toUpperCase().replace(SEPARATORS, '');
+  const code = normalizeText(input).toUpperCase().replace(SEPARATORS, '');
   if (code.length !== INVITE_CODE_LENGTH) return null;
   for (const symbol of code) if (!ALPHABET.includes(symbol)) return null;
   return code;

@@ -23,6 +23,8 @@ describe('invite codes', () => {
         // Full-width letters and the katakana long-vowel mark of a Japanese keyboard.
         const fullWidth = shown.replace(/[A-Z0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).replace('-', 'ー');
         expect(parseInviteCode(fullWidth)).toBe(code);
+        // Invisible marks a pasted or forwarded message may carry (bidi mark, zero-width space, BOM).
+        expect(parseInviteCode(`\u200E${shown.replace('-', '-\u200B')}\uFEFF`)).toBe(code);
       }),
     );
   });
