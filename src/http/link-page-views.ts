@@ -1,7 +1,7 @@
 // The buyer-facing pages of a link, in the link's language. Every user-supplied text goes
 // through the `html` template, which escapes it.
 import type { Translate } from '../i18n/i18n.js';
-import type { LinkAvailability } from '../payments/link-availability.js';
+import type { LinkAvailability } from '../payments/link-availability-rule.js';
 import type { ReturnOutcome } from '../payments/confirm-checkout-return.js';
 import { html, renderPage, type Html } from './html.js';
 

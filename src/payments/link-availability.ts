@@ -2,22 +2,15 @@
 // payments exactly as the Total Sales Summary counts them (summary.ts), so what the merchant reads
 // in the summary and what the link page enforces never disagree.
 import type { Prisma } from '../generated/prisma/client.js';
+import { availabilityOf, type AvailabilityFields, type LinkAvailability } from './link-availability-rule.js';
 import { getCapturedCountForLink, type LedgerReader } from './summary.js';
 
-export type LinkAvailability = 'open' | 'inactive' | 'expired' | 'used_up';
+export type { LinkAvailability } from './link-availability-rule.js';
 
-export interface AvailabilityFields {
-  id: string;
-  status: string;
-  expiresAt: Date | null;
-  usageLimit: number | null;
-}
-
-export async function linkAvailability(db: LedgerReader, link: AvailabilityFields, now: Date): Promise<LinkAvailability> {
-  if (link.status !== 'active') return 'inactive';
-  if (link.expiresAt !== null && link.expiresAt.getTime() <= now.getTime()) return 'expired';
-  if (link.usageLimit !== null && (await getCapturedCountForLink(db, link.id)) >= link.usageLimit) return 'used_up';
-  return 'open';
+/** availabilityOf with the link's counts read from the ledger (only a usage limit needs them). */
+export async function linkAvailability(db: LedgerReader, link: AvailabilityFields & { id: string }, now: Date): Promise<LinkAvailability> {
+  const captured = link.usageLimit === null ? 0 : await getCapturedCountForLink(db, link.id);
+  return availabilityOf(link, { captured }, now);
 }
 
 /**

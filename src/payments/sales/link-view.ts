@@ -1,4 +1,5 @@
 import type { LinkView } from '../../links/link-view.js';
+import { availabilityOf, type LinkAvailability } from '../link-availability-rule.js';
 
 /** A link with what the merchant's list shows about its sales (plain JSON, travels in results). */
 export interface SalesLinkView extends LinkView {
@@ -8,14 +9,14 @@ export interface SalesLinkView extends LinkView {
   capturedAmount: number;
 }
 
+/** The merchant-facing name of a link's availability (also its `sales:state.*` text key). */
 export type LinkState = 'active' | 'inactive' | 'expired' | 'usedUp';
+
+const STATE_OF: Record<LinkAvailability, LinkState> = { open: 'active', inactive: 'inactive', expired: 'expired', used_up: 'usedUp' };
 
 /** Whether buyers can pay through the link right now, and if not, the first reason why. */
 export function linkState(link: SalesLinkView, now: Date): LinkState {
-  if (link.status !== 'active') return 'inactive';
-  if (link.expiresAt !== null && new Date(link.expiresAt).getTime() <= now.getTime()) return 'expired';
-  if (link.usageLimit !== null && link.usedCount >= link.usageLimit) return 'usedUp';
-  return 'active';
+  return STATE_OF[availabilityOf(link, { captured: link.usedCount }, now)];
 }
 
 export function formatCount(count: number, language: string): string {
