@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Link } from '../generated/prisma/client.js';
 import { LANGUAGES } from '../i18n/i18n.js';
 import { isSupportedCurrency, maxAmount } from './currency.js';
-import { EXPIRY_MAX_DAYS, USAGE_LIMIT_MAX } from './link-limits.js';
+import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
 import { linkPageUrl } from './link-urls.js';
 import { normalizeProductName, validateDescription } from './product-name.js';
 import { renderQrPng } from './qr.js';
@@ -56,9 +56,7 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
   const description = validateDescription(fields.description);
   if (!description.ok) return { kind: 'invalid', reason: `description ${description.reason}` };
   const now = options.now ?? new Date();
-  if (fields.expiresAt && (fields.expiresAt <= now || fields.expiresAt.getTime() > now.getTime() + EXPIRY_MAX_DAYS * 86_400_000)) {
-    return { kind: 'invalid', reason: 'expiry out of range' };
-  }
+  if (fields.expiresAt && expiryOutOfRange(fields.expiresAt, now)) return { kind: 'invalid', reason: 'expiry out of range' };
   if (fields.imageId) {
     const image = await prisma.media.findFirst({ where: { id: fields.imageId, merchantId: fields.merchantId }, select: { id: true } });
     if (!image) return { kind: 'invalid', reason: 'image not found for this merchant' };

@@ -51,7 +51,13 @@ export function parseExpiry(input: string, now: Date): ParsedExpiry {
     expiresAt = endOfLocalDay(Number(date[1]), Number(date[2]), Number(date[3]));
   }
   if (!expiresAt) return { ok: false, reason: 'not_a_date' };
-  if (expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'past' };
-  if (expiresAt.getTime() > now.getTime() + EXPIRY_MAX_DAYS * DAY_MS) return { ok: false, reason: 'too_far' };
-  return { ok: true, expiresAt };
+  const outOfRange = expiryOutOfRange(expiresAt, now);
+  return outOfRange ? { ok: false, reason: outOfRange } : { ok: true, expiresAt };
+}
+
+/** Why an expiry is refused (it must lie after `now` and at most EXPIRY_MAX_DAYS ahead), or null. */
+export function expiryOutOfRange(expiresAt: Date, now: Date): Extract<ExpiryError, 'past' | 'too_far'> | null {
+  if (expiresAt.getTime() <= now.getTime()) return 'past';
+  if (expiresAt.getTime() > now.getTime() + EXPIRY_MAX_DAYS * DAY_MS) return 'too_far';
+  return null;
 }

@@ -3,7 +3,7 @@ import type { Prisma as Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Prisma, Link } from '../generated/prisma/client.js';
 import { LANGUAGES } from '../i18n/i18n.js';
-import { USAGE_LIMIT_MAX } from './link-limits.js';
+import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
 import { normalizeProductName, validateDescription } from './product-name.js';
 
 /** Fields a merchant may change after a link is issued. */
@@ -42,7 +42,7 @@ export function isImmutableLinkField(field: string): field is ImmutableLinkField
  * 'notFound', exactly like an unknown one. The product name stays unique per merchant through
  * the (merchantId, productNameKey) constraint, so two racing renames cannot both win.
  */
-export async function updateLink(prisma: Db, input: { merchantId: string; linkId: string; change: unknown }): Promise<UpdateLinkResult> {
+export async function updateLink(prisma: Db, input: { merchantId: string; linkId: string; change: unknown; now?: Date }): Promise<UpdateLinkResult> {
   const parsed = linkChangeSchema.safeParse(input.change);
   if (!parsed.success) return { ok: false, reason: 'invalid' };
   const change = parsed.data;
@@ -81,9 +81,12 @@ export async function updateLink(prisma: Db, input: { merchantId: string; linkId
     case 'usageLimit':
       data = { usageLimit: change.value };
       break;
-    case 'expiresAt':
-      data = { expiresAt: change.value === null ? null : new Date(change.value) };
+    case 'expiresAt': {
+      const expiresAt = change.value === null ? null : new Date(change.value);
+      if (expiresAt && expiryOutOfRange(expiresAt, input.now ?? new Date())) return { ok: false, reason: 'invalid' };
+      data = { expiresAt };
       break;
+    }
   }
 
   try {

@@ -3,6 +3,7 @@ import type { EffectEnv } from '../../src/bot/effects.js';
 import { loadConfig } from '../../src/config.js';
 import { createLink, type NewLink } from '../../src/links/create-link.js';
 import { performLinkEffect } from '../../src/links/link-effects.js';
+import { updateLink } from '../../src/links/update-link.js';
 import { clearMerchantKomojuKeys, setMerchantKomojuKeys } from '../../src/merchants/komoju-keys.js';
 import { renderQrPng } from '../../src/links/qr.js';
 import { LineApiStub } from '../../src/line/line-api-stub.js';
@@ -86,6 +87,19 @@ describe.each(kinds)('createLink on %s', (kind) => {
     ]);
     expect(refused.map((outcome) => outcome.kind)).toEqual(Array(7).fill('invalid'));
     expect(await database.db.prisma.link.count({ where: { id: { startsWith: 'bad-' } } })).toBe(0);
+  });
+
+  it('an edited expiry obeys the same range as a created one: after now, at most a year ahead', async () => {
+    const created = await createLink(database.db.prisma, draft('Expiry edits'), options('expiry-edits'));
+    if (created.kind !== 'created') throw new Error(created.kind);
+    const edit = (value: string | null) => updateLink(database.db.prisma, { merchantId: 'shop-a', linkId: created.link.id, change: { field: 'expiresAt', value } });
+    const day = 86_400_000;
+    expect(await edit(new Date(Date.now() - 1000).toISOString())).toEqual({ ok: false, reason: 'invalid' });
+    expect(await edit(new Date(Date.now() + 367 * day).toISOString())).toEqual({ ok: false, reason: 'invalid' });
+    expect(await createLink(database.db.prisma, draft('Too far', { expiresAt: new Date(Date.now() + 367 * day) }), options('too-far'))).toMatchObject({ kind: 'invalid' });
+    const inAMonth = new Date(Date.now() + 30 * day);
+    expect(await edit(inAMonth.toISOString())).toMatchObject({ ok: true, link: { expiresAt: inAMonth } });
+    expect(await edit(null)).toMatchObject({ ok: true, link: { expiresAt: null } });
   });
 
   describe('as an effect', () => {

@@ -61,7 +61,8 @@ describe.each(kinds)('updateLink on %s', (kind) => {
 
   it('sets and clears the optional limits', async () => {
     const prisma = database.db.prisma;
-    const at = '2026-12-31T14:59:59.999Z';
+    // Relative to now: an edited expiry must lie within the next year.
+    const at = new Date(Date.now() + 30 * 86_400_000).toISOString();
     await updateLink(prisma, { merchantId: 'cafe', linkId: cakeId, change: { field: 'usageLimit', value: 3 } });
     await updateLink(prisma, { merchantId: 'cafe', linkId: cakeId, change: { field: 'expiresAt', value: at } });
     expect(await prisma.link.findUniqueOrThrow({ where: { id: cakeId } })).toMatchObject({ usageLimit: 3, expiresAt: new Date(at) });
