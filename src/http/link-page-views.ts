@@ -87,7 +87,7 @@ export type ClosedReason = Exclude<LinkAvailability, 'open'> | 'made_in_test_mod
 export function renderClosedPage(language: string, t: Translate, productName: string, reason: ClosedReason): string {
   return renderMessagePage({
     language,
-    title: t('closed.title'),
+    title: reason === 'reserved' ? t('closed.reservedTitle') : t('closed.title'),
     detail: productName,
     message: t(`closed.${reason}`),
     testId: 'closed',

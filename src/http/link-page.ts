@@ -31,6 +31,20 @@ function displayPrice(link: Link, language: Language): string {
   return isSupportedCurrency(link.currency) ? formatPrice(link.amount, link.currency, language) : `${link.amount} ${link.currency}`;
 }
 
+// Places held by other buyers' checkouts come back when those end or expire: a moment, not gone.
+const RESERVED_RETRY_AFTER_SECONDS = 60;
+
+function sendClosedPage(res: Response, link: Link, reason: ClosedReason): void {
+  const language = linkLanguage(link);
+  const page = renderClosedPage(language, translator(language, 'pages'), link.productName, reason);
+  if (reason === 'reserved') {
+    res.set('Retry-After', String(RESERVED_RETRY_AFTER_SECONDS));
+    sendPage(res, 503, page);
+    return;
+  }
+  sendPage(res, 410, page);
+}
+
 function modeMismatchReason(link: Link): ClosedReason {
   return link.testMode ? 'made_in_test_mode' : 'made_in_live_mode';
 }
@@ -81,11 +95,11 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     const t = translator(language, 'pages');
     const availability = await linkAvailability(prisma, link, new Date());
     if (availability !== 'open') {
-      sendPage(res, 410, renderClosedPage(language, t, link.productName, availability));
+      sendClosedPage(res, link, availability);
       return;
     }
     if (!(await providerServesLink(link))) {
-      sendPage(res, 410, renderClosedPage(language, t, link.productName, modeMismatchReason(link)));
+      sendClosedPage(res, link, modeMismatchReason(link));
       return;
     }
     sendPage(
@@ -133,11 +147,11 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       return;
     }
     if (result.kind === 'closed') {
-      sendPage(res, 410, renderClosedPage(language, t, link.productName, result.availability));
+      sendClosedPage(res, link, result.availability);
       return;
     }
     if (result.kind === 'mode_mismatch') {
-      sendPage(res, 410, renderClosedPage(language, t, link.productName, modeMismatchReason(link)));
+      sendClosedPage(res, link, modeMismatchReason(link));
       return;
     }
     sendPage(

@@ -7,7 +7,7 @@ import type { Link } from '../generated/prisma/client.js';
 import { isLanguage } from '../i18n/i18n.js';
 import { linkPageUrl, mediaUrl } from '../links/link-urls.js';
 import type { Logger } from '../logger.js';
-import { linkAvailability, lockLink, type LinkAvailability } from './link-availability.js';
+import { linkAvailability, lockLink, RESERVED_SESSION_SECONDS, type LinkAvailability } from './link-availability.js';
 import { providerForLink, servesLinkMode } from './provider-for-link.js';
 import { ProviderError } from './provider.js';
 import { CHECKOUT_ID_METADATA_KEY, LINK_ID_METADATA_KEY } from './record-payment-event.js';
@@ -32,11 +32,13 @@ function newCheckoutId(): string {
   return `chk_${randomBytes(12).toString('hex')}`;
 }
 
-// A session must not stay payable after the link itself expires.
+// A session must not stay payable after the link itself expires, nor after the place it holds
+// under a usage limit is given back (see countCheckoutsInFlight).
 function sessionLifetimeSeconds(link: Link, now: Date): number | undefined {
-  if (link.expiresAt === null) return undefined;
-  const seconds = Math.ceil((link.expiresAt.getTime() - now.getTime()) / 1000);
-  return seconds < MAX_SESSION_SECONDS ? Math.max(seconds, 1) : undefined;
+  const cap = link.usageLimit === null ? MAX_SESSION_SECONDS : RESERVED_SESSION_SECONDS;
+  const seconds = link.expiresAt === null ? cap : Math.max(Math.ceil((link.expiresAt.getTime() - now.getTime()) / 1000), 1);
+  const lifetime = Math.min(seconds, cap);
+  return lifetime < MAX_SESSION_SECONDS ? lifetime : undefined;
 }
 
 export async function startCheckout(deps: CheckoutDeps, link: Link, now = new Date()): Promise<StartCheckoutResult> {

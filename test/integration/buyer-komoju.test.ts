@@ -7,10 +7,12 @@ import { formToken } from '../../src/http/csrf.js';
 import { retryKeyFor } from '../../src/line/line-client.js';
 import { setMerchantKomojuKeys } from '../../src/merchants/komoju-keys.js';
 import { createKomojuProvider } from '../../src/payments/komoju/komoju-client.js';
+import { createLogger } from '../../src/logger.js';
+import { startCheckout } from '../../src/payments/start-checkout.js';
 import { getLinkSummary } from '../../src/payments/summary.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { startFakeKomoju, type FakeKomoju } from '../support/fake-komoju.js';
-import { startLineHarness, type LineHarness } from '../support/line-harness.js';
+import { LogCapture, startLineHarness, type LineHarness } from '../support/line-harness.js';
 import { fixtureId, formTokenIn, seedLink, type SeededLink } from './buyer-fixtures.js';
 
 const SECRET_KEY = 'sk_test_buyer_0123456789';
@@ -416,10 +418,10 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
 
   it('closes a link at its usage limit of captured payments, tells the merchant, and opens no more sessions', async () => {
     const link = await seedLink(prisma, { productName: 'Limited box', usageLimit: 1, amount: 3000 });
-    // Two buyers press Pay before anyone paid: both get a session.
+    // Two buyers press Pay before anyone paid: the first holds the only place.
     const first = await pressPay(link.slug);
-    const second = await pressPay(link.slug);
-    expect([first.status, second.status]).toEqual([303, 303]);
+    const second = await pressPay(link.slug, { token: staleTabToken(link.slug) });
+    expect([first.status, second.status]).toEqual([303, 503]);
     const payment = fake.completeSession(sessionIdFrom(first), 'captured');
     expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
 
@@ -473,14 +475,56 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(notice?.message.text).toBe('“Last one” reached its usage limit (1) and no longer accepts payments.');
   });
 
-  it('takes simultaneous Pay presses on a limited link one at a time, each getting its own session', async () => {
-    const link = await seedLink(prisma, { usageLimit: 1 });
+  it.each([1, 2])('opens at most %i sessions for simultaneous Pay presses on a link with that usage limit', async (usageLimit) => {
+    const link = await seedLink(prisma, { usageLimit, language: 'en' });
     const token = formTokenIn((await openPage(link.slug)).body);
+    const sessionsBefore = fake.sessions().length;
     const presses = await Promise.all(Array.from({ length: 5 }, () => pressPay(link.slug, { token })));
-    expect(presses.map((response) => response.status)).toEqual([303, 303, 303, 303, 303]);
-    expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(5);
-    const locations = new Set(presses.map((response) => response.headers.get('location')));
-    expect(locations.size).toBe(5);
+    const statuses = presses.map((response) => response.status).sort();
+    expect(statuses).toEqual([...Array(usageLimit).fill(303), ...Array(5 - usageLimit).fill(503)]);
+    expect(fake.sessions()).toHaveLength(sessionsBefore + usageLimit);
+    expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(usageLimit);
+    const refused = presses.find((response) => response.status === 503);
+    expect(refused?.headers.get('retry-after')).toBe('60');
+    expect(await refused?.text()).toContain('All remaining places are being paid for right now');
+    // Each place is held no longer than its session lives.
+    const creates = fake.requests.filter((request) => request.method === 'POST' && (request.body as { metadata?: { linkId?: string } }).metadata?.linkId === link.linkId);
+    expect(creates.map((request) => (request.body as { expires_in_seconds?: number }).expires_in_seconds)).toEqual(Array(usageLimit).fill(1800));
+  });
+
+  it('says temporarily unavailable, not used up, while the last place is being paid for, and gives it back when that payment fails', async () => {
+    const link = await seedLink(prisma, { usageLimit: 1, language: 'en' });
+    const sessionId = sessionIdFrom(await pressPay(link.slug));
+    const page = await openPage(link.slug);
+    expect(page.status).toBe(503);
+    expect(page.body).toContain('Temporarily unavailable');
+    expect(page.body).toContain('try again in a few minutes');
+    expect(page.body).not.toContain('reached its limit');
+    expect(page.body).not.toContain('name="token"');
+
+    const declined = fake.completeSession(sessionId, 'failed');
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.failed', declined.id), WEBHOOK_SECRET)).toBe(200);
+    expect((await openPage(link.slug)).status).toBe(200);
+    expect((await pressPay(link.slug)).status).toBe(303);
+  });
+
+  it('gives a place back once the session holding it can no longer be paid', async () => {
+    const link = await seedLink(prisma, { usageLimit: 1 });
+    const deps = { prisma, config: harness.config, log: createLogger('debug', new LogCapture()) };
+    const linkRow = await prisma.link.findUniqueOrThrow({ where: { id: link.linkId } });
+    const now = new Date();
+    expect(await startCheckout(deps, linkRow, now)).toMatchObject({ kind: 'redirect' });
+    expect(await startCheckout(deps, linkRow, new Date(now.getTime() + 10 * 60_000))).toMatchObject({ kind: 'closed', availability: 'reserved' });
+    // The first session (30 min) has expired by then.
+    expect(await startCheckout(deps, linkRow, new Date(now.getTime() + 33 * 60_000))).toMatchObject({ kind: 'redirect' });
+  });
+
+  it('does not hold places for links without a usage limit', async () => {
+    const link = await seedLink(prisma);
+    const presses = await Promise.all(Array.from({ length: 3 }, () => pressPay(link.slug, { token: staleTabToken(link.slug) })));
+    expect(presses.map((response) => response.status)).toEqual([303, 303, 303]);
+    const creates = fake.requests.filter((request) => request.method === 'POST' && (request.body as { metadata?: { linkId?: string } }).metadata?.linkId === link.linkId);
+    expect(creates.map((request) => (request.body as { expires_in_seconds?: number }).expires_in_seconds)).toEqual([undefined, undefined, undefined]);
   });
 
   it('sends no capture notice to a creator who turned notices off', async () => {

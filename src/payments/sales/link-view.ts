@@ -12,11 +12,12 @@ export interface SalesLinkView extends LinkView {
 /** The merchant-facing name of a link's availability (also its `sales:state.*` text key). */
 export type LinkState = 'active' | 'inactive' | 'expired' | 'usedUp';
 
-const STATE_OF: Record<LinkAvailability, LinkState> = { open: 'active', inactive: 'inactive', expired: 'expired', used_up: 'usedUp' };
+// Places held by buyers mid-checkout are not the merchant's news: the link is still active.
+const STATE_OF: Record<LinkAvailability, LinkState> = { open: 'active', reserved: 'active', inactive: 'inactive', expired: 'expired', used_up: 'usedUp' };
 
 /** Whether buyers can pay through the link right now, and if not, the first reason why. */
 export function linkState(link: SalesLinkView, now: Date): LinkState {
-  return STATE_OF[availabilityOf(link, { captured: link.usedCount }, now)];
+  return STATE_OF[availabilityOf(link, { captured: link.usedCount, inFlight: 0 }, now)];
 }
 
 export function formatCount(count: number, language: string): string {
