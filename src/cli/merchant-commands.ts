@@ -3,6 +3,7 @@ import { createInvite } from '../merchants/create-invite.js';
 import { createMerchant, merchantNameSchema } from '../merchants/create-merchant.js';
 import { findMerchant, UnknownMerchantError } from '../merchants/find-merchant.js';
 import { clearMerchantKomojuKeys, setMerchantKomojuKeys } from '../merchants/komoju-keys.js';
+import { isTestSecretKey } from '../payments/komoju/komoju-client.js';
 import { CliError, requireDb, requireFlag, type AdminCommand, type CliContext } from './commands.js';
 import { readSecretLines } from './read-secret-lines.js';
 
@@ -110,7 +111,7 @@ const komojuSet: AdminCommand = {
     if (/\s/.test(secretKey) || /\s/.test(webhookSecret)) throw new CliError('keys cannot contain spaces; nothing stored', 2);
     if (secretKey === webhookSecret) throw new CliError('the secret key and the webhook secret are the same; check line 2; nothing stored', 2);
     await asCliErrors(() => setMerchantKomojuKeys(prisma, context.config.appSecret, merchantId, { secretKey, webhookSecret }));
-    const mode = secretKey.startsWith('sk_live_') ? 'live' : secretKey.startsWith('sk_test_') ? 'test' : 'unknown';
+    const mode = isTestSecretKey(secretKey) ? 'test' : 'live';
     return {
       json: { merchantId, stored: true, mode },
       text: `stored encrypted KOMOJU keys for ${merchantId} (${mode} key); its links now use this KOMOJU account`,

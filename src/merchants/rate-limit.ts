@@ -14,6 +14,10 @@ export interface RateLimitHit {
   resetAt: Date;
 }
 
+// Counters of every key are dropped a day after their window started: no rule here is longer,
+// and per-client keys (one per buyer IP) would otherwise pile up forever.
+const RETENTION_MS = 24 * 60 * 60 * 1000;
+
 function windowOf(now: Date, windowMs: number): Date {
   return new Date(Math.floor(now.getTime() / windowMs) * windowMs);
 }
@@ -24,13 +28,13 @@ function windowOf(now: Date, windowMs: number): Date {
  * their own count and none slips past the limit.
  */
 export async function countAttempt(prisma: Prisma, key: string, rule: RateLimitRule, now: Date): Promise<RateLimitHit> {
+  if (rule.windowMs > RETENTION_MS) throw new Error(`rate-limit windows longer than ${RETENTION_MS} ms are not kept`);
   const windowStart = windowOf(now, rule.windowMs);
   const rows = await prisma.$queryRaw<{ count: number }[]>`
     INSERT INTO "RateLimit" ("key", "windowStart", "count") VALUES (${key}, ${windowStart}, 1)
     ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimit"."count" + 1
     RETURNING "count"`;
-  // Earlier windows of this key can no longer matter.
-  await prisma.rateLimit.deleteMany({ where: { key, windowStart: { lt: windowStart } } });
+  await prisma.rateLimit.deleteMany({ where: { windowStart: { lt: new Date(now.getTime() - RETENTION_MS) } } });
   const count = Number(rows[0]?.count ?? 1);
   return {
     allowed: count <= rule.limit,

@@ -96,4 +96,14 @@ describe.each(kinds)('merchant authorization and keys on %s', (kind) => {
     expect(hits.map((hit) => hit.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, index) => index + 1));
     expect(hits.filter((hit) => hit.allowed)).toHaveLength(5);
   });
+
+  it('forgets counters of every key a day after their window', async () => {
+    const now = new Date('2026-11-28T12:00:00Z');
+    for (let client = 0; client < 5; client++) {
+      await countAttempt(prisma(), `checkout:203.0.113.${client}`, { limit: 10, windowMs: 60_000 }, new Date(now.getTime() - 2 * 86_400_000));
+    }
+    await countAttempt(prisma(), 'checkout:198.51.100.1', { limit: 10, windowMs: 60_000 }, now);
+    const left = await prisma().rateLimit.findMany({ where: { key: { startsWith: 'checkout:' } } });
+    expect(left.map((row) => row.key)).toEqual(['checkout:198.51.100.1']);
+  });
 });
