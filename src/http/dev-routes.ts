@@ -1,4 +1,4 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { LineApiStub } from '../line/line-api-stub.js';

@@ -7,6 +7,7 @@ import { isLanguage, translator, type Language } from '../i18n/i18n.js';
 import { isSupportedCurrency } from '../links/currency.js';
 import { formatPrice } from '../links/format-price.js';
 import { linkPageUrl, mediaUrl, qrImageUrl } from '../links/link-urls.js';
+import { isSlug } from '../links/slug.js';
 import { countAttempt } from '../merchants/rate-limit.js';
 import { confirmCheckoutReturn } from '../payments/confirm-checkout-return.js';
 import { linkAvailability } from '../payments/link-availability.js';
@@ -18,7 +19,6 @@ import type { RouteFactory } from './feature-routes.js';
 import { preferredLanguage, sendPage } from './html.js';
 import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type ClosedReason } from './link-page-views.js';
 
-const SLUG = /^[A-Za-z0-9_-]{1,64}$/;
 const CHECKOUT_FORM = 'checkout';
 // Pay presses per client IP per minute: generous for a hesitant buyer, useless for a flood.
 const CHECKOUT_RATE_LIMIT = { limit: 10, windowMs: 60_000 };
@@ -61,7 +61,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
   /** The link named in the path; when there is none, the 404 page has been sent. */
   async function findLink(req: Request, res: Response): Promise<Link | null> {
     const slug = req.params.slug;
-    const link = typeof slug === 'string' && SLUG.test(slug) ? await prisma.link.findUnique({ where: { slug } }) : null;
+    const link = typeof slug === 'string' && isSlug(slug) ? await prisma.link.findUnique({ where: { slug } }) : null;
     if (!link) {
       const language = preferredLanguage(req);
       const t = translator(language, 'pages');

@@ -48,16 +48,3 @@ export async function getMerchantKomojuKeys(prisma: Prisma, appSecret: string, m
   });
   return row ? decrypt(appSecret, row) : null;
 }
-
-/** Every merchant with its own KOMOJU account and that account's webhook secret (to verify its webhooks). */
-export async function listMerchantWebhookSecrets(prisma: Prisma, appSecret: string): Promise<{ merchantId: string; webhookSecret: string }[]> {
-  const rows = await prisma.merchant.findMany({
-    where: { komojuSecretKeyEnc: { not: null }, komojuWebhookSecretEnc: { not: null } },
-    select: { id: true, komojuSecretKeyEnc: true, komojuWebhookSecretEnc: true },
-    orderBy: { createdAt: 'asc' },
-  });
-  return rows.flatMap((row) => {
-    const keys = decrypt(appSecret, row);
-    return keys ? [{ merchantId: row.id, webhookSecret: keys.webhookSecret }] : [];
-  });
-}

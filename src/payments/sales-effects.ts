@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { EffectEnv } from '../bot/effects.js';
 import type { Prisma } from '../db/database.js';
 import type { Link } from '../generated/prisma/client.js';
 import { fetchImage, type FetchImageOutcome } from '../links/fetch-image.js';
+import { idForEvent } from '../links/link-effects.js';
 import { toLinkView } from '../links/link-view.js';
 import { updateLink, type LinkChange, type UpdateLinkRefusal } from '../links/update-link.js';
+import { membershipOf } from '../merchants/authorization.js';
 import { listTransactions } from './list-transactions.js';
 import { matchLinksByName, nameKey, type NameMatch } from './sales/find-links-by-name.js';
 import type { SalesLinkView } from './sales/link-view.js';
@@ -59,14 +60,6 @@ export type SalesEffectResult =
   | { type: 'sales.transactionsListed'; link: SalesLinkView; page: number; transactions: TransactionView[]; hasMore: boolean }
   | { type: 'sales.refused'; reason: SalesRefusal };
 
-type Role = 'owner' | 'staff';
-
-async function memberRole(prisma: Prisma, merchantId: string, userId: string): Promise<Role | null> {
-  const member = await prisma.member.findUnique({ where: { merchantId_userId: { merchantId, userId } }, select: { role: true } });
-  if (!member) return null;
-  return member.role === 'owner' ? 'owner' : 'staff';
-}
-
 /** The link, only if it belongs to the merchant (a foreign id looks exactly like an unknown one). */
 function merchantLink(prisma: Prisma, merchantId: string, linkId: string): Promise<Link | null> {
   return prisma.link.findFirst({ where: { id: linkId, merchantId } });
@@ -93,7 +86,7 @@ const refused = (reason: SalesRefusal): SalesEffectResult => ({ type: 'sales.ref
 export async function performSalesEffect(effect: SalesEffect, env: EffectEnv): Promise<SalesEffectResult> {
   const { prisma } = env;
   const base = env.config.publicBaseUrl;
-  const role = await memberRole(prisma, effect.merchantId, env.userId);
+  const role = (await membershipOf(prisma, env.userId, effect.merchantId))?.role;
   if (!role) return refused('notMember');
 
   switch (effect.type) {
@@ -157,7 +150,7 @@ export async function performSalesEffect(effect: SalesEffect, env: EffectEnv): P
       let linkChange: LinkChange;
       if (change.field === 'imageMessage') {
         // Derived from the event, so a retried event stores the photo once.
-        const mediaId = createHash('sha256').update(`sales-image:${env.idempotencyKey}`).digest('base64url').slice(0, 22);
+        const mediaId = idForEvent('img', env);
         const stored = await fetchImage(env.line, prisma, { merchantId: effect.merchantId, messageId: change.value, mediaId });
         if (!stored.ok) return { type: 'sales.imageRefused', reason: stored.reason };
         linkChange = { field: 'image', value: stored.mediaId };

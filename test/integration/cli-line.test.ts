@@ -168,6 +168,7 @@ describe('admin CLI → chat, end to end', () => {
       ]);
       expect(joined.code, joined.stderr).toBe(0);
       expect(joined.json).toMatchObject({ status: 200, webhookEventId: expect.stringMatching(/^[0-9A-Z]{26}$/) });
+      expect(stranger.code, stranger.stderr).toBe(0);
       expect(forged.code).toBe(1);
       expect(forged.json.status).toBe(401);
 

@@ -3,7 +3,7 @@ import { switchActiveMerchant } from '../../src/merchants/active-merchant.js';
 import { AuthorizationError, assertMemberOf } from '../../src/merchants/authorization.js';
 import { createInvite } from '../../src/merchants/create-invite.js';
 import { createMerchant } from '../../src/merchants/create-merchant.js';
-import { getMerchantKomojuKeys, listMerchantWebhookSecrets, setMerchantKomojuKeys } from '../../src/merchants/komoju-keys.js';
+import { getMerchantKomojuKeys, setMerchantKomojuKeys } from '../../src/merchants/komoju-keys.js';
 import { listMembers, removeMember } from '../../src/merchants/members.js';
 import { countAttempt } from '../../src/merchants/rate-limit.js';
 import { SecretBoxError } from '../../src/merchants/secret-box.js';
@@ -71,7 +71,6 @@ describe.each(kinds)('merchant authorization and keys on %s', (kind) => {
     expect(await getMerchantKomojuKeys(prisma(), APP_SECRET, shopA)).toEqual({ secretKey: 'sk_test_abc123', webhookSecret: 'whsec_xyz789' });
     expect(await getMerchantKomojuKeys(prisma(), APP_SECRET, shopB)).toBeNull();
     expect(await getMerchantKomojuKeys(prisma(), APP_SECRET, 'm_missing')).toBeNull();
-    expect(await listMerchantWebhookSecrets(prisma(), APP_SECRET)).toEqual([{ merchantId: shopA, webhookSecret: 'whsec_xyz789' }]);
     await expect(getMerchantKomojuKeys(prisma(), 'a-different-app-secret-0123456789abcdef', shopA)).rejects.toThrow(SecretBoxError);
     // Keys copied from one merchant's row into another's do not decrypt there.
     await prisma().merchant.update({ where: { id: shopB }, data: { komojuSecretKeyEnc: row!.komojuSecretKeyEnc, komojuWebhookSecretEnc: row!.komojuWebhookSecretEnc } });
