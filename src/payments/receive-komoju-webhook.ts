@@ -68,31 +68,9 @@ async function merchantHint(prisma: Prisma, body: unknown): Promise<string | nul
   return null;
 }
 
-/**
- * Which account signed the body: the operator's KOMOJU account, the sandbox, or the own account of
- * the merchant whose link the body names. Never every merchant's: a forged but well-formed
- * signature must not make us load and decrypt everyone's secrets. So a merchant account's events
- * that name none of its links (ping, payments made elsewhere) are refused.
- */
-export async function authenticateKomojuWebhook(
-  deps: WebhookDeps,
-  rawBody: Buffer,
-  signature: string | undefined,
-  body: unknown,
-): Promise<WebhookSource | null> {
-  const { prisma, config } = deps;
-  if (config.komoju && verifyKomojuSignature(rawBody, signature, config.komoju.webhookSecret)) {
-    return { provider: 'komoju', merchantId: undefined };
-  }
-  if (isSandboxEnabled(config) && verifyKomojuSignature(rawBody, signature, sandboxWebhookSecret(config.appSecret))) {
-    return { provider: 'sandbox', merchantId: undefined };
-  }
-  // Nothing can verify without a well-formed signature: spare the database the lookups below.
-  if (typeof signature !== 'string' || !/^[0-9a-f]{64}$/.test(signature)) return null;
-  const merchantId = await merchantHint(prisma, body);
-  if (merchantId === null) return null;
+async function verifyWithMerchantKeys(deps: WebhookDeps, rawBody: Buffer, signature: string, merchantId: string): Promise<WebhookSource | null> {
   try {
-    const keys = await getMerchantKomojuKeys(prisma, config.appSecret, merchantId);
+    const keys = await getMerchantKomojuKeys(deps.prisma, deps.config.appSecret, merchantId);
     return keys !== null && verifyKomojuSignature(rawBody, signature, keys.webhookSecret) ? { provider: 'komoju', merchantId } : null;
   } catch (error) {
     deps.log.error({ merchantId, err: error }, "komoju webhook: a merchant's stored KOMOJU keys cannot be decrypted");
@@ -100,10 +78,46 @@ export async function authenticateKomojuWebhook(
   }
 }
 
-export async function receiveKomojuWebhook(deps: WebhookDeps, rawBody: Buffer, signature: string | undefined): Promise<WebhookOutcome> {
+/**
+ * Which account signed the body. At /webhooks/komoju/merchants/:id only that merchant's own
+ * account. At /webhooks/komoju: the operator's KOMOJU account, the sandbox, or the own account of
+ * the merchant whose link the body names — never every merchant's, since a forged but well-formed
+ * signature must not make us load and decrypt everyone's secrets (so there a merchant account's
+ * events that name none of its links, such as its ping, are refused: use the merchant's URL).
+ */
+export async function authenticateKomojuWebhook(
+  deps: WebhookDeps,
+  rawBody: Buffer,
+  signature: string | undefined,
+  body: unknown,
+  merchantIdFromUrl?: string,
+): Promise<WebhookSource | null> {
+  const { prisma, config } = deps;
+  // Nothing can verify without a well-formed signature: spare the database the lookups below.
+  const wellFormed = typeof signature === 'string' && /^[0-9a-f]{64}$/.test(signature);
+  if (merchantIdFromUrl !== undefined) {
+    return wellFormed ? verifyWithMerchantKeys(deps, rawBody, signature, merchantIdFromUrl) : null;
+  }
+  if (config.komoju && verifyKomojuSignature(rawBody, signature, config.komoju.webhookSecret)) {
+    return { provider: 'komoju', merchantId: undefined };
+  }
+  if (isSandboxEnabled(config) && verifyKomojuSignature(rawBody, signature, sandboxWebhookSecret(config.appSecret))) {
+    return { provider: 'sandbox', merchantId: undefined };
+  }
+  if (!wellFormed) return null;
+  const merchantId = await merchantHint(prisma, body);
+  return merchantId === null ? null : verifyWithMerchantKeys(deps, rawBody, signature, merchantId);
+}
+
+export async function receiveKomojuWebhook(
+  deps: WebhookDeps,
+  rawBody: Buffer,
+  signature: string | undefined,
+  merchantIdFromUrl?: string,
+): Promise<WebhookOutcome> {
   const { prisma, log } = deps;
   const body = parseJson(rawBody);
-  const source = await authenticateKomojuWebhook(deps, rawBody, signature, body);
+  const source = await authenticateKomojuWebhook(deps, rawBody, signature, body, merchantIdFromUrl);
   if (!source) {
     log.warn({ bytes: rawBody.length }, 'komoju webhook: signature did not verify; ignored');
     return { status: 401, message: 'invalid signature', noticePaymentId: null };

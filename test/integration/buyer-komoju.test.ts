@@ -333,8 +333,16 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(await fake.sendWebhook(webhookUrl(), event, merchantSecret)).toBe(200);
     expect(await prisma.providerEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({ merchantId });
     expect(await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ linkId: link.linkId, status: 'captured' });
-    // An event naming none of this merchant's links is not checked against its secret.
+    // An event naming none of this merchant's links is not checked against its secret…
     expect(await fake.sendWebhook(webhookUrl(), fake.event('ping'), merchantSecret)).toBe(401);
+    // …but at the merchant's own URL it is, and only against that merchant's secret.
+    const merchantUrl = `${webhookUrl()}/merchants/${merchantId}`;
+    expect(await fake.sendWebhook(merchantUrl, fake.event('ping'), merchantSecret)).toBe(200);
+    expect(await fake.sendWebhook(merchantUrl, fake.event('ping'), WEBHOOK_SECRET)).toBe(401);
+    expect(await fake.sendWebhook(`${webhookUrl()}/merchants/${fixtureId('m')}`, fake.event('ping'), merchantSecret)).toBe(401);
+    const refund = fake.event('payment.refunded', fake.refund(payment.id, 1500).id);
+    expect(await fake.sendWebhook(merchantUrl, refund, merchantSecret)).toBe(200);
+    expect(await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ status: 'refunded' });
   });
 
   it("checks a webhook's signature against the named link's merchant only, never every merchant's keys", async () => {
