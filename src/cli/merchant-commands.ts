@@ -112,9 +112,10 @@ const komojuSet: AdminCommand = {
     if (secretKey === webhookSecret) throw new CliError('the secret key and the webhook secret are the same; check line 2; nothing stored', 2);
     await asCliErrors(() => setMerchantKomojuKeys(prisma, context.config.appSecret, merchantId, { secretKey, webhookSecret }));
     const mode = isTestSecretKey(secretKey) ? 'test' : 'live';
+    const webhookUrl = `${context.config.publicBaseUrl}/webhooks/komoju/merchants/${encodeURIComponent(merchantId)}`;
     return {
-      json: { merchantId, stored: true, mode },
-      text: `stored encrypted KOMOJU keys for ${merchantId} (${mode} key); its links now use this KOMOJU account`,
+      json: { merchantId, stored: true, mode, webhookUrl },
+      text: `stored encrypted KOMOJU keys for ${merchantId} (${mode} key); its links now use this KOMOJU account.\nIn that account's KOMOJU dashboard, register the webhook ${webhookUrl} with the same webhook secret.`,
     };
   },
 };

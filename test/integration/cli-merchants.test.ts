@@ -137,7 +137,7 @@ describe('admin CLI: merchants, invites, KOMOJU keys', () => {
     async () => {
       const run = await runCli(['komoju:set', '--merchant', merchantId, '--json'], target.env, `${SECRET_KEY}\n${WEBHOOK_SECRET}\n`);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.json).toEqual({ merchantId, stored: true, mode: 'test' });
+      expect(run.json).toEqual({ merchantId, stored: true, mode: 'test', webhookUrl: expect.stringMatching(new RegExp(`/webhooks/komoju/merchants/${merchantId}$`)) });
       for (const output of [run.stdout, run.stderr]) {
         expect(output).not.toContain(SECRET_KEY);
         expect(output).not.toContain(WEBHOOK_SECRET);
