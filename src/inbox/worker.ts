@@ -18,7 +18,13 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** Backoff before attempt n+1 (n ≥ 1). */
   backoffMs?: (attempt: number) => number;
+  /** Finished events (with the user's message text) are deleted this long after they arrived. */
+  retentionMs?: number;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+// Pruning is cheap but needs no precision: at most once an hour per instance.
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 export type ProcessEvent = (event: ClaimedEvent) => Promise<void>;
 export type ParkEvent = (event: ClaimedEvent, error: unknown) => Promise<void>;
@@ -37,6 +43,8 @@ export class InboxWorker {
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
   private readonly backoffMs: (attempt: number) => number;
+  private readonly retentionMs: number;
+  private lastPrunedAt = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly inFlightIds = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -56,6 +64,7 @@ export class InboxWorker {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.backoffMs = options.backoffMs ?? defaultBackoff;
+    this.retentionMs = options.retentionMs ?? 30 * DAY_MS;
   }
 
   start(): void {
@@ -109,7 +118,21 @@ export class InboxWorker {
     throw new Error('inbox did not become idle in time');
   }
 
+  /**
+   * Deletes finished and parked events older than the retention: they hold users' message text,
+   * and LINE redelivers within hours, so the dedupe key is long past being useful.
+   */
+  async prune(now = Date.now()): Promise<number> {
+    this.lastPrunedAt = now;
+    const deleted = await this.prisma.lineEvent.deleteMany({
+      where: { status: { in: ['done', 'parked'] }, receivedAt: { lt: new Date(now - this.retentionMs) } },
+    });
+    if (deleted.count > 0) this.log.info({ deleted: deleted.count }, 'old LINE events pruned');
+    return deleted.count;
+  }
+
   private async poll(): Promise<void> {
+    if (Date.now() - this.lastPrunedAt >= PRUNE_EVERY_MS) await this.prune();
     const free = this.concurrency - this.inFlight.size;
     if (free <= 0) return;
     const claimed = await this.claim(free);

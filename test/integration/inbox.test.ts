@@ -83,6 +83,30 @@ describe.each(kinds)('inbox and worker on %s', (kind) => {
   });
 });
 
+describe.each(kinds)('retention on %s', (kind) => {
+  it('deletes finished and parked events past the retention, keeping recent and unfinished ones', async () => {
+    const database = await createTestDatabase(kind);
+    const harness = await startLineHarness({ db: database.db, worker: { retentionMs: 7 * 86_400_000 } });
+    try {
+      await harness.server.worker.stop();
+      const old = new Date(Date.now() - 8 * 86_400_000);
+      const rows = [
+        { webhookEventId: 'old-done', status: 'done', receivedAt: old },
+        { webhookEventId: 'old-parked', status: 'parked', receivedAt: old },
+        { webhookEventId: 'old-pending', status: 'pending', receivedAt: old },
+        { webhookEventId: 'new-done', status: 'done', receivedAt: new Date() },
+      ];
+      await database.db.prisma.lineEvent.createMany({ data: rows.map((row) => ({ ...row, payload: {}, eventTimestamp: BigInt(0), nextAttemptAt: new Date(Date.now() + 86_400_000) })) });
+      expect(await harness.server.worker.prune()).toBe(2);
+      const left = await database.db.prisma.lineEvent.findMany({ select: { webhookEventId: true }, orderBy: { webhookEventId: 'asc' } });
+      expect(left.map((row) => row.webhookEventId)).toEqual(['new-done', 'old-pending']);
+    } finally {
+      await harness.stop();
+      await database.drop();
+    }
+  });
+});
+
 describe.each(kinds)('restart on %s', (kind) => {
   it('resumes events stored but not processed before a restart', async () => {
     const database = await createTestDatabase(kind);
