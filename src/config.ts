@@ -51,7 +51,14 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   localMode: boolean;
-  line: { channelSecret: string; channelAccessToken: string; apiBaseUrl: string; dataApiBaseUrl: string };
+  line: {
+    channelSecret: string;
+    channelAccessToken: string;
+    apiBaseUrl: string;
+    dataApiBaseUrl: string;
+    /** Local mode without LINE_API_BASE_URL: the server answers LINE API calls from its own stub. */
+    stubbed: boolean;
+  };
   komoju: { secretKey: string; webhookSecret: string; apiBaseUrl: string } | undefined;
   komojuApiBaseUrl: string;
   appSecret: string;
@@ -135,9 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     line: {
       channelSecret: values.LINE_CHANNEL_SECRET ?? LOCAL_CHANNEL_SECRET,
       channelAccessToken: values.LINE_CHANNEL_ACCESS_TOKEN ?? LOCAL_ACCESS_TOKEN,
-      apiBaseUrl: values.LINE_API_BASE_URL ?? (localMode ? publicBaseUrl + '/dev/line-api' : 'https://api.line.me'),
-      dataApiBaseUrl:
-        values.LINE_DATA_API_BASE_URL ?? (localMode ? publicBaseUrl + '/dev/line-api' : 'https://api-data.line.me'),
+      apiBaseUrl: values.LINE_API_BASE_URL ?? 'https://api.line.me',
+      dataApiBaseUrl: values.LINE_DATA_API_BASE_URL ?? 'https://api-data.line.me',
+      stubbed: localMode && values.LINE_API_BASE_URL === undefined,
     },
     komoju:
       values.KOMOJU_SECRET_KEY !== undefined && values.KOMOJU_WEBHOOK_SECRET !== undefined

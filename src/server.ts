@@ -43,7 +43,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
 
   let lineStub: LineApiStub | undefined;
   let lineConfig = config.line;
-  if (config.localMode && !process.env.LINE_API_BASE_URL) {
+  if (config.line.stubbed) {
     // Local mode answers LINE API calls from an in-process stub on loopback: the SDK takes
     // bare origins only, so it gets its own port rather than a path under ours.
     lineStub = new LineApiStub({ channelAccessToken: config.line.channelAccessToken });

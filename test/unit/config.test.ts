@@ -25,6 +25,8 @@ describe('configuration', () => {
     expect(config.publicBaseUrl).toBe('http://localhost:3000');
     expect(config.komoju).toBeUndefined();
     expect(config.databaseUrl).toBeUndefined();
+    expect(config.line.stubbed).toBe(true);
+    expect(loadConfig({ DATA_DIR: dataDir, LINE_API_BASE_URL: 'http://127.0.0.1:9' }).line).toMatchObject({ stubbed: false, apiBaseUrl: 'http://127.0.0.1:9' });
   });
 
   it('generates APP_SECRET once in local mode and keeps it', () => {
@@ -54,7 +56,7 @@ describe('configuration', () => {
     expect(found.some((problem) => problem.startsWith('APP_SECRET'))).toBe(true);
     const loopback = loadConfig({ ...line, PUBLIC_BASE_URL: 'http://127.0.0.1:8080/', APP_SECRET: 'a'.repeat(32) });
     expect(loopback.publicBaseUrl).toBe('http://127.0.0.1:8080');
-    expect(loopback.line.apiBaseUrl).toBe('https://api.line.me');
+    expect(loopback.line).toMatchObject({ apiBaseUrl: 'https://api.line.me', dataApiBaseUrl: 'https://api-data.line.me', stubbed: false });
   });
 
   it('needs both KOMOJU secrets together', () => {
