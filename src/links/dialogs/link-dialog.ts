@@ -73,8 +73,11 @@ function withDraft(slots: LinkDialogSlots, changes: Partial<LinkDraft>): LinkDia
 
 function amountError(reason: AmountError, ctx: Context, currency: Currency): string {
   switch (reason) {
-    case 'too_many_decimals':
-      return ctx.t('links:amount.errors.too_many_decimals', { currency, decimals: currencyDecimals(currency), example: amountExample(currency) });
+    case 'too_many_decimals': {
+      const decimals = currencyDecimals(currency);
+      const key = decimals === 0 ? 'links:amount.errors.no_decimals' : 'links:amount.errors.too_many_decimals';
+      return ctx.t(key, { currency, decimals, example: amountExample(currency) });
+    }
     case 'too_large':
       return ctx.t('links:amount.errors.too_large', { max: formatPrice(maxAmount(currency), currency, ctx.language) });
     case 'unknown_currency':

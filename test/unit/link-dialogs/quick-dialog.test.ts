@@ -76,7 +76,7 @@ describe('Quick Payment Link dialog', () => {
     ['x'.repeat(10_000), 'couldn\'t read'],
     ['-100', 'more than zero'],
     ['0', 'more than zero'],
-    ['12.5', 'JPY allows 0 decimal places'],
+    ['12.5', 'JPY has no decimal places: send a whole number'],
     ['99999999999999999999999', 'maximum of ¥99,999,999'],
     ['12.999 USD', 'USD allows 2 decimal places'],
     ['1,50', 'commas'],
