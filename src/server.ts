@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBot } from './bot/bot.js';
 import type { Config } from './config.js';
-import { createMachine } from './conversation/dialogs.js';
+import { createMachine } from './bot/capabilities.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createApp } from './http/app.js';
 import { lineWebhookRouter } from './http/line-webhook.js';

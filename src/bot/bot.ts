@@ -2,7 +2,7 @@ import type { LineBotClient, webhook } from '@line/bot-sdk';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { step as runStep, type Machine } from '../conversation/machine.js';
-import { loadState, saveState } from '../conversation/state-store.js';
+import { loadState, saveState } from './state-store.js';
 import type { Context, Input, Reply } from '../conversation/types.js';
 import type { Prisma } from '../db/database.js';
 import { isLanguage, translator, type Language } from '../i18n/i18n.js';

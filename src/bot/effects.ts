@@ -2,10 +2,10 @@ import type { LineBotClient } from '@line/bot-sdk';
 import type { Config } from '../config.js';
 import type { Effect, EffectResult } from '../conversation/types.js';
 import type { Prisma } from '../db/database.js';
-import { performLinkEffect, type LinkEffect } from '../links/link-effects.js';
+import { performLinkEffect, type LinkEffect } from '../links/perform-effects.js';
 import type { Logger } from '../logger.js';
-import { performMerchantEffect, type MerchantEffect } from '../merchants/merchant-effects.js';
-import { performSalesEffect, type SalesEffect } from '../payments/sales-effects.js';
+import { performMerchantEffect, type MerchantEffect } from '../merchants/perform-effects.js';
+import { performSalesEffect, type SalesEffect } from '../sales/perform-effects.js';
 
 export interface EffectEnv {
   prisma: Prisma;

@@ -16,7 +16,7 @@ export type ActionHandler = (args: string[], ctx: Context) => Step;
 /** An effect's outcome arriving when no dialog is in progress (e.g. a list of links to show). */
 export type ResultHandler = (result: EffectResult, ctx: Context) => Step;
 
-/** One feature's share of the machine; features are merged in conversation/dialogs.ts. */
+/** One feature's share of the machine; features are merged in bot/capabilities.ts. */
 export interface Machine {
   dialogs: Record<string, DialogHandler>;
   commands: Partial<Record<Command, CommandHandler>>;

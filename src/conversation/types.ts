@@ -1,7 +1,7 @@
 import type { Language, Translate } from '../i18n/i18n.js';
-import type { LinkEffect, LinkEffectResult } from '../links/link-effects.js';
-import type { MerchantEffect, MerchantEffectResult } from '../merchants/merchant-effects.js';
-import type { SalesEffect, SalesEffectResult } from '../payments/sales-effects.js';
+import type { LinkEffect, LinkEffectResult } from '../links/perform-effects.js';
+import type { MerchantEffect, MerchantEffectResult } from '../merchants/perform-effects.js';
+import type { SalesEffect, SalesEffectResult } from '../sales/perform-effects.js';
 
 /** What the user did, after the LINE edge verified and normalised it. */
 export type Input =

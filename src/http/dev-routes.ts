@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { LineApiStub } from '../line/line-api-stub.js';
 import { newMessageId, newWebhookEventId, postSignedWebhook } from '../line/webhook-event.js';
 import { simulatorPage } from './dev-simulator-page.js';
-import type { RouteFactory } from './feature-routes.js';
+import type { RouteFactory } from './route-deps.js';
 
 // A phone photo can be a few MB; the bot itself enforces the product-image limit and says so.
 const MAX_SEND_BODY = '8mb';

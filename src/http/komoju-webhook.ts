@@ -4,7 +4,7 @@
 import express, { type RequestHandler } from 'express';
 import { noticeStarter } from '../payments/notify-capture.js';
 import { receiveKomojuWebhook } from '../payments/receive-komoju-webhook.js';
-import type { RouteFactory } from './feature-routes.js';
+import type { RouteFactory } from './route-deps.js';
 
 // KOMOJU events carry one payment object: far below this.
 const MAX_BODY = '256kb';

@@ -4,7 +4,7 @@ import { detectImageType } from '../links/image-type.js';
 import { linkPageUrl } from '../links/link-urls.js';
 import { renderQrPng } from '../links/qr.js';
 import { isSlug } from '../links/slug.js';
-import type { RouteFactory } from './feature-routes.js';
+import type { RouteFactory } from './route-deps.js';
 
 const MEDIA_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -15,7 +15,7 @@ import { noticeStarter } from '../payments/notify-capture.js';
 import { providerForLink, servesLinkMode } from '../payments/provider-for-link.js';
 import { startCheckout } from '../payments/start-checkout.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
-import type { RouteFactory } from './feature-routes.js';
+import type { RouteFactory } from './route-deps.js';
 import { preferredLanguage, sendPage } from './html.js';
 import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type ClosedReason } from './link-page-views.js';
 

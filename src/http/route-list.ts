@@ -1,5 +1,5 @@
 import { devRoutes } from './dev-routes.js';
-import type { RouteFactory } from './feature-routes.js';
+import type { RouteFactory } from './route-deps.js';
 import { komojuWebhookRoutes } from './komoju-webhook.js';
 import { linkAssetRoutes } from './link-assets.js';
 import { linkPageRoutes } from './link-page.js';

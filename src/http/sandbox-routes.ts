@@ -5,11 +5,11 @@ import { isLanguage, translator } from '../i18n/i18n.js';
 import { isSandboxEnabled } from '../payments/provider-for-link.js';
 import { leaveSandboxSession, paySandboxSession } from '../payments/sandbox/sandbox-actions.js';
 import { postSandboxEvent, sandboxEvent } from '../payments/sandbox/sandbox-events.js';
-import { renderSandboxPage } from '../payments/sandbox/sandbox-page.js';
+import { renderSandboxPage } from './sandbox-page.js';
 import { isSessionExpired, sandboxSessionPath } from '../payments/sandbox/sandbox-provider.js';
 import type { SandboxPayment, SandboxSession } from '../generated/prisma/client.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
-import type { RouteFactory } from './feature-routes.js';
+import type { RouteFactory } from './route-deps.js';
 import { preferredLanguage, sendPage } from './html.js';
 import { renderMessagePage } from './link-page-views.js';
 

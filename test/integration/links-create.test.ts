@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EffectEnv } from '../../src/bot/effects.js';
 import { loadConfig } from '../../src/config.js';
 import { createLink, type NewLink } from '../../src/links/create-link.js';
-import { performLinkEffect } from '../../src/links/link-effects.js';
+import { performLinkEffect } from '../../src/links/perform-effects.js';
 import { updateLink } from '../../src/links/update-link.js';
 import { clearMerchantKomojuKeys, setMerchantKomojuKeys } from '../../src/merchants/komoju-keys.js';
 import { renderQrPng } from '../../src/links/qr.js';

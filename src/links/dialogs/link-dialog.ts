@@ -6,7 +6,7 @@ import { SUPPORTED_CURRENCIES, currencyDecimals, maxAmount, type Currency } from
 import { amountExample, formatPrice } from '../format-price.js';
 import { linkCard, issuedLinkReplies } from '../link-card.js';
 import { isComplete, type LinkDraft } from '../link-draft.js';
-import type { LinkEffectResult } from '../link-effects.js';
+import type { LinkEffectResult } from '../perform-effects.js';
 import { USAGE_LIMIT_MAX, parseExpiry, parseUsageLimit } from '../link-limits.js';
 import type { LinkView } from '../link-view.js';
 import { DESCRIPTION_MAX, PRODUCT_NAME_MAX, normalizeProductName, validateDescription } from '../product-name.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { availabilityOf } from '../../../src/payments/link-availability-rule.js';
-import { linkState } from '../../../src/payments/sales/link-view.js';
+import { linkState } from '../../../src/sales/sales-link-view.js';
 import { NOW, salesLink } from '../sales/fixtures.js';
 
 const open = { status: 'active', expiresAt: null, usageLimit: null };

@@ -1,4 +1,4 @@
-import { createMachine } from '../../../src/conversation/dialogs.js';
+import { createMachine } from '../../../src/bot/capabilities.js';
 import { step } from '../../../src/conversation/machine.js';
 import type { Button, Context, DialogState, EffectResult, Input, Membership, Reply, Step } from '../../../src/conversation/types.js';
 import { translator, type Language } from '../../../src/i18n/i18n.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMachine } from '../../../src/conversation/dialogs.js';
+import { createMachine } from '../../../src/bot/capabilities.js';
 import { step } from '../../../src/conversation/machine.js';
 import type { Context, Input, Membership, Step } from '../../../src/conversation/types.js';
 import { translator, type Language } from '../../../src/i18n/i18n.js';

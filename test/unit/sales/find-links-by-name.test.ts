@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, matchLinksByName, type NamedLink } from '../../../src/payments/sales/find-links-by-name.js';
+import { editDistance, matchLinksByName, type NamedLink } from '../../../src/sales/find-links-by-name.js';
 
 function named(id: string, productName: string): NamedLink {
   return { id, productName, productNameKey: productName.normalize('NFKC').toLowerCase() };

@@ -1,6 +1,6 @@
 import type { Context, Membership } from '../../../src/conversation/types.js';
 import { translator, type Language } from '../../../src/i18n/i18n.js';
-import type { SalesLinkView } from '../../../src/payments/sales/link-view.js';
+import type { SalesLinkView } from '../../../src/sales/sales-link-view.js';
 
 export const NOW = new Date('2026-11-28T03:00:00.000Z');
 export const OWNER: Membership = { merchantId: 'm1', merchantName: 'Cafe', role: 'owner' };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { step } from '../../../src/conversation/machine.js';
 import type { Button, Context, DialogState, Input, Reply, Step } from '../../../src/conversation/types.js';
-import type { SalesEffectResult } from '../../../src/payments/sales-effects.js';
-import { salesFeature } from '../../../src/payments/sales-feature.js';
+import type { SalesEffectResult } from '../../../src/sales/perform-effects.js';
+import { salesFeature } from '../../../src/sales/chat.js';
 import { NOW, STAFF, context, salesLink } from './fixtures.js';
 
 const say = (text: string): Input => ({ kind: 'text', text });

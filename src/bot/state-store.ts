@@ -1,6 +1,6 @@
 import type { Prisma } from '../db/database.js';
-import { STATE_SCHEMA_VERSION } from './machine.js';
-import type { DialogState } from './types.js';
+import { STATE_SCHEMA_VERSION } from '../conversation/machine.js';
+import type { DialogState } from '../conversation/types.js';
 
 export interface LoadedState {
   state: DialogState | null;

@@ -1,7 +1,7 @@
-import { linkFeature } from '../links/link-feature.js';
-import { merchantFeature } from '../merchants/merchant-feature.js';
-import { salesFeature } from '../payments/sales-feature.js';
-import type { Machine } from './machine.js';
+import { linkFeature } from '../links/chat.js';
+import { merchantFeature } from '../merchants/chat.js';
+import { salesFeature } from '../sales/chat.js';
+import type { Machine } from '../conversation/machine.js';
 
 /** The bot's dialogs, commands, button actions and result handlers, merged from the features. */
 export function createMachine(): Machine {

@@ -1,4 +1,4 @@
-import type { Button, Context } from '../../conversation/types.js';
+import type { Button, Context } from '../conversation/types.js';
 
 /**
  * Buttons that start another feature's command by sending its word in the user's language, the

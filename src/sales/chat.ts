@@ -1,13 +1,13 @@
 import type { MatchedCommand } from '../conversation/commands.js';
 import { commandButton, reply, text, type Machine, type ResultHandler } from '../conversation/machine.js';
 import type { Button, Context, EffectResult, Step } from '../conversation/types.js';
-import { LINKS_PAGE_SIZE, type SalesEffect, type SalesEffectResult } from './sales-effects.js';
-import { EDIT_MENU, EDIT_VALUE, editMenuDialog, editValueDialog, startEditDialog } from './sales/edit-link-dialog.js';
+import { LINKS_PAGE_SIZE, type SalesEffect, type SalesEffectResult } from './perform-effects.js';
+import { EDIT_MENU, EDIT_VALUE, editMenuDialog, editValueDialog, startEditDialog } from './edit-link-dialog.js';
 import { shareText } from '../links/link-card.js';
-import { linksCarousel, salesLinkCard } from './sales/links-carousel.js';
-import { linkState } from './sales/link-view.js';
-import { summaryCard } from './sales/summary-card.js';
-import { transactionsReply } from './sales/transactions.js';
+import { linksCarousel, salesLinkCard } from './links-carousel.js';
+import { linkState } from './sales-link-view.js';
+import { summaryCard } from './summary-card.js';
+import { transactionsReply } from './transactions.js';
 
 /** One sales effect for the merchant the user is acting for (the machine already refused guests). */
 function perform(ctx: Context, build: (merchantId: string) => SalesEffect): Step {
@@ -101,7 +101,7 @@ const results: Record<string, ResultHandler> = {
 /**
  * The merchant's view of their links: the list, each link's Total Sales Summary and payments,
  * QR code, activate/deactivate and editing. Every link id in a button is re-authorised when the
- * effect runs (sales-effects.ts).
+ * effect runs (perform-effects.ts).
  */
 export const salesFeature: Machine = {
   dialogs: { [EDIT_MENU]: editMenuDialog, [EDIT_VALUE]: editValueDialog },

@@ -2,15 +2,15 @@ import type { EffectEnv } from '../bot/effects.js';
 import type { Prisma } from '../db/database.js';
 import type { Link } from '../generated/prisma/client.js';
 import { fetchImage, type FetchImageOutcome } from '../links/fetch-image.js';
-import { idForEvent } from '../links/link-effects.js';
+import { idForEvent } from '../links/perform-effects.js';
 import { toLinkView } from '../links/link-view.js';
 import { updateLink, type LinkChange, type UpdateLinkRefusal } from '../links/update-link.js';
 import { membershipOf } from '../merchants/authorization.js';
-import { listTransactions } from './list-transactions.js';
-import { matchLinksByName, nameKey, type NameMatch } from './sales/find-links-by-name.js';
-import type { SalesLinkView } from './sales/link-view.js';
-import type { TransactionView } from './sales/transactions.js';
-import { getLinkSummaries, getLinkSummary } from './summary.js';
+import { listTransactions } from '../payments/list-transactions.js';
+import { matchLinksByName, nameKey, type NameMatch } from './find-links-by-name.js';
+import type { SalesLinkView } from './sales-link-view.js';
+import type { TransactionView } from './transactions.js';
+import { getLinkSummaries, getLinkSummary } from '../payments/summary.js';
 
 /** Links per carousel page: LINE shows at most 12 bubbles, the 12th is kept for "more". */
 export const LINKS_PAGE_SIZE = 11;

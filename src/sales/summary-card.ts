@@ -1,10 +1,10 @@
-import { commandButton } from '../../conversation/machine.js';
-import type { Context, Reply } from '../../conversation/types.js';
-import { formatDateTime } from '../../links/format-date.js';
-import { formatPrice } from '../../links/format-price.js';
-import type { SummaryView } from '../sales-effects.js';
+import { commandButton } from '../conversation/machine.js';
+import type { Context, Reply } from '../conversation/types.js';
+import { formatDateTime } from '../links/format-date.js';
+import { formatPrice } from '../links/format-price.js';
+import type { SummaryView } from './perform-effects.js';
 import { stateLabel } from './links-carousel.js';
-import { formatCount, type SalesLinkView } from './link-view.js';
+import { formatCount, type SalesLinkView } from './sales-link-view.js';
 
 /**
  * The Total Sales Summary of one link as a Flex card: the contract's four numbers, money in the

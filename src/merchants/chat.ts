@@ -4,7 +4,7 @@ import type { Button, Context, EffectResult, Step } from '../conversation/types.
 import { formatDateTime } from '../links/format-date.js';
 import { hasRole } from './authorization.js';
 import { parseInviteCode } from './invite-code.js';
-import type { MerchantEffect, MerchantEffectResult } from './merchant-effects.js';
+import type { MerchantEffect, MerchantEffectResult } from './perform-effects.js';
 
 /** Postback actions of this feature (buttons; `join` also arrives typed as a command). */
 export const MERCHANT_ACTIONS = {

@@ -1,10 +1,10 @@
-import { commandButton } from '../../conversation/machine.js';
-import type { Button, Card, Context, Reply } from '../../conversation/types.js';
-import { formatDateTime } from '../../links/format-date.js';
-import { formatPrice } from '../../links/format-price.js';
-import { linkCard, shareText } from '../../links/link-card.js';
+import { commandButton } from '../conversation/machine.js';
+import type { Button, Card, Context, Reply } from '../conversation/types.js';
+import { formatDateTime } from '../links/format-date.js';
+import { formatPrice } from '../links/format-price.js';
+import { linkCard, shareText } from '../links/link-card.js';
 import { typedCommandButton } from './command-buttons.js';
-import { linkState, type SalesLinkView } from './link-view.js';
+import { linkState, type SalesLinkView } from './sales-link-view.js';
 
 /** "Active", "Used up · TEST", … */
 export function stateLabel(link: SalesLinkView, ctx: Context): string {

@@ -1,4 +1,4 @@
-import { normalizeProductName } from '../../links/product-name.js';
+import { normalizeProductName } from '../links/product-name.js';
 
 /** A link as name matching sees it; candidates are given newest first. */
 export interface NamedLink {

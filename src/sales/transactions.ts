@@ -1,9 +1,9 @@
-import { commandButton } from '../../conversation/machine.js';
-import type { Button, Context, Reply } from '../../conversation/types.js';
-import { formatDateTime } from '../../links/format-date.js';
-import { formatPrice } from '../../links/format-price.js';
-import type { LedgerState } from '../payment-status.js';
-import type { SalesLinkView } from './link-view.js';
+import { commandButton } from '../conversation/machine.js';
+import type { Button, Context, Reply } from '../conversation/types.js';
+import { formatDateTime } from '../links/format-date.js';
+import { formatPrice } from '../links/format-price.js';
+import type { LedgerState } from '../payments/payment-status.js';
+import type { SalesLinkView } from './sales-link-view.js';
 
 /** One payment as the chat lists it (plain JSON; `at` is ISO 8601). */
 export interface TransactionView {

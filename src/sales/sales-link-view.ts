@@ -1,5 +1,5 @@
-import type { LinkView } from '../../links/link-view.js';
-import { availabilityOf, type LinkAvailability } from '../link-availability-rule.js';
+import type { LinkView } from '../links/link-view.js';
+import { availabilityOf, type LinkAvailability } from '../payments/link-availability-rule.js';
 
 /** A link with what the merchant's list shows about its sales (plain JSON, travels in results). */
 export interface SalesLinkView extends LinkView {

@@ -1,5 +1,5 @@
 import { reply, type Machine } from '../conversation/machine.js';
-import type { LinkEffectResult } from './link-effects.js';
+import type { LinkEffectResult } from './perform-effects.js';
 import { issuedLinkReplies } from './link-card.js';
 import { CREATE_DIALOG, QUICK_DIALOG, createLinkDialog, duplicateReplies, quickLinkDialog, startLinkDialog } from './dialogs/link-dialog.js';
 

@@ -1,10 +1,10 @@
 // The sandbox's stand-in for KOMOJU's hosted page: unmistakably TEST, with Pay / Decline / Leave.
 import { z } from 'zod';
-import type { SandboxSession } from '../../generated/prisma/client.js';
-import { html, renderPage } from '../../http/html.js';
-import { isLanguage, translator } from '../../i18n/i18n.js';
-import { isSupportedCurrency } from '../../links/currency.js';
-import { formatPrice } from '../../links/format-price.js';
+import type { SandboxSession } from '../generated/prisma/client.js';
+import { html, renderPage } from './html.js';
+import { isLanguage, translator } from '../i18n/i18n.js';
+import { isSupportedCurrency } from '../links/currency.js';
+import { formatPrice } from '../links/format-price.js';
 
 const lineItemsSchema = z.array(z.object({ description: z.string().optional(), image: z.string().optional() }).loose());
 

@@ -1,16 +1,16 @@
-import { matchCommand } from '../../conversation/commands.js';
-import { commandButton, continueDialog, reply, startDialog, text, type DialogHandler } from '../../conversation/machine.js';
-import type { Button, Context, DialogState, Input, Reply, Step } from '../../conversation/types.js';
-import { LANGUAGES } from '../../i18n/i18n.js';
-import { formatDateTime } from '../../links/format-date.js';
-import { formatPrice } from '../../links/format-price.js';
-import { parseExpiry, parseUsageLimit } from '../../links/link-limits.js';
-import { normalizeProductName, validateDescription } from '../../links/product-name.js';
-import { IMMUTABLE_LINK_FIELDS, MUTABLE_LINK_FIELDS, isImmutableLinkField, type MutableLinkField } from '../../links/update-link.js';
-import type { SalesEffect, SalesEffectResult, SalesLinkChange } from '../sales-effects.js';
+import { matchCommand } from '../conversation/commands.js';
+import { commandButton, continueDialog, reply, startDialog, text, type DialogHandler } from '../conversation/machine.js';
+import type { Button, Context, DialogState, Input, Reply, Step } from '../conversation/types.js';
+import { LANGUAGES } from '../i18n/i18n.js';
+import { formatDateTime } from '../links/format-date.js';
+import { formatPrice } from '../links/format-price.js';
+import { parseExpiry, parseUsageLimit } from '../links/link-limits.js';
+import { normalizeProductName, validateDescription } from '../links/product-name.js';
+import { IMMUTABLE_LINK_FIELDS, MUTABLE_LINK_FIELDS, isImmutableLinkField, type MutableLinkField } from '../links/update-link.js';
+import type { SalesEffect, SalesEffectResult, SalesLinkChange } from './perform-effects.js';
 import { typedCommandButton } from './command-buttons.js';
 import { salesLinkCard, stateLabel } from './links-carousel.js';
-import type { SalesLinkView } from './link-view.js';
+import type { SalesLinkView } from './sales-link-view.js';
 
 export const EDIT_MENU = 'sales.edit';
 export const EDIT_VALUE = 'sales.editValue';
