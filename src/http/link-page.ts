@@ -4,8 +4,8 @@
 import express, { type Request, type Response } from 'express';
 import type { Link } from '../generated/prisma/client.js';
 import { isLanguage, translator, type Language } from '../i18n/i18n.js';
-import { isSupportedCurrency } from '../links/currency.js';
-import { formatPrice } from '../links/format-price.js';
+import { isSupportedCurrency } from '../i18n/currency.js';
+import { formatPrice } from '../i18n/format.js';
 import { linkPageUrl, mediaUrl, qrImageUrl } from '../links/link-urls.js';
 import { isSlug } from '../links/slug.js';
 import { countAttempt } from '../merchants/rate-limit.js';

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { SandboxSession } from '../generated/prisma/client.js';
 import { html, renderPage } from './html.js';
 import { isLanguage, translator } from '../i18n/i18n.js';
-import { isSupportedCurrency } from '../links/currency.js';
-import { formatPrice } from '../links/format-price.js';
+import { isSupportedCurrency } from '../i18n/currency.js';
+import { formatPrice } from '../i18n/format.js';
 
 const lineItemsSchema = z.array(z.object({ description: z.string().optional(), image: z.string().optional() }).loose());
 

@@ -1,6 +1,6 @@
 import { removeInvisible } from '../conversation/normalize.js';
-import { currencyDecimals, isSupportedCurrency, maxAmount } from './currency.js';
-import type { Currency } from './currency.js';
+import { currencyDecimals, isSupportedCurrency, maxAmount } from '../i18n/currency.js';
+import type { Currency } from '../i18n/currency.js';
 
 export type AmountError =
   | 'empty'

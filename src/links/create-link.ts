@@ -3,7 +3,7 @@ import type { Prisma } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Link } from '../generated/prisma/client.js';
 import { LANGUAGES } from '../i18n/i18n.js';
-import { isSupportedCurrency, maxAmount } from './currency.js';
+import { isSupportedCurrency, maxAmount } from '../i18n/currency.js';
 import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
 import { linkPageUrl } from './link-urls.js';
 import { normalizeProductName, validateDescription } from './product-name.js';

@@ -3,7 +3,7 @@ import type { Card, Context, Reply } from '../conversation/types.js';
 import { translator } from '../i18n/i18n.js';
 import { shareUrl } from '../line/render.js';
 import { formatDateTime } from './format-date.js';
-import { formatPrice } from './format-price.js';
+import { formatPrice } from '../i18n/format.js';
 import type { LinkView } from './link-view.js';
 
 // LINE rejects a whole message whose URI action is longer than 1000 characters.

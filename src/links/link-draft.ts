@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../i18n/i18n.js';
-import { SUPPORTED_CURRENCIES } from './currency.js';
+import { SUPPORTED_CURRENCIES } from '../i18n/currency.js';
 
 /**
  * A link being written in chat. It lives in the dialog's stored slots (JSON), so it is

@@ -1,6 +1,6 @@
 import type { Link } from '../generated/prisma/client.js';
 import { isLanguage, type Language } from '../i18n/i18n.js';
-import { isSupportedCurrency, type Currency } from './currency.js';
+import { isSupportedCurrency, type Currency } from '../i18n/currency.js';
 import { linkPageUrl, mediaUrl, qrImageUrl } from './link-urls.js';
 
 export type LinkStatus = 'active' | 'inactive';

@@ -5,8 +5,8 @@
 import type { LineBotClient, messagingApi } from '@line/bot-sdk';
 import type { Prisma } from '../db/database.js';
 import { isLanguage, translator } from '../i18n/i18n.js';
-import { isSupportedCurrency } from '../links/currency.js';
-import { formatPrice } from '../links/format-price.js';
+import { isSupportedCurrency } from '../i18n/currency.js';
+import { formatPrice } from '../i18n/format.js';
 import { pushOnce, retryKeyFor } from '../line/line-client.js';
 import type { Logger } from '../logger.js';
 import { ledgerState } from './payment-status.js';

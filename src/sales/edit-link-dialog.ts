@@ -3,7 +3,7 @@ import { commandButton, continueDialog, reply, startDialog, text, type DialogHan
 import type { Button, Context, DialogState, Input, Reply, Step } from '../conversation/types.js';
 import { LANGUAGES } from '../i18n/i18n.js';
 import { formatDateTime } from '../links/format-date.js';
-import { formatPrice } from '../links/format-price.js';
+import { formatPrice } from '../i18n/format.js';
 import { parseExpiry, parseUsageLimit } from '../links/link-limits.js';
 import { normalizeProductName, validateDescription } from '../links/product-name.js';
 import { IMMUTABLE_LINK_FIELDS, MUTABLE_LINK_FIELDS, isImmutableLinkField, type MutableLinkField } from '../links/update-link.js';

@@ -1,6 +1,6 @@
 import type { Context } from '../../conversation/types.js';
 import { formatDateTime } from '../format-date.js';
-import { formatPrice } from '../format-price.js';
+import { formatPrice } from '../../i18n/format.js';
 import type { LinkDraft } from '../link-draft.js';
 import type { EditableStep } from './dialog-slots.js';
 

@@ -2,8 +2,8 @@ import { matchCommand, type MatchedCommand } from '../../conversation/commands.j
 import { continueDialog, reply, startDialog, text, type DialogHandler } from '../../conversation/machine.js';
 import type { Context, DialogState, Effect, EffectResult, Reply, Step } from '../../conversation/types.js';
 import { AMOUNT_INPUT_MAX, parseAmount, type AmountError } from '../amount.js';
-import { SUPPORTED_CURRENCIES, currencyDecimals, maxAmount, type Currency } from '../currency.js';
-import { amountExample, formatPrice } from '../format-price.js';
+import { SUPPORTED_CURRENCIES, currencyDecimals, maxAmount, type Currency } from '../../i18n/currency.js';
+import { amountExample, formatPrice } from '../../i18n/format.js';
 import { linkCard, issuedLinkReplies } from '../link-card.js';
 import { isComplete, type LinkDraft } from '../link-draft.js';
 import type { LinkEffectResult } from '../perform-effects.js';

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AMOUNT_INPUT_MAX, parseAmount } from '../../../src/links/amount.js';
 import type { AmountError } from '../../../src/links/amount.js';
-import { SUPPORTED_CURRENCIES, currencyDecimals, maxAmount } from '../../../src/links/currency.js';
-import type { Currency } from '../../../src/links/currency.js';
+import { SUPPORTED_CURRENCIES, currencyDecimals, maxAmount } from '../../../src/i18n/currency.js';
+import type { Currency } from '../../../src/i18n/currency.js';
 
 const toFullWidthDigits = (text: string): string =>
   text.replace(/[0-9]/g, (digit) => String.fromCharCode(0xff10 + Number(digit)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SUPPORTED_CURRENCIES, currencyDecimals, isSupportedCurrency, maxAmount } from '../../../src/links/currency.js';
+import { SUPPORTED_CURRENCIES, currencyDecimals, isSupportedCurrency, maxAmount } from '../../../src/i18n/currency.js';
 
 const INT32_MAX = 2 ** 31 - 1;
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAmount } from '../../../src/links/amount.js';
-import { SUPPORTED_CURRENCIES, maxAmount } from '../../../src/links/currency.js';
-import type { Currency } from '../../../src/links/currency.js';
-import { amountExample, formatPrice } from '../../../src/links/format-price.js';
+import { SUPPORTED_CURRENCIES, maxAmount } from '../../../src/i18n/currency.js';
+import type { Currency } from '../../../src/i18n/currency.js';
+import { amountExample, formatPrice } from '../../../src/i18n/format.js';
 
 const LOCALES = ['ja', 'en', 'ko'] as const;
 

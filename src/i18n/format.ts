@@ -1,4 +1,4 @@
-import type { Language } from '../i18n/i18n.js';
+import type { Language } from './i18n.js';
 import { currencyDecimals } from './currency.js';
 import type { Currency } from './currency.js';
 
