@@ -4,8 +4,7 @@
 import express, { type Request, type Response } from 'express';
 import type { Link } from '../generated/prisma/client.js';
 import { isLanguage, translator, type Language } from '../i18n/i18n.js';
-import { isSupportedCurrency } from '../i18n/currency.js';
-import { formatPrice } from '../i18n/format.js';
+import { formatStoredPrice } from '../i18n/format.js';
 import { linkPageUrl, mediaUrl, qrImageUrl } from '../links/link-urls.js';
 import { isSlug } from '../links/slug.js';
 import { countAttempt } from '../merchants/rate-limit.js';
@@ -25,10 +24,6 @@ const CHECKOUT_RATE_LIMIT = { limit: 10, windowMs: 60_000 };
 
 function linkLanguage(link: Link): Language {
   return isLanguage(link.language) ? link.language : 'ja';
-}
-
-function displayPrice(link: Link, language: Language): string {
-  return isSupportedCurrency(link.currency) ? formatPrice(link.amount, link.currency, language) : `${link.amount} ${link.currency}`;
 }
 
 // Places held by other buyers' checkouts come back when those end or expire: a moment, not gone.
@@ -110,7 +105,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         t,
         productName: link.productName,
         description: link.description,
-        price: displayPrice(link, language),
+        price: formatStoredPrice(link.amount, link.currency, language),
         pageUrl: linkPageUrl(config.publicBaseUrl, link.slug),
         imageUrl: link.imageId ? mediaUrl(config.publicBaseUrl, link.imageId) : null,
         qrImageUrl: qrImageUrl(config.publicBaseUrl, link.slug),
@@ -184,7 +179,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         t: translator(language, 'pages'),
         outcome,
         productName: link.productName,
-        price: displayPrice(link, language),
+        price: formatStoredPrice(link.amount, link.currency, language),
         linkPath: linkPath(link.slug),
         // A checkout only opens in the link's own mode.
         testMode: link.testMode,

@@ -1,6 +1,5 @@
 import type { Language } from './i18n.js';
-import { currencyDecimals } from './currency.js';
-import type { Currency } from './currency.js';
+import { currencyDecimals, isSupportedCurrency, type Currency } from './currency.js';
 
 // Building a formatter is costly and there are only languages × currencies of them.
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -46,4 +45,30 @@ export function formatPrice(amount: number, currency: Currency, locale: Language
 export function amountExample(currency: Currency): string {
   const exampleNumber = currencyDecimals(currency) === 0 ? '1500' : '12.50';
   return `${exampleNumber} ${currency}`;
+}
+
+/** A stored amount whose currency may be one we no longer offer: formatted when known, else "1500 XYZ". */
+export function formatStoredPrice(amount: number, currency: string, locale: Language): string {
+  return isSupportedCurrency(currency) ? formatPrice(amount, currency, locale) : `${amount} ${currency}`;
+}
+
+/** Merchants and buyers are in Japan or Korea, both UTC+9; dates are shown in that zone. */
+export const DISPLAY_TIME_ZONE = 'Asia/Tokyo';
+
+const dateFormatters = new Map<Language, Intl.DateTimeFormat>();
+
+/** "2026年12月31日 23:59" / "Dec 31, 2026, 11:59 PM" / "2026. 12. 31. 오후 11:59" */
+export function formatDateTime(iso: string, language: Language): string {
+  let formatter = dateFormatters.get(language);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: DISPLAY_TIME_ZONE });
+    dateFormatters.set(language, formatter);
+  }
+  return formatter.format(new Date(iso));
+}
+
+/** `text` cut to `max` characters (code points), the last one replaced by "…" when cut. */
+export function clip(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
 }

@@ -1,5 +1,6 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { Button, ButtonAction, Card, Reply } from '../conversation/types.js';
+import { clip } from '../i18n/format.js';
 import { encodePostback } from './postback-data.js';
 
 type Message = messagingApi.Message;
@@ -10,11 +11,6 @@ const MAX_QUICK_REPLIES = 13;
 const MAX_TEXT = 5000;
 const MAX_ALT_TEXT = 400;
 const MAX_LABEL = 20;
-
-function clip(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
-}
 
 export function shareUrl(text: string): string {
   return `https://line.me/R/share?text=${encodeURIComponent(text)}`;

@@ -2,8 +2,7 @@ import { commandButton } from '../conversation/machine.js';
 import type { Card, Context, Reply } from '../conversation/types.js';
 import { translator } from '../i18n/i18n.js';
 import { shareUrl } from '../line/render.js';
-import { formatDateTime } from './format-date.js';
-import { formatPrice } from '../i18n/format.js';
+import { formatDateTime, formatPrice } from '../i18n/format.js';
 import type { LinkView } from './link-view.js';
 
 // LINE rejects a whole message whose URI action is longer than 1000 characters.

@@ -1,7 +1,7 @@
 import type { MatchedCommand } from '../conversation/commands.js';
 import { commandButton, reply, text, type Machine } from '../conversation/machine.js';
 import type { Button, Context, EffectResult, Step } from '../conversation/types.js';
-import { formatDateTime } from '../links/format-date.js';
+import { formatDateTime } from '../i18n/format.js';
 import { hasRole } from './authorization.js';
 import { parseInviteCode } from './invite-code.js';
 import type { MerchantEffect, MerchantEffectResult } from './perform-effects.js';

@@ -5,8 +5,7 @@
 import type { LineBotClient, messagingApi } from '@line/bot-sdk';
 import type { Prisma } from '../db/database.js';
 import { isLanguage, translator } from '../i18n/i18n.js';
-import { isSupportedCurrency } from '../i18n/currency.js';
-import { formatPrice } from '../i18n/format.js';
+import { formatStoredPrice } from '../i18n/format.js';
 import { pushOnce, retryKeyFor } from '../line/line-client.js';
 import type { Logger } from '../logger.js';
 import { ledgerState } from './payment-status.js';
@@ -19,10 +18,6 @@ export interface NoticeDeps {
 }
 
 export type NoticeOutcome = 'sent' | 'already_sent' | 'not_captured' | 'notices_off' | 'no_recipient' | 'failed';
-
-function price(amount: number, currency: string, language: 'ja' | 'en' | 'ko'): string {
-  return isSupportedCurrency(currency) ? formatPrice(amount, currency, language) : `${amount} ${currency}`;
-}
 
 /**
  * Whether this payment is the one that filled the link's usage limit: the limit-th of the link's
@@ -101,8 +96,8 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
     texts.push(
       t('notice.captured', {
         product: link.productName,
-        amount: price(payment.amount, payment.currency, language),
-        total: price(summary.capturedAmount, summary.currency, language),
+        amount: formatStoredPrice(payment.amount, payment.currency, language),
+        total: formatStoredPrice(summary.capturedAmount, summary.currency, language),
       }),
     );
   }

@@ -1,7 +1,6 @@
 import { commandButton } from '../conversation/machine.js';
 import type { Button, Card, Context, Reply } from '../conversation/types.js';
-import { formatDateTime } from '../links/format-date.js';
-import { formatPrice } from '../i18n/format.js';
+import { formatDateTime, formatPrice } from '../i18n/format.js';
 import { linkCard, shareText } from '../links/link-card.js';
 import { typedCommandButton } from './command-buttons.js';
 import { linkState, type SalesLinkView } from './sales-link-view.js';

@@ -1,7 +1,6 @@
 import { commandButton } from '../conversation/machine.js';
 import type { Button, Context, Reply } from '../conversation/types.js';
-import { formatDateTime } from '../links/format-date.js';
-import { formatPrice } from '../i18n/format.js';
+import { formatDateTime, formatPrice } from '../i18n/format.js';
 import type { LedgerState } from '../payments/payment-status.js';
 import type { SalesLinkView } from './sales-link-view.js';
 

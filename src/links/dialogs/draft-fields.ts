@@ -1,15 +1,10 @@
 import type { Context } from '../../conversation/types.js';
-import { formatDateTime } from '../format-date.js';
-import { formatPrice } from '../../i18n/format.js';
+import { clip, formatDateTime, formatPrice } from '../../i18n/format.js';
 import type { LinkDraft } from '../link-draft.js';
 import type { EditableStep } from './dialog-slots.js';
 
 const DESCRIPTION_PREVIEW = 120;
 
-function preview(text: string): string {
-  const chars = Array.from(text);
-  return chars.length <= DESCRIPTION_PREVIEW ? text : chars.slice(0, DESCRIPTION_PREVIEW - 1).join('') + '…';
-}
 
 /** A draft field as the merchant reads it ("￥1,500", "No limit", …); null while unanswered. */
 export function describeField(field: EditableStep, draft: LinkDraft, ctx: Context): string | null {
@@ -21,7 +16,7 @@ export function describeField(field: EditableStep, draft: LinkDraft, ctx: Contex
       return draft.productName ?? null;
     case 'description':
       if (draft.description === undefined) return null;
-      return draft.description === '' ? t('links:values.none') : preview(draft.description);
+      return draft.description === '' ? t('links:values.none') : clip(draft.description, DESCRIPTION_PREVIEW);
     case 'image':
       if (draft.imageId === undefined) return null;
       return draft.imageId ? t('links:values.imageAttached') : t('links:values.none');

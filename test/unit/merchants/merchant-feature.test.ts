@@ -3,7 +3,7 @@ import { createMachine } from '../../../src/bot/capabilities.js';
 import { step } from '../../../src/conversation/machine.js';
 import type { Context, Input, Membership, Step } from '../../../src/conversation/types.js';
 import { translator, type Language } from '../../../src/i18n/i18n.js';
-import { formatDateTime } from '../../../src/links/format-date.js';
+import { formatDateTime } from '../../../src/i18n/format.js';
 
 const machine = createMachine();
 const owner: Membership = { merchantId: 'm_a', merchantName: 'Shop A', role: 'owner' };
