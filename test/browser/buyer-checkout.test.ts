@@ -11,7 +11,7 @@ import { translator, type Language } from '../../src/i18n/i18n.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { seedLink } from '../integration/buyer-fixtures.js';
+import { seedLink } from '../support/buyer-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Button, Card, Reply } from '../../../src/conversation/types.js';
 import { linksCarousel, salesLinkCard } from '../../../src/sales/links-carousel.js';
 import { linkState } from '../../../src/sales/sales-link-view.js';
-import { NOW, context, salesLink } from './fixtures.js';
+import { NOW, context, salesLink } from './sales-fixtures.js';
 
 function row(card: Card, label: string): string | undefined {
   return card.rows.find((entry) => entry.label === label)?.value;

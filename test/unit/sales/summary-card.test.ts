@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Card, Reply } from '../../../src/conversation/types.js';
 import { summaryCard } from '../../../src/sales/summary-card.js';
 import { transactionsReply } from '../../../src/sales/transactions.js';
-import { context, salesLink } from './fixtures.js';
+import { context, salesLink } from './sales-fixtures.js';
 
 const summary = { capturedAmount: 123456, capturedPayments: 1234, pendingPayments: 2, refundedPayments: 1, asOf: '2026-11-28T08:05:00.000Z' };
 

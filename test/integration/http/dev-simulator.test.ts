@@ -1,0 +1,184 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { translator } from '../../../src/i18n/i18n.js';
+import { createLogger } from '../../../src/logger.js';
+import { startServer, type RunningServer } from '../../../src/server.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
+import { LogCapture, messageText, startLineHarness } from '../../support/line-harness.js';
+
+interface SimulatorMessage {
+  via: 'reply' | 'push';
+  message: Record<string, unknown>;
+  at: number;
+}
+
+const kinds = await databaseKinds();
+const ja = translator('ja');
+
+describe.each(kinds)('local-mode LINE simulator on %s', (kind) => {
+  let database: TestDatabase;
+  let server: RunningServer;
+  let dataDir: string;
+  const logs = new LogCapture();
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    dataDir = mkdtempSync(path.join(tmpdir(), 'simulator-'));
+    server = await startServer(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' }), {
+      db: database.db,
+      log: createLogger('info', logs),
+      worker: { pollIntervalMs: 50, backoffMs: () => 50 },
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function send(body: Record<string, unknown>): Promise<Response> {
+    return fetch(`${server.url}/dev/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }
+
+  async function messages(userId: string, since = 0): Promise<SimulatorMessage[]> {
+    const response = await fetch(`${server.url}/dev/api/messages?userId=${encodeURIComponent(userId)}&since=${since}`);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { messages: SimulatorMessage[] }).messages;
+  }
+
+  /** Sends through the simulator and waits until the bot has answered with `expected` more messages. */
+  async function converse(body: Record<string, unknown> & { userId: string }, expected = 1): Promise<SimulatorMessage[]> {
+    const before = (await messages(body.userId)).length;
+    const response = await send(body);
+    expect(response.status).toBe(200);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const all = await messages(body.userId);
+      if (all.length >= before + expected) {
+        await server.worker.idle();
+        return all.slice(before);
+      }
+      if (Date.now() > deadline) throw new Error(`no answer to ${JSON.stringify(body).slice(0, 80)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('serves the simulator page with a strict CSP and no external assets', async () => {
+    const response = await fetch(`${server.url}/dev/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'nonce-[^']+'/);
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await response.text();
+    expect(html).toContain('LINE simulator');
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(html).not.toContain('innerHTML');
+  });
+
+  it('delivers "help" through the signed webhook and shows the reply', async () => {
+    const [reply] = await converse({ userId: 'Ulocalalice', text: 'help' });
+    expect(reply!.via).toBe('reply');
+    expect(reply!.message.type).toBe('text');
+    // Local mode makes the first user owner of the demo shop, so help is the member's version.
+    expect(messageText(reply!.message)).toContain('Demo shop');
+    const items = (reply!.message.quickReply as { items: { action: { type: string } }[] }).items;
+    expect(items.length).toBeGreaterThan(0);
+
+    const stored = await database.db.prisma.lineEvent.findMany({ where: { userId: 'Ulocalalice' } });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.webhookEventId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(stored[0]!.status).toBe('done');
+    expect(logs.text()).not.toContain('"help"');
+  });
+
+  it('filters messages by `since` and keeps users apart', async () => {
+    const all = await messages('Ulocalalice');
+    const newest = all.at(-1)!.at;
+    expect(await messages('Ulocalalice', newest)).toHaveLength(0);
+    expect(await messages('Ulocalalice', newest - 1)).toHaveLength(all.filter((entry) => entry.at === newest).length);
+
+    // A second user is not the demo shop's member: the guest help, and none of Alice's messages.
+    const [guestHelp] = await converse({ userId: 'Ulocalbob', text: 'help' });
+    expect(messageText(guestHelp!.message)).not.toContain('Demo shop');
+    expect(await messages('Ulocalbob')).toHaveLength(1);
+  });
+
+  it('sends a tapped postback button as a postback event', async () => {
+    const [help] = await converse({ userId: 'Ulocalalice', text: 'help' });
+    const items = (help!.message.quickReply as { items: { action: { type: string; label: string; data: string; displayText?: string } }[] }).items;
+    const language = items.find((item) => item.action.label === ja('buttons.language'))!.action;
+    expect(language.type).toBe('postback');
+    const [chooser] = await converse({ userId: 'Ulocalalice', postbackData: language.data, displayText: language.displayText });
+    expect(messageText(chooser!.message)).toContain(ja('language.choose'));
+  });
+
+  it('stores a sent photo as LINE message content and sends an image event', async () => {
+    const png = new PNG({ width: 4, height: 4 });
+    png.data.fill(200);
+    const bytes = PNG.sync.write(png);
+    const response = await send({ userId: 'Ulocalcarol', imageBase64: bytes.toString('base64'), contentType: 'image/png' });
+    expect(response.status).toBe(200);
+    const { sent, webhookEventId } = (await response.json()) as { webhookEventId: string; sent: { kind: string; messageId: string } };
+    expect(sent.kind).toBe('image');
+    expect(server.lineStub!.contents.get(sent.messageId)?.bytes.equals(bytes)).toBe(true);
+
+    const event = await database.db.prisma.lineEvent.findUnique({ where: { webhookEventId } });
+    expect(event?.payload).toMatchObject({ type: 'message', source: { userId: 'Ulocalcarol' }, message: { type: 'image', id: sent.messageId } });
+
+    const content = await fetch(`${server.url}/dev/api/content/${sent.messageId}`);
+    expect(content.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await content.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it('sends a follow event and shows the welcome', async () => {
+    const [welcome] = await converse({ userId: 'Ulocaldave', follow: true });
+    expect(messageText(welcome!.message)).toContain(ja('welcome').split('\n')[0]!);
+  });
+
+  it('rejects malformed requests with the reason', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ userId: 'alice', text: 'hi' }, /userId/],
+      [{ userId: 'Ulocalalice' }, /exactly one of/],
+      [{ userId: 'Ulocalalice', text: 'hi', follow: true }, /exactly one of/],
+      [{ userId: 'Ulocalalice', text: '' }, /text/],
+      [{ userId: 'Ulocalalice', imageBase64: 'PHN2Zz4=', contentType: 'image/svg+xml' }, /contentType/],
+      [{ userId: 'Ulocalalice', imageBase64: 'not base64!', contentType: 'image/png' }, /base64/],
+      [{ userId: 'Ulocalalice', postbackData: 'x'.repeat(301) }, /postbackData/],
+    ];
+    for (const [body, reason] of cases) {
+      const response = await send(body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(((await response.json()) as { issues: string[] }).issues.join(' ')).toMatch(reason);
+    }
+    const huge = await send({ userId: 'Ulocalalice', imageBase64: 'A'.repeat(9 * 1024 * 1024), contentType: 'image/png' });
+    expect(huge.status).toBe(413);
+    expect((await fetch(`${server.url}/dev/api/messages?userId=nope`)).status).toBe(400);
+  });
+});
+
+describe('LINE simulator outside local mode', () => {
+  it('does not exist (404)', async () => {
+    const database = await createTestDatabase('pglite');
+    const harness = await startLineHarness({ db: database.db });
+    try {
+      expect(harness.config.localMode).toBe(false);
+      expect((await fetch(`${harness.url}/dev/`)).status).toBe(404);
+      expect((await fetch(`${harness.url}/dev/api/messages?userId=Ux`)).status).toBe(404);
+      const send = await fetch(`${harness.url}/dev/api/send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'Ux', text: 'help' }),
+      });
+      expect(send.status).toBe(404);
+      expect(await database.db.prisma.lineEvent.count()).toBe(0);
+    } finally {
+      await harness.stop();
+      await database.drop();
+    }
+  });
+});

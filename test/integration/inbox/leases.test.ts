@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/db/database.js';
+import { createTestDatabase, databaseKinds, isPostgresAvailable } from '../../support/databases.js';
+import { startLineHarness } from '../../support/line-harness.js';
+import { TcpProxy } from '../../support/tcp-proxy.js';
+
+describe.each(await databaseKinds())('event leases on %s', (kind) => {
+  it('keeps a slow event to one run: the lease is renewed while LINE is slow', async () => {
+    const database = await createTestDatabase(kind);
+    const harness = await startLineHarness({ db: database.db, worker: { leaseMs: 300, pollIntervalMs: 20 } });
+    try {
+      harness.line.delayNext(/\/message\/reply$/, 1_500);
+      const event = harness.textEvent('Uslow', 'help');
+      expect((await harness.deliver([event])).status).toBe(200);
+      await harness.line.waitForMessages('Uslow', 1);
+      await harness.server.worker.idle();
+      const row = await database.db.prisma.lineEvent.findUniqueOrThrow({ where: { webhookEventId: event.webhookEventId as string } });
+      expect(row.attempts).toBe(1);
+      expect(harness.line.requests.filter((request) => request.path === '/v2/bot/message/reply' && (request.body as { replyToken?: string }).replyToken === event.replyToken)).toHaveLength(1);
+    } finally {
+      await harness.stop();
+      await database.drop();
+    }
+  });
+});
+
+describe.runIf(await isPostgresAvailable())('database lost while an event runs', () => {
+  it('does not crash the process, and the event completes once the database is back', async () => {
+    const database = await createTestDatabase('postgresql');
+    const target = new URL(database.url!);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    const port = await proxy.start();
+    const viaProxy = new URL(database.url!);
+    viaProxy.port = String(port);
+    const db = await openDatabase({ databaseUrl: viaProxy.toString(), dataDir: '', poolSize: 2 });
+    const harness = await startLineHarness({ db, worker: { leaseMs: 1_000, pollIntervalMs: 50 } });
+    try {
+      harness.line.delayNext(/\/message\/reply$/, 600);
+      const event = harness.textEvent('Ulost', 'help');
+      expect((await harness.deliver([event])).status).toBe(200);
+      // The reply is on its way (slow); the database disappears before the outcome is written.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await proxy.stop();
+      await harness.line.waitForMessages('Ulost', 1);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(harness.logs.entries().some((entry) => String(entry.msg).startsWith('could not record the outcome of an event'))).toBe(true);
+
+      await proxy.start(port);
+      await harness.server.worker.idle(15_000);
+      const row = await database.db.prisma.lineEvent.findUniqueOrThrow({ where: { webhookEventId: event.webhookEventId as string } });
+      expect(row.status).toBe('done');
+    } finally {
+      await harness.stop();
+      await db.close();
+      await proxy.stop();
+      await database.drop();
+    }
+  });
+});
