@@ -60,8 +60,7 @@ export function createBot(deps: BotDeps) {
       const result = runStep(machine, state, next, ctx);
       replies.push(...result.replies);
       state = result.state;
-      if (result.effects.length > 1) throw new Error(`a step asked for ${result.effects.length} effects; the core performs one per step`);
-      const effect = result.effects[0];
+      const { effect } = result;
       if (!effect) break;
       const outcome = await performEffect(effect, {
         prisma,

@@ -1,16 +1,9 @@
-import { linkFeature } from '../links/chat.js';
-import { merchantFeature } from '../merchants/chat.js';
-import { salesFeature } from '../sales/chat.js';
-import type { Machine } from '../conversation/machine.js';
+import { assembleMachine, type Machine } from '../conversation/machine.js';
+import { linkChat } from '../links/chat.js';
+import { merchantChat } from '../merchants/chat.js';
+import { salesChat } from '../sales/chat.js';
 
-/** The bot's dialogs, commands, button actions and result handlers, merged from the features. */
+/** The bot's capabilities' dialogs, commands, button actions and result handlers, merged. */
 export function createMachine(): Machine {
-  const features: Machine[] = [linkFeature, merchantFeature, salesFeature];
-  return {
-    dialogs: Object.assign({}, ...features.map((feature) => feature.dialogs)),
-    commands: Object.assign({}, ...features.map((feature) => feature.commands)),
-    actions: Object.assign({}, ...features.map((feature) => feature.actions)),
-    results: Object.assign({}, ...features.map((feature) => feature.results)),
-    words: Object.assign({}, ...features.map((feature) => feature.words ?? {})),
-  };
+  return assembleMachine([linkChat, merchantChat, salesChat]);
 }

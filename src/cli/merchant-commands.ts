@@ -2,8 +2,7 @@ import { AuthorizationError } from '../merchants/authorization.js';
 import { createInvite } from '../merchants/create-invite.js';
 import { createMerchant, merchantNameSchema } from '../merchants/create-merchant.js';
 import { findMerchant, UnknownMerchantError } from '../merchants/find-merchant.js';
-import { clearMerchantKomojuKeys, setMerchantKomojuKeys } from '../merchants/komoju-keys.js';
-import { isTestSecretKey } from '../payments/komoju/komoju-client.js';
+import { clearMerchantKomojuKeys, isTestSecretKey, setMerchantKomojuKeys } from '../merchants/komoju-keys.js';
 import { CliError, requireDb, requireFlag, type AdminCommand, type CliContext } from './commands.js';
 import { readSecretLines } from './read-secret-lines.js';
 

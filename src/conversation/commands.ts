@@ -1,37 +1,43 @@
 import { normalizeText } from './normalize.js';
 
-export const COMMANDS = ['help', 'join', 'quick', 'create', 'links', 'summary', 'cancel', 'back', 'language'] as const;
-export type Command = (typeof COMMANDS)[number];
-
-/** Every command's words in en / ja / ko (the README lists them). Matched case-insensitively after NFKC. */
-export const COMMAND_WORDS: Record<Command, readonly string[]> = {
+/** The commands the core answers itself, with their words in en / ja / ko (the README lists them). */
+export const CORE_COMMAND_WORDS = {
   help: ['help', '?', 'ヘルプ', '使い方', '도움말', '도움'],
-  join: ['join', '参加', '가입'],
-  quick: ['quick', 'クイック', 'かんたん', '퀵', '빠른링크'],
-  create: ['create', '作成', '新規作成', '만들기', '생성'],
-  links: ['links', 'リンク', 'リンク一覧', '링크', '링크목록'],
-  summary: ['summary', '売上', 'サマリー', '매출', '요약'],
   cancel: ['cancel', 'キャンセル', 'やめる', '취소'],
   back: ['back', '戻る', '뒤로'],
   language: ['language', 'lang', '言語', '언어'],
-};
+} as const satisfies Record<string, readonly string[]>;
 
-const wordToCommand = new Map<string, Command>();
-for (const command of COMMANDS) {
-  for (const word of COMMAND_WORDS[command]) wordToCommand.set(word.toLowerCase(), command);
-}
+export type CoreCommand = keyof typeof CORE_COMMAND_WORDS;
 
 export interface MatchedCommand {
-  command: Command;
+  /** A core command or one a capability registered (e.g. `quick`). */
+  command: string;
   /** Text after the command word (e.g. the code of `join ABCD-1234`), normalised. */
   argument: string;
 }
 
+/** Word (lower-cased) → command, from every command's words; matched case-insensitively after NFKC. */
+export type CommandTable = ReadonlyMap<string, string>;
+
+export function commandTable(words: Record<string, readonly string[]>): CommandTable {
+  const table = new Map<string, string>();
+  for (const [command, list] of Object.entries(words)) {
+    for (const word of list) {
+      const key = word.toLowerCase();
+      const taken = table.get(key);
+      if (taken !== undefined && taken !== command) throw new Error(`command word "${word}" names both ${taken} and ${command}`);
+      table.set(key, command);
+    }
+  }
+  return table;
+}
+
 /** Recognises `word` or `word argument` at the start of a message; null for anything else. */
-export function matchCommand(text: string): MatchedCommand | null {
+export function matchCommandIn(table: CommandTable, text: string): MatchedCommand | null {
   const normalized = normalizeText(text);
   const [first = '', ...rest] = normalized.split(/\s+/);
-  const command = wordToCommand.get(first.toLowerCase());
+  const command = table.get(first.toLowerCase());
   if (command) return { command, argument: rest.join(' ') };
   return null;
 }

@@ -1,34 +1,87 @@
 import { LANGUAGES, isLanguage } from '../i18n/i18n.js';
-import { matchCommand, type Command, type MatchedCommand } from './commands.js';
+import { CORE_COMMAND_WORDS, commandTable, matchCommandIn, type CommandTable, type CoreCommand, type MatchedCommand } from './commands.js';
 import { normalizeText } from './normalize.js';
-import type { Button, Context, DialogState, EffectResult, Input, Reply, Step } from './types.js';
+import type { Button, Context, DialogInput, DialogState, EffectResult, EffectResultOf, Input, Reply, Step } from './types.js';
 
 /** Bump when the shape of stored slots changes; older stored state is reset politely. */
 export const STATE_SCHEMA_VERSION = 1;
 export const DIALOG_IDLE_MS = 30 * 60 * 1000;
 
 /** A dialog in progress: gets every input first; returns null to let global handling run. */
-export type DialogHandler = (state: DialogState, input: Input, ctx: Context) => Step | null;
+export type DialogHandler = (state: DialogState, input: DialogInput, ctx: Context) => Step | null;
 /** A command typed or tapped with no dialog in progress (or interrupting one). */
 export type CommandHandler = (command: MatchedCommand, ctx: Context) => Step;
 /** A postback action outside any dialog (e.g. a Summary button on a card). */
 export type ActionHandler = (args: string[], ctx: Context) => Step;
-/** An effect's outcome arriving when no dialog is in progress (e.g. a list of links to show). */
-export type ResultHandler = (result: EffectResult, ctx: Context) => Step;
+/** Effect outcomes arriving when no dialog is in progress (e.g. a list of links to show), by result type. */
+export type ResultHandlers = { [T in EffectResult['type']]?: (result: EffectResultOf<T>, ctx: Context) => Step };
 
-/** One feature's share of the machine; features are merged in bot/capabilities.ts. */
-export interface Machine {
-  dialogs: Record<string, DialogHandler>;
-  commands: Partial<Record<Command, CommandHandler>>;
-  actions: Record<string, ActionHandler>;
-  /** Keyed by EffectResult['type']. */
-  results: Record<string, ResultHandler>;
-  /** Typed words that run a feature's action (en/ja/ko); the rest of the message becomes its args. */
+export interface CommandSpec {
+  /** The words that start it, in en / ja / ko (matched after NFKC, case-insensitively). */
+  words: readonly string[];
+  run: CommandHandler;
+  /** Non-members may use it too (otherwise they are told how to join). */
+  guest?: boolean;
+}
+
+/** One capability's share of the chat, registered in bot/capabilities.ts. */
+export interface Capability {
+  dialogs?: Record<string, DialogHandler>;
+  commands?: Record<string, CommandSpec>;
+  actions?: Record<string, ActionHandler>;
+  /** Actions non-members may use. */
+  guestActions?: readonly string[];
+  results?: ResultHandlers;
+  /** Typed words that run an action (en/ja/ko); the rest of the message becomes its args. */
   words?: Record<string, readonly string[]>;
 }
 
+/** The capabilities merged: what `step` runs. */
+export interface Machine {
+  dialogs: Record<string, DialogHandler>;
+  commands: Record<string, CommandSpec>;
+  actions: Record<string, ActionHandler>;
+  guestActions: ReadonlySet<string>;
+  results: ResultHandlers;
+  words: Record<string, readonly string[]>;
+  /** Every command word, the core's and the capabilities'. */
+  commandTable: CommandTable;
+}
+
+function mergeNamed<T>(what: string, parts: (Record<string, T> | undefined)[], reserved: readonly string[] = []): Record<string, T> {
+  const merged: Record<string, T> = {};
+  for (const part of parts) {
+    for (const [name, value] of Object.entries(part ?? {})) {
+      if (name in merged || reserved.includes(name)) throw new Error(`two capabilities define the ${what} "${name}"`);
+      merged[name] = value;
+    }
+  }
+  return merged;
+}
+
+/** Merges capabilities into one machine; a name defined twice is a programming error. */
+export function assembleMachine(capabilities: readonly Capability[]): Machine {
+  const commands = mergeNamed('command', capabilities.map((capability) => capability.commands), Object.keys(CORE_COMMAND_WORDS));
+  const words: Record<string, readonly string[]> = { ...CORE_COMMAND_WORDS };
+  for (const [name, spec] of Object.entries(commands)) words[name] = spec.words;
+  return {
+    dialogs: mergeNamed('dialog', capabilities.map((capability) => capability.dialogs)),
+    commands,
+    actions: mergeNamed('action', capabilities.map((capability) => capability.actions), Object.keys(builtinActions)),
+    guestActions: new Set([...BUILTIN_GUEST_ACTIONS, ...capabilities.flatMap((capability) => capability.guestActions ?? [])]),
+    results: mergeNamed('result handler', capabilities.map((capability) => capability.results as Record<string, unknown>)) as ResultHandlers,
+    words: mergeNamed('action word', capabilities.map((capability) => capability.words)),
+    commandTable: commandTable(words),
+  };
+}
+
+/** The command a message starts with (any capability's), or null. */
+export function matchCommand(machine: Machine, text: string): MatchedCommand | null {
+  return matchCommandIn(machine.commandTable, text);
+}
+
 export function reply(...replies: Reply[]): Step {
-  return { state: null, replies, effects: [] };
+  return { state: null, replies };
 }
 
 export function text(body: string, quickReplies?: Button[]): Reply {
@@ -80,12 +133,15 @@ const builtinActions: Record<string, ActionHandler> = {
   help: (_args, ctx) => helpStep(ctx),
   language: (_args, ctx) => languageStep(ctx),
   setLanguage: ([language], ctx) =>
-    isLanguage(language) ? { state: null, replies: [], effects: [{ type: 'setLanguage', language }] } : languageStep(ctx),
+    isLanguage(language) ? { state: null, replies: [], effect: { type: 'setLanguage', language } } : languageStep(ctx),
 };
 
-/** Commands a non-member may use; everything else answers with how to join. */
-const GUEST_COMMANDS: ReadonlySet<Command> = new Set(['help', 'join', 'language', 'cancel', 'back']);
-const GUEST_ACTIONS: ReadonlySet<string> = new Set(['help', 'language', 'setLanguage', 'join']);
+/** Actions a non-member may use besides those capabilities mark; everything else answers with how to join. */
+const BUILTIN_GUEST_ACTIONS = ['help', 'language', 'setLanguage'];
+
+function isCoreCommand(command: string): command is CoreCommand {
+  return Object.hasOwn(CORE_COMMAND_WORDS, command);
+}
 
 function notMember(ctx: Context): Step {
   return reply(text(ctx.t('auth.notMember'), [commandButton(ctx.t('buttons.help'), 'help')]));
@@ -95,9 +151,8 @@ function fallback(ctx: Context): Step {
   return reply(text(ctx.t('fallback'), [commandButton(ctx.t('buttons.help'), 'help')]));
 }
 
-function runCommand(machine: Machine, matched: MatchedCommand, ctx: Context): Step {
-  if (!ctx.membership && !GUEST_COMMANDS.has(matched.command)) return notMember(ctx);
-  switch (matched.command) {
+function runCoreCommand(command: CoreCommand, ctx: Context): Step {
+  switch (command) {
     case 'help':
       return helpStep(ctx);
     case 'language':
@@ -107,23 +162,29 @@ function runCommand(machine: Machine, matched: MatchedCommand, ctx: Context): St
     case 'back':
       return reply(text(ctx.t('dialog.nothingToGoBack')));
   }
-  const handler = machine.commands[matched.command];
-  return handler ? handler(matched, ctx) : fallback(ctx);
+}
+
+function runCommand(machine: Machine, matched: MatchedCommand, ctx: Context): Step {
+  if (isCoreCommand(matched.command)) return runCoreCommand(matched.command, ctx);
+  const spec = machine.commands[matched.command];
+  if (!spec) return fallback(ctx);
+  if (!ctx.membership && !spec.guest) return notMember(ctx);
+  return spec.run(matched, ctx);
 }
 
 /** A typed feature word (e.g. `invite`, `通知 off`) as the action it names, or null. */
 function matchWord(machine: Machine, body: string): { action: string; args: string[] } | null {
   const [first = '', ...rest] = normalizeText(body).split(/\s+/);
   const word = first.toLowerCase();
-  for (const [action, words] of Object.entries(machine.words ?? {})) {
+  for (const [action, words] of Object.entries(machine.words)) {
     if (words.some((candidate) => candidate.toLowerCase() === word)) return { action, args: rest };
   }
   return null;
 }
 
 function runAction(machine: Machine, action: string, args: string[], ctx: Context): Step {
-  if (!ctx.membership && !GUEST_ACTIONS.has(action)) return notMember(ctx);
-  const handler = builtinActions[action] ?? machine.actions[action];
+  if (!ctx.membership && !machine.guestActions.has(action)) return notMember(ctx);
+  const handler = Object.hasOwn(builtinActions, action) ? builtinActions[action] : Object.hasOwn(machine.actions, action) ? machine.actions[action] : undefined;
   return handler ? handler(args, ctx) : fallback(ctx);
 }
 
@@ -142,26 +203,37 @@ export function step(machine: Machine, stored: DialogState | null, input: Input,
   return { ...result, replies: [...notes, ...result.replies] };
 }
 
+function dialogFor(machine: Machine, name: string): DialogHandler | undefined {
+  return Object.hasOwn(machine.dialogs, name) ? machine.dialogs[name] : undefined;
+}
+
+/** The capability's handler for this outcome, if it registered one. */
+function handleResult(machine: Machine, result: EffectResult, ctx: Context): Step | null {
+  // Handlers are registered under their result's type, so this one takes this result.
+  const handler = machine.results[result.type] as ((result: EffectResult, ctx: Context) => Step) | undefined;
+  return handler ? handler(result, ctx) : null;
+}
+
 function routeInput(machine: Machine, state: DialogState | null, input: Input, ctx: Context): Step {
   if (input.kind === 'result') {
     if (input.result.type === 'languageSet') {
-      return { state, replies: [text(ctx.t('language.changed'))], effects: [] };
+      return { state, replies: [text(ctx.t('language.changed'))] };
     }
-    const handled = state ? machine.dialogs[state.name]?.(state, input, ctx) : null;
+    const handled = state ? dialogFor(machine, state.name)?.(state, input, ctx) : null;
     if (handled) return handled;
-    const handler = machine.results[input.result.type];
-    return handler ? handler(input.result, ctx) : { state, replies: [], effects: [] };
+    return handleResult(machine, input.result, ctx) ?? { state, replies: [] };
   }
 
-  const matched = input.kind === 'text' ? matchCommand(input.text) : null;
+  const matched = input.kind === 'text' ? matchCommand(machine, input.text) : null;
+  const dialogInput: DialogInput = input.kind === 'text' ? { ...input, command: matched } : input;
 
   if (state) {
     if (matched?.command === 'cancel') return reply(text(ctx.t('dialog.cancelled')));
     if (input.kind === 'postback' && input.dialogId !== null && input.dialogId !== state.dialogId) {
-      return { state, replies: [text(ctx.t('dialog.staleButton'))], effects: [] };
+      return { state, replies: [text(ctx.t('dialog.staleButton'))] };
     }
-    const handler = machine.dialogs[state.name];
-    const handled = handler ? handler(state, input, ctx) : null;
+    const handler = dialogFor(machine, state.name);
+    const handled = handler ? handler(state, dialogInput, ctx) : null;
     if (handled) return handled;
     if (!handler) return reply(text(ctx.t('dialog.reset')));
   } else if (input.kind === 'postback' && input.dialogId !== null) {

@@ -1,7 +1,5 @@
 import type { Language, Translate } from '../i18n/i18n.js';
-import type { LinkEffect, LinkEffectResult } from '../links/perform-effects.js';
-import type { MerchantEffect, MerchantEffectResult } from '../merchants/perform-effects.js';
-import type { SalesEffect, SalesEffectResult } from '../sales/perform-effects.js';
+import type { MatchedCommand } from './commands.js';
 
 /** What the user did, after the LINE edge verified and normalised it. */
 export type Input =
@@ -11,6 +9,9 @@ export type Input =
   | { kind: 'follow' }
   | { kind: 'unsupported' }
   | { kind: 'result'; result: EffectResult };
+
+/** What a dialog handler receives: typed text comes with the command it names, if any. */
+export type DialogInput = Exclude<Input, { kind: 'text' }> | { kind: 'text'; text: string; command: MatchedCommand | null };
 
 /** A button: the same commands as typing, or a URL / share / copy action. */
 export type ButtonAction =
@@ -68,17 +69,27 @@ export interface Context {
 }
 
 /**
- * Work the outer layer performs; its outcome comes back as an Input of kind 'result'.
- * Each feature declares its own effects; their `type` starts with the feature's prefix
- * (`links.`, `merchants.`, `sales.`), which is how bot/effects.ts routes them.
+ * The effects each capability declares, by capability: the core's own entry is here, every
+ * capability adds its entry from its pure `effects.ts` (declaration merging:
+ * `declare module '../conversation/types.js' { interface CapabilityEffects { … } }`), so the core
+ * names no capability and the unions below still list every effect and every outcome.
  */
-export type Effect = { type: 'setLanguage'; language: Language } | LinkEffect | MerchantEffect | SalesEffect;
+export interface CapabilityEffects {
+  core: {
+    effect: { type: 'setLanguage'; language: Language };
+    result: { type: 'languageSet'; language: Language };
+  };
+}
 
-export type EffectResult = { type: 'languageSet'; language: Language } | LinkEffectResult | MerchantEffectResult | SalesEffectResult;
+/** Work the outer layer performs (bot/effects.ts); its outcome comes back as an Input of kind 'result'. */
+export type Effect = CapabilityEffects[keyof CapabilityEffects]['effect'];
+export type EffectResult = CapabilityEffects[keyof CapabilityEffects]['result'];
+export type EffectResultOf<T extends EffectResult['type']> = Extract<EffectResult, { type: T }>;
 
 export interface Step {
   /** null = no dialog in progress. */
   state: DialogState | null;
   replies: Reply[];
-  effects: Effect[];
+  /** At most one effect per step: its outcome is the next step's input, so effects chain in order. */
+  effect?: Effect;
 }

@@ -1,14 +1,13 @@
-import { reply, type Machine } from '../conversation/machine.js';
-import type { LinkEffectResult } from './perform-effects.js';
+import { reply, type Capability } from '../conversation/machine.js';
 import { issuedLinkReplies } from './link-card.js';
 import { CREATE_DIALOG, QUICK_DIALOG, createLinkDialog, duplicateReplies, quickLinkDialog, startLinkDialog } from './dialogs/link-dialog.js';
 
 /** Quick Payment Link and standard Create, in chat. */
-export const linkFeature: Machine = {
+export const linkChat: Capability = {
   dialogs: { [QUICK_DIALOG]: quickLinkDialog, [CREATE_DIALOG]: createLinkDialog },
   commands: {
-    quick: (command, ctx) => startLinkDialog('quick', command, ctx),
-    create: (command, ctx) => startLinkDialog('create', command, ctx),
+    quick: { words: ['quick', 'クイック', 'かんたん', '퀵', '빠른링크'], run: (command, ctx) => startLinkDialog('quick', command, ctx) },
+    create: { words: ['create', '作成', '新規作成', '만들기', '생성'], run: (command, ctx) => startLinkDialog('create', command, ctx) },
   },
   // The same two as buttons (help, rich menu, "make a new link" offers); args may carry an amount.
   actions: {
@@ -17,7 +16,7 @@ export const linkFeature: Machine = {
   },
   // Outcomes that arrive after their dialog ended (it expired while the effect ran).
   results: {
-    'links.created': (result, ctx) => reply(...issuedLinkReplies((result as Extract<LinkEffectResult, { type: 'links.created' }>).link, ctx)),
-    'links.duplicate': (result, ctx) => reply(...duplicateReplies((result as Extract<LinkEffectResult, { type: 'links.duplicate' }>).existing, ctx)),
+    'links.created': (result, ctx) => reply(...issuedLinkReplies(result.link, ctx)),
+    'links.duplicate': (result, ctx) => reply(...duplicateReplies(result.existing, ctx)),
   },
 };

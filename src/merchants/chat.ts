@@ -1,10 +1,9 @@
-import type { MatchedCommand } from '../conversation/commands.js';
-import { commandButton, reply, text, type Machine } from '../conversation/machine.js';
-import type { Button, Context, EffectResult, Step } from '../conversation/types.js';
+import { commandButton, reply, text, type Capability } from '../conversation/machine.js';
+import type { Button, Context, EffectResultOf, Step } from '../conversation/types.js';
 import { formatDateTime } from '../i18n/format.js';
 import { hasRole } from './authorization.js';
 import { parseInviteCode } from './invite-code.js';
-import type { MerchantEffect, MerchantEffectResult } from './perform-effects.js';
+import type { MerchantEffect } from './effects.js';
 
 /** Postback actions of this feature (buttons; `join` also arrives typed as a command). */
 export const MERCHANT_ACTIONS = {
@@ -32,7 +31,7 @@ export const MERCHANT_WORDS: Record<'shop' | 'invite' | 'members' | 'shops' | 'n
 const MAX_REMOVE_BUTTONS = 10;
 
 function run(effect: MerchantEffect): Step {
-  return { state: null, replies: [], effects: [effect] };
+  return { state: null, replies: [], effect };
 }
 
 function roleName(role: string, ctx: Context): string {
@@ -129,7 +128,7 @@ function noticesStep([choice]: string[], ctx: Context): Step {
   return run({ type: 'merchants.notices', merchantId: ctx.membership.merchantId, ...(enabled === undefined ? {} : { enabled }) });
 }
 
-function noticesResultStep(result: Extract<MerchantEffectResult, { type: 'merchants.noticesState' }>, ctx: Context): Step {
+function noticesResultStep(result: EffectResultOf<'merchants.noticesState'>, ctx: Context): Step {
   const toggle = result.enabled
     ? commandButton(ctx.t('merchants:buttons.noticesOff'), MERCHANT_ACTIONS.notices, ['off'])
     : commandButton(ctx.t('merchants:buttons.noticesOn'), MERCHANT_ACTIONS.notices, ['on']);
@@ -141,7 +140,7 @@ function memberButtons(ctx: Context): Button[] {
   return [commandButton(ctx.t('buttons.quick'), 'quick'), commandButton(ctx.t('buttons.links'), 'links'), commandButton(ctx.t('buttons.help'), 'help')];
 }
 
-function joinResultStep(result: Extract<MerchantEffectResult, { type: 'merchants.joinResult' }>, ctx: Context): Step {
+function joinResultStep(result: EffectResultOf<'merchants.joinResult'>, ctx: Context): Step {
   const { outcome } = result;
   switch (outcome.status) {
     case 'joined':
@@ -157,7 +156,7 @@ function joinResultStep(result: Extract<MerchantEffectResult, { type: 'merchants
   }
 }
 
-function inviteCreatedStep(result: Extract<MerchantEffectResult, { type: 'merchants.inviteCreated' }>, ctx: Context): Step {
+function inviteCreatedStep(result: EffectResultOf<'merchants.inviteCreated'>, ctx: Context): Step {
   const joinText = `join ${result.code}`;
   return reply({
     kind: 'card',
@@ -180,7 +179,7 @@ function inviteCreatedStep(result: Extract<MerchantEffectResult, { type: 'mercha
   });
 }
 
-function membersResultStep(result: Extract<MerchantEffectResult, { type: 'merchants.members' }>, ctx: Context): Step {
+function membersResultStep(result: EffectResultOf<'merchants.members'>, ctx: Context): Step {
   const isOwner = result.viewerRole === 'owner';
   const removable = isOwner ? result.members.filter((member) => !member.isYou).slice(0, MAX_REMOVE_BUTTONS) : [];
   const buttons: Button[] = removable.map((member) =>
@@ -204,7 +203,7 @@ function membersResultStep(result: Extract<MerchantEffectResult, { type: 'mercha
   });
 }
 
-function shopsResultStep(result: Extract<MerchantEffectResult, { type: 'merchants.shops' }>, ctx: Context): Step {
+function shopsResultStep(result: EffectResultOf<'merchants.shops'>, ctx: Context): Step {
   if (result.shops.length === 0) return notMember(ctx);
   const active = result.shops.find((shop) => shop.active);
   if (result.shops.length === 1) return reply(text(ctx.t('merchants:shops.onlyOne', { merchant: active?.merchantName ?? result.shops[0]!.merchantName }), shopButtons(ctx)));
@@ -216,18 +215,13 @@ function shopsResultStep(result: Extract<MerchantEffectResult, { type: 'merchant
   return reply(text(`${ctx.t('merchants:shops.choose', { merchant: active?.merchantName ?? '' })}\n\n${list}`, buttons));
 }
 
-function asResult<T extends MerchantEffectResult['type']>(type: T) {
-  return (handler: (result: Extract<MerchantEffectResult, { type: T }>, ctx: Context) => Step) =>
-    (result: EffectResult, ctx: Context): Step =>
-      result.type === type ? handler(result as Extract<MerchantEffectResult, { type: T }>, ctx) : reply();
-}
-
-export const merchantFeature: Machine = {
+export const merchantChat: Capability = {
   words: MERCHANT_WORDS,
   dialogs: {},
   commands: {
-    join: (matched: MatchedCommand, ctx) => joinStep(matched.argument, ctx),
+    join: { words: ['join', '参加', '가입'], run: (matched, ctx) => joinStep(matched.argument, ctx), guest: true },
   },
+  guestActions: [MERCHANT_ACTIONS.join],
   actions: {
     [MERCHANT_ACTIONS.join]: ([code = ''], ctx) => joinStep(code, ctx),
     [MERCHANT_ACTIONS.shop]: (_args, ctx) => shopStep(ctx),
@@ -240,20 +234,18 @@ export const merchantFeature: Machine = {
     [MERCHANT_ACTIONS.notices]: noticesStep,
   },
   results: {
-    'merchants.joinResult': asResult('merchants.joinResult')(joinResultStep),
-    'merchants.inviteCreated': asResult('merchants.inviteCreated')(inviteCreatedStep),
-    'merchants.members': asResult('merchants.members')(membersResultStep),
-    'merchants.memberRemoved': asResult('merchants.memberRemoved')((result, ctx) =>
+    'merchants.joinResult': joinResultStep,
+    'merchants.inviteCreated': inviteCreatedStep,
+    'merchants.members': membersResultStep,
+    'merchants.memberRemoved': (result, ctx) =>
       reply(text(ctx.t(`merchants:members.${result.outcome}`, { merchant: result.merchantName }), shopButtons(ctx))),
-    ),
-    'merchants.shops': asResult('merchants.shops')(shopsResultStep),
-    'merchants.shopSwitched': asResult('merchants.shopSwitched')((result, ctx) =>
+    'merchants.shops': shopsResultStep,
+    'merchants.shopSwitched': (result, ctx) =>
       reply(text(ctx.t('merchants:shops.switched', { merchant: result.merchantName }), memberButtons(ctx))),
-    ),
-    'merchants.noticesState': asResult('merchants.noticesState')(noticesResultStep),
-    'merchants.refused': asResult('merchants.refused')((result, ctx) => {
+    'merchants.noticesState': noticesResultStep,
+    'merchants.refused': (result, ctx) => {
       if (result.reason === 'notOwner') return ownerOnly(ctx);
       return ctx.membership ? reply(text(ctx.t('merchants:auth.notMemberOfThat'), shopButtons(ctx))) : notMember(ctx);
-    }),
+    },
   },
 };

@@ -1,3 +1,4 @@
+import type { Config } from '../config.js';
 import type { Prisma } from '../db/database.js';
 import { UnknownMerchantError } from './find-merchant.js';
 import { openSecret, sealSecret } from './secret-box.js';
@@ -47,4 +48,20 @@ export async function getMerchantKomojuKeys(prisma: Prisma, appSecret: string, m
     select: { id: true, komojuSecretKeyEnc: true, komojuWebhookSecretEnc: true },
   });
   return row ? decrypt(appSecret, row) : null;
+}
+
+/** KOMOJU test-mode secret keys start with `sk_test_`; payments made with them move no real money. */
+export function isTestSecretKey(secretKey: string): boolean {
+  return secretKey.startsWith('sk_test_');
+}
+
+/**
+ * Without a live KOMOJU key the payments are not real, and a link says so. The key is the one
+ * checkout will use (see payments/provider-for-link.ts): the merchant's own, else the operator's;
+ * with neither, the sandbox.
+ */
+export async function isTestMode(prisma: Prisma, config: Config, merchantId: string): Promise<boolean> {
+  const merchantKeys = await getMerchantKomojuKeys(prisma, config.appSecret, merchantId);
+  const secretKey = merchantKeys?.secretKey ?? config.komoju?.secretKey;
+  return secretKey === undefined || isTestSecretKey(secretKey);
 }

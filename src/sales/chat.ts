@@ -1,7 +1,7 @@
 import type { MatchedCommand } from '../conversation/commands.js';
-import { commandButton, reply, text, type Machine, type ResultHandler } from '../conversation/machine.js';
-import type { Button, Context, EffectResult, Step } from '../conversation/types.js';
-import { LINKS_PAGE_SIZE, type SalesEffect, type SalesEffectResult } from './perform-effects.js';
+import { commandButton, reply, text, type Capability, type ResultHandlers } from '../conversation/machine.js';
+import type { Button, Context, EffectResultOf, Step } from '../conversation/types.js';
+import { LINKS_PAGE_SIZE, type SalesEffect } from './effects.js';
 import { EDIT_MENU, EDIT_VALUE, editMenuDialog, editValueDialog, startEditDialog } from './edit-link-dialog.js';
 import { shareText } from '../links/link-card.js';
 import { linksCarousel, salesLinkCard } from './links-carousel.js';
@@ -13,7 +13,7 @@ import { transactionsReply } from './transactions.js';
 function perform(ctx: Context, build: (merchantId: string) => SalesEffect): Step {
   const merchantId = ctx.membership?.merchantId;
   if (!merchantId) return reply(text(ctx.t('auth.notMember')));
-  return { state: null, replies: [], effects: [build(merchantId)] };
+  return { state: null, replies: [], effect: build(merchantId) };
 }
 
 function pageArgument(raw: string | undefined, first: number): number {
@@ -48,7 +48,7 @@ function setStatus(args: string[], ctx: Context): Step {
   return perform(ctx, (merchantId) => ({ type: 'sales.setStatus', merchantId, linkId, status }));
 }
 
-function nameMatched(result: Extract<SalesEffectResult, { type: 'sales.nameMatched' }>, ctx: Context): Step {
+function nameMatched(result: EffectResultOf<'sales.nameMatched'>, ctx: Context): Step {
   const { t } = ctx;
   const { match, query } = result;
   switch (match.kind) {
@@ -66,22 +66,18 @@ function nameMatched(result: Extract<SalesEffectResult, { type: 'sales.nameMatch
   }
 }
 
-/** Results arriving outside a dialog; narrowed by `type`, which is how the machine routes them. */
-function on<T extends SalesEffectResult['type']>(handle: (result: Extract<SalesEffectResult, { type: T }>, ctx: Context) => Step): ResultHandler {
-  return (result: EffectResult, ctx: Context) => handle(result as Extract<SalesEffectResult, { type: T }>, ctx);
-}
-
-const results: Record<string, ResultHandler> = {
-  'sales.linksListed': on<'sales.linksListed'>((result, ctx) => reply(linksCarousel({ ...result, pageSize: LINKS_PAGE_SIZE }, ctx))),
-  'sales.nameMatched': on<'sales.nameMatched'>(nameMatched),
-  'sales.summaryLoaded': on<'sales.summaryLoaded'>((result, ctx) => reply(summaryCard(result.link, result.summary, ctx))),
-  'sales.linkLoaded': on<'sales.linkLoaded'>((result, ctx) => {
+/** Results arriving outside a dialog. */
+const results: ResultHandlers = {
+  'sales.linksListed': (result, ctx) => reply(linksCarousel({ ...result, pageSize: LINKS_PAGE_SIZE }, ctx)),
+  'sales.nameMatched': nameMatched,
+  'sales.summaryLoaded': (result, ctx) => reply(summaryCard(result.link, result.summary, ctx)),
+  'sales.linkLoaded': (result, ctx) => {
     if (result.purpose === 'edit') return startEditDialog(result.link, ctx);
     const { link } = result;
     const share: Button = { label: ctx.t('sales:buttons.share'), action: { type: 'share', text: shareText(link) } };
     return reply({ kind: 'image', url: link.qrUrl }, text(ctx.t('sales:qr.text', { product: link.productName, url: link.url }), [share, linksButton(ctx)]));
-  }),
-  'sales.statusChanged': on<'sales.statusChanged'>((result, ctx) => {
+  },
+  'sales.statusChanged': (result, ctx) => {
     const { link } = result;
     const state = linkState(link, ctx.now);
     const message =
@@ -91,11 +87,11 @@ const results: Record<string, ResultHandler> = {
           ? ctx.t('sales:status.activated', { product: link.productName })
           : ctx.t('sales:status.activatedButClosed', { product: link.productName, state: ctx.t(`sales:state.${state}`) });
     return reply(text(message), { kind: 'card', altText: message, card: salesLinkCard(link, ctx) });
-  }),
+  },
   // A change whose dialog timed out while it was being saved: still say what happened.
-  'sales.linkUpdated': on<'sales.linkUpdated'>((result, ctx) => reply({ kind: 'card', altText: result.link.productName, card: salesLinkCard(result.link, ctx) })),
-  'sales.transactionsListed': on<'sales.transactionsListed'>((result, ctx) => reply(transactionsReply(result, ctx))),
-  'sales.refused': on<'sales.refused'>((result, ctx) => reply(text(ctx.t(`sales:refused.${result.reason}`), [linksButton(ctx)]))),
+  'sales.linkUpdated': (result, ctx) => reply({ kind: 'card', altText: result.link.productName, card: salesLinkCard(result.link, ctx) }),
+  'sales.transactionsListed': (result, ctx) => reply(transactionsReply(result, ctx)),
+  'sales.refused': (result, ctx) => reply(text(ctx.t(`sales:refused.${result.reason}`), [linksButton(ctx)])),
 };
 
 /**
@@ -103,11 +99,11 @@ const results: Record<string, ResultHandler> = {
  * QR code, activate/deactivate and editing. Every link id in a button is re-authorised when the
  * effect runs (perform-effects.ts).
  */
-export const salesFeature: Machine = {
+export const salesChat: Capability = {
   dialogs: { [EDIT_MENU]: editMenuDialog, [EDIT_VALUE]: editValueDialog },
   commands: {
-    links: (_command, ctx) => listLinks(0, ctx),
-    summary: summaryByName,
+    links: { words: ['links', 'リンク', 'リンク一覧', '링크', '링크목록'], run: (_command, ctx) => listLinks(0, ctx) },
+    summary: { words: ['summary', '売上', 'サマリー', '매출', '요약'], run: summaryByName },
   },
   actions: {
     links: ([page], ctx) => listLinks(pageArgument(page, 0), ctx),

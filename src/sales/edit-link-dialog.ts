@@ -1,12 +1,11 @@
-import { matchCommand } from '../conversation/commands.js';
 import { commandButton, continueDialog, reply, startDialog, text, type DialogHandler } from '../conversation/machine.js';
-import type { Button, Context, DialogState, Input, Reply, Step } from '../conversation/types.js';
+import type { Button, Context, DialogState, EffectResult, Reply, Step } from '../conversation/types.js';
 import { LANGUAGES } from '../i18n/i18n.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
 import { parseExpiry, parseUsageLimit } from '../links/link-limits.js';
 import { normalizeProductName, validateDescription } from '../links/product-name.js';
 import { IMMUTABLE_LINK_FIELDS, MUTABLE_LINK_FIELDS, isImmutableLinkField, type MutableLinkField } from '../links/update-link.js';
-import type { SalesEffect, SalesEffectResult, SalesLinkChange } from './perform-effects.js';
+import type { SalesEffect, SalesLinkChange } from './effects.js';
 import { typedCommandButton } from './command-buttons.js';
 import { salesLinkCard, stateLabel } from './links-carousel.js';
 import type { SalesLinkView } from './sales-link-view.js';
@@ -72,7 +71,7 @@ function menuReply(state: DialogState, ctx: Context, link?: SalesLinkView): Repl
 /** Starts editing a link the merchant may see (the effect already checked it is theirs). */
 export function startEditDialog(link: SalesLinkView, ctx: Context): Step {
   const state = startDialog(EDIT_MENU, ctx, toSlots({ linkId: link.id, productName: link.productName, description: link.description }));
-  return { state, replies: [menuReply(state, ctx, link)], effects: [] };
+  return { state, replies: [menuReply(state, ctx, link)] };
 }
 
 function backButton(state: DialogState, ctx: Context): Button {
@@ -112,20 +111,20 @@ function askFor(field: MutableLinkField, state: DialogState, ctx: Context): Step
       break;
   }
   const current = field === 'description' ? slots.description || t('sales:edit.none') : slots.productName;
-  return { state: next, replies: [text(t(`sales:edit.ask.${field}`, { current }), [...choices, back])], effects: [] };
+  return { state: next, replies: [text(t(`sales:edit.ask.${field}`, { current }), [...choices, back])] };
 }
 
 function chooseField(field: string, state: DialogState, ctx: Context): Step {
   const { t } = ctx;
   if (isImmutableLinkField(field)) {
     const buttons = [typedCommandButton(t('sales:buttons.create'), 'create', ctx), typedCommandButton(t('sales:buttons.quick'), 'quick', ctx), backButton(state, ctx)];
-    return { state: continueDialog(state, ctx, {}), replies: [text(t('sales:edit.immutable'), buttons)], effects: [] };
+    return { state: continueDialog(state, ctx, {}), replies: [text(t('sales:edit.immutable'), buttons)] };
   }
   const mutable = MUTABLE_LINK_FIELDS.find((candidate) => candidate === field);
-  if (!mutable) return { state: continueDialog(state, ctx, {}), replies: [menuReply(state, ctx)], effects: [] };
+  if (!mutable) return { state: continueDialog(state, ctx, {}), replies: [menuReply(state, ctx)] };
   // Checked here for a prompt answer and again when the change is performed.
   if (mutable === 'status' && ctx.membership?.role !== 'owner') {
-    return { state: continueDialog(state, ctx, {}), replies: [text(t('sales:edit.ownerOnly'), fieldButtons(state.dialogId, ctx))], effects: [] };
+    return { state: continueDialog(state, ctx, {}), replies: [text(t('sales:edit.ownerOnly'), fieldButtons(state.dialogId, ctx))] };
   }
   return askFor(mutable, state, ctx);
 }
@@ -134,11 +133,11 @@ function update(state: DialogState, ctx: Context, change: SalesLinkChange): Step
   const merchantId = ctx.membership?.merchantId;
   if (!merchantId) return reply(text(ctx.t('auth.notMember')));
   const effect: SalesEffect = { type: 'sales.updateLink', merchantId, linkId: slotsOf(state).linkId, change };
-  return { state: continueDialog(state, ctx, {}), replies: [], effects: [effect] };
+  return { state: continueDialog(state, ctx, {}), replies: [], effect };
 }
 
 function retry(state: DialogState, ctx: Context, message: string): Step {
-  return { state: continueDialog(state, ctx, {}), replies: [text(message, [backButton(state, ctx)])], effects: [] };
+  return { state: continueDialog(state, ctx, {}), replies: [text(message, [backButton(state, ctx)])] };
 }
 
 /** A typed value for the field being edited, validated before anything is saved. */
@@ -194,11 +193,11 @@ function chosenValue(field: MutableLinkField, value: string, state: DialogState,
 function backToMenu(state: DialogState, ctx: Context): Step {
   const menu = continueDialog(state, ctx, { name: EDIT_MENU, slots: toSlots({ ...slotsOf(state), field: undefined }) });
   delete menu.slots.field;
-  return { state: menu, replies: [menuReply(menu, ctx)], effects: [] };
+  return { state: menu, replies: [menuReply(menu, ctx)] };
 }
 
 /** The outcome of a change: success ends the dialog with the updated link; a refusal asks again. */
-function updateOutcome(result: SalesEffectResult, state: DialogState, ctx: Context): Step | null {
+function updateOutcome(result: EffectResult, state: DialogState, ctx: Context): Step | null {
   const { t } = ctx;
   switch (result.type) {
     case 'sales.linkUpdated': {
@@ -228,10 +227,6 @@ function pendingName(state: DialogState): string {
   return slotsOf(state).productName;
 }
 
-function isSalesResult(input: Input): input is { kind: 'result'; result: SalesEffectResult } {
-  return input.kind === 'result' && input.result.type.startsWith('sales.');
-}
-
 /** The field menu: waits for a field button. */
 export const editMenuDialog: DialogHandler = (state, input, ctx) => {
   if (input.kind === 'postback') {
@@ -240,11 +235,11 @@ export const editMenuDialog: DialogHandler = (state, input, ctx) => {
     return null;
   }
   if (input.kind === 'text') {
-    if (matchCommand(input.text)) return null;
-    return { state: continueDialog(state, ctx, {}), replies: [menuReply(state, ctx)], effects: [] };
+    if (input.command) return null;
+    return { state: continueDialog(state, ctx, {}), replies: [menuReply(state, ctx)] };
   }
-  if (isSalesResult(input)) return updateOutcome(input.result, state, ctx);
-  if (input.kind === 'image') return { state: continueDialog(state, ctx, {}), replies: [menuReply(state, ctx)], effects: [] };
+  if (input.kind === 'result') return updateOutcome(input.result, state, ctx);
+  if (input.kind === 'image') return { state: continueDialog(state, ctx, {}), replies: [menuReply(state, ctx)] };
   return null;
 };
 
@@ -259,7 +254,7 @@ export const editValueDialog: DialogHandler = (state, input, ctx) => {
       if (input.action === EDIT_FIELD_ACTION) return chooseField(input.args[0] ?? '', state, ctx);
       return null;
     case 'text': {
-      const command = matchCommand(input.text);
+      const { command } = input;
       if (command?.command === 'back') return backToMenu(state, ctx);
       // Free-text fields take any text as the value; elsewhere a command leaves the dialog.
       if (command && field !== 'productName' && field !== 'description') return null;
@@ -268,7 +263,7 @@ export const editValueDialog: DialogHandler = (state, input, ctx) => {
     case 'image':
       return field === 'image' ? update(state, ctx, { field: 'imageMessage', value: input.messageId }) : retry(state, ctx, ctx.t('sales:edit.invalid.choice'));
     case 'result':
-      return isSalesResult(input) ? updateOutcome(input.result, state, ctx) : null;
+      return updateOutcome(input.result, state, ctx);
     default:
       return null;
   }

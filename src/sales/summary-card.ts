@@ -1,7 +1,7 @@
 import { commandButton } from '../conversation/machine.js';
 import type { Context, Reply } from '../conversation/types.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
-import type { SummaryView } from './perform-effects.js';
+import type { SummaryView } from './effects.js';
 import { stateLabel } from './links-carousel.js';
 import { formatCount, type SalesLinkView } from './sales-link-view.js';
 

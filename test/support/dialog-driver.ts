@@ -64,7 +64,7 @@ export function textOf(replies: Reply[]): string {
 /** Drives the pure core one input at a time, remembering the state like the bot does. */
 export class DialogDriver {
   state: DialogState | null = null;
-  last: Step = { state: null, replies: [], effects: [] };
+  last: Step = { state: null, replies: [] };
   ctx: Context;
 
   constructor(language: Language = 'en', overrides: Partial<Context> = {}) {

@@ -1,12 +1,12 @@
-import { matchCommand, type MatchedCommand } from '../../conversation/commands.js';
+import type { MatchedCommand } from '../../conversation/commands.js';
 import { continueDialog, reply, startDialog, text, type DialogHandler } from '../../conversation/machine.js';
-import type { Context, DialogState, Effect, EffectResult, Reply, Step } from '../../conversation/types.js';
+import type { Context, DialogState, EffectResult, Reply, Step } from '../../conversation/types.js';
 import { AMOUNT_INPUT_MAX, parseAmount, type AmountError } from '../amount.js';
 import { SUPPORTED_CURRENCIES, currencyDecimals, maxAmount, type Currency } from '../../i18n/currency.js';
 import { amountExample, formatPrice } from '../../i18n/format.js';
 import { linkCard, issuedLinkReplies } from '../link-card.js';
 import { isComplete, type LinkDraft } from '../link-draft.js';
-import type { LinkEffectResult } from '../perform-effects.js';
+import type { LinkEffect } from '../effects.js';
 import { USAGE_LIMIT_MAX, parseExpiry, parseUsageLimit } from '../link-limits.js';
 import type { LinkView } from '../link-view.js';
 import { DESCRIPTION_MAX, PRODUCT_NAME_MAX, normalizeProductName, validateDescription } from '../product-name.js';
@@ -27,8 +27,9 @@ interface Turn {
   merchantId: string;
 }
 
-function stay(turn: Turn, slots: LinkDialogSlots, replies: Reply[], effects: Effect[] = []): Step {
-  return { state: continueDialog(turn.state, turn.ctx, { slots }), replies, effects };
+function stay(turn: Turn, slots: LinkDialogSlots, replies: Reply[], effect?: LinkEffect): Step {
+  const state = continueDialog(turn.state, turn.ctx, { slots });
+  return effect ? { state, replies, effect } : { state, replies };
 }
 
 /** Asks the current step's question again, after `lead` (an error, a confirmation, …). */
@@ -52,7 +53,7 @@ function issue(turn: Turn, slots: LinkDialogSlots): Step {
   const { draft } = slots;
   if (!isComplete(draft)) return goTo(turn, slots, draft.amount === undefined || !draft.currency ? 'amount' : 'name');
   const complete = { ...draft, language: draft.language ?? turn.ctx.language, status: draft.status ?? 'active' };
-  return stay(turn, slots, [], [{ type: 'links.create', merchantId: turn.merchantId, draft: complete }]);
+  return stay(turn, slots, [], { type: 'links.create', merchantId: turn.merchantId, draft: complete });
 }
 
 /** The step after the current one has been answered. */
@@ -111,7 +112,7 @@ function answerName(turn: Turn, slots: LinkDialogSlots, answer: string): Step {
   const named = withDraft(slots, { productName: name.name });
   // Quick links are issued straight away; the create effect itself refuses a taken name.
   if (turn.flow === 'quick' && !slots.advanced) return issue(turn, named);
-  return stay(turn, named, [], [{ type: 'links.checkName', merchantId: turn.merchantId, productName: name.name }]);
+  return stay(turn, named, [], { type: 'links.checkName', merchantId: turn.merchantId, productName: name.name });
 }
 
 /** A text (or a tapped choice, which arrives as its value) answering the current step. */
@@ -211,9 +212,8 @@ export function duplicateReplies(existing: LinkView, ctx: Context): Reply[] {
   ];
 }
 
-function handleResult(turn: Turn, slots: LinkDialogSlots, result: EffectResult): Step | null {
-  if (!result.type.startsWith('links.')) return null;
-  const outcome = result as LinkEffectResult;
+/** Outcomes of this dialog's effects; anything else is not for it. */
+function handleResult(turn: Turn, slots: LinkDialogSlots, outcome: EffectResult): Step | null {
   const { ctx } = turn;
   switch (outcome.type) {
     case 'links.nameChecked':
@@ -234,13 +234,14 @@ function handleResult(turn: Turn, slots: LinkDialogSlots, result: EffectResult):
     case 'links.rejected':
       if (outcome.reason === 'notMember') return reply(text(ctx.t('auth.notMember')));
       return ask(turn, slots, [text(ctx.t('links:errors.invalid'))]);
+    default:
+      return null;
   }
 }
 
 const FREE_TEXT_STEPS: readonly LinkDialogStep[] = ['name', 'description'];
 
-function handleText(turn: Turn, slots: LinkDialogSlots, answer: string): Step | null {
-  const matched = matchCommand(answer);
+function handleText(turn: Turn, slots: LinkDialogSlots, answer: string, matched: MatchedCommand | null): Step | null {
   // In free-text steps "Summary book" is a product name; only a bare command word is a command.
   if (matched && !(FREE_TEXT_STEPS.includes(slots.step) && matched.argument !== '')) {
     if (matched.command === 'back') return back(turn, slots);
@@ -263,14 +264,14 @@ function linkDialog(flow: LinkFlow): DialogHandler {
       case 'result':
         return handleResult(turn, slots, input.result);
       case 'text':
-        return handleText(turn, slots, input.text);
+        return handleText(turn, slots, input.text, input.command);
       case 'postback':
         // Buttons outside any dialog (a card's Summary, the rich menu) are handled globally.
         if (input.dialogId === null) return null;
         return handlePostback(turn, slots, input.action, input.args);
       case 'image':
         if (slots.step !== 'image') return ask(turn, slots, [text(ctx.t('links:image.notHere'))]);
-        return stay(turn, slots, [], [{ type: 'links.fetchImage', merchantId: turn.merchantId, messageId: input.messageId }]);
+        return stay(turn, slots, [], { type: 'links.fetchImage', merchantId: turn.merchantId, messageId: input.messageId });
       default:
         return ask(turn, slots, [text(ctx.t('links:dialog.hint'))]);
     }

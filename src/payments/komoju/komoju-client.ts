@@ -1,6 +1,7 @@
 // KOMOJU over HTTP: hosted-page Sessions and Payments, validated with zod and mapped onto the
 // provider-neutral snapshots. Wire format: KOMOJU API docs and komoju/komoju-node-sdk.
 import { z } from 'zod';
+import { isTestSecretKey } from '../../merchants/komoju-keys.js';
 import { ProviderError } from '../provider.js';
 import type {
   CreateSessionInput,
@@ -148,11 +149,6 @@ function failureDetail(error: unknown): string {
 
 function isTimeout(error: unknown): boolean {
   return error instanceof Error && error.name === 'TimeoutError';
-}
-
-/** KOMOJU test-mode secret keys start with `sk_test_`; payments made with them move no real money. */
-export function isTestSecretKey(secretKey: string): boolean {
-  return secretKey.startsWith('sk_test_');
 }
 
 function sleep(ms: number): Promise<void> {

@@ -5,13 +5,16 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import { matchCommand } from '../../../src/conversation/commands.js';
+import { createMachine } from '../../../src/bot/capabilities.js';
+import { matchCommand } from '../../../src/conversation/machine.js';
 import { openDatabase, type Database } from '../../../src/db/database.js';
 import { LineApiStub } from '../../../src/line/line-api-stub.js';
 import { createLogger } from '../../../src/logger.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
 import { createTestDatabase, isPostgresAvailable, type TestDatabase } from '../../support/databases.js';
 import { ACCESS_TOKEN, APP_SECRET, CHANNEL_SECRET, LogCapture, messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+
+const machine = createMachine();
 
 const CLI_TIMEOUT = 90_000;
 
@@ -90,7 +93,7 @@ describe('admin CLI: richmenu:setup', () => {
 
       const commands = menu.areas.map((area) => {
         expect(area.action.type).toBe('message');
-        return matchCommand(area.action.text)?.command;
+        return matchCommand(machine, area.action.text)?.command;
       });
       expect(commands).toEqual(['quick', 'create', 'links', 'summary', 'help', 'language']);
       for (const area of menu.areas) {

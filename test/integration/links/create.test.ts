@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EffectEnv } from '../../../src/bot/effects.js';
+import { performEffect } from '../../../src/bot/effects.js';
+import type { EffectEnv } from '../../../src/effect-env.js';
 import { loadConfig } from '../../../src/config.js';
 import { createLink, type NewLink } from '../../../src/links/create-link.js';
-import { performLinkEffect } from '../../../src/links/perform-effects.js';
 import { updateLink } from '../../../src/links/update-link.js';
 import { clearMerchantKomojuKeys, setMerchantKomojuKeys } from '../../../src/merchants/komoju-keys.js';
 import { renderQrPng } from '../../../src/links/qr.js';
@@ -126,42 +126,42 @@ describe.each(kinds)('createLink on %s', (kind) => {
       ({ type: 'links.create', merchantId, draft: { amount: 500, currency: 'JPY', productName } }) as const;
 
     it('refuses a merchant the user is not a member of', async () => {
-      const result = await performLinkEffect(createEffect('shop-b', 'Not mine'), env('Ua', 'evt-1:0'));
+      const result = await performEffect(createEffect('shop-b', 'Not mine'), env('Ua', 'evt-1:0'));
       expect(result).toEqual({ type: 'links.rejected', reason: 'notMember' });
-      const image = await performLinkEffect({ type: 'links.fetchImage', merchantId: 'shop-b', messageId: 'x' }, env('Ua', 'evt-2:0'));
+      const image = await performEffect({ type: 'links.fetchImage', merchantId: 'shop-b', messageId: 'x' }, env('Ua', 'evt-2:0'));
       expect(image).toEqual({ type: 'links.rejected', reason: 'notMember' });
       expect(await database.db.prisma.link.count({ where: { productName: 'Not mine' } })).toBe(0);
     });
 
     it('creates once per event, with an unguessable id, and marks test mode from the KOMOJU key', async () => {
-      const first = await performLinkEffect(createEffect('shop-a', 'Once'), env('Ua', 'evt-3:1'));
-      const retried = await performLinkEffect(createEffect('shop-a', 'Once'), env('Ua', 'evt-3:1'));
+      const first = await performEffect(createEffect('shop-a', 'Once'), env('Ua', 'evt-3:1'));
+      const retried = await performEffect(createEffect('shop-a', 'Once'), env('Ua', 'evt-3:1'));
       expect(first.type).toBe('links.created');
       expect(retried).toEqual(first);
       if (first.type !== 'links.created') throw new Error('not created');
       expect(first.link.id).toMatch(/^lnk_[A-Za-z0-9_-]{22}$/);
       expect(first.link).toMatchObject({ testMode: true, url: `${BASE}/l/${first.link.slug}`, qrUrl: `${BASE}/qr/${first.link.slug}.png` });
 
-      const live = await performLinkEffect(createEffect('shop-a', 'Live'), env('Ua', 'evt-4:0', 'sk_live_abc'));
-      const test = await performLinkEffect(createEffect('shop-a', 'Test key'), env('Ua', 'evt-5:0', 'sk_test_abc'));
+      const live = await performEffect(createEffect('shop-a', 'Live'), env('Ua', 'evt-4:0', 'sk_live_abc'));
+      const test = await performEffect(createEffect('shop-a', 'Test key'), env('Ua', 'evt-5:0', 'sk_test_abc'));
       expect(live).toMatchObject({ type: 'links.created', link: { testMode: false } });
       expect(test).toMatchObject({ type: 'links.created', link: { testMode: true } });
 
       // A merchant's own live key decides over the operator's test key (it is the one checkout uses).
       await setMerchantKomojuKeys(database.db.prisma, 'a'.repeat(40), 'shop-a', { secretKey: 'sk_live_merchant', webhookSecret: 'whsec_m' });
-      const merchantLive = await performLinkEffect(createEffect('shop-a', 'Merchant live'), env('Ua', 'evt-8:0', 'sk_test_abc'));
+      const merchantLive = await performEffect(createEffect('shop-a', 'Merchant live'), env('Ua', 'evt-8:0', 'sk_test_abc'));
       await clearMerchantKomojuKeys(database.db.prisma, 'shop-a');
       expect(merchantLive).toMatchObject({ type: 'links.created', link: { testMode: false } });
 
-      const duplicate = await performLinkEffect(createEffect('shop-a', 'once'), env('Ua', 'evt-6:0'));
+      const duplicate = await performEffect(createEffect('shop-a', 'once'), env('Ua', 'evt-6:0'));
       expect(duplicate).toMatchObject({ type: 'links.duplicate', existing: { id: first.link.id } });
     });
 
     it('stores a fetched photo once per event even when retried', async () => {
       line.contents.set('photo-retry', { bytes: await renderQrPng('photo'), contentType: 'image/png' });
       const effect = { type: 'links.fetchImage', merchantId: 'shop-a', messageId: 'photo-retry' } as const;
-      const first = await performLinkEffect(effect, env('Ua', 'evt-7:0'));
-      const again = await performLinkEffect(effect, env('Ua', 'evt-7:0'));
+      const first = await performEffect(effect, env('Ua', 'evt-7:0'));
+      const again = await performEffect(effect, env('Ua', 'evt-7:0'));
       expect(first).toMatchObject({ type: 'links.imageFetched', ok: true, imageUrl: expect.stringMatching(new RegExp(`^${BASE}/media/img_`)) });
       expect(again).toEqual(first);
       expect(await database.db.prisma.media.count({ where: { merchantId: 'shop-a' } })).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIALOG_IDLE_MS, reply, step, text, type Machine } from '../../../src/conversation/machine.js';
+import { DIALOG_IDLE_MS, assembleMachine, reply, step, text, type Machine } from '../../../src/conversation/machine.js';
 import type { Context, DialogState, Input, Membership } from '../../../src/conversation/types.js';
 import { translator, type Language } from '../../../src/i18n/i18n.js';
 
@@ -11,14 +11,20 @@ function ctx(language: Language = 'en', membership: Membership | null = member):
 }
 
 // A one-step echo dialog standing in for a feature, so the core's own rules can be observed.
-const machine: Machine = {
-  dialogs: {
-    echo: (state, input) => (input.kind === 'text' ? { state, replies: [text(`echo:${input.text}`)], effects: [] } : null),
+const machine = assembleMachine([
+  {
+    dialogs: {
+      echo: (state, input) => (input.kind === 'text' ? { state, replies: [text(`echo:${input.text}`)] } : null),
+    },
+    commands: {
+      quick: {
+        words: ['quick', 'クイック'],
+        run: (_command, context) => ({ state: { name: 'echo', dialogId: context.newDialogId, slots: {}, expiresAt: new Date(now.getTime() + DIALOG_IDLE_MS) }, replies: [] }),
+      },
+    },
+    actions: { ping: () => reply(text('pong')) },
   },
-  commands: { quick: (_command, context) => ({ state: { name: 'echo', dialogId: context.newDialogId, slots: {}, expiresAt: new Date(now.getTime() + DIALOG_IDLE_MS) }, replies: [], effects: [] }) },
-  actions: { ping: () => reply(text('pong')) },
-  results: {},
-};
+]);
 
 const echoState = (overrides: Partial<DialogState> = {}): DialogState => ({
   name: 'echo',
@@ -88,7 +94,7 @@ describe('conversation core', () => {
 
   it('asks for a language change as an effect and confirms in the new language', () => {
     const first = step(machine, null, { kind: 'postback', action: 'setLanguage', args: ['ko'], dialogId: null }, ctx('en'));
-    expect(first.effects).toEqual([{ type: 'setLanguage', language: 'ko' }]);
+    expect(first.effect).toEqual({ type: 'setLanguage', language: 'ko' });
     const second = step(machine, null, { kind: 'result', result: { type: 'languageSet', language: 'ko' } }, ctx('ko'));
     expect(second.replies[0]).toMatchObject({ text: expect.stringContaining('한국어') });
   });
@@ -107,5 +113,23 @@ describe('feature words', () => {
   it('keeps feature words behind the membership check', () => {
     const [answer] = step(withWords, null, { kind: 'text', text: 'ping' }, ctx('en', null)).replies;
     expect(answer).toMatchObject({ kind: 'text', text: expect.stringContaining('not a member') });
+  });
+});
+
+describe('capabilities registering commands', () => {
+  const pong = () => reply(text('pong'));
+
+  it('refuses a name or a command word that two capabilities both claim', () => {
+    expect(() => assembleMachine([{ actions: { ping: pong } }, { actions: { ping: pong } }])).toThrow(/action "ping"/);
+    expect(() => assembleMachine([{ commands: { ping: { words: ['ping'], run: pong } } }, { commands: { pong: { words: ['PING'], run: pong } } }])).toThrow(/"PING"/);
+    expect(() => assembleMachine([{ commands: { help: { words: ['assist'], run: pong } } }])).toThrow(/command "help"/);
+  });
+
+  it('runs a registered command by any of its words, and for non-members only when marked guest', () => {
+    const capability = { commands: { ping: { words: ['ping', 'ピン'], run: pong }, hello: { words: ['hello'], run: pong, guest: true } } };
+    const registered = assembleMachine([capability]);
+    expect(step(registered, null, { kind: 'text', text: 'ピン' }, ctx()).replies).toEqual([{ kind: 'text', text: 'pong' }]);
+    expect(step(registered, null, { kind: 'text', text: 'ping' }, ctx('en', null)).replies[0]).toMatchObject({ text: expect.stringContaining('not a member') });
+    expect(step(registered, null, { kind: 'text', text: 'hello' }, ctx('en', null)).replies).toEqual([{ kind: 'text', text: 'pong' }]);
   });
 });

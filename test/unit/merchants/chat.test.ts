@@ -22,14 +22,14 @@ const postback = (action: string, args: string[] = []): Input => ({ kind: 'postb
 
 describe('merchant feature (pure core)', () => {
   it('join with a code asks for the join effect; without one explains; a malformed code is refused without an effect', () => {
-    expect(step(machine, null, { kind: 'text', text: 'join abcd-2345' }, ctx(null)).effects).toEqual([{ type: 'merchants.join', code: 'ABCD2345' }]);
-    expect(step(machine, null, { kind: 'text', text: '参加 ＡＢＣＤー２３４５' }, ctx(null, 'ja')).effects).toEqual([{ type: 'merchants.join', code: 'ABCD2345' }]);
-    expect(step(machine, null, { kind: 'text', text: '가입 ABCD2345' }, ctx(null, 'ko')).effects).toEqual([{ type: 'merchants.join', code: 'ABCD2345' }]);
+    expect(step(machine, null, { kind: 'text', text: 'join abcd-2345' }, ctx(null)).effect).toEqual({ type: 'merchants.join', code: 'ABCD2345' });
+    expect(step(machine, null, { kind: 'text', text: '参加 ＡＢＣＤー２３４５' }, ctx(null, 'ja')).effect).toEqual({ type: 'merchants.join', code: 'ABCD2345' });
+    expect(step(machine, null, { kind: 'text', text: '가입 ABCD2345' }, ctx(null, 'ko')).effect).toEqual({ type: 'merchants.join', code: 'ABCD2345' });
     const howTo = step(machine, null, { kind: 'text', text: 'join' }, ctx(null));
-    expect(howTo.effects).toEqual([]);
+    expect(howTo.effect).toBeUndefined();
     expect(texts(howTo)).toContain('join ABCD-2345');
     const malformed = step(machine, null, { kind: 'text', text: 'join 1234' }, ctx(null));
-    expect(malformed.effects).toEqual([]);
+    expect(malformed.effect).toBeUndefined();
     expect(texts(malformed)).toContain("doesn't look like an invite code");
   });
 
@@ -40,31 +40,31 @@ describe('merchant feature (pure core)', () => {
   ];
   it.each(matrix)('invite: $who', ({ membership, expectEffect, answer }) => {
     const result = step(machine, null, postback('invite'), ctx(membership));
-    expect(result.effects.length > 0).toBe(expectEffect);
-    if (expectEffect) expect(result.effects[0]).toEqual({ type: 'merchants.createInvite', merchantId: 'm_a' });
+    expect(result.effect !== undefined).toBe(expectEffect);
+    if (expectEffect) expect(result.effect).toEqual({ type: 'merchants.createInvite', merchantId: 'm_a' });
     expect(texts(result)).toMatch(answer);
   });
 
   it.each(matrix)('confirmRemoveMember of a Shop A member: $who', ({ membership, expectEffect, answer }) => {
     const result = step(machine, null, postback('confirmRemoveMember', ['m_a', 'Ustaff']), ctx(membership));
-    expect(result.effects.length > 0).toBe(expectEffect);
-    if (expectEffect) expect(result.effects[0]).toEqual({ type: 'merchants.removeMember', merchantId: 'm_a', memberUserId: 'Ustaff' });
+    expect(result.effect !== undefined).toBe(expectEffect);
+    if (expectEffect) expect(result.effect).toEqual({ type: 'merchants.removeMember', merchantId: 'm_a', memberUserId: 'Ustaff' });
     expect(texts(result)).toMatch(answer);
   });
 
   it('an owner of another shop tapping a button that names Shop A gets no effect', () => {
     for (const action of ['removeMember', 'confirmRemoveMember']) {
       const result = step(machine, null, postback(action, ['m_a', 'Ustaff']), ctx(otherOwner));
-      expect(result.effects).toEqual([]);
+      expect(result.effect).toBeUndefined();
       expect(texts(result)).toContain('another shop');
     }
   });
 
   it('members and shops need membership; the effect is scoped to the active merchant, whatever the args say', () => {
-    expect(step(machine, null, postback('members', ['m_b']), ctx(staff)).effects).toEqual([{ type: 'merchants.listMembers', merchantId: 'm_a' }]);
-    expect(step(machine, null, postback('members'), ctx(null)).effects).toEqual([]);
-    expect(step(machine, null, postback('shops'), ctx(staff)).effects).toEqual([{ type: 'merchants.listShops' }]);
-    expect(step(machine, null, postback('switchShop', ['m_b']), ctx(null)).effects).toEqual([]);
+    expect(step(machine, null, postback('members', ['m_b']), ctx(staff)).effect).toEqual({ type: 'merchants.listMembers', merchantId: 'm_a' });
+    expect(step(machine, null, postback('members'), ctx(null)).effect).toBeUndefined();
+    expect(step(machine, null, postback('shops'), ctx(staff)).effect).toEqual({ type: 'merchants.listShops' });
+    expect(step(machine, null, postback('switchShop', ['m_b']), ctx(null)).effect).toBeUndefined();
   });
 
   it('the shop menu offers invites only to owners', () => {

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { step } from '../../../src/conversation/machine.js';
+import { assembleMachine, step } from '../../../src/conversation/machine.js';
 import type { Button, Context, DialogState, Input, Reply, Step } from '../../../src/conversation/types.js';
-import type { SalesEffectResult } from '../../../src/sales/perform-effects.js';
-import { salesFeature } from '../../../src/sales/chat.js';
+import type { SalesEffectResult } from '../../../src/sales/effects.js';
+import { salesChat } from '../../../src/sales/chat.js';
 import { NOW, STAFF, context, salesLink } from './sales-fixtures.js';
 
 const say = (text: string): Input => ({ kind: 'text', text });
 const tap = (action: string, args: string[] = [], dialogId: string | null = null): Input => ({ kind: 'postback', action, args, dialogId });
+const salesOnly = assembleMachine([salesChat]);
 const result = (outcome: SalesEffectResult): Input => ({ kind: 'result', result: outcome });
 
 function run(input: Input, ctx: Context = context('en'), state: DialogState | null = null): Step {
-  return step(salesFeature, state, input, ctx);
+  return step(salesOnly, state, input, ctx);
 }
 
 function textOf(reply: Reply | undefined): string {
@@ -27,23 +28,23 @@ function commands(buttons: Button[] | undefined): [string, string[]][] {
 describe('links and summary commands', () => {
   it('lists the merchant links from the first page, in any command language', () => {
     for (const word of ['links', 'リンク一覧', '링크']) {
-      expect(run(say(word)).effects).toEqual([{ type: 'sales.listLinks', merchantId: 'm1', page: 0 }]);
+      expect(run(say(word)).effect).toEqual({ type: 'sales.listLinks', merchantId: 'm1', page: 0 });
     }
-    expect(run(tap('links', ['2'])).effects).toEqual([{ type: 'sales.listLinks', merchantId: 'm1', page: 2 }]);
-    expect(run(tap('links', ['-1'])).effects).toEqual([{ type: 'sales.listLinks', merchantId: 'm1', page: 0 }]);
+    expect(run(tap('links', ['2'])).effect).toEqual({ type: 'sales.listLinks', merchantId: 'm1', page: 2 });
+    expect(run(tap('links', ['-1'])).effect).toEqual({ type: 'sales.listLinks', merchantId: 'm1', page: 0 });
   });
 
   it('looks a typed product name up (width-folded), or asks for one', () => {
-    expect(run(say('ｓｕｍｍａｒｙ　Ｃｏｆｆｅｅ Beans')).effects).toEqual([{ type: 'sales.findLinkByName', merchantId: 'm1', name: 'Coffee Beans' }]);
-    expect(run(say('売上 コーヒー豆')).effects).toEqual([{ type: 'sales.findLinkByName', merchantId: 'm1', name: 'コーヒー豆' }]);
+    expect(run(say('ｓｕｍｍａｒｙ　Ｃｏｆｆｅｅ Beans')).effect).toEqual({ type: 'sales.findLinkByName', merchantId: 'm1', name: 'Coffee Beans' });
+    expect(run(say('売上 コーヒー豆')).effect).toEqual({ type: 'sales.findLinkByName', merchantId: 'm1', name: 'コーヒー豆' });
     const ask = run(say('summary'));
-    expect(ask.effects).toEqual([]);
+    expect(ask.effect).toBeUndefined();
     expect(textOf(ask.replies[0])).toContain('Which product?');
   });
 
   it('shows one match, offers several, suggests close names for none', () => {
     const one = run(result({ type: 'sales.nameMatched', query: 'coffee', match: { kind: 'one', link: { id: 'l1', productName: 'Coffee', productNameKey: 'coffee' } } }));
-    expect(one.effects).toEqual([{ type: 'sales.loadSummary', merchantId: 'm1', linkId: 'l1' }]);
+    expect(one.effect).toEqual({ type: 'sales.loadSummary', merchantId: 'm1', linkId: 'l1' });
 
     const links = [
       { id: 'l1', productName: 'Coffee Beans', productNameKey: 'coffee beans' },
@@ -63,7 +64,7 @@ describe('links and summary commands', () => {
   });
 
   it('answers a summary button and renders the loaded summary', () => {
-    expect(run(tap('summary', ['l9'])).effects).toEqual([{ type: 'sales.loadSummary', merchantId: 'm1', linkId: 'l9' }]);
+    expect(run(tap('summary', ['l9'])).effect).toEqual({ type: 'sales.loadSummary', merchantId: 'm1', linkId: 'l9' });
     const shown = run(result({ type: 'sales.summaryLoaded', link: salesLink(), summary: { capturedAmount: 3000, capturedPayments: 2, pendingPayments: 1, refundedPayments: 0, asOf: NOW.toISOString() } }));
     expect(shown.replies[0]?.kind).toBe('card');
   });
@@ -75,16 +76,16 @@ describe('links and summary commands', () => {
 
   it('keeps guests out', () => {
     const guest = run(tap('summary', ['l1']), context('en', null));
-    expect(guest.effects).toEqual([]);
+    expect(guest.effect).toBeUndefined();
     expect(textOf(guest.replies[0])).toContain('not a member');
   });
 });
 
 describe('activate / deactivate', () => {
   it('lets the owner switch a link and refuses staff clearly', () => {
-    expect(run(tap('sales.setStatus', ['l1', 'inactive'])).effects).toEqual([{ type: 'sales.setStatus', merchantId: 'm1', linkId: 'l1', status: 'inactive' }]);
+    expect(run(tap('sales.setStatus', ['l1', 'inactive'])).effect).toEqual({ type: 'sales.setStatus', merchantId: 'm1', linkId: 'l1', status: 'inactive' });
     const staff = run(tap('sales.setStatus', ['l1', 'inactive']), context('en', STAFF));
-    expect(staff.effects).toEqual([]);
+    expect(staff.effect).toBeUndefined();
     expect(textOf(staff.replies[0])).toContain('Only the shop owner');
   });
 
@@ -96,15 +97,15 @@ describe('activate / deactivate', () => {
   });
 
   it('shows a QR code as an image with the URL', () => {
-    expect(run(tap('sales.qr', ['l1'])).effects).toEqual([{ type: 'sales.loadLink', merchantId: 'm1', linkId: 'l1', purpose: 'qr' }]);
+    expect(run(tap('sales.qr', ['l1'])).effect).toEqual({ type: 'sales.loadLink', merchantId: 'm1', linkId: 'l1', purpose: 'qr' });
     const shown = run(result({ type: 'sales.linkLoaded', purpose: 'qr', link: salesLink() }));
     expect(shown.replies[0]).toEqual({ kind: 'image', url: 'https://shop.example/qr/abcDEF123.png' });
     expect(textOf(shown.replies[1])).toContain('https://shop.example/l/abcDEF123');
   });
 
   it('pages transactions from 1', () => {
-    expect(run(tap('sales.transactions', ['l1'])).effects).toEqual([{ type: 'sales.listTransactions', merchantId: 'm1', linkId: 'l1', page: 1 }]);
-    expect(run(tap('sales.transactions', ['l1', '3'])).effects).toEqual([{ type: 'sales.listTransactions', merchantId: 'm1', linkId: 'l1', page: 3 }]);
+    expect(run(tap('sales.transactions', ['l1'])).effect).toEqual({ type: 'sales.listTransactions', merchantId: 'm1', linkId: 'l1', page: 1 });
+    expect(run(tap('sales.transactions', ['l1', '3'])).effect).toEqual({ type: 'sales.listTransactions', merchantId: 'm1', linkId: 'l1', page: 3 });
   });
 });
 
@@ -121,7 +122,7 @@ describe('edit dialog', () => {
   }
 
   it('opens the menu for an Edit button after loading the link', () => {
-    expect(run(tap('sales.edit', ['l1'])).effects).toEqual([{ type: 'sales.loadLink', merchantId: 'm1', linkId: 'l1', purpose: 'edit' }]);
+    expect(run(tap('sales.edit', ['l1'])).effect).toEqual({ type: 'sales.loadLink', merchantId: 'm1', linkId: 'l1', purpose: 'edit' });
     const opened = run(result({ type: 'sales.linkLoaded', purpose: 'edit', link: salesLink() }));
     const menu = opened.replies[0];
     expect(menu?.kind).toBe('card');
@@ -136,7 +137,7 @@ describe('edit dialog', () => {
     expect(asked.state?.name).toBe('sales.editValue');
     expect(textOf(asked.replies[0])).toContain('now: Coffee Beans');
     const saving = run(say('  Ｄａｒｋ   Roast '), context('en'), asked.state);
-    expect(saving.effects).toEqual([{ type: 'sales.updateLink', merchantId: 'm1', linkId: 'link1', change: { field: 'productName', value: 'Dark Roast' } }]);
+    expect(saving.effect).toEqual({ type: 'sales.updateLink', merchantId: 'm1', linkId: 'link1', change: { field: 'productName', value: 'Dark Roast' } });
     const taken = run(result({ type: 'sales.updateRefused', field: 'productName', reason: 'duplicateName' }), context('en'), saving.state);
     expect(taken.state?.name).toBe('sales.editValue');
     expect(textOf(taken.replies[0])).toContain('already have a link named');
@@ -147,14 +148,14 @@ describe('edit dialog', () => {
 
   it('takes a command word as a product name, but "back" returns to the menu', () => {
     const asked = choose('productName');
-    expect(run(say('help'), context('en'), asked.state).effects[0]).toMatchObject({ change: { field: 'productName', value: 'help' } });
+    expect(run(say('help'), context('en'), asked.state).effect).toMatchObject({ change: { field: 'productName', value: 'help' } });
     expect(run(say('back'), context('en'), asked.state).state?.name).toBe('sales.edit');
   });
 
   it('refuses a price or currency change with the reason and a new-link button', () => {
     for (const field of ['amount', 'currency']) {
       const refused = choose(field, context('ja'));
-      expect(refused.effects).toEqual([]);
+      expect(refused.effect).toBeUndefined();
       expect(refused.state?.name).toBe('sales.edit');
       expect(textOf(refused.replies[0])).toContain('価格と通貨は変更できません');
       expect(refused.replies[0]?.kind === 'text' && refused.replies[0].quickReplies?.[0]?.action).toEqual({ type: 'text', text: '作成' });
@@ -167,7 +168,7 @@ describe('edit dialog', () => {
     expect(textOf(staff.replies[0])).toContain('Only the shop owner');
     const owner = choose('status');
     const off = run(tap('sales.editValue', ['inactive'], owner.state!.dialogId), context('en'), owner.state);
-    expect(off.effects[0]).toMatchObject({ type: 'sales.updateLink', change: { field: 'status', value: 'inactive' } });
+    expect(off.effect).toMatchObject({ type: 'sales.updateLink', change: { field: 'status', value: 'inactive' } });
   });
 
   it.each([
@@ -177,7 +178,7 @@ describe('edit dialog', () => {
     ['description', 'Single origin\nfrom Kenya', { field: 'description', value: 'Single origin\nfrom Kenya' }],
   ])('reads a typed %s (%j)', (field, typed, change) => {
     const asked = choose(field);
-    expect(run(say(typed), context('en'), asked.state).effects).toEqual([{ type: 'sales.updateLink', merchantId: 'm1', linkId: 'link1', change }]);
+    expect(run(say(typed), context('en'), asked.state).effect).toEqual({ type: 'sales.updateLink', merchantId: 'm1', linkId: 'link1', change });
   });
 
   it.each([
@@ -190,7 +191,7 @@ describe('edit dialog', () => {
   ])('refuses a bad %s (%j) and keeps asking', (field, typed) => {
     const asked = choose(field);
     const refused = run(say(typed), context('en'), asked.state);
-    expect(refused.effects).toEqual([]);
+    expect(refused.effect).toBeUndefined();
     expect(refused.state?.name).toBe('sales.editValue');
   });
 
@@ -201,13 +202,13 @@ describe('edit dialog', () => {
     ['description', { field: 'description', value: '' }],
   ])('clears %s with its button', (field, change) => {
     const asked = choose(field);
-    expect(run(tap('sales.editValue', ['none'], asked.state!.dialogId), context('en'), asked.state).effects[0]).toMatchObject({ change });
+    expect(run(tap('sales.editValue', ['none'], asked.state!.dialogId), context('en'), asked.state).effect).toMatchObject({ change });
   });
 
   it('takes a photo for the image and reports a refused one', () => {
     const asked = choose('image');
     const sent = run({ kind: 'image', messageId: 'msg-1' }, context('en'), asked.state);
-    expect(sent.effects[0]).toMatchObject({ change: { field: 'imageMessage', value: 'msg-1' } });
+    expect(sent.effect).toMatchObject({ change: { field: 'imageMessage', value: 'msg-1' } });
     const tooBig = run(result({ type: 'sales.imageRefused', reason: 'too_large' }), context('en'), sent.state);
     expect(textOf(tooBig.replies[0])).toContain('larger than 2 MB');
     expect(tooBig.state?.name).toBe('sales.editValue');
@@ -217,14 +218,14 @@ describe('edit dialog', () => {
     const asked = choose('language');
     expect(commands(asked.replies[0]?.kind === 'text' ? asked.replies[0].quickReplies : []).map(([, args]) => args[0])).toEqual(['ja', 'en', 'ko', undefined]);
     const chosen = run(tap('sales.editValue', ['ko'], asked.state!.dialogId), context('en'), asked.state);
-    expect(chosen.effects[0]).toMatchObject({ change: { field: 'language', value: 'ko' } });
+    expect(chosen.effect).toMatchObject({ change: { field: 'language', value: 'ko' } });
   });
 
   it('leaves the menu for another command', () => {
     const menu = openEditor();
     const left = run(say('links'), context('en'), menu);
     expect(left.state).toBeNull();
-    expect(left.effects).toEqual([{ type: 'sales.listLinks', merchantId: 'm1', page: 0 }]);
+    expect(left.effect).toEqual({ type: 'sales.listLinks', merchantId: 'm1', page: 0 });
   });
 
   it('ends with the refusal when the link is no longer the merchant’s', () => {

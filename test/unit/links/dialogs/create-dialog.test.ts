@@ -7,7 +7,7 @@ function createAtDescription(language: 'en' | 'ja' | 'ko' = 'en', amount = '1500
   driver.say(language === 'en' ? 'create' : language === 'ja' ? '作成' : '만들기');
   driver.say(amount);
   const named = driver.say('Workshop ticket');
-  expect(named.effects).toEqual([{ type: 'links.checkName', merchantId: MEMBERSHIP.merchantId, productName: 'Workshop ticket' }]);
+  expect(named.effect).toEqual({ type: 'links.checkName', merchantId: MEMBERSHIP.merchantId, productName: 'Workshop ticket' });
   driver.result({ type: 'links.nameChecked', productName: 'Workshop ticket', existing: null });
   return driver;
 }
@@ -64,8 +64,7 @@ describe('Create link dialog', () => {
     expect(review.card.footnote).toContain("can't be changed");
 
     const saved = driver.tap('Save');
-    expect(saved.effects).toEqual([
-      {
+    expect(saved.effect).toEqual({
         type: 'links.create',
         merchantId: MEMBERSHIP.merchantId,
         draft: {
@@ -77,8 +76,7 @@ describe('Create link dialog', () => {
           language: 'en',
           status: 'inactive',
         },
-      },
-    ]);
+      });
     const issued = driver.result({ type: 'links.created', link: linkView({ status: 'inactive', language: 'en' }) });
     expect(issued.state).toBeNull();
     expect(issued.replies.map((reply) => reply.kind)).toEqual(['card', 'image', 'text']);
@@ -105,7 +103,7 @@ describe('Create link dialog', () => {
 
     // Renaming checks the new name again before returning.
     driver.tap('Edit Product');
-    expect(driver.say('Workshop ticket (Dec)').effects[0]).toMatchObject({ type: 'links.checkName', productName: 'Workshop ticket (Dec)' });
+    expect(driver.say('Workshop ticket (Dec)').effect).toMatchObject({ type: 'links.checkName', productName: 'Workshop ticket (Dec)' });
     driver.result({ type: 'links.nameChecked', productName: 'Workshop ticket (Dec)', existing: null });
     expect(driver.slots).toMatchObject({ step: 'review', draft: { productName: 'Workshop ticket (Dec)' } });
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createKomojuProvider, isTestSecretKey, KOMOJU_API_VERSION } from '../../../../src/payments/komoju/komoju-client.js';
+import { isTestSecretKey } from '../../../../src/merchants/komoju-keys.js';
+import { createKomojuProvider, KOMOJU_API_VERSION } from '../../../../src/payments/komoju/komoju-client.js';
 import type { KomojuProviderOptions } from '../../../../src/payments/komoju/komoju-client.js';
 import { ProviderError } from '../../../../src/payments/provider.js';
 import type { CreateSessionInput } from '../../../../src/payments/provider.js';

@@ -1,0 +1,58 @@
+// What the sales capability (the merchant's links chat) asks the outer layer to do, and what
+// comes back. Types only: perform-effects.ts does the work.
+import type { FetchImageOutcome } from '../links/fetch-image.js';
+import type { LinkChange, UpdateLinkRefusal } from '../links/update-link.js';
+import type { NameMatch } from './find-links-by-name.js';
+import type { SalesLinkView } from './sales-link-view.js';
+import type { TransactionView } from './transactions.js';
+
+/** Links per carousel page: LINE shows at most 12 bubbles, the 12th is kept for "more". */
+export const LINKS_PAGE_SIZE = 11;
+export const TRANSACTIONS_PAGE_SIZE = 10;
+/** The four contract numbers; `asOf` is ISO 8601 (results are plain JSON). */
+export interface SummaryView {
+  capturedAmount: number;
+  capturedPayments: number;
+  pendingPayments: number;
+  refundedPayments: number;
+  asOf: string;
+}
+
+/** Why an action on a link was refused. 'notFound' also covers another shop's link: it leaks nothing. */
+export type SalesRefusal = 'notFound' | 'notMember' | 'notOwner';
+
+/** A change as the chat asks for it: an image arrives as a LINE message id to download first. */
+export type SalesLinkChange = LinkChange | { field: 'imageMessage'; value: string };
+
+/*
+ * Every effect names the merchant the user acted for (ctx.membership at the time) and is
+ * re-authorised when performed: the user must still be a member there and the link must belong
+ * to that merchant. Postback data is signed, but a button can outlive a membership.
+ */
+export type SalesEffect =
+  | { type: 'sales.listLinks'; merchantId: string; page: number }
+  | { type: 'sales.findLinkByName'; merchantId: string; name: string }
+  | { type: 'sales.loadSummary'; merchantId: string; linkId: string }
+  | { type: 'sales.loadLink'; merchantId: string; linkId: string; purpose: 'qr' | 'edit' }
+  | { type: 'sales.setStatus'; merchantId: string; linkId: string; status: 'active' | 'inactive' }
+  | { type: 'sales.updateLink'; merchantId: string; linkId: string; change: SalesLinkChange }
+  /** `page` is 1-based. */
+  | { type: 'sales.listTransactions'; merchantId: string; linkId: string; page: number };
+
+export type SalesEffectResult =
+  | { type: 'sales.linksListed'; page: number; links: SalesLinkView[]; hasMore: boolean }
+  | { type: 'sales.nameMatched'; query: string; match: NameMatch }
+  | { type: 'sales.summaryLoaded'; link: SalesLinkView; summary: SummaryView }
+  | { type: 'sales.linkLoaded'; purpose: 'qr' | 'edit'; link: SalesLinkView }
+  | { type: 'sales.statusChanged'; link: SalesLinkView }
+  | { type: 'sales.linkUpdated'; field: string; link: SalesLinkView }
+  | { type: 'sales.updateRefused'; field: string; reason: Exclude<UpdateLinkRefusal, 'notFound'> }
+  | { type: 'sales.imageRefused'; reason: Extract<FetchImageOutcome, { ok: false }>['reason'] }
+  | { type: 'sales.transactionsListed'; link: SalesLinkView; page: number; transactions: TransactionView[]; hasMore: boolean }
+  | { type: 'sales.refused'; reason: SalesRefusal };
+
+declare module '../conversation/types.js' {
+  interface CapabilityEffects {
+    sales: { effect: SalesEffect; result: SalesEffectResult };
+  }
+}
