@@ -52,6 +52,18 @@ export function formatStoredPrice(amount: number, currency: string, locale: Lang
   return isSupportedCurrency(currency) ? formatPrice(amount, currency, locale) : `${amount} ${currency}`;
 }
 
+const countFormatters = new Map<Language, Intl.NumberFormat>();
+
+/** A count with the language's digit grouping: 12,345. */
+export function formatCount(count: number, language: Language): string {
+  let formatter = countFormatters.get(language);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(language);
+    countFormatters.set(language, formatter);
+  }
+  return formatter.format(count);
+}
+
 /** Merchants and buyers are in Japan or Korea, both UTC+9; dates are shown in that zone. */
 export const DISPLAY_TIME_ZONE = 'Asia/Tokyo';
 

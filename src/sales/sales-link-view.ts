@@ -19,7 +19,3 @@ const STATE_OF: Record<LinkAvailability, LinkState> = { open: 'active', reserved
 export function linkState(link: SalesLinkView, now: Date): LinkState {
   return STATE_OF[availabilityOf(link, { captured: link.usedCount, inFlight: 0 }, now)];
 }
-
-export function formatCount(count: number, language: string): string {
-  return new Intl.NumberFormat(language).format(count);
-}

@@ -1,9 +1,9 @@
 import { commandButton } from '../conversation/machine.js';
 import type { Context, Reply } from '../conversation/types.js';
-import { formatDateTime, formatPrice } from '../i18n/format.js';
+import { formatCount, formatDateTime, formatPrice } from '../i18n/format.js';
 import type { SummaryView } from './effects.js';
 import { stateLabel } from './links-carousel.js';
-import { formatCount, type SalesLinkView } from './sales-link-view.js';
+import type { SalesLinkView } from './sales-link-view.js';
 
 /**
  * The Total Sales Summary of one link as a Flex card: the contract's four numbers, money in the

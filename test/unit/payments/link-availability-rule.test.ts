@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { availabilityOf } from '../../../src/payments/link-availability-rule.js';
-import { linkState } from '../../../src/sales/sales-link-view.js';
-import { NOW, salesLink } from '../sales/sales-fixtures.js';
+
+const NOW = new Date('2026-11-28T03:00:00.000Z');
 
 const open = { status: 'active', expiresAt: null, usageLimit: null };
 
@@ -24,22 +24,5 @@ describe('availabilityOf', () => {
     [{ usageLimit: 3 }, { captured: 1, inFlight: 1 }, 'open'],
   ] as const)('%j with %j → %s', (fields, counts, expected) => {
     expect(availabilityOf({ ...open, ...fields }, counts, NOW)).toBe(expected);
-  });
-});
-
-describe("the merchant's link list asks the same rule", () => {
-  const names = { open: 'active', reserved: 'active', inactive: 'inactive', expired: 'expired', used_up: 'usedUp' } as const;
-  it.each([
-    [{}],
-    [{ status: 'inactive' as const }],
-    [{ expiresAt: '2026-11-28T03:00:00.000Z' }],
-    [{ expiresAt: '2026-11-28T03:00:00.001Z' }],
-    [{ usageLimit: 2, usedCount: 2 }],
-    [{ usageLimit: 2, usedCount: 1 }],
-    [{ status: 'inactive' as const, usageLimit: 1, usedCount: 1 }],
-  ])('%j', (overrides) => {
-    const link = salesLink(overrides);
-    const availability = availabilityOf(link, { captured: link.usedCount, inFlight: 0 }, NOW);
-    expect(linkState(link, NOW)).toBe(names[availability]);
   });
 });
