@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { shareUrl } from '../../../src/line/render.js';
 import { shareText } from '../../../src/links/link-card.js';
@@ -79,19 +78,6 @@ describe('slug', () => {
       expect(Buffer.from(slug, 'base64url')).toHaveLength(12);
     }
     expect(isSlug('../../etc/passwd')).toBe(false);
-  });
-});
-
-describe('links messages', () => {
-  const load = (language: string) => JSON.parse(readFileSync(new URL(`../../../src/i18n/locales/${language}/links.json`, import.meta.url), 'utf8')) as object;
-  const keys = (tree: object, prefix = ''): string[] =>
-    Object.entries(tree).flatMap(([key, value]) =>
-      typeof value === 'object' && value !== null ? keys(value as object, `${prefix}${key}.`) : [`${prefix}${key.replace(/_(one|other)$/, '')}`],
-    );
-  it('exist in ja, en and ko alike', () => {
-    const en = new Set(keys(load('en')));
-    expect(new Set(keys(load('ja')))).toEqual(en);
-    expect(new Set(keys(load('ko')))).toEqual(en);
   });
 });
 
