@@ -1,8 +1,9 @@
 import { createMachine } from '../../src/bot/capabilities.js';
 import { step } from '../../src/conversation/machine.js';
 import type { Button, Context, DialogState, EffectResult, Input, Membership, Reply, Step } from '../../src/conversation/types.js';
-import { translator, type Language } from '../../src/i18n/i18n.js';
+import type { Language } from '../../src/i18n/i18n.js';
 import type { LinkView } from '../../src/links/link-view.js';
+import { testContext } from './context.js';
 
 export const NOW = new Date('2026-11-28T03:00:00.000Z');
 export const MEMBERSHIP: Membership = { merchantId: 'm-1', merchantName: 'Tanaka Shop', role: 'owner' };
@@ -10,7 +11,7 @@ export const MEMBERSHIP: Membership = { merchantId: 'm-1', merchantName: 'Tanaka
 const machine = createMachine();
 
 export function contextFor(language: Language = 'en', overrides: Partial<Context> = {}): Context {
-  return { now: NOW, language, t: translator(language), membership: MEMBERSHIP, localMode: false, newDialogId: 'dlg-1', ...overrides };
+  return testContext({ now: NOW, language, membership: MEMBERSHIP, ...overrides });
 }
 
 export function linkView(overrides: Partial<LinkView> = {}): LinkView {

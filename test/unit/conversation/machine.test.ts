@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DIALOG_IDLE_MS, assembleMachine, reply, step, text, type Machine } from '../../../src/conversation/machine.js';
 import type { Context, DialogState, Input, Membership } from '../../../src/conversation/types.js';
-import { translator, type Language } from '../../../src/i18n/i18n.js';
+import type { Language } from '../../../src/i18n/i18n.js';
+import { testContext } from '../../support/context.js';
 
 const member: Membership = { merchantId: 'm1', merchantName: 'Shop', role: 'owner' };
 const now = new Date('2026-11-28T10:00:00Z');
 
 function ctx(language: Language = 'en', membership: Membership | null = member): Context {
-  return { now, language, t: translator(language), membership, localMode: false, newDialogId: 'd-new' };
+  return testContext({ now, language, membership, newDialogId: 'd-new' });
 }
 
 // A one-step echo dialog standing in for a feature, so the core's own rules can be observed.

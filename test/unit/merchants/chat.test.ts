@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createMachine } from '../../../src/bot/capabilities.js';
 import { step } from '../../../src/conversation/machine.js';
 import type { Context, Input, Membership, Step } from '../../../src/conversation/types.js';
-import { translator, type Language } from '../../../src/i18n/i18n.js';
+import type { Language } from '../../../src/i18n/i18n.js';
+import { testContext } from '../../support/context.js';
 import { formatDateTime } from '../../../src/i18n/format.js';
 
 const machine = createMachine();
@@ -11,7 +12,7 @@ const staff: Membership = { merchantId: 'm_a', merchantName: 'Shop A', role: 'st
 const otherOwner: Membership = { merchantId: 'm_b', merchantName: 'Shop B', role: 'owner' };
 
 function ctx(membership: Membership | null, language: Language = 'en'): Context {
-  return { now: new Date('2026-11-28T00:00:00Z'), language, t: translator(language), membership, localMode: false, newDialogId: 'd1' };
+  return testContext({ now: new Date('2026-11-28T00:00:00Z'), language, membership, newDialogId: 'd1' });
 }
 
 function texts(result: Step): string {

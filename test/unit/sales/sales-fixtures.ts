@@ -1,13 +1,14 @@
 import type { Context, Membership } from '../../../src/conversation/types.js';
-import { translator, type Language } from '../../../src/i18n/i18n.js';
+import type { Language } from '../../../src/i18n/i18n.js';
 import type { SalesLinkView } from '../../../src/sales/sales-link-view.js';
+import { testContext } from '../../support/context.js';
 
 export const NOW = new Date('2026-11-28T03:00:00.000Z');
 export const OWNER: Membership = { merchantId: 'm1', merchantName: 'Cafe', role: 'owner' };
 export const STAFF: Membership = { merchantId: 'm1', merchantName: 'Cafe', role: 'staff' };
 
 export function context(language: Language = 'en', membership: Membership | null = OWNER): Context {
-  return { now: NOW, language, t: translator(language), membership, localMode: false, newDialogId: 'dlg1' };
+  return testContext({ now: NOW, language, membership, newDialogId: 'dlg1' });
 }
 
 export function salesLink(overrides: Partial<SalesLinkView> = {}): SalesLinkView {
