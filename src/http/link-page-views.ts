@@ -7,7 +7,7 @@ import { html, renderPage, type Html } from './html.js';
 
 export interface LinkPageView {
   language: string;
-  t: Translate;
+  t: Translate<'pages'>;
   productName: string;
   description: string;
   price: string;
@@ -21,7 +21,7 @@ export interface LinkPageView {
   testMode: boolean;
 }
 
-function testBadge(t: Translate, testMode: boolean): Html | null {
+function testBadge(t: Translate<'pages'>, testMode: boolean): Html | null {
   return testMode ? html`<span class="test-badge" data-testid="test-badge">${t('link.testBadge')}</span>` : null;
 }
 
@@ -63,7 +63,7 @@ export interface MessagePageView {
   icon?: { symbol: string; waiting?: boolean };
   action?: { href: string; label: string };
   testMode?: boolean;
-  t?: Translate;
+  t?: Translate<'pages'>;
   /** Shown above the message (e.g. which product this is about). */
   detail?: string;
   testId: string;
@@ -84,7 +84,7 @@ ${view.action ? html`<a class="button secondary" href="${view.action.href}">${vi
 /** Why a link's page takes no payment: its own state, or a provider now in another mode (test/live) than the link. */
 export type ClosedReason = Exclude<LinkAvailability, 'open'> | 'made_in_test_mode' | 'made_in_live_mode';
 
-export function renderClosedPage(language: string, t: Translate, productName: string, reason: ClosedReason): string {
+export function renderClosedPage(language: string, t: Translate<'pages'>, productName: string, reason: ClosedReason): string {
   return renderMessagePage({
     language,
     title: reason === 'reserved' ? t('closed.reservedTitle') : t('closed.title'),
@@ -96,7 +96,7 @@ export function renderClosedPage(language: string, t: Translate, productName: st
 
 export interface ReturnPageView {
   language: string;
-  t: Translate;
+  t: Translate<'pages'>;
   outcome: ReturnOutcome;
   productName: string;
   price: string;

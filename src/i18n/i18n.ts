@@ -1,10 +1,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import i18next, { type Resource, type ResourceLanguage, type TFunction } from 'i18next';
+import type { Namespace } from './i18next.js';
 
 export const LANGUAGES = ['ja', 'en', 'ko'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export type Translate = TFunction;
+/** A translator whose keys tsc checks: unprefixed keys are in `N`, others name their namespace (`sales:…`). */
+export type Translate<N extends Namespace = 'bot'> = TFunction<[N, ...Exclude<Namespace, N>[]]>;
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
@@ -46,6 +48,8 @@ await instance.init({
  * A translator fixed to one language. Events of different users are rendered concurrently,
  * so nothing ever calls changeLanguage on the shared instance.
  */
-export function translator(language: Language, namespace = 'bot'): Translate {
+export function translator(language: Language): Translate;
+export function translator<N extends Namespace>(language: Language, namespace: N): Translate<N>;
+export function translator(language: Language, namespace: Namespace = 'bot'): Translate<Namespace> {
   return instance.getFixedT(language, namespace);
 }

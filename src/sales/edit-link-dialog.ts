@@ -212,13 +212,27 @@ function updateOutcome(result: EffectResult, state: DialogState, ctx: Context): 
     case 'sales.updateRefused':
       if (result.reason === 'duplicateName') return retry(state, ctx, t('sales:edit.duplicateName', { name: pendingName(state) }));
       if (result.reason === 'immutable') return retry(state, ctx, t('sales:edit.immutable'));
-      return retry(state, ctx, t(`sales:edit.invalid.${slotsOf(state).field ?? 'choice'}`));
+      return retry(state, ctx, t(`sales:edit.invalid.${invalidTextFor(slotsOf(state).field)}`));
     case 'sales.imageRefused':
       return retry(state, ctx, t(`sales:edit.image.${result.reason}`));
     case 'sales.refused':
       return reply(text(t(`sales:refused.${result.reason}`)));
     default:
       return null;
+  }
+}
+
+/** Typed fields say what was wrong with the text; a refused choice (language, status) asks to choose again. */
+function invalidTextFor(field: MutableLinkField | undefined): 'productName' | 'description' | 'image' | 'usageLimit' | 'expiresAt' | 'choice' {
+  switch (field) {
+    case 'productName':
+    case 'description':
+    case 'image':
+    case 'usageLimit':
+    case 'expiresAt':
+      return field;
+    default:
+      return 'choice';
   }
 }
 

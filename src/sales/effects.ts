@@ -45,8 +45,8 @@ export type SalesEffectResult =
   | { type: 'sales.summaryLoaded'; link: SalesLinkView; summary: SummaryView }
   | { type: 'sales.linkLoaded'; purpose: 'qr' | 'edit'; link: SalesLinkView }
   | { type: 'sales.statusChanged'; link: SalesLinkView }
-  | { type: 'sales.linkUpdated'; field: string; link: SalesLinkView }
-  | { type: 'sales.updateRefused'; field: string; reason: Exclude<UpdateLinkRefusal, 'notFound'> }
+  | { type: 'sales.linkUpdated'; field: LinkChange['field']; link: SalesLinkView }
+  | { type: 'sales.updateRefused'; field: LinkChange['field']; reason: Exclude<UpdateLinkRefusal, 'notFound'> }
   | { type: 'sales.imageRefused'; reason: Extract<FetchImageOutcome, { ok: false }>['reason'] }
   | { type: 'sales.transactionsListed'; link: SalesLinkView; page: number; transactions: TransactionView[]; hasMore: boolean }
   | { type: 'sales.refused'; reason: SalesRefusal };

@@ -1,0 +1,23 @@
+import 'i18next';
+import type bot from './locales/en/bot.json';
+import type links from './locales/en/links.json';
+import type merchants from './locales/en/merchants.json';
+import type pages from './locales/en/pages.json';
+import type sales from './locales/en/sales.json';
+
+/** The locale files of src/i18n/locales/<language>/: English is the reference the others match (test/unit/i18n/locales.test.ts). */
+export interface Resources {
+  bot: typeof bot;
+  links: typeof links;
+  merchants: typeof merchants;
+  pages: typeof pages;
+  sales: typeof sales;
+}
+export type Namespace = keyof Resources;
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'bot';
+    resources: Resources;
+  }
+}
