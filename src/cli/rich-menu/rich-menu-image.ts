@@ -1,76 +1,77 @@
-import { drawText } from './draw-text.js';
-import { encodePng } from './encode-png.js';
-import { circle, Raster, rectangle, roundedRectangle, type Contour, type Rgb } from './raster.js';
+import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
 import { buttonBounds, RICH_MENU_BUTTONS, RICH_MENU_HEIGHT, RICH_MENU_WIDTH, type IconName } from './rich-menu-layout.js';
 
-const BACKGROUND: Rgb = [255, 255, 255];
-const CARD: Rgb = [236, 248, 241];
-const ACCENT: Rgb = [6, 199, 85]; // LINE green
-const ICON: Rgb = [255, 255, 255];
-const PRIMARY_TEXT: Rgb = [17, 24, 39];
-const SECONDARY_TEXT: Rgb = [55, 65, 81];
+const BACKGROUND = '#FFFFFF';
+const CARD = '#ECF8F1';
+const ACCENT = '#06C755'; // LINE green
+const ICON = '#FFFFFF';
+const PRIMARY_TEXT = '#111827';
+const SECONDARY_TEXT = '#374151';
 
 const CARD_MARGIN = 18;
 const ICON_RADIUS = 125;
 
-/** Icon shapes in a 100 × 100 box, scaled into the accent circle. */
-function iconContours(icon: IconName): Contour[] {
+// Noto Sans JP draws the Japanese and English labels, Noto Sans KR the Korean ones; both ship as
+// TTF files inside their npm packages, so drawing needs no system fonts and no network.
+const require = createRequire(import.meta.url);
+const FONT_FILES = [
+  require.resolve('@expo-google-fonts/noto-sans-jp/700Bold/NotoSansJP_700Bold.ttf'),
+  require.resolve('@expo-google-fonts/noto-sans-jp/500Medium/NotoSansJP_500Medium.ttf'),
+  require.resolve('@expo-google-fonts/noto-sans-kr/500Medium/NotoSansKR_500Medium.ttf'),
+];
+
+/** Icon shapes in a 100 × 100 box, white on the accent circle. */
+function iconShapes(icon: IconName): string {
   switch (icon) {
     case 'bolt':
-      return [
-        [
-          [60, 6],
-          [20, 56],
-          [45, 56],
-          [36, 94],
-          [80, 40],
-          [55, 40],
-          [66, 6],
-        ],
-      ];
+      return '<polygon points="60,6 20,56 45,56 36,94 80,40 55,40 66,6"/>';
     case 'plus':
-      return [rectangle(40, 14, 20, 72), rectangle(14, 40, 72, 20)];
+      return '<rect x="40" y="14" width="20" height="72"/><rect x="14" y="40" width="72" height="20"/>';
     case 'list':
-      return [18, 44, 70].flatMap((y) => [circle(22, y + 6, 8), rectangle(38, y, 48, 12)]);
+      return [18, 44, 70].map((y) => `<circle cx="22" cy="${y + 6}" r="8"/><rect x="38" y="${y}" width="48" height="12"/>`).join('');
     case 'chart':
-      return [rectangle(14, 56, 18, 30), rectangle(41, 34, 18, 52), rectangle(68, 12, 18, 74), rectangle(8, 88, 84, 6)];
+      return '<rect x="14" y="56" width="18" height="30"/><rect x="41" y="34" width="18" height="52"/><rect x="68" y="12" width="18" height="74"/><rect x="8" y="88" width="84" height="6"/>';
     case 'question':
-      return [circle(50, 50, 42), circle(50, 50, 34, 34, true)];
+      return '<circle cx="50" cy="50" r="38" fill="none" stroke-width="8"/><text x="50" y="77" font-size="75" font-family="Noto Sans JP" font-weight="700" text-anchor="middle">?</text>';
     case 'globe':
       return [
-        circle(50, 50, 42),
-        circle(50, 50, 35, 35, true),
-        circle(50, 50, 19, 42),
-        circle(50, 50, 12, 35, true),
-        rectangle(10, 46, 80, 8),
-        rectangle(18, 26, 64, 6),
-        rectangle(18, 68, 64, 6),
-      ];
+        '<circle cx="50" cy="50" r="38.5" fill="none" stroke-width="7"/>',
+        '<ellipse cx="50" cy="50" rx="15.5" ry="38.5" fill="none" stroke-width="7"/>',
+        '<rect x="10" y="46" width="80" height="8"/><rect x="18" y="26" width="64" height="6"/><rect x="18" y="68" width="64" height="6"/>',
+      ].join('');
   }
 }
 
-function drawIcon(raster: Raster, icon: IconName, centerX: number, centerY: number): void {
-  raster.fill([circle(centerX, centerY, ICON_RADIUS)], ACCENT);
-  const size = ICON_RADIUS * 1.1;
-  const place = (contour: Contour): Contour => contour.map(([x, y]) => [centerX + ((x - 50) / 100) * size, centerY + ((y - 50) / 100) * size]);
-  raster.fill(iconContours(icon).map(place), ICON);
-  if (icon === 'question') drawText(raster, '?', { centerX, baselineY: centerY + size * 0.27, size: size * 0.75, color: ICON });
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (char) => `&#${char.codePointAt(0)};`);
 }
 
-/**
- * The trilingual rich menu (ja / en / ko labels under one icon per button), drawn from embedded
- * glyph outlines: no system fonts, no network.
- */
-export function renderRichMenuImage(): Buffer {
-  const raster = new Raster(RICH_MENU_WIDTH, RICH_MENU_HEIGHT, BACKGROUND);
-  RICH_MENU_BUTTONS.forEach((button, index) => {
+function label(text: string, x: number, baseline: number, size: number, family: string, weight: number, color: string): string {
+  return `<text x="${x}" y="${baseline}" font-size="${size}" font-family="${family}" font-weight="${weight}" fill="${color}" text-anchor="middle">${escapeXml(text)}</text>`;
+}
+
+/** The rich menu as SVG: one card per button with an icon and its ja / en / ko labels. */
+export function richMenuSvg(): string {
+  const buttons = RICH_MENU_BUTTONS.map((button, index) => {
     const bounds = buttonBounds(index);
-    raster.fill([roundedRectangle(bounds.x + CARD_MARGIN, bounds.y + CARD_MARGIN, bounds.width - 2 * CARD_MARGIN, bounds.height - 2 * CARD_MARGIN, 48)], CARD);
     const centerX = bounds.x + bounds.width / 2;
-    drawIcon(raster, button.icon, centerX, bounds.y + 215);
-    drawText(raster, button.labels.ja, { centerX, baselineY: bounds.y + 500, size: 100, color: PRIMARY_TEXT });
-    drawText(raster, button.labels.en, { centerX, baselineY: bounds.y + 630, size: 88, color: SECONDARY_TEXT });
-    drawText(raster, button.labels.ko, { centerX, baselineY: bounds.y + 755, size: 88, color: SECONDARY_TEXT });
+    const centerY = bounds.y + 215;
+    const iconSize = ICON_RADIUS * 1.1;
+    return [
+      `<rect x="${bounds.x + CARD_MARGIN}" y="${bounds.y + CARD_MARGIN}" width="${bounds.width - 2 * CARD_MARGIN}" height="${bounds.height - 2 * CARD_MARGIN}" rx="48" fill="${CARD}"/>`,
+      `<circle cx="${centerX}" cy="${centerY}" r="${ICON_RADIUS}" fill="${ACCENT}"/>`,
+      `<g transform="translate(${centerX - iconSize / 2} ${centerY - iconSize / 2}) scale(${iconSize / 100})" fill="${ICON}" stroke="${ICON}" stroke-width="0">${iconShapes(button.icon)}</g>`,
+      label(button.labels.ja, centerX, bounds.y + 500, 100, 'Noto Sans JP', 700, PRIMARY_TEXT),
+      label(button.labels.en, centerX, bounds.y + 630, 88, 'Noto Sans JP', 500, SECONDARY_TEXT),
+      label(button.labels.ko, centerX, bounds.y + 755, 88, 'Noto Sans KR', 500, SECONDARY_TEXT),
+    ].join('');
   });
-  return encodePng(raster.pixels, RICH_MENU_WIDTH, RICH_MENU_HEIGHT);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${RICH_MENU_WIDTH}" height="${RICH_MENU_HEIGHT}" viewBox="0 0 ${RICH_MENU_WIDTH} ${RICH_MENU_HEIGHT}"><rect width="${RICH_MENU_WIDTH}" height="${RICH_MENU_HEIGHT}" fill="${BACKGROUND}"/>${buttons.join('')}</svg>`;
+}
+
+/** The trilingual rich menu (ja / en / ko labels under one icon per button) as a PNG, drawn by resvg. */
+export function renderRichMenuImage(): Buffer {
+  const resvg = new Resvg(richMenuSvg(), { font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: 'Noto Sans JP' } });
+  return resvg.render().asPng();
 }

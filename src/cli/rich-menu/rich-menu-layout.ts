@@ -15,8 +15,7 @@ export const RICH_MENU_HEIGHT = 1686;
 export const RICH_MENU_COLUMNS = 3;
 export const RICH_MENU_ROWS = 2;
 
-// The labels match the bot's own buttons. After changing one, regenerate the embedded glyphs
-// (scripts/extract-rich-menu-glyphs.py), which reads the ja/en/ko strings from this file.
+// The labels match the bot's own buttons; the image is drawn from them with bundled fonts.
 export const RICH_MENU_BUTTONS: RichMenuButton[] = [
   { command: 'quick', icon: 'bolt', labels: { ja: 'クイック作成', en: 'Quick link', ko: '퀵 링크' } },
   { command: 'create', icon: 'plus', labels: { ja: '作成', en: 'Create', ko: '만들기' } },
