@@ -3,7 +3,7 @@ import { linkChat } from '../links/chat.js';
 import { merchantChat } from '../merchants/chat.js';
 import { salesChat } from '../sales/chat.js';
 
-/** The bot's capabilities' dialogs, commands, button actions and result handlers, merged. */
+/** The bot's capabilities' dialogs, commands, button actions and result handlers, merged (in this order for help's buttons). */
 export function createMachine(): Machine {
-  return assembleMachine([linkChat, merchantChat, salesChat]);
+  return assembleMachine([linkChat, salesChat, merchantChat]);
 }

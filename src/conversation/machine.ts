@@ -34,6 +34,8 @@ export interface Capability {
   results?: ResultHandlers;
   /** Typed words that run an action (en/ja/ko); the rest of the message becomes its args. */
   words?: Record<string, readonly string[]>;
+  /** Buttons it adds to a member's help and welcome messages, in the order capabilities are listed. */
+  helpButtons?: (ctx: Context) => Button[];
 }
 
 /** The capabilities merged: what `step` runs. */
@@ -46,6 +48,7 @@ export interface Machine {
   words: Record<string, readonly string[]>;
   /** Every command word, the core's and the capabilities'. */
   commandTable: CommandTable;
+  helpButtons: (ctx: Context) => Button[];
 }
 
 function mergeNamed<T>(what: string, parts: (Record<string, T> | undefined)[], reserved: readonly string[] = []): Record<string, T> {
@@ -72,6 +75,7 @@ export function assembleMachine(capabilities: readonly Capability[]): Machine {
     results: mergeNamed('result handler', capabilities.map((capability) => capability.results as Record<string, unknown>)) as ResultHandlers,
     words: mergeNamed('action word', capabilities.map((capability) => capability.words)),
     commandTable: commandTable(words),
+    helpButtons: (ctx) => capabilities.flatMap((capability) => capability.helpButtons?.(ctx) ?? []),
   };
 }
 
@@ -106,22 +110,15 @@ export function continueDialog(state: DialogState, ctx: Context, changes: { name
   };
 }
 
-function helpButtons(ctx: Context): Button[] {
-  const { t } = ctx;
-  return ctx.membership
-    ? [
-        commandButton(t('buttons.quick'), 'quick'),
-        commandButton(t('buttons.create'), 'create'),
-        commandButton(t('buttons.links'), 'links'),
-        commandButton(t('merchants:buttons.shop'), 'shop'),
-        commandButton(t('buttons.language'), 'language'),
-      ]
-    : [commandButton(t('buttons.language'), 'language')];
+/** The capabilities' buttons for a member, then the language button everyone gets. */
+function helpButtons(machine: Machine, ctx: Context): Button[] {
+  const language = commandButton(ctx.t('buttons.language'), 'language');
+  return ctx.membership ? [...machine.helpButtons(ctx), language] : [language];
 }
 
-export function helpStep(ctx: Context): Step {
+function helpStep(machine: Machine, ctx: Context): Step {
   const body = ctx.membership ? ctx.t('help.member', { merchant: ctx.membership.merchantName }) : ctx.t('help.guest');
-  return reply(text(body, helpButtons(ctx)));
+  return reply(text(body, helpButtons(machine, ctx)));
 }
 
 function languageStep(ctx: Context): Step {
@@ -129,8 +126,8 @@ function languageStep(ctx: Context): Step {
   return reply(text(ctx.t('language.choose'), buttons));
 }
 
-const builtinActions: Record<string, ActionHandler> = {
-  help: (_args, ctx) => helpStep(ctx),
+const builtinActions: Record<string, (args: string[], ctx: Context, machine: Machine) => Step> = {
+  help: (_args, ctx, machine) => helpStep(machine, ctx),
   language: (_args, ctx) => languageStep(ctx),
   setLanguage: ([language], ctx) =>
     isLanguage(language) ? { state: null, replies: [], effect: { type: 'setLanguage', language } } : languageStep(ctx),
@@ -151,10 +148,10 @@ function fallback(ctx: Context): Step {
   return reply(text(ctx.t('fallback'), [commandButton(ctx.t('buttons.help'), 'help')]));
 }
 
-function runCoreCommand(command: CoreCommand, ctx: Context): Step {
+function runCoreCommand(machine: Machine, command: CoreCommand, ctx: Context): Step {
   switch (command) {
     case 'help':
-      return helpStep(ctx);
+      return helpStep(machine, ctx);
     case 'language':
       return languageStep(ctx);
     case 'cancel':
@@ -165,7 +162,7 @@ function runCoreCommand(command: CoreCommand, ctx: Context): Step {
 }
 
 function runCommand(machine: Machine, matched: MatchedCommand, ctx: Context): Step {
-  if (isCoreCommand(matched.command)) return runCoreCommand(matched.command, ctx);
+  if (isCoreCommand(matched.command)) return runCoreCommand(machine, matched.command, ctx);
   const spec = machine.commands[matched.command];
   if (!spec) return fallback(ctx);
   if (!ctx.membership && !spec.guest) return notMember(ctx);
@@ -184,7 +181,9 @@ function matchWord(machine: Machine, body: string): { action: string; args: stri
 
 function runAction(machine: Machine, action: string, args: string[], ctx: Context): Step {
   if (!ctx.membership && !machine.guestActions.has(action)) return notMember(ctx);
-  const handler = Object.hasOwn(builtinActions, action) ? builtinActions[action] : Object.hasOwn(machine.actions, action) ? machine.actions[action] : undefined;
+  const builtin = Object.hasOwn(builtinActions, action) ? builtinActions[action] : undefined;
+  if (builtin) return builtin(args, ctx, machine);
+  const handler = Object.hasOwn(machine.actions, action) ? machine.actions[action] : undefined;
   return handler ? handler(args, ctx) : fallback(ctx);
 }
 
@@ -243,7 +242,7 @@ function routeInput(machine: Machine, state: DialogState | null, input: Input, c
 
   switch (input.kind) {
     case 'follow':
-      return reply(text(ctx.t('welcome'), helpButtons(ctx)));
+      return reply(text(ctx.t('welcome'), helpButtons(machine, ctx)));
     case 'text': {
       if (matched) return runCommand(machine, matched, ctx);
       const word = matchWord(machine, input.text);

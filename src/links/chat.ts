@@ -1,4 +1,4 @@
-import { reply, type Capability } from '../conversation/machine.js';
+import { commandButton, reply, type Capability } from '../conversation/machine.js';
 import { issuedLinkReplies } from './link-card.js';
 import { CREATE_DIALOG, QUICK_DIALOG, createLinkDialog, duplicateReplies, quickLinkDialog, startLinkDialog } from './dialogs/link-dialog.js';
 
@@ -14,6 +14,7 @@ export const linkChat: Capability = {
     quick: (args, ctx) => startLinkDialog('quick', { command: 'quick', argument: args.join(' ') }, ctx),
     create: (args, ctx) => startLinkDialog('create', { command: 'create', argument: args.join(' ') }, ctx),
   },
+  helpButtons: (ctx) => [commandButton(ctx.t('buttons.quick'), 'quick'), commandButton(ctx.t('buttons.create'), 'create')],
   // Outcomes that arrive after their dialog ended (it expired while the effect ran).
   results: {
     'links.created': (result, ctx) => reply(...issuedLinkReplies(result.link, ctx)),

@@ -222,6 +222,7 @@ export const merchantChat: Capability = {
     join: { words: ['join', '参加', '가입'], run: (matched, ctx) => joinStep(matched.argument, ctx), guest: true },
   },
   guestActions: [MERCHANT_ACTIONS.join],
+  helpButtons: (ctx) => [commandButton(ctx.t('merchants:buttons.shop'), MERCHANT_ACTIONS.shop)],
   actions: {
     [MERCHANT_ACTIONS.join]: ([code = ''], ctx) => joinStep(code, ctx),
     [MERCHANT_ACTIONS.shop]: (_args, ctx) => shopStep(ctx),

@@ -105,6 +105,7 @@ export const salesChat: Capability = {
     links: { words: ['links', 'リンク', 'リンク一覧', '링크', '링크목록'], run: (_command, ctx) => listLinks(0, ctx) },
     summary: { words: ['summary', '売上', 'サマリー', '매출', '요약'], run: summaryByName },
   },
+  helpButtons: (ctx) => [commandButton(ctx.t('buttons.links'), 'links')],
   actions: {
     links: ([page], ctx) => listLinks(pageArgument(page, 0), ctx),
     summary: ([linkId], ctx) => showSummary(linkId, ctx),
