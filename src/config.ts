@@ -43,6 +43,7 @@ const environmentSchema = z.object({
     z.string().min(32, 'APP_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   ),
   LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 32)').optional()),
 });
 
 export interface Config {
@@ -63,6 +64,8 @@ export interface Config {
   komojuApiBaseUrl: string;
   appSecret: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Bearer token for GET /metrics; unset: only loopback callers may read it. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -153,5 +156,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     komojuApiBaseUrl,
     appSecret: values.APP_SECRET ?? localAppSecret(dataDir),
     logLevel: values.LOG_LEVEL ?? 'info',
+    metricsToken: values.METRICS_TOKEN,
   };
 }

@@ -12,6 +12,8 @@ import { createLineClient } from './line/line-client.js';
 import { LineApiStub } from './line/line-api-stub.js';
 import type { Logger } from './logger.js';
 import { featureRoutes } from './http/route-list.js';
+import { metricsRouter } from './http/metrics-route.js';
+import { createMetrics, observeApiCalls, type Metrics } from './metrics.js';
 
 export interface RunningServer {
   url: string;
@@ -19,6 +21,7 @@ export interface RunningServer {
   db: Database;
   line: LineBotClient;
   worker: InboxWorker;
+  metrics: Metrics;
   /** The in-process LINE API stub (local mode only). */
   lineStub: LineApiStub | undefined;
   stop(): Promise<void>;
@@ -30,6 +33,8 @@ export interface StartOptions {
   db?: Database;
   worker?: WorkerOptions;
 }
+
+const REQUEST_DRAIN_MS = 1_500;
 
 /**
  * Composition root: database → LINE client → bot → HTTP. Applies migrations before serving.
@@ -53,16 +58,27 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const effectiveConfig: Config = { ...config, line: lineConfig };
   const line = createLineClient(lineConfig);
 
-  const bot = createBot({ prisma: db.prisma, line, config: effectiveConfig, log, machine: createMachine() });
-  const worker = new InboxWorker(db.prisma, bot.processEvent, bot.parkEvent, log.child({ component: 'inbox' }), options.worker);
+  const metrics = createMetrics();
+  const stopObserving = observeApiCalls(
+    metrics,
+    new Map([
+      [lineConfig.apiBaseUrl, 'line'],
+      [lineConfig.dataApiBaseUrl, 'line'],
+      [config.komojuApiBaseUrl, 'komoju'],
+    ]),
+  );
+  const bot = createBot({ db, line, config: effectiveConfig, log, machine: createMachine() });
+  const worker = new InboxWorker(db, bot.processEvent, bot.parkEvent, log.child({ component: 'inbox' }), metrics, options.worker);
 
   let shuttingDown = false;
   const app = createApp({
     db,
     log,
     isShuttingDown: () => shuttingDown,
+    isWorkerStalled: () => worker.stalled(),
     routers: [
-      lineWebhookRouter({ prisma: db.prisma, channelSecret: config.line.channelSecret, log, onStored: () => worker.wake() }),
+      lineWebhookRouter({ db, channelSecret: config.line.channelSecret, log, metrics, worker }),
+      metricsRouter({ metrics, db, log, token: config.metricsToken }),
       ...featureRoutes.map((factory) => factory({ db, config: effectiveConfig, line, log, lineStub })),
     ],
   });
@@ -83,14 +99,18 @@ export async function startServer(config: Config, options: StartOptions): Promis
     db,
     line,
     worker,
+    metrics,
     lineStub,
     async stop() {
       shuttingDown = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // Requests finish quickly (a webhook's store has a 1.5 s deadline); nothing is left to hang on.
+        setTimeout(() => server.closeAllConnections(), REQUEST_DRAIN_MS).unref();
       });
       await worker.stop();
+      stopObserving();
       await lineStub?.close();
       if (!options.db) await db.close();
     },

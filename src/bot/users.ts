@@ -1,29 +1,24 @@
 import type { LineBotClient } from '@line/bot-sdk';
-import type { Prisma } from '../db/database.js';
+import type { SqlQuery } from '../db/sql.js';
 import { languageFromTag, isLanguage, type Language } from '../i18n/i18n.js';
 import type { Logger } from '../logger.js';
 
 export interface BotUser {
-  id: string;
   language: Language;
   activeMerchantId: string | null;
-  isNew: boolean;
+}
+
+/** A stored user as the bot uses it (an unknown stored language reads as Japanese). */
+export function botUser(row: { language: string; activeMerchantId: string | null }): BotUser {
+  return { language: isLanguage(row.language) ? row.language : 'ja', activeMerchantId: row.activeMerchantId };
 }
 
 /**
- * The user row, created on first contact with a language guessed from the LINE profile
- * (Japanese when the profile has none or cannot be read).
+ * The user row for a LINE user talking to the bot for the first time, with a language guessed
+ * from the LINE profile (Japanese when the profile has none or cannot be read). A concurrent
+ * first contact keeps whichever row was stored first.
  */
-export async function ensureUser(prisma: Prisma, client: LineBotClient, userId: string, log: Logger): Promise<BotUser> {
-  const existing = await prisma.lineUser.findUnique({ where: { id: userId } });
-  if (existing) {
-    return {
-      id: existing.id,
-      language: isLanguage(existing.language) ? existing.language : 'ja',
-      activeMerchantId: existing.activeMerchantId,
-      isNew: false,
-    };
-  }
+export async function createUser(db: SqlQuery, client: LineBotClient, userId: string, log: Logger): Promise<BotUser> {
   let language: Language = 'ja';
   try {
     const profile = await client.getProfile(userId);
@@ -31,6 +26,11 @@ export async function ensureUser(prisma: Prisma, client: LineBotClient, userId: 
   } catch (error) {
     log.info({ err: error }, 'profile unavailable; defaulting to Japanese');
   }
-  const created = await prisma.lineUser.upsert({ where: { id: userId }, create: { id: userId, language }, update: {} });
-  return { id: created.id, language: isLanguage(created.language) ? created.language : 'ja', activeMerchantId: created.activeMerchantId, isNew: true };
+  const [row] = await db.query<{ language: string; activeMerchantId: string | null }>(
+    `INSERT INTO "LineUser" ("id", "language", "updatedAt") VALUES ($1, $2, now())
+     ON CONFLICT ("id") DO UPDATE SET "id" = EXCLUDED."id"
+     RETURNING "language", "activeMerchantId"`,
+    [userId, language],
+  );
+  return botUser(row!);
 }

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -6,11 +7,11 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { applyMigrations, readMigrations } from './migrate.js';
-import type { SqlSession } from './sql.js';
+import type { SqlQuery, SqlSession } from './sql.js';
 
 export type Prisma = PrismaClient;
 
-export interface Database {
+export interface Database extends SqlQuery {
   readonly kind: 'pglite' | 'postgresql';
   readonly prisma: PrismaClient;
   /** Applies pending migrations; returns the names it applied. */
@@ -27,22 +28,68 @@ export interface DatabaseOptions {
   inMemory?: boolean;
   /** PostgreSQL pool size per instance. */
   poolSize?: number;
+  /**
+   * PostgreSQL: the longest a statement may run (server-side statement_timeout); a connection that
+   * stays silent a second longer while in use is taken for dead and destroyed, so a network that
+   * drops packets without closing sockets cannot hang a query (and the worker) for good.
+   */
+  statementTimeoutMs?: number;
 }
+
+// Closing waits for in-flight queries; a database behind a dead network would make it wait forever.
+const CLOSE_TIMEOUT_MS = 1_000;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs ?? 4_000)
+    : openPglite(options);
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
+function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    work.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}
+
+async function openPostgres(databaseUrl: string, poolSize: number, statementTimeoutMs: number): Promise<Database> {
+  const silentAfterMs = statementTimeoutMs + 1_000;
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: Math.max(1_000, statementTimeoutMs - 1_000),
+    statement_timeout: statementTimeoutMs,
+    keepAlive: true,
+  });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    // No byte from the server for longer than any statement may run: the connection is dead (a
+    // silent partition). Destroying it fails the waiting query and the pool drops the client.
+    const socket = (client as unknown as { connection: { stream: Socket } }).connection.stream;
+    socket.setTimeout(silentAfterMs, () => socket.destroy(new Error(`database connection silent for ${silentAfterMs} ms`)));
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: 'postgresql',
     prisma,
+    async query<Row>(text: string, params?: unknown[]) {
+      return (await pool.query(text, params)).rows as Row[];
+    },
     async migrate() {
-      const client = await pool.connect();
+      // Its own connection, free of the pool's statement timeout: a migration may run long.
+      const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+      await client.connect();
       try {
         const session: SqlSession = {
           query: async (text, params) => (await client.query(text, params)).rows,
@@ -52,15 +99,15 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
         };
         return await applyMigrations(session, await readMigrations());
       } finally {
-        client.release();
+        await client.end();
       }
     },
     async ping() {
-      await prisma.$queryRaw`SELECT 1`;
+      await pool.query('SELECT 1');
     },
     async close() {
-      await prisma.$disconnect();
-      await pool.end().catch(() => undefined);
+      await withTimeout(prisma.$disconnect(), CLOSE_TIMEOUT_MS);
+      await withTimeout(pool.end(), CLOSE_TIMEOUT_MS);
     },
   };
 }
@@ -88,6 +135,9 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   return {
     kind: 'pglite',
     prisma,
+    async query<Row>(text: string, params?: unknown[]) {
+      return (await client.query<Row>(text, params)).rows;
+    },
     async migrate() {
       const session: SqlSession = {
         query: async <Row>(text: string, params?: unknown[]) => (await client.query<Row>(text, params)).rows,
@@ -98,7 +148,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       return applyMigrations(session, await readMigrations());
     },
     async ping() {
-      await prisma.$queryRaw`SELECT 1`;
+      await client.query('SELECT 1');
     },
     async close() {
       await prisma.$disconnect();

@@ -1,6 +1,10 @@
-/** The little raw-SQL surface the migration runner needs, over PGlite or a pg connection. */
-export interface SqlSession {
+/** One parameterised statement, one round trip: the hot paths (inbox, a step's context) use it. */
+export interface SqlQuery {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+}
+
+/** The little raw-SQL surface the migration runner needs, over PGlite or a pg connection. */
+export interface SqlSession extends SqlQuery {
   /** Runs a script of several statements (no parameters). */
   exec(script: string): Promise<void>;
 }

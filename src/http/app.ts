@@ -8,7 +8,12 @@ export interface AppDeps {
   /** Feature routers, mounted in order (webhooks first: they read raw bodies). */
   routers: Router[];
   isShuttingDown: () => boolean;
+  /** The inbox worker cannot reach the database: the instance takes webhooks it cannot answer. */
+  isWorkerStalled: () => boolean;
 }
+
+// A readiness probe must answer even when the database does not.
+const PING_TIMEOUT_MS = 1_000;
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -23,12 +28,25 @@ export function createApp(deps: AppDeps): Express {
       res.status(503).json({ status: 'shutting down' });
       return;
     }
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await deps.db.ping();
-      res.json({ status: 'ready', database: deps.db.kind });
+      await Promise.race([
+        deps.db.ping(),
+        new Promise((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS);
+        }),
+      ]);
     } catch {
       res.status(503).json({ status: 'database unavailable' });
+      return;
+    } finally {
+      clearTimeout(timer);
     }
+    if (deps.isWorkerStalled()) {
+      res.status(503).json({ status: 'worker stalled' });
+      return;
+    }
+    res.json({ status: 'ready', database: deps.db.kind });
   });
 
   for (const router of deps.routers) app.use(router);

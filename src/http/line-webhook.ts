@@ -1,19 +1,43 @@
-import { validateSignature, type webhook } from '@line/bot-sdk';
+import { validateSignature } from '@line/bot-sdk';
 import express, { type Router } from 'express';
-import type { Prisma } from '../db/database.js';
-import { storeEvents } from '../inbox/store-events.js';
+import type { SqlQuery } from '../db/sql.js';
+import { toStorableEvent, type StorableEvent } from '../inbox/storable-event.js';
+import { storeEvents, type StoreResult } from '../inbox/store-events.js';
+import type { InboxWorker } from '../inbox/worker.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 
 export interface LineWebhookDeps {
-  prisma: Prisma;
+  db: SqlQuery;
   channelSecret: string;
   log: Logger;
-  /** Told when new events are stored, so processing starts at once. */
-  onStored: () => void;
+  metrics: Metrics;
+  /** Runs the events claimed while storing, and is woken for the rest. */
+  worker: Pick<InboxWorker, 'freeSlots' | 'leaseMs' | 'adopt' | 'noteStored'>;
 }
 
 // LINE's webhook bodies are small; anything far larger is not LINE.
 const MAX_BODY = '1mb';
+// LINE gives up on a webhook after about 2 s: a database that cannot store by then gets a 503
+// (LINE redelivers) rather than a timeout. A store that lands later is deduplicated on redelivery.
+const STORE_DEADLINE_MS = 1_500;
+
+class StoreDeadlineError extends Error {
+  override name = 'StoreDeadlineError';
+}
+
+function storeWithin(deps: LineWebhookDeps, events: StorableEvent[]): Promise<StoreResult> {
+  const free = deps.worker.freeSlots();
+  const storing = storeEvents(deps.db, events, free > 0 ? { limit: free, leaseMs: deps.worker.leaseMs } : null);
+  storing.then((result) => deps.worker.noteStored(result.stored - result.parked - result.claimed.length, free >= events.length), () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new StoreDeadlineError(`not stored within ${STORE_DEADLINE_MS} ms`)), STORE_DEADLINE_MS);
+  });
+  // Events stored (and claimed) after we answered 503 still run: LINE's redelivery is then a duplicate.
+  storing.then((result) => deps.worker.adopt(result.claimed), () => undefined);
+  return Promise.race([storing, deadline]).finally(() => clearTimeout(timer));
+}
 
 /**
  * POST /webhooks/line: signature on the raw bytes → store every event durably → 200.
@@ -29,25 +53,36 @@ export function lineWebhookRouter(deps: LineWebhookDeps): Router {
       res.status(401).json({ error: 'invalid signature' });
       return;
     }
-    let events: webhook.Event[];
+    let rawEvents: unknown[];
     try {
       const parsed = JSON.parse(body.toString('utf8')) as { events?: unknown };
       if (!Array.isArray(parsed.events)) throw new Error('events is not an array');
-      events = (parsed.events as webhook.Event[]).filter((event) => typeof event?.webhookEventId === 'string' && typeof event.timestamp === 'number');
+      rawEvents = parsed.events;
     } catch {
       res.status(400).json({ error: 'malformed body' });
       return;
     }
+    const events = rawEvents.map(toStorableEvent).filter((event) => event !== null);
+    deps.metrics.eventsReceived.inc(rawEvents.length);
+    if (events.length < rawEvents.length) {
+      deps.metrics.eventsParked.inc({ reason: 'no_event_id' }, rawEvents.length - events.length);
+      deps.log.warn({ dropped: rawEvents.length - events.length }, 'LINE webhook: events without a webhookEventId cannot be deduplicated; not stored');
+    }
     try {
-      const stored = await storeEvents(deps.prisma, events);
-      deps.log.info({ received: events.length, stored, eventIds: events.map((event) => event.webhookEventId) }, 'LINE webhook stored');
+      const result = await storeWithin(deps, events);
+      deps.metrics.eventsStored.inc(result.stored);
+      if (result.parked > 0) deps.metrics.eventsParked.inc({ reason: 'unstorable' }, result.parked);
+      for (const event of events) {
+        if (event.parkReason !== null) deps.log.warn({ webhookEventId: event.webhookEventId, reason: event.parkReason }, 'LINE event stored parked: it cannot be processed');
+      }
+      deps.log.info({ received: events.length, stored: result.stored, fastPath: result.claimed.length, eventIds: events.map((event) => event.webhookEventId) }, 'LINE webhook stored');
     } catch (error) {
+      deps.metrics.webhookUnavailable.inc();
       deps.log.error({ err: error }, 'LINE webhook could not be stored; answering 503 so LINE redelivers');
       res.status(503).json({ error: 'temporarily unavailable' });
       return;
     }
     res.status(200).json({});
-    if (events.length > 0) deps.onStored();
   });
   return router;
 }

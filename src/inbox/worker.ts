@@ -1,14 +1,28 @@
-import type { Prisma } from '../db/database.js';
-import { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
+import type { SqlQuery } from '../db/sql.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+
+/**
+ * An event's life: pending → replying (the step's state and rendered replies are saved: the
+ * intent to send) → pushing (only when LINE refused the reply token) → done; or parked.
+ */
+export type EventStatus = 'pending' | 'replying' | 'pushing';
+export const UNFINISHED = `'pending', 'replying', 'pushing'`;
 
 export interface ClaimedEvent {
   webhookEventId: string;
   userId: string | null;
   payload: unknown;
   outbox: unknown;
+  status: EventStatus;
+  /** This attempt's number (1 on the first). */
   attempts: number;
+  /** When LINE says the event happened (ms); reply tokens age from here. */
+  eventTimestamp: number;
 }
+
+/** How an event ended: the answer went out as a reply, as a push, or none was needed. */
+export type Answered = 'reply' | 'push' | 'none';
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -20,56 +34,144 @@ export interface WorkerOptions {
   backoffMs?: (attempt: number) => number;
   /** Finished events (with the user's message text) are deleted this long after they arrived. */
   retentionMs?: number;
+  /** How long `stop()` waits for events in flight; unfinished ones are retried after their lease. */
+  stopTimeoutMs?: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Pruning is cheap but needs no precision: at most once an hour per instance.
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+// The worker counts as stalled (readiness fails) when it has not reached the database for this long.
+const STALLED_AFTER_MS = 3_000;
 
-export type ProcessEvent = (event: ClaimedEvent) => Promise<void>;
+export type ProcessEvent = (event: ClaimedEvent) => Promise<Answered>;
 export type ParkEvent = (event: ClaimedEvent, error: unknown) => Promise<void>;
 
 const defaultBackoff = (attempt: number) => Math.min(30_000, 1_000 * 2 ** (attempt - 1));
 
+const CLAIM_COLUMNS = `e."webhookEventId", e."userId", e."payload", e."outbox", e."status", e."attempts", e."eventTimestamp"::float8 AS "eventTimestamp"`;
+
+// An event may run when it is unleased and due, and no other unfinished event of its user is
+// older or running. Each branch walks (status, nextAttemptAt) in index order and stops at LIMIT,
+// so a poll costs about the events it claims, not the backlog. Retries of events whose replies
+// were already saved go first: their users' later events wait behind them.
+const claimableFrom = (statusCondition: string) => `
+  SELECT c."webhookEventId" FROM "LineEvent" c
+   WHERE ${statusCondition}
+     AND c."nextAttemptAt" <= now()
+     AND (c."lockedUntil" IS NULL OR c."lockedUntil" < now())
+     AND NOT (c."webhookEventId" = ANY($3::text[]))
+     AND (c."userId" IS NULL OR NOT EXISTS (
+           SELECT 1 FROM "LineEvent" p
+            WHERE p."userId" = c."userId" AND p."status" IN (${UNFINISHED}) AND p."webhookEventId" <> c."webhookEventId"
+              AND (p."lockedUntil" >= now()
+                   OR (p."eventTimestamp", p."receivedAt", p."webhookEventId") < (c."eventTimestamp", c."receivedAt", c."webhookEventId"))))
+   ORDER BY c."nextAttemptAt"
+   LIMIT $2`;
+
+const CLAIM_SQL = `
+UPDATE "LineEvent" AS e
+   SET "lockedUntil" = now() + make_interval(secs => $1), "attempts" = e."attempts" + 1
+ WHERE e."webhookEventId" IN (
+         SELECT "webhookEventId" FROM (
+           (${claimableFrom(`c."status" IN ('replying', 'pushing')`)})
+           UNION ALL
+           (${claimableFrom(`c."status" = 'pending'`)})) AS candidates
+          LIMIT $2)
+   AND (e."lockedUntil" IS NULL OR e."lockedUntil" < now())
+RETURNING ${CLAIM_COLUMNS}`;
+
+// The sent replies can hold things like fresh invite codes: they are kept only until delivered.
+const FINISH_SQL = `
+WITH finished AS (
+  UPDATE "LineEvent" SET "status" = 'done', "processedAt" = now(), "lockedUntil" = NULL, "lastError" = NULL, "outbox" = NULL
+   WHERE "webhookEventId" = $1
+  RETURNING "userId"
+), next AS (
+  SELECT n."webhookEventId", n."nextAttemptAt" FROM "LineEvent" n JOIN finished f ON n."userId" = f."userId"
+   WHERE $3 AND n."status" IN (${UNFINISHED}) AND n."webhookEventId" <> $1
+   ORDER BY n."eventTimestamp", n."receivedAt", n."webhookEventId"
+   LIMIT 1
+)
+UPDATE "LineEvent" AS e
+   SET "lockedUntil" = now() + make_interval(secs => $2), "attempts" = e."attempts" + 1
+  FROM next
+ WHERE e."webhookEventId" = next."webhookEventId" AND next."nextAttemptAt" <= now()
+   AND (e."lockedUntil" IS NULL OR e."lockedUntil" < now())
+RETURNING ${CLAIM_COLUMNS}`;
+
 /**
  * Processes stored LINE events after they were acknowledged. One event per user at a time, in
- * event order (only the oldest unfinished event of a user can be claimed); different users in
- * parallel. Works across instances: a claim is a conditional UPDATE, so two pollers never take
- * the same event, and a crashed instance's lease simply runs out.
+ * event order; different users in parallel. Works across instances: a claim is a conditional
+ * UPDATE, so two pollers never take the same event, and a crashed instance's lease runs out.
+ * Events the webhook claimed while storing them (the fast path) are handed over with `adopt`.
  */
 export class InboxWorker {
   private readonly concurrency: number;
   private readonly pollIntervalMs: number;
   private readonly maxAttempts: number;
-  private readonly leaseMs: number;
+  readonly leaseMs: number;
   private readonly backoffMs: (attempt: number) => number;
   private readonly retentionMs: number;
+  private readonly stopTimeoutMs: number;
   private lastPrunedAt = 0;
+  private lastReachedDatabaseAt = Date.now();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly inFlightIds = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private pollAgain = false;
+  // Events may wait that only a poll would claim (stored while every slot was busy).
+  private backlog = false;
   private stopped = true;
 
   constructor(
-    private readonly prisma: Prisma,
+    private readonly db: SqlQuery,
     private readonly process: ProcessEvent,
     private readonly park: ParkEvent,
     private readonly log: Logger,
+    private readonly metrics: Metrics | undefined,
     options: WorkerOptions = {},
   ) {
-    this.concurrency = options.concurrency ?? 8;
+    this.concurrency = options.concurrency ?? 32;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.maxAttempts = options.maxAttempts ?? 5;
-    this.leaseMs = options.leaseMs ?? 60_000;
+    this.leaseMs = options.leaseMs ?? 10_000;
     this.backoffMs = options.backoffMs ?? defaultBackoff;
     this.retentionMs = options.retentionMs ?? 30 * DAY_MS;
+    this.stopTimeoutMs = options.stopTimeoutMs ?? 1_500;
   }
 
   start(): void {
     this.stopped = false;
+    this.lastReachedDatabaseAt = Date.now();
     this.wake();
+  }
+
+  /** Free slots for the webhook's fast path (0 while stopped). */
+  freeSlots(): number {
+    return this.stopped ? 0 : Math.max(0, this.concurrency - this.inFlight.size);
+  }
+
+  /** True when the worker has been unable to reach the database for a while (readiness). */
+  stalled(): boolean {
+    return !this.stopped && Date.now() - this.lastReachedDatabaseAt > STALLED_AFTER_MS;
+  }
+
+  /** Runs events already claimed for this instance (by the webhook, as it stored them). */
+  adopt(events: ClaimedEvent[]): void {
+    for (const event of events) this.launch(event);
+  }
+
+  /**
+   * The webhook stored `unclaimed` events it could not claim at once. When slots were free, each
+   * waits behind an unfinished event of its user, and finishing that event claims it (see
+   * finish); only when every slot was taken does a poll have to look for them when one frees.
+   */
+  noteStored(unclaimed: number, slotsWereFree: boolean): void {
+    if (unclaimed === 0) return;
+    if (slotsWereFree) return;
+    this.backlog = true;
   }
 
   /** Called after new events are stored, so they are picked up without waiting for the poll. */
@@ -95,13 +197,19 @@ export class InboxWorker {
       });
   }
 
-  /** Stops claiming and waits for events in flight to finish. */
+  /**
+   * Stops claiming and waits (at most stopTimeoutMs) for events in flight. An event still running
+   * then is safe to abandon: its lease runs out and it is retried, and its saved replies are sent
+   * once (see bot.ts).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    while (this.inFlight.size > 0 || this.polling) {
+    const deadline = Date.now() + this.stopTimeoutMs;
+    while ((this.inFlight.size > 0 || this.polling) && Date.now() < deadline) {
       await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 20))]);
     }
+    if (this.inFlight.size > 0) this.log.warn({ inFlight: this.inFlight.size }, 'stopped with events in flight; they are retried when their lease runs out');
   }
 
   /** Resolves once nothing is claimable or in flight (tests and the CLI use it). */
@@ -109,8 +217,8 @@ export class InboxWorker {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.inFlight.size === 0 && !this.polling) {
-        const pending = await this.prisma.lineEvent.count({ where: { status: { in: ['pending', 'replying'] } } });
-        if (pending === 0) return;
+        const [row] = await this.db.query<{ pending: number }>(`SELECT count(*)::int AS pending FROM "LineEvent" WHERE "status" IN (${UNFINISHED})`);
+        if (row?.pending === 0) return;
         this.wake();
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -124,50 +232,33 @@ export class InboxWorker {
    */
   async prune(now = Date.now()): Promise<number> {
     this.lastPrunedAt = now;
-    const deleted = await this.prisma.lineEvent.deleteMany({
-      where: { status: { in: ['done', 'parked'] }, receivedAt: { lt: new Date(now - this.retentionMs) } },
-    });
-    if (deleted.count > 0) this.log.info({ deleted: deleted.count }, 'old LINE events pruned');
-    return deleted.count;
+    const deleted = await this.db.query<{ webhookEventId: string }>(
+      `DELETE FROM "LineEvent" WHERE "status" IN ('done', 'parked') AND "receivedAt" < $1 RETURNING "webhookEventId"`,
+      [new Date(now - this.retentionMs)],
+    );
+    if (deleted.length > 0) this.log.info({ deleted: deleted.length }, 'old LINE events pruned');
+    return deleted.length;
   }
 
   private async poll(): Promise<void> {
     if (Date.now() - this.lastPrunedAt >= PRUNE_EVERY_MS) await this.prune();
     const free = this.concurrency - this.inFlight.size;
     if (free <= 0) return;
-    const claimed = await this.claim(free);
-    for (const event of claimed) {
-      this.inFlightIds.add(event.webhookEventId);
-      const task = this.run(event).finally(() => {
-        this.inFlight.delete(task);
-        this.inFlightIds.delete(event.webhookEventId);
-        this.wake();
-      });
-      this.inFlight.add(task);
-    }
+    // Never our own running events, even if their lease could not be renewed.
+    const claimed = await this.db.query<ClaimedEvent>(CLAIM_SQL, [this.leaseMs / 1000, free, [...this.inFlightIds]]);
+    this.lastReachedDatabaseAt = Date.now();
+    if (claimed.length < free) this.backlog = false;
+    for (const event of claimed) this.launch(event);
   }
 
-  private async claim(limit: number): Promise<ClaimedEvent[]> {
-    const leaseSeconds = this.leaseMs / 1000;
-    // Never our own running events, even if their lease could not be renewed.
-    const running = [...this.inFlightIds];
-    return this.prisma.$queryRaw<ClaimedEvent[]>`
-      UPDATE "LineEvent" AS e
-         SET "lockedUntil" = now() + make_interval(secs => ${leaseSeconds}), "attempts" = e."attempts" + 1
-       WHERE e."webhookEventId" IN (
-               SELECT head."webhookEventId"
-                 FROM (SELECT DISTINCT ON (COALESCE("userId", "webhookEventId"))
-                              "webhookEventId", "nextAttemptAt", "lockedUntil", "eventTimestamp"
-                         FROM "LineEvent"
-                        WHERE "status" IN ('pending', 'replying')
-                        ORDER BY COALESCE("userId", "webhookEventId"), "eventTimestamp", "receivedAt", "webhookEventId") AS head
-                WHERE head."nextAttemptAt" <= now()
-                  AND (head."lockedUntil" IS NULL OR head."lockedUntil" < now())
-                ORDER BY head."eventTimestamp"
-                LIMIT ${limit})
-         AND (e."lockedUntil" IS NULL OR e."lockedUntil" < now())
-         AND NOT (e."webhookEventId" = ANY(${running}::text[]))
-      RETURNING e."webhookEventId", e."userId", e."payload", e."outbox", e."attempts"`;
+  private launch(event: ClaimedEvent): void {
+    this.inFlightIds.add(event.webhookEventId);
+    const task = this.run(event).finally(() => {
+      this.inFlight.delete(task);
+      this.inFlightIds.delete(event.webhookEventId);
+      if (this.backlog) this.wake();
+    });
+    this.inFlight.add(task);
   }
 
   private async run(event: ClaimedEvent): Promise<void> {
@@ -177,57 +268,66 @@ export class InboxWorker {
     const heartbeat = setInterval(() => {
       this.renewLease(event.webhookEventId).catch((error: unknown) => log.warn({ err: error }, 'could not renew the lease'));
     }, this.leaseMs / 3);
-    let outcome: 'done' | 'failed';
+    let answered: Answered | undefined;
     let failure: unknown;
     try {
-      await this.process(event);
-      outcome = 'done';
+      answered = await this.process(event);
     } catch (error) {
-      outcome = 'failed';
       failure = error;
     } finally {
       clearInterval(heartbeat);
     }
     try {
-      if (outcome === 'done') {
-        await this.prisma.lineEvent.update({
-          where: { webhookEventId: event.webhookEventId },
-          // The sent replies can hold things like fresh invite codes: keep them only until delivered.
-          data: { status: 'done', processedAt: new Date(), lockedUntil: null, lastError: null, outbox: PrismaNamespace.DbNull },
-        });
-        log.info({ ms: Date.now() - started }, 'event processed');
+      if (answered !== undefined) {
+        const next = await this.finish(event);
+        this.lastReachedDatabaseAt = Date.now();
+        this.metrics?.eventsAnswered.inc({ via: answered });
+        log.info({ ms: Date.now() - started, via: answered }, 'event processed');
+        if (next) this.launch(next);
       } else {
         await this.recordFailure(event, failure, Date.now() - started, log);
       }
     } catch (error) {
       // The database went away mid-event: the lease runs out and the event is claimed again.
-      log.error({ err: error, outcome }, 'could not record the outcome of an event; it will be retried when its lease expires');
+      log.error({ err: error, outcome: answered === undefined ? 'failed' : 'done' }, 'could not record the outcome of an event; it will be retried when its lease expires');
     }
   }
 
+  /**
+   * Marks the event done and, in the same statement, claims its user's next event if it is due:
+   * the instance that finished a user's event goes on with that user, with no poll in between.
+   */
+  private async finish(event: ClaimedEvent): Promise<ClaimedEvent | undefined> {
+    const [next] = await this.db.query<ClaimedEvent>(FINISH_SQL, [event.webhookEventId, this.leaseMs / 1000, !this.stopped]);
+    return next;
+  }
+
   private async renewLease(webhookEventId: string): Promise<void> {
-    await this.prisma.lineEvent.update({
-      where: { webhookEventId },
-      data: { lockedUntil: new Date(Date.now() + this.leaseMs) },
-    });
+    await this.db.query(`UPDATE "LineEvent" SET "lockedUntil" = now() + make_interval(secs => $2) WHERE "webhookEventId" = $1`, [
+      webhookEventId,
+      this.leaseMs / 1000,
+    ]);
   }
 
   private async recordFailure(event: ClaimedEvent, error: unknown, ms: number, log: Logger): Promise<void> {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // Only the error's kind and first line: a full message can quote the user's text.
+    const reason = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0]!.slice(0, 500);
     if (event.attempts >= this.maxAttempts) {
       log.error({ err: error, ms }, 'event failed too often; parked');
-      await this.prisma.lineEvent.update({
-        where: { webhookEventId: event.webhookEventId },
-        data: { status: 'parked', lockedUntil: null, lastError: message.slice(0, 2000) },
-      });
+      await this.db.query(`UPDATE "LineEvent" SET "status" = 'parked', "lockedUntil" = NULL, "lastError" = $2 WHERE "webhookEventId" = $1`, [
+        event.webhookEventId,
+        reason,
+      ]);
+      this.metrics?.eventsParked.inc({ reason: 'failed' });
       await this.park(event, error).catch((parkError: unknown) => log.warn({ err: parkError }, 'could not tell the user'));
       return;
     }
     const delay = this.backoffMs(event.attempts);
     log.warn({ err: error, retryInMs: delay, ms }, 'event failed; will retry');
-    await this.prisma.lineEvent.update({
-      where: { webhookEventId: event.webhookEventId },
-      data: { lockedUntil: null, lastError: message.slice(0, 2000), nextAttemptAt: new Date(Date.now() + delay) },
-    });
+    this.metrics?.eventsFailed.inc();
+    await this.db.query(
+      `UPDATE "LineEvent" SET "lockedUntil" = NULL, "lastError" = $2, "nextAttemptAt" = now() + make_interval(secs => $3) WHERE "webhookEventId" = $1`,
+      [event.webhookEventId, reason, delay / 1000],
+    );
   }
 }

@@ -1,6 +1,5 @@
 import { HTTPFetchError, LineBotClient, type messagingApi } from '@line/bot-sdk';
 import { createHash } from 'node:crypto';
-import type { Logger } from '../logger.js';
 
 export interface LineClientOptions {
   channelAccessToken: string;
@@ -22,7 +21,8 @@ export function retryKeyFor(...parts: string[]): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 17), 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function isInvalidReplyToken(error: unknown): boolean {
+/** LINE refused the reply token: expired, or already used. */
+export function isInvalidReplyToken(error: unknown): boolean {
   return error instanceof HTTPFetchError && error.status === 400 && /invalid reply token/i.test(error.body);
 }
 
@@ -34,29 +34,4 @@ export async function pushOnce(client: LineBotClient, to: string, messages: mess
     if (error instanceof HTTPFetchError && error.status === 409) return;
     throw error;
   }
-}
-
-/**
- * Replies with the token; when LINE rejects it (expired after a retry, or already used) the same
- * messages are pushed instead, keyed so a retried push is not delivered twice.
- */
-export async function replyOrPush(
-  client: LineBotClient,
-  target: { replyToken: string | undefined; userId: string | undefined; retryKey: string },
-  messages: messagingApi.Message[],
-  log: Logger,
-): Promise<'reply' | 'push' | 'none'> {
-  if (messages.length === 0) return 'none';
-  if (target.replyToken) {
-    try {
-      await client.replyMessage({ replyToken: target.replyToken, messages });
-      return 'reply';
-    } catch (error) {
-      if (!isInvalidReplyToken(error) || !target.userId) throw error;
-      log.info({ retryKey: target.retryKey }, 'reply token rejected; pushing instead');
-    }
-  }
-  if (!target.userId) return 'none';
-  await pushOnce(client, target.userId, messages, target.retryKey);
-  return 'push';
 }

@@ -3,6 +3,8 @@
 // reaches the ledger through the same checks.
 import type { Config } from '../config.js';
 import type { Prisma } from '../db/database.js';
+import { storableJson } from '../db/storable-json.js';
+import { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { getMerchantKomojuKeys } from '../merchants/komoju-keys.js';
 import { parseKomojuEvent, verifyKomojuSignature } from './komoju/komoju-webhook.js';
@@ -109,6 +111,19 @@ export async function authenticateKomojuWebhook(
   return merchantId === null ? null : verifyWithMerchantKeys(deps, rawBody, signature, merchantId);
 }
 
+/*
+ * Prisma's codes for a value the database refuses (too long, out of range, wrong type): the
+ * same delivery fails the same way every time, unlike a lost connection or a conflict.
+ */
+const DATA_ERROR_CODES = new Set(['P2000', 'P2005', 'P2006', 'P2007', 'P2019', 'P2020', 'P2023', 'P2033']);
+
+function isDataError(error: unknown): boolean {
+  return (
+    error instanceof PrismaNamespace.PrismaClientValidationError ||
+    (error instanceof PrismaNamespace.PrismaClientKnownRequestError && DATA_ERROR_CODES.has(error.code))
+  );
+}
+
 export async function receiveKomojuWebhook(
   deps: WebhookDeps,
   rawBody: Buffer,
@@ -116,7 +131,11 @@ export async function receiveKomojuWebhook(
   merchantIdFromUrl?: string,
 ): Promise<WebhookOutcome> {
   const { prisma, log } = deps;
-  const body = parseJson(rawBody);
+  const parsed = parseJson(rawBody);
+  // Text PostgreSQL cannot hold (a NUL, a lone surrogate) is replaced before anything is stored,
+  // so one odd metadata field cannot fail every redelivery of a signed payment event.
+  const storable = storableJson(parsed);
+  const body = storable.ok ? storable.value : undefined;
   const source = await authenticateKomojuWebhook(deps, rawBody, signature, body, merchantIdFromUrl);
   if (!source) {
     log.warn({ bytes: rawBody.length }, 'komoju webhook: signature did not verify; ignored');
@@ -136,8 +155,21 @@ export async function receiveKomojuWebhook(
     return { status: 200, message: 'pong', noticePaymentId: null };
   }
 
-  const recorded = await recordProviderEvent(prisma, event, { provider: source.provider, merchantId: source.merchantId, payload: body });
   const fields = { eventId: event.id, type: event.type, provider: source.provider, merchantId: source.merchantId, paymentId: event.payment?.id };
+  let recorded;
+  try {
+    recorded = await recordProviderEvent(prisma, event, { provider: source.provider, merchantId: source.merchantId, payload: body });
+  } catch (error) {
+    if (!isDataError(error)) throw error;
+    // Retrying cannot help: keep the event for the operator (and its id, so a redelivery is a
+    // duplicate) and answer 200 rather than 5xx forever.
+    await prisma.providerEvent.createMany({
+      data: [{ id: event.id, type: event.type, paymentId: null, merchantId: source.merchantId ?? null, payload: body as object }],
+      skipDuplicates: true,
+    });
+    log.error({ ...fields, err: error }, 'komoju webhook: signed event stored but its payment could not be applied (a value the database refuses)');
+    return { status: 200, message: 'stored, not applied', noticePaymentId: null };
+  }
   if (recorded.duplicate) {
     log.debug(fields, 'komoju webhook: duplicate event ignored');
     return { status: 200, message: 'duplicate', noticePaymentId: null };

@@ -51,6 +51,8 @@ export interface HarnessOptions {
   db: Database;
   env?: Record<string, string>;
   worker?: Parameters<typeof startServer>[1]['worker'];
+  /** A fake LINE API shared with other harnesses (several instances of the bot, one LINE); stopped by its owner. */
+  line?: LineApiStub;
 }
 
 /**
@@ -58,8 +60,8 @@ export interface HarnessOptions {
  * production talks to api.line.me.
  */
 export async function startLineHarness(options: HarnessOptions): Promise<LineHarness> {
-  const line = new LineApiStub({ channelAccessToken: ACCESS_TOKEN });
-  const origin = await line.listen();
+  const line = options.line ?? new LineApiStub({ channelAccessToken: ACCESS_TOKEN });
+  const origin = options.line ? options.line.origin : await line.listen();
   const logs = new LogCapture();
   const config = loadConfig({
     PORT: '0',
@@ -133,7 +135,7 @@ export async function startLineHarness(options: HarnessOptions): Promise<LineHar
     },
     async stop() {
       await server.stop();
-      await line.close();
+      if (!options.line) await line.close();
     },
   };
   return harness;
