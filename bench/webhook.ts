@@ -331,6 +331,7 @@ async function measure(name: string, line: LineApiStub, system: RunningSystem, c
 
 function summariseProfiles(dir: string): void {
   const selfByArea = new Map<string, number>();
+  const selfByFunction = new Map<string, number>();
   let total = 0;
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'))) {
     const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
@@ -339,8 +340,10 @@ function summariseProfiles(dir: string): void {
       timeDeltas: number[];
     };
     const area = new Map<number, string>();
+    const where = new Map<number, string>();
     for (const node of profile.nodes) {
       const { url, functionName } = node.callFrame;
+      where.set(node.id, `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(ROOT, '')}`);
       const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
       area.set(
         node.id,
@@ -353,12 +356,18 @@ function summariseProfiles(dir: string): void {
       total += delta;
       const key = area.get(id) ?? 'other';
       selfByArea.set(key, (selfByArea.get(key) ?? 0) + delta);
+      const fn = where.get(id) ?? 'other';
+      selfByFunction.set(fn, (selfByFunction.get(fn) ?? 0) + delta);
     });
   }
   const busy = total - (selfByArea.get('(idle)') ?? 0);
   console.log(`  CPU profile (self time, share of busy time ${(busy / 1e6).toFixed(1)} s):`);
   for (const [key, value] of [...selfByArea].filter(([key]) => key !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 14)) {
     console.log(`    ${key.padEnd(28)} ${((100 * value) / busy).toFixed(1).padStart(5)} %`);
+  }
+  console.log('  hottest functions (self time):');
+  for (const [key, value] of [...selfByFunction].filter(([key]) => !key.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+    console.log(`    ${((100 * value) / busy).toFixed(1).padStart(5)} %  ${key}`);
   }
 }
 

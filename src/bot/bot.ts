@@ -91,7 +91,7 @@ export function createBot(deps: BotDeps) {
 
     const outbox: Outbox = { messages: renderReplies(replies, config.appSecret) };
     await saveStep(db, { userId, webhookEventId: event.webhookEventId, loaded, next: state, outbox });
-    log.info({ eventType: payload.type, input: input.kind, replies: replies.length }, 'conversation step');
+    log.debug({ eventType: payload.type, input: input.kind, replies: replies.length }, 'conversation step');
     return outbox;
   }
 
