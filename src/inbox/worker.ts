@@ -232,12 +232,14 @@ export class InboxWorker {
    */
   async prune(now = Date.now()): Promise<number> {
     this.lastPrunedAt = now;
-    const deleted = await this.db.query<{ webhookEventId: string }>(
-      `DELETE FROM "LineEvent" WHERE "status" IN ('done', 'parked') AND "receivedAt" < $1 RETURNING "webhookEventId"`,
+    const [row] = await this.db.query<{ deleted: number }>(
+      `WITH gone AS (DELETE FROM "LineEvent" WHERE "status" IN ('done', 'parked') AND "receivedAt" < $1 RETURNING 1)
+       SELECT count(*)::int AS deleted FROM gone`,
       [new Date(now - this.retentionMs)],
     );
-    if (deleted.length > 0) this.log.info({ deleted: deleted.length }, 'old LINE events pruned');
-    return deleted.length;
+    const deleted = row?.deleted ?? 0;
+    if (deleted > 0) this.log.info({ deleted }, 'old LINE events pruned');
+    return deleted;
   }
 
   private async poll(): Promise<void> {
