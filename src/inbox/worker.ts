@@ -245,7 +245,12 @@ export class InboxWorker {
   private async poll(): Promise<void> {
     if (Date.now() - this.lastPrunedAt >= PRUNE_EVERY_MS) await this.prune();
     const free = this.concurrency - this.inFlight.size;
-    if (free <= 0) return;
+    if (free <= 0) {
+      // Busy, not stalled: every slot is working (their statements are bounded, so a lost
+      // database frees them within seconds and the next poll tells).
+      this.lastReachedDatabaseAt = Date.now();
+      return;
+    }
     // Never our own running events, even if their lease could not be renewed.
     const claimed = await this.db.query<ClaimedEvent>(CLAIM_SQL, [this.leaseMs / 1000, free, [...this.inFlightIds]]);
     this.lastReachedDatabaseAt = Date.now();
