@@ -84,8 +84,16 @@ describe.each(kinds)('inbox and worker on %s', (kind) => {
 });
 
 describe.each(kinds)('retention on %s', (kind) => {
+  // Created before the test: an embedded database takes long to create on a busy machine.
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
   it('deletes finished and parked events past the retention, keeping recent and unfinished ones', async () => {
-    const database = await createTestDatabase(kind);
     const harness = await startLineHarness({ db: database.db, worker: { retentionMs: 7 * 86_400_000 } });
     try {
       await harness.server.worker.stop();
@@ -102,7 +110,6 @@ describe.each(kinds)('retention on %s', (kind) => {
       expect(left.map((row) => row.webhookEventId)).toEqual(['new-done', 'old-pending']);
     } finally {
       await harness.stop();
-      await database.drop();
     }
   });
 });

@@ -1,12 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/database.js';
-import { createTestDatabase, databaseKinds, isPostgresAvailable } from '../../support/databases.js';
+import { createTestDatabase, databaseKinds, isPostgresAvailable, type TestDatabase } from '../../support/databases.js';
 import { startLineHarness } from '../../support/line-harness.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 
 describe.each(await databaseKinds())('event leases on %s', (kind) => {
+  // Created before the test: an embedded database takes long to create on a busy machine.
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
   it('keeps a slow event to one run: the lease is renewed while LINE is slow', async () => {
-    const database = await createTestDatabase(kind);
     const harness = await startLineHarness({ db: database.db, worker: { leaseMs: 300, pollIntervalMs: 20 } });
     try {
       harness.line.delayNext(/\/message\/reply$/, 1_500);
@@ -19,7 +27,6 @@ describe.each(await databaseKinds())('event leases on %s', (kind) => {
       expect(harness.line.requests.filter((request) => request.path === '/v2/bot/message/reply' && (request.body as { replyToken?: string }).replyToken === event.replyToken)).toHaveLength(1);
     } finally {
       await harness.stop();
-      await database.drop();
     }
   });
 });
