@@ -5,11 +5,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { LineApiStub } from '../../src/line/line-api-stub.js';
-import { retryKeyFor } from '../../src/line/line-client.js';
-import { createTestDatabase, isPostgresAvailable } from '../support/databases.js';
-import { ACCESS_TOKEN, APP_SECRET, CHANNEL_SECRET, signLine } from '../support/line-harness.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
+import { LineApiStub } from '../../../src/line/line-api-stub.js';
+import { retryKeyFor } from '../../../src/line/line-client.js';
+import { createTestDatabase, isPostgresAvailable } from '../../support/databases.js';
+import { ACCESS_TOKEN, APP_SECRET, CHANNEL_SECRET, signLine } from '../../support/line-harness.js';
+import { TcpProxy } from '../../support/tcp-proxy.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -2,12 +2,12 @@
 // cannot store as sent, the same for KOMOJU, error logs that must not leak what users wrote, and
 // a database that silently stops answering (packets dropped, sockets left open).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.js';
-import { createLogger } from '../../src/logger.js';
-import { signKomojuBody } from '../../src/payments/komoju/komoju-webhook.js';
-import { createTestDatabase, databaseKinds, isPostgresAvailable, type TestDatabase } from '../support/databases.js';
-import { LogCapture, signLine, startLineHarness, type LineHarness } from '../support/line-harness.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
+import { openDatabase } from '../../../src/db/database.js';
+import { createLogger } from '../../../src/logger.js';
+import { signKomojuBody } from '../../../src/payments/komoju/komoju-webhook.js';
+import { createTestDatabase, databaseKinds, isPostgresAvailable, type TestDatabase } from '../../support/databases.js';
+import { LogCapture, signLine, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { TcpProxy } from '../../support/tcp-proxy.js';
 
 const KOMOJU_WEBHOOK_SECRET = 'whsec-faults-0123456789';
 const MARKER = 'PRIVATE-WORDS-7f3a';

@@ -1,10 +1,10 @@
 // Two instances of the bot on one PostgreSQL database behind a round-robin balancer (one LINE),
 // and what an operator reads of the loop at GET /metrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/database.js';
-import { LineApiStub } from '../../src/line/line-api-stub.js';
-import { createTestDatabase, isPostgresAvailable, type TestDatabase } from '../support/databases.js';
-import { ACCESS_TOKEN, startLineHarness, type LineHarness } from '../support/line-harness.js';
+import { openDatabase, type Database } from '../../../src/db/database.js';
+import { LineApiStub } from '../../../src/line/line-api-stub.js';
+import { createTestDatabase, isPostgresAvailable, type TestDatabase } from '../../support/databases.js';
+import { ACCESS_TOKEN, startLineHarness, type LineHarness } from '../../support/line-harness.js';
 
 describe.runIf(await isPostgresAvailable())('two instances on one PostgreSQL', () => {
   let database: TestDatabase;
