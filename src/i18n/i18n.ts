@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import i18next, { type Resource, type ResourceLanguage, type TFunction } from 'i18next';
 import type { Namespace } from './i18next.js';
+import { addParticleFormatters } from './korean-particles.js';
 
 export const LANGUAGES = ['ja', 'en', 'ko'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -43,6 +44,7 @@ await instance.init({
   returnNull: false,
   initAsync: false,
 });
+addParticleFormatters(instance.services.formatter!);
 
 /**
  * A translator fixed to one language. Events of different users are rendered concurrently,
