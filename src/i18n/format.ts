@@ -32,13 +32,19 @@ function majorUnitDecimal(amount: number, decimals: 0 | 2): Intl.StringNumericLi
   return `${sign}${major}.${minor}` as Intl.StringNumericLiteral;
 }
 
+// Korean shops and apps write won after the number (15,000원) where Intl writes ₩15,000.
+const koreanWon = new Intl.NumberFormat('ko', { maximumFractionDigits: 0 });
+
 /**
  * Shows an amount given in the smallest unit as a localized price: (1250, 'USD', 'en') → "$12.50",
- * (1500, 'JPY', 'ja') → "￥1,500". Throws on a non-integer amount, which is a programming error.
+ * (1500, 'JPY', 'ja') → "￥1,500", (15000, 'KRW', 'ko') → "15,000원". Throws on a non-integer
+ * amount, which is a programming error.
  */
 export function formatPrice(amount: number, currency: Currency, locale: Language): string {
   if (!Number.isSafeInteger(amount)) throw new RangeError(`amount must be an integer in the smallest unit: ${amount}`);
-  return priceFormatter(currency, locale).format(majorUnitDecimal(amount, currencyDecimals(currency)));
+  const decimal = majorUnitDecimal(amount, currencyDecimals(currency));
+  if (currency === 'KRW' && locale === 'ko') return `${koreanWon.format(decimal)}원`;
+  return priceFormatter(currency, locale).format(decimal);
 }
 
 /** An input `parseAmount` accepts for this currency whatever the default, for "e.g. …" hints. */

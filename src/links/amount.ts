@@ -41,9 +41,11 @@ const CURRENCY_MARKERS: ReadonlyMap<string, Currency> = new Map([
   ['¥', 'JPY'],
   ['JP¥', 'JPY'],
   ['円', 'JPY'],
+  ['엔', 'JPY'],
   ['YEN', 'JPY'],
   ['₩', 'KRW'],
   ['원', 'KRW'],
+  ['ウォン', 'KRW'],
   ['WON', 'KRW'],
   ['₫', 'VND'],
   ['$', 'USD'],
@@ -79,7 +81,7 @@ function readMarker(marker: string): MarkerReading {
 }
 
 /**
- * Reads a chat amount such as `1,500`, `￥1,500`, `1500円`, `１５００`, `12.50 USD` or `$12.50` into the
+ * Reads a chat amount such as `1,500`, `￥1,500`, `1500円`, `1500엔`, `15000원`, `１５００`, `12.50 USD` or `$12.50` into the
  * currency's smallest unit. Digits are combined as strings and converted once, so no binary
  * floating point ever touches the money.
  */

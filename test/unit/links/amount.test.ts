@@ -84,6 +84,11 @@ describe('parseAmount accepts', () => {
     ['15,000 원', 15_000, 'KRW'],
     ['15000 KRW', 15_000, 'KRW'],
     ['15000 won', 15_000, 'KRW'],
+    ['15000ウォン', 15_000, 'KRW'],
+    // Korean writes yen as 엔
+    ['1500엔', 1500, 'JPY'],
+    ['1,500 엔', 1500, 'JPY'],
+    ['１５００엔', 1500, 'JPY'],
     ['₫50,000', 50_000, 'VND'],
     ['50000 VND', 50_000, 'VND'],
   ])('%j → %i %s', (input, amount, currency) => {
@@ -130,6 +135,8 @@ describe('parseAmount refuses', () => {
     ['abc', 'not_a_number'],
     ['USD', 'not_a_number'],
     ['円', 'not_a_number'],
+    ['엔', 'not_a_number'],
+    ['천오백엔', 'not_a_number'],
     ['$', 'not_a_number'],
     ['15OO', 'not_a_number'],
     ['1５OO', 'not_a_number'],
@@ -197,6 +204,8 @@ describe('parseAmount refuses', () => {
     ['¥1500 USD', 'conflicting_currency'],
     ['USD 12.50 EUR', 'conflicting_currency'],
     ['₩1500円', 'conflicting_currency'],
+    ['₩1500엔', 'conflicting_currency'],
+    ['¥1500원', 'conflicting_currency'],
   ])('%j → %s', (input, reason) => {
     expect(parseAmount(input)).toEqual({ ok: false, reason });
   });
