@@ -47,6 +47,7 @@ main{max-width:480px;margin:0 auto;padding:16px}
 .product-image{display:block;width:100%;max-height:360px;object-fit:cover;background:#e9ebef}
 h1{font-size:1.3rem;margin:0 0 6px;overflow-wrap:anywhere}
 .price{font-size:1.6rem;font-weight:700;margin:4px 0 12px}
+.tax-note{font-size:.85rem;font-weight:400;color:#555}
 .description{white-space:pre-wrap;overflow-wrap:anywhere;color:#444;margin:0 0 16px}
 .button{display:block;width:100%;padding:14px;border:0;border-radius:10px;font-size:1.1rem;font-weight:700;cursor:pointer;text-align:center;text-decoration:none}
 .primary{background:#06c755;color:#fff}

@@ -42,7 +42,7 @@ ${view.imageUrl ? html`<img class="product-image" src="${view.imageUrl}" alt="${
 <div class="body">
 ${testBadge(t, view.testMode)}
 <h1 data-testid="product-name">${view.productName}</h1>
-<p class="price" data-testid="price">${view.price}</p>
+<p class="price"><span data-testid="price">${view.price}</span> <span class="tax-note" data-testid="tax-note">${t('link.taxIncluded')}</span></p>
 ${view.description.trim() === '' ? null : html`<p class="description" data-testid="description">${view.description}</p>`}
 <form method="post" action="${view.checkoutPath}">
 <input type="hidden" name="token" value="${view.formToken}">

@@ -157,7 +157,7 @@ function joinResultStep(result: EffectResultOf<'merchants.joinResult'>, ctx: Con
 }
 
 function inviteCreatedStep(result: EffectResultOf<'merchants.inviteCreated'>, ctx: Context): Step {
-  const joinText = `join ${result.code}`;
+  const joinText = ctx.t('merchants:join.command', { code: result.code });
   return reply({
     kind: 'card',
     altText: ctx.t('merchants:invite.altText', { code: result.code, merchant: result.merchantName }),

@@ -5,10 +5,10 @@ import { linkCard, shareText } from '../links/link-card.js';
 import { typedCommandButton } from './command-buttons.js';
 import { linkState, type SalesLinkView } from './sales-link-view.js';
 
-/** "Active", "Used up · TEST", … */
+/** "Active", "Used up · TEST", "上限到達（テスト）", … */
 export function stateLabel(link: SalesLinkView, ctx: Context): string {
   const state = ctx.t(`sales:state.${linkState(link, ctx.now)}`);
-  return link.testMode ? `${state} · ${ctx.t('sales:state.test')}` : state;
+  return link.testMode ? ctx.t('sales:state.withTest', { state }) : state;
 }
 
 /** Summary, QR, Share, Activate/Deactivate, Edit, Transactions for one link. */

@@ -13,6 +13,7 @@ export function summaryCard(link: SalesLinkView, summary: SummaryView, ctx: Cont
   const { t, language } = ctx;
   const amount = formatPrice(summary.capturedAmount, link.currency, language);
   const asOf = t('sales:summary.asOf', { time: formatDateTime(summary.asOf, language) });
+  const count = (payments: number) => t('sales:summary.count', { number: formatCount(payments, language) });
   return {
     kind: 'card',
     altText: t('sales:summary.altText', {
@@ -28,13 +29,13 @@ export function summaryCard(link: SalesLinkView, summary: SummaryView, ctx: Cont
       subtitle: amount,
       rows: [
         { label: t('sales:summary.capturedAmount'), value: amount },
-        { label: t('sales:summary.capturedPayments'), value: formatCount(summary.capturedPayments, language) },
-        { label: t('sales:summary.pendingPayments'), value: formatCount(summary.pendingPayments, language) },
-        { label: t('sales:summary.refundedPayments'), value: formatCount(summary.refundedPayments, language) },
+        { label: t('sales:summary.capturedPayments'), value: count(summary.capturedPayments) },
+        { label: t('sales:summary.pendingPayments'), value: count(summary.pendingPayments) },
+        { label: t('sales:summary.refundedPayments'), value: count(summary.refundedPayments) },
         { label: t('sales:list.price'), value: formatPrice(link.amount, link.currency, language) },
         { label: t('sales:list.status'), value: stateLabel(link, ctx) },
       ],
-      footnote: `${t('sales:summary.title')} · ${asOf}\n${t('sales:summary.definitions')}`,
+      footnote: `${asOf}\n${t('sales:summary.definitions')}`,
       buttons: [
         { ...commandButton(t('sales:buttons.transactions'), 'sales.transactions', [link.id, '1']), style: 'primary' },
         { ...commandButton(t('sales:buttons.qr'), 'sales.qr', [link.id]), style: 'secondary' },

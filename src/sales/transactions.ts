@@ -23,11 +23,10 @@ export interface TransactionsPage {
 
 function describe(transaction: TransactionView, link: SalesLinkView, ctx: Context): string {
   const { t, language } = ctx;
-  const parts = [t(`sales:transactions.state.${transaction.state}`), formatPrice(transaction.amount, link.currency, language)];
-  if (transaction.refundedAmount > 0) {
-    parts.push(t('sales:transactions.refunded', { amount: formatPrice(transaction.refundedAmount, link.currency, language) }));
-  }
-  return parts.join(' · ');
+  const state = t(`sales:transactions.state.${transaction.state}`);
+  const amount = formatPrice(transaction.amount, link.currency, language);
+  if (transaction.refundedAmount === 0) return t('sales:transactions.line', { state, amount });
+  return t('sales:transactions.lineRefunded', { state, amount, refunded: formatPrice(transaction.refundedAmount, link.currency, language) });
 }
 
 /** A page of a link's payments, newest first: time, status, amount and refunded amount. */

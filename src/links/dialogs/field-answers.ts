@@ -15,8 +15,8 @@ const LANGUAGE_WORDS: Record<Language, ReadonlySet<string>> = {
 };
 
 const STATUS_WORDS: Record<LinkStatus, ReadonlySet<string>> = {
-  active: wordSet(['active', 'on', 'yes', '有効', '公開', 'オン', 'はい', '활성', '활성화', '예']),
-  inactive: wordSet(['inactive', 'off', '無効', '非公開', '停止', 'オフ', '비활성', '비활성화']),
+  active: wordSet(['active', 'on', 'yes', '受付中', '有効', '公開', 'オン', 'はい', '판매 중', '판매중', '활성', '활성화', '예']),
+  inactive: wordSet(['inactive', 'off', '停止中', '無効', '非公開', '停止', 'オフ', '판매 중지', '판매중지', '비활성', '비활성화']),
 };
 
 function key(text: string): string {

@@ -204,10 +204,14 @@ function handlePostback(turn: Turn, slots: LinkDialogSlots, action: string, args
   }
 }
 
-/** "You already have a link called X" with that link's card, so it can be shared instead. */
+/**
+ * "You already have a link called X" with that link's card: to share instead while it takes
+ * payments, or, when it does not, a pointer to reactivating it rather than "share this one".
+ */
 export function duplicateReplies(existing: LinkView, ctx: Context): Reply[] {
+  const closed = existing.status === 'inactive' || (existing.expiresAt !== null && new Date(existing.expiresAt) <= ctx.now);
   return [
-    text(ctx.t('links:name.taken', { name: existing.productName })),
+    text(ctx.t(closed ? 'links:name.takenClosed' : 'links:name.taken', { name: existing.productName })),
     { kind: 'card', altText: ctx.t('links:issued.altText', { product: existing.productName, url: existing.url }), card: linkCard(existing, ctx) },
   ];
 }

@@ -58,7 +58,7 @@ describe('links and summary commands', () => {
     ]);
 
     const none = run(result({ type: 'sales.nameMatched', query: 'cofee', match: { kind: 'none', suggestions: [links[0]!] } }), context('ko'));
-    expect(textOf(none.replies[0])).toContain('"cofee"라는 이름의 링크를 찾지 못했습니다');
+    expect(textOf(none.replies[0])).toContain('"cofee"라는 상품명의 링크를 찾지 못했어요');
     expect(textOf(none.replies[0])).toContain('• Coffee Beans');
     expect(none.replies[0]?.kind === 'text' && commands(none.replies[0].quickReplies)[0]).toEqual(['summary', ['l1']]);
   });
@@ -71,7 +71,7 @@ describe('links and summary commands', () => {
 
   it('refuses without saying whether a link exists elsewhere', () => {
     const refused = run(result({ type: 'sales.refused', reason: 'notFound' }), context('ja'));
-    expect(textOf(refused.replies[0])).toBe('そのリンクは利用できません。別のショップのリンクか、すでに存在しない可能性があります。');
+    expect(textOf(refused.replies[0])).toBe('そのリンクは表示できません。別のショップのリンクか、存在しないリンクの可能性があります。「リンク一覧」で確認してください。');
   });
 
   it('keeps guests out', () => {

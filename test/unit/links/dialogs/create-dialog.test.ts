@@ -196,18 +196,18 @@ describe('Create link dialog', () => {
     ja.tap('スキップ');
     ja.tap('スキップ');
     ja.tap('日本語');
-    ja.tap('有効');
+    ja.tap('受付中');
     expect(ja.text).toContain('リンクの内容を確認');
-    expect(ja.text).toContain('金額: ￥1,500');
-    expect(ja.labels).toContain('金額を編集');
+    expect(ja.text).toContain('価格: ￥1,500');
+    expect(ja.labels).toContain('価格を編集');
 
     const ko = createAtDescription('ko', '15000원');
     expect(ko.text).toContain('특정상거래법');
     ko.tap('건너뛰기');
     ko.tap('건너뛰기');
     ko.tap('한국어');
-    ko.tap('비활성');
+    ko.tap('판매 중지');
     expect(ko.text).toContain('링크 내용 확인');
-    expect(ko.text).toContain('금액: ₩15,000');
+    expect(ko.text).toContain('가격: 15,000원');
   });
 });

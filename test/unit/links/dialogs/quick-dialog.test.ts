@@ -57,7 +57,7 @@ describe('Quick Payment Link dialog', () => {
     expect(share.type === 'share' && share.text).toContain('こちらからお支払いいただけます');
     const korean = new DialogDriver('ko');
     korean.say('퀵');
-    expect(korean.text).toContain('금액을 보내 주세요');
+    expect(korean.text).toContain('가격을 보내 주세요');
   });
 
   it('takes the amount typed with the command (quick 12.50 USD) and goes straight to the name', () => {
@@ -75,7 +75,7 @@ describe('Quick Payment Link dialog', () => {
     ['-100', 'more than zero'],
     ['0', 'more than zero'],
     ['12.5', 'JPY has no decimal places: send a whole number'],
-    ['99999999999999999999999', 'maximum of ¥99,999,999'],
+    ['99999999999999999999999', 'most one link can take is ¥99,999,999'],
     ['12.999 USD', 'USD allows 2 decimal places'],
     ['1,50', 'commas'],
     ['10 XYZ', 'Supported: JPY'],
