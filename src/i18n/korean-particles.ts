@@ -23,12 +23,21 @@ export type ParticlePair = keyof typeof PARTICLES;
 const RIEUL = 8;
 // Katakana/hiragana ン ends on ㄴ (ラーメン → 라멘); the library does not read kana.
 const ENDS_ON_KANA_N = /[ンん][^\p{L}\p{N}]*$/u;
+// A unit after a number is read as its Korean word, not as a letter: 200g is 이백 그램.
+const UNIT_READINGS: [RegExp, 'vowel' | 'consonant'][] = [
+  [/\d\s*(k|m)?g$/i, 'consonant'], // 그램
+  [/\d\s*(m|c|k)?m$/i, 'vowel'], // 미터
+  [/\d\s*(m|d)?l$/i, 'vowel'], // 리터
+  [/\d\s*%$/, 'vowel'], // 퍼센트
+];
 
 /** What the last sound of a word is, as the particle rules need it. */
 export function finalSound(word: string): 'vowel' | 'rieul' | 'consonant' {
   // NFKC so full-width letters, digits and brackets read as their ASCII forms.
   const normalized = word.normalize('NFKC').trim();
   if (ENDS_ON_KANA_N.test(normalized)) return 'consonant';
+  const unit = UNIT_READINGS.find(([pattern]) => pattern.test(normalized.replace(/[^\p{L}\p{N}%]+$/u, '')));
+  if (unit) return unit[1];
   const code = finalConsonantCode(normalized);
   if (code === 0) return 'vowel';
   return code === RIEUL ? 'rieul' : 'consonant';

@@ -121,7 +121,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(jaPage.body).toContain('<html lang="ja">');
     expect(jaPage.body).toContain('￥1,500 を支払う');
     expect(koPage.body).toContain('<html lang="ko">');
-    expect(koPage.body).toContain('₩25,000 결제하기');
+    expect(koPage.body).toContain('25,000원 결제하기');
   });
 
   it('opens a KOMOJU session with the right fields, records the payment from the signed webhook and tells the creator once', async () => {
@@ -393,12 +393,12 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     const link = await seedLink(prisma, { language: 'ja', testMode: false });
     const page = await openPage(link.slug);
     expect(page.status).toBe(410);
-    expect(page.body).toContain('この支払いリンクは本番モードで作成されましたが');
+    expect(page.body).toContain('このページは現在お支払いを受け付けていません');
     expect(page.body).not.toContain('name="token"');
     const sessionsBefore = fake.sessions().length;
     const press = await pressPay(link.slug, { token: staleTabToken(link.slug) });
     expect(press.status).toBe(410);
-    expect(await press.text()).toContain('新しいリンクの発行を依頼してください');
+    expect(await press.text()).toContain('販売者に新しい支払いリンクをお問い合わせください');
     expect(fake.sessions()).toHaveLength(sessionsBefore);
     expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(0);
     const warned = harness.logs.entries().filter((entry) => entry.linkId === link.linkId && entry.level === 40);
@@ -416,7 +416,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     const requestsBefore = fake.requests.length;
     const page = await openPage(link.slug);
     expect(page.status).toBe(410);
-    expect(page.body).toContain('This payment link was made in test mode');
+    expect(page.body).toContain('Please ask the seller for a new payment link');
     expect(page.body).not.toContain('no real money is charged');
     const press = await pressPay(link.slug, { token: staleTabToken(link.slug) });
     expect(press.status).toBe(410);
@@ -441,7 +441,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
 
     const page = await openPage(link.slug);
     expect(page.status).toBe(410);
-    expect(page.body).toContain('reached its limit');
+    expect(page.body).toContain('all places have been taken');
     const sessionsBefore = fake.sessions().length;
     expect((await pressPay(link.slug, { token: staleTabToken(link.slug) })).status).toBe(410);
     expect(fake.sessions()).toHaveLength(sessionsBefore);
@@ -507,7 +507,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(page.status).toBe(503);
     expect(page.body).toContain('Temporarily unavailable');
     expect(page.body).toContain('try again in a few minutes');
-    expect(page.body).not.toContain('reached its limit');
+    expect(page.body).not.toContain('all places have been taken');
     expect(page.body).not.toContain('name="token"');
 
     const declined = fake.completeSession(sessionId, 'failed');

@@ -95,13 +95,13 @@ describe.each(await databaseKinds())('sandbox checkout on %s', (kind) => {
     const link = await seedLink(prisma, { productName: 'Yuzu jam', language: 'ko', amount: 12000, currency: 'KRW' });
     const page = await get(`/l/${link.slug}`);
     expect(page.body).toContain('data-testid="test-badge"');
-    expect(page.body).toContain('테스트 모드입니다');
+    expect(page.body).toContain('테스트용 결제 페이지입니다');
     const checkout = await get(await openSandboxCheckout(link));
     expect(checkout.status).toBe(200);
     expect(checkout.body).toContain('<html lang="ko">');
     expect(checkout.body).toContain('테스트 — 샌드박스 결제');
     expect(checkout.body).toContain('Yuzu jam');
-    expect(checkout.body).toContain('₩12,000');
+    expect(checkout.body).toContain('12,000원');
     for (const action of ['pay', 'decline', 'leave']) expect(checkout.body).toContain(`value="${action}"`);
   });
 
@@ -109,7 +109,7 @@ describe.each(await databaseKinds())('sandbox checkout on %s', (kind) => {
     const link = await seedLink(prisma, { language: 'ko', testMode: false });
     const page = await get(`/l/${link.slug}`);
     expect(page.status).toBe(410);
-    expect(page.body).toContain('이 결제 링크는 실제 결제용으로 만들어졌지만');
+    expect(page.body).toContain('판매자에게 새 결제 링크를 문의해 주세요');
     expect(page.body).not.toContain('name="token"');
     const press = await postForm(`/l/${link.slug}/checkout`, { token: formToken(harness.config.appSecret, 'checkout', link.slug) });
     expect(press.status).toBe(410);

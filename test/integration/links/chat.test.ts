@@ -56,7 +56,7 @@ describe.each(kinds)('links in chat on %s', (kind) => {
 
   it('quick → 1500 → Tシャツ answers with a card, the QR image and the URL; the QR decodes to the link', async () => {
     const userId = await newMember('ja');
-    expect(messageText((await harness.say(userId, 'quick'))[0]!)).toContain('金額');
+    expect(messageText((await harness.say(userId, 'quick'))[0]!)).toContain('価格');
     await harness.say(userId, '1500');
     const issued = await harness.say(userId, 'Tシャツ', 3);
 

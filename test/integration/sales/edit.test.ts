@@ -125,8 +125,8 @@ describe.each(kinds)('editing a link from chat on %s', (kind) => {
 
   it('lets staff edit fields but not the status', async () => {
     const menu = await openEditor('Ustaff');
-    const [refusal] = await tap(harness, 'Ustaff', postbackData(menu, '상태'));
-    expect(messageText(refusal!)).toContain('오너');
+    const [refusal] = await tap(harness, 'Ustaff', postbackData(menu, '판매 상태'));
+    expect(messageText(refusal!)).toContain('사장님');
     expect((await link()).status).toBe('active');
     await tap(harness, 'Ustaff', postbackData(menu, '설명'));
     await harness.say('Ustaff', '신선한 원두');

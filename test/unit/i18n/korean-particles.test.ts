@@ -14,7 +14,7 @@ const TABLE: [string, 'vowel' | 'rieul' | 'consonant'][] = [
   ['Coffee', 'vowel'], ['Apple', 'rieul'], ['iPhone', 'consonant'], ['Shop', 'consonant'], ['Cake', 'vowel'], ['Pen', 'consonant'], ['Ticket', 'consonant'],
   ['Steam', 'consonant'], ['Lesson', 'consonant'], ['Class', 'vowel'], ['T-shirt', 'vowel'],
   ['USB', 'vowel'], ['KRW', 'vowel'], ['JPY', 'vowel'], ['HTML', 'rieul'], ['CM', 'consonant'],
-  ['티셔츠 (L)', 'vowel'], ['티셔츠（L）', 'vowel'], ['굿즈 🎁', 'vowel'], ['원두 200g', 'vowel'], ['"스페셜" 세트', 'vowel'],
+  ['티셔츠 (L)', 'vowel'], ['티셔츠（L）', 'vowel'], ['굿즈 🎁', 'vowel'], ['원두 200g', 'consonant'], ['우유 500ml', 'vowel'], ['원단 2m', 'vowel'], ['쌀 10kg', 'consonant'], ['50%', 'vowel'], ['"원두 1kg"', 'consonant'], ['"스페셜" 세트', 'vowel'],
   ['Tシャツ', 'vowel'], ['ラーメン', 'consonant'], ['クッキー', 'vowel'],
   ['사장님', 'consonant'], ['직원', 'consonant'], ['15,000원', 'consonant'], ['¥9,999,999', 'vowel'],
 ];
