@@ -63,6 +63,11 @@ describe('choice words', () => {
     expect(readLanguage('français')).toBeNull();
     expect(readStatus('有効')).toBe('active');
     expect(readStatus(' Inactive ')).toBe('inactive');
+    // The words the buttons and cards show: 受付中 / 停止中, 판매 중 / 판매 중지.
+    expect(readStatus('受付中')).toBe('active');
+    expect(readStatus('停止中')).toBe('inactive');
+    expect(readStatus('판매 중')).toBe('active');
+    expect(readStatus('판매중지')).toBe('inactive');
     expect(readStatus('perhaps')).toBeNull();
     for (const word of ['skip', 'スキップ', 'なし', '건너뛰기', 'None']) expect(isSkipWord(word)).toBe(true);
     expect(isSkipWord('skipping rope')).toBe(false);

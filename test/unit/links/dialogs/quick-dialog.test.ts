@@ -168,6 +168,19 @@ describe('Quick Payment Link dialog', () => {
     expect(driver.say('Tシャツ M').effect).toMatchObject({ type: 'links.create', draft: { productName: 'Tシャツ M' } });
   });
 
+  it.each([
+    ['inactive', { status: 'inactive' as const }],
+    ['expired', { expiresAt: '2026-11-01T00:00:00.000Z' }],
+  ])('does not offer to share an existing link that is %s, and says how to sell through it again', (_state, overrides) => {
+    const driver = quickAtName();
+    driver.say('Tシャツ');
+    driver.result({ type: 'links.duplicate', existing: linkView({ productName: 'Tシャツ', ...overrides }) });
+    expect(driver.slots).toMatchObject({ step: 'name' });
+    expect(driver.text).toContain('is not taking payments');
+    expect(driver.text).toContain('reactivate it (owners only) or change its expiry');
+    expect(driver.text).not.toContain('share the existing link');
+  });
+
   it('advanced settings: description, image, page language, usage limit and expiry before issuing', () => {
     const driver = new DialogDriver('en');
     driver.say('quick');
