@@ -54,7 +54,7 @@ describe.each(kinds)('LINE webhook on %s', (kind) => {
     harness.line.profiles.set('Ufollow', { displayName: 'F', language: 'ko' });
     await harness.deliver([harness.followEvent('Ufollow')]);
     const [welcome] = await harness.line.waitForMessages('Ufollow', 1);
-    expect(messageText(welcome!.message)).toContain('친구 추가 감사합니다');
+    expect(messageText(welcome!.message)).toContain('친구 추가 감사해요');
   });
 
   it('switches language from the buttons it sent, and keeps it per user while others run concurrently', async () => {
