@@ -17,9 +17,9 @@ export const RICH_MENU_ROWS = 2;
 
 // The labels match the bot's own buttons; the image is drawn from them with bundled fonts.
 export const RICH_MENU_BUTTONS: RichMenuButton[] = [
-  { command: 'quick', icon: 'bolt', labels: { ja: 'クイック作成', en: 'Quick link', ko: '퀵 링크' } },
+  { command: 'quick', icon: 'bolt', labels: { ja: 'クイックリンク', en: 'Quick link', ko: '퀵 링크' } },
   { command: 'create', icon: 'plus', labels: { ja: '作成', en: 'Create', ko: '만들기' } },
-  { command: 'links', icon: 'list', labels: { ja: 'リンク一覧', en: 'My links', ko: '내 링크' } },
+  { command: 'links', icon: 'list', labels: { ja: 'リンク一覧', en: 'My links', ko: '링크 목록' } },
   { command: 'summary', icon: 'chart', labels: { ja: '売上サマリー', en: 'Sales summary', ko: '매출 요약' } },
   { command: 'help', icon: 'question', labels: { ja: 'ヘルプ', en: 'Help', ko: '도움말' } },
   { command: 'language', icon: 'globe', labels: { ja: '言語', en: 'Language', ko: '언어' } },

@@ -1,5 +1,6 @@
 // Every namespace of every language: the same files, the same keys (plural forms folded, since
-// Japanese and Korean have only `_other`), the same {{placeholders}} per key, and no empty text.
+// Japanese and Korean have only `_other`), the same {{placeholders}} per key (formatted ones such as
+// {{name, josa(을/를)}} count by name), and no empty text.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../../src/i18n/i18n.js';
@@ -19,7 +20,7 @@ function entries(language: string, namespace: string): Map<string, Set<string>> 
     const key = path.replace(PLURAL, '');
     expect(typeof value === 'string' && value.trim() !== '', `${language}/${namespace} ${path} is a non-empty text`).toBe(true);
     const names = found.get(key) ?? new Set<string>();
-    for (const match of String(value).matchAll(/{{\s*(\w+)\s*}}/g)) names.add(match[1]!);
+    for (const match of String(value).matchAll(/{{\s*(\w+)\s*(?:,[^}]*)?}}/g)) names.add(match[1]!);
     found.set(key, names);
   };
   walk(tree, '');

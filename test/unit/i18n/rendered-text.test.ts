@@ -1,18 +1,18 @@
 // What a Japanese or Korean merchant and buyer read on the main screens, as plain text, kept in
 // files beside this test so a change of wording shows up in review as a diff people can read.
 import { describe, expect, it } from 'vitest';
-import { createMachine } from '../../../src/conversation/dialogs.js';
+import { createMachine } from '../../../src/bot/capabilities.js';
 import { step } from '../../../src/conversation/machine.js';
 import type { Card, EffectResult, Reply } from '../../../src/conversation/types.js';
 import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type ClosedReason } from '../../../src/http/link-page-views.js';
 import { translator, type Language } from '../../../src/i18n/i18n.js';
-import { formatPrice } from '../../../src/links/format-price.js';
+import { formatPrice } from '../../../src/i18n/format.js';
 import { duplicateReplies } from '../../../src/links/dialogs/link-dialog.js';
 import { issuedLinkReplies } from '../../../src/links/link-card.js';
-import { linksCarousel } from '../../../src/payments/sales/links-carousel.js';
-import { summaryCard } from '../../../src/payments/sales/summary-card.js';
-import { transactionsReply } from '../../../src/payments/sales/transactions.js';
-import { context, salesLink } from '../sales/fixtures.js';
+import { linksCarousel } from '../../../src/sales/links-carousel.js';
+import { summaryCard } from '../../../src/sales/summary-card.js';
+import { transactionsReply } from '../../../src/sales/transactions.js';
+import { context, salesLink } from '../sales/sales-fixtures.js';
 
 function buttonsLine(buttons: { label: string }[] | undefined): string[] {
   return buttons && buttons.length > 0 ? [buttons.map((button) => `[${button.label}]`).join(' ')] : [];
