@@ -9,6 +9,7 @@ import { isLanguage, translator, type Language } from '../i18n/i18n.js';
 import type { ClaimedEvent } from '../inbox/worker.js';
 import { replyOrPush, retryKeyFor, pushOnce } from '../line/line-client.js';
 import { renderReplies } from '../line/render.js';
+import { answerSharedChat, sharedChatOf } from '../line/shared-chat.js';
 import { toInput } from '../line/to-input.js';
 import type { Logger } from '../logger.js';
 import { claimDemoMerchant, findMembership } from '../merchants/membership.js';
@@ -93,6 +94,8 @@ export function createBot(deps: BotDeps) {
     const log = deps.log.child({ webhookEventId: event.webhookEventId });
     const userId = event.userId ?? undefined;
     const replyToken = 'replyToken' in payload ? (payload.replyToken as string | undefined) : undefined;
+    // Merchant commands work only 1:1: a group or room gets one notice, never the conversation.
+    if (sharedChatOf(payload)) return answerSharedChat(line, payload, log);
 
     let outbox = event.outbox as Outbox | null;
     if (!outbox) {
