@@ -92,7 +92,7 @@ describe.each(kinds)('createLink on %s', (kind) => {
   it('an edited expiry obeys the same range as a created one: after now, at most a year ahead', async () => {
     const created = await createLink(database.db.prisma, draft('Expiry edits'), options('expiry-edits'));
     if (created.kind !== 'created') throw new Error(created.kind);
-    const edit = (value: string | null) => updateLink(database.db.prisma, { merchantId: 'shop-a', linkId: created.link.id, change: { field: 'expiresAt', value } });
+    const edit = (value: string | null) => updateLink(database.db.prisma, { merchantId: 'shop-a', linkId: created.link.id, role: 'owner', change: { field: 'expiresAt', value } });
     const day = 86_400_000;
     expect(await edit(new Date(Date.now() - 1000).toISOString())).toEqual({ ok: false, reason: 'invalid' });
     expect(await edit(new Date(Date.now() + 367 * day).toISOString())).toEqual({ ok: false, reason: 'invalid' });

@@ -1,7 +1,8 @@
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodePostback, encodePostback } from '../../../src/line/postback-data.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { APP_SECRET, messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
 import { actionsOf, postbackData, seedLink, seedMerchant, signedPostback, tap } from './sales-fixtures.js';
 
 const kinds = await databaseKinds();
@@ -123,11 +124,21 @@ describe.each(kinds)('editing a link from chat on %s', (kind) => {
     expect(media).toMatchObject({ merchantId: 'cafe', mimeType: 'image/png' });
   });
 
-  it('lets staff edit fields but not the status', async () => {
+  it('lets staff edit fields but not the status, usage limit or expiry', async () => {
     const menu = await openEditor('Ustaff');
-    const [refusal] = await tap(harness, 'Ustaff', postbackData(menu, '상태'));
-    expect(messageText(refusal!)).toContain('오너');
-    expect((await link()).status).toBe('active');
+    const labels = actionsOf(menu).map((action) => action.label);
+    expect(labels).toContain('설명');
+    expect(labels).not.toContain('상태');
+    expect(labels).not.toContain('사용 한도');
+    expect(labels).not.toContain('기한');
+    // The same choices made with a button of the staff member's own editor (an older client's menu).
+    const description = decodePostback(postbackData(menu, '설명'), APP_SECRET)!;
+    const before = await link();
+    for (const field of ['status', 'usageLimit', 'expiresAt']) {
+      const [refusal] = await tap(harness, 'Ustaff', encodePostback({ ...description, args: [field] }, APP_SECRET));
+      expect(messageText(refusal!)).toContain('오너');
+    }
+    expect(await link()).toMatchObject({ status: before.status, usageLimit: before.usageLimit, expiresAt: before.expiresAt });
     await tap(harness, 'Ustaff', postbackData(menu, '설명'));
     await harness.say('Ustaff', '신선한 원두');
     expect((await link()).description).toBe('신선한 원두');
