@@ -158,8 +158,8 @@ describe.each(kinds)('createLink on %s', (kind) => {
     });
 
     it('stores a fetched photo once per event even when retried', async () => {
-      line.contents.set('photo-retry', { bytes: await renderQrPng('photo'), contentType: 'image/png' });
-      const effect = { type: 'links.fetchImage', merchantId: 'shop-a', messageId: 'photo-retry' } as const;
+      line.contents.set('700000000001', { bytes: await renderQrPng('photo'), contentType: 'image/png' });
+      const effect = { type: 'links.fetchImage', merchantId: 'shop-a', messageId: '700000000001' } as const;
       const first = await performEffect(effect, env('Ua', 'evt-7:0'));
       const again = await performEffect(effect, env('Ua', 'evt-7:0'));
       expect(first).toMatchObject({ type: 'links.imageFetched', ok: true, imageUrl: expect.stringMatching(new RegExp(`^${BASE}/media/img_`)) });

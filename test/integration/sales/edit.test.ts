@@ -105,18 +105,18 @@ describe.each(kinds)('editing a link from chat on %s', (kind) => {
   });
 
   it('replaces the image with a photo sent in chat, and rejects a non-image', async () => {
-    harness.line.contents.set('photo-1', { bytes: tinyPng(), contentType: 'image/png' });
-    harness.line.contents.set('not-a-photo', { bytes: Buffer.from('GIF89a....'), contentType: 'image/gif' });
+    harness.line.contents.set('700000000101', { bytes: tinyPng(), contentType: 'image/png' });
+    harness.line.contents.set('700000000102', { bytes: Buffer.from('GIF89a....'), contentType: 'image/gif' });
     const menu = await openEditor('Uowner');
     await tap(harness, 'Uowner', postbackData(menu, 'Image'));
 
     const before = harness.line.messagesTo('Uowner').length;
-    await harness.deliver([harness.imageEvent('Uowner', 'not-a-photo')]);
+    await harness.deliver([harness.imageEvent('Uowner', '700000000102')]);
     const [rejected] = (await harness.line.waitForMessages('Uowner', before + 1)).slice(before);
     expect(messageText(rejected!.message)).toContain('Only JPEG or PNG');
     expect((await link()).imageId).toBeNull();
 
-    await harness.deliver([harness.imageEvent('Uowner', 'photo-1')]);
+    await harness.deliver([harness.imageEvent('Uowner', '700000000101')]);
     const [saved] = (await harness.line.waitForMessages('Uowner', before + 2)).slice(before + 1);
     expect(messageText(saved!.message)).toContain('Saved: Image');
     const { imageId } = await link();
