@@ -61,6 +61,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     db,
     log,
     isShuttingDown: () => shuttingDown,
+    trustProxy: config.trustProxy,
     routers: [
       lineWebhookRouter({ prisma: db.prisma, channelSecret: config.line.channelSecret, log, onStored: () => worker.wake() }),
       ...featureRoutes.map((factory) => factory({ db, config: effectiveConfig, line, log, lineStub })),

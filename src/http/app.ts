@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import type { TrustProxy } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
 
@@ -8,12 +9,14 @@ export interface AppDeps {
   /** Feature routers, mounted in order (webhooks first: they read raw bodies). */
   routers: Router[];
   isShuttingDown: () => boolean;
+  /** TRUST_PROXY: whose X-Forwarded-For names the client (req.ip); false: nobody's. */
+  trustProxy: TrustProxy;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', deps.trustProxy);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -13,6 +13,7 @@ import { linkAvailability } from '../payments/link-availability.js';
 import { noticeStarter } from '../payments/notify-capture.js';
 import { providerForLink, servesLinkMode } from '../payments/provider-for-link.js';
 import { startCheckout } from '../payments/start-checkout.js';
+import { clientKey } from './client-address.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './route-deps.js';
 import { preferredLanguage, sendPage } from './html.js';
@@ -128,9 +129,10 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       sendPage(res, 403, renderMessagePage({ language, title: t('forbidden.title'), message: t('forbidden.body'), action: back, testId: 'forbidden' }));
       return;
     }
-    const attempt = await countAttempt(prisma, `checkout:${req.ip ?? 'unknown'}`, CHECKOUT_RATE_LIMIT, new Date());
+    const client = clientKey(req);
+    const attempt = await countAttempt(prisma, `checkout:${client}`, CHECKOUT_RATE_LIMIT, new Date());
     if (!attempt.allowed) {
-      log.warn({ linkId: link.id, ip: req.ip }, 'checkout refused: rate limit');
+      log.warn({ linkId: link.id, client }, 'checkout refused: rate limit');
       res.set('Retry-After', String(Math.max(1, Math.ceil((attempt.resetAt.getTime() - Date.now()) / 1000))));
       sendPage(res, 429, renderMessagePage({ language, title: t('rateLimited.title'), message: t('rateLimited.body'), action: back, testId: 'rate-limited' }));
       return;
