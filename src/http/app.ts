@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type Router } from 'ex
 import type { TrustProxy } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import { limitBodies } from './body-limit.js';
 
 export interface AppDeps {
   db: Database;
@@ -17,6 +18,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
+  app.use(limitBodies);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -40,6 +42,8 @@ export function createApp(deps: AppDeps): Express {
     res.status(404).type('text/plain').send('Not found');
   });
   const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, _next) => {
+    // limitBodies already answered (and closed the connection) while a parser was still reading.
+    if (res.headersSent) return;
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
     if (status >= 500) deps.log.error({ err: error }, 'request failed');
     res.status(status).type('text/plain').send(status === 413 ? 'Payload too large' : status < 500 ? 'Bad request' : 'Internal error');
