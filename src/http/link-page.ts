@@ -22,6 +22,8 @@ import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, 
 const CHECKOUT_FORM = 'checkout';
 // Pay presses per client IP per minute: generous for a hesitant buyer, useless for a flood.
 const CHECKOUT_RATE_LIMIT = { limit: 10, windowMs: 60_000 };
+// Return-page views per client per minute: a buyer comes back once or reloads a few times.
+const RETURN_RATE_LIMIT = { limit: 20, windowMs: 60_000 };
 
 function linkLanguage(link: Link): Language {
   return isLanguage(link.language) ? link.language : 'ja';
@@ -114,6 +116,8 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         formToken: formToken(config.appSecret, CHECKOUT_FORM, link.slug),
         testMode: link.testMode,
       }),
+      // Pay redirects to KOMOJU's hosted page, or to the sandbox's at PUBLIC_BASE_URL.
+      [config.publicBaseUrl, config.komojuApiBaseUrl],
     );
   });
 
@@ -138,9 +142,14 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       return;
     }
 
-    const result = await startCheckout({ prisma, config, log }, link);
+    const result = await startCheckout({ prisma, config, log }, link, { client });
     if (result.kind === 'redirect') {
       res.redirect(303, result.sessionUrl);
+      return;
+    }
+    if (result.kind === 'hold_limit') {
+      log.warn({ linkId: link.id, client }, 'checkout refused: this client let too many holds of the link lapse unpaid today');
+      sendPage(res, 429, renderMessagePage({ language, title: t('holdLimit.title'), message: t('holdLimit.body'), testId: 'hold-limit' }));
       return;
     }
     if (result.kind === 'closed') {
@@ -168,6 +177,15 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     const link = await findLink(req, res);
     if (!link) return;
     const language = linkLanguage(link);
+    const client = clientKey(req);
+    const attempt = await countAttempt(prisma, `return:${client}`, RETURN_RATE_LIMIT, new Date());
+    if (!attempt.allowed) {
+      log.warn({ linkId: link.id, client }, 'return page refused: rate limit');
+      const t = translator(language, 'pages');
+      res.set('Retry-After', String(Math.max(1, Math.ceil((attempt.resetAt.getTime() - Date.now()) / 1000))));
+      sendPage(res, 429, renderMessagePage({ language, title: t('rateLimited.title'), message: t('rateLimited.body'), testId: 'rate-limited' }));
+      return;
+    }
     const outcome = await confirmCheckoutReturn(
       { prisma, config, log, onPaymentRecorded: startNotice },
       link,
