@@ -63,6 +63,20 @@ describe.each(await databaseKinds())('buyer pages under abuse on %s', (kind) => 
     return match[1];
   }
 
+  /**
+   * Calls `attempt` until it answers 429 (at most `max` times); returns how many passed before.
+   * Limits count per wall-clock minute, so a run crossing a minute boundary passes up to twice.
+   */
+  async function passesBeforeRefusal(attempt: (index: number) => Promise<Response>, max: number): Promise<number> {
+    for (let index = 0; index < max; index++) {
+      const response = await attempt(index);
+      await response.arrayBuffer();
+      if (response.status === 429) return index;
+      expect(response.status).toBeLessThan(400);
+    }
+    throw new Error(`no 429 after ${max} attempts`);
+  }
+
   const sessionCreates = (linkId: string) =>
     fake.requests.filter((request) => request.method === 'POST' && (request.body as { metadata?: { linkId?: string } }).metadata?.linkId === linkId).length;
 
@@ -75,32 +89,30 @@ describe.each(await databaseKinds())('buyer pages under abuse on %s', (kind) => 
     it('ignores X-Forwarded-For unless TRUST_PROXY names the proxy: 10 presses a minute, however many addresses a client claims', async () => {
       const link = await seedLink(prisma);
       const token = await tokenFor(direct, link.slug);
-      const statuses: number[] = [];
-      for (let press = 0; press < 12; press++) statuses.push((await pressPay(direct, link.slug, token, `203.0.113.${press + 1}`)).status);
-      expect(statuses.slice(0, 10)).toEqual(Array(10).fill(303));
-      expect(statuses.slice(10)).toEqual([429, 429]);
-    });
+      const passed = await passesBeforeRefusal((press) => pressPay(direct, link.slug, token, `203.0.113.${press + 1}`), 25);
+      expect(passed).toBeGreaterThanOrEqual(10);
+      expect(passed).toBeLessThanOrEqual(20);
+      // Many requests: a few seconds, more on a busy machine.
+    }, 60_000);
 
     it('keys only on valid addresses from a trusted proxy, and IPv6 clients by their /64', async () => {
       const link = await seedLink(prisma);
       const token = await tokenFor(proxied, link.slug);
       // Not addresses: each falls back to the proxy's own address, one bucket.
-      const junk = Array.from({ length: 11 }, (_, press) => `${'x'.repeat(8 * 1024)}${press}`);
-      const junkStatuses: number[] = [];
-      for (const header of junk) junkStatuses.push((await pressPay(proxied, link.slug, token, header)).status);
-      expect(junkStatuses.slice(0, 10)).toEqual(Array(10).fill(303));
-      expect(junkStatuses[10]).toBe(429);
+      const junk = await passesBeforeRefusal((press) => pressPay(proxied, link.slug, token, `${'x'.repeat(8 * 1024)}${press}`), 25);
+      expect(junk).toBeGreaterThanOrEqual(10);
+      expect(junk).toBeLessThanOrEqual(20);
       expect(proxied.logs.text()).not.toContain('x'.repeat(100));
 
       // Hosts of one /64 are one client; another /64 is another.
-      const sameNetwork: number[] = [];
-      for (let press = 0; press < 11; press++) sameNetwork.push((await pressPay(proxied, link.slug, token, `2001:db8:1:2::${(press + 1).toString(16)}`)).status);
-      expect(sameNetwork.slice(0, 10)).toEqual(Array(10).fill(303));
-      expect(sameNetwork[10]).toBe(429);
+      const sameNetwork = await passesBeforeRefusal((press) => pressPay(proxied, link.slug, token, `2001:db8:1:2::${(press + 1).toString(16)}`), 25);
+      expect(sameNetwork).toBeGreaterThanOrEqual(10);
+      expect(sameNetwork).toBeLessThanOrEqual(20);
       expect((await pressPay(proxied, link.slug, token, '2001:db8:1:3::1')).status).toBe(303);
       // A real client address behind the proxy is its own client.
       expect((await pressPay(proxied, link.slug, token, '198.51.100.77')).status).toBe(303);
-    });
+      // Many requests: a few seconds, more on a busy machine.
+    }, 60_000);
   });
 
   describe('usage-limit holds', () => {
@@ -110,8 +122,10 @@ describe.each(await databaseKinds())('buyer pages under abuse on %s', (kind) => 
       const presses: Response[] = [];
       for (let press = 0; press < 100; press++) presses.push(await pressPay(proxied, link.slug, token, '203.0.113.50'));
       const passed = presses.filter((response) => response.status === 303);
-      expect(passed.length).toBe(10);
-      expect(presses.filter((response) => response.status === 429)).toHaveLength(90);
+      // 10 a minute (twice that if the run crosses a minute boundary); the rest are refused.
+      expect(passed.length).toBeGreaterThanOrEqual(10);
+      expect(passed.length).toBeLessThanOrEqual(20);
+      expect(presses.filter((response) => response.status === 429)).toHaveLength(100 - passed.length);
       // Every press that got through went back to the one session the client holds.
       expect(new Set(passed.map((response) => response.headers.get('location'))).size).toBe(1);
       expect(sessionCreates(link.linkId)).toBe(1);
@@ -121,7 +135,7 @@ describe.each(await databaseKinds())('buyer pages under abuse on %s', (kind) => 
       expect(second.status).toBe(303);
       await payAndConfirm(sessionIdFrom(second));
       expect(await getLinkSummary(prisma, link.linkId)).toMatchObject({ capturedPayments: 1, pendingPayments: 1 });
-      // A hundred sequential requests: a few seconds, more on a busy machine.
+      // Many requests: a few seconds, more on a busy machine.
     }, 60_000);
 
     it('gives the last place back when a hold lapses, and stops one client renewing its hold all day', async () => {
@@ -153,7 +167,8 @@ describe.each(await databaseKinds())('buyer pages under abuse on %s', (kind) => 
       await payAndConfirm(sessionIdFrom(buyer));
       expect((await getLinkSummary(prisma, link.linkId)).capturedPayments).toBe(1);
       expect((await fetch(`${proxied.url}/l/${link.slug}`)).status).toBe(410);
-    });
+      // Many requests: a few seconds, more on a busy machine.
+    }, 60_000);
   });
 
   describe('return page', () => {
@@ -163,15 +178,17 @@ describe.each(await databaseKinds())('buyer pages under abuse on %s', (kind) => 
       const returnUrl = `${proxied.url}/l/${link.slug}/return?session_id=${sessionId}`;
       const reads = () => fake.requests.filter((request) => request.method === 'GET' && request.path === `/api/v1/sessions/${sessionId}`).length;
 
+      const started = Date.now();
       const pages = await Promise.all(Array.from({ length: 40 }, (_, visitor) => fetch(returnUrl, { headers: { 'X-Forwarded-For': `198.51.100.${visitor + 1}` } })));
       expect(pages.map((page) => page.status)).toEqual(Array(40).fill(200));
-      expect(reads()).toBe(1);
+      // Once per 10 s: once, unless this machine took longer than that for the 40.
+      expect(reads()).toBeGreaterThanOrEqual(1);
+      expect(reads()).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / 10_000));
 
       // One client: 20 views a minute.
-      const statuses: number[] = [];
-      for (let view = 0; view < 21; view++) statuses.push((await fetch(returnUrl, { headers: { 'X-Forwarded-For': '203.0.113.91' } })).status);
-      expect(statuses.slice(0, 20)).toEqual(Array(20).fill(200));
-      expect(statuses[20]).toBe(429);
+      const views = await passesBeforeRefusal(() => fetch(returnUrl, { headers: { 'X-Forwarded-For': '203.0.113.91' } }), 45);
+      expect(views).toBeGreaterThanOrEqual(20);
+      expect(views).toBeLessThanOrEqual(40);
 
       // Paid (the webhook told us): the answer comes from our records, KOMOJU is not asked again.
       await payAndConfirm(sessionId);
@@ -181,7 +198,8 @@ describe.each(await databaseKinds())('buyer pages under abuse on %s', (kind) => 
         expect(await (await fetch(returnUrl, { headers: { 'X-Forwarded-For': '203.0.113.92' } })).text()).toContain('Thank you! Your payment is complete.');
       }
       expect(reads()).toBe(readsBefore);
-    });
+      // Many requests: a few seconds, more on a busy machine.
+    }, 60_000);
   });
 
   describe('oversized bodies', () => {
