@@ -2,10 +2,10 @@
 // never showing merchant data, invite codes or link actions there (not even to the shop's owner).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodePostback } from '../../src/line/postback-data.js';
-import { sharedChatText } from '../../src/line/shared-chat.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { APP_SECRET, messageText, startLineHarness, type LineHarness } from '../support/line-harness.js';
+import { encodePostback } from '../../../src/line/postback-data.js';
+import { sharedChatText } from '../../../src/line/shared-chat.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
+import { APP_SECRET, messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
 
 describe.each(await databaseKinds())('group and room chats on %s', (kind) => {
   let database: TestDatabase;

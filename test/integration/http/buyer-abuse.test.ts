@@ -3,12 +3,12 @@
 // and where the Pay form may lead. Real server, fake KOMOJU on loopback.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../src/generated/prisma/client.js';
-import { getLinkSummary } from '../../src/payments/summary.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { startFakeKomoju, type FakeKomoju } from '../support/fake-komoju.js';
-import { startLineHarness, type LineHarness } from '../support/line-harness.js';
-import { formTokenIn, seedLink } from './buyer-fixtures.js';
+import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { getLinkSummary } from '../../../src/payments/summary.js';
+import { formTokenIn, seedLink } from '../../support/buyer-fixtures.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
+import { startFakeKomoju, type FakeKomoju } from '../../support/fake-komoju.js';
+import { startLineHarness, type LineHarness } from '../../support/line-harness.js';
 
 const SECRET_KEY = 'sk_test_abuse_0123456789';
 const WEBHOOK_SECRET = 'whsec_abuse_0123456789abcdef';
