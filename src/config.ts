@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -44,7 +45,42 @@ const environmentSchema = z.object({
   ),
   LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 32)').optional()),
+  TRUST_PROXY: optionalText,
 });
+
+/** Express `trust proxy`: false (the socket's address is the client), a hop count, or addresses/CIDRs. */
+export type TrustProxy = false | number | string[];
+
+// Express's names for address ranges, accepted in the list like addresses.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY in Express `trust proxy` syntax, minus `true` (trusting every hop lets any client
+ * name its own address): a hop count, or a comma-separated list of proxy addresses / CIDRs.
+ */
+function parseTrustProxy(value: string | undefined): TrustProxy | string {
+  if (value === undefined) return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return hops <= 10 ? hops : 'TRUST_PROXY: a hop count must be between 0 and 10';
+  }
+  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const bad = entries.filter((entry) => !isProxyAddress(entry));
+  if (entries.length === 0 || bad.length > 0) {
+    return `TRUST_PROXY: ${bad.length > 0 ? `${bad.map((entry) => JSON.stringify(entry)).join(', ')} is not` : 'expected'} a hop count or a comma-separated list of proxy addresses / CIDRs (e.g. 1, or 10.0.0.0/8, or loopback)`;
+  }
+  return entries;
+}
 
 export interface Config {
   port: number;
@@ -66,6 +102,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Bearer token for GET /metrics; unset: only loopback callers may read it. */
   metricsToken: string | undefined;
+  /** Whose X-Forwarded-For to believe (TRUST_PROXY); false: the socket's address is the client. */
+  trustProxy: TrustProxy;
 }
 
 export class ConfigError extends Error {
@@ -132,7 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (values.KOMOJU_SECRET_KEY === undefined && values.KOMOJU_WEBHOOK_SECRET !== undefined) {
     problems.push('KOMOJU_SECRET_KEY: required when KOMOJU_WEBHOOK_SECRET is set');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const trustProxy = parseTrustProxy(values.TRUST_PROXY);
+  if (typeof trustProxy === 'string') problems.push(trustProxy);
+  if (problems.length > 0 || typeof trustProxy === 'string') throw new ConfigError(problems);
 
   const dataDir = path.resolve(values.DATA_DIR);
   const komojuApiBaseUrl = values.KOMOJU_API_BASE_URL ?? 'https://komoju.com';
@@ -157,5 +197,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     appSecret: values.APP_SECRET ?? localAppSecret(dataDir),
     logLevel: values.LOG_LEVEL ?? 'info',
     metricsToken: values.METRICS_TOKEN,
+    trustProxy,
   };
 }

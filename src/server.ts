@@ -76,6 +76,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     log,
     isShuttingDown: () => shuttingDown,
     isWorkerStalled: () => worker.stalled(),
+    trustProxy: config.trustProxy,
     routers: [
       lineWebhookRouter({ db, channelSecret: config.line.channelSecret, log, metrics, worker }),
       metricsRouter({ metrics, db, log, token: config.metricsToken }),

@@ -8,6 +8,7 @@ import { isLanguage, translator, type Language } from '../i18n/i18n.js';
 import type { Answered, ClaimedEvent } from '../inbox/worker.js';
 import { isInvalidReplyToken, pushOnce, retryKeyFor } from '../line/line-client.js';
 import { renderReplies } from '../line/render.js';
+import { answerSharedChat, sharedChatOf } from '../line/shared-chat.js';
 import { toInput } from '../line/to-input.js';
 import type { Logger } from '../logger.js';
 import { claimDemoMerchant, findMembership } from '../merchants/membership.js';
@@ -129,6 +130,8 @@ export function createBot(deps: BotDeps) {
     const payload = event.payload as webhook.Event;
     const log = deps.log.child({ webhookEventId: event.webhookEventId });
     const userId = event.userId ?? undefined;
+    // Merchant commands work only 1:1: a group or room gets one notice, never the conversation.
+    if (sharedChatOf(payload)) return answerSharedChat(line, payload, log);
     const saved = event.outbox as Outbox | null;
     if (saved) return deliver(event, payload, saved, event.status === 'replying', log);
     const input = toInput(payload, config.appSecret);

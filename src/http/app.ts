@@ -1,6 +1,8 @@
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import type { TrustProxy } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import { limitBodies } from './body-limit.js';
 
 export interface AppDeps {
   db: Database;
@@ -10,6 +12,8 @@ export interface AppDeps {
   isShuttingDown: () => boolean;
   /** The inbox worker cannot reach the database: the instance takes webhooks it cannot answer. */
   isWorkerStalled: () => boolean;
+  /** TRUST_PROXY: whose X-Forwarded-For names the client (req.ip); false: nobody's. */
+  trustProxy: TrustProxy;
 }
 
 // A readiness probe must answer even when the database does not.
@@ -18,7 +22,8 @@ const PING_TIMEOUT_MS = 1_000;
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', deps.trustProxy);
+  app.use(limitBodies);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -55,6 +60,8 @@ export function createApp(deps: AppDeps): Express {
     res.status(404).type('text/plain').send('Not found');
   });
   const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, _next) => {
+    // limitBodies already answered (and closed the connection) while a parser was still reading.
+    if (res.headersSent) return;
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
     if (status >= 500) deps.log.error({ err: error }, 'request failed');
     res.status(status).type('text/plain').send(status === 413 ? 'Payload too large' : status < 500 ? 'Bad request' : 'Internal error');

@@ -93,15 +93,21 @@ ${options.body}
 </html>`.html;
 }
 
-// No scripts run on our pages, and nothing may frame them (clickjacking a Pay button).
-const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src 'self' data: https: http:; style-src 'unsafe-inline'; form-action 'self' https: http:; base-uri 'none'; frame-ancestors 'none'";
+// No scripts run on our pages, and nothing may frame them (clickjacking a Pay button). Forms
+// post only to our own origin; browsers also hold the redirect after a post to form-action, so a
+// page whose form leads on to the payment provider names that origin too (formTargets).
+function contentSecurityPolicy(formTargets: readonly string[]): string {
+  const formAction = ["'self'", ...new Set(formTargets.map((target) => new URL(target).origin))].join(' ');
+  return `default-src 'none'; img-src 'self' data: https: http:; style-src 'unsafe-inline'; form-action ${formAction}; base-uri 'none'; frame-ancestors 'none'`;
+}
 
-export function sendPage(res: Response, status: number, page: string): void {
+/** `formTargets`: URLs (their origins count) a form on the page may post or be redirected to, besides our own. */
+export function sendPage(res: Response, status: number, page: string, formTargets: readonly string[] = []): void {
   res
     .status(status)
     .set({
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'Content-Security-Policy': contentSecurityPolicy(formTargets),
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',
     })

@@ -13,6 +13,7 @@ import { linkAvailability } from '../payments/link-availability.js';
 import { noticeStarter } from '../payments/notify-capture.js';
 import { providerForLink, servesLinkMode } from '../payments/provider-for-link.js';
 import { startCheckout } from '../payments/start-checkout.js';
+import { clientKey } from './client-address.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './route-deps.js';
 import { preferredLanguage, sendPage } from './html.js';
@@ -21,6 +22,8 @@ import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, 
 const CHECKOUT_FORM = 'checkout';
 // Pay presses per client IP per minute: generous for a hesitant buyer, useless for a flood.
 const CHECKOUT_RATE_LIMIT = { limit: 10, windowMs: 60_000 };
+// Return-page views per client per minute: a buyer comes back once or reloads a few times.
+const RETURN_RATE_LIMIT = { limit: 20, windowMs: 60_000 };
 
 function linkLanguage(link: Link): Language {
   return isLanguage(link.language) ? link.language : 'ja';
@@ -113,6 +116,8 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         formToken: formToken(config.appSecret, CHECKOUT_FORM, link.slug),
         testMode: link.testMode,
       }),
+      // Pay redirects to KOMOJU's hosted page, or to the sandbox's at PUBLIC_BASE_URL.
+      [config.publicBaseUrl, config.komojuApiBaseUrl],
     );
   });
 
@@ -128,17 +133,23 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       sendPage(res, 403, renderMessagePage({ language, title: t('forbidden.title'), message: t('forbidden.body'), action: back, testId: 'forbidden' }));
       return;
     }
-    const attempt = await countAttempt(prisma, `checkout:${req.ip ?? 'unknown'}`, CHECKOUT_RATE_LIMIT, new Date());
+    const client = clientKey(req);
+    const attempt = await countAttempt(prisma, `checkout:${client}`, CHECKOUT_RATE_LIMIT, new Date());
     if (!attempt.allowed) {
-      log.warn({ linkId: link.id, ip: req.ip }, 'checkout refused: rate limit');
+      log.warn({ linkId: link.id, client }, 'checkout refused: rate limit');
       res.set('Retry-After', String(Math.max(1, Math.ceil((attempt.resetAt.getTime() - Date.now()) / 1000))));
       sendPage(res, 429, renderMessagePage({ language, title: t('rateLimited.title'), message: t('rateLimited.body'), action: back, testId: 'rate-limited' }));
       return;
     }
 
-    const result = await startCheckout({ prisma, config, log }, link);
+    const result = await startCheckout({ prisma, config, log }, link, { client });
     if (result.kind === 'redirect') {
       res.redirect(303, result.sessionUrl);
+      return;
+    }
+    if (result.kind === 'hold_limit') {
+      log.warn({ linkId: link.id, client }, 'checkout refused: this client let too many holds of the link lapse unpaid today');
+      sendPage(res, 429, renderMessagePage({ language, title: t('holdLimit.title'), message: t('holdLimit.body'), testId: 'hold-limit' }));
       return;
     }
     if (result.kind === 'closed') {
@@ -166,6 +177,15 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     const link = await findLink(req, res);
     if (!link) return;
     const language = linkLanguage(link);
+    const client = clientKey(req);
+    const attempt = await countAttempt(prisma, `return:${client}`, RETURN_RATE_LIMIT, new Date());
+    if (!attempt.allowed) {
+      log.warn({ linkId: link.id, client }, 'return page refused: rate limit');
+      const t = translator(language, 'pages');
+      res.set('Retry-After', String(Math.max(1, Math.ceil((attempt.resetAt.getTime() - Date.now()) / 1000))));
+      sendPage(res, 429, renderMessagePage({ language, title: t('rateLimited.title'), message: t('rateLimited.body'), testId: 'rate-limited' }));
+      return;
+    }
     const outcome = await confirmCheckoutReturn(
       { prisma, config, log, onPaymentRecorded: startNotice },
       link,

@@ -40,6 +40,8 @@ export class LineApiStub {
   readonly contents = new Map<string, { bytes: Buffer; contentType: string }>();
   readonly richMenus = new Map<string, { menu: unknown; image?: Buffer; contentType?: string }>();
   defaultRichMenuId: string | null = null;
+  /** Groups and rooms the bot left (`group:<id>` / `room:<id>`), in order. */
+  readonly left: string[] = [];
   private readonly replyTokens = new Map<string, { userId: string; expiresAt: number }>();
   private readonly retryKeys = new Set<string>();
   private readonly failures: { path: RegExp; status: number; body: unknown; remaining: number }[] = [];
@@ -164,6 +166,18 @@ export class LineApiStub {
     app.post('/v2/bot/chat/loading/start', (_req, res) => {
       res.status(202).json({});
     });
+
+    for (const kind of ['group', 'room'] as const) {
+      app.post(`/v2/bot/${kind}/:chatId/leave`, (req, res) => {
+        const chat = `${kind}:${req.params.chatId}`;
+        if (this.left.includes(chat)) {
+          res.status(404).json({ message: 'Not found' });
+          return;
+        }
+        this.left.push(chat);
+        res.json({});
+      });
+    }
 
     app.get('/v2/bot/message/:messageId/content', (req, res) => {
       const content = this.contents.get(req.params.messageId);

@@ -16,6 +16,10 @@ export interface FetchImageRequest {
   mediaId: string;
 }
 
+// LINE's message ids are decimal numbers. Anything else would be spliced into the content API's
+// path, where `../` or `#` could aim the request (with our channel token) at another endpoint.
+const LINE_MESSAGE_ID = /^\d{1,32}$/;
+
 /** Reads at most `limit` bytes; null as soon as the stream proves longer (it is then abandoned). */
 async function readAtMost(stream: Readable, limit: number): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
@@ -39,6 +43,8 @@ async function readAtMost(stream: Readable, limit: number): Promise<Buffer | nul
 export async function fetchImage(line: LineBotClient, prisma: Prisma, request: FetchImageRequest): Promise<FetchImageOutcome> {
   const stored = await prisma.media.findFirst({ where: { id: request.mediaId, merchantId: request.merchantId } });
   if (stored) return { ok: true, mediaId: stored.id, mimeType: stored.mimeType as ImageMimeType, size: stored.size };
+
+  if (!LINE_MESSAGE_ID.test(request.messageId)) return { ok: false, reason: 'unavailable' };
 
   let bytes: Buffer | null;
   try {

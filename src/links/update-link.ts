@@ -6,6 +6,18 @@ import { LANGUAGES } from '../i18n/i18n.js';
 import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
 import { normalizeProductName, validateDescription } from './product-name.js';
 
+/**
+ * Fields that decide whether a link takes payments: only an owner changes them (README, roles).
+ * Staff could otherwise close a link as surely as with the owner-only Deactivate, by a usage limit
+ * already reached or an expiry a minute away.
+ */
+export const OWNER_ONLY_LINK_FIELDS = ['status', 'usageLimit', 'expiresAt'] as const;
+
+/** The one rule for who may change which field of a link. */
+export function mayChangeLinkField(role: string, field: string): boolean {
+  return role === 'owner' || !(OWNER_ONLY_LINK_FIELDS as readonly string[]).includes(field);
+}
+
 /** Fields a merchant may change after a link is issued. */
 export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt'] as const;
 export type MutableLinkField = (typeof MUTABLE_LINK_FIELDS)[number];
@@ -30,7 +42,7 @@ export const linkChangeSchema = z.discriminatedUnion('field', [
 ]);
 export type LinkChange = z.infer<typeof linkChangeSchema>;
 
-export type UpdateLinkRefusal = 'notFound' | 'immutable' | 'invalid' | 'duplicateName' | 'unknownImage';
+export type UpdateLinkRefusal = 'notFound' | 'immutable' | 'invalid' | 'duplicateName' | 'unknownImage' | 'ownerOnly';
 export type UpdateLinkResult = { ok: true; link: Link } | { ok: false; reason: UpdateLinkRefusal };
 
 export function isImmutableLinkField(field: string): field is ImmutableLinkField {
@@ -38,14 +50,19 @@ export function isImmutableLinkField(field: string): field is ImmutableLinkField
 }
 
 /**
- * Changes one field of a merchant's link. Scoped by merchant: another merchant's link id is
- * 'notFound', exactly like an unknown one. The product name stays unique per merchant through
- * the (merchantId, productNameKey) constraint, so two racing renames cannot both win.
+ * Changes one field of a merchant's link, as a member with `role` (mayChangeLinkField). Scoped by
+ * merchant: another merchant's link id is 'notFound', exactly like an unknown one. The product
+ * name stays unique per merchant through the (merchantId, productNameKey) constraint, so two
+ * racing renames cannot both win.
  */
-export async function updateLink(prisma: Db, input: { merchantId: string; linkId: string; change: unknown; now?: Date }): Promise<UpdateLinkResult> {
+export async function updateLink(
+  prisma: Db,
+  input: { merchantId: string; linkId: string; role: 'owner' | 'staff'; change: unknown; now?: Date },
+): Promise<UpdateLinkResult> {
   const parsed = linkChangeSchema.safeParse(input.change);
   if (!parsed.success) return { ok: false, reason: 'invalid' };
   const change = parsed.data;
+  if (!mayChangeLinkField(input.role, change.field)) return { ok: false, reason: 'ownerOnly' };
 
   let data: Prisma.LinkUpdateManyMutationInput;
   switch (change.field) {

@@ -1,6 +1,8 @@
 // The buyer is back from the hosted page. The query string only says which session to look at:
 // the outcome comes from the provider itself, and what it says is recorded like a webhook would
-// be (the webhook may be late, or lost).
+// be (the webhook may be late, or lost). The provider is asked only while the checkout is still
+// open in our records, and at most once per RECHECK_SECONDS per checkout (across instances): the
+// page is public, and every provider call spends the shop's API quota with its secret key.
 import type { Link } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { isAwaitingPayment, wasCaptured } from './payment-status.js';
@@ -17,6 +19,8 @@ export interface ReturnDeps extends ProviderDeps {
 }
 
 const SESSION_ID = /^[A-Za-z0-9_-]{1,100}$/;
+// A buyer reloading the page, or a script hammering it, gets our records in between.
+export const RECHECK_SECONDS = 10;
 
 function checkoutStatus(session: SessionSnapshot): string | null {
   if (session.status === 'completed') return 'completed';
@@ -33,6 +37,15 @@ function outcomeOf(payments: RecordedStatus[]): ReturnOutcome {
   return 'not_completed';
 }
 
+/** True for the one caller (on any instance) that may ask the provider about this checkout now. */
+async function claimRecheck(deps: ReturnDeps, checkoutId: string): Promise<boolean> {
+  const claimed = await deps.prisma.$executeRaw`
+    UPDATE "Checkout" SET "providerCheckedAt" = now()
+     WHERE "id" = ${checkoutId}
+       AND ("providerCheckedAt" IS NULL OR "providerCheckedAt" < now() - make_interval(secs => ${RECHECK_SECONDS}))`;
+  return claimed === 1;
+}
+
 export async function confirmCheckoutReturn(deps: ReturnDeps, link: Link, sessionId: unknown): Promise<ReturnOutcome> {
   const { prisma, log } = deps;
   if (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId)) return 'not_completed';
@@ -40,16 +53,30 @@ export async function confirmCheckoutReturn(deps: ReturnDeps, link: Link, sessio
   const checkout = await prisma.checkout.findUnique({ where: { sessionId } });
   if (!checkout || checkout.linkId !== link.id) return 'not_completed';
 
+  const recorded = await prisma.payment.findMany({
+    where: { OR: [{ checkoutId: checkout.id }, { sessionId, linkId: link.id }] },
+    select: { id: true, linkId: true, status: true, capturedAt: true, noticeSentAt: true },
+  });
+  // Settled: the session ended, or a payment in it was decided (a failed card may still be retried).
+  const settled = checkout.status !== 'pending' || recorded.some((payment) => payment.status !== 'pending' && payment.status !== 'failed');
+  if (settled) {
+    if (checkout.status === 'pending' && recorded.some((payment) => wasCaptured(payment.status, payment.capturedAt) || isAwaitingPayment(payment.status, payment.capturedAt))) {
+      await prisma.checkout.update({ where: { id: checkout.id }, data: { status: 'completed' } });
+    }
+    // A capture notice LINE refused earlier goes out now (sent once: the notice keeps its own mark).
+    for (const payment of recorded) {
+      if (payment.linkId === link.id && payment.noticeSentAt === null && wasCaptured(payment.status, payment.capturedAt)) deps.onPaymentRecorded(payment.id);
+    }
+    return outcomeOf(recorded);
+  }
+  if (!(await claimRecheck(deps, checkout.id))) return outcomeOf(recorded);
+
   const { provider, merchantAccountId } = await providerForCheckout(deps, checkout, link);
   let session: SessionSnapshot;
   try {
     session = await provider.getSession(sessionId);
   } catch (error) {
     log.warn({ linkId: link.id, checkoutId: checkout.id, err: error }, 'return page: could not re-read the session; answering from our records');
-    const recorded = await prisma.payment.findMany({
-      where: { OR: [{ checkoutId: checkout.id }, { sessionId, linkId: link.id }] },
-      select: { status: true, capturedAt: true },
-    });
     return outcomeOf(recorded);
   }
 
@@ -58,9 +85,9 @@ export async function confirmCheckoutReturn(deps: ReturnDeps, link: Link, sessio
     await prisma.checkout.update({ where: { id: checkout.id }, data: { status } });
   }
   if (session.status !== 'completed' || !session.payment) return 'not_completed';
-  const recorded = await recordPaymentSnapshot(prisma, session.payment, { provider: provider.name, merchantId: merchantAccountId });
-  if (!recorded.foreignPayment && recorded.linkId === link.id) deps.onPaymentRecorded(recorded.paymentId);
+  const learned = await recordPaymentSnapshot(prisma, session.payment, { provider: provider.name, merchantId: merchantAccountId });
+  if (!learned.foreignPayment && learned.linkId === link.id) deps.onPaymentRecorded(learned.paymentId);
   // Statuses only move forward in the ledger: read back the merged one, not just this snapshot.
-  const merged = await prisma.payment.findUnique({ where: { id: recorded.paymentId }, select: { status: true, capturedAt: true } });
+  const merged = await prisma.payment.findUnique({ where: { id: learned.paymentId }, select: { status: true, capturedAt: true } });
   return outcomeOf(merged ? [merged] : []);
 }

@@ -8,8 +8,12 @@ import { getCapturedCountForLink, type LedgerReader } from './summary.js';
 
 export type { LinkAvailability } from './link-availability-rule.js';
 
-/** How long a checkout of a link with a usage limit stays payable at the provider. */
-export const RESERVED_SESSION_SECONDS = 30 * 60;
+/**
+ * How long a checkout of a link with a usage limit holds its place, and so how long its session
+ * stays payable at the provider: long enough to type a card number and pass 3-D Secure, short
+ * enough that a buyer who walked away (or a script) keeps the place only briefly.
+ */
+export const RESERVED_SESSION_SECONDS = 15 * 60;
 // The provider counts a session's lifetime from its own creation, a moment after our Checkout row's.
 const RESERVATION_MARGIN_SECONDS = 120;
 

@@ -1,8 +1,17 @@
 // The Pay button: re-check that the link is open, record the checkout attempt, open a provider
-// session for it and hand back the page the buyer goes to. One press, one session.
-import { randomBytes } from 'node:crypto';
+// session for it and hand back the page the buyer goes to. One press, one session — except on a
+// link with a usage limit, where each checkout holds a place while it can be paid, and so:
+//   - a client (one address, see http/client-address.ts) holds at most ONE place of a link: a
+//     further press from it goes back to the session it already holds (no new session, no new
+//     pending payment), so pressing Pay a hundred times holds one place, not a hundred;
+//   - a hold is short (RESERVED_SESSION_SECONDS) and the session expires with it, so a place held
+//     by a buyer who walked away comes back soon and can never be paid after it came back;
+//   - a client whose holds on a link ended unpaid MAX_UNPAID_HOLDS times in a day gets no new one
+//     there until the day is over, so one client cannot keep renewing its hold to close the link.
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
-import type { Prisma } from '../db/database.js';
+import type { Prisma as Db } from '../db/database.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import type { Link } from '../generated/prisma/client.js';
 import { isLanguage } from '../i18n/i18n.js';
 import { linkPageUrl, mediaUrl } from '../links/link-urls.js';
@@ -14,15 +23,25 @@ import { CHECKOUT_ID_METADATA_KEY, LINK_ID_METADATA_KEY } from './record-payment
 
 // A KOMOJU session lives at most 24 h.
 const MAX_SESSION_SECONDS = 86_400;
+// A held session is handed out again only while it has this long left to be paid in.
+const REUSE_MARGIN_SECONDS = 120;
+// A press whose session is still being opened (the provider is slow) blocks a second hold this long.
+const OPENING_SECONDS = 60;
+/** Holds of one link a client may let lapse unpaid within UNPAID_HOLDS_WINDOW_MS. */
+export const MAX_UNPAID_HOLDS = 3;
+const UNPAID_HOLDS_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export interface CheckoutDeps {
-  prisma: Prisma;
+  prisma: Db;
   config: Config;
   log: Logger;
 }
 
 export type StartCheckoutResult =
-  | { kind: 'redirect'; sessionUrl: string; checkoutId: string }
+  /** `reused`: the client already held a place of this link; it goes back to that session. */
+  | { kind: 'redirect'; sessionUrl: string; checkoutId: string; reused: boolean }
+  /** This client let MAX_UNPAID_HOLDS holds of this usage-limited link lapse unpaid today. */
+  | { kind: 'hold_limit'; link: Link }
   | { kind: 'closed'; link: Link; availability: Exclude<LinkAvailability, 'open'> }
   /** The provider in use now is live and the link was made in test mode, or the other way round. */
   | { kind: 'mode_mismatch'; link: Link }
@@ -30,6 +49,38 @@ export type StartCheckoutResult =
 
 function newCheckoutId(): string {
   return `chk_${randomBytes(12).toString('hex')}`;
+}
+
+/** The stored form of a client's address: keyed, so the table never holds buyers' addresses. */
+export function checkoutClientKey(appSecret: string, client: string): string {
+  return createHmac('sha256', appSecret).update(`checkout-client:${client}`).digest('base64url').slice(0, 32);
+}
+
+type HoldDecision = { kind: 'new' } | { kind: 'reuse'; sessionUrl: string; checkoutId: string } | { kind: 'opening' } | { kind: 'hold_limit' };
+
+/** For a usage-limited link, under its row lock: what this client's press may do (see the top). */
+async function decideHold(tx: Prisma.TransactionClient, linkId: string, clientKey: string, now: Date): Promise<HoldDecision> {
+  const reusableSince = new Date(now.getTime() - (RESERVED_SESSION_SECONDS - REUSE_MARGIN_SECONDS) * 1000);
+  // Only a session nobody has paid into yet is handed out again (a started konbini payment, say,
+  // shows that buyer's payment slip).
+  const held = await tx.checkout.findFirst({
+    where: { linkId, clientKey, status: 'pending', createdAt: { gt: reusableSince }, payments: { none: {} } },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, sessionUrl: true, createdAt: true },
+  });
+  if (held?.sessionUrl) return { kind: 'reuse', sessionUrl: held.sessionUrl, checkoutId: held.id };
+  if (held && now.getTime() - held.createdAt.getTime() < OPENING_SECONDS * 1000) return { kind: 'opening' };
+
+  const unpaid = await tx.checkout.count({
+    where: {
+      linkId,
+      clientKey,
+      status: { not: 'error' },
+      createdAt: { gt: new Date(now.getTime() - UNPAID_HOLDS_WINDOW_MS) },
+      payments: { none: { OR: [{ status: { in: ['captured', 'refunded'] } }, { capturedAt: { not: null } }] } },
+    },
+  });
+  return unpaid >= MAX_UNPAID_HOLDS ? { kind: 'hold_limit' } : { kind: 'new' };
 }
 
 // A session must not stay payable after the link itself expires, nor after the place it holds
@@ -41,7 +92,13 @@ function sessionLifetimeSeconds(link: Link, now: Date): number | undefined {
   return lifetime < MAX_SESSION_SECONDS ? lifetime : undefined;
 }
 
-export async function startCheckout(deps: CheckoutDeps, link: Link, now = new Date()): Promise<StartCheckoutResult> {
+/**
+ * `client`: who pressed (http/client-address.ts); presses without one (operator tools) are each
+ * their own client.
+ */
+export async function startCheckout(deps: CheckoutDeps, link: Link, options: { now?: Date; client?: string } = {}): Promise<StartCheckoutResult> {
+  const now = options.now ?? new Date();
+  const clientKey = options.client === undefined ? null : checkoutClientKey(deps.config.appSecret, options.client);
   const { prisma, config, log } = deps;
   let provider;
   try {
@@ -60,15 +117,22 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, now = new Da
   }
 
   const checkoutId = newCheckoutId();
-  const availability = await prisma.$transaction(async (tx) => {
+  const decision = await prisma.$transaction(async (tx): Promise<HoldDecision | { kind: 'closed'; availability: Exclude<LinkAvailability, 'open'> }> => {
     await lockLink(tx, link.id);
     // Re-read under the lock: the merchant may have just deactivated it.
     const current = await tx.link.findUnique({ where: { id: link.id } });
-    const state = current ? await linkAvailability(tx, current, now) : 'inactive';
-    if (state === 'open') await tx.checkout.create({ data: { id: checkoutId, linkId: link.id, provider: provider.name } });
-    return state;
+    if (!current) return { kind: 'closed', availability: 'inactive' };
+    const hold = current.usageLimit !== null && clientKey !== null ? await decideHold(tx, link.id, clientKey, now) : { kind: 'new' as const };
+    const state = await linkAvailability(tx, current, now);
+    // A closed link stays closed even for a client holding a place of it (e.g. just deactivated).
+    if (state !== 'open' && (hold.kind !== 'reuse' || state !== 'reserved')) return { kind: 'closed', availability: state };
+    if (hold.kind === 'opening') return { kind: 'closed', availability: 'reserved' };
+    if (hold.kind === 'new') await tx.checkout.create({ data: { id: checkoutId, linkId: link.id, provider: provider.name, clientKey } });
+    return hold;
   });
-  if (availability !== 'open') return { kind: 'closed', link, availability };
+  if (decision.kind === 'closed') return { kind: 'closed', link, availability: decision.availability };
+  if (decision.kind === 'hold_limit') return { kind: 'hold_limit', link };
+  if (decision.kind === 'reuse') return { kind: 'redirect', sessionUrl: decision.sessionUrl, checkoutId: decision.checkoutId, reused: true };
 
   try {
     const session = await provider.createSession({
@@ -90,7 +154,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, now = new Da
       where: { id: checkoutId },
       data: { sessionId: session.id, sessionUrl: session.sessionUrl },
     });
-    return { kind: 'redirect', sessionUrl: session.sessionUrl, checkoutId };
+    return { kind: 'redirect', sessionUrl: session.sessionUrl, checkoutId, reused: false };
   } catch (error) {
     await prisma.checkout.update({ where: { id: checkoutId }, data: { status: 'error' } });
     const detail = error instanceof Error ? error.message : String(error);

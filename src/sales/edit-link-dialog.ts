@@ -4,7 +4,7 @@ import { LANGUAGES } from '../i18n/i18n.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
 import { parseExpiry, parseUsageLimit } from '../links/link-limits.js';
 import { normalizeProductName, validateDescription } from '../links/product-name.js';
-import { IMMUTABLE_LINK_FIELDS, MUTABLE_LINK_FIELDS, isImmutableLinkField, type MutableLinkField } from '../links/update-link.js';
+import { IMMUTABLE_LINK_FIELDS, MUTABLE_LINK_FIELDS, isImmutableLinkField, mayChangeLinkField, type MutableLinkField } from '../links/update-link.js';
 import type { SalesEffect, SalesLinkChange } from './effects.js';
 import { typedCommandButton } from './command-buttons.js';
 import { salesLinkCard, stateLabel } from './links-carousel.js';
@@ -50,7 +50,8 @@ function currentValues(link: SalesLinkView, ctx: Context): { label: string; valu
 }
 
 function fieldButtons(dialogId: string, ctx: Context): Button[] {
-  return [...MUTABLE_LINK_FIELDS, ...IMMUTABLE_LINK_FIELDS].map((field) =>
+  const fields = [...MUTABLE_LINK_FIELDS, ...IMMUTABLE_LINK_FIELDS].filter((field) => mayChangeLinkField(ctx.membership?.role ?? 'staff', field));
+  return fields.map((field) =>
     commandButton(ctx.t(`sales:edit.fields.${field}`), EDIT_FIELD_ACTION, [field], dialogId),
   );
 }
@@ -123,7 +124,7 @@ function chooseField(field: string, state: DialogState, ctx: Context): Step {
   const mutable = MUTABLE_LINK_FIELDS.find((candidate) => candidate === field);
   if (!mutable) return { state: continueDialog(state, ctx, {}), replies: [menuReply(state, ctx)] };
   // Checked here for a prompt answer and again when the change is performed.
-  if (mutable === 'status' && ctx.membership?.role !== 'owner') {
+  if (!mayChangeLinkField(ctx.membership?.role ?? 'staff', mutable)) {
     return { state: continueDialog(state, ctx, {}), replies: [text(t('sales:edit.ownerOnly'), fieldButtons(state.dialogId, ctx))] };
   }
   return askFor(mutable, state, ctx);

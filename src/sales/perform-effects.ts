@@ -4,7 +4,7 @@ import type { Link } from '../generated/prisma/client.js';
 import { fetchImage } from '../links/fetch-image.js';
 import { toLinkView } from '../links/link-view.js';
 import { idForEvent } from '../links/perform-effects.js';
-import { updateLink, type LinkChange } from '../links/update-link.js';
+import { mayChangeLinkField, updateLink, type LinkChange } from '../links/update-link.js';
 import { membershipOf, type Role } from '../merchants/authorization.js';
 import { listTransactions } from '../payments/list-transactions.js';
 import { getLinkSummaries, getLinkSummary } from '../payments/summary.js';
@@ -107,8 +107,8 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
   'sales.setStatus': forMember(async (effect, env, role) => {
     const { prisma } = env;
     const base = env.config.publicBaseUrl;
-    if (role !== 'owner') return refused('notOwner');
-    const result = await updateLink(prisma, { merchantId: effect.merchantId, linkId: effect.linkId, change: { field: 'status', value: effect.status } });
+    if (!mayChangeLinkField(role, 'status')) return refused('notOwner');
+    const result = await updateLink(prisma, { merchantId: effect.merchantId, linkId: effect.linkId, role, change: { field: 'status', value: effect.status } });
     if (!result.ok) return refused('notFound');
     return { type: 'sales.statusChanged', link: await salesLinkView(prisma, result.link, base) };
   }),
@@ -116,7 +116,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     const { prisma } = env;
     const base = env.config.publicBaseUrl;
     const { change } = effect;
-    if (change.field === 'status' && role !== 'owner') return refused('notOwner');
+    if (!mayChangeLinkField(role, change.field)) return refused('notOwner');
     if (!(await merchantLink(prisma, effect.merchantId, effect.linkId))) return refused('notFound');
     let linkChange: LinkChange;
     if (change.field === 'imageMessage') {
@@ -128,7 +128,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     } else {
       linkChange = change;
     }
-    const result = await updateLink(prisma, { merchantId: effect.merchantId, linkId: effect.linkId, change: linkChange });
+    const result = await updateLink(prisma, { merchantId: effect.merchantId, linkId: effect.linkId, role, change: linkChange });
     if (!result.ok) {
       return result.reason === 'notFound' ? refused('notFound') : { type: 'sales.updateRefused', field: linkChange.field, reason: result.reason };
     }

@@ -74,4 +74,13 @@ describe('configuration', () => {
       expect((error as Error).message).not.toContain('short-secret');
     }
   });
+  it('reads TRUST_PROXY as a hop count or a list of proxy addresses, trusting nobody by default', () => {
+    const dataDir = tempDir();
+    expect(loadConfig({ DATA_DIR: dataDir }).trustProxy).toBe(false);
+    expect(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: ' 10.0.0.0/8, 2001:db8::/32 ,loopback,203.0.113.7' }).trustProxy).toEqual(['10.0.0.0/8', '2001:db8::/32', 'loopback', '203.0.113.7']);
+    for (const bad of ['true', '*', '10.0.0.0/33', '2001:db8::/129', 'proxy.example.com', '11', '10.0.0.1/8/2']) {
+      expect(problems({ DATA_DIR: dataDir, TRUST_PROXY: bad }).join('\n')).toMatch(/^TRUST_PROXY: /);
+    }
+  });
 });

@@ -31,7 +31,8 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     fake = await startFakeKomoju({ secretKey: SECRET_KEY });
     harness = await startLineHarness({
       db: database.db,
-      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL },
+      // Buyers are told apart by the X-Forwarded-For a proxy on loopback would set.
+      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL, TRUST_PROXY: 'loopback' },
     });
   });
   afterAll(async () => {
@@ -54,12 +55,17 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     return { status: response.status, body: await response.text() };
   }
 
-  async function pressPay(slug: string, options: { token?: string; origin?: string } = {}): Promise<Response> {
+  /** `client`: the buyer's address, as the proxy in front would pass it on. */
+  async function pressPay(slug: string, options: { token?: string; origin?: string; client?: string } = {}): Promise<Response> {
     const token = options.token ?? formTokenIn((await openPage(slug)).body);
     return fetch(`${harness.url}/l/${slug}/checkout`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: options.origin ?? harness.url },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Origin: options.origin ?? harness.url,
+        ...(options.client ? { 'X-Forwarded-For': options.client } : {}),
+      },
       body: new URLSearchParams({ token }).toString(),
     });
   }
@@ -182,6 +188,8 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     // Not paid yet: the query string alone proves nothing.
     const early = await (await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`)).text();
     expect(early).toContain('Payment not completed');
+    // The provider is asked again only once the last answer is RECHECK_SECONDS old.
+    await prisma.checkout.update({ where: { sessionId }, data: { providerCheckedAt: new Date(Date.now() - 11_000) } });
 
     const payment = fake.completeSession(sessionId, 'captured');
     const page = await (await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`)).text();
@@ -221,21 +229,30 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.refunded', paymentId), WEBHOOK_SECRET)).toBe(200);
     expect(await prisma.payment.findUniqueOrThrow({ where: { id: paymentId } })).toMatchObject({ status: 'refunded' });
     const returnUrl = `${harness.url}/l/${link.slug}/return?session_id=${sessionId}`;
+    // Settled in our records: KOMOJU is not asked at all.
+    const requestsBefore = fake.requests.length;
     expect(await (await fetch(returnUrl)).text()).toContain('Thank you! Your payment is complete.');
-    // KOMOJU unreachable (a non-retryable error): the answer comes from our records.
+    expect(fake.requests).toHaveLength(requestsBefore);
+  });
+
+  it('answers the return page from our records when KOMOJU cannot be reached', async () => {
+    const link = await seedLink(prisma, { language: 'en', amount: 1200 });
+    const sessionId = sessionIdFrom(await pressPay(link.slug));
+    // KOMOJU unreachable (a non-retryable error).
     fake.failNext(1, 401);
-    expect(await (await fetch(returnUrl)).text()).toContain('Thank you! Your payment is complete.');
+    expect(await (await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`)).text()).toContain('Payment not completed');
     expect(harness.logs.text()).toContain('could not re-read the session');
   });
 
-  it('says awaiting for a konbini payment from our records when KOMOJU cannot be reached', async () => {
+  it('says awaiting for a konbini payment from our records, without asking KOMOJU again', async () => {
     const link = await seedLink(prisma, { language: 'en', amount: 3300 });
     const sessionId = sessionIdFrom(await pressPay(link.slug));
     const payment = fake.completeSession(sessionId, 'authorized');
     expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.authorized', payment.id), WEBHOOK_SECRET)).toBe(200);
-    fake.failNext(1, 401);
+    const requestsBefore = fake.requests.length;
     const page = await (await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`)).text();
     expect(page).toContain('Your payment is awaiting completion');
+    expect(fake.requests).toHaveLength(requestsBefore);
   });
 
   it('records refunds and chargebacks from webhooks in any order, the same as in order', async () => {
@@ -427,8 +444,8 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
   it('closes a link at its usage limit of captured payments, tells the merchant, and opens no more sessions', async () => {
     const link = await seedLink(prisma, { productName: 'Limited box', usageLimit: 1, amount: 3000 });
     // Two buyers press Pay before anyone paid: the first holds the only place.
-    const first = await pressPay(link.slug);
-    const second = await pressPay(link.slug, { token: staleTabToken(link.slug) });
+    const first = await pressPay(link.slug, { client: '203.0.113.1' });
+    const second = await pressPay(link.slug, { token: staleTabToken(link.slug), client: '203.0.113.2' });
     expect([first.status, second.status]).toEqual([303, 503]);
     const payment = fake.completeSession(sessionIdFrom(first), 'captured');
     expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
@@ -487,7 +504,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     const link = await seedLink(prisma, { usageLimit, language: 'en' });
     const token = formTokenIn((await openPage(link.slug)).body);
     const sessionsBefore = fake.sessions().length;
-    const presses = await Promise.all(Array.from({ length: 5 }, () => pressPay(link.slug, { token })));
+    const presses = await Promise.all(Array.from({ length: 5 }, (_, buyer) => pressPay(link.slug, { token, client: `198.51.100.${buyer + 1}` })));
     const statuses = presses.map((response) => response.status).sort();
     expect(statuses).toEqual([...Array(usageLimit).fill(303), ...Array(5 - usageLimit).fill(503)]);
     expect(fake.sessions()).toHaveLength(sessionsBefore + usageLimit);
@@ -497,7 +514,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(await refused?.text()).toContain('All remaining places are being paid for right now');
     // Each place is held no longer than its session lives.
     const creates = fake.requests.filter((request) => request.method === 'POST' && (request.body as { metadata?: { linkId?: string } }).metadata?.linkId === link.linkId);
-    expect(creates.map((request) => (request.body as { expires_in_seconds?: number }).expires_in_seconds)).toEqual(Array(usageLimit).fill(1800));
+    expect(creates.map((request) => (request.body as { expires_in_seconds?: number }).expires_in_seconds)).toEqual(Array(usageLimit).fill(900));
   });
 
   it('says temporarily unavailable, not used up, while the last place is being paid for, and gives it back when that payment fails', async () => {
@@ -521,10 +538,10 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     const deps = { prisma, config: harness.config, log: createLogger('debug', new LogCapture()) };
     const linkRow = await prisma.link.findUniqueOrThrow({ where: { id: link.linkId } });
     const now = new Date();
-    expect(await startCheckout(deps, linkRow, now)).toMatchObject({ kind: 'redirect' });
-    expect(await startCheckout(deps, linkRow, new Date(now.getTime() + 10 * 60_000))).toMatchObject({ kind: 'closed', availability: 'reserved' });
-    // The first session (30 min) has expired by then.
-    expect(await startCheckout(deps, linkRow, new Date(now.getTime() + 33 * 60_000))).toMatchObject({ kind: 'redirect' });
+    expect(await startCheckout(deps, linkRow, { now })).toMatchObject({ kind: 'redirect' });
+    expect(await startCheckout(deps, linkRow, { now: new Date(now.getTime() + 10 * 60_000) })).toMatchObject({ kind: 'closed', availability: 'reserved' });
+    // The first session (15 min) has expired by then.
+    expect(await startCheckout(deps, linkRow, { now: new Date(now.getTime() + 18 * 60_000) })).toMatchObject({ kind: 'redirect' });
   });
 
   it('does not hold places for links without a usage limit', async () => {

@@ -4,12 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLink } from '../../../src/links/create-link.js';
 import { MAX_IMAGE_BYTES } from '../../../src/links/image-type.js';
 import { renderQrPng } from '../../../src/links/qr.js';
+import { newMessageId } from '../../../src/line/webhook-event.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
 import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
 import { actionsOf, postbackData, seedMember } from './links-support.js';
 
 const kinds = await databaseKinds();
 const PUBLIC_BASE_URL = 'http://127.0.0.1:1';
+const lineMessageId = () => newMessageId(Date.now());
 
 function decodeQr(png: Buffer): string | undefined {
   const image = PNG.sync.read(png);
@@ -111,14 +113,16 @@ describe.each(kinds)('links in chat on %s', (kind) => {
   it('create: a photo fetched through the content API is stored, served from /media, and the link is saved after review', async () => {
     const userId = await newMember('en');
     const photo = await renderQrPng('any picture will do');
-    harness.line.contents.set(`photo-${userId}`, { bytes: photo, contentType: 'image/png' });
+    // LINE message ids are decimal numbers.
+    const photoId = lineMessageId();
+    harness.line.contents.set(photoId, { bytes: photo, contentType: 'image/png' });
 
     await harness.say(userId, 'create');
     await harness.say(userId, '12.50 USD');
     const description = await harness.say(userId, 'Pottery class');
     expect(messageText(description[0]!)).toContain('Tax included or excluded');
     await harness.say(userId, 'Two hours, tax included.');
-    const saved = await sendImage(userId, `photo-${userId}`, 2);
+    const saved = await sendImage(userId, photoId, 2);
     expect(messageText(saved[0]!)).toContain('Photo saved');
     const language = await tap(userId, postbackData(saved, '日本語'));
     const review = await tap(userId, postbackData(language, 'Inactive'));
@@ -146,17 +150,22 @@ describe.each(kinds)('links in chat on %s', (kind) => {
     const userId = await newMember('en');
     const oversized = Buffer.alloc(MAX_IMAGE_BYTES + 1, 0);
     oversized.set([0xff, 0xd8, 0xff, 0xe0]);
-    harness.line.contents.set(`big-${userId}`, { bytes: oversized, contentType: 'image/jpeg' });
+    const [bigId, gifId, missingId] = [lineMessageId(), lineMessageId(), lineMessageId()];
+    harness.line.contents.set(bigId, { bytes: oversized, contentType: 'image/jpeg' });
     // A GIF declared as JPEG: the bytes decide.
-    harness.line.contents.set(`gif-${userId}`, { bytes: Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'), contentType: 'image/jpeg' });
+    harness.line.contents.set(gifId, { bytes: Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'), contentType: 'image/jpeg' });
 
     await harness.say(userId, 'create');
     await harness.say(userId, '1500');
     await harness.say(userId, 'Big poster');
     await harness.say(userId, 'skip');
-    expect(messageText((await sendImage(userId, `big-${userId}`))[0]!)).toContain('larger than 2 MB');
-    expect(messageText((await sendImage(userId, `gif-${userId}`))[0]!)).toContain("isn't a JPEG or PNG");
-    expect(messageText((await sendImage(userId, `missing-${userId}`))[0]!)).toContain("couldn't download");
+    expect(messageText((await sendImage(userId, bigId))[0]!)).toContain('larger than 2 MB');
+    expect(messageText((await sendImage(userId, gifId))[0]!)).toContain("isn't a JPEG or PNG");
+    expect(messageText((await sendImage(userId, missingId))[0]!)).toContain("couldn't download");
+    // Not a LINE message id: never spliced into the content API's path (it would reach /v2/bot/info).
+    const requestsBefore = harness.line.requests.length;
+    expect(messageText((await sendImage(userId, '../../../v2/bot/info#'))[0]!)).toContain("couldn't download");
+    expect(harness.line.requests.slice(requestsBefore).map((request) => request.path).filter((path) => path.includes('/content') || path.includes('/info'))).toEqual([]);
     expect(await database.db.prisma.media.count({ where: { merchantId: `shop-${userId}` } })).toBe(0);
     const state = await database.db.prisma.conversation.findUniqueOrThrow({ where: { userId } });
     expect(state.slots).toMatchObject({ step: 'image' });

@@ -92,7 +92,7 @@ describe.each(kinds)('createLink on %s', (kind) => {
   it('an edited expiry obeys the same range as a created one: after now, at most a year ahead', async () => {
     const created = await createLink(database.db.prisma, draft('Expiry edits'), options('expiry-edits'));
     if (created.kind !== 'created') throw new Error(created.kind);
-    const edit = (value: string | null) => updateLink(database.db.prisma, { merchantId: 'shop-a', linkId: created.link.id, change: { field: 'expiresAt', value } });
+    const edit = (value: string | null) => updateLink(database.db.prisma, { merchantId: 'shop-a', linkId: created.link.id, role: 'owner', change: { field: 'expiresAt', value } });
     const day = 86_400_000;
     expect(await edit(new Date(Date.now() - 1000).toISOString())).toEqual({ ok: false, reason: 'invalid' });
     expect(await edit(new Date(Date.now() + 367 * day).toISOString())).toEqual({ ok: false, reason: 'invalid' });
@@ -158,8 +158,8 @@ describe.each(kinds)('createLink on %s', (kind) => {
     });
 
     it('stores a fetched photo once per event even when retried', async () => {
-      line.contents.set('photo-retry', { bytes: await renderQrPng('photo'), contentType: 'image/png' });
-      const effect = { type: 'links.fetchImage', merchantId: 'shop-a', messageId: 'photo-retry' } as const;
+      line.contents.set('700000000001', { bytes: await renderQrPng('photo'), contentType: 'image/png' });
+      const effect = { type: 'links.fetchImage', merchantId: 'shop-a', messageId: '700000000001' } as const;
       const first = await performEffect(effect, env('Ua', 'evt-7:0'));
       const again = await performEffect(effect, env('Ua', 'evt-7:0'));
       expect(first).toMatchObject({ type: 'links.imageFetched', ok: true, imageUrl: expect.stringMatching(new RegExp(`^${BASE}/media/img_`)) });

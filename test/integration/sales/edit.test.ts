@@ -1,7 +1,8 @@
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodePostback, encodePostback } from '../../../src/line/postback-data.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { APP_SECRET, messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
 import { actionsOf, postbackData, seedLink, seedMerchant, signedPostback, tap } from './sales-fixtures.js';
 
 const kinds = await databaseKinds();
@@ -104,18 +105,18 @@ describe.each(kinds)('editing a link from chat on %s', (kind) => {
   });
 
   it('replaces the image with a photo sent in chat, and rejects a non-image', async () => {
-    harness.line.contents.set('photo-1', { bytes: tinyPng(), contentType: 'image/png' });
-    harness.line.contents.set('not-a-photo', { bytes: Buffer.from('GIF89a....'), contentType: 'image/gif' });
+    harness.line.contents.set('700000000101', { bytes: tinyPng(), contentType: 'image/png' });
+    harness.line.contents.set('700000000102', { bytes: Buffer.from('GIF89a....'), contentType: 'image/gif' });
     const menu = await openEditor('Uowner');
     await tap(harness, 'Uowner', postbackData(menu, 'Image'));
 
     const before = harness.line.messagesTo('Uowner').length;
-    await harness.deliver([harness.imageEvent('Uowner', 'not-a-photo')]);
+    await harness.deliver([harness.imageEvent('Uowner', '700000000102')]);
     const [rejected] = (await harness.line.waitForMessages('Uowner', before + 1)).slice(before);
     expect(messageText(rejected!.message)).toContain('Only JPEG or PNG');
     expect((await link()).imageId).toBeNull();
 
-    await harness.deliver([harness.imageEvent('Uowner', 'photo-1')]);
+    await harness.deliver([harness.imageEvent('Uowner', '700000000101')]);
     const [saved] = (await harness.line.waitForMessages('Uowner', before + 2)).slice(before + 1);
     expect(messageText(saved!.message)).toContain('Saved: Image');
     const { imageId } = await link();
@@ -123,11 +124,21 @@ describe.each(kinds)('editing a link from chat on %s', (kind) => {
     expect(media).toMatchObject({ merchantId: 'cafe', mimeType: 'image/png' });
   });
 
-  it('lets staff edit fields but not the status', async () => {
+  it('lets staff edit fields but not the status, usage limit or expiry', async () => {
     const menu = await openEditor('Ustaff');
-    const [refusal] = await tap(harness, 'Ustaff', postbackData(menu, '판매 상태'));
-    expect(messageText(refusal!)).toContain('사장님');
-    expect((await link()).status).toBe('active');
+    const labels = actionsOf(menu).map((action) => action.label);
+    expect(labels).toContain('설명');
+    expect(labels).not.toContain('판매 상태');
+    expect(labels).not.toContain('결제 횟수 제한');
+    expect(labels).not.toContain('유효 기간');
+    // The same choices made with a button of the staff member's own editor (an older client's menu).
+    const description = decodePostback(postbackData(menu, '설명'), APP_SECRET)!;
+    const before = await link();
+    for (const field of ['status', 'usageLimit', 'expiresAt']) {
+      const [refusal] = await tap(harness, 'Ustaff', encodePostback({ ...description, args: [field] }, APP_SECRET));
+      expect(messageText(refusal!)).toContain('사장님');
+    }
+    expect(await link()).toMatchObject({ status: before.status, usageLimit: before.usageLimit, expiresAt: before.expiresAt });
     await tap(harness, 'Ustaff', postbackData(menu, '설명'));
     await harness.say('Ustaff', '신선한 원두');
     expect((await link()).description).toBe('신선한 원두');

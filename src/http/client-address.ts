@@ -1,0 +1,43 @@
+// Who a buyer is, for rate limits and checkout holds: the client's IP address as Express derives it
+// under TRUST_PROXY (app.ts), and only ever a valid IP. A non-address in X-Forwarded-For falls back
+// to the socket's address, so a header can never become a key of its own. IPv6 clients are keyed by
+// their /64 (one subscriber's network: a host picks any address inside it at will).
+import { isIP } from 'node:net';
+import type { Request } from 'express';
+
+const IPV4_MAPPED = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
+
+/** The eight 16-bit groups of a valid IPv6 address (an embedded IPv4 tail included). */
+function ipv6Groups(address: string): number[] {
+  let text = address.split('%')[0] ?? address;
+  const tail = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
+  if (tail?.[1]) {
+    const [a = 0, b = 0, c = 0, d = 0] = tail[1].split('.').map(Number);
+    text = `${text.slice(0, -tail[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', rest] = text.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = rest === undefined || rest === '' ? [] : rest.split(':');
+  const missing = rest === undefined ? 0 : 8 - left.length - right.length;
+  return [...left, ...Array<string>(missing).fill('0'), ...right].map((group) => parseInt(group, 16));
+}
+
+/** The key for one address: IPv4 as it is, IPv6 as its /64 network. Null when not an IP. */
+export function addressKey(address: string | undefined): string | null {
+  if (address === undefined) return null;
+  const mapped = IPV4_MAPPED.exec(address);
+  if (mapped?.[1] && isIP(mapped[1]) === 4) return mapped[1];
+  const family = isIP(address.split('%')[0] ?? '');
+  if (family === 4) return address;
+  if (family !== 6) return null;
+  const prefix = ipv6Groups(address)
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(':');
+  return `${prefix}::/64`;
+}
+
+/** The client of a request as a rate-limit key. */
+export function clientKey(req: Request): string {
+  return addressKey(req.ip) ?? addressKey(req.socket.remoteAddress) ?? 'unknown';
+}
