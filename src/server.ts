@@ -1,6 +1,6 @@
 import type { LineBotClient } from '@line/bot-sdk';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIPv6, type AddressInfo } from 'node:net';
 import { createBot } from './bot/bot.js';
 import type { Config } from './config.js';
 import { createMachine } from './bot/capabilities.js';
@@ -14,7 +14,10 @@ import type { Logger } from './logger.js';
 import { featureRoutes } from './http/route-list.js';
 
 export interface RunningServer {
+  /** An origin this process reaches the server at (loopback unless HOST names one address). */
   url: string;
+  /** Where the server listens (HOST, or every interface). */
+  address: AddressInfo;
   config: Config;
   db: Database;
   line: LineBotClient;
@@ -29,6 +32,11 @@ export interface StartOptions {
   /** An already-open database (tests share one); otherwise opened from config and closed on stop. */
   db?: Database;
   worker?: WorkerOptions;
+}
+
+function originOf({ address, port }: AddressInfo): string {
+  if (address === '0.0.0.0' || address === '::') return `http://127.0.0.1:${port}`;
+  return `http://${isIPv6(address) ? `[${address}]` : address}:${port}`;
 }
 
 /**
@@ -72,13 +80,14 @@ export async function startServer(config: Config, options: StartOptions): Promis
   server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, () => resolve());
+    server.listen(config.port, config.host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const address = server.address() as AddressInfo;
   worker.start();
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: originOf(address),
+    address,
     config: effectiveConfig,
     db,
     line,
