@@ -27,7 +27,8 @@ function describe(transaction: TransactionView, link: SalesLinkView, ctx: Contex
   if (transaction.refundedAmount > 0) {
     parts.push(t('sales:transactions.refunded', { amount: formatPrice(transaction.refundedAmount, link.currency, language) }));
   }
-  return parts.join(' · ');
+  // The payment's id, which KOMOJU's dashboard and `sandbox:refund --payment` take.
+  return `${parts.join(' · ')}\n${t('sales:transactions.paymentId', { id: transaction.id })}`;
 }
 
 /** A page of a link's payments, newest first: time, status, amount and refunded amount. */
