@@ -14,7 +14,8 @@ import { LogCapture } from '../support/line-harness.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { formTokenIn } from './buyer-fixtures.js';
 
-const TIMEOUT = 120_000;
+// Each CLI run is a fresh Node process (a few seconds; much more on a loaded machine).
+const TIMEOUT = 300_000;
 
 interface Run {
   code: number | null;
