@@ -2,7 +2,7 @@ import { HTTPFetchError, type LineBotClient } from '@line/bot-sdk';
 import type { Readable } from 'node:stream';
 import type { Prisma } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { fitImage } from '../line/fit-image.js';
+import { fitImage } from './fit-image.js';
 import { MAX_IMAGE_BYTES, detectImageType, type ImageMimeType } from './image-type.js';
 
 export type FetchImageOutcome =

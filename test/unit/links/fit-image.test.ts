@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { fitImage } from '../../../src/line/fit-image.js';
+import { fitImage } from '../../../src/links/fit-image.js';
 
 describe('fitting a photo into LINE’s 1024 × 1024 px image component', () => {
   it('scales a large JPEG down, keeping its proportions and format', async () => {

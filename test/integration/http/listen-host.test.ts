@@ -4,11 +4,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase, type Database } from '../../src/db/database.js';
-import { createLogger } from '../../src/logger.js';
-import { startServer } from '../../src/server.js';
-import { ACCESS_TOKEN, APP_SECRET, CHANNEL_SECRET } from '../support/line-harness.js';
+import { loadConfig } from '../../../src/config.js';
+import { openDatabase, type Database } from '../../../src/db/database.js';
+import { createLogger } from '../../../src/logger.js';
+import { startServer } from '../../../src/server.js';
+import { ACCESS_TOKEN, APP_SECRET, CHANNEL_SECRET } from '../../support/line-harness.js';
 
 /** This machine's first address that is not loopback (another machine on the network would use it). */
 function outsideAddress(): string | undefined {

@@ -3,7 +3,7 @@
 // turned upright from their EXIF orientation first. sharp (libvips, shipped prebuilt in its npm
 // package) does this in a few tens of milliseconds for a 12-megapixel photo.
 import sharp from 'sharp';
-import type { ImageMimeType } from '../links/image-type.js';
+import type { ImageMimeType } from './image-type.js';
 
 export const MAX_IMAGE_SIDE = 1024;
 

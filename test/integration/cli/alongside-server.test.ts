@@ -7,12 +7,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { LogCapture } from '../support/line-harness.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { formTokenIn } from './buyer-fixtures.js';
+import { loadConfig } from '../../../src/config.js';
+import { createLogger } from '../../../src/logger.js';
+import { startServer, type RunningServer } from '../../../src/server.js';
+import { LogCapture } from '../../support/line-harness.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
+import { formTokenIn } from '../../support/buyer-fixtures.js';
 
 // Each CLI run is a fresh Node process (a few seconds; much more on a loaded machine).
 const TIMEOUT = 300_000;
