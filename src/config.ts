@@ -25,6 +25,7 @@ const environmentSchema = z.object({
     .min(0, 'PORT must be between 0 and 65535')
     .max(65535, 'PORT must be between 0 and 65535')
     .default(3000),
+  HOST: optionalText,
   PUBLIC_BASE_URL: optionalText.pipe(origin('PUBLIC_BASE_URL').optional()),
   DATABASE_URL: optionalText.pipe(
     z
@@ -84,6 +85,8 @@ function parseTrustProxy(value: string | undefined): TrustProxy | string {
 
 export interface Config {
   port: number;
+  /** Address to listen on; undefined → every interface. */
+  host: string | undefined;
   publicBaseUrl: string;
   databaseUrl: string | undefined;
   dataDir: string;
@@ -178,6 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const komojuApiBaseUrl = values.KOMOJU_API_BASE_URL ?? 'https://komoju.com';
   return {
     port: values.PORT,
+    // The simulator lets anyone chat as anyone, so local mode answers only this machine by default.
+    host: values.HOST ?? (localMode ? '127.0.0.1' : undefined),
     publicBaseUrl,
     databaseUrl: values.DATABASE_URL,
     dataDir,

@@ -1,7 +1,8 @@
 import type { LineBotClient } from '@line/bot-sdk';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIPv6, type AddressInfo } from 'node:net';
 import { createBot } from './bot/bot.js';
+import { serveCliCommands } from './cli/cli-endpoint.js';
 import type { Config } from './config.js';
 import { createMachine } from './bot/capabilities.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -16,7 +17,10 @@ import { metricsRouter } from './http/metrics-route.js';
 import { createMetrics, observeApiCalls, type Metrics } from './metrics.js';
 
 export interface RunningServer {
+  /** An origin this process reaches the server at (loopback unless HOST names one address). */
   url: string;
+  /** Where the server listens (HOST, or every interface). */
+  address: AddressInfo;
   config: Config;
   db: Database;
   line: LineBotClient;
@@ -35,6 +39,10 @@ export interface StartOptions {
 }
 
 const REQUEST_DRAIN_MS = 1_500;
+function originOf({ address, port }: AddressInfo): string {
+  if (address === '0.0.0.0' || address === '::') return `http://127.0.0.1:${port}`;
+  return `http://${isIPv6(address) ? `[${address}]` : address}:${port}`;
+}
 
 /**
  * Composition root: database → LINE client → bot → HTTP. Applies migrations before serving.
@@ -89,13 +97,16 @@ export async function startServer(config: Config, options: StartOptions): Promis
   server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, () => resolve());
+    server.listen(config.port, config.host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const address = server.address() as AddressInfo;
+  // The embedded database is this process's alone: the admin CLI sends its commands here.
+  const cliEndpoint = !options.db && db.kind === 'pglite' ? await serveCliCommands({ config: effectiveConfig, db, log }) : undefined;
   worker.start();
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: originOf(address),
+    address,
     config: effectiveConfig,
     db,
     line,
@@ -104,6 +115,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     lineStub,
     async stop() {
       shuttingDown = true;
+      await cliEndpoint?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -1,8 +1,10 @@
-import { ConfigError, loadConfig } from '../config.js';
-import { DataDirInUseError } from '../db/data-dir-lock.js';
+import { loadConfig } from '../config.js';
+import type { Database } from '../db/database.js';
 import { createLogger } from '../logger.js';
-import { openDatabase, type Database } from '../db/database.js';
+import { openDatabaseOrServer, runInServer } from './cli-endpoint.js';
 import { adminCommands, CliError, type CliContext } from './commands.js';
+import { readSecretLines } from './read-secret-lines.js';
+import { outcomeOfError, runCommand, type CommandOutcome } from './run-command.js';
 
 function parseArgs(argv: string[]): { name: string | undefined; flags: Map<string, string | true> } {
   const [name, ...rest] = argv;
@@ -25,18 +27,30 @@ function usage(): string {
   return ['usage: npm run admin -- <command> [--flags] [--json]', '', 'commands:', ...adminCommands.map((command) => `  ${command.usage.padEnd(52)} ${command.summary}`)].join('\n');
 }
 
+/** Prints what a command left: `--json` → exactly one JSON object on stdout, whatever happened. */
+function report(outcome: CommandOutcome, json: boolean): number {
+  if (json) process.stdout.write(`${JSON.stringify(outcome.json)}\n`);
+  else if (outcome.ok) process.stdout.write(`${outcome.text}\n`);
+  if (!outcome.ok) process.stderr.write(`${outcome.text}\n`);
+  return outcome.exitCode;
+}
+
 async function main(): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${usage()}\n`);
+    const message = (error as Error).message;
+    if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
+    process.stderr.write(`${message}\n${usage()}\n`);
     return 2;
   }
   const json = parsed.flags.get('json') === true;
   const command = adminCommands.find((candidate) => candidate.name === parsed.name);
   if (!command) {
-    process.stderr.write(`${parsed.name ? `unknown command "${parsed.name}"\n` : ''}${usage()}\n`);
+    const message = parsed.name ? `unknown command "${parsed.name}"` : 'no command given';
+    if (json) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
+    process.stderr.write(`${message}\n${usage()}\n`);
     return 2;
   }
   let db: Database | undefined;
@@ -44,19 +58,21 @@ async function main(): Promise<number> {
     const config = loadConfig();
     const log = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
     if (command.needsDatabase !== false) {
-      db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const opened = await openDatabaseOrServer(config);
+      if ('server' in opened) {
+        // `npm start` holds the embedded database: the command runs inside that server.
+        const stdin = command.stdinPrompts
+          ? (await readSecretLines(process.stdin, command.stdinPrompts).catch(() => Promise.reject(new CliError('cancelled; nothing stored')))).join('\n')
+          : '';
+        return report(await runInServer(opened.server, { command: command.name, flags: [...parsed.flags], stdin }), json);
+      }
+      db = opened.db;
       await db.migrate();
     }
     const context: CliContext = { config, db, log, flags: parsed.flags, stdin: process.stdin };
-    const result = await command.run(context);
-    process.stdout.write(json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
-    return result.exitCode ?? 0;
+    return report(await runCommand(command, context), json);
   } catch (error) {
-    const understood = error instanceof CliError || error instanceof ConfigError || error instanceof DataDirInUseError;
-    const message = understood ? error.message : `unexpected error: ${(error as Error).message}`;
-    if (json) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
-    process.stderr.write(`${message}\n`);
-    return error instanceof CliError ? error.exitCode : 1;
+    return report(outcomeOfError(error), json);
   } finally {
     await db?.close();
   }

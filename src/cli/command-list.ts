@@ -2,6 +2,7 @@ import type { AdminCommand } from './commands.js';
 import { lineCommands } from './line-commands.js';
 import { merchantCommands } from './merchant-commands.js';
 import { paymentCommands } from './payment-commands.js';
+import { paymentListCommand } from './payment-list-command.js';
 import { summaryCommand } from './summary-command.js';
 
-export const adminCommands: AdminCommand[] = [...merchantCommands, ...lineCommands, summaryCommand, ...paymentCommands];
+export const adminCommands: AdminCommand[] = [...merchantCommands, ...lineCommands, summaryCommand, paymentListCommand, ...paymentCommands];

@@ -31,6 +31,11 @@ export interface AdminCommand {
   usage: string;
   summary: string;
   needsDatabase?: boolean;
+  /**
+   * The lines this command reads from stdin, as terminal prompts. When the command runs inside
+   * the server that holds the embedded database, the CLI reads them first and passes them on.
+   */
+  stdinPrompts?: string[];
   run(context: CliContext): Promise<CliResult>;
 }
 

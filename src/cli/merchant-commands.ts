@@ -87,8 +87,11 @@ const merchantList: AdminCommand = {
   },
 };
 
+const KOMOJU_PROMPTS = ['KOMOJU secret key: ', 'KOMOJU webhook secret: '];
+
 const komojuSet: AdminCommand = {
   name: 'komoju:set',
+  stdinPrompts: KOMOJU_PROMPTS,
   usage: 'komoju:set --merchant ID  < two lines',
   summary: "stores a merchant's KOMOJU secret key and webhook secret (stdin lines 1, 2), encrypted",
   async run(context) {
@@ -100,7 +103,7 @@ const komojuSet: AdminCommand = {
     await asCliErrors(() => findMerchant(prisma, merchantId));
     let lines: string[];
     try {
-      lines = await readSecretLines(context.stdin, ['KOMOJU secret key: ', 'KOMOJU webhook secret: ']);
+      lines = await readSecretLines(context.stdin, KOMOJU_PROMPTS);
     } catch {
       throw new CliError('cancelled; nothing stored');
     }

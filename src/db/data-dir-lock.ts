@@ -2,6 +2,13 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 export class DataDirInUseError extends Error {
   override name = 'DataDirInUseError';
+  constructor(
+    message: string,
+    /** The live process holding the lock, when known. */
+    readonly ownerPid?: number,
+  ) {
+    super(message);
+  }
 }
 
 function isRunning(pid: number): boolean {
@@ -30,6 +37,7 @@ export function lockDataDir(lockFile: string): () => void {
         throw new DataDirInUseError(
           `The embedded database in ${lockFile.replace(/\/[^/]+$/, '')} is in use by process ${owner} (is \`npm start\` running?). ` +
             'Stop it first, or run both against a PostgreSQL server with DATABASE_URL.',
+          owner,
         );
       }
       rmSync(lockFile, { force: true });

@@ -2,6 +2,7 @@ import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { messageProblems, type LimitProblem } from './line-limits.js';
 
 /** One request LINE's API received, as recorded by the stub. */
 export interface StubRequest {
@@ -29,7 +30,8 @@ export interface LineApiStubOptions {
 
 /**
  * A local server speaking the LINE Messaging API's wire format for the calls this bot makes
- * (reply, push with X-Line-Retry-Key, profile, loading animation, message content, rich menus).
+ * (reply, push with X-Line-Retry-Key, profile, loading animation, message content, rich menus),
+ * refusing what LINE refuses (line-limits.ts).
  * Local mode runs it in-process behind the simulator; tests run it as "the other side" of the
  * wire and use its controls (issueReplyToken, failNext, content, requests).
  */
@@ -38,6 +40,8 @@ export class LineApiStub {
   readonly messages: StubMessage[] = [];
   readonly profiles: Map<string, { displayName: string; language?: string }>;
   readonly contents = new Map<string, { bytes: Buffer; contentType: string }>();
+  /** What the stub refused for breaking LINE's limits (each a 400 to the bot). */
+  readonly refusals: LimitProblem[][] = [];
   readonly richMenus = new Map<string, { menu: unknown; image?: Buffer; contentType?: string }>();
   defaultRichMenuId: string | null = null;
   /** Groups and rooms the bot left (`group:<id>` / `room:<id>`), in order. */
@@ -93,6 +97,15 @@ export class LineApiStub {
     return this.messagesTo(userId);
   }
 
+  /** Answers 400 as LINE does when the messages break one of LINE's content limits. */
+  private refused(res: express.Response, messages: unknown): boolean {
+    const problems = messageProblems(messages);
+    if (problems.length === 0) return false;
+    this.refusals.push(problems);
+    res.status(400).json({ message: `The request body has ${problems.length} error(s)`, details: problems });
+    return true;
+  }
+
   private record(to: string, via: 'reply' | 'push', messages: Record<string, unknown>[], key: string | undefined): void {
     for (const message of messages) this.messages.push({ to, via, message, at: Date.now(), key });
     for (const listener of this.listeners) listener();
@@ -131,10 +144,7 @@ export class LineApiStub {
         res.status(400).json({ message: 'Invalid reply token' });
         return;
       }
-      if (!Array.isArray(messages) || messages.length === 0 || messages.length > 5) {
-        res.status(400).json({ message: 'The request body has 1 error(s)', details: [{ message: 'Size must be between 1 and 5', property: 'messages' }] });
-        return;
-      }
+      if (this.refused(res, messages) || !messages) return;
       this.replyTokens.delete(replyToken!);
       this.record(entry.userId, 'reply', messages, replyToken);
       res.json({ sentMessages: messages.map(() => ({ id: randomUUID(), quoteToken: randomUUID() })) });
@@ -150,10 +160,11 @@ export class LineApiStub {
         this.retryKeys.add(retryKey);
       }
       const { to, messages } = req.body as { to?: string; messages?: Record<string, unknown>[] };
-      if (!to || !Array.isArray(messages) || messages.length === 0 || messages.length > 5) {
-        res.status(400).json({ message: 'The request body has 1 error(s)' });
+      if (!to) {
+        res.status(400).json({ message: 'The request body has 1 error(s)', details: [{ message: 'must be specified', property: 'to' }] });
         return;
       }
+      if (this.refused(res, messages) || !messages) return;
       this.record(to, 'push', messages, typeof retryKey === 'string' ? retryKey : undefined);
       res.json({ sentMessages: messages.map(() => ({ id: randomUUID() })) });
     });

@@ -1,6 +1,7 @@
 import type { webhook } from '@line/bot-sdk';
 import type { Input } from '../conversation/types.js';
 import { decodePostback } from './postback-data.js';
+import { truncateUnits } from './text-units.js';
 
 const MAX_TEXT_INPUT = 2000;
 
@@ -11,7 +12,8 @@ export function toInput(event: webhook.Event, secret: string): Input | null {
       return { kind: 'follow' };
     case 'message': {
       const message = event.message;
-      if (message.type === 'text') return { kind: 'text', text: message.text.slice(0, MAX_TEXT_INPUT) };
+      // Cut between characters: half an emoji would be echoed back as a broken character.
+      if (message.type === 'text') return { kind: 'text', text: truncateUnits(message.text, MAX_TEXT_INPUT) };
       if (message.type === 'image') return { kind: 'image', messageId: message.id };
       return { kind: 'unsupported' };
     }

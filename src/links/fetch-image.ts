@@ -2,6 +2,7 @@ import { HTTPFetchError, type LineBotClient } from '@line/bot-sdk';
 import type { Readable } from 'node:stream';
 import type { Prisma } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { fitImage } from './fit-image.js';
 import { MAX_IMAGE_BYTES, detectImageType, type ImageMimeType } from './image-type.js';
 
 export type FetchImageOutcome =
@@ -57,6 +58,12 @@ export async function fetchImage(line: LineBotClient, prisma: Prisma, request: F
   if (!bytes) return { ok: false, reason: 'too_large' };
   const mimeType = detectImageType(bytes);
   if (!mimeType) return { ok: false, reason: 'not_image' };
+  try {
+    bytes = (await fitImage(bytes, mimeType)).bytes;
+  } catch {
+    // The magic bytes said JPEG/PNG but the image does not decode.
+    return { ok: false, reason: 'not_image' };
+  }
 
   try {
     await prisma.media.create({

@@ -1,12 +1,9 @@
 import { commandButton } from '../conversation/machine.js';
 import type { Card, Context, Reply } from '../conversation/types.js';
 import { translator } from '../i18n/i18n.js';
-import { shareUrl } from '../line/render.js';
+import { fitShareText } from '../line/render.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
 import type { LinkView } from './link-view.js';
-
-// LINE rejects a whole message whose URI action is longer than 1000 characters.
-const MAX_URI_LENGTH = 1000;
 
 /**
  * What the merchant forwards to a buyer, written in the link page's language, not the merchant's;
@@ -15,7 +12,7 @@ const MAX_URI_LENGTH = 1000;
 export function shareText(link: LinkView): string {
   const t = translator(link.language, 'links');
   const full = t('share.text', { product: link.productName, price: formatPrice(link.amount, link.currency, link.language), url: link.url });
-  return shareUrl(full).length <= MAX_URI_LENGTH ? full : link.url;
+  return fitShareText(full, link.url);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { commandButton, reply, text, type Capability } from '../conversation/machine.js';
 import type { Button, Context, EffectResultOf, Step } from '../conversation/types.js';
 import { formatDateTime } from '../i18n/format.js';
+import { fitShareText } from '../line/render.js';
 import { hasRole } from './authorization.js';
 import { parseInviteCode } from './invite-code.js';
 import type { MerchantEffect } from './effects.js';
@@ -171,7 +172,8 @@ function inviteCreatedStep(result: EffectResultOf<'merchants.inviteCreated'>, ct
       ],
       footnote: ctx.t('merchants:invite.howToUse', { text: joinText }),
       buttons: [
-        { label: ctx.t('merchants:buttons.share'), action: { type: 'share', text: ctx.t('merchants:invite.shareText', { merchant: result.merchantName, text: joinText }) } },
+        // A long Japanese or Korean shop name would push the share URI past LINE's limit: then just the command.
+        { label: ctx.t('merchants:buttons.share'), action: { type: 'share', text: fitShareText(ctx.t('merchants:invite.shareText', { merchant: result.merchantName, text: joinText }), joinText) } },
         { label: ctx.t('merchants:buttons.copy'), action: { type: 'copy', text: joinText } },
       ],
     },

@@ -25,8 +25,11 @@ function describe(transaction: TransactionView, link: SalesLinkView, ctx: Contex
   const { t, language } = ctx;
   const state = t(`sales:transactions.state.${transaction.state}`);
   const amount = formatPrice(transaction.amount, link.currency, language);
-  if (transaction.refundedAmount === 0) return t('sales:transactions.line', { state, amount });
-  return t('sales:transactions.lineRefunded', { state, amount, refunded: formatPrice(transaction.refundedAmount, link.currency, language) });
+  const line = transaction.refundedAmount === 0
+    ? t('sales:transactions.line', { state, amount })
+    : t('sales:transactions.lineRefunded', { state, amount, refunded: formatPrice(transaction.refundedAmount, link.currency, language) });
+  // The payment's id, which KOMOJU's dashboard and `sandbox:refund --payment` take.
+  return `${line}\n${t('sales:transactions.paymentId', { id: transaction.id })}`;
 }
 
 /** A page of a link's payments, newest first: time, status, amount and refunded amount. */

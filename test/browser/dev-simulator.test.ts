@@ -8,9 +8,9 @@ import { loadConfig } from '../../src/config.js';
 import { translator } from '../../src/i18n/i18n.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { CHROMIUM, CHROMIUM_FLAGS, isChromiumAvailable } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 // The test code is compiled without the DOM library; these run inside the page.
 const loadedWidth = (img: unknown) => {
   const image = img as { complete: boolean; naturalWidth: number };
@@ -22,7 +22,7 @@ const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeou
 const ja = translator('ja');
 const en = translator('en');
 
-describe('LINE simulator page in Chromium', () => {
+describe.skipIf(!isChromiumAvailable())('LINE simulator page in Chromium', () => {
   let database: TestDatabase;
   let server: RunningServer;
   let dataDir: string;
@@ -41,7 +41,7 @@ describe('LINE simulator page in Chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: CHROMIUM_FLAGS,
     });
     context = await browser.newContext({ viewport: { width: 480, height: 860 }, locale: 'ja-JP' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });

@@ -65,6 +65,14 @@ describe('configuration', () => {
     expect(config.komoju).toEqual({ secretKey: 'sk_test_x', webhookSecret: 'w', apiBaseUrl: 'https://komoju.com' });
   });
 
+  it('listens on loopback only in local mode unless HOST says otherwise, and on every interface outside it', () => {
+    expect(loadConfig({ DATA_DIR: tempDir() }).host).toBe('127.0.0.1');
+    expect(loadConfig({ DATA_DIR: tempDir(), HOST: ' 0.0.0.0 ' }).host).toBe('0.0.0.0');
+    const line = { LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't', APP_SECRET: 'a'.repeat(32), PUBLIC_BASE_URL: 'https://pay.example.com' };
+    expect(loadConfig(line).host).toBeUndefined();
+    expect(loadConfig({ ...line, HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+  });
+
   it('never puts a secret value in its error message', () => {
     try {
       loadConfig({ LINE_CHANNEL_SECRET: 'super-secret-value', APP_SECRET: 'short-secret' });

@@ -1,5 +1,6 @@
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLink } from '../../../src/links/create-link.js';
 import { MAX_IMAGE_BYTES } from '../../../src/links/image-type.js';
@@ -144,6 +145,20 @@ describe.each(kinds)('links in chat on %s', (kind) => {
     expect(link).toMatchObject({ productName: 'Pottery class', amount: 1250, currency: 'USD', description: 'Two hours, tax included.', imageId: media.id, language: 'ja', status: 'inactive' });
     expect(messageText(issued[0]!)).toContain('Inactive');
     expect(decodeQr(Buffer.from(await (await fetch(`${harness.url}/qr/${link.slug}.png`)).arrayBuffer()))).toBe(`${PUBLIC_BASE_URL}/l/${link.slug}`);
+  });
+
+  it('scales a phone-sized photo down to the 1024 × 1024 px LINE shows as a card image', async () => {
+    const userId = await newMember('en');
+    const photo = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
+    harness.line.contents.set(`large-${userId}`, { bytes: photo, contentType: 'image/jpeg' });
+    await harness.say(userId, 'create');
+    await harness.say(userId, '1500');
+    await harness.say(userId, 'Poster');
+    await harness.say(userId, 'skip');
+    expect(messageText((await sendImage(userId, `large-${userId}`, 2))[0]!)).toContain('Photo saved');
+    const media = await database.db.prisma.media.findFirstOrThrow({ where: { merchantId: `shop-${userId}` } });
+    expect(await sharp(Buffer.from(media.bytes)).metadata()).toMatchObject({ width: 1024, height: 683, format: 'jpeg' });
+    expect(media).toMatchObject({ mimeType: 'image/jpeg', size: media.bytes.length });
   });
 
   it('refuses an oversized file and a non-image, storing nothing', async () => {

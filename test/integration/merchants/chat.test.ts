@@ -109,6 +109,26 @@ describe.each(kinds)('merchants in chat on %s', (kind) => {
     expect(newest?.createdBy).toBe('UownerB');
   });
 
+  it('an invite for a shop with the longest Japanese or Korean name still has a Share button LINE accepts', async () => {
+    for (const [name, language] of [['京都の小さな手作り陶器と季節の和菓子のお店'.repeat(4).slice(0, 80), 'ja'], ['서울의 작은 수제 도자기와 계절 떡 가게'.repeat(4).slice(0, 80), 'ko']] as const) {
+      const shop = await createMerchant(prisma(), { name });
+      expect(shop.name).toHaveLength(80);
+      const owner = `Ulongname${language}`;
+      harness.line.profiles.set(owner, { displayName: 'Long', language });
+      await prisma().lineUser.create({ data: { id: owner, language, activeMerchantId: shop.id } });
+      await prisma().member.create({ data: { merchantId: shop.id, userId: owner, role: 'owner' } });
+      const refusedBefore = harness.line.refusals.length;
+      const answer = await tap(owner, 'invite');
+      const code = /([2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4})/.exec(answer)![1]!;
+      expect(harness.line.refusals.length).toBe(refusedBefore);
+      const card = harness.line.messagesTo(owner).at(-1)!.message;
+      const share = JSON.stringify(card).match(/"uri":"(https:\/\/line\.me\/R\/share\?text=[^"]+)"/)![1]!;
+      expect(share.length).toBeLessThanOrEqual(1000);
+      // Too long with the shop's name: the Share button still carries the command to send.
+      expect(decodeURIComponent(share.split('text=')[1]!)).toContain(code);
+    }
+  });
+
   it('role matrix: members lists only the own shop; removal only by its owner', async () => {
     const ownerView = await tap('UownerA', 'members');
     expect(ownerView).toContain('Members of Shop A');

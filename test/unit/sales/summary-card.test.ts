@@ -48,12 +48,12 @@ describe('transactionsReply', () => {
     { id: 'p1', state: 'unsuccessful' as const, amount: 1500, refundedAmount: 0, at: '2026-11-27T01:00:00.000Z' },
   ];
 
-  it('lists time, status, amount and refunded amount, with a next page button', () => {
+  it('lists time, status, amount, refunded amount and payment id, with a next page button', () => {
     const reply = transactionsReply({ link: salesLink(), page: 1, transactions, hasMore: true }, context('en'));
     const card = cardOf(reply);
     expect(card.rows).toEqual([
-      { label: 'Nov 28, 2026, 10:00 AM', value: 'Partly refunded · ¥1,500 · refunded ¥500' },
-      { label: 'Nov 27, 2026, 10:00 AM', value: 'Not completed · ¥1,500' },
+      { label: 'Nov 28, 2026, 10:00 AM', value: 'Partly refunded · ¥1,500 · refunded ¥500\nPayment ID p2' },
+      { label: 'Nov 27, 2026, 10:00 AM', value: 'Not completed · ¥1,500\nPayment ID p1' },
     ]);
     const next = card.buttons[0]?.action;
     expect(next?.type === 'command' && [next.action, next.args]).toEqual(['sales.transactions', ['link1', '2']]);
