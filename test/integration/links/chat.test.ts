@@ -150,12 +150,13 @@ describe.each(kinds)('links in chat on %s', (kind) => {
   it('scales a phone-sized photo down to the 1024 × 1024 px LINE shows as a card image', async () => {
     const userId = await newMember('en');
     const photo = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
-    harness.line.contents.set(`large-${userId}`, { bytes: photo, contentType: 'image/jpeg' });
+    const photoId = lineMessageId();
+    harness.line.contents.set(photoId, { bytes: photo, contentType: 'image/jpeg' });
     await harness.say(userId, 'create');
     await harness.say(userId, '1500');
     await harness.say(userId, 'Poster');
     await harness.say(userId, 'skip');
-    expect(messageText((await sendImage(userId, `large-${userId}`, 2))[0]!)).toContain('Photo saved');
+    expect(messageText((await sendImage(userId, photoId, 2))[0]!)).toContain('Photo saved');
     const media = await database.db.prisma.media.findFirstOrThrow({ where: { merchantId: `shop-${userId}` } });
     expect(await sharp(Buffer.from(media.bytes)).metadata()).toMatchObject({ width: 1024, height: 683, format: 'jpeg' });
     expect(media).toMatchObject({ mimeType: 'image/jpeg', size: media.bytes.length });
