@@ -2,7 +2,6 @@ import type { LineBotClient } from '@line/bot-sdk';
 import { createServer, type Server } from 'node:http';
 import { isIPv6, type AddressInfo } from 'node:net';
 import { createBot } from './bot/bot.js';
-import { serveCliCommands } from './cli/cli-endpoint.js';
 import type { Config } from './config.js';
 import { createMachine } from './bot/capabilities.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -100,8 +99,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
     server.listen(config.port, config.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  // The embedded database is this process's alone: the admin CLI sends its commands here.
-  const cliEndpoint = !options.db && db.kind === 'pglite' ? await serveCliCommands({ config: effectiveConfig, db, log }) : undefined;
+  // The embedded database is this process's alone: the admin CLI sends its commands here. Loaded
+  // only then, after listening: the CLI's commands (the rich menu's fonts among them) are not small.
+  const cliEndpoint = !options.db && db.kind === 'pglite' ? await (await import('./cli/cli-endpoint.js')).serveCliCommands({ config: effectiveConfig, db, log }) : undefined;
   worker.start();
 
   return {
