@@ -7,25 +7,31 @@
 // Flags: --events N (5000) --users U (200) --connections C (50)
 //        --systems echo,postgresql,embedded,two-instances (all by default)
 //        --cpu-prof (writes a CPU profile of each product process and prints where its time went)
-import { spawn, type ChildProcess } from 'node:child_process';
+//        --wire (PostgreSQL through a counting proxy: round trips and statements per event)
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
 import pg from 'pg';
 import { LineApiStub } from '../src/line/line-api-stub.js';
 import { PgWireCounter, type WireCounts } from './pg-wire-counter.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// Beside dist/main.js, so it resolves the same node_modules.
+const ECHO_BOT_JS = 'dist/echo-bot-baseline.js';
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const CHANNEL_SECRET = 'bench-channel-secret-0123456789abcdef';
 const ACCESS_TOKEN = 'bench-access-token';
 const APP_SECRET = 'bench-app-secret-0123456789abcdef0123456789';
 const ANSWER_TIMEOUT_MS = 300_000;
+// /proc/<pid>/stat counts CPU time in clock ticks: USER_HZ, 100 on Linux (getconf CLK_TCK).
+const CLOCK_TICKS_PER_SECOND = 100;
 
 const args = process.argv.slice(2);
 function flag(name: string, fallback: number): number {
@@ -38,6 +44,7 @@ const CONNECTIONS = flag('connections', 50);
 const systemsIndex = args.indexOf('--systems');
 const SYSTEMS = (systemsIndex >= 0 ? args[systemsIndex + 1]! : 'echo,postgresql,embedded,two-instances').split(',');
 const CPU_PROFILE = args.includes('--cpu-prof');
+const WIRE = args.includes('--wire');
 
 interface Result {
   system: string;
@@ -53,6 +60,9 @@ interface Result {
   pushes: number;
   rssIdleMb: number;
   rssPeakMb: number;
+  /** CPU time per event of the system's own processes, and of its PostgreSQL backends. */
+  cpuMsPerEvent: number;
+  databaseCpuMsPerEvent: number | undefined;
   wire: WireCounts | undefined;
 }
 
@@ -80,11 +90,49 @@ function rssMb(pid: number): number {
 interface RunningSystem {
   urls: string[];
   pids: number[];
+  /** The PostgreSQL server processes serving this system (its backends), when it uses one. */
+  databasePids?: () => Promise<number[]>;
   stop(): Promise<void>;
 }
 
+/**
+ * CPU time a process has used (user + system), from /proc/<pid>/stat, in ms. Unlike rates, CPU per
+ * event hardly depends on what else the machine runs, so it compares systems fairly on a busy one.
+ */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+async function backendsOf(database: string): Promise<number[]> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+    return rows.map((row) => row.pid);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Both systems run as plain JavaScript under node, as they would be deployed: the product as
+ * `npm start` runs it (dist/, built by scripts/build.mjs), the echo bot transpiled the same way
+ * (the SDK's example compiles with tsc and runs node on the output).
+ */
+function buildSystems(): void {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const echo = transformSync(readFileSync(path.join(ROOT, 'bench/echo-bot.ts'), 'utf8'), { loader: 'ts', format: 'esm', target: 'node20' });
+  writeFileSync(path.join(ROOT, ECHO_BOT_JS), echo.code);
+}
+
 function startProcess(script: string, env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...nodeFlags, script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -118,7 +166,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 
 async function startEcho(lineOrigin: string): Promise<RunningSystem> {
   const port = await freePort();
-  const child = startProcess('bench/echo-bot.ts', {
+  const child = startProcess(ECHO_BOT_JS, {
     PORT: String(port),
     LINE_CHANNEL_SECRET: CHANNEL_SECRET,
     LINE_CHANNEL_ACCESS_TOKEN: ACCESS_TOKEN,
@@ -142,7 +190,7 @@ async function startProduct(lineOrigin: string, database: { url: string } | { da
     LOG_LEVEL: 'info',
     ...('url' in database ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
   };
-  const child = startProcess('src/main.ts', env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const child = startProcess('dist/main.js', env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   await waitForHttp(`http://127.0.0.1:${port}/readyz`, child);
   return { url: `http://127.0.0.1:${port}/webhooks/line`, child };
 }
@@ -251,6 +299,8 @@ async function runBurst(line: LineApiStub, system: RunningSystem, events: number
   let lastAnswer = 0;
   let rssPeak = 0;
   const wireBefore = counter?.snapshot();
+  const cpuBefore = system.pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const backendsBefore = new Map((system.databasePids ? await system.databasePids() : []).map((pid) => [pid, cpuMs(pid)]));
 
   const scan = () => {
     for (; seen < line.messages.length; seen++) {
@@ -293,6 +343,10 @@ async function runBurst(line: LineApiStub, system: RunningSystem, events: number
   clearInterval(sampler);
   scan();
   const wireAfter = counter?.snapshot();
+  const cpuUsed = system.pids.reduce((sum, pid) => sum + cpuMs(pid), 0) - cpuBefore;
+  // Backends opened during the burst count from zero; one closed during it is not counted.
+  const backendsAfter = system.databasePids ? await system.databasePids() : undefined;
+  const databaseCpu = backendsAfter?.reduce((sum, pid) => sum + cpuMs(pid) - (backendsBefore.get(pid) ?? 0), 0);
   ackTimes.sort((a, b) => a - b);
   replyLatencies.sort((a, b) => a - b);
   const answered = repliedKeys.size + pushKeys.size;
@@ -308,6 +362,8 @@ async function runBurst(line: LineApiStub, system: RunningSystem, events: number
     replyP99: percentile(replyLatencies, 99),
     pushes: pushKeys.size,
     rssPeakMb: rssPeak,
+    cpuMsPerEvent: cpuUsed / events,
+    databaseCpuMsPerEvent: databaseCpu === undefined ? undefined : databaseCpu / events,
     wire:
       wireBefore && wireAfter
         ? { roundTrips: wireAfter.roundTrips - wireBefore.roundTrips, statements: wireAfter.statements - wireBefore.statements }
@@ -331,44 +387,55 @@ async function measure(name: string, line: LineApiStub, system: RunningSystem, c
 
 function summariseProfiles(dir: string): void {
   const selfByArea = new Map<string, number>();
+  const inclusiveByArea = new Map<string, number>();
   const selfByFunction = new Map<string, number>();
   let total = 0;
+  let idle = 0;
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'))) {
     const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
-      nodes: { id: number; callFrame: { functionName: string; url: string } }[];
+      nodes: { id: number; callFrame: { functionName: string; url: string }; children?: number[] }[];
       samples: number[];
       timeDeltas: number[];
     };
     const area = new Map<number, string>();
     const where = new Map<number, string>();
+    const parent = new Map<number, number>();
     for (const node of profile.nodes) {
       const { url, functionName } = node.callFrame;
+      for (const child of node.children ?? []) parent.set(child, node.id);
       where.set(node.id, `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(ROOT, '')}`);
       const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+      const ours = /\/(?:src|dist)\/([^/]+)\//.exec(url)?.[1];
       area.set(
         node.id,
-        pkg ??
-          (url.startsWith('node:') ? `node:${url.slice(5).split('/')[0]}` : url.includes('/src/') ? `src/${url.split('/src/')[1]!.split('/')[0]}` : url === '' ? functionName || '(native)' : 'other'),
+        pkg ?? (url.startsWith('node:') ? `node:${url.slice(5).split('/')[0]}` : ours ? `src/${ours}` : url === '' ? functionName || '(native)' : 'other'),
       );
     }
     profile.samples.forEach((id, index) => {
       const delta = profile.timeDeltas[index] ?? 0;
       total += delta;
       const key = area.get(id) ?? 'other';
+      if (key === '(idle)') {
+        idle += delta;
+        return;
+      }
       selfByArea.set(key, (selfByArea.get(key) ?? 0) + delta);
       const fn = where.get(id) ?? 'other';
       selfByFunction.set(fn, (selfByFunction.get(fn) ?? 0) + delta);
+      // Inclusive: the sample counts once for every area on its stack (pg's time includes the
+      // socket writes it asks node for, our code's includes what it calls).
+      const onStack = new Set<string>();
+      for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) onStack.add(area.get(node) ?? 'other');
+      for (const key of onStack) inclusiveByArea.set(key, (inclusiveByArea.get(key) ?? 0) + delta);
     });
   }
-  const busy = total - (selfByArea.get('(idle)') ?? 0);
-  console.log(`  CPU profile (self time, share of busy time ${(busy / 1e6).toFixed(1)} s):`);
-  for (const [key, value] of [...selfByArea].filter(([key]) => key !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 14)) {
-    console.log(`    ${key.padEnd(28)} ${((100 * value) / busy).toFixed(1).padStart(5)} %`);
-  }
+  const busy = total - idle;
+  const share = (value: number) => `${((100 * value) / busy).toFixed(1).padStart(5)} %`;
+  console.log(`  CPU profile (share of busy time ${(busy / 1e6).toFixed(1)} s; self = in that code itself, inclusive = with what it called):`);
+  const top = [...inclusiveByArea].filter(([key]) => key !== '(root)' && key !== '(program)').sort((a, b) => b[1] - a[1]).slice(0, 18);
+  for (const [key, value] of top) console.log(`    ${key.padEnd(28)} self ${share(selfByArea.get(key) ?? 0)}   inclusive ${share(value)}`);
   console.log('  hottest functions (self time):');
-  for (const [key, value] of [...selfByFunction].filter(([key]) => !key.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 12)) {
-    console.log(`    ${((100 * value) / busy).toFixed(1).padStart(5)} %  ${key}`);
-  }
+  for (const [key, value] of [...selfByFunction].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${share(value)}  ${key}`);
 }
 
 function printTable(results: Result[]): void {
@@ -384,6 +451,11 @@ function printTable(results: Result[]): void {
     ['event → reply p50 / p99 (ms)', (r) => `${fmt(r.replyP50)} / ${fmt(r.replyP99)}`],
     ['pushes used', (r) => String(r.pushes)],
     ['RSS idle → peak (MB)', (r) => `${fmt(r.rssIdleMb)} → ${fmt(r.rssPeakMb)}`],
+    ['CPU per event: process / PostgreSQL backends (ms)', (r) => `${fmt(r.cpuMsPerEvent, 2)} / ${r.databaseCpuMsPerEvent === undefined ? '–' : fmt(r.databaseCpuMsPerEvent, 2)}`],
+    ['CPU per event, all, ratio to the echo bot', (r) => {
+      const all = r.cpuMsPerEvent + (r.databaseCpuMsPerEvent ?? 0);
+      return `${fmt(all, 2)} ms${echo ? ` (${(all / echo.cpuMsPerEvent).toFixed(2)}×)` : ''}`;
+    }],
     ['DB round trips / statements per event', (r) => (r.wire ? `${(r.wire.roundTrips / r.events).toFixed(2)} / ${(r.wire.statements / r.events).toFixed(2)}` : '–')],
   ];
   console.log(`\n| ${EVENTS} events, ${USERS} users, ${CONNECTIONS} connections | ${results.map((r) => r.system).join(' | ')} |`);
@@ -392,15 +464,19 @@ function printTable(results: Result[]): void {
 }
 
 async function main(): Promise<void> {
+  buildSystems();
   console.log(`webhook bench: ${EVENTS} events, ${USERS} users, ${CONNECTIONS} connections; systems ${SYSTEMS.join(', ')}; load average ${loadAverage()}`);
   const line = new LineApiStub({ channelAccessToken: ACCESS_TOKEN });
   const lineOrigin = await line.listen();
   const results: Result[] = [];
   const postgresUrl = new URL(ADMIN_URL);
-  const counter = new PgWireCounter(postgresUrl.hostname, Number(postgresUrl.port || 5432));
-  const counterPort = await counter.start();
+  // The counting proxy costs CPU in this process for every database message, which the echo bot
+  // never pays: only with --wire, in a run of its own, not in the runs whose rates are compared.
+  const counter = WIRE ? new PgWireCounter(postgresUrl.hostname, Number(postgresUrl.port || 5432)) : undefined;
+  const counterPort = await counter?.start();
   const viaCounter = async (name: string) => {
     const url = new URL(await recreateDatabase(name));
+    if (counterPort === undefined) return url.toString();
     url.port = String(counterPort);
     url.hostname = '127.0.0.1';
     return url.toString();
@@ -428,7 +504,12 @@ async function main(): Promise<void> {
           await stopProcess(first.child);
         }
         const product = await startProduct(lineOrigin, database, profileDir);
-        const system: RunningSystem = { urls: [product.url], pids: [product.child.pid!], stop: () => stopProcess(product.child) };
+        const system: RunningSystem = {
+          urls: [product.url],
+          pids: [product.child.pid!],
+          databasePids: kind === 'postgresql' ? () => backendsOf('bench_webhook') : undefined,
+          stop: () => stopProcess(product.child),
+        };
         try {
           results.push(await measure(`product, ${kind}`, line, system, kind === 'postgresql' ? counter : undefined));
         } finally {
@@ -447,6 +528,7 @@ async function main(): Promise<void> {
       const system: RunningSystem = {
         urls: [first.url, second.url],
         pids: [first.child.pid!, second.child.pid!],
+        databasePids: () => backendsOf('bench_webhook_two'),
         stop: async () => {
           await Promise.all([stopProcess(first.child), stopProcess(second.child)]);
         },
@@ -458,7 +540,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await counter.stop();
+    await counter?.stop();
     await line.close();
   }
   printTable(results);

@@ -75,7 +75,7 @@ export function lineWebhookRouter(deps: LineWebhookDeps): Router {
       for (const event of events) {
         if (event.parkReason !== null) deps.log.warn({ webhookEventId: event.webhookEventId, reason: event.parkReason }, 'LINE event stored parked: it cannot be processed');
       }
-      deps.log.info({ received: events.length, stored: result.stored, fastPath: result.claimed.length, eventIds: events.map((event) => event.webhookEventId) }, 'LINE webhook stored');
+      deps.log.debug({ received: events.length, stored: result.stored, fastPath: result.claimed.length, eventIds: events.map((event) => event.webhookEventId) }, 'LINE webhook stored');
     } catch (error) {
       deps.metrics.webhookUnavailable.inc();
       deps.log.error({ err: error }, 'LINE webhook could not be stored; answering 503 so LINE redelivers');

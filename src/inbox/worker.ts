@@ -289,7 +289,9 @@ export class InboxWorker {
         const next = await this.finish(event);
         this.lastReachedDatabaseAt = Date.now();
         this.metrics?.eventsAnswered.inc({ via: answered });
-        log.info({ ms: Date.now() - started, via: answered }, 'event processed');
+        // Per event at debug: at info, two synchronous log lines per event took 8 % of the CPU in a
+        // burst (BENCHMARKS.md); operators count events on /metrics.
+        log.debug({ ms: Date.now() - started, via: answered }, 'event processed');
         if (next) this.launch(next);
       } else {
         await this.recordFailure(event, failure, Date.now() - started, log);

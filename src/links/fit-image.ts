@@ -1,8 +1,8 @@
 // LINE's Flex image component (the hero of a link card) takes images up to 1024 × 1024 px. A
 // phone photo is larger, so uploads are scaled down to fit, in their own format (JPEG/PNG), and
 // turned upright from their EXIF orientation first. sharp (libvips, shipped prebuilt in its npm
-// package) does this in a few tens of milliseconds for a 12-megapixel photo.
-import sharp from 'sharp';
+// package) does this in a few tens of milliseconds for a 12-megapixel photo. It is loaded on the
+// first photo, not at startup: libvips adds about 30 MB to a process that may never see one.
 import type { ImageMimeType } from './image-type.js';
 
 export const MAX_IMAGE_SIDE = 1024;
@@ -15,6 +15,7 @@ export interface FittedImage {
 
 /** The image within 1024 × 1024 px (unchanged bytes when it already fits and needs no rotation). */
 export async function fitImage(bytes: Buffer, mimeType: ImageMimeType): Promise<FittedImage> {
+  const { default: sharp } = await import('sharp');
   const { width = 0, height = 0, orientation } = await sharp(bytes).metadata();
   const upright = orientation === undefined || orientation === 1;
   if (width <= MAX_IMAGE_SIDE && height <= MAX_IMAGE_SIDE && upright) return { bytes, width, height };

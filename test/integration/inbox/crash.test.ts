@@ -1,4 +1,4 @@
-// The service as a process (node --import tsx src/main.ts, what npm start runs) on PostgreSQL:
+// The service as a process (node dist/main.js, what npm start runs) on PostgreSQL:
 // killed with SIGKILL in the middle of a burst while LINE redelivers, and stopped with SIGTERM
 // while its database is cut off by a silent partition.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,7 +28,7 @@ interface App {
 
 async function startApp(databaseUrl: string, lineOrigin: string): Promise<App> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['dist/main.js'], {
     env: {
       PATH: process.env.PATH,
       PORT: String(port),
