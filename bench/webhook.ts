@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
 import pg from 'pg';
 import { LineApiStub } from '../src/line/line-api-stub.js';
-import { PgWireCounter, type WireCounts } from './pg-wire-counter.js';
+import { PgWireCounter, type WireCounts } from '../test/support/pg-wire-counter.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // Beside dist/main.js, so it resolves the same node_modules.

@@ -4,6 +4,7 @@ import { isIPv6, type AddressInfo } from 'node:net';
 import { createBot } from './bot/bot.js';
 import type { Config } from './config.js';
 import { createMachine } from './bot/capabilities.js';
+import { stepContextSql } from './bot/step-store.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createApp } from './http/app.js';
 import { lineWebhookRouter } from './http/line-webhook.js';
@@ -75,7 +76,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     ]),
   );
   const bot = createBot({ db, line, config: effectiveConfig, log, machine: createMachine() });
-  const worker = new InboxWorker(db, bot.processEvent, bot.parkEvent, log.child({ component: 'inbox' }), metrics, options.worker);
+  const worker = new InboxWorker(db, bot.processEvent, bot.parkEvent, log.child({ component: 'inbox' }), metrics, { context: stepContextSql, ...options.worker });
 
   let shuttingDown = false;
   const app = createApp({

@@ -13,7 +13,7 @@ import { toInput } from '../line/to-input.js';
 import type { Logger } from '../logger.js';
 import { claimDemoMerchant, findMembership } from '../merchants/membership.js';
 import { performEffect } from './effects.js';
-import { loadStepContext, saveStep, type StepContext } from './step-store.js';
+import { loadStepContext, saveStep, stepContextFromJson, type StepContext } from './step-store.js';
 import { botUser, createUser } from './users.js';
 
 export interface BotDeps {
@@ -50,7 +50,8 @@ export function createBot(deps: BotDeps) {
 
   /** Runs the conversation for one input; saves the next state and the rendered replies together. */
   async function converse(event: ClaimedEvent, payload: webhook.Event, userId: string, input: Input, log: Logger): Promise<Outbox> {
-    const step = await loadStepContext(db, userId);
+    // Normally read by the claim itself (server.ts passes stepContextSql to the worker).
+    const step = event.context !== undefined ? stepContextFromJson(event.context) : await loadStepContext(db, userId);
     const user = step.user ? botUser(step.user) : await createUser(db, line, userId, log);
     const loaded = step.loaded;
     const membership = await membershipOf(userId, step, user.activeMerchantId);

@@ -12,30 +12,48 @@ export interface StepContext {
   loaded: LoadedState;
 }
 
-const LOAD_SQL = `
-SELECT u."language", u."activeMerchantId",
-       c."state", c."slots", c."dialogId", c."version", c."schemaVersion", c."expiresAt",
-       (SELECT coalesce(json_agg(json_build_object('merchantId', m."merchantId", 'merchantName', mm."name", 'role', m."role") ORDER BY m."createdAt"), '[]'::json)
-          FROM "Member" m JOIN "Merchant" mm ON mm."id" = m."merchantId"
-         WHERE m."userId" = u."id") AS "memberships"
-  FROM "LineUser" u LEFT JOIN "Conversation" c ON c."userId" = u."id"
- WHERE u."id" = $1`;
+/**
+ * A step's context as one JSON value (null when the user has no row yet), over a user-id SQL
+ * expression: the inbox reads it with each claim (WorkerOptions.context), so a claimed event
+ * needs no read of its own; `loadStepContext` reads it alone when an event comes without it.
+ */
+export const stepContextSql = (userId: string) => `(
+  SELECT json_build_object(
+           'language', u."language",
+           'activeMerchantId', u."activeMerchantId",
+           'conversation', CASE WHEN c."userId" IS NULL THEN NULL ELSE json_build_object(
+             'state', c."state", 'slots', c."slots", 'dialogId', c."dialogId", 'version', c."version",
+             'schemaVersion', c."schemaVersion", 'expiresAt', c."expiresAt") END,
+           'memberships', (SELECT coalesce(json_agg(json_build_object('merchantId', m."merchantId", 'merchantName', mm."name", 'role', m."role") ORDER BY m."createdAt"), '[]'::json)
+                             FROM "Member" m JOIN "Merchant" mm ON mm."id" = m."merchantId"
+                            WHERE m."userId" = u."id"))
+    FROM "LineUser" u LEFT JOIN "Conversation" c ON c."userId" = u."id"
+   WHERE u."id" = ${userId})`;
 
-interface LoadRow extends Partial<ConversationRow> {
+const LOAD_SQL = `SELECT ${stepContextSql('$1')} AS "context"`;
+
+interface ContextJson {
   language: string;
   activeMerchantId: string | null;
+  conversation: (Omit<ConversationRow, 'expiresAt'> & { expiresAt: string }) | null;
   memberships: { merchantId: string; merchantName: string; role: string }[];
 }
 
-export async function loadStepContext(db: SqlQuery, userId: string): Promise<StepContext> {
-  const [row] = await db.query<LoadRow>(LOAD_SQL, [userId]);
-  if (!row) return { user: null, memberships: [], loaded: loadedStateFromRow(null) };
-  const conversation = row.state === undefined || row.state === null ? null : (row as ConversationRow);
+/** The context a claim read (see stepContextSql). */
+export function stepContextFromJson(value: unknown): StepContext {
+  const json = value as ContextJson | null;
+  if (!json) return { user: null, memberships: [], loaded: loadedStateFromRow(null) };
+  const conversation = json.conversation ? { ...json.conversation, expiresAt: new Date(json.conversation.expiresAt) } : null;
   return {
-    user: { language: row.language, activeMerchantId: row.activeMerchantId },
-    memberships: row.memberships.map((member) => ({ ...member, role: asRole(member.role) })),
+    user: { language: json.language, activeMerchantId: json.activeMerchantId },
+    memberships: json.memberships.map((member) => ({ ...member, role: asRole(member.role) })),
     loaded: loadedStateFromRow(conversation),
   };
+}
+
+export async function loadStepContext(db: SqlQuery, userId: string): Promise<StepContext> {
+  const [row] = await db.query<{ context: unknown }>(LOAD_SQL, [userId]);
+  return stepContextFromJson(row?.context ?? null);
 }
 
 // The next dialog state and the replies it rendered are saved in one statement: the replies are

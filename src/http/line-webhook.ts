@@ -13,7 +13,7 @@ export interface LineWebhookDeps {
   log: Logger;
   metrics: Metrics;
   /** Runs the events claimed while storing, and is woken for the rest. */
-  worker: Pick<InboxWorker, 'freeSlots' | 'leaseMs' | 'adopt' | 'noteStored'>;
+  worker: Pick<InboxWorker, 'freeSlots' | 'leaseMs' | 'context' | 'adopt' | 'noteStored'>;
 }
 
 // LINE's webhook bodies are small; anything far larger is not LINE.
@@ -28,7 +28,7 @@ class StoreDeadlineError extends Error {
 
 function storeWithin(deps: LineWebhookDeps, events: StorableEvent[]): Promise<StoreResult> {
   const free = deps.worker.freeSlots();
-  const storing = storeEvents(deps.db, events, free > 0 ? { limit: free, leaseMs: deps.worker.leaseMs } : null);
+  const storing = storeEvents(deps.db, events, free > 0 ? { limit: free, leaseMs: deps.worker.leaseMs, context: deps.worker.context } : null);
   storing.then((result) => deps.worker.noteStored(result.stored - result.parked - result.claimed.length, free >= events.length), () => undefined);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {

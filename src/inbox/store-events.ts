@@ -14,6 +14,8 @@ export interface FastClaim {
   /** At most this many events are claimed (the worker's free slots). */
   limit: number;
   leaseMs: number;
+  /** The worker's context expression (WorkerOptions.context), read for the events claimed. */
+  context?: (userIdColumn: string) => string;
 }
 
 /*
@@ -21,7 +23,7 @@ export interface FastClaim {
  * events that may run right away under the worker's own rule: the first event of its user in the
  * batch when that user has no unfinished event at all. Everything else waits for the worker's poll.
  */
-const STORE_SQL = `
+const storeSql = (context: FastClaim['context']) => `
 WITH batch AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
     AS b("webhookEventId" text, "userId" text, "payload" jsonb, "eventTimestamp" bigint, "status" text, "lastError" text, "ord" int)
@@ -44,7 +46,11 @@ SELECT b."webhookEventId", b."userId", b."payload", b."eventTimestamp", b."statu
   FROM batch b LEFT JOIN heads h ON h."webhookEventId" = b."webhookEventId"
  ORDER BY b."ord"
 ON CONFLICT ("webhookEventId") DO NOTHING
-RETURNING "webhookEventId", "attempts" = 1 AS "claimed"`;
+RETURNING "webhookEventId", "attempts" = 1 AS "claimed"${
+  context ? `, CASE WHEN "attempts" = 1 AND "userId" IS NOT NULL THEN ${context('"LineEvent"."userId"')} END AS "context"` : ''
+}`;
+const STORE_SQL = storeSql(undefined);
+const storeSqlWith = new Map<NonNullable<FastClaim['context']>, string>();
 
 /**
  * Stores webhook events before LINE gets its 2xx, in one round trip. Throws when the database
@@ -61,7 +67,12 @@ export async function storeEvents(db: SqlQuery, events: StorableEvent[], fastCla
     lastError: event.parkReason,
     ord,
   }));
-  const rows = await db.query<{ webhookEventId: string; claimed: boolean }>(STORE_SQL, [
+  let sql = STORE_SQL;
+  if (fastClaim?.context) {
+    sql = storeSqlWith.get(fastClaim.context) ?? storeSql(fastClaim.context);
+    storeSqlWith.set(fastClaim.context, sql);
+  }
+  const rows = await db.query<{ webhookEventId: string; claimed: boolean; context?: unknown }>(sql, [
     JSON.stringify(batch),
     fastClaim?.limit ?? 0,
     (fastClaim?.leaseMs ?? 0) / 1000,
@@ -81,6 +92,7 @@ export async function storeEvents(db: SqlQuery, events: StorableEvent[], fastCla
         status: 'pending',
         attempts: 1,
         eventTimestamp: event.eventTimestamp,
+        ...(fastClaim?.context ? { context: row.context } : {}),
       });
     }
   }

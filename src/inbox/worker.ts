@@ -19,6 +19,11 @@ export interface ClaimedEvent {
   attempts: number;
   /** When LINE says the event happened (ms); reply tokens age from here. */
   eventTimestamp: number;
+  /**
+   * What the claim read about the event's user in the same statement (WorkerOptions.context),
+   * so processing needs no read of its own; undefined when nothing was asked for.
+   */
+  context?: unknown;
 }
 
 /** How an event ended: the answer went out as a reply, as a push, or none was needed. */
@@ -36,11 +41,20 @@ export interface WorkerOptions {
   retentionMs?: number;
   /** How long `stop()` waits for events in flight; unfinished ones are retried after their lease. */
   stopTimeoutMs?: number;
+  /**
+   * A SQL expression over the claimed event's user id (given as a column reference), read with
+   * every claim and handed over as `ClaimedEvent.context`: the step's context comes with the claim
+   * instead of costing a round trip of its own. The claim holds the user's only running event, so
+   * what it reads is what the step would have read.
+   */
+  context?: (userIdColumn: string) => string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Pruning is cheap but needs no precision: at most once an hour per instance.
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+// A store that raced with its user's previous event finishing is picked up by a poll this soon.
+const POLL_SOON_MS = 100;
 // The worker counts as stalled (readiness fails) when it has not reached the database for this long.
 const STALLED_AFTER_MS = 3_000;
 
@@ -49,7 +63,9 @@ export type ParkEvent = (event: ClaimedEvent, error: unknown) => Promise<void>;
 
 const defaultBackoff = (attempt: number) => Math.min(30_000, 1_000 * 2 ** (attempt - 1));
 
-const CLAIM_COLUMNS = `e."webhookEventId", e."userId", e."payload", e."outbox", e."status", e."attempts", e."eventTimestamp"::float8 AS "eventTimestamp"`;
+const claimColumns = (context: WorkerOptions['context']) =>
+  `e."webhookEventId", e."userId", e."payload", e."outbox", e."status", e."attempts", e."eventTimestamp"::float8 AS "eventTimestamp"` +
+  (context ? `, CASE WHEN e."outbox" IS NULL AND e."userId" IS NOT NULL THEN ${context('e."userId"')} END AS "context"` : '');
 
 // An event may run when it is unleased and due, and no other unfinished event of its user is
 // older or running. Each branch walks (status, nextAttemptAt) in index order and stops at LIMIT,
@@ -69,7 +85,7 @@ const claimableFrom = (statusCondition: string) => `
    ORDER BY c."nextAttemptAt"
    LIMIT $2`;
 
-const CLAIM_SQL = `
+const claimSql = (context: WorkerOptions['context']) => `
 UPDATE "LineEvent" AS e
    SET "lockedUntil" = now() + make_interval(secs => $1), "attempts" = e."attempts" + 1
  WHERE e."webhookEventId" IN (
@@ -79,10 +95,10 @@ UPDATE "LineEvent" AS e
            (${claimableFrom(`c."status" = 'pending'`)})) AS candidates
           LIMIT $2)
    AND (e."lockedUntil" IS NULL OR e."lockedUntil" < now())
-RETURNING ${CLAIM_COLUMNS}`;
+RETURNING ${claimColumns(context)}`;
 
 // The sent replies can hold things like fresh invite codes: they are kept only until delivered.
-const FINISH_SQL = `
+const finishSql = (context: WorkerOptions['context']) => `
 WITH finished AS (
   UPDATE "LineEvent" SET "status" = 'done', "processedAt" = now(), "lockedUntil" = NULL, "lastError" = NULL, "outbox" = NULL
    WHERE "webhookEventId" = $1
@@ -98,7 +114,7 @@ UPDATE "LineEvent" AS e
   FROM next
  WHERE e."webhookEventId" = next."webhookEventId" AND next."nextAttemptAt" <= now()
    AND (e."lockedUntil" IS NULL OR e."lockedUntil" < now())
-RETURNING ${CLAIM_COLUMNS}`;
+RETURNING ${claimColumns(context)}`;
 
 /**
  * Processes stored LINE events after they were acknowledged. One event per user at a time, in
@@ -114,11 +130,16 @@ export class InboxWorker {
   private readonly backoffMs: (attempt: number) => number;
   private readonly retentionMs: number;
   private readonly stopTimeoutMs: number;
+  /** The expression the webhook's fast-path claim reads, as the worker's own claims do. */
+  readonly context: WorkerOptions['context'];
+  private readonly claimSql: string;
+  private readonly finishSql: string;
   private lastPrunedAt = 0;
   private lastReachedDatabaseAt = Date.now();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly inFlightIds = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private soonTimer: NodeJS.Timeout | undefined;
   private polling = false;
   private pollAgain = false;
   // Events may wait that only a poll would claim (stored while every slot was busy).
@@ -140,6 +161,9 @@ export class InboxWorker {
     this.backoffMs = options.backoffMs ?? defaultBackoff;
     this.retentionMs = options.retentionMs ?? 30 * DAY_MS;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 1_500;
+    this.context = options.context;
+    this.claimSql = claimSql(options.context);
+    this.finishSql = finishSql(options.context);
   }
 
   start(): void {
@@ -166,12 +190,21 @@ export class InboxWorker {
   /**
    * The webhook stored `unclaimed` events it could not claim at once. When slots were free, each
    * waits behind an unfinished event of its user, and finishing that event claims it (see
-   * finish); only when every slot was taken does a poll have to look for them when one frees.
+   * finish) — unless that finish ran at the same moment as the store, each statement not seeing
+   * the other's row: a poll soon after settles it (at most one per POLL_SOON_MS, not the full
+   * interval). When every slot was taken, a poll looks for them as soon as one frees.
    */
   noteStored(unclaimed: number, slotsWereFree: boolean): void {
     if (unclaimed === 0) return;
-    if (slotsWereFree) return;
-    this.backlog = true;
+    if (!slotsWereFree) {
+      this.backlog = true;
+      return;
+    }
+    if (this.soonTimer !== undefined || this.stopped) return;
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      this.wake();
+    }, POLL_SOON_MS);
   }
 
   /** Called after new events are stored, so they are picked up without waiting for the poll. */
@@ -205,6 +238,8 @@ export class InboxWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.soonTimer);
+    this.soonTimer = undefined;
     const deadline = Date.now() + this.stopTimeoutMs;
     while ((this.inFlight.size > 0 || this.polling) && Date.now() < deadline) {
       await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 20))]);
@@ -252,7 +287,7 @@ export class InboxWorker {
       return;
     }
     // Never our own running events, even if their lease could not be renewed.
-    const claimed = await this.db.query<ClaimedEvent>(CLAIM_SQL, [this.leaseMs / 1000, free, [...this.inFlightIds]]);
+    const claimed = await this.db.query<ClaimedEvent>(this.claimSql, [this.leaseMs / 1000, free, [...this.inFlightIds]]);
     this.lastReachedDatabaseAt = Date.now();
     if (claimed.length < free) this.backlog = false;
     for (const event of claimed) this.launch(event);
@@ -307,7 +342,7 @@ export class InboxWorker {
    * the instance that finished a user's event goes on with that user, with no poll in between.
    */
   private async finish(event: ClaimedEvent): Promise<ClaimedEvent | undefined> {
-    const [next] = await this.db.query<ClaimedEvent>(FINISH_SQL, [event.webhookEventId, this.leaseMs / 1000, !this.stopped]);
+    const [next] = await this.db.query<ClaimedEvent>(this.finishSql, [event.webhookEventId, this.leaseMs / 1000, !this.stopped]);
     return next;
   }
 
