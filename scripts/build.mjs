@@ -1,9 +1,9 @@
 // `npm run build` (and `npm start` before it serves): src/ → dist/ as plain JavaScript, one file per
 // module, with the non-TypeScript files beside them (locales…). The server then runs under plain
 // `node`: tsx's loader thread and compiler cost about 90 MB of the idle process (BENCHMARKS.md).
-// dist/ sits beside src/ at the same depth, so paths that leave src/ (../../prisma/migrations)
+// dist/ (and the staging folder) sit beside src/ at the same depth, so paths that leave src/ (../../prisma/migrations)
 // resolve alike from both. esbuild transpiles only; `tsc --noEmit` in `npm test` checks the types.
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -11,16 +11,20 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const source = path.join(root, 'src');
 const output = path.join(root, 'dist');
+// Built beside it, then swapped in by renames: a server still running from dist/ (a second
+// `npm start`, the tests) never sees it half written.
+const staging = path.join(root, `.dist-${process.pid}`);
+const retired = path.join(root, `.dist-old-${process.pid}`);
 
 const files = readdirSync(source, { recursive: true, withFileTypes: true })
   .filter((entry) => entry.isFile())
   .map((entry) => path.join(entry.parentPath, entry.name));
 const modules = files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
 
-rmSync(output, { recursive: true, force: true });
+rmSync(staging, { recursive: true, force: true });
 await build({
   entryPoints: modules,
-  outdir: output,
+  outdir: staging,
   outbase: source,
   format: 'esm',
   platform: 'node',
@@ -28,7 +32,10 @@ await build({
   logLevel: 'warning',
 });
 for (const file of files.filter((name) => !name.endsWith('.ts'))) {
-  const target = path.join(output, path.relative(source, file));
+  const target = path.join(staging, path.relative(source, file));
   mkdirSync(path.dirname(target), { recursive: true });
   copyFileSync(file, target);
 }
+if (existsSync(output)) renameSync(output, retired);
+renameSync(staging, output);
+rmSync(retired, { recursive: true, force: true });
