@@ -19,7 +19,10 @@ const retired = path.join(root, `.dist-old-${process.pid}`);
 const files = readdirSync(source, { recursive: true, withFileTypes: true })
   .filter((entry) => entry.isFile())
   .map((entry) => path.join(entry.parentPath, entry.name));
-const modules = files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
+// TypeScript in a browser/ folder is not server code: the server compiles it for the browser when
+// it serves it (the dev simulator), so it is copied as it is, like the other assets.
+const isServerModule = (file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.split(path.sep).includes('browser');
+const modules = files.filter(isServerModule);
 
 rmSync(staging, { recursive: true, force: true });
 await build({
@@ -31,7 +34,7 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
-for (const file of files.filter((name) => !name.endsWith('.ts'))) {
+for (const file of files.filter((name) => !isServerModule(name))) {
   const target = path.join(staging, path.relative(source, file));
   mkdirSync(path.dirname(target), { recursive: true });
   copyFileSync(file, target);
