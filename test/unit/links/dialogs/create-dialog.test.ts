@@ -198,7 +198,7 @@ describe('Create link dialog', () => {
     ja.tap('日本語');
     ja.tap('受付中');
     expect(ja.text).toContain('リンクの内容を確認');
-    expect(ja.text).toContain('価格: ￥1,500');
+    expect(ja.text).toContain('価格: ¥1,500');
     expect(ja.labels).toContain('価格を編集');
 
     const ko = createAtDescription('ko', '15000원');
