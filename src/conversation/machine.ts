@@ -188,7 +188,9 @@ function nearMissStep(machine: Machine, body: string, ctx: Context): Step | null
     const typed = argument === '' ? word : `${word} ${argument}`;
     return { label: word, action: { type: 'text', text: typed } };
   });
-  return reply(text(ctx.t('didYouMean'), [...buttons, commandButton(ctx.t('buttons.help'), 'help')]));
+  // The help button closes the list, unless help is already one of the suggestions.
+  const help = misses.some(({ group }) => group === 'command:help') ? [] : [commandButton(ctx.t('buttons.help'), 'help')];
+  return reply(text(ctx.t('didYouMean'), [...buttons, ...help]));
 }
 
 function runCoreCommand(machine: Machine, command: CoreCommand, ctx: Context): Step {
