@@ -82,6 +82,12 @@ const RELATIVE_DAYS: ReadonlyMap<string, number> = new Map([
   ...['明後日', 'あさって', 'day after tomorrow', 'the day after tomorrow', '모레', '내일모레', '내일 모레'].map((word) => [word, 2] as const),
 ]);
 
+/** The end of this month (0) or the next (1). */
+const MONTH_END: ReadonlyMap<string, number> = new Map([
+  ...['月末', '今月末', '今月中', '이번 달 말', '이번달 말', '이번 달 말일', '월말', 'end of month', 'end of the month', 'end of this month', 'month end'].map((word) => [word, 0] as const),
+  ...['来月末', '다음 달 말', '다음달 말', '다음 달 말일', 'end of next month'].map((word) => [word, 1] as const),
+]);
+
 /** Weekday words (0 = Sunday) in ja / ko (one character before 曜 / 요일) and en. */
 const JA_WEEKDAYS = '日月火水木金土';
 const KO_WEEKDAYS = '일월화수목금토';
@@ -153,6 +159,13 @@ function readExpiry(text: string, now: Date): Date | null | 'past' | 'too_far' {
     const day = Number(spelled.day);
     return spelled.year ? endOfLocalDay({ year: Number(spelled.year), month, day }) : nextMonthDay(month, day, now);
   }
+  const monthEnd = MONTH_END.get(text);
+  if (monthEnd !== undefined) {
+    const today = localToday(now);
+    // Day 0 of the month after next-or-this is the last day of the month wanted.
+    const last = new Date(Date.UTC(today.year, today.month + monthEnd, 0));
+    return endOfLocalDay({ year: last.getUTCFullYear(), month: last.getUTCMonth() + 1, day: last.getUTCDate() });
+  }
   const relative = RELATIVE_DAYS.get(text);
   if (relative !== undefined) return endOfDayAfter(now, relative);
   return weekday(text, now) ?? null;
@@ -163,7 +176,7 @@ function readExpiry(text: string, now: Date): Date | null | 'past' | 'too_far' {
  * now ("7", "7日", "3일 후", "in 2 weeks"), or a day meaning the end of that day — a date
  * ("2026-12-31", "2026年12月31日", "2026년 12월 31일"), a month and day ("12/31", "12月31日",
  * "12월 31일", "Dec 31": this year's, or next year's once it has passed), a word ("明日",
- * "明後日", "내일", "tomorrow") or a weekday ("来週金曜", "다음 주 금요일", "next friday").
+ * "明後日", "내일", "tomorrow", "月末", "来月末", "월말", "end of month") or a weekday ("来週金曜", "다음 주 금요일", "next friday").
  */
 export function parseExpiry(input: string, now: Date): ParsedExpiry {
   const text = normalizeText(input).toLowerCase().replace(/\s+/gu, ' ').replace(/\s*(?:まで|까지)$/u, '').replace(/^(?:until|by) /u, '');

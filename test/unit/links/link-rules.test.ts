@@ -85,6 +85,11 @@ describe('expiry', () => {
     ['다음주 금요일', '2026-12-04'],
     ['금요일', '2026-12-04'],
     ['土曜', '2026-11-28'],
+    ['月末', '2026-11-30'],
+    ['来月末', '2026-12-31'],
+    ['월말', '2026-11-30'],
+    ['다음 달 말', '2026-12-31'],
+    ['end of next month', '2026-12-31'],
   ])('reads %j as the end of %s in Japan', (input, day) => {
     expect(parseExpiry(input, NOW)).toEqual({ ok: true, expiresAt: endOf(day) });
   });
