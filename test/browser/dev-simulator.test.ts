@@ -203,7 +203,7 @@ describe.skipIf(!isChromiumAvailable())('LINE simulator page in Chromium', () =>
     await page.locator('#menu-toggle').click();
     const menu = page.locator('#rich-menu');
     await menu.waitFor();
-    expect(await page.locator('#rich-menu-image').evaluate(loadedWidth)).toBe(2500);
+    await eventually(() => page.locator('#rich-menu-image').evaluate(loadedWidth)).toBe(2500);
     const areas = page.locator('#rich-menu-areas button');
     expect(await areas.count()).toBe(6);
     expect(await areas.evaluateAll((buttons) => buttons.map((button) => (button as unknown as { ariaLabel: string }).ariaLabel))).toEqual([

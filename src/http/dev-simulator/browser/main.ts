@@ -349,9 +349,7 @@ function refreshQuickReplies(): void {
 function renderRichMenu(): void {
   if (!setup) return;
   const menu = setup.richMenu;
-  const image = byId<HTMLImageElement>('rich-menu-image');
-  if (!image.getAttribute('src')) image.src = menu.imageUrl;
-  image.alt = menu.chatBarText;
+  byId<HTMLImageElement>('rich-menu-image').alt = menu.chatBarText;
   const areas = byId('rich-menu-areas');
   areas.textContent = '';
   for (const area of menu.areas) {
@@ -371,6 +369,9 @@ function renderRichMenu(): void {
 }
 
 function toggleRichMenu(open: boolean): void {
+  // The image is drawn on the server when first asked for: only once someone opens the menu.
+  const image = byId<HTMLImageElement>('rich-menu-image');
+  if (open && setup && !image.getAttribute('src')) image.src = setup.richMenu.imageUrl;
   richMenu.hidden = !open;
   menuToggle.setAttribute('aria-expanded', String(open));
   menuToggle.title = t(open ? 'menuHide' : 'menuShow');
