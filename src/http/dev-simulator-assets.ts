@@ -1,11 +1,11 @@
 // The local-mode LINE simulator's files (src/http/dev-simulator/): the HTML page, its style sheet
 // and favicon as they are, the TypeScript browser script compiled by esbuild on first request,
-// and what the page needs from the server (its texts, the channel's rich menu).
-import { build } from 'esbuild';
+// and what the page needs from the server (its texts, the channel's rich menu). esbuild and the
+// rich menu's renderer (a native module) are loaded only when the simulator first asks, so no
+// server pays for them at startup, and none outside local mode ever loads them.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { LANGUAGES, translator, type Language } from '../i18n/i18n.js';
-import { renderRichMenuImage } from '../line/rich-menu/rich-menu-image.js';
 import { RICH_MENU_BUTTONS, richMenuDefinition } from '../line/rich-menu/rich-menu-layout.js';
 import type { SimulatorLabels, SimulatorSetup } from './dev-simulator/setup.js';
 
@@ -40,6 +40,7 @@ export function staticAsset(name: StaticAsset): Promise<Buffer> {
 
 /** The browser script (browser/main.ts and its imports) as one classic script for the page. */
 export const simulatorScript = once(async () => {
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [`${ASSETS}browser/main.ts`],
     bundle: true,
@@ -57,7 +58,10 @@ export const simulatorScript = once(async () => {
 });
 
 /** The rich menu image, drawn by the same code as `richmenu:setup` (resvg, bundled fonts). */
-export const richMenuPng = once(async () => renderRichMenuImage());
+export const richMenuPng = once(async () => {
+  const { renderRichMenuImage } = await import('../line/rich-menu/rich-menu-image.js');
+  return renderRichMenuImage();
+});
 
 /** The simulator's texts, as written in the locale files: the page fills the {{placeholders}} itself. */
 const simulatorLabels = once(async () => {
