@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { createLineClient } from '../line/line-client.js';
 import { newMessageId, newWebhookEventId, postSignedWebhook } from '../line/webhook-event.js';
 import { CliError, requireFlag, type AdminCommand, type CliContext } from './commands.js';
-import { renderRichMenuImage } from './rich-menu/rich-menu-image.js';
-import { buttonBounds, CHAT_BAR_TEXT, RICH_MENU_BUTTONS, RICH_MENU_HEIGHT, RICH_MENU_WIDTH } from './rich-menu/rich-menu-layout.js';
+import { renderRichMenuImage } from '../line/rich-menu/rich-menu-image.js';
+import { RICH_MENU_BUTTONS, RICH_MENU_HEIGHT, RICH_MENU_WIDTH, richMenuDefinition } from '../line/rich-menu/rich-menu-layout.js';
 
 function numberFlag(context: CliContext, name: string, fallback: number): number {
   const value = context.flags.get(name);
@@ -136,16 +136,7 @@ const richMenuSetup: AdminCommand = {
     const image = renderRichMenuImage();
     const out = context.flags.get('out');
     if (typeof out === 'string') writeFileSync(out, image);
-    const menu = {
-      size: { width: RICH_MENU_WIDTH, height: RICH_MENU_HEIGHT },
-      selected: true,
-      name: 'Payment links (ja/en/ko)',
-      chatBarText: CHAT_BAR_TEXT,
-      areas: RICH_MENU_BUTTONS.map((button, index) => ({
-        bounds: buttonBounds(index),
-        action: { type: 'message' as const, label: button.labels.en, text: button.command },
-      })),
-    };
+    const menu = richMenuDefinition();
     const summary = { imageBytes: image.length, width: RICH_MENU_WIDTH, height: RICH_MENU_HEIGHT, buttons: RICH_MENU_BUTTONS.map((button) => button.command) };
     if (context.flags.get('dry-run') === true) {
       return { json: { ...summary, uploaded: false }, text: `rich menu drawn (${image.length} bytes${typeof out === 'string' ? `, saved to ${out}` : ''}); not uploaded (--dry-run)` };

@@ -1,6 +1,8 @@
 import { LANGUAGES, isLanguage } from '../i18n/i18n.js';
 import { CORE_COMMAND_WORDS, commandTable, matchCommandIn, type CommandTable, type CoreCommand, type MatchedCommand } from './commands.js';
+import { nearMisses } from './near-miss.js';
 import { normalizeText } from './normalize.js';
+import { readSmallTalk } from './small-talk.js';
 import type { Button, Context, DialogInput, DialogState, EffectResult, EffectResultOf, Input, Reply, Step } from './types.js';
 
 /** Bump when the shape of stored slots changes; older stored state is reset politely. */
@@ -36,6 +38,11 @@ export interface Capability {
   words?: Record<string, readonly string[]>;
   /** Buttons it adds to a member's help and welcome messages, in the order capabilities are listed. */
   helpButtons?: (ctx: Context) => Button[];
+  /**
+   * Free text it recognises as a whole message outside its dialogs (an intent such as "make a
+   * link", a bare amount), checked before command words; null to let the rest of the chat try.
+   */
+  understand?: (text: string, ctx: Context) => Step | null;
 }
 
 /** The capabilities merged: what `step` runs. */
@@ -49,6 +56,9 @@ export interface Machine {
   /** Every command word, the core's and the capabilities'. */
   commandTable: CommandTable;
   helpButtons: (ctx: Context) => Button[];
+  understand: (text: string, ctx: Context) => Step | null;
+  /** Words a near-miss may be a slip of, grouped by what they run (for "did you mean …?"). */
+  suggestible: Record<string, readonly string[]>;
 }
 
 function mergeNamed<T>(what: string, parts: (Record<string, T> | undefined)[], reserved: readonly string[] = []): Record<string, T> {
@@ -67,15 +77,27 @@ export function assembleMachine(capabilities: readonly Capability[]): Machine {
   const commands = mergeNamed('command', capabilities.map((capability) => capability.commands), Object.keys(CORE_COMMAND_WORDS));
   const words: Record<string, readonly string[]> = { ...CORE_COMMAND_WORDS };
   for (const [name, spec] of Object.entries(commands)) words[name] = spec.words;
+  const actionWords = mergeNamed('action word', capabilities.map((capability) => capability.words));
+  const suggestible: Record<string, readonly string[]> = {};
+  for (const [name, list] of Object.entries(words)) suggestible[`command:${name}`] = list;
+  for (const [name, list] of Object.entries(actionWords)) suggestible[`action:${name}`] = list;
   return {
     dialogs: mergeNamed('dialog', capabilities.map((capability) => capability.dialogs)),
     commands,
     actions: mergeNamed('action', capabilities.map((capability) => capability.actions), Object.keys(builtinActions)),
     guestActions: new Set([...BUILTIN_GUEST_ACTIONS, ...capabilities.flatMap((capability) => capability.guestActions ?? [])]),
     results: mergeNamed('result handler', capabilities.map((capability) => capability.results as Record<string, unknown>)) as ResultHandlers,
-    words: mergeNamed('action word', capabilities.map((capability) => capability.words)),
+    words: actionWords,
     commandTable: commandTable(words),
     helpButtons: (ctx) => capabilities.flatMap((capability) => capability.helpButtons?.(ctx) ?? []),
+    understand: (body, ctx) => {
+      for (const capability of capabilities) {
+        const understood = capability.understand?.(body, ctx);
+        if (understood) return understood;
+      }
+      return null;
+    },
+    suggestible,
   };
 }
 
@@ -146,6 +168,29 @@ function notMember(ctx: Context): Step {
 
 function fallback(ctx: Context): Step {
   return reply(text(ctx.t('fallback'), [commandButton(ctx.t('buttons.help'), 'help')]));
+}
+
+/** "Hello" / "thanks" on their own: a short friendly answer with the help buttons. */
+function smallTalkStep(machine: Machine, body: string, ctx: Context): Step | null {
+  const kind = readSmallTalk(body);
+  if (!kind) return null;
+  const key = kind === 'thanks' ? 'smallTalk.thanks' : ctx.membership ? 'smallTalk.greeting' : 'smallTalk.greetingGuest';
+  return reply(text(ctx.t(key), helpButtons(machine, ctx)));
+}
+
+/** A command word typed with a slip (`qiuck`, `sumary`, `へるぷ`, `도음말`): "did you mean …?" buttons. */
+function nearMissStep(machine: Machine, body: string, ctx: Context): Step | null {
+  const [first = '', ...rest] = normalizeText(body).split(/\s+/);
+  const argument = rest.join(' ');
+  const misses = nearMisses(first, machine.suggestible);
+  if (misses.length === 0) return null;
+  const buttons: Button[] = misses.map(({ word }) => {
+    const typed = argument === '' ? word : `${word} ${argument}`;
+    return { label: word, action: { type: 'text', text: typed } };
+  });
+  // The help button closes the list, unless help is already one of the suggestions.
+  const help = misses.some(({ group }) => group === 'command:help') ? [] : [commandButton(ctx.t('buttons.help'), 'help')];
+  return reply(text(ctx.t('didYouMean'), [...buttons, ...help]));
 }
 
 function runCoreCommand(machine: Machine, command: CoreCommand, ctx: Context): Step {
@@ -244,9 +289,12 @@ function routeInput(machine: Machine, state: DialogState | null, input: Input, c
     case 'follow':
       return reply(text(ctx.t('welcome'), helpButtons(machine, ctx)));
     case 'text': {
+      const understood = machine.understand(normalizeText(input.text), ctx);
+      if (understood) return understood;
       if (matched) return runCommand(machine, matched, ctx);
       const word = matchWord(machine, input.text);
-      return word ? runAction(machine, word.action, word.args, ctx) : fallback(ctx);
+      if (word) return runAction(machine, word.action, word.args, ctx);
+      return smallTalkStep(machine, input.text, ctx) ?? nearMissStep(machine, input.text, ctx) ?? fallback(ctx);
     }
     case 'postback':
       return runAction(machine, input.action, input.args, ctx);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { LineApiStub } from '../line/line-api-stub.js';
 import { newMessageId, newWebhookEventId, postSignedWebhook } from '../line/webhook-event.js';
-import { simulatorPage } from './dev-simulator-page.js';
+import { STATIC_ASSETS, richMenuPng, simulatorScript, simulatorSetup, staticAsset, type StaticAsset } from './dev-simulator-assets.js';
 import type { RouteFactory } from './route-deps.js';
 
 // A phone photo can be a few MB; the bot itself enforces the product-image limit and says so.
@@ -40,6 +40,17 @@ function parseSend(body: unknown): { ok: true; request: SendRequest } | { ok: fa
   if (parsed.success) return { ok: true, request: parsed.data };
   return { ok: false, issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`) };
 }
+
+// What the simulator tells the LINE API stub about a simulated user (LINE limits display names to 20 characters).
+const userSchema = z.strictObject({
+  userId: userIdSchema,
+  displayName: z.string().trim().min(1).max(20),
+  language: z.enum(['ja', 'en', 'ko']),
+});
+
+// The page, its style and script come only from this origin; message images may come from anywhere.
+const SIMULATOR_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' http: https: data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const messagesQuerySchema = z.object({
   userId: userIdSchema,
@@ -97,15 +108,45 @@ export const devRoutes: RouteFactory = ({ config, lineStub, log }) => {
   const sentByUser = new Map<string, SentEntry[]>();
   let sentSequence = 0;
 
-  router.get('/dev/', (_req, res) => {
-    const nonce = randomBytes(16).toString('base64');
+  // Local mode's front door is the simulator.
+  router.get('/', (_req, res) => {
+    res.redirect(302, '/dev/');
+  });
+
+  const serveStatic = (name: StaticAsset) => async (_req: Request, res: Response) => {
     noStore(res);
-    res.set(
-      'Content-Security-Policy',
-      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src http: https: data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-    );
     res.set('X-Content-Type-Options', 'nosniff');
-    res.type('html').send(simulatorPage(nonce));
+    if (name === 'index.html') res.set('Content-Security-Policy', SIMULATOR_CSP);
+    res.type(STATIC_ASSETS[name]).send(await staticAsset(name));
+  };
+  router.get('/dev/', serveStatic('index.html'));
+  router.get('/dev/simulator.css', serveStatic('simulator.css'));
+  router.get('/dev/favicon.svg', serveStatic('favicon.svg'));
+  router.get('/dev/simulator.js', async (_req, res) => {
+    noStore(res);
+    res.set('X-Content-Type-Options', 'nosniff');
+    res.type('text/javascript; charset=utf-8').send(await simulatorScript());
+  });
+  router.get('/dev/rich-menu.png', async (_req, res) => {
+    res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'private, max-age=3600' });
+    res.type('image/png').send(await richMenuPng());
+  });
+  router.get('/dev/api/setup', async (_req, res) => {
+    noStore(res);
+    res.json(await simulatorSetup());
+  });
+
+  // A simulated user's LINE profile, which the bot reads like a real one (display name, language).
+  router.post('/dev/api/users', express.json({ limit: '4kb' }), (req: Request, res: Response) => {
+    noStore(res);
+    const parsed = userSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: 'invalid request', issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`) });
+      return;
+    }
+    const { userId, displayName, language } = parsed.data;
+    stub.profiles.set(userId, { displayName, language });
+    res.json({ ok: true });
   });
 
   router.post('/dev/api/send', express.json({ limit: MAX_SEND_BODY }), async (req: Request, res: Response) => {

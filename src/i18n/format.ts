@@ -32,19 +32,27 @@ function majorUnitDecimal(amount: number, decimals: 0 | 2): Intl.StringNumericLi
   return `${sign}${major}.${minor}` as Intl.StringNumericLiteral;
 }
 
-// Korean shops and apps write won after the number (15,000원) where Intl writes ₩15,000.
-const koreanWon = new Intl.NumberFormat('ko', { maximumFractionDigits: 0 });
+/** "1234567" → "1,234,567": the grouping ja, en and ko all use, written here so no ICU build changes it. */
+function groupDigits(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
 
 /**
  * Shows an amount given in the smallest unit as a localized price: (1250, 'USD', 'en') → "$12.50",
- * (1500, 'JPY', 'ja') → "￥1,500", (15000, 'KRW', 'ko') → "15,000원". Throws on a non-integer
- * amount, which is a programming error.
+ * (1500, 'JPY', any language) → "¥1,500", (15000, 'KRW', 'ko') → "15,000원", (15000, 'KRW', 'en')
+ * → "₩15,000". Yen and won are written here, not by Intl: Node's ICU data differs by build
+ * (full-width "￥" in Japanese, "JP¥" in Korean with full ICU), and the glossary fixes one form.
+ * Throws on a non-integer amount, which is a programming error.
  */
 export function formatPrice(amount: number, currency: Currency, locale: Language): string {
   if (!Number.isSafeInteger(amount)) throw new RangeError(`amount must be an integer in the smallest unit: ${amount}`);
-  const decimal = majorUnitDecimal(amount, currencyDecimals(currency));
-  if (currency === 'KRW' && locale === 'ko') return `${koreanWon.format(decimal)}원`;
-  return priceFormatter(currency, locale).format(decimal);
+  const sign = amount < 0 ? '-' : '';
+  if (currency === 'JPY') return `${sign}¥${groupDigits(String(Math.abs(amount)))}`;
+  if (currency === 'KRW') {
+    const won = groupDigits(String(Math.abs(amount)));
+    return locale === 'ko' ? `${sign}${won}원` : `${sign}₩${won}`;
+  }
+  return priceFormatter(currency, locale).format(majorUnitDecimal(amount, currencyDecimals(currency)));
 }
 
 /** An input `parseAmount` accepts for this currency whatever the default, for "e.g. …" hints. */
@@ -58,33 +66,40 @@ export function formatStoredPrice(amount: number, currency: string, locale: Lang
   return isSupportedCurrency(currency) ? formatPrice(amount, currency, locale) : `${amount} ${currency}`;
 }
 
-const countFormatters = new Map<Language, Intl.NumberFormat>();
-
-/** A count with the language's digit grouping: 12,345. */
-export function formatCount(count: number, language: Language): string {
-  let formatter = countFormatters.get(language);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat(language);
-    countFormatters.set(language, formatter);
-  }
-  return formatter.format(count);
+/** A count with the grouping ja, en and ko share: 12,345. */
+export function formatCount(count: number, _language: Language): string {
+  const sign = count < 0 ? '-' : '';
+  const [whole = '0', fraction] = String(Math.abs(count)).split('.');
+  return `${sign}${groupDigits(whole)}${fraction === undefined ? '' : `.${fraction}`}`;
 }
 
-/** Merchants and buyers are in Japan or Korea, both UTC+9; dates are shown in that zone. */
+/** Merchants and buyers are in Japan or Korea, both UTC+9 (no daylight saving); dates are shown in that zone. */
 export const DISPLAY_TIME_ZONE = 'Asia/Tokyo';
+const UTC_PLUS_9_MS = 9 * 60 * 60 * 1000;
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-const dateFormatters = new Map<Language, Intl.DateTimeFormat>();
-
-/** "2026年12月31日 23:59" / "Dec 31, 2026, 11:59 PM" / "2026. 12. 31. 오후 11:59" */
+/**
+ * "2026/12/31 23:59" / "Dec 31, 2026, 11:59 PM" / "2026. 12. 31. 오후 11:59", in Japan time.
+ * Written out rather than left to Intl, whose output depends on Node's ICU build (a small-ICU
+ * Node prints Korean times as "PM 11:59").
+ */
 export function formatDateTime(iso: string, language: Language): string {
-  let formatter = dateFormatters.get(language);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: DISPLAY_TIME_ZONE });
-    dateFormatters.set(language, formatter);
+  const local = new Date(new Date(iso).getTime() + UTC_PLUS_9_MS);
+  const year = local.getUTCFullYear();
+  const month = local.getUTCMonth() + 1;
+  const day = local.getUTCDate();
+  const hours = local.getUTCHours();
+  const minutes = String(local.getUTCMinutes()).padStart(2, '0');
+  const twelve = hours % 12 === 0 ? 12 : hours % 12;
+  switch (language) {
+    case 'ja':
+      return `${year}/${String(month).padStart(2, '0')}/${String(day).padStart(2, '0')} ${hours}:${minutes}`;
+    case 'en':
+      return `${MONTHS_EN[month - 1]} ${day}, ${year}, ${twelve}:${minutes} ${hours < 12 ? 'AM' : 'PM'}`;
+    case 'ko':
+      return `${year}. ${month}. ${day}. ${hours < 12 ? '오전' : '오후'} ${twelve}:${minutes}`;
   }
-  return formatter.format(new Date(iso));
 }
-
 /** `text` cut to `max` characters (code points), the last one replaced by "…" when cut. */
 export function clip(text: string, max: number): string {
   const chars = Array.from(text);

@@ -1,5 +1,6 @@
 import { commandButton, reply, type Capability } from '../conversation/machine.js';
 import { issuedLinkReplies } from './link-card.js';
+import { understandLinkText } from './link-offers.js';
 import { CREATE_DIALOG, QUICK_DIALOG, createLinkDialog, duplicateReplies, quickLinkDialog, startLinkDialog } from './dialogs/link-dialog.js';
 
 /** Quick Payment Link and standard Create, in chat. */
@@ -15,6 +16,8 @@ export const linkChat: Capability = {
     create: (args, ctx) => startLinkDialog('create', { command: 'create', argument: args.join(' ') }, ctx),
   },
   helpButtons: (ctx) => [commandButton(ctx.t('buttons.quick'), 'quick'), commandButton(ctx.t('buttons.create'), 'create')],
+  // "make a link", "リンク作りたい", "링크 만들기", a bare "1500": offered as Quick / Create.
+  understand: understandLinkText,
   // Outcomes that arrive after their dialog ended (it expired while the effect ran).
   results: {
     'links.created': (result, ctx) => reply(...issuedLinkReplies(result.link, ctx)),

@@ -36,15 +36,18 @@ export function normalizeProductName(raw: string): NormalizedProductName {
 }
 
 /**
- * Cleans a description, keeping its line breaks: NFKC, CRLF/CR → LF, tab → space, invisible and
- * other control characters dropped, outer whitespace trimmed. Empty is fine (the field is optional).
+ * Cleans a description, keeping its line breaks and its characters as typed: full-width
+ * brackets, digits and letters stay (`（350ml）` is not `(350ml)`: a merchant chose them), only
+ * composed to NFC so an accent typed as two code points is one. CRLF/CR → LF, tab → space,
+ * invisible and other control characters dropped, outer whitespace trimmed. Empty is fine (the
+ * field is optional).
  */
 export function validateDescription(raw: string): ValidatedDescription {
   const text = removeInvisible(raw)
     .replace(/\r\n?/g, '\n')
     .replace(/\t/g, ' ')
     .replace(/[^\P{Cc}\n]/gu, '')
-    .normalize('NFKC')
+    .normalize('NFC')
     .trim();
   if (codePointLength(text) > DESCRIPTION_MAX) return { ok: false, reason: 'too_long' };
   return { ok: true, text };

@@ -2,6 +2,7 @@ import type { EffectEnv, Performers } from '../effect-env.js';
 import { listUserMerchants, switchActiveMerchant } from './active-merchant.js';
 import { AuthorizationError, assertMemberOf } from './authorization.js';
 import { createInvite } from './create-invite.js';
+import { displayName } from './display-names.js';
 import type { MerchantEffect, MerchantEffectResult } from './effects.js';
 import { findMembership } from './membership.js';
 import { listMembers, removeMember } from './members.js';
@@ -9,16 +10,6 @@ import { redeemInvite } from './redeem-invite.js';
 
 // Profiles are looked up one by one; a list this long is shown without the rest.
 const MAX_MEMBERS_SHOWN = 30;
-
-async function displayName(env: EffectEnv, userId: string): Promise<string> {
-  try {
-    const profile = await env.line.getProfile(userId);
-    if (profile.displayName) return profile.displayName;
-  } catch (error) {
-    env.log.debug({ err: error }, 'member profile unavailable');
-  }
-  return `…${userId.slice(-4)}`;
-}
 
 type MerchantPerformer<T extends MerchantEffect['type']> = (effect: Extract<MerchantEffect, { type: T }>, env: EffectEnv) => Promise<MerchantEffectResult>;
 
@@ -60,7 +51,7 @@ export const merchantPerformers: Performers<MerchantEffect, MerchantEffectResult
     const viewer = await assertMemberOf(prisma, userId, effect.merchantId);
     const entries = (await listMembers(prisma, userId, effect.merchantId)).slice(0, MAX_MEMBERS_SHOWN);
     const members = await Promise.all(
-      entries.map(async (entry) => ({ userId: entry.userId, name: await displayName(env, entry.userId), role: entry.role, isYou: entry.userId === userId })),
+      entries.map(async (entry) => ({ userId: entry.userId, name: await displayName(env.line, entry.userId, env.log), role: entry.role, isYou: entry.userId === userId })),
     );
     return { type: 'merchants.members', merchantId: effect.merchantId, merchantName: viewer.merchantName, viewerRole: viewer.role, members };
   }),

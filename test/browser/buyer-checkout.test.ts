@@ -29,7 +29,7 @@ async function freePort(): Promise<number> {
 }
 
 const PRODUCTS: Record<Language, { name: string; amount: number; currency: string; price: string }> = {
-  ja: { name: '抹茶ラテ', amount: 650, currency: 'JPY', price: '￥650' },
+  ja: { name: '抹茶ラテ', amount: 650, currency: 'JPY', price: '¥650' },
   en: { name: 'Matcha latte', amount: 1250, currency: 'USD', price: '$12.50' },
   ko: { name: '말차 라떼', amount: 5500, currency: 'KRW', price: '5,500원' },
 };

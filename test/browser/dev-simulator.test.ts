@@ -162,10 +162,15 @@ describe.skipIf(!isChromiumAvailable())('LINE simulator page in Chromium', () =>
     await eventually(() => botBubbles().last().textContent()).toContain('Demo shop');
   });
 
-  it('adds a second user with a separate chat', async () => {
+  it('adds a second user, by name, with a separate chat', async () => {
     const first = await page.locator('#user-select').inputValue();
     await page.locator('#new-user').click();
+    // The name field suggests the next default name; the user gives one.
+    expect(await page.locator('#new-user-name').inputValue()).toBe('ユーザー2');
+    await page.locator('#new-user-name').fill('花子');
+    await page.locator('#new-user-name').press('Enter');
     await eventually(() => page.locator('#user-select option').count()).toBe(2);
+    expect(await page.locator('#user-select option:checked').textContent()).toContain('花子');
     const second = await page.locator('#user-select').inputValue();
     expect(second).not.toBe(first);
     // A new user follows the bot; the chat shows only this user's messages.
@@ -185,5 +190,66 @@ describe.skipIf(!isChromiumAvailable())('LINE simulator page in Chromium', () =>
     await eventually(() => photo.evaluate(loadedWidth)).toBe(8);
     const events = await database.db.prisma.lineEvent.findMany({ where: { userId } });
     expect(events.some((event) => (event.payload as { message?: { type?: string } }).message?.type === 'image')).toBe(true);
+  });
+
+  it('lists members by the names the simulated users were given', async () => {
+    const userIds = await page.locator('#user-select option').evaluateAll((options) => options.map((option) => (option as unknown as { value: string }).value));
+    await page.locator('#user-select').selectOption(userIds[0]!);
+    await say('メンバー');
+    await eventually(() => botBubbles().last().textContent()).toContain('ユーザー1');
+  });
+
+  it('shows the rich menu richmenu:setup draws, and its areas send what LINE would', async () => {
+    await page.locator('#menu-toggle').click();
+    const menu = page.locator('#rich-menu');
+    await menu.waitFor();
+    await eventually(() => page.locator('#rich-menu-image').evaluate(loadedWidth)).toBe(2500);
+    const areas = page.locator('#rich-menu-areas button');
+    expect(await areas.count()).toBe(6);
+    expect(await areas.evaluateAll((buttons) => buttons.map((button) => (button as unknown as { ariaLabel: string }).ariaLabel))).toEqual([
+      'クイックリンク',
+      '作成',
+      'リンク一覧',
+      '売上サマリー',
+      'ヘルプ',
+      '言語',
+    ]);
+    const before = await page.locator('#log .row.user').count();
+    await page.locator('#rich-menu-areas button[aria-label="ヘルプ"]').click();
+    await eventually(() => page.locator('#log .row.user').count()).toBe(before + 1);
+    expect(await page.locator('#log .row.user').last().textContent()).toContain('help');
+    await eventually(() => botBubbles().last().textContent()).toContain('Demo shop');
+    await page.locator('#menu-toggle').click();
+    expect(await menu.isHidden()).toBe(true);
+  });
+
+  it('shows its own labels in the chosen language, and remembers it', async () => {
+    expect(await page.locator('#send').textContent()).toBe('送信');
+    await page.locator('#sim-language').selectOption('en');
+    expect(await page.locator('#send').textContent()).toBe('Send');
+    expect(await page.locator('#new-user').textContent()).toBe('+ New user');
+    await page.locator('#sim-language').selectOption('ko');
+    expect(await page.locator('#send').textContent()).toBe('보내기');
+    expect(await page.locator('#text').getAttribute('placeholder')).toBe('메시지 입력(예: 도움말)');
+    expect(await page.locator('#rich-menu-areas button').first().getAttribute('aria-label')).toBe('퀵 링크');
+    await page.reload();
+    await eventually(() => page.locator('#send').textContent()).toBe('보내기');
+    expect(await page.locator('html').getAttribute('lang')).toBe('ko');
+  });
+
+  it('is what / opens, with a favicon and no failed request', async () => {
+    const failed: string[] = [];
+    const onResponse = (response: { status(): number; url(): string }) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    };
+    page.on('response', onResponse);
+    await page.goto(`${server.url}/`);
+    expect(page.url()).toBe(`${server.url}/dev/`);
+    await eventually(() => page.locator('#log .row').count()).toBeGreaterThan(0);
+    const favicon = await page.locator('link[rel=icon]').getAttribute('href');
+    expect(favicon).toBe('/dev/favicon.svg');
+    expect((await fetch(`${server.url}${favicon}`)).status).toBe(200);
+    page.off('response', onResponse);
+    expect(failed).toEqual([]);
   });
 });

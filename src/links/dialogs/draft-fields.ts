@@ -6,7 +6,7 @@ import type { EditableStep } from './dialog-slots.js';
 const DESCRIPTION_PREVIEW = 120;
 
 
-/** A draft field as the merchant reads it ("￥1,500", "No limit", …); null while unanswered. */
+/** A draft field as the merchant reads it ("¥1,500", "No limit", …); null while unanswered. */
 export function describeField(field: EditableStep, draft: LinkDraft, ctx: Context): string | null {
   const { t } = ctx;
   switch (field) {

@@ -125,7 +125,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(jaPage.body).toContain(`<meta property="og:image" content="${PUBLIC_BASE_URL}/qr/${ja.slug}.png">`);
     const koPage = await openPage(ko.slug);
     expect(jaPage.body).toContain('<html lang="ja">');
-    expect(jaPage.body).toContain('￥1,500 を支払う');
+    expect(jaPage.body).toContain('¥1,500 を支払う');
     expect(koPage.body).toContain('<html lang="ko">');
     expect(koPage.body).toContain('25,000원 결제하기');
   });

@@ -67,17 +67,47 @@ describe.each(kinds)('local-mode LINE simulator on %s', (kind) => {
     }
   }
 
-  it('serves the simulator page with a strict CSP and no external assets', async () => {
+  it('serves the simulator as static files from this origin only, under a strict CSP', async () => {
     const response = await fetch(`${server.url}/dev/`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const csp = response.headers.get('content-security-policy') ?? '';
-    expect(csp).toMatch(/script-src 'nonce-[^']+'/);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     const html = await response.text();
     expect(html).toContain('LINE simulator');
     expect(html).not.toMatch(/(src|href)="https?:/);
-    expect(html).not.toContain('innerHTML');
+    expect(html).not.toMatch(/<script>|<style>|style="/);
+    for (const [asset, type] of [['/dev/simulator.js', /^text\/javascript/], ['/dev/simulator.css', /^text\/css/], ['/dev/favicon.svg', /^image\/svg\+xml/], ['/dev/rich-menu.png', /^image\/png/]] as const) {
+      const file = await fetch(`${server.url}${asset}`);
+      expect(file.status, asset).toBe(200);
+      expect(file.headers.get('content-type'), asset).toMatch(type);
+    }
+    // The script is the TypeScript source compiled for the browser: no types, no imports left.
+    const script = await (await fetch(`${server.url}/dev/simulator.js`)).text();
+    expect(script).toContain('/dev/api/send');
+    expect(script).not.toMatch(/^import /m);
+    expect(script).not.toContain('innerHTML');
+  });
+
+  it('redirects / to the simulator', async () => {
+    const response = await fetch(`${server.url}/`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/dev/');
+  });
+
+  it('gives the page its texts in ja/en/ko and the rich menu richmenu:setup draws', async () => {
+    const setup = (await (await fetch(`${server.url}/dev/api/setup`)).json()) as {
+      labels: Record<string, Record<string, string>>;
+      richMenu: { width: number; areas: { text: string; labels: Record<string, string> }[] };
+    };
+    expect(setup.labels.ja?.send).toBe('送信');
+    expect(setup.labels.en?.send).toBe('Send');
+    expect(setup.labels.ko?.send).toBe('보내기');
+    expect(setup.richMenu.width).toBe(2500);
+    expect(setup.richMenu.areas.map((area) => area.text)).toEqual(['quick', 'create', 'links', 'summary', 'help', 'language']);
+    expect(setup.richMenu.areas[0]?.labels.ja).toBe('クイックリンク');
   });
 
   it('delivers "help" through the signed webhook and shows the reply', async () => {
@@ -140,6 +170,17 @@ describe.each(kinds)('local-mode LINE simulator on %s', (kind) => {
     expect(messageText(welcome!.message)).toContain(ja('welcome').split('\n')[0]!);
   });
 
+  it('names simulated users (after the first user took the demo shop): the bot reads the name and language from their LINE profile', async () => {
+    const register = (body: unknown) => fetch(`${server.url}/dev/api/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await register({ userId: 'Unamed1', displayName: '山田花子', language: 'en' })).status).toBe(200);
+    expect(server.lineStub!.profiles.get('Unamed1')).toEqual({ displayName: '山田花子', language: 'en' });
+    const [welcome] = await converse({ userId: 'Unamed1', follow: true });
+    expect(messageText(welcome!.message)).toContain('Thanks for adding me');
+    expect((await register({ userId: 'Unamed2', displayName: '', language: 'en' })).status).toBe(400);
+    expect((await register({ userId: 'Unamed2', displayName: 'x'.repeat(21), language: 'en' })).status).toBe(400);
+    expect((await register({ userId: 'not-an-id', displayName: 'A', language: 'en' })).status).toBe(400);
+  });
+
   it('rejects malformed requests with the reason', async () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ userId: 'alice', text: 'hi' }, /userId/],
@@ -167,7 +208,9 @@ describe('LINE simulator outside local mode', () => {
     const harness = await startLineHarness({ db: database.db });
     try {
       expect(harness.config.localMode).toBe(false);
-      expect((await fetch(`${harness.url}/dev/`)).status).toBe(404);
+      for (const route of ['/dev/', '/dev/simulator.js', '/dev/api/setup', '/dev/rich-menu.png', '/']) {
+        expect((await fetch(`${harness.url}${route}`, { redirect: 'manual' })).status, route).toBe(404);
+      }
       expect((await fetch(`${harness.url}/dev/api/messages?userId=Ux`)).status).toBe(404);
       const send = await fetch(`${harness.url}/dev/api/send`, {
         method: 'POST',

@@ -71,7 +71,7 @@ describe.each(kinds)('links in chat on %s', (kind) => {
     const [card, image, text] = issued;
     expect(card).toMatchObject({ type: 'flex' });
     expect(messageText(card!)).toContain('Tシャツ');
-    expect(messageText(card!)).toContain('￥1,500');
+    expect(messageText(card!)).toContain('¥1,500');
     expect(messageText(card!)).toContain(url);
     const actions = actionsOf(card!);
     expect(actions.get('共有')).toEqual({ type: 'uri', label: '共有', uri: expect.stringMatching(/^https:\/\/line\.me\/R\/share\?text=/) });

@@ -50,7 +50,7 @@ describe('conversation core', () => {
   });
 
   it('closes an idle dialog politely and handles the message fresh', () => {
-    const result = step(machine, echoState({ expiresAt: new Date(now.getTime() - 1) }), { kind: 'text', text: 'hello' }, ctx());
+    const result = step(machine, echoState({ expiresAt: new Date(now.getTime() - 1) }), { kind: 'text', text: 'purple elephant' }, ctx());
     expect(result.state).toBeNull();
     expect(result.replies[0]).toMatchObject({ kind: 'text', text: expect.stringContaining('timed out') });
     expect(result.replies[1]).toMatchObject({ kind: 'text', text: expect.stringContaining("didn't understand") });

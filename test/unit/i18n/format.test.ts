@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAmount } from '../../../src/links/amount.js';
 import { SUPPORTED_CURRENCIES, maxAmount } from '../../../src/i18n/currency.js';
 import type { Currency } from '../../../src/i18n/currency.js';
-import { amountExample, formatPrice } from '../../../src/i18n/format.js';
+import { amountExample, formatCount, formatDateTime, formatPrice } from '../../../src/i18n/format.js';
 
 const LOCALES = ['ja', 'en', 'ko'] as const;
 
@@ -19,10 +19,12 @@ describe('formatPrice', () => {
     [10, 'USD', 'en', '$0.10'],
     [100, 'USD', 'en', '$1.00'],
     [99_999_999, 'USD', 'en', '$999,999.99'],
-    [1500, 'JPY', 'ja', '￥1,500'],
+    [1500, 'JPY', 'ja', '¥1,500'],
     [1500, 'JPY', 'en', '¥1,500'],
-    [1500, 'JPY', 'ko', 'JP¥1,500'],
-    [99_999_999, 'JPY', 'ja', '￥99,999,999'],
+    [1500, 'JPY', 'ko', '¥1,500'],
+    [15_000, 'KRW', 'en', '₩15,000'],
+    [1_234_567, 'JPY', 'en', '¥1,234,567'],
+    [99_999_999, 'JPY', 'ja', '¥99,999,999'],
     [15_000, 'KRW', 'ko', '15,000원'],
     [999_999_999, 'KRW', 'ko', '999,999,999원'],
     [15_000, 'KRW', 'ja', '₩15,000'],
@@ -32,7 +34,7 @@ describe('formatPrice', () => {
     [50_000, 'TWD', 'en', 'NT$500.00'],
     [999_999_999, 'HKD', 'en', 'HK$9,999,999.99'],
     [1000, 'CHF', 'en', 'CHF 10.00'],
-    [0, 'JPY', 'ja', '￥0'],
+    [0, 'JPY', 'ja', '¥0'],
     [0, 'USD', 'en', '$0.00'],
   ])('(%i, %s, %s) → %j', (amount, currency, locale, expected) => {
     expect(withPlainSpaces(formatPrice(amount, currency, locale))).toBe(expected);
@@ -47,7 +49,8 @@ describe('formatPrice', () => {
 
   it('shows negative amounts (e.g. a net figure) with a sign', () => {
     expect(formatPrice(-1250, 'USD', 'en')).toBe('-$12.50');
-    expect(formatPrice(-1500, 'JPY', 'ja')).toBe('-￥1,500');
+    expect(formatPrice(-1500, 'JPY', 'ja')).toBe('-¥1,500');
+    expect(formatPrice(-15000, 'KRW', 'ko')).toBe('-15,000원');
   });
 
   it.each([12.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])('refuses the non-integer amount %d', (amount) => {
@@ -89,5 +92,31 @@ describe('amountExample', () => {
       const parsed = parseAmount(amountExample(currency), defaultCurrency);
       expect(parsed.ok && parsed.currency).toBe(currency);
     }
+  });
+});
+
+describe('formatDateTime (Japan time, the same whatever ICU data Node was built with)', () => {
+  it.each([
+    ['2026-12-31T14:59:00.000Z', 'ja', '2026/12/31 23:59'],
+    ['2026-12-31T14:59:00.000Z', 'en', 'Dec 31, 2026, 11:59 PM'],
+    ['2026-12-31T14:59:00.000Z', 'ko', '2026. 12. 31. 오후 11:59'],
+    ['2026-11-01T00:00:00.000Z', 'ja', '2026/11/01 9:00'],
+    ['2026-11-01T00:00:00.000Z', 'en', 'Nov 1, 2026, 9:00 AM'],
+    ['2026-11-01T00:00:00.000Z', 'ko', '2026. 11. 1. 오전 9:00'],
+    ['2026-11-30T15:05:00.000Z', 'ko', '2026. 12. 1. 오전 12:05'],
+    ['2026-11-30T15:05:00.000Z', 'en', 'Dec 1, 2026, 12:05 AM'],
+    ['2026-12-01T03:30:00.000Z', 'ko', '2026. 12. 1. 오후 12:30'],
+    ['2026-12-01T03:30:00.000Z', 'ja', '2026/12/01 12:30'],
+  ] as const)('%s in %s → %j', (iso, language, expected) => {
+    expect(formatDateTime(iso, language)).toBe(expected);
+  });
+});
+
+describe('formatCount', () => {
+  it('groups digits by thousands in every language', () => {
+    expect(formatCount(0, 'ja')).toBe('0');
+    expect(formatCount(999, 'en')).toBe('999');
+    expect(formatCount(12_345, 'ko')).toBe('12,345');
+    expect(formatCount(1_000_000, 'en')).toBe('1,000,000');
   });
 });

@@ -110,6 +110,9 @@ function chatScreens(language: 'ja' | 'ko'): string {
     const joined = { type: 'merchants.joinResult', outcome: { status: 'joined', merchantId: 'm1', merchantName: names.merchant, role } } as const;
     out.push(section(`joined as ${role}`, resultReplies(joined, language).map(replyText).join('\n\n')));
   }
+  const typed = (text: string) => step(machine, null, { kind: 'text', text }, ctx).replies.map(replyText).join('\n\n');
+  const natural = language === 'ja' ? ['こんにちは', 'ありがとう', 'リンク作りたい', '1500', 'くいっく'] : ['안녕하세요', '감사합니다', '링크 만들기', '15000원', '도음말'];
+  for (const text of natural) out.push(section(`typed outside a dialog: ${text}`, typed(text)));
   return out.join('\n');
 }
 

@@ -16,6 +16,13 @@ describe('usage limit', () => {
     ['10回', 10],
     ['5 times', 5],
     ['3번', 3],
+    ['3個', 3],
+    ['3回', 3],
+    ['3개', 3],
+    ['３', 3],
+    ['３個まで', 3],
+    ['5개까지', 5],
+    ['up to 5 payments', 5],
   ])('reads %j', (input, usageLimit) => {
     expect(parseUsageLimit(input)).toEqual({ ok: true, usageLimit });
   });
@@ -42,14 +49,68 @@ describe('expiry', () => {
     // Today still counts until midnight in Japan.
     expect(parseExpiry('2026/11/28', NOW)).toMatchObject({ ok: true });
   });
+  // NOW is Saturday 2026-11-28, noon in Japan; every day below ends at 23:59:59.999 Japan time.
+  const endOf = (day: string) => new Date(`${day}T23:59:59.999+09:00`);
+  it.each([
+    ['12月31日', '2026-12-31'],
+    ['12/31', '2026-12-31'],
+    ['１２／３１', '2026-12-31'],
+    ['2026/12/31', '2026-12-31'],
+    ['12월 31일', '2026-12-31'],
+    ['Dec 31', '2026-12-31'],
+    ['31 December 2026', '2026-12-31'],
+    ['12/31まで', '2026-12-31'],
+    ['1/15', '2027-01-15'],
+    ['1月15日', '2027-01-15'],
+    ['11/27', '2027-11-27'],
+    ['11/28', '2026-11-28'],
+    ['明日', '2026-11-29'],
+    ['あした', '2026-11-29'],
+    ['明後日', '2026-11-30'],
+    ['내일', '2026-11-29'],
+    ['모레', '2026-11-30'],
+    ['tomorrow', '2026-11-29'],
+    ['Tomorrow', '2026-11-29'],
+    ['today', '2026-11-28'],
+    ['来週金曜', '2026-12-04'],
+    ['来週の金曜日', '2026-12-04'],
+    ['金曜', '2026-12-04'],
+    ['再来週月曜', '2026-12-07'],
+    ['next friday', '2026-12-04'],
+    ['Next Fri', '2026-12-04'],
+    ['friday', '2026-12-04'],
+    ['sunday', '2026-11-29'],
+    ['next monday', '2026-11-30'],
+    ['다음 주 금요일', '2026-12-04'],
+    ['다음주 금요일', '2026-12-04'],
+    ['금요일', '2026-12-04'],
+    ['土曜', '2026-11-28'],
+    ['月末', '2026-11-30'],
+    ['来月末', '2026-12-31'],
+    ['월말', '2026-11-30'],
+    ['다음 달 말', '2026-12-31'],
+    ['end of next month', '2026-12-31'],
+  ])('reads %j as the end of %s in Japan', (input, day) => {
+    expect(parseExpiry(input, NOW)).toEqual({ ok: true, expiresAt: endOf(day) });
+  });
+  it('reads weeks and "days later" as counted from now', () => {
+    expect(parseExpiry('2週間', NOW)).toEqual({ ok: true, expiresAt: new Date('2026-12-12T03:00:00.000Z') });
+    expect(parseExpiry('3일 후', NOW)).toEqual({ ok: true, expiresAt: new Date('2026-12-01T03:00:00.000Z') });
+    expect(parseExpiry('in 3 days', NOW)).toEqual({ ok: true, expiresAt: new Date('2026-12-01T03:00:00.000Z') });
+  });
   it.each([
     ['2026-11-27', 'past'],
     ['0', 'past'],
     ['400', 'too_far'],
     ['2028-01-01', 'too_far'],
     ['2026-02-30', 'not_a_date'],
-    ['tomorrow', 'not_a_date'],
+    ['13/45', 'not_a_date'],
+    ['someday', 'not_a_date'],
+    ['来週', 'not_a_date'],
     ['🙂', 'not_a_date'],
+    ['今週金曜', 'past'],
+    ['this friday', 'past'],
+    ['이번 주 금요일', 'past'],
   ])('refuses %j', (input, reason) => {
     expect(parseExpiry(input, NOW)).toEqual({ ok: false, reason });
   });

@@ -60,8 +60,8 @@ describe('salesLinkCard', () => {
   });
 
   it.each([
-    ['ja', '￥1,500', '上限到達'],
-    ['ko', 'JP¥1,500', '횟수 소진'],
+    ['ja', '¥1,500', '上限到達'],
+    ['ko', '¥1,500', '횟수 소진'],
   ] as const)('speaks %s', (language, price, usedUp) => {
     const card = salesLinkCard(salesLink({ usageLimit: 1, usedCount: 1 }), context(language));
     expect(card.subtitle).toBe(price);

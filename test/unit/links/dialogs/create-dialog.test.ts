@@ -146,6 +146,12 @@ describe('Create link dialog', () => {
     expect(driver.text).toContain('no earlier step');
   });
 
+  it('keeps a description exactly as typed, full-width brackets and digits included', () => {
+    const driver = createAtDescription('ja');
+    driver.say('緑茶（350ml）×２本\n税込');
+    expect(driver.slots).toMatchObject({ step: 'image', draft: { description: '緑茶（350ml）×２本\n税込' } });
+  });
+
   it('understands typed answers for choices and refuses others', () => {
     const driver = createAtDescription();
     driver.say('x'.repeat(1001));
@@ -198,7 +204,7 @@ describe('Create link dialog', () => {
     ja.tap('日本語');
     ja.tap('受付中');
     expect(ja.text).toContain('リンクの内容を確認');
-    expect(ja.text).toContain('価格: ￥1,500');
+    expect(ja.text).toContain('価格: ¥1,500');
     expect(ja.labels).toContain('価格を編集');
 
     const ko = createAtDescription('ko', '15000원');

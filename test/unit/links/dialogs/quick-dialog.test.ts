@@ -50,7 +50,7 @@ describe('Quick Payment Link dialog', () => {
     const issued = driver.result({ type: 'links.created', link: linkView({ language: 'ja', testMode: false }) });
     const card = issued.replies[0];
     if (card?.kind !== 'card') throw new Error('expected a card');
-    expect(card.card.subtitle).toBe('￥1,500');
+    expect(card.card.subtitle).toBe('¥1,500');
     expect(card.card.badge).toBeUndefined();
     const share = card.card.buttons.find((button) => button.label === '共有')!.action;
     expect(share).toMatchObject({ type: 'share' });

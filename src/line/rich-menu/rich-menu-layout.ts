@@ -40,3 +40,17 @@ export function buttonBounds(index: number): { x: number; y: number; width: numb
     height: Math.round(((row + 1) * RICH_MENU_HEIGHT) / RICH_MENU_ROWS) - y,
   };
 }
+
+/** The rich menu as LINE's API takes it: each area sends its command as the user's message. */
+export function richMenuDefinition() {
+  return {
+    size: { width: RICH_MENU_WIDTH, height: RICH_MENU_HEIGHT },
+    selected: true,
+    name: 'Payment links (ja/en/ko)',
+    chatBarText: CHAT_BAR_TEXT,
+    areas: RICH_MENU_BUTTONS.map((button, index) => ({
+      bounds: buttonBounds(index),
+      action: { type: 'message' as const, label: button.labels.en, text: button.command },
+    })),
+  };
+}
