@@ -4,6 +4,7 @@ import type links from './locales/en/links.json';
 import type merchants from './locales/en/merchants.json';
 import type pages from './locales/en/pages.json';
 import type sales from './locales/en/sales.json';
+import type shop from './locales/en/shop.json';
 
 /** The locale files of src/i18n/locales/<language>/: English is the reference the others match (test/unit/i18n/locales.test.ts). */
 export interface Resources {
@@ -12,6 +13,7 @@ export interface Resources {
   merchants: typeof merchants;
   pages: typeof pages;
   sales: typeof sales;
+  shop: typeof shop;
 }
 export type Namespace = keyof Resources;
 

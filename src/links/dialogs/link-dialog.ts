@@ -1,5 +1,6 @@
 import type { MatchedCommand } from '../../conversation/commands.js';
-import { continueDialog, reply, startDialog, text, type DialogHandler } from '../../conversation/machine.js';
+import { commandButton, continueDialog, reply, startDialog, text, type DialogHandler } from '../../conversation/machine.js';
+import { SHOP_PROFILE_ACTION } from '../../merchants/chat.js';
 import type { Context, DialogState, EffectResult, Reply, Step } from '../../conversation/types.js';
 import { AMOUNT_INPUT_MAX, parseAmount, type AmountError } from '../amount.js';
 import { SUPPORTED_CURRENCIES, currencyDecimals, maxAmount, type Currency } from '../../i18n/currency.js';
@@ -237,6 +238,7 @@ function handleResult(turn: Turn, slots: LinkDialogSlots, outcome: EffectResult)
     }
     case 'links.rejected':
       if (outcome.reason === 'notMember') return reply(text(ctx.t('auth.notMember')));
+      if (outcome.reason === 'legalNotice') return reply(text(ctx.t('links:errors.legalNotice'), [commandButton(ctx.t('merchants:buttons.profile'), SHOP_PROFILE_ACTION)]));
       return ask(turn, slots, [text(ctx.t('links:errors.invalid'))]);
     default:
       return null;
