@@ -50,17 +50,27 @@ h1{font-size:1.3rem;margin:0 0 6px;overflow-wrap:anywhere}
 .tax-note{font-size:.85rem;font-weight:400;color:#555}
 .description{white-space:pre-wrap;overflow-wrap:anywhere;color:#444;margin:0 0 16px}
 .button{display:block;width:100%;padding:14px;border:0;border-radius:10px;font-size:1.1rem;font-weight:700;cursor:pointer;text-align:center;text-decoration:none}
-.primary{background:#06c755;color:#fff}
+/* LINE's green #06c755 under white text is 2.3:1; this darker green is 5.3:1 (WCAG AA needs 4.5:1). */
+.primary{background:#067d3a;color:#fff}
 .danger{background:#d93025;color:#fff}
 .secondary{background:#e9ebef;color:#1d1f23}
 .stack>*+*{margin-top:10px}
 .test-badge{display:inline-block;background:#ffb300;color:#1d1f23;font-weight:800;font-size:.8rem;letter-spacing:.08em;padding:2px 8px;border-radius:6px;margin-bottom:8px}
 .test-banner{background:#ffb300;color:#1d1f23;text-align:center;font-weight:800;padding:8px;letter-spacing:.06em}
 .notice{font-size:.9rem;color:#555}
-.status-icon{width:64px;height:64px;line-height:64px;border-radius:50%;margin:8px auto;font-size:2rem;font-weight:700;text-align:center;color:#fff;background:#06c755}
+.status-icon{width:64px;height:64px;line-height:64px;border-radius:50%;margin:8px auto;font-size:2rem;font-weight:700;text-align:center;color:#fff;background:#067d3a}
 .status-icon.waiting{background:#ffb300}
 .center{text-align:center}
-footer{font-size:.75rem;color:#888;text-align:center;margin-top:16px}
+footer{font-size:.85rem;color:#5f6368;text-align:center;max-width:480px;margin:0 auto;padding:0 16px 16px}
+dl.legal{margin:16px 0 0}
+.legal-row{padding:10px 0;border-top:1px solid #e9ebef}
+.legal dt{font-weight:700;font-size:.9rem;color:#444}
+.legal dd{margin:2px 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
+.description a{color:#1a5fb4}
+footer a{color:#1a5fb4;display:inline-block;padding:10px 4px}
+.shop{display:flex;align-items:center;gap:10px;margin:0 0 12px;font-weight:700;color:#1d1f23;overflow-wrap:anywhere}
+.shop-logo{width:40px;height:40px;border-radius:8px;object-fit:cover;background:#e9ebef;flex:none}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible{outline:3px solid #1a5fb4;outline-offset:2px}
 `;
 
 export interface PageOptions {
@@ -71,6 +81,8 @@ export interface PageOptions {
   body: Html;
   /** A full-width banner above the content (e.g. the sandbox's TEST label). */
   banner?: Html;
+  /** Below the content (the shop's legal notice link). */
+  footer?: Html;
 }
 
 export function renderPage(options: PageOptions): string {
@@ -89,6 +101,7 @@ ${options.banner}
 <main>
 ${options.body}
 </main>
+${options.footer}
 </body>
 </html>`.html;
 }

@@ -5,9 +5,28 @@ import type { LinkAvailability } from '../payments/link-availability-rule.js';
 import type { ReturnOutcome } from '../payments/confirm-checkout-return.js';
 import { html, renderPage, type Html } from './html.js';
 
+/** Who sells, as every buyer page shows it: name, logo, and where the legal notice is. */
+export interface ShopBrand {
+  name: string;
+  logoUrl: string | null;
+  /** Our /s/<shop slug>/legal page, or the shop's own legal notice URL. */
+  legalUrl: string;
+}
+
+export function shopHeader(shop: ShopBrand | undefined): Html | null {
+  if (!shop) return null;
+  return html`<p class="shop" data-testid="shop">${shop.logoUrl ? html`<img class="shop-logo" src="${shop.logoUrl}" alt="" data-testid="shop-logo">` : null}<span data-testid="shop-name">${shop.name}</span></p>`;
+}
+
+export function legalFooter(t: Translate<'pages'>, shop: ShopBrand | undefined): Html | undefined {
+  if (!shop) return undefined;
+  return html`<footer><a href="${shop.legalUrl}" data-testid="legal-link">${t('legal.link')}</a></footer>`;
+}
+
 export interface LinkPageView {
   language: string;
   t: Translate<'pages'>;
+  shop: ShopBrand;
   productName: string;
   description: string;
   price: string;
@@ -41,6 +60,7 @@ export function renderLinkPage(view: LinkPageView): string {
 ${view.imageUrl ? html`<img class="product-image" src="${view.imageUrl}" alt="${view.productName}">` : null}
 <div class="body">
 ${testBadge(t, view.testMode)}
+${shopHeader(view.shop)}
 <h1 data-testid="product-name">${view.productName}</h1>
 <p class="price"><span data-testid="price">${view.price}</span> <span class="tax-note" data-testid="tax-note">${t('link.taxIncluded')}</span></p>
 ${view.description.trim() === '' ? null : html`<p class="description" data-testid="description">${view.description}</p>`}
@@ -52,7 +72,7 @@ ${view.description.trim() === '' ? null : html`<p class="description" data-testi
 ${view.testMode ? html`<p class="notice center">${t('link.testNotice')}</p>` : null}
 </div>
 </div>`;
-  return renderPage({ language: view.language, title: `${view.productName} — ${view.price}`, head, body });
+  return renderPage({ language: view.language, title: `${view.productName} — ${view.price}`, head, body, footer: legalFooter(t, view.shop) });
 }
 
 export interface MessagePageView {
@@ -66,27 +86,38 @@ export interface MessagePageView {
   t?: Translate<'pages'>;
   /** Shown above the message (e.g. which product this is about). */
   detail?: string;
+  /** The shop the page is about, when it is about one. */
+  shop?: ShopBrand;
   testId: string;
 }
 
 export function renderMessagePage(view: MessagePageView): string {
   const body = html`<div class="card"><div class="body center" data-testid="${view.testId}">
 ${view.t ? testBadge(view.t, view.testMode ?? false) : null}
+${shopHeader(view.shop)}
 ${view.icon ? html`<div class="status-icon${view.icon.waiting ? ' waiting' : ''}" aria-hidden="true">${view.icon.symbol}</div>` : null}
 <h1>${view.title}</h1>
 ${view.detail ? html`<p class="price">${view.detail}</p>` : null}
 <p class="description">${view.message}</p>
 ${view.action ? html`<a class="button secondary" href="${view.action.href}">${view.action.label}</a>` : null}
 </div></div>`;
-  return renderPage({ language: view.language, title: view.title, head: html`<meta name="robots" content="noindex">`, body });
+  return renderPage({
+    language: view.language,
+    title: view.title,
+    head: html`<meta name="robots" content="noindex">`,
+    body,
+    footer: view.t ? legalFooter(view.t, view.shop) : undefined,
+  });
 }
 
 /** Why a link's page takes no payment: its own state, or a provider now in another mode (test/live) than the link. */
 export type ClosedReason = Exclude<LinkAvailability, 'open'> | 'made_in_test_mode' | 'made_in_live_mode';
 
-export function renderClosedPage(language: string, t: Translate<'pages'>, productName: string, reason: ClosedReason): string {
+export function renderClosedPage(language: string, t: Translate<'pages'>, productName: string, reason: ClosedReason, shop?: ShopBrand): string {
   return renderMessagePage({
     language,
+    t,
+    ...(shop ? { shop } : {}),
     title: reason === 'reserved' ? t('closed.reservedTitle') : t('closed.title'),
     detail: productName,
     message: t(`closed.${reason}`),
@@ -97,6 +128,7 @@ export function renderClosedPage(language: string, t: Translate<'pages'>, produc
 export interface ReturnPageView {
   language: string;
   t: Translate<'pages'>;
+  shop: ShopBrand;
   outcome: ReturnOutcome;
   productName: string;
   price: string;
@@ -110,6 +142,7 @@ export function renderReturnPage(view: ReturnPageView): string {
     return renderMessagePage({
       language: view.language,
       t,
+      shop: view.shop,
       testMode: view.testMode,
       icon: { symbol: '✓' },
       title: t('return.paidTitle'),
@@ -121,6 +154,7 @@ export function renderReturnPage(view: ReturnPageView): string {
     return renderMessagePage({
       language: view.language,
       t,
+      shop: view.shop,
       testMode: view.testMode,
       icon: { symbol: '…', waiting: true },
       title: t('return.awaitingTitle'),
@@ -132,6 +166,7 @@ export function renderReturnPage(view: ReturnPageView): string {
   return renderMessagePage({
     language: view.language,
     t,
+    shop: view.shop,
     testMode: view.testMode,
     title: t('return.notCompletedTitle'),
     detail: view.productName,

@@ -17,7 +17,8 @@ import { clientKey } from './client-address.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './route-deps.js';
 import { preferredLanguage, sendPage } from './html.js';
-import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type ClosedReason } from './link-page-views.js';
+import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type ClosedReason, type ShopBrand } from './link-page-views.js';
+import { loadShopBrand } from './shop-brand.js';
 
 const CHECKOUT_FORM = 'checkout';
 // Pay presses per client IP per minute: generous for a hesitant buyer, useless for a flood.
@@ -32,9 +33,9 @@ function linkLanguage(link: Link): Language {
 // Places held by other buyers' checkouts come back when those end or expire: a moment, not gone.
 const RESERVED_RETRY_AFTER_SECONDS = 60;
 
-function sendClosedPage(res: Response, link: Link, reason: ClosedReason): void {
+function sendClosedPage(res: Response, link: Link, reason: ClosedReason, shop: ShopBrand): void {
   const language = linkLanguage(link);
-  const page = renderClosedPage(language, translator(language, 'pages'), link.productName, reason);
+  const page = renderClosedPage(language, translator(language, 'pages'), link.productName, reason, shop);
   if (reason === 'reserved') {
     res.set('Retry-After', String(RESERVED_RETRY_AFTER_SECONDS));
     sendPage(res, 503, page);
@@ -91,13 +92,14 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     if (!link) return;
     const language = linkLanguage(link);
     const t = translator(language, 'pages');
+    const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
     const availability = await linkAvailability(prisma, link, new Date());
     if (availability !== 'open') {
-      sendClosedPage(res, link, availability);
+      sendClosedPage(res, link, availability, shop);
       return;
     }
     if (!(await providerServesLink(link))) {
-      sendClosedPage(res, link, modeMismatchReason(link));
+      sendClosedPage(res, link, modeMismatchReason(link), shop);
       return;
     }
     sendPage(
@@ -106,6 +108,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       renderLinkPage({
         language,
         t,
+        shop,
         productName: link.productName,
         description: link.description,
         price: formatStoredPrice(link.amount, link.currency, language),
@@ -143,6 +146,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     }
 
     const result = await startCheckout({ prisma, config, log }, link, { client });
+    const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
     if (result.kind === 'redirect') {
       res.redirect(303, result.sessionUrl);
       return;
@@ -153,11 +157,11 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       return;
     }
     if (result.kind === 'closed') {
-      sendClosedPage(res, link, result.availability);
+      sendClosedPage(res, link, result.availability, shop);
       return;
     }
     if (result.kind === 'mode_mismatch') {
-      sendClosedPage(res, link, modeMismatchReason(link));
+      sendClosedPage(res, link, modeMismatchReason(link), shop);
       return;
     }
     sendPage(
@@ -197,6 +201,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       renderReturnPage({
         language,
         t: translator(language, 'pages'),
+        shop: await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language),
         outcome,
         productName: link.productName,
         price: formatStoredPrice(link.amount, link.currency, language),
