@@ -1,5 +1,6 @@
 // Server-rendered pages for buyers: one escaping helper and one page shell (mobile-first, inline
 // CSS, no external assets, so a page opened from a chat app loads in one round trip).
+import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { isLanguage, LANGUAGES, type Language } from '../i18n/i18n.js';
 
@@ -67,6 +68,18 @@ dl.legal{margin:16px 0 0}
 .legal dt{font-weight:700;font-size:.9rem;color:#444}
 .legal dd{margin:2px 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
 .description a{color:#1a5fb4}
+label{display:block;font-weight:700;margin:0 0 4px}
+.field{margin:0 0 14px}
+.hint{font-size:.85rem;color:#555;margin:0 0 6px}
+.field-error{color:#b3261e;font-weight:700;margin:0 0 6px}
+input[type=number],input[type=text],input[type=tel],input[type=email],select,textarea{font:inherit;font-size:1.1rem;padding:10px;border:1px solid #6b6f76;border-radius:8px;width:100%;background:#fff;color:#1d1f23}
+input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{border:2px solid #b3261e}
+.stepper{display:flex;gap:8px;align-items:stretch}
+.stepper input{text-align:center;flex:1}
+.step{min-width:48px;font-size:1.4rem;font-weight:700;border:1px solid #6b6f76;border-radius:8px;background:#e9ebef;color:#1d1f23;cursor:pointer}
+.total{font-size:1.2rem;font-weight:700;margin:0 0 12px}
+.error-summary{border:2px solid #b3261e;border-radius:10px;padding:10px 14px;margin:0 0 14px;color:#1d1f23}
+.error-summary a{color:#b3261e;font-weight:700}
 footer a{color:#1a5fb4;display:inline-block;padding:10px 4px}
 .shop{display:flex;align-items:center;gap:10px;margin:0 0 12px;font-weight:700;color:#1d1f23;overflow-wrap:anywhere}
 .shop-logo{width:40px;height:40px;border-radius:8px;object-fit:cover;background:#e9ebef;flex:none}
@@ -83,6 +96,8 @@ export interface PageOptions {
   banner?: Html;
   /** Below the content (the shop's legal notice link). */
   footer?: Html;
+  /** An inline script the page's CSP allows by its nonce (the page must work without it). */
+  script?: { nonce: string; source: string };
 }
 
 export function renderPage(options: PageOptions): string {
@@ -102,25 +117,36 @@ ${options.banner}
 ${options.body}
 </main>
 ${options.footer}
+${options.script ? html`<script nonce="${options.script.nonce}">${raw(options.script.source)}</script>` : null}
 </body>
 </html>`.html;
 }
 
-// No scripts run on our pages, and nothing may frame them (clickjacking a Pay button). Forms
-// post only to our own origin; browsers also hold the redirect after a post to form-action, so a
-// page whose form leads on to the payment provider names that origin too (formTargets).
-function contentSecurityPolicy(formTargets: readonly string[]): string {
+// No scripts run on our pages but one inline script a page names by a fresh nonce (the quantity
+// stepper, which the page works without), and nothing may frame them (clickjacking a Pay button).
+// Forms post only to our own origin; browsers also hold the redirect after a post to form-action,
+// so a page whose form leads on to the payment provider names that origin too (formTargets).
+function contentSecurityPolicy(formTargets: readonly string[], scriptNonce: string | undefined): string {
   const formAction = ["'self'", ...new Set(formTargets.map((target) => new URL(target).origin))].join(' ');
-  return `default-src 'none'; img-src 'self' data: https: http:; style-src 'unsafe-inline'; form-action ${formAction}; base-uri 'none'; frame-ancestors 'none'`;
+  const scripts = scriptNonce ? `; script-src 'nonce-${scriptNonce}'` : '';
+  return `default-src 'none'; img-src 'self' data: https: http:; style-src 'unsafe-inline'${scripts}; form-action ${formAction}; base-uri 'none'; frame-ancestors 'none'`;
 }
 
-/** `formTargets`: URLs (their origins count) a form on the page may post or be redirected to, besides our own. */
-export function sendPage(res: Response, status: number, page: string, formTargets: readonly string[] = []): void {
+/** A fresh nonce for one response's inline script. */
+export function newScriptNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+/**
+ * `formTargets`: URLs (their origins count) a form on the page may post or be redirected to,
+ * besides our own; `scriptNonce`: the nonce of the page's inline script, if it has one.
+ */
+export function sendPage(res: Response, status: number, page: string, formTargets: readonly string[] = [], scriptNonce?: string): void {
   res
     .status(status)
     .set({
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': contentSecurityPolicy(formTargets),
+      'Content-Security-Policy': contentSecurityPolicy(formTargets, scriptNonce),
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',
     })

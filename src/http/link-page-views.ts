@@ -38,6 +38,65 @@ export interface LinkPageView {
   checkoutPath: string;
   formToken: string;
   testMode: boolean;
+  /** Adjustable quantity (a stepper); null when the quantity is fixed. */
+  quantity: QuantityField | null;
+  /** What Pay charges for a fixed quantity (the unit price × that quantity). */
+  fixedTotal: string;
+  /** A fixed quantity above one is shown ("Quantity: 3"). */
+  fixedQuantity: number;
+  /** The buyer's answers refused by the server (422), shown at their fields. */
+  errors: FieldError[];
+  /** The nonce the CSP allows the stepper's script to run with. */
+  scriptNonce: string;
+}
+
+export interface QuantityField {
+  min: number;
+  max: number;
+  /** As the buyer sent it, or the minimum. */
+  value: string;
+  /** Formatted totals for min, min + 1, …, max (the stepper shows the one chosen). */
+  totals: string[];
+}
+
+export interface FieldError {
+  field: 'quantity';
+  message: string;
+}
+
+/**
+ * Progressive enhancement for the quantity field: − and + buttons and a live total. Without
+ * JavaScript the field is a plain number input and the payment page shows the total.
+ */
+const STEPPER_SCRIPT = `(function(){var i=document.getElementById('quantity');if(!i)return;var o=document.getElementById('total');var t=JSON.parse(i.getAttribute('data-totals'));var min=+i.min,max=+i.max;
+function show(){var q=parseInt(i.value,10);if(q>=min&&q<=max){o.textContent=t[q-min];}}
+function button(text,label,delta){var b=document.createElement('button');b.type='button';b.className='step';b.textContent=text;b.setAttribute('aria-label',label);b.setAttribute('aria-controls','quantity');
+b.addEventListener('click',function(){var q=parseInt(i.value,10);if(isNaN(q))q=min;i.value=String(Math.min(max,Math.max(min,q+delta)));show();});return b;}
+i.parentNode.insertBefore(button('\u2212',i.getAttribute('data-decrease'),-1),i);i.parentNode.appendChild(button('+',i.getAttribute('data-increase'),1));i.addEventListener('input',show);show();})();`;
+
+function errorFor(errors: FieldError[], field: FieldError['field']): FieldError | undefined {
+  return errors.find((error) => error.field === field);
+}
+
+function quantityInput(view: LinkPageView, quantity: QuantityField): Html {
+  const { t } = view;
+  const error = errorFor(view.errors, 'quantity');
+  const described = ['quantity-hint', ...(error ? ['quantity-error'] : [])].join(' ');
+  return html`<div class="field">
+<label for="quantity">${t('link.quantity')}</label>
+<p class="hint" id="quantity-hint">${t('link.quantityHint', { min: quantity.min, max: quantity.max })}</p>
+${error ? html`<p class="field-error" id="quantity-error" data-testid="quantity-error">${error.message}</p>` : null}
+<div class="stepper"><input id="quantity" name="quantity" type="number" inputmode="numeric" min="${quantity.min}" max="${quantity.max}" step="1" value="${quantity.value}" required aria-describedby="${described}"${error ? html` aria-invalid="true"` : null} data-totals="${JSON.stringify(quantity.totals)}" data-decrease="${t('link.decrease')}" data-increase="${t('link.increase')}" data-testid="quantity"></div>
+</div>
+<p class="total">${t('link.total')} <output id="total" for="quantity" aria-live="polite" data-testid="total">${quantity.totals[Math.max(0, Number(quantity.value) - quantity.min)] ?? quantity.totals[0]}</output></p>`;
+}
+
+function errorSummary(view: LinkPageView): Html | null {
+  if (view.errors.length === 0) return null;
+  return html`<div class="error-summary" role="alert" data-testid="error-summary"><p>${view.t('link.fixErrors')}</p><ul>${view.errors.map(
+    // A field no longer offered (e.g. the quantity once one place is left) has nothing to jump to.
+    (error) => (view.quantity ? html`<li><a href="#${error.field}">${view.t(`link.${error.field}`)}: ${error.message}</a></li>` : html`<li>${error.message}</li>`),
+  )}</ul></div>`;
 }
 
 function testBadge(t: Translate<'pages'>, testMode: boolean): Html | null {
@@ -64,15 +123,25 @@ ${shopHeader(view.shop)}
 <h1 data-testid="product-name">${view.productName}</h1>
 <p class="price"><span data-testid="price">${view.price}</span> <span class="tax-note" data-testid="tax-note">${t('link.taxIncluded')}</span></p>
 ${view.description.trim() === '' ? null : html`<p class="description" data-testid="description">${view.description}</p>`}
-<form method="post" action="${view.checkoutPath}">
+${view.fixedQuantity > 1 && !view.quantity ? html`<p data-testid="fixed-quantity">${t('link.fixedQuantity', { count: view.fixedQuantity })}</p>` : null}
+${errorSummary(view)}
+<form method="post" action="${view.checkoutPath}" novalidate>
 <input type="hidden" name="token" value="${view.formToken}">
-<button class="button primary" type="submit" data-testid="pay">${t('link.pay', { price: view.price })}</button>
+${view.quantity ? quantityInput(view, view.quantity) : null}
+<button class="button primary" type="submit" data-testid="pay">${view.quantity ? t('link.payAdjustable') : t('link.pay', { price: view.fixedTotal })}</button>
 </form>
 <p class="notice center">${t('link.payNote')}</p>
 ${view.testMode ? html`<p class="notice center">${t('link.testNotice')}</p>` : null}
 </div>
 </div>`;
-  return renderPage({ language: view.language, title: `${view.productName} — ${view.price}`, head, body, footer: legalFooter(t, view.shop) });
+  return renderPage({
+    language: view.language,
+    title: `${view.errors.length > 0 ? `${t('link.errorTitle')} — ` : ''}${view.productName} — ${view.price}`,
+    head,
+    body,
+    footer: legalFooter(t, view.shop),
+    ...(view.quantity ? { script: { nonce: view.scriptNonce, source: STEPPER_SCRIPT } } : {}),
+  });
 }
 
 export interface MessagePageView {

@@ -9,15 +9,16 @@ import { linkPageUrl, mediaUrl, qrImageUrl } from '../links/link-urls.js';
 import { isSlug } from '../links/slug.js';
 import { countAttempt } from '../merchants/rate-limit.js';
 import { confirmCheckoutReturn } from '../payments/confirm-checkout-return.js';
-import { linkAvailability } from '../payments/link-availability.js';
+import { linkPlaces } from '../payments/link-availability.js';
+import { isAdjustable } from '../links/quantity.js';
 import { noticeStarter } from '../payments/notify-capture.js';
 import { providerForLink, servesLinkMode } from '../payments/provider-for-link.js';
 import { startCheckout } from '../payments/start-checkout.js';
 import { clientKey } from './client-address.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './route-deps.js';
-import { preferredLanguage, sendPage } from './html.js';
-import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type ClosedReason, type ShopBrand } from './link-page-views.js';
+import { newScriptNonce, preferredLanguage, sendPage } from './html.js';
+import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type ClosedReason, type FieldError, type ShopBrand } from './link-page-views.js';
 import { loadShopBrand } from './shop-brand.js';
 
 const CHECKOUT_FORM = 'checkout';
@@ -87,41 +88,67 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     return false;
   }
 
-  router.get('/l/:slug', async (req, res) => {
-    const link = await findLink(req, res);
-    if (!link) return;
+  /**
+   * The link's page: on GET, or again with the buyer's answers and what was wrong with them (422).
+   * `placesLeft` caps the stepper (a usage limit's remaining places).
+   */
+  function sendLinkPage(res: Response, link: Link, shop: ShopBrand, placesLeft: number | null, retry?: { status: 422; errors: FieldError[]; quantity: unknown }): void {
     const language = linkLanguage(link);
     const t = translator(language, 'pages');
-    const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
-    const availability = await linkAvailability(prisma, link, new Date());
-    if (availability !== 'open') {
-      sendClosedPage(res, link, availability, shop);
-      return;
-    }
-    if (!(await providerServesLink(link))) {
-      sendClosedPage(res, link, modeMismatchReason(link), shop);
-      return;
-    }
+    const range = { min: link.quantityMin, max: placesLeft === null ? link.quantityMax : Math.min(link.quantityMax, placesLeft) };
+    const price = (quantity: number) => formatStoredPrice(link.amount * quantity, link.currency, language);
+    const totals: string[] = [];
+    for (let quantity = range.min; quantity <= range.max; quantity += 1) totals.push(price(quantity));
+    const posted = typeof retry?.quantity === 'string' ? retry.quantity.slice(0, 8) : String(range.min);
+    const scriptNonce = newScriptNonce();
     sendPage(
       res,
-      200,
+      retry?.status ?? 200,
       renderLinkPage({
         language,
         t,
         shop,
         productName: link.productName,
         description: link.description,
-        price: formatStoredPrice(link.amount, link.currency, language),
+        price: price(1),
         pageUrl: linkPageUrl(config.publicBaseUrl, link.slug),
         imageUrl: link.imageId ? mediaUrl(config.publicBaseUrl, link.imageId) : null,
         qrImageUrl: qrImageUrl(config.publicBaseUrl, link.slug),
         checkoutPath: `${linkPath(link.slug)}/checkout`,
         formToken: formToken(config.appSecret, CHECKOUT_FORM, link.slug),
         testMode: link.testMode,
+        quantity: isAdjustable(range) ? { min: range.min, max: range.max, value: posted, totals } : null,
+        fixedTotal: price(link.quantityMin),
+        fixedQuantity: link.quantityMin,
+        errors: retry?.errors ?? [],
+        scriptNonce,
       }),
       // Pay redirects to KOMOJU's hosted page, or to the sandbox's at PUBLIC_BASE_URL.
       [config.publicBaseUrl, config.komojuApiBaseUrl],
+      isAdjustable(range) ? scriptNonce : undefined,
     );
+  }
+
+  router.get('/l/:slug', async (req, res) => {
+    const link = await findLink(req, res);
+    if (!link) return;
+    const language = linkLanguage(link);
+    const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
+    const { availability, placesLeft } = await linkPlaces(prisma, link, new Date());
+    if (availability !== 'open') {
+      sendClosedPage(res, link, availability, shop);
+      return;
+    }
+    // A fixed quantity of 3 cannot be bought while 2 places are left.
+    if (placesLeft !== null && placesLeft < link.quantityMin) {
+      sendClosedPage(res, link, 'reserved', shop);
+      return;
+    }
+    if (!(await providerServesLink(link))) {
+      sendClosedPage(res, link, modeMismatchReason(link), shop);
+      return;
+    }
+    sendLinkPage(res, link, shop, placesLeft);
   });
 
   router.post('/l/:slug/checkout', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
@@ -145,8 +172,15 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       return;
     }
 
-    const result = await startCheckout({ prisma, config, log }, link, { client });
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const result = await startCheckout({ prisma, config, log }, link, { client, quantity: form.quantity });
     const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
+    if (result.kind === 'invalid') {
+      log.info({ linkId: link.id, field: result.field, reason: result.reason }, 'checkout refused: a field the buyer filled in is not acceptable');
+      const message = t(`link.errors.quantity.${result.reason}`, { min: link.quantityMin, max: link.quantityMax, count: result.placesLeft ?? 0 });
+      sendLinkPage(res, link, shop, result.placesLeft, { status: 422, errors: [{ field: result.field, message }], quantity: form.quantity });
+      return;
+    }
     if (result.kind === 'redirect') {
       res.redirect(303, result.sessionUrl);
       return;

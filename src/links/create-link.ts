@@ -6,6 +6,7 @@ import { LANGUAGES } from '../i18n/i18n.js';
 import { isSupportedCurrency, maxAmount } from '../i18n/currency.js';
 import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
 import { linkPageUrl } from './link-urls.js';
+import { quantityRangeProblem } from './quantity.js';
 import { normalizeProductName, validateDescription } from './product-name.js';
 import { renderQrPng } from './qr.js';
 import { newSlug } from './slug.js';
@@ -21,6 +22,8 @@ export const newLinkSchema = z.object({
   language: z.enum(LANGUAGES).default('ja'),
   status: z.enum(['active', 'inactive']).default('active'),
   usageLimit: z.number().int().min(1).max(USAGE_LIMIT_MAX).nullable().default(null),
+  quantityMin: z.number().int().default(1),
+  quantityMax: z.number().int().default(1),
   expiresAt: z.date().nullable().default(null),
 });
 
@@ -51,6 +54,8 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
   const fields = parsed.data;
   if (!isSupportedCurrency(fields.currency)) return { kind: 'invalid', reason: 'unsupported currency' };
   if (fields.amount > maxAmount(fields.currency)) return { kind: 'invalid', reason: 'amount too large' };
+  const quantityProblem = quantityRangeProblem({ min: fields.quantityMin, max: fields.quantityMax }, fields);
+  if (quantityProblem) return { kind: 'invalid', reason: `quantity ${quantityProblem}` };
   const name = normalizeProductName(fields.productName);
   if (!name.ok) return { kind: 'invalid', reason: `product name ${name.reason}` };
   const description = validateDescription(fields.description);
@@ -86,6 +91,8 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
         language: fields.language,
         status: fields.status,
         usageLimit: fields.usageLimit,
+        quantityMin: fields.quantityMin,
+        quantityMax: fields.quantityMax,
         expiresAt: fields.expiresAt,
         testMode: options.testMode,
         qrPng: new Uint8Array(qrPng),

@@ -4,6 +4,7 @@ import { translator } from '../i18n/i18n.js';
 import { fitShareText } from '../line/render.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
 import type { LinkView } from './link-view.js';
+import { isAdjustable, type QuantityRange } from './quantity.js';
 
 /**
  * What the merchant forwards to a buyer, written in the link page's language, not the merchant's;
@@ -13,6 +14,11 @@ export function shareText(link: LinkView): string {
   const t = translator(link.language, 'links');
   const full = t('share.text', { product: link.productName, price: formatPrice(link.amount, link.currency, link.language), url: link.url });
   return fitShareText(full, link.url);
+}
+
+/** "Fixed: 1" / "1–10, chosen by the buyer". */
+export function quantityText(range: QuantityRange, ctx: Context): string {
+  return isAdjustable(range) ? ctx.t('links:quantity.range', { min: range.min, max: range.max }) : ctx.t('links:quantity.fixed', { count: range.min });
 }
 
 /**
@@ -26,6 +32,8 @@ export function linkCard(link: LinkView, ctx: Context): Card {
     { label: t('links:card.pageLanguage'), value: t(`languages.${link.language}`) },
   ];
   if (link.usageLimit !== null) rows.push({ label: t('links:card.usageLimit'), value: t('links:card.usageLimitValue', { count: link.usageLimit }) });
+  const quantity = { min: link.quantityMin, max: link.quantityMax };
+  if (isAdjustable(quantity) || quantity.min > 1) rows.push({ label: t('links:fields.quantity'), value: quantityText(quantity, ctx) });
   if (link.expiresAt !== null) rows.push({ label: t('links:card.expiresAt'), value: formatDateTime(link.expiresAt, ctx.language) });
   rows.push({ label: t('links:card.url'), value: link.url });
 

@@ -16,6 +16,9 @@ export const linkDraftSchema = z.object({
   language: z.enum(LANGUAGES).optional(),
   status: z.enum(['active', 'inactive']).optional(),
   usageLimit: z.number().int().positive().nullable().optional(),
+  /** Quantity a buyer may choose (links/quantity.ts); unset: fixed at 1. */
+  quantityMin: z.number().int().positive().optional(),
+  quantityMax: z.number().int().positive().optional(),
   /** ISO 8601. */
   expiresAt: z.string().nullable().optional(),
 });

@@ -21,6 +21,9 @@ export interface LinkView {
   language: Language;
   status: LinkStatus;
   usageLimit: number | null;
+  /** Quantity a buyer may choose; min = max: fixed. */
+  quantityMin: number;
+  quantityMax: number;
   /** ISO 8601, or null for no expiry. */
   expiresAt: string | null;
   testMode: boolean;
@@ -42,6 +45,8 @@ export function toLinkView(link: Link, publicBaseUrl: string): LinkView {
     language: isLanguage(link.language) ? link.language : 'ja',
     status: link.status === 'inactive' ? 'inactive' : 'active',
     usageLimit: link.usageLimit,
+    quantityMin: link.quantityMin,
+    quantityMax: link.quantityMax,
     expiresAt: link.expiresAt ? link.expiresAt.toISOString() : null,
     testMode: link.testMode,
     url: linkPageUrl(publicBaseUrl, link.slug),

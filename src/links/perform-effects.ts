@@ -75,6 +75,8 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
       language: draft.language ?? 'ja',
       status: draft.status ?? 'active',
       usageLimit: draft.usageLimit ?? null,
+      quantityMin: draft.quantityMin ?? 1,
+      quantityMax: draft.quantityMax ?? 1,
       expiresAt: draft.expiresAt ? new Date(draft.expiresAt) : null,
     };
     const options = { linkId: idForEvent('lnk', env), publicBaseUrl: base, testMode: await isTestMode(env.prisma, env.config, effect.merchantId) };

@@ -5,13 +5,15 @@ import type { Prisma, Link } from '../generated/prisma/client.js';
 import { LANGUAGES } from '../i18n/i18n.js';
 import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
 import { normalizeProductName, validateDescription } from './product-name.js';
+import { quantityRangeProblem } from './quantity.js';
+import { isSupportedCurrency } from '../i18n/currency.js';
 
 /**
  * Fields that decide whether a link takes payments: only an owner changes them (README, roles).
  * Staff could otherwise close a link as surely as with the owner-only Deactivate, by a usage limit
  * already reached or an expiry a minute away.
  */
-export const OWNER_ONLY_LINK_FIELDS = ['status', 'usageLimit', 'expiresAt'] as const;
+export const OWNER_ONLY_LINK_FIELDS = ['status', 'usageLimit', 'expiresAt', 'quantity'] as const;
 
 /** The one rule for who may change which field of a link. */
 export function mayChangeLinkField(role: string, field: string): boolean {
@@ -19,7 +21,7 @@ export function mayChangeLinkField(role: string, field: string): boolean {
 }
 
 /** Fields a merchant may change after a link is issued. */
-export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt'] as const;
+export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt', 'quantity'] as const;
 export type MutableLinkField = (typeof MUTABLE_LINK_FIELDS)[number];
 
 /**
@@ -38,6 +40,7 @@ export const linkChangeSchema = z.discriminatedUnion('field', [
   z.object({ field: z.literal('status'), value: z.enum(['active', 'inactive']) }),
   z.object({ field: z.literal('usageLimit'), value: z.number().int().positive().max(USAGE_LIMIT_MAX).nullable() }),
   z.object({ field: z.literal('expiresAt'), value: z.iso.datetime({ offset: true }).nullable() }),
+  z.object({ field: z.literal('quantity'), value: z.object({ min: z.number().int(), max: z.number().int() }) }),
   z.object({ field: z.enum(IMMUTABLE_LINK_FIELDS), value: z.unknown() }),
 ]);
 export type LinkChange = z.infer<typeof linkChangeSchema>;
@@ -96,8 +99,17 @@ export async function updateLink(
       data = { status: change.value };
       break;
     case 'usageLimit':
-      data = { usageLimit: change.value };
+    case 'quantity': {
+      // The two must fit together: a minimum quantity the limit can never hold makes the link unbuyable.
+      const current = await prisma.link.findFirst({ where: { id: input.linkId, merchantId: input.merchantId } });
+      if (!current) return { ok: false, reason: 'notFound' };
+      const range = change.field === 'quantity' ? change.value : { min: current.quantityMin, max: current.quantityMax };
+      const usageLimit = change.field === 'usageLimit' ? change.value : current.usageLimit;
+      const currency = isSupportedCurrency(current.currency) ? current.currency : undefined;
+      if (quantityRangeProblem(range, { amount: current.amount, currency, usageLimit })) return { ok: false, reason: 'invalid' };
+      data = change.field === 'quantity' ? { quantityMin: range.min, quantityMax: range.max } : { usageLimit };
       break;
+    }
     case 'expiresAt': {
       const expiresAt = change.value === null ? null : new Date(change.value);
       if (expiresAt && expiryOutOfRange(expiresAt, input.now ?? new Date())) return { ok: false, reason: 'invalid' };

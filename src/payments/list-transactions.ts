@@ -28,6 +28,8 @@ export interface LinkTransaction {
   occurredAt: Date;
   createdAt: Date;
   capturedAt: Date | null;
+  /** Units bought (the checkout's quantity; 1 for a payment no checkout of ours started). */
+  quantity: number;
 }
 
 export interface TransactionPage {
@@ -48,6 +50,7 @@ interface TransactionRow {
   chargeback: boolean | null;
   createdAt: Date;
   capturedAt: Date | null;
+  quantity: number | null;
 }
 
 export async function listTransactions(
@@ -59,8 +62,9 @@ export async function listTransactions(
   const [rows, total] = await Promise.all([
     db.$queryRaw<TransactionRow[]>`
       SELECT p."id", p."status", p."amount", p."currency", p."amountRefunded", p."createdAt", p."capturedAt",
-             r."total" AS "refundTotal", r."chargeback"
+             r."total" AS "refundTotal", r."chargeback", c."quantity"
         FROM "Payment" p
+        LEFT JOIN "Checkout" c ON c."id" = p."checkoutId"
         LEFT JOIN LATERAL (
                SELECT SUM(rf."amount") AS "total", bool_or(rf."chargeback") AS "chargeback"
                  FROM "Refund" rf
@@ -84,6 +88,7 @@ export async function listTransactions(
       occurredAt: row.capturedAt ?? row.createdAt,
       createdAt: row.createdAt,
       capturedAt: row.capturedAt,
+      quantity: row.quantity ?? 1,
     };
   });
   return { items, page, pageSize, total, hasMore: page * pageSize < total };

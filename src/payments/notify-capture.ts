@@ -71,7 +71,10 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
 
   const payment = await prisma.payment.findUniqueOrThrow({
     where: { id: paymentId },
-    include: { link: { select: { id: true, productName: true, merchantId: true, createdByUserId: true, usageLimit: true } } },
+    include: {
+      link: { select: { id: true, productName: true, merchantId: true, createdByUserId: true, usageLimit: true } },
+      checkout: { select: { quantity: true } },
+    },
   });
   const link = payment.link;
   if (!link) return 'no_recipient';
@@ -93,13 +96,13 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
     (await filledUsageLimit(prisma, { id: payment.id, linkId: link.id, capturedAt: payment.capturedAt }, link.usageLimit));
   const texts: string[] = [];
   if (member.notices) {
-    texts.push(
-      t('notice.captured', {
-        product: link.productName,
-        amount: formatStoredPrice(payment.amount, payment.currency, language),
-        total: formatStoredPrice(summary.capturedAmount, summary.currency, language),
-      }),
-    );
+    const captured = t('notice.captured', {
+      product: link.productName,
+      amount: formatStoredPrice(payment.amount, payment.currency, language),
+      total: formatStoredPrice(summary.capturedAmount, summary.currency, language),
+    });
+    const quantity = payment.checkout?.quantity ?? 1;
+    texts.push(quantity > 1 ? `${captured}\n${t('notice.quantity', { count: quantity })}` : captured);
   }
   // Closing the link is news the merchant needs even with payment notices turned off.
   if (usedUp) texts.push(t('notice.usedUp', { product: link.productName, limit: link.usageLimit }));

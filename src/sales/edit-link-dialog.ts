@@ -3,6 +3,8 @@ import type { Button, Context, DialogState, EffectResult, Reply, Step } from '..
 import { LANGUAGES } from '../i18n/i18n.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
 import { parseExpiry, parseUsageLimit } from '../links/link-limits.js';
+import { quantityText } from '../links/link-card.js';
+import { parseQuantityRange } from '../links/quantity.js';
 import { normalizeProductName, validateDescription } from '../links/product-name.js';
 import { IMMUTABLE_LINK_FIELDS, MUTABLE_LINK_FIELDS, isImmutableLinkField, mayChangeLinkField, type MutableLinkField } from '../links/update-link.js';
 import type { SalesEffect, SalesLinkChange } from './effects.js';
@@ -46,6 +48,7 @@ function currentValues(link: SalesLinkView, ctx: Context): { label: string; valu
     { label: t('sales:edit.fields.status'), value: stateLabel(link, ctx) },
     { label: t('sales:edit.fields.usageLimit'), value: link.usageLimit === null ? none : String(link.usageLimit) },
     { label: t('sales:edit.fields.expiresAt'), value: link.expiresAt === null ? none : formatDateTime(link.expiresAt, language) },
+    { label: t('sales:edit.fields.quantity'), value: quantityText({ min: link.quantityMin, max: link.quantityMax }, ctx) },
   ];
 }
 
@@ -108,6 +111,9 @@ function askFor(field: MutableLinkField, state: DialogState, ctx: Context): Step
     case 'description':
       choices.push(valueButton(t('sales:buttons.clearDescription'), NONE, state));
       break;
+    case 'quantity':
+      choices.push(valueButton(t('links:quantity.fixedOne'), '1', state));
+      break;
     case 'productName':
       break;
   }
@@ -161,6 +167,10 @@ function typedValue(field: MutableLinkField, typed: string, state: DialogState, 
       const expiry = parseExpiry(typed, ctx.now);
       return expiry.ok ? update(state, ctx, { field, value: expiry.expiresAt.toISOString() }) : retry(state, ctx, t('sales:edit.invalid.expiresAt'));
     }
+    case 'quantity': {
+      const range = parseQuantityRange(typed);
+      return range.ok ? update(state, ctx, { field, value: range.range }) : retry(state, ctx, t('sales:edit.invalid.quantity'));
+    }
     case 'image':
       return retry(state, ctx, t('sales:edit.invalid.image'));
     case 'language':
@@ -186,6 +196,8 @@ function chosenValue(field: MutableLinkField, value: string, state: DialogState,
       return value === NONE ? update(state, ctx, { field, value: null }) : askFor(field, state, ctx);
     case 'description':
       return value === NONE ? update(state, ctx, { field, value: '' }) : askFor(field, state, ctx);
+    case 'quantity':
+      return value === '1' ? update(state, ctx, { field, value: { min: 1, max: 1 } }) : askFor(field, state, ctx);
     case 'productName':
       return askFor(field, state, ctx);
   }
@@ -224,8 +236,9 @@ function updateOutcome(result: EffectResult, state: DialogState, ctx: Context): 
 }
 
 /** Typed fields say what was wrong with the text; a refused choice (language, status) asks to choose again. */
-function invalidTextFor(field: MutableLinkField | undefined): 'productName' | 'description' | 'image' | 'usageLimit' | 'expiresAt' | 'choice' {
+function invalidTextFor(field: MutableLinkField | undefined): 'productName' | 'description' | 'image' | 'usageLimit' | 'expiresAt' | 'quantity' | 'choice' {
   switch (field) {
+    case 'quantity':
     case 'productName':
     case 'description':
     case 'image':

@@ -151,6 +151,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
         amount: item.amount,
         refundedAmount: item.refundedAmount,
         at: item.occurredAt.toISOString(),
+        quantity: item.quantity,
       })),
       hasMore: listed.hasMore,
     };

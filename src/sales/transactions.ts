@@ -11,6 +11,8 @@ export interface TransactionView {
   amount: number;
   refundedAmount: number;
   at: string;
+  /** Units bought; absent means 1. */
+  quantity?: number;
 }
 
 export interface TransactionsPage {
@@ -28,8 +30,9 @@ function describe(transaction: TransactionView, link: SalesLinkView, ctx: Contex
   const line = transaction.refundedAmount === 0
     ? t('sales:transactions.line', { state, amount })
     : t('sales:transactions.lineRefunded', { state, amount, refunded: formatPrice(transaction.refundedAmount, link.currency, language) });
+  const quantity = (transaction.quantity ?? 1) > 1 ? `\n${t('sales:transactions.quantity', { count: transaction.quantity })}` : '';
   // The payment's id, which KOMOJU's dashboard and `sandbox:refund --payment` take.
-  return `${line}\n${t('sales:transactions.paymentId', { id: transaction.id })}`;
+  return `${line}${quantity}\n${t('sales:transactions.paymentId', { id: transaction.id })}`;
 }
 
 /** A page of a link's payments, newest first: time, status, amount and refunded amount. */

@@ -18,6 +18,8 @@ export interface SeedLinkOptions {
   language?: 'ja' | 'en' | 'ko';
   status?: string;
   usageLimit?: number | null;
+  quantityMin?: number;
+  quantityMax?: number;
   expiresAt?: Date | null;
   testMode?: boolean;
   withImage?: boolean;
@@ -63,6 +65,8 @@ export async function seedLink(prisma: PrismaClient, options: SeedLinkOptions = 
       language: options.language ?? 'en',
       status: options.status ?? 'active',
       usageLimit: options.usageLimit ?? null,
+      quantityMin: options.quantityMin ?? 1,
+      quantityMax: options.quantityMax ?? 1,
       expiresAt: options.expiresAt ?? null,
       // Tests pay through test-mode providers (sk_test_ keys, the sandbox).
       testMode: options.testMode ?? true,

@@ -27,6 +27,8 @@ export function linkView(overrides: Partial<LinkView> = {}): LinkView {
     language: 'ja',
     status: 'active',
     usageLimit: null,
+    quantityMin: 1,
+    quantityMax: 1,
     expiresAt: null,
     testMode: true,
     url: `https://pay.example/l/${slug}`,

@@ -10,6 +10,7 @@ import { isComplete, type LinkDraft } from '../link-draft.js';
 import type { LinkEffect } from '../effects.js';
 import { USAGE_LIMIT_MAX, parseExpiry, parseUsageLimit } from '../link-limits.js';
 import type { LinkView } from '../link-view.js';
+import { QUANTITY_MAX, parseQuantityRange, quantityRangeProblem } from '../quantity.js';
 import { DESCRIPTION_MAX, PRODUCT_NAME_MAX, normalizeProductName, validateDescription } from '../product-name.js';
 import { ADVANCED_STEPS, HISTORY_MAX, isEditableStep, readSlots, type LinkDialogSlots, type LinkDialogStep } from './dialog-slots.js';
 import { isSkipWord, readLanguage, readStatus } from './field-answers.js';
@@ -150,6 +151,17 @@ function answerText(turn: Turn, slots: LinkDialogSlots, answer: string): Step {
       if (!limit.ok) return ask(turn, slots, [text(t(`links:usageLimit.errors.${limit.reason}`, { max: USAGE_LIMIT_MAX }))]);
       return advance(turn, withDraft(slots, { usageLimit: limit.usageLimit }));
     }
+    case 'quantity': {
+      if (isSkipWord(answer)) return advance(turn, withDraft(slots, { quantityMin: 1, quantityMax: 1 }));
+      const parsed = parseQuantityRange(answer);
+      const { draft } = slots;
+      const problem = parsed.ok ? quantityRangeProblem(parsed.range, draft) : parsed.reason;
+      if (!parsed.ok || problem) {
+        const max = draft.amount && draft.currency ? Math.min(QUANTITY_MAX, Math.floor(maxAmount(draft.currency) / draft.amount)) : QUANTITY_MAX;
+        return ask(turn, slots, [text(t(`links:quantity.errors.${problem ?? 'not_a_range'}`, { max, limit: draft.usageLimit ?? 0 }))]);
+      }
+      return advance(turn, withDraft(slots, { quantityMin: parsed.range.min, quantityMax: parsed.range.max }));
+    }
     case 'expiry': {
       if (isSkipWord(answer)) return advance(turn, withDraft(slots, { expiresAt: null }));
       const expiry = parseExpiry(answer, turn.ctx.now);
@@ -163,7 +175,7 @@ function answerText(turn: Turn, slots: LinkDialogSlots, answer: string): Step {
 }
 
 function skip(turn: Turn, slots: LinkDialogSlots): Step {
-  const optional: readonly LinkDialogStep[] = ['description', 'image', 'usageLimit', 'expiry'];
+  const optional: readonly LinkDialogStep[] = ['description', 'image', 'usageLimit', 'quantity', 'expiry'];
   if (!optional.includes(slots.step)) return ask(turn, slots, [text(turn.ctx.t('links:dialog.useButtons'))]);
   return answerText(turn, slots, 'skip');
 }
@@ -187,7 +199,7 @@ function handlePostback(turn: Turn, slots: LinkDialogSlots, action: string, args
     case 'links.skip':
       return skip(turn, slots);
     case 'links.pick': {
-      const choiceSteps: readonly LinkDialogStep[] = ['image', 'language', 'status', 'usageLimit', 'expiry'];
+      const choiceSteps: readonly LinkDialogStep[] = ['image', 'language', 'status', 'usageLimit', 'quantity', 'expiry'];
       const [value] = args;
       if (value === undefined || !choiceSteps.includes(slots.step)) return ask(turn, slots, [text(t('links:dialog.useButtons'))]);
       return answerText(turn, slots, value);

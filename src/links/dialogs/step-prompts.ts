@@ -1,6 +1,7 @@
 import { commandButton, text } from '../../conversation/machine.js';
 import type { Button, Context, Reply } from '../../conversation/types.js';
 import { LANGUAGES } from '../../i18n/i18n.js';
+import { QUANTITY_MAX } from '../quantity.js';
 import { advancedReply, reviewReply } from './draft-card.js';
 import { describeField } from './draft-fields.js';
 import { isEditableStep, type LinkDialogSlots } from './dialog-slots.js';
@@ -57,6 +58,10 @@ export function promptFor(flow: LinkFlow, slots: LinkDialogSlots, dialogId: stri
     case 'usageLimit':
       question = t('links:usageLimit.ask');
       choices.push(pick(t('links:values.noLimit'), 'none', dialogId));
+      break;
+    case 'quantity':
+      question = t('links:quantity.ask', { max: QUANTITY_MAX });
+      choices.push(pick(t('links:quantity.fixedOne'), '1', dialogId), pick(t('links:quantity.upTo', { max: 10 }), '1-10', dialogId));
       break;
     case 'expiry':
       question = t('links:expiry.ask');

@@ -52,6 +52,7 @@ function pageText(page: string): string {
   const body = page
     .replace(/^[\s\S]*<body[^>]*>/, '')
     .replace(/<\/body>[\s\S]*$/, '')
+    .replace(/<script[^>]*>[\s\S]*?<\/script>/g, '')
     .replace(/<(input|img)[^>]*>/g, '')
     .replace(/<\/(p|h1|div|a|button|form)>/g, '\n')
     .replace(/<[^>]+>/g, ' ')
@@ -123,9 +124,14 @@ function buyerScreens(language: Language): string {
   const price = formatPrice(names.amount, names.currency, language);
   const out: string[] = [];
   const shop = { name: names.merchant, logoUrl: null, legalUrl: '/s/0123456789abcdef0123456789abcdef/legal' };
-  const page = { language, t, shop, productName: names.product, description: '', price, pageUrl: 'https://shop.example/l/abc', imageUrl: null, qrImageUrl: 'https://shop.example/qr/abc.png', checkoutPath: '/l/abc/checkout', formToken: 'token' };
+  const page = { language, t, shop, productName: names.product, description: '', price, pageUrl: 'https://shop.example/l/abc', imageUrl: null, qrImageUrl: 'https://shop.example/qr/abc.png', checkoutPath: '/l/abc/checkout', formToken: 'token', quantity: null, fixedTotal: price, fixedQuantity: 1, errors: [], scriptNonce: 'nonce' };
   out.push(section('link page', pageText(renderLinkPage({ ...page, testMode: false }))));
   out.push(section('link page (test link)', pageText(renderLinkPage({ ...page, testMode: true }))));
+  const totals = [1, 2, 3].map((count) => formatPrice(names.amount * count, names.currency, language));
+  const adjustable = { ...page, testMode: false, quantity: { min: 1, max: 3, value: '2', totals } };
+  out.push(section('link page, quantity 1 to 3', pageText(renderLinkPage(adjustable))));
+  const tooMany = { field: 'quantity' as const, message: t('link.errors.quantity.above_max', { max: 3 }) };
+  out.push(section('link page, quantity refused (422)', pageText(renderLinkPage({ ...adjustable, quantity: { ...adjustable.quantity, value: '5' }, errors: [tooMany] }))));
   const reasons: ClosedReason[] = ['inactive', 'expired', 'used_up', 'reserved', 'made_in_test_mode', 'made_in_live_mode'];
   for (const reason of reasons) out.push(section(`closed: ${reason}`, pageText(renderClosedPage(language, t, names.product, reason, shop))));
   for (const outcome of ['paid', 'awaiting', 'not_completed'] as const) {

@@ -99,6 +99,8 @@ describe('share text', () => {
     language: 'ja',
     status: 'active',
     usageLimit: null,
+    quantityMin: 1,
+    quantityMax: 1,
     expiresAt: null,
     testMode: false,
     url,

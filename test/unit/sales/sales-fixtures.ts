@@ -24,6 +24,8 @@ export function salesLink(overrides: Partial<SalesLinkView> = {}): SalesLinkView
     language: 'ja',
     status: 'active',
     usageLimit: null,
+    quantityMin: 1,
+    quantityMax: 1,
     expiresAt: null,
     testMode: false,
     url: `https://shop.example/l/${slug}`,
