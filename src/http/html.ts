@@ -80,6 +80,10 @@ input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{b
 .total{font-size:1.2rem;font-weight:700;margin:0 0 12px}
 .error-summary{border:2px solid #b3261e;border-radius:10px;padding:10px 14px;margin:0 0 14px;color:#1d1f23}
 .error-summary a{color:#b3261e;font-weight:700}
+fieldset.group{border:1px solid #c4c7cc;border-radius:10px;padding:10px 12px;margin:0 0 14px}
+legend{font-weight:700;padding:0 4px}
+.choice{display:flex;align-items:center;gap:10px;font-weight:400;padding:10px 4px;min-height:44px}
+.choice input{width:22px;height:22px;margin:0}
 footer a{color:#1a5fb4;display:inline-block;padding:10px 4px}
 .shop{display:flex;align-items:center;gap:10px;margin:0 0 12px;font-weight:700;color:#1d1f23;overflow-wrap:anywhere}
 .shop-logo{width:40px;height:40px;border-radius:8px;object-fit:cover;background:#e9ebef;flex:none}

@@ -4,6 +4,7 @@ import type { Translate } from '../i18n/i18n.js';
 import type { LinkAvailability } from '../payments/link-availability-rule.js';
 import type { ReturnOutcome } from '../payments/confirm-checkout-return.js';
 import { html, renderPage, type Html } from './html.js';
+import { ADDRESS_LINE_MAX, ANSWER_MAX, BUYER_NAME_MAX, type BuyerField, type BuyerFields } from '../links/buyer-fields.js';
 
 /** Who sells, as every buyer page shows it: name, logo, and where the legal notice is. */
 export interface ShopBrand {
@@ -48,6 +49,10 @@ export interface LinkPageView {
   errors: FieldError[];
   /** The nonce the CSP allows the stepper's script to run with. */
   scriptNonce: string;
+  /** What the link asks the buyer before Pay. */
+  buyerFields: BuyerFields;
+  /** The buyer's answers as posted, shown again on a 422 page. */
+  values: Partial<Record<BuyerField, string>>;
 }
 
 export interface QuantityField {
@@ -60,7 +65,7 @@ export interface QuantityField {
 }
 
 export interface FieldError {
-  field: 'quantity';
+  field: 'quantity' | BuyerField;
   message: string;
 }
 
@@ -91,11 +96,78 @@ ${error ? html`<p class="field-error" id="quantity-error" data-testid="quantity-
 <p class="total">${t('link.total')} <output id="total" for="quantity" aria-live="polite" data-testid="total">${quantity.totals[Math.max(0, Number(quantity.value) - quantity.min)] ?? quantity.totals[0]}</output></p>`;
 }
 
+/** One labelled input, its error (if any) tied to it for screen readers. */
+function textInput(
+  view: LinkPageView,
+  field: BuyerField,
+  options: { label: string; type: 'text' | 'tel' | 'email'; autocomplete: string; maxlength: number; required: boolean; inputmode?: string; hint?: string },
+): Html {
+  const error = errorFor(view.errors, field);
+  const described = [...(options.hint ? [`${field}-hint`] : []), ...(error ? [`${field}-error`] : [])].join(' ');
+  return html`<div class="field">
+<label for="${field}">${options.label}</label>
+${options.hint ? html`<p class="hint" id="${field}-hint">${options.hint}</p>` : null}
+${error ? html`<p class="field-error" id="${field}-error" data-testid="${field}-error">${error.message}</p>` : null}
+<input id="${field}" name="${field}" type="${options.type}" autocomplete="${options.autocomplete}" maxlength="${options.maxlength}"${options.inputmode ? html` inputmode="${options.inputmode}"` : null}${options.required ? html` required aria-required="true"` : null}${described ? html` aria-describedby="${described}"` : null}${error ? html` aria-invalid="true"` : null} value="${view.values[field] ?? ''}" data-testid="${field}">
+</div>`;
+}
+
+function addressFields(view: LinkPageView): Html {
+  const { t } = view;
+  const country = view.values.country ?? (view.language === 'ko' ? 'KR' : 'JP');
+  const option = (code: 'JP' | 'KR') => html`<option value="${code}"${country === code ? html` selected` : null}>${t(`link.buyer.countries.${code}`)}</option>`;
+  return html`<fieldset class="field group">
+<legend>${t('link.buyer.address')}</legend>
+<div class="field"><label for="country">${t('link.buyer.country')}</label>
+<select id="country" name="country" autocomplete="country" data-testid="country">${option('JP')}${option('KR')}</select></div>
+${textInput(view, 'postalCode', { label: t('link.buyer.postalCode'), type: 'text', autocomplete: 'postal-code', maxlength: 10, required: true, inputmode: 'numeric', hint: t('link.buyer.postalCodeHint') })}
+${textInput(view, 'address1', { label: t('link.buyer.address1'), type: 'text', autocomplete: 'address-line1', maxlength: ADDRESS_LINE_MAX, required: true })}
+${textInput(view, 'address2', { label: t('link.buyer.address2'), type: 'text', autocomplete: 'address-line2', maxlength: ADDRESS_LINE_MAX, required: false })}
+</fieldset>`;
+}
+
+function questionField(view: LinkPageView, question: NonNullable<BuyerFields['question']>): Html {
+  const error = errorFor(view.errors, 'answer');
+  if (question.choices.length === 0) {
+    return textInput(view, 'answer', { label: question.text, type: 'text', autocomplete: 'off', maxlength: ANSWER_MAX, required: true });
+  }
+  return html`<fieldset class="field group"${error ? html` aria-describedby="answer-error"` : null}>
+<legend id="answer">${question.text}</legend>
+${error ? html`<p class="field-error" id="answer-error" data-testid="answer-error">${error.message}</p>` : null}
+${question.choices.map(
+  (choice, index) => html`<label class="choice"><input type="radio" name="answer" value="${choice}" required${view.values.answer === choice ? html` checked` : null}${error ? html` aria-invalid="true"` : null} data-testid="answer-${index}"> ${choice}</label>`,
+)}
+</fieldset>`;
+}
+
+/** The details the link asks for, before Pay. */
+function buyerInputs(view: LinkPageView): Html | null {
+  const { t, buyerFields } = view;
+  if (buyerFields.ask.length === 0 && !buyerFields.question) return null;
+  const parts: Html[] = [];
+  for (const kind of buyerFields.ask) {
+    if (kind === 'name') parts.push(textInput(view, 'buyerName', { label: t('link.buyer.name'), type: 'text', autocomplete: 'name', maxlength: BUYER_NAME_MAX, required: true }));
+    if (kind === 'phone') parts.push(textInput(view, 'phone', { label: t('link.buyer.phone'), type: 'tel', autocomplete: 'tel', maxlength: 30, required: true, inputmode: 'tel', hint: t('link.buyer.phoneHint') }));
+    if (kind === 'email') parts.push(textInput(view, 'email', { label: t('link.buyer.email'), type: 'email', autocomplete: 'email', maxlength: 254, required: true }));
+    if (kind === 'address') parts.push(addressFields(view));
+  }
+  if (buyerFields.question) parts.push(questionField(view, buyerFields.question));
+  return html`<div class="buyer-details" data-testid="buyer-details"><p class="hint">${t('link.buyer.intro')}</p>${parts}</div>`;
+}
+
+/** The field's name as the error summary says it. */
+function fieldName(view: LinkPageView, field: FieldError['field']): string {
+  if (field === 'quantity') return view.t('link.quantity');
+  if (field === 'answer') return view.buyerFields.question?.text ?? view.t('link.buyer.answer');
+  if (field === 'buyerName') return view.t('link.buyer.name');
+  return view.t(`link.buyer.${field}`);
+}
+
 function errorSummary(view: LinkPageView): Html | null {
   if (view.errors.length === 0) return null;
   return html`<div class="error-summary" role="alert" data-testid="error-summary"><p>${view.t('link.fixErrors')}</p><ul>${view.errors.map(
     // A field no longer offered (e.g. the quantity once one place is left) has nothing to jump to.
-    (error) => (view.quantity ? html`<li><a href="#${error.field}">${view.t(`link.${error.field}`)}: ${error.message}</a></li>` : html`<li>${error.message}</li>`),
+    (error) => (error.field !== 'quantity' || view.quantity ? html`<li><a href="#${error.field}">${fieldName(view, error.field)}: ${error.message}</a></li>` : html`<li>${error.message}</li>`),
   )}</ul></div>`;
 }
 
@@ -128,6 +200,7 @@ ${errorSummary(view)}
 <form method="post" action="${view.checkoutPath}" novalidate>
 <input type="hidden" name="token" value="${view.formToken}">
 ${view.quantity ? quantityInput(view, view.quantity) : null}
+${buyerInputs(view)}
 <button class="button primary" type="submit" data-testid="pay">${view.quantity ? t('link.payAdjustable') : t('link.pay', { price: view.fixedTotal })}</button>
 </form>
 <p class="notice center">${t('link.payNote')}</p>

@@ -10,7 +10,8 @@ import { isSlug } from '../links/slug.js';
 import { countAttempt } from '../merchants/rate-limit.js';
 import { confirmCheckoutReturn } from '../payments/confirm-checkout-return.js';
 import { linkPlaces } from '../payments/link-availability.js';
-import { isAdjustable } from '../links/quantity.js';
+import { isAdjustable, readBuyerQuantity, type BuyerQuantityError } from '../links/quantity.js';
+import { BUYER_FIELD_MAX, readBuyerDetails, readBuyerFields, type BuyerField } from '../links/buyer-fields.js';
 import { noticeStarter } from '../payments/notify-capture.js';
 import { providerForLink, servesLinkMode } from '../payments/provider-for-link.js';
 import { startCheckout } from '../payments/start-checkout.js';
@@ -22,6 +23,8 @@ import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, 
 import { loadShopBrand } from './shop-brand.js';
 
 const CHECKOUT_FORM = 'checkout';
+/** The buyer's fields a 422 page shows again as typed. */
+const BUYER_FORM_FIELDS: readonly BuyerField[] = ['buyerName', 'phone', 'email', 'country', 'postalCode', 'address1', 'address2', 'answer'];
 // Pay presses per client IP per minute: generous for a hesitant buyer, useless for a flood.
 const CHECKOUT_RATE_LIMIT = { limit: 10, windowMs: 60_000 };
 // Return-page views per client per minute: a buyer comes back once or reloads a few times.
@@ -92,18 +95,23 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
    * The link's page: on GET, or again with the buyer's answers and what was wrong with them (422).
    * `placesLeft` caps the stepper (a usage limit's remaining places).
    */
-  function sendLinkPage(res: Response, link: Link, shop: ShopBrand, placesLeft: number | null, retry?: { status: 422; errors: FieldError[]; quantity: unknown }): void {
+  function sendLinkPage(res: Response, link: Link, shop: ShopBrand, placesLeft: number | null, retry?: { errors: FieldError[]; form: Record<string, unknown> }): void {
     const language = linkLanguage(link);
     const t = translator(language, 'pages');
     const range = { min: link.quantityMin, max: placesLeft === null ? link.quantityMax : Math.min(link.quantityMax, placesLeft) };
     const price = (quantity: number) => formatStoredPrice(link.amount * quantity, link.currency, language);
     const totals: string[] = [];
     for (let quantity = range.min; quantity <= range.max; quantity += 1) totals.push(price(quantity));
-    const posted = typeof retry?.quantity === 'string' ? retry.quantity.slice(0, 8) : String(range.min);
+    const posted = typeof retry?.form.quantity === 'string' ? retry.form.quantity.slice(0, 8) : String(range.min);
+    const values: Partial<Record<BuyerField, string>> = {};
+    for (const field of BUYER_FORM_FIELDS) {
+      const value = retry?.form[field];
+      if (typeof value === 'string') values[field] = value.slice(0, 300);
+    }
     const scriptNonce = newScriptNonce();
     sendPage(
       res,
-      retry?.status ?? 200,
+      retry ? 422 : 200,
       renderLinkPage({
         language,
         t,
@@ -122,6 +130,8 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         fixedQuantity: link.quantityMin,
         errors: retry?.errors ?? [],
         scriptNonce,
+        buyerFields: readBuyerFields(link.buyerFields),
+        values,
       }),
       // Pay redirects to KOMOJU's hosted page, or to the sandbox's at PUBLIC_BASE_URL.
       [config.publicBaseUrl, config.komojuApiBaseUrl],
@@ -151,7 +161,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     sendLinkPage(res, link, shop, placesLeft);
   });
 
-  router.post('/l/:slug/checkout', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+  router.post('/l/:slug/checkout', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const link = await findLink(req, res);
     if (!link) return;
     const language = linkLanguage(link);
@@ -173,12 +183,31 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     }
 
     const form = (req.body ?? {}) as Record<string, unknown>;
-    const result = await startCheckout({ prisma, config, log }, link, { client, quantity: form.quantity });
+    const quantityMessage = (reason: BuyerQuantityError, placesLeft: number | null) =>
+      t(`link.errors.quantity.${reason}`, { min: link.quantityMin, max: link.quantityMax, count: placesLeft ?? 0 });
+    // Every field is checked before anything starts, and every problem is reported at once.
+    const errors: FieldError[] = [];
+    const quantity = readBuyerQuantity(form.quantity, { min: link.quantityMin, max: link.quantityMax }, null);
+    if (!quantity.ok) errors.push({ field: 'quantity', message: quantityMessage(quantity.reason, null) });
+    const details = readBuyerDetails(form, readBuyerFields(link.buyerFields));
+    if (!details.ok) {
+      const country = form.country === 'KR' ? 'KR' : 'JP';
+      for (const { field, reason } of details.errors) {
+        const key = reason === 'not_postal_code' ? (`not_postal_code_${country}` as const) : reason;
+        errors.push({ field, message: t(`link.buyer.errors.${key}`, { max: BUYER_FIELD_MAX[field] }) });
+      }
+    }
+    if (errors.length > 0) {
+      log.info({ linkId: link.id, fields: errors.map((error) => error.field) }, 'checkout refused: fields the buyer filled in are not acceptable');
+      const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
+      sendLinkPage(res, link, shop, null, { errors, form });
+      return;
+    }
+    const result = await startCheckout({ prisma, config, log }, link, { client, quantity: form.quantity, ...(details.ok ? { details: details.details } : {}) });
     const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
     if (result.kind === 'invalid') {
-      log.info({ linkId: link.id, field: result.field, reason: result.reason }, 'checkout refused: a field the buyer filled in is not acceptable');
-      const message = t(`link.errors.quantity.${result.reason}`, { min: link.quantityMin, max: link.quantityMax, count: result.placesLeft ?? 0 });
-      sendLinkPage(res, link, shop, result.placesLeft, { status: 422, errors: [{ field: result.field, message }], quantity: form.quantity });
+      log.info({ linkId: link.id, field: result.field, reason: result.reason }, 'checkout refused: not enough places left for the quantity');
+      sendLinkPage(res, link, shop, result.placesLeft, { errors: [{ field: result.field, message: quantityMessage(result.reason, result.placesLeft) }], form });
       return;
     }
     if (result.kind === 'redirect') {

@@ -7,6 +7,8 @@ import { isSupportedCurrency, maxAmount } from '../i18n/currency.js';
 import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
 import { linkPageUrl } from './link-urls.js';
 import { quantityRangeProblem } from './quantity.js';
+import { NO_BUYER_FIELDS, asksAnything, buyerFieldsSchema } from './buyer-fields.js';
+import { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
 import { normalizeProductName, validateDescription } from './product-name.js';
 import { renderQrPng } from './qr.js';
 import { newSlug } from './slug.js';
@@ -24,6 +26,7 @@ export const newLinkSchema = z.object({
   usageLimit: z.number().int().min(1).max(USAGE_LIMIT_MAX).nullable().default(null),
   quantityMin: z.number().int().default(1),
   quantityMax: z.number().int().default(1),
+  buyerFields: buyerFieldsSchema.default(NO_BUYER_FIELDS),
   expiresAt: z.date().nullable().default(null),
 });
 
@@ -93,6 +96,7 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
         usageLimit: fields.usageLimit,
         quantityMin: fields.quantityMin,
         quantityMax: fields.quantityMax,
+        buyerFields: asksAnything(fields.buyerFields) ? fields.buyerFields : PrismaNamespace.DbNull,
         expiresAt: fields.expiresAt,
         testMode: options.testMode,
         qrPng: new Uint8Array(qrPng),

@@ -5,6 +5,7 @@ import { fitShareText } from '../line/render.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
 import type { LinkView } from './link-view.js';
 import { isAdjustable, type QuantityRange } from './quantity.js';
+import type { BuyerDetailKind, BuyerFields } from './buyer-fields.js';
 
 /**
  * What the merchant forwards to a buyer, written in the link page's language, not the merchant's;
@@ -21,6 +22,17 @@ export function quantityText(range: QuantityRange, ctx: Context): string {
   return isAdjustable(range) ? ctx.t('links:quantity.range', { min: range.min, max: range.max }) : ctx.t('links:quantity.fixed', { count: range.min });
 }
 
+/** "Name, Phone" / "None". */
+export function buyerAskText(kinds: readonly BuyerDetailKind[], ctx: Context): string {
+  return kinds.length === 0 ? ctx.t('links:values.none') : kinds.map((kind) => ctx.t(`links:buyerAsk.kinds.${kind}`)).join(ctx.t('links:buyerAsk.separator'));
+}
+
+/** "Size? (S / M / L)" / "None". */
+export function questionText(question: BuyerFields['question'], ctx: Context): string {
+  if (!question) return ctx.t('links:values.none');
+  return question.choices.length > 0 ? `${question.text} (${question.choices.join(' / ')})` : question.text;
+}
+
 /**
  * A link as a card: product, price, status, URL, and the Share / Copy link / Open / Summary
  * buttons. Shared by the creation dialogs and the merchant's link list.
@@ -34,6 +46,8 @@ export function linkCard(link: LinkView, ctx: Context): Card {
   if (link.usageLimit !== null) rows.push({ label: t('links:card.usageLimit'), value: t('links:card.usageLimitValue', { count: link.usageLimit }) });
   const quantity = { min: link.quantityMin, max: link.quantityMax };
   if (isAdjustable(quantity) || quantity.min > 1) rows.push({ label: t('links:fields.quantity'), value: quantityText(quantity, ctx) });
+  if (link.buyerFields.ask.length > 0) rows.push({ label: t('links:fields.buyerAsk'), value: buyerAskText(link.buyerFields.ask, ctx) });
+  if (link.buyerFields.question) rows.push({ label: t('links:fields.question'), value: questionText(link.buyerFields.question, ctx) });
   if (link.expiresAt !== null) rows.push({ label: t('links:card.expiresAt'), value: formatDateTime(link.expiresAt, ctx.language) });
   rows.push({ label: t('links:card.url'), value: link.url });
 

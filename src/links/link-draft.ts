@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../i18n/i18n.js';
 import { SUPPORTED_CURRENCIES } from '../i18n/currency.js';
+import { BUYER_DETAIL_KINDS, questionSchema } from './buyer-fields.js';
 
 /**
  * A link being written in chat. It lives in the dialog's stored slots (JSON), so it is
@@ -19,6 +20,9 @@ export const linkDraftSchema = z.object({
   /** Quantity a buyer may choose (links/quantity.ts); unset: fixed at 1. */
   quantityMin: z.number().int().positive().optional(),
   quantityMax: z.number().int().positive().optional(),
+  /** What the page asks the buyer before Pay (links/buyer-fields.ts). */
+  buyerAsk: z.array(z.enum(BUYER_DETAIL_KINDS)).optional(),
+  question: questionSchema.nullable().optional(),
   /** ISO 8601. */
   expiresAt: z.string().nullable().optional(),
 });

@@ -2,6 +2,7 @@ import type { Link } from '../generated/prisma/client.js';
 import { isLanguage, type Language } from '../i18n/i18n.js';
 import { isSupportedCurrency, type Currency } from '../i18n/currency.js';
 import { linkPageUrl, mediaUrl, qrImageUrl } from './link-urls.js';
+import { readBuyerFields, type BuyerFields } from './buyer-fields.js';
 
 export type LinkStatus = 'active' | 'inactive';
 
@@ -24,6 +25,7 @@ export interface LinkView {
   /** Quantity a buyer may choose; min = max: fixed. */
   quantityMin: number;
   quantityMax: number;
+  buyerFields: BuyerFields;
   /** ISO 8601, or null for no expiry. */
   expiresAt: string | null;
   testMode: boolean;
@@ -47,6 +49,7 @@ export function toLinkView(link: Link, publicBaseUrl: string): LinkView {
     usageLimit: link.usageLimit,
     quantityMin: link.quantityMin,
     quantityMax: link.quantityMax,
+    buyerFields: readBuyerFields(link.buyerFields),
     expiresAt: link.expiresAt ? link.expiresAt.toISOString() : null,
     testMode: link.testMode,
     url: linkPageUrl(publicBaseUrl, link.slug),

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { Prisma as Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
-import type { Prisma, Link } from '../generated/prisma/client.js';
+import { Prisma as PrismaNamespace, type Prisma, type Link } from '../generated/prisma/client.js';
+import { asksAnything, buyerFieldsSchema, readBuyerFields } from './buyer-fields.js';
+
+const { DbNull } = PrismaNamespace;
 import { LANGUAGES } from '../i18n/i18n.js';
 import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
 import { normalizeProductName, validateDescription } from './product-name.js';
@@ -21,7 +24,7 @@ export function mayChangeLinkField(role: string, field: string): boolean {
 }
 
 /** Fields a merchant may change after a link is issued. */
-export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt', 'quantity'] as const;
+export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt', 'quantity', 'buyerAsk', 'question'] as const;
 export type MutableLinkField = (typeof MUTABLE_LINK_FIELDS)[number];
 
 /**
@@ -41,6 +44,8 @@ export const linkChangeSchema = z.discriminatedUnion('field', [
   z.object({ field: z.literal('usageLimit'), value: z.number().int().positive().max(USAGE_LIMIT_MAX).nullable() }),
   z.object({ field: z.literal('expiresAt'), value: z.iso.datetime({ offset: true }).nullable() }),
   z.object({ field: z.literal('quantity'), value: z.object({ min: z.number().int(), max: z.number().int() }) }),
+  z.object({ field: z.literal('buyerAsk'), value: buyerFieldsSchema.shape.ask }),
+  z.object({ field: z.literal('question'), value: buyerFieldsSchema.shape.question }),
   z.object({ field: z.enum(IMMUTABLE_LINK_FIELDS), value: z.unknown() }),
 ]);
 export type LinkChange = z.infer<typeof linkChangeSchema>;
@@ -108,6 +113,15 @@ export async function updateLink(
       const currency = isSupportedCurrency(current.currency) ? current.currency : undefined;
       if (quantityRangeProblem(range, { amount: current.amount, currency, usageLimit })) return { ok: false, reason: 'invalid' };
       data = change.field === 'quantity' ? { quantityMin: range.min, quantityMax: range.max } : { usageLimit };
+      break;
+    }
+    case 'buyerAsk':
+    case 'question': {
+      const current = await prisma.link.findFirst({ where: { id: input.linkId, merchantId: input.merchantId }, select: { buyerFields: true } });
+      if (!current) return { ok: false, reason: 'notFound' };
+      const before = readBuyerFields(current.buyerFields);
+      const after = change.field === 'buyerAsk' ? { ...before, ask: change.value } : { ...before, question: change.value };
+      data = { buyerFields: asksAnything(after) ? after : DbNull };
       break;
     }
     case 'expiresAt': {

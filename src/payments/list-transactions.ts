@@ -1,6 +1,7 @@
 // A link's payments, newest first, one page at a time, each with the same refund/chargeback view
 // the summary uses (see summary.ts).
 import { z } from 'zod';
+import { readStoredBuyerDetails, type BuyerDetails } from '../links/buyer-fields.js';
 import { ledgerState } from './payment-status.js';
 import type { LedgerState } from './payment-status.js';
 import type { LedgerReader } from './summary.js';
@@ -30,6 +31,8 @@ export interface LinkTransaction {
   capturedAt: Date | null;
   /** Units bought (the checkout's quantity; 1 for a payment no checkout of ours started). */
   quantity: number;
+  /** What the buyer filled in; null when the link asked nothing or the retention period erased it. */
+  buyerDetails: BuyerDetails | null;
 }
 
 export interface TransactionPage {
@@ -51,6 +54,7 @@ interface TransactionRow {
   createdAt: Date;
   capturedAt: Date | null;
   quantity: number | null;
+  buyerDetails: unknown;
 }
 
 export async function listTransactions(
@@ -62,7 +66,7 @@ export async function listTransactions(
   const [rows, total] = await Promise.all([
     db.$queryRaw<TransactionRow[]>`
       SELECT p."id", p."status", p."amount", p."currency", p."amountRefunded", p."createdAt", p."capturedAt",
-             r."total" AS "refundTotal", r."chargeback", c."quantity"
+             r."total" AS "refundTotal", r."chargeback", c."quantity", c."buyerDetails"
         FROM "Payment" p
         LEFT JOIN "Checkout" c ON c."id" = p."checkoutId"
         LEFT JOIN LATERAL (
@@ -89,6 +93,7 @@ export async function listTransactions(
       createdAt: row.createdAt,
       capturedAt: row.capturedAt,
       quantity: row.quantity ?? 1,
+      buyerDetails: readStoredBuyerDetails(row.buyerDetails),
     };
   });
   return { items, page, pageSize, total, hasMore: page * pageSize < total };

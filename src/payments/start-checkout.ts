@@ -17,6 +17,7 @@ import { isLanguage } from '../i18n/i18n.js';
 import { linkPageUrl, mediaUrl } from '../links/link-urls.js';
 import type { Logger } from '../logger.js';
 import { readBuyerQuantity, type BuyerQuantityError } from '../links/quantity.js';
+import type { BuyerDetails } from '../links/buyer-fields.js';
 import { linkPlaces, lockLink, RESERVED_SESSION_SECONDS, type LinkAvailability } from './link-availability.js';
 import { providerForLink, servesLinkMode } from './provider-for-link.js';
 import { ProviderError } from './provider.js';
@@ -101,6 +102,22 @@ export interface CheckoutRequest {
   client?: string;
   /** The quantity field as posted (only an adjustable link reads it). */
   quantity?: unknown;
+  /** The buyer's answers to what the link asks, already checked (links/buyer-fields.ts). */
+  details?: BuyerDetails;
+}
+
+// KOMOJU metadata values are at most 2,000 characters; ours are far shorter (see buyer-fields.ts).
+function buyerMetadata(details: BuyerDetails | undefined): Record<string, string> {
+  if (!details) return {};
+  const metadata: Record<string, string> = {};
+  if (details.name) metadata.buyerName = details.name;
+  if (details.phone) metadata.buyerPhone = details.phone;
+  if (details.address) {
+    const { address } = details;
+    metadata.shippingAddress = [address.country, address.postalCode, address.line1, address.line2].filter(Boolean).join(' ');
+  }
+  if (details.answer) metadata.buyerAnswer = `${details.answer.question} ${details.answer.text}`;
+  return metadata;
 }
 
 export async function startCheckout(deps: CheckoutDeps, link: Link, options: CheckoutRequest = {}): Promise<StartCheckoutResult> {
@@ -144,7 +161,8 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
     if (hold.kind === 'new') {
       // A quantity-3 purchase uses 3 of the usage limit's places.
       if (placesLeft !== null && quantity > placesLeft) return { kind: 'too_many', placesLeft };
-      await tx.checkout.create({ data: { id: checkoutId, linkId: link.id, provider: provider.name, clientKey, quantity } });
+      const buyerDetails = options.details && Object.keys(options.details).length > 0 ? { buyerDetails: options.details as Prisma.InputJsonObject } : {};
+      await tx.checkout.create({ data: { id: checkoutId, linkId: link.id, provider: provider.name, clientKey, quantity, ...buyerDetails } });
     }
     return hold;
   });
@@ -165,7 +183,8 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
         quantity,
         imageUrl: link.imageId ? mediaUrl(config.publicBaseUrl, link.imageId) : undefined,
       },
-      metadata: { [LINK_ID_METADATA_KEY]: link.id, [CHECKOUT_ID_METADATA_KEY]: checkoutId },
+      metadata: { ...buyerMetadata(options.details), [LINK_ID_METADATA_KEY]: link.id, [CHECKOUT_ID_METADATA_KEY]: checkoutId },
+      ...(options.details?.email ? { email: options.details.email } : {}),
       idempotencyKey: checkoutId,
       expiresInSeconds: sessionLifetimeSeconds(link, now),
     });

@@ -3,7 +3,8 @@ import type { Button, Context, DialogState, EffectResult, Reply, Step } from '..
 import { LANGUAGES } from '../i18n/i18n.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
 import { parseExpiry, parseUsageLimit } from '../links/link-limits.js';
-import { quantityText } from '../links/link-card.js';
+import { buyerAskText, questionText, quantityText } from '../links/link-card.js';
+import { parseBuyerDetailKinds, parseQuestion } from '../links/buyer-fields.js';
 import { parseQuantityRange } from '../links/quantity.js';
 import { normalizeProductName, validateDescription } from '../links/product-name.js';
 import { IMMUTABLE_LINK_FIELDS, MUTABLE_LINK_FIELDS, isImmutableLinkField, mayChangeLinkField, type MutableLinkField } from '../links/update-link.js';
@@ -49,6 +50,8 @@ function currentValues(link: SalesLinkView, ctx: Context): { label: string; valu
     { label: t('sales:edit.fields.usageLimit'), value: link.usageLimit === null ? none : String(link.usageLimit) },
     { label: t('sales:edit.fields.expiresAt'), value: link.expiresAt === null ? none : formatDateTime(link.expiresAt, language) },
     { label: t('sales:edit.fields.quantity'), value: quantityText({ min: link.quantityMin, max: link.quantityMax }, ctx) },
+    { label: t('sales:edit.fields.buyerAsk'), value: buyerAskText(link.buyerFields.ask, ctx) },
+    { label: t('sales:edit.fields.question'), value: questionText(link.buyerFields.question, ctx) },
   ];
 }
 
@@ -114,6 +117,10 @@ function askFor(field: MutableLinkField, state: DialogState, ctx: Context): Step
     case 'quantity':
       choices.push(valueButton(t('links:quantity.fixedOne'), '1', state));
       break;
+    case 'buyerAsk':
+    case 'question':
+      choices.push(valueButton(t('links:values.none'), NONE, state));
+      break;
     case 'productName':
       break;
   }
@@ -171,6 +178,14 @@ function typedValue(field: MutableLinkField, typed: string, state: DialogState, 
       const range = parseQuantityRange(typed);
       return range.ok ? update(state, ctx, { field, value: range.range }) : retry(state, ctx, t('sales:edit.invalid.quantity'));
     }
+    case 'buyerAsk': {
+      const kinds = parseBuyerDetailKinds(typed);
+      return kinds ? update(state, ctx, { field, value: kinds }) : retry(state, ctx, t('sales:edit.invalid.buyerAsk'));
+    }
+    case 'question': {
+      const question = parseQuestion(typed);
+      return question.ok ? update(state, ctx, { field, value: question.question }) : retry(state, ctx, t('sales:edit.invalid.question'));
+    }
     case 'image':
       return retry(state, ctx, t('sales:edit.invalid.image'));
     case 'language':
@@ -196,6 +211,10 @@ function chosenValue(field: MutableLinkField, value: string, state: DialogState,
       return value === NONE ? update(state, ctx, { field, value: null }) : askFor(field, state, ctx);
     case 'description':
       return value === NONE ? update(state, ctx, { field, value: '' }) : askFor(field, state, ctx);
+    case 'buyerAsk':
+      return value === NONE ? update(state, ctx, { field, value: [] }) : askFor(field, state, ctx);
+    case 'question':
+      return value === NONE ? update(state, ctx, { field, value: null }) : askFor(field, state, ctx);
     case 'quantity':
       return value === '1' ? update(state, ctx, { field, value: { min: 1, max: 1 } }) : askFor(field, state, ctx);
     case 'productName':
@@ -236,8 +255,10 @@ function updateOutcome(result: EffectResult, state: DialogState, ctx: Context): 
 }
 
 /** Typed fields say what was wrong with the text; a refused choice (language, status) asks to choose again. */
-function invalidTextFor(field: MutableLinkField | undefined): 'productName' | 'description' | 'image' | 'usageLimit' | 'expiresAt' | 'quantity' | 'choice' {
+function invalidTextFor(field: MutableLinkField | undefined): 'productName' | 'description' | 'image' | 'usageLimit' | 'expiresAt' | 'quantity' | 'buyerAsk' | 'question' | 'choice' {
   switch (field) {
+    case 'buyerAsk':
+    case 'question':
     case 'quantity':
     case 'productName':
     case 'description':
@@ -285,7 +306,7 @@ export const editValueDialog: DialogHandler = (state, input, ctx) => {
       const { command } = input;
       if (command?.command === 'back') return backToMenu(state, ctx);
       // Free-text fields take any text as the value; elsewhere a command leaves the dialog.
-      if (command && field !== 'productName' && field !== 'description') return null;
+      if (command && field !== 'productName' && field !== 'description' && field !== 'question') return null;
       return typedValue(field, input.text, state, ctx);
     }
     case 'image':

@@ -152,6 +152,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
         refundedAmount: item.refundedAmount,
         at: item.occurredAt.toISOString(),
         quantity: item.quantity,
+        ...(item.buyerDetails ? { buyerDetails: item.buyerDetails } : {}),
       })),
       hasMore: listed.hasMore,
     };

@@ -1,6 +1,7 @@
 // Links for the buyer-side tests, inserted directly (the link-creation dialog is tested elsewhere).
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
+import type { BuyerFields } from '../../src/links/buyer-fields.js';
 
 export interface SeededLink {
   linkId: string;
@@ -20,6 +21,8 @@ export interface SeedLinkOptions {
   usageLimit?: number | null;
   quantityMin?: number;
   quantityMax?: number;
+  /** What the page asks the buyer (links/buyer-fields.ts). */
+  buyerFields?: BuyerFields;
   expiresAt?: Date | null;
   testMode?: boolean;
   withImage?: boolean;
@@ -67,6 +70,7 @@ export async function seedLink(prisma: PrismaClient, options: SeedLinkOptions = 
       usageLimit: options.usageLimit ?? null,
       quantityMin: options.quantityMin ?? 1,
       quantityMax: options.quantityMax ?? 1,
+      ...(options.buyerFields ? { buyerFields: options.buyerFields } : {}),
       expiresAt: options.expiresAt ?? null,
       // Tests pay through test-mode providers (sk_test_ keys, the sandbox).
       testMode: options.testMode ?? true,

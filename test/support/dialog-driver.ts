@@ -29,6 +29,7 @@ export function linkView(overrides: Partial<LinkView> = {}): LinkView {
     usageLimit: null,
     quantityMin: 1,
     quantityMax: 1,
+    buyerFields: { ask: [], question: null },
     expiresAt: null,
     testMode: true,
     url: `https://pay.example/l/${slug}`,

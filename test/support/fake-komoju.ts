@@ -111,6 +111,8 @@ export interface FakeKomojuSession {
   metadata: Record<string, string>;
   payment_data: { external_order_num?: string };
   line_items: FakeKomojuLineItem[];
+  /** The buyer's email, when the session was created with one. */
+  email?: string;
   // Absent until completed.
   payment?: FakeKomojuPayment;
 }
@@ -249,6 +251,9 @@ function validateSessionBody(body: unknown, origin: string): Validated {
   ) {
     return invalid('line_items');
   }
+  if (body.email !== undefined && (typeof body.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(body.email))) {
+    return invalid('email');
+  }
   const paymentData = body.payment_data ?? {};
   if (
     !isRecord(paymentData) ||
@@ -282,6 +287,7 @@ function validateSessionBody(body: unknown, origin: string): Validated {
             ? { external_order_num: paymentData.external_order_num }
             : {},
         line_items: lineItems as FakeKomojuLineItem[],
+        ...(typeof body.email === 'string' ? { email: body.email } : {}),
       },
       expiresAt: now + ((body.expires_in_seconds as number | undefined) ?? DEFAULT_EXPIRY_SECONDS) * 1000,
       forcedExpired: false,

@@ -11,6 +11,7 @@ import type { LinkEffect } from '../effects.js';
 import { USAGE_LIMIT_MAX, parseExpiry, parseUsageLimit } from '../link-limits.js';
 import type { LinkView } from '../link-view.js';
 import { QUANTITY_MAX, parseQuantityRange, quantityRangeProblem } from '../quantity.js';
+import { CHOICES_MAX, CHOICE_MAX, QUESTION_MAX, parseBuyerDetailKinds, parseQuestion } from '../buyer-fields.js';
 import { DESCRIPTION_MAX, PRODUCT_NAME_MAX, normalizeProductName, validateDescription } from '../product-name.js';
 import { ADVANCED_STEPS, HISTORY_MAX, isEditableStep, readSlots, type LinkDialogSlots, type LinkDialogStep } from './dialog-slots.js';
 import { isSkipWord, readLanguage, readStatus } from './field-answers.js';
@@ -162,6 +163,18 @@ function answerText(turn: Turn, slots: LinkDialogSlots, answer: string): Step {
       }
       return advance(turn, withDraft(slots, { quantityMin: parsed.range.min, quantityMax: parsed.range.max }));
     }
+    case 'buyerAsk': {
+      if (isSkipWord(answer)) return advance(turn, withDraft(slots, { buyerAsk: [] }));
+      const kinds = parseBuyerDetailKinds(answer);
+      if (!kinds) return ask(turn, slots, [text(t('links:buyerAsk.invalid'))]);
+      return advance(turn, withDraft(slots, { buyerAsk: kinds }));
+    }
+    case 'question': {
+      if (isSkipWord(answer)) return advance(turn, withDraft(slots, { question: null }));
+      const parsed = parseQuestion(answer);
+      if (!parsed.ok) return ask(turn, slots, [text(t(`links:question.errors.${parsed.reason}`, { max: QUESTION_MAX, choices: CHOICES_MAX, choiceMax: CHOICE_MAX }))]);
+      return advance(turn, withDraft(slots, { question: parsed.question }));
+    }
     case 'expiry': {
       if (isSkipWord(answer)) return advance(turn, withDraft(slots, { expiresAt: null }));
       const expiry = parseExpiry(answer, turn.ctx.now);
@@ -175,7 +188,7 @@ function answerText(turn: Turn, slots: LinkDialogSlots, answer: string): Step {
 }
 
 function skip(turn: Turn, slots: LinkDialogSlots): Step {
-  const optional: readonly LinkDialogStep[] = ['description', 'image', 'usageLimit', 'quantity', 'expiry'];
+  const optional: readonly LinkDialogStep[] = ['description', 'image', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'expiry'];
   if (!optional.includes(slots.step)) return ask(turn, slots, [text(turn.ctx.t('links:dialog.useButtons'))]);
   return answerText(turn, slots, 'skip');
 }
@@ -199,7 +212,7 @@ function handlePostback(turn: Turn, slots: LinkDialogSlots, action: string, args
     case 'links.skip':
       return skip(turn, slots);
     case 'links.pick': {
-      const choiceSteps: readonly LinkDialogStep[] = ['image', 'language', 'status', 'usageLimit', 'quantity', 'expiry'];
+      const choiceSteps: readonly LinkDialogStep[] = ['image', 'language', 'status', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'expiry'];
       const [value] = args;
       if (value === undefined || !choiceSteps.includes(slots.step)) return ask(turn, slots, [text(t('links:dialog.useButtons'))]);
       return answerText(turn, slots, value);

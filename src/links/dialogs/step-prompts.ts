@@ -63,6 +63,18 @@ export function promptFor(flow: LinkFlow, slots: LinkDialogSlots, dialogId: stri
       question = t('links:quantity.ask', { max: QUANTITY_MAX });
       choices.push(pick(t('links:quantity.fixedOne'), '1', dialogId), pick(t('links:quantity.upTo', { max: 10 }), '1-10', dialogId));
       break;
+    case 'buyerAsk':
+      question = t('links:buyerAsk.ask');
+      choices.push(
+        pick(t('links:buyerAsk.nameAndPhone'), 'name phone', dialogId),
+        pick(t('links:buyerAsk.nameAndAddress'), 'name phone address', dialogId),
+        pick(t('links:values.none'), 'none', dialogId),
+      );
+      break;
+    case 'question':
+      question = t('links:question.ask');
+      choices.push(pick(t('links:question.noQuestion'), 'none', dialogId));
+      break;
     case 'expiry':
       question = t('links:expiry.ask');
       choices.push(

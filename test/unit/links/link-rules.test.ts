@@ -101,6 +101,7 @@ describe('share text', () => {
     usageLimit: null,
     quantityMin: 1,
     quantityMax: 1,
+    buyerFields: { ask: [], question: null },
     expiresAt: null,
     testMode: false,
     url,

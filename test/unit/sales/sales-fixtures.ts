@@ -26,6 +26,7 @@ export function salesLink(overrides: Partial<SalesLinkView> = {}): SalesLinkView
     usageLimit: null,
     quantityMin: 1,
     quantityMax: 1,
+    buyerFields: { ask: [], question: null },
     expiresAt: null,
     testMode: false,
     url: `https://shop.example/l/${slug}`,

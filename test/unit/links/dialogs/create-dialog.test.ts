@@ -49,6 +49,8 @@ describe('Create link dialog', () => {
       { label: 'Status', value: 'Inactive' },
       { label: 'Usage limit', value: 'None' },
       { label: 'Quantity', value: 'Fixed: 1' },
+      { label: 'Buyer details', value: 'None' },
+      { label: 'Question', value: 'None' },
       { label: 'Expiry', value: 'None' },
     ]);
     expect(review.card.buttons.map((button) => button.label)).toEqual([
@@ -61,6 +63,8 @@ describe('Create link dialog', () => {
       'Edit Status',
       'Edit Usage limit',
       'Edit Quantity',
+      'Edit Buyer details',
+      'Edit Question',
       'Edit Expiry',
     ]);
     expect(review.card.footnote).toContain("can't be changed");
