@@ -47,6 +47,9 @@ const environmentSchema = z.object({
   LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 32)').optional()),
   TRUST_PROXY: optionalText,
+  LINE_CHANNEL_BASIC_ID: optionalText.pipe(
+    z.string().regex(/^@?[0-9a-z._-]{3,32}$/i, "LINE_CHANNEL_BASIC_ID must be the channel's basic ID, such as @123abcde").optional(),
+  ),
   BUYER_DATA_RETENTION_DAYS: optionalText.pipe(
     z
       .string()
@@ -117,6 +120,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Days buyers' details are kept with their checkout before they are erased. */
   buyerDataRetentionDays: number;
+  /** The bot's LINE add-friend URL (from LINE_CHANNEL_BASIC_ID): the return page's "back to LINE". */
+  lineAddFriendUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -214,5 +219,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: values.METRICS_TOKEN,
     trustProxy,
     buyerDataRetentionDays: values.BUYER_DATA_RETENTION_DAYS ?? 365,
+    lineAddFriendUrl:
+      values.LINE_CHANNEL_BASIC_ID === undefined
+        ? undefined
+        : `https://line.me/R/ti/p/${encodeURIComponent(values.LINE_CHANNEL_BASIC_ID.startsWith('@') ? values.LINE_CHANNEL_BASIC_ID : `@${values.LINE_CHANNEL_BASIC_ID}`)}`,
   };
 }

@@ -84,6 +84,8 @@ fieldset.group{border:1px solid #c4c7cc;border-radius:10px;padding:10px 12px;mar
 legend{font-weight:700;padding:0 4px}
 .choice{display:flex;align-items:center;gap:10px;font-weight:400;padding:10px 4px;min-height:44px}
 .choice input{width:22px;height:22px;margin:0}
+.after-payment{border-left:4px solid #067d3a;background:#f4f5f7;padding:8px 12px;margin:0 0 16px;text-align:left}
+.after-payment .description{margin:0}
 footer a{color:#1a5fb4;display:inline-block;padding:10px 4px}
 .shop{display:flex;align-items:center;gap:10px;margin:0 0 12px;font-weight:700;color:#1d1f23;overflow-wrap:anywhere}
 .shop-logo{width:40px;height:40px;border-radius:8px;object-fit:cover;background:#e9ebef;flex:none}

@@ -230,6 +230,8 @@ export interface MessagePageView {
   detail?: string;
   /** The shop the page is about, when it is about one. */
   shop?: ShopBrand;
+  /** Shown after the message (the order reference, the shop's after-payment message). */
+  extra?: Html | null;
   testId: string;
 }
 
@@ -241,6 +243,7 @@ ${view.icon ? html`<div class="status-icon${view.icon.waiting ? ' waiting' : ''}
 <h1>${view.title}</h1>
 ${view.detail ? html`<p class="price">${view.detail}</p>` : null}
 <p class="description">${view.message}</p>
+${view.extra}
 ${view.action ? html`<a class="button secondary" href="${view.action.href}">${view.action.label}</a>` : null}
 </div></div>`;
   return renderPage({
@@ -276,6 +279,23 @@ export interface ReturnPageView {
   price: string;
   linkPath: string;
   testMode: boolean;
+  /** Our checkout id, which KOMOJU also holds as the order number: what the buyer quotes to the shop. */
+  orderReference: string | null;
+  /** The shop's message for buyers who paid. */
+  afterPaymentMessage: string | null;
+  /** The bot's add-friend URL, when the operator configured the channel's basic ID. */
+  lineAddFriendUrl: string | null;
+}
+
+function orderDetails(view: ReturnPageView, withMessage: boolean): Html | null {
+  const { t } = view;
+  if (!view.orderReference && !(withMessage && view.afterPaymentMessage)) return null;
+  return html`${view.orderReference ? html`<p class="notice" data-testid="order-reference">${t('return.orderReference')} <strong>${view.orderReference}</strong></p>` : null}
+${withMessage && view.afterPaymentMessage ? html`<div class="after-payment" data-testid="after-payment-message"><p class="description">${view.afterPaymentMessage}</p></div>` : null}`;
+}
+
+function backToLine(view: ReturnPageView): MessagePageView['action'] {
+  return view.lineAddFriendUrl ? { href: view.lineAddFriendUrl, label: view.t('return.backToLine') } : undefined;
 }
 
 export function renderReturnPage(view: ReturnPageView): string {
@@ -289,6 +309,8 @@ export function renderReturnPage(view: ReturnPageView): string {
       icon: { symbol: '✓' },
       title: t('return.paidTitle'),
       message: t('return.paidBody', { product: view.productName, price: view.price }),
+      extra: orderDetails(view, true),
+      action: backToLine(view),
       testId: 'paid',
     });
   }
@@ -302,6 +324,8 @@ export function renderReturnPage(view: ReturnPageView): string {
       title: t('return.awaitingTitle'),
       detail: view.productName,
       message: t('return.awaitingBody'),
+      extra: orderDetails(view, false),
+      action: backToLine(view),
       testId: 'awaiting',
     });
   }

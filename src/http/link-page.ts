@@ -258,6 +258,11 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       link,
       req.query.session_id,
     );
+    // confirmCheckoutReturn checked the session belongs to this link before saying paid or awaiting.
+    const checkout =
+      outcome !== 'not_completed' && typeof req.query.session_id === 'string'
+        ? await prisma.checkout.findUnique({ where: { sessionId: req.query.session_id }, select: { id: true, quantity: true } })
+        : null;
     sendPage(
       res,
       200,
@@ -267,8 +272,11 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         shop: await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language),
         outcome,
         productName: link.productName,
-        price: formatStoredPrice(link.amount, link.currency, language),
+        price: formatStoredPrice(link.amount * (checkout?.quantity ?? 1), link.currency, language),
         linkPath: linkPath(link.slug),
+        orderReference: checkout?.id ?? null,
+        afterPaymentMessage: link.afterPaymentMessage,
+        lineAddFriendUrl: config.lineAddFriendUrl ?? null,
         // A checkout only opens in the link's own mode.
         testMode: link.testMode,
       }),

@@ -9,7 +9,7 @@ import { linkPageUrl } from './link-urls.js';
 import { quantityRangeProblem } from './quantity.js';
 import { NO_BUYER_FIELDS, asksAnything, buyerFieldsSchema } from './buyer-fields.js';
 import { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
-import { normalizeProductName, validateDescription } from './product-name.js';
+import { normalizeProductName, validateAfterPaymentMessage, validateDescription } from './product-name.js';
 import { renderQrPng } from './qr.js';
 import { newSlug } from './slug.js';
 
@@ -27,6 +27,7 @@ export const newLinkSchema = z.object({
   quantityMin: z.number().int().default(1),
   quantityMax: z.number().int().default(1),
   buyerFields: buyerFieldsSchema.default(NO_BUYER_FIELDS),
+  afterPaymentMessage: z.string().default(''),
   expiresAt: z.date().nullable().default(null),
 });
 
@@ -61,6 +62,8 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
   if (quantityProblem) return { kind: 'invalid', reason: `quantity ${quantityProblem}` };
   const name = normalizeProductName(fields.productName);
   if (!name.ok) return { kind: 'invalid', reason: `product name ${name.reason}` };
+  const afterPayment = validateAfterPaymentMessage(fields.afterPaymentMessage);
+  if (!afterPayment.ok) return { kind: 'invalid', reason: `after-payment message ${afterPayment.reason}` };
   const description = validateDescription(fields.description);
   if (!description.ok) return { kind: 'invalid', reason: `description ${description.reason}` };
   const now = options.now ?? new Date();
@@ -96,6 +99,7 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
         usageLimit: fields.usageLimit,
         quantityMin: fields.quantityMin,
         quantityMax: fields.quantityMax,
+        afterPaymentMessage: afterPayment.text === '' ? null : afterPayment.text,
         buyerFields: asksAnything(fields.buyerFields) ? fields.buyerFields : PrismaNamespace.DbNull,
         expiresAt: fields.expiresAt,
         testMode: options.testMode,

@@ -23,6 +23,8 @@ export const linkDraftSchema = z.object({
   /** What the page asks the buyer before Pay (links/buyer-fields.ts). */
   buyerAsk: z.array(z.enum(BUYER_DETAIL_KINDS)).optional(),
   question: questionSchema.nullable().optional(),
+  /** Shown on the return page once paid; '' for none. */
+  afterPaymentMessage: z.string().optional(),
   /** ISO 8601. */
   expiresAt: z.string().nullable().optional(),
 });

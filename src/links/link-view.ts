@@ -26,6 +26,7 @@ export interface LinkView {
   quantityMin: number;
   quantityMax: number;
   buyerFields: BuyerFields;
+  afterPaymentMessage: string | null;
   /** ISO 8601, or null for no expiry. */
   expiresAt: string | null;
   testMode: boolean;
@@ -50,6 +51,7 @@ export function toLinkView(link: Link, publicBaseUrl: string): LinkView {
     quantityMin: link.quantityMin,
     quantityMax: link.quantityMax,
     buyerFields: readBuyerFields(link.buyerFields),
+    afterPaymentMessage: link.afterPaymentMessage,
     expiresAt: link.expiresAt ? link.expiresAt.toISOString() : null,
     testMode: link.testMode,
     url: linkPageUrl(publicBaseUrl, link.slug),

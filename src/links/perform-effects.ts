@@ -78,6 +78,7 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
       quantityMin: draft.quantityMin ?? 1,
       quantityMax: draft.quantityMax ?? 1,
       buyerFields: { ask: draft.buyerAsk ?? [], question: draft.question ?? null },
+      afterPaymentMessage: draft.afterPaymentMessage ?? '',
       expiresAt: draft.expiresAt ? new Date(draft.expiresAt) : null,
     };
     const options = { linkId: idForEvent('lnk', env), publicBaseUrl: base, testMode: await isTestMode(env.prisma, env.config, effect.merchantId) };

@@ -7,7 +7,7 @@ import { asksAnything, buyerFieldsSchema, readBuyerFields } from './buyer-fields
 const { DbNull } = PrismaNamespace;
 import { LANGUAGES } from '../i18n/i18n.js';
 import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
-import { normalizeProductName, validateDescription } from './product-name.js';
+import { normalizeProductName, validateAfterPaymentMessage, validateDescription } from './product-name.js';
 import { quantityRangeProblem } from './quantity.js';
 import { isSupportedCurrency } from '../i18n/currency.js';
 
@@ -24,7 +24,7 @@ export function mayChangeLinkField(role: string, field: string): boolean {
 }
 
 /** Fields a merchant may change after a link is issued. */
-export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt', 'quantity', 'buyerAsk', 'question'] as const;
+export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt', 'quantity', 'buyerAsk', 'question', 'afterPaymentMessage'] as const;
 export type MutableLinkField = (typeof MUTABLE_LINK_FIELDS)[number];
 
 /**
@@ -46,6 +46,7 @@ export const linkChangeSchema = z.discriminatedUnion('field', [
   z.object({ field: z.literal('quantity'), value: z.object({ min: z.number().int(), max: z.number().int() }) }),
   z.object({ field: z.literal('buyerAsk'), value: buyerFieldsSchema.shape.ask }),
   z.object({ field: z.literal('question'), value: buyerFieldsSchema.shape.question }),
+  z.object({ field: z.literal('afterPaymentMessage'), value: z.string() }),
   z.object({ field: z.enum(IMMUTABLE_LINK_FIELDS), value: z.unknown() }),
 ]);
 export type LinkChange = z.infer<typeof linkChangeSchema>;
@@ -87,6 +88,12 @@ export async function updateLink(
       const description = validateDescription(change.value);
       if (!description.ok) return { ok: false, reason: 'invalid' };
       data = { description: description.text };
+      break;
+    }
+    case 'afterPaymentMessage': {
+      const message = validateAfterPaymentMessage(change.value);
+      if (!message.ok) return { ok: false, reason: 'invalid' };
+      data = { afterPaymentMessage: message.text === '' ? null : message.text };
       break;
     }
     case 'image': {

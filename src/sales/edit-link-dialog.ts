@@ -6,7 +6,7 @@ import { parseExpiry, parseUsageLimit } from '../links/link-limits.js';
 import { buyerAskText, questionText, quantityText } from '../links/link-card.js';
 import { parseBuyerDetailKinds, parseQuestion } from '../links/buyer-fields.js';
 import { parseQuantityRange } from '../links/quantity.js';
-import { normalizeProductName, validateDescription } from '../links/product-name.js';
+import { normalizeProductName, validateAfterPaymentMessage, validateDescription } from '../links/product-name.js';
 import { IMMUTABLE_LINK_FIELDS, MUTABLE_LINK_FIELDS, isImmutableLinkField, mayChangeLinkField, type MutableLinkField } from '../links/update-link.js';
 import type { SalesEffect, SalesLinkChange } from './effects.js';
 import { typedCommandButton } from './command-buttons.js';
@@ -52,6 +52,7 @@ function currentValues(link: SalesLinkView, ctx: Context): { label: string; valu
     { label: t('sales:edit.fields.quantity'), value: quantityText({ min: link.quantityMin, max: link.quantityMax }, ctx) },
     { label: t('sales:edit.fields.buyerAsk'), value: buyerAskText(link.buyerFields.ask, ctx) },
     { label: t('sales:edit.fields.question'), value: questionText(link.buyerFields.question, ctx) },
+    { label: t('sales:edit.fields.afterPaymentMessage'), value: link.afterPaymentMessage ?? none },
   ];
 }
 
@@ -119,6 +120,7 @@ function askFor(field: MutableLinkField, state: DialogState, ctx: Context): Step
       break;
     case 'buyerAsk':
     case 'question':
+    case 'afterPaymentMessage':
       choices.push(valueButton(t('links:values.none'), NONE, state));
       break;
     case 'productName':
@@ -186,6 +188,10 @@ function typedValue(field: MutableLinkField, typed: string, state: DialogState, 
       const question = parseQuestion(typed);
       return question.ok ? update(state, ctx, { field, value: question.question }) : retry(state, ctx, t('sales:edit.invalid.question'));
     }
+    case 'afterPaymentMessage': {
+      const message = validateAfterPaymentMessage(typed);
+      return message.ok ? update(state, ctx, { field, value: message.text }) : retry(state, ctx, t('sales:edit.invalid.afterPaymentMessage'));
+    }
     case 'image':
       return retry(state, ctx, t('sales:edit.invalid.image'));
     case 'language':
@@ -215,6 +221,8 @@ function chosenValue(field: MutableLinkField, value: string, state: DialogState,
       return value === NONE ? update(state, ctx, { field, value: [] }) : askFor(field, state, ctx);
     case 'question':
       return value === NONE ? update(state, ctx, { field, value: null }) : askFor(field, state, ctx);
+    case 'afterPaymentMessage':
+      return value === NONE ? update(state, ctx, { field, value: '' }) : askFor(field, state, ctx);
     case 'quantity':
       return value === '1' ? update(state, ctx, { field, value: { min: 1, max: 1 } }) : askFor(field, state, ctx);
     case 'productName':
@@ -255,8 +263,9 @@ function updateOutcome(result: EffectResult, state: DialogState, ctx: Context): 
 }
 
 /** Typed fields say what was wrong with the text; a refused choice (language, status) asks to choose again. */
-function invalidTextFor(field: MutableLinkField | undefined): 'productName' | 'description' | 'image' | 'usageLimit' | 'expiresAt' | 'quantity' | 'buyerAsk' | 'question' | 'choice' {
+function invalidTextFor(field: MutableLinkField | undefined): 'productName' | 'description' | 'image' | 'usageLimit' | 'expiresAt' | 'quantity' | 'buyerAsk' | 'question' | 'afterPaymentMessage' | 'choice' {
   switch (field) {
+    case 'afterPaymentMessage':
     case 'buyerAsk':
     case 'question':
     case 'quantity':
@@ -306,7 +315,7 @@ export const editValueDialog: DialogHandler = (state, input, ctx) => {
       const { command } = input;
       if (command?.command === 'back') return backToMenu(state, ctx);
       // Free-text fields take any text as the value; elsewhere a command leaves the dialog.
-      if (command && field !== 'productName' && field !== 'description' && field !== 'question') return null;
+      if (command && field !== 'productName' && field !== 'description' && field !== 'question' && field !== 'afterPaymentMessage') return null;
       return typedValue(field, input.text, state, ctx);
     }
     case 'image':

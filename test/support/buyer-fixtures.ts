@@ -23,6 +23,7 @@ export interface SeedLinkOptions {
   quantityMax?: number;
   /** What the page asks the buyer (links/buyer-fields.ts). */
   buyerFields?: BuyerFields;
+  afterPaymentMessage?: string;
   expiresAt?: Date | null;
   testMode?: boolean;
   withImage?: boolean;
@@ -71,6 +72,7 @@ export async function seedLink(prisma: PrismaClient, options: SeedLinkOptions = 
       quantityMin: options.quantityMin ?? 1,
       quantityMax: options.quantityMax ?? 1,
       ...(options.buyerFields ? { buyerFields: options.buyerFields } : {}),
+      afterPaymentMessage: options.afterPaymentMessage ?? null,
       expiresAt: options.expiresAt ?? null,
       // Tests pay through test-mode providers (sk_test_ keys, the sandbox).
       testMode: options.testMode ?? true,

@@ -30,6 +30,7 @@ export function linkView(overrides: Partial<LinkView> = {}): LinkView {
     quantityMin: 1,
     quantityMax: 1,
     buyerFields: { ask: [], question: null },
+    afterPaymentMessage: null,
     expiresAt: null,
     testMode: true,
     url: `https://pay.example/l/${slug}`,

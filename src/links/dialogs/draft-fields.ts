@@ -34,6 +34,8 @@ export function describeField(field: EditableStep, draft: LinkDraft, ctx: Contex
       return buyerAskText(draft.buyerAsk ?? [], ctx);
     case 'question':
       return questionText(draft.question ?? null, ctx);
+    case 'afterPayment':
+      return draft.afterPaymentMessage ? clip(draft.afterPaymentMessage, DESCRIPTION_PREVIEW) : t('links:values.none');
     case 'expiry':
       if (draft.expiresAt === undefined) return null;
       return draft.expiresAt === null ? t('links:values.noExpiry') : formatDateTime(draft.expiresAt, ctx.language);

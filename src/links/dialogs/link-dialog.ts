@@ -12,7 +12,7 @@ import { USAGE_LIMIT_MAX, parseExpiry, parseUsageLimit } from '../link-limits.js
 import type { LinkView } from '../link-view.js';
 import { QUANTITY_MAX, parseQuantityRange, quantityRangeProblem } from '../quantity.js';
 import { CHOICES_MAX, CHOICE_MAX, QUESTION_MAX, parseBuyerDetailKinds, parseQuestion } from '../buyer-fields.js';
-import { DESCRIPTION_MAX, PRODUCT_NAME_MAX, normalizeProductName, validateDescription } from '../product-name.js';
+import { AFTER_PAYMENT_MAX, DESCRIPTION_MAX, PRODUCT_NAME_MAX, normalizeProductName, validateAfterPaymentMessage, validateDescription } from '../product-name.js';
 import { ADVANCED_STEPS, HISTORY_MAX, isEditableStep, readSlots, type LinkDialogSlots, type LinkDialogStep } from './dialog-slots.js';
 import { isSkipWord, readLanguage, readStatus } from './field-answers.js';
 import { promptFor, type LinkFlow } from './step-prompts.js';
@@ -175,6 +175,12 @@ function answerText(turn: Turn, slots: LinkDialogSlots, answer: string): Step {
       if (!parsed.ok) return ask(turn, slots, [text(t(`links:question.errors.${parsed.reason}`, { max: QUESTION_MAX, choices: CHOICES_MAX, choiceMax: CHOICE_MAX }))]);
       return advance(turn, withDraft(slots, { question: parsed.question }));
     }
+    case 'afterPayment': {
+      if (isSkipWord(answer)) return advance(turn, withDraft(slots, { afterPaymentMessage: slots.draft.afterPaymentMessage ?? '' }));
+      const message = validateAfterPaymentMessage(answer);
+      if (!message.ok) return ask(turn, slots, [text(t('links:afterPayment.tooLong', { max: AFTER_PAYMENT_MAX }))]);
+      return advance(turn, withDraft(slots, { afterPaymentMessage: message.text }));
+    }
     case 'expiry': {
       if (isSkipWord(answer)) return advance(turn, withDraft(slots, { expiresAt: null }));
       const expiry = parseExpiry(answer, turn.ctx.now);
@@ -188,7 +194,7 @@ function answerText(turn: Turn, slots: LinkDialogSlots, answer: string): Step {
 }
 
 function skip(turn: Turn, slots: LinkDialogSlots): Step {
-  const optional: readonly LinkDialogStep[] = ['description', 'image', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'expiry'];
+  const optional: readonly LinkDialogStep[] = ['description', 'image', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'afterPayment', 'expiry'];
   if (!optional.includes(slots.step)) return ask(turn, slots, [text(turn.ctx.t('links:dialog.useButtons'))]);
   return answerText(turn, slots, 'skip');
 }
@@ -270,7 +276,7 @@ function handleResult(turn: Turn, slots: LinkDialogSlots, outcome: EffectResult)
   }
 }
 
-const FREE_TEXT_STEPS: readonly LinkDialogStep[] = ['name', 'description'];
+const FREE_TEXT_STEPS: readonly LinkDialogStep[] = ['name', 'description', 'question', 'afterPayment'];
 
 function handleText(turn: Turn, slots: LinkDialogSlots, answer: string, matched: MatchedCommand | null): Step | null {
   // In free-text steps "Summary book" is a product name; only a bare command word is a command.

@@ -2,6 +2,7 @@ import { commandButton, text } from '../../conversation/machine.js';
 import type { Button, Context, Reply } from '../../conversation/types.js';
 import { LANGUAGES } from '../../i18n/i18n.js';
 import { QUANTITY_MAX } from '../quantity.js';
+import { AFTER_PAYMENT_MAX } from '../product-name.js';
 import { advancedReply, reviewReply } from './draft-card.js';
 import { describeField } from './draft-fields.js';
 import { isEditableStep, type LinkDialogSlots } from './dialog-slots.js';
@@ -74,6 +75,10 @@ export function promptFor(flow: LinkFlow, slots: LinkDialogSlots, dialogId: stri
     case 'question':
       question = t('links:question.ask');
       choices.push(pick(t('links:question.noQuestion'), 'none', dialogId));
+      break;
+    case 'afterPayment':
+      question = t('links:afterPayment.ask', { max: AFTER_PAYMENT_MAX });
+      choices.push(commandButton(t('links:buttons.skip'), 'links.skip', [], dialogId));
       break;
     case 'expiry':
       question = t('links:expiry.ask');

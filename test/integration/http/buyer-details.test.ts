@@ -28,7 +28,7 @@ describe.each(await databaseKinds())('buyer details on %s', (kind) => {
     fake = await startFakeKomoju({ secretKey: SECRET_KEY });
     harness = await startLineHarness({
       db: database.db,
-      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL, TRUST_PROXY: 'loopback' },
+      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL, TRUST_PROXY: 'loopback', LINE_CHANNEL_BASIC_ID: '@shopbot' },
     });
   });
   afterAll(async () => {
@@ -120,6 +120,29 @@ describe.each(await databaseKinds())('buyer details on %s', (kind) => {
     expect(text).toContain('Size? M');
     const [listed] = (await listTransactions(prisma, link.linkId)).items;
     expect(listed?.buyerDetails?.name).toBe('山田 花子');
+  });
+
+  it('once paid, shows the order reference, the shop’s after-payment message and a way back to LINE', async () => {
+    const link = await seedLink(prisma, { language: 'en', amount: 500, quantityMin: 1, quantityMax: 4, afterPaymentMessage: 'We ship within 3 days.\nThank you!' });
+    const response = await pressPay(link, { quantity: '3' }, '198.51.100.11');
+    const sessionId = sessionIdFrom(response);
+    fake.completeSession(sessionId, 'captured');
+    const page = await (await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`)).text();
+    const checkout = await prisma.checkout.findFirstOrThrow({ where: { linkId: link.linkId } });
+    expect(page).toContain('data-testid="paid"');
+    expect(page).toContain(`Order reference: <strong>${checkout.id}</strong>`);
+    expect(fake.session(sessionId).payment_data.external_order_num).toBe(checkout.id);
+    expect(page).toContain('We ship within 3 days.\nThank you!');
+    // The amount paid: 3 × ¥500.
+    expect(page).toContain('¥1,500');
+    expect(page).toContain('<a class="button secondary" href="https://line.me/R/ti/p/%40shopbot">Back to the seller on LINE</a>');
+
+    // Before paying, none of it shows.
+    const unpaid = await seedLink(prisma, { language: 'en', afterPaymentMessage: 'Secret pickup code 1234' });
+    const left = await pressPay(unpaid, {}, '198.51.100.12');
+    const notPaid = await (await fetch(`${harness.url}/l/${unpaid.slug}/return?session_id=${sessionIdFrom(left)}`)).text();
+    expect(notPaid).toContain('data-testid="not-completed"');
+    expect(notPaid).not.toContain('Secret pickup code');
   });
 
   it('takes a Korean 5-digit postal code', async () => {

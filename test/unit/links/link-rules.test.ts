@@ -102,6 +102,7 @@ describe('share text', () => {
     quantityMin: 1,
     quantityMax: 1,
     buyerFields: { ask: [], question: null },
+    afterPaymentMessage: null,
     expiresAt: null,
     testMode: false,
     url,

@@ -27,6 +27,7 @@ export function salesLink(overrides: Partial<SalesLinkView> = {}): SalesLinkView
     quantityMin: 1,
     quantityMax: 1,
     buyerFields: { ask: [], question: null },
+    afterPaymentMessage: null,
     expiresAt: null,
     testMode: false,
     url: `https://shop.example/l/${slug}`,

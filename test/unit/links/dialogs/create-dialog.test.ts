@@ -51,6 +51,7 @@ describe('Create link dialog', () => {
       { label: 'Quantity', value: 'Fixed: 1' },
       { label: 'Buyer details', value: 'None' },
       { label: 'Question', value: 'None' },
+      { label: 'After payment', value: 'None' },
       { label: 'Expiry', value: 'None' },
     ]);
     expect(review.card.buttons.map((button) => button.label)).toEqual([
@@ -65,6 +66,7 @@ describe('Create link dialog', () => {
       'Edit Quantity',
       'Edit Buyer details',
       'Edit Question',
+      'Edit After payment',
       'Edit Expiry',
     ]);
     expect(review.card.footnote).toContain("can't be changed");
