@@ -53,6 +53,8 @@ export interface LinkPageView {
   buyerFields: BuyerFields;
   /** The buyer's answers as posted, shown again on a 422 page. */
   values: Partial<Record<BuyerField, string>>;
+  /** The payment methods offered, when the link limits them ("Card, PayPay"); null: all. */
+  paymentMethods: string | null;
 }
 
 export interface QuantityField {
@@ -204,6 +206,7 @@ ${buyerInputs(view)}
 <button class="button primary" type="submit" data-testid="pay">${view.quantity ? t('link.payAdjustable') : t('link.pay', { price: view.fixedTotal })}</button>
 </form>
 <p class="notice center">${t('link.payNote')}</p>
+${view.paymentMethods ? html`<p class="notice center" data-testid="payment-methods">${t('link.paymentMethods', { methods: view.paymentMethods })}</p>` : null}
 ${view.testMode ? html`<p class="notice center">${t('link.testNotice')}</p>` : null}
 </div>
 </div>`;

@@ -10,6 +10,7 @@ import { isSlug } from '../links/slug.js';
 import { countAttempt } from '../merchants/rate-limit.js';
 import { confirmCheckoutReturn } from '../payments/confirm-checkout-return.js';
 import { linkPlaces } from '../payments/link-availability.js';
+import { readPaymentTypes } from '../links/payment-types.js';
 import { isAdjustable, readBuyerQuantity, type BuyerQuantityError } from '../links/quantity.js';
 import { BUYER_FIELD_MAX, readBuyerDetails, readBuyerFields, type BuyerField } from '../links/buyer-fields.js';
 import { noticeStarter } from '../payments/notify-capture.js';
@@ -29,6 +30,14 @@ const BUYER_FORM_FIELDS: readonly BuyerField[] = ['buyerName', 'phone', 'email',
 const CHECKOUT_RATE_LIMIT = { limit: 10, windowMs: 60_000 };
 // Return-page views per client per minute: a buyer comes back once or reloads a few times.
 const RETURN_RATE_LIMIT = { limit: 20, windowMs: 60_000 };
+
+/** "Card, PayPay" in the page's language when the link limits the payment types; null: all. */
+function paymentMethodNames(link: Link, language: Language): string | null {
+  const types = readPaymentTypes(link.paymentTypes);
+  if (types.length === 0) return null;
+  const t = translator(language, 'links');
+  return types.map((type) => t(`paymentTypes.names.${type}`)).join(t('buyerAsk.separator'));
+}
 
 function linkLanguage(link: Link): Language {
   return isLanguage(link.language) ? link.language : 'ja';
@@ -132,6 +141,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         scriptNonce,
         buyerFields: readBuyerFields(link.buyerFields),
         values,
+        paymentMethods: paymentMethodNames(link, language),
       }),
       // Pay redirects to KOMOJU's hosted page, or to the sandbox's at PUBLIC_BASE_URL.
       [config.publicBaseUrl, config.komojuApiBaseUrl],

@@ -7,6 +7,7 @@ import { isSupportedCurrency, maxAmount } from '../i18n/currency.js';
 import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
 import { linkPageUrl } from './link-urls.js';
 import { quantityRangeProblem } from './quantity.js';
+import { paymentTypesSchema } from './payment-types.js';
 import { NO_BUYER_FIELDS, asksAnything, buyerFieldsSchema } from './buyer-fields.js';
 import { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
 import { normalizeProductName, validateAfterPaymentMessage, validateDescription } from './product-name.js';
@@ -28,6 +29,7 @@ export const newLinkSchema = z.object({
   quantityMax: z.number().int().default(1),
   buyerFields: buyerFieldsSchema.default(NO_BUYER_FIELDS),
   afterPaymentMessage: z.string().default(''),
+  paymentTypes: paymentTypesSchema.default([]),
   expiresAt: z.date().nullable().default(null),
 });
 
@@ -100,6 +102,7 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
         quantityMin: fields.quantityMin,
         quantityMax: fields.quantityMax,
         afterPaymentMessage: afterPayment.text === '' ? null : afterPayment.text,
+        paymentTypes: fields.paymentTypes.length > 0 ? fields.paymentTypes : PrismaNamespace.DbNull,
         buyerFields: asksAnything(fields.buyerFields) ? fields.buyerFields : PrismaNamespace.DbNull,
         expiresAt: fields.expiresAt,
         testMode: options.testMode,

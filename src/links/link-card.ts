@@ -6,6 +6,7 @@ import { formatDateTime, formatPrice } from '../i18n/format.js';
 import type { LinkView } from './link-view.js';
 import { isAdjustable, type QuantityRange } from './quantity.js';
 import type { BuyerDetailKind, BuyerFields } from './buyer-fields.js';
+import type { PaymentType } from './payment-types.js';
 
 /**
  * What the merchant forwards to a buyer, written in the link page's language, not the merchant's;
@@ -20,6 +21,11 @@ export function shareText(link: LinkView): string {
 /** "Fixed: 1" / "1–10, chosen by the buyer". */
 export function quantityText(range: QuantityRange, ctx: Context): string {
   return isAdjustable(range) ? ctx.t('links:quantity.range', { min: range.min, max: range.max }) : ctx.t('links:quantity.fixed', { count: range.min });
+}
+
+/** "Card, PayPay" / "All of the shop's". */
+export function paymentTypesText(types: readonly PaymentType[], ctx: Context): string {
+  return types.length === 0 ? ctx.t('links:paymentTypes.all') : types.map((type) => ctx.t(`links:paymentTypes.names.${type}`)).join(ctx.t('links:buyerAsk.separator'));
 }
 
 /** "Name, Phone" / "None". */
@@ -48,6 +54,7 @@ export function linkCard(link: LinkView, ctx: Context): Card {
   if (isAdjustable(quantity) || quantity.min > 1) rows.push({ label: t('links:fields.quantity'), value: quantityText(quantity, ctx) });
   if (link.buyerFields.ask.length > 0) rows.push({ label: t('links:fields.buyerAsk'), value: buyerAskText(link.buyerFields.ask, ctx) });
   if (link.buyerFields.question) rows.push({ label: t('links:fields.question'), value: questionText(link.buyerFields.question, ctx) });
+  if (link.paymentTypes.length > 0) rows.push({ label: t('links:fields.paymentTypes'), value: paymentTypesText(link.paymentTypes, ctx) });
   if (link.expiresAt !== null) rows.push({ label: t('links:card.expiresAt'), value: formatDateTime(link.expiresAt, ctx.language) });
   rows.push({ label: t('links:card.url'), value: link.url });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LANGUAGES } from '../i18n/i18n.js';
 import { SUPPORTED_CURRENCIES } from '../i18n/currency.js';
 import { BUYER_DETAIL_KINDS, questionSchema } from './buyer-fields.js';
+import { paymentTypesSchema } from './payment-types.js';
 
 /**
  * A link being written in chat. It lives in the dialog's stored slots (JSON), so it is
@@ -25,6 +26,8 @@ export const linkDraftSchema = z.object({
   question: questionSchema.nullable().optional(),
   /** Shown on the return page once paid; '' for none. */
   afterPaymentMessage: z.string().optional(),
+  /** KOMOJU payment types offered; empty: all of the account's. */
+  paymentTypes: paymentTypesSchema.optional(),
   /** ISO 8601. */
   expiresAt: z.string().nullable().optional(),
 });

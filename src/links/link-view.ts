@@ -3,6 +3,7 @@ import { isLanguage, type Language } from '../i18n/i18n.js';
 import { isSupportedCurrency, type Currency } from '../i18n/currency.js';
 import { linkPageUrl, mediaUrl, qrImageUrl } from './link-urls.js';
 import { readBuyerFields, type BuyerFields } from './buyer-fields.js';
+import { readPaymentTypes, type PaymentType } from './payment-types.js';
 
 export type LinkStatus = 'active' | 'inactive';
 
@@ -27,6 +28,8 @@ export interface LinkView {
   quantityMax: number;
   buyerFields: BuyerFields;
   afterPaymentMessage: string | null;
+  /** Empty: every payment type of the shop's KOMOJU account. */
+  paymentTypes: PaymentType[];
   /** ISO 8601, or null for no expiry. */
   expiresAt: string | null;
   testMode: boolean;
@@ -52,6 +55,7 @@ export function toLinkView(link: Link, publicBaseUrl: string): LinkView {
     quantityMax: link.quantityMax,
     buyerFields: readBuyerFields(link.buyerFields),
     afterPaymentMessage: link.afterPaymentMessage,
+    paymentTypes: readPaymentTypes(link.paymentTypes),
     expiresAt: link.expiresAt ? link.expiresAt.toISOString() : null,
     testMode: link.testMode,
     url: linkPageUrl(publicBaseUrl, link.slug),

@@ -79,6 +79,7 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
       quantityMax: draft.quantityMax ?? 1,
       buyerFields: { ask: draft.buyerAsk ?? [], question: draft.question ?? null },
       afterPaymentMessage: draft.afterPaymentMessage ?? '',
+      paymentTypes: draft.paymentTypes ?? [],
       expiresAt: draft.expiresAt ? new Date(draft.expiresAt) : null,
     };
     const options = { linkId: idForEvent('lnk', env), publicBaseUrl: base, testMode: await isTestMode(env.prisma, env.config, effect.merchantId) };

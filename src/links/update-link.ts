@@ -3,6 +3,7 @@ import type { Prisma as Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { Prisma as PrismaNamespace, type Prisma, type Link } from '../generated/prisma/client.js';
 import { asksAnything, buyerFieldsSchema, readBuyerFields } from './buyer-fields.js';
+import { paymentTypesSchema } from './payment-types.js';
 
 const { DbNull } = PrismaNamespace;
 import { LANGUAGES } from '../i18n/i18n.js';
@@ -24,7 +25,7 @@ export function mayChangeLinkField(role: string, field: string): boolean {
 }
 
 /** Fields a merchant may change after a link is issued. */
-export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt', 'quantity', 'buyerAsk', 'question', 'afterPaymentMessage'] as const;
+export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt', 'quantity', 'buyerAsk', 'question', 'afterPaymentMessage', 'paymentTypes'] as const;
 export type MutableLinkField = (typeof MUTABLE_LINK_FIELDS)[number];
 
 /**
@@ -47,6 +48,7 @@ export const linkChangeSchema = z.discriminatedUnion('field', [
   z.object({ field: z.literal('buyerAsk'), value: buyerFieldsSchema.shape.ask }),
   z.object({ field: z.literal('question'), value: buyerFieldsSchema.shape.question }),
   z.object({ field: z.literal('afterPaymentMessage'), value: z.string() }),
+  z.object({ field: z.literal('paymentTypes'), value: paymentTypesSchema }),
   z.object({ field: z.enum(IMMUTABLE_LINK_FIELDS), value: z.unknown() }),
 ]);
 export type LinkChange = z.infer<typeof linkChangeSchema>;
@@ -90,6 +92,9 @@ export async function updateLink(
       data = { description: description.text };
       break;
     }
+    case 'paymentTypes':
+      data = { paymentTypes: change.value.length > 0 ? change.value : DbNull };
+      break;
     case 'afterPaymentMessage': {
       const message = validateAfterPaymentMessage(change.value);
       if (!message.ok) return { ok: false, reason: 'invalid' };

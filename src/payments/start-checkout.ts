@@ -18,6 +18,7 @@ import { linkPageUrl, mediaUrl } from '../links/link-urls.js';
 import type { Logger } from '../logger.js';
 import { readBuyerQuantity, type BuyerQuantityError } from '../links/quantity.js';
 import type { BuyerDetails } from '../links/buyer-fields.js';
+import { readPaymentTypes } from '../links/payment-types.js';
 import { linkPlaces, lockLink, RESERVED_SESSION_SECONDS, type LinkAvailability } from './link-availability.js';
 import { providerForLink, servesLinkMode } from './provider-for-link.js';
 import { ProviderError } from './provider.js';
@@ -146,6 +147,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
   if (!asked.ok) return { kind: 'invalid', link, field: 'quantity', reason: asked.reason, placesLeft: null };
   const quantity = asked.quantity;
 
+  const paymentTypes = readPaymentTypes(link.paymentTypes);
   const checkoutId = newCheckoutId();
   type Decision = HoldDecision | { kind: 'closed'; availability: Exclude<LinkAvailability, 'open'> } | { kind: 'too_many'; placesLeft: number };
   const decision = await prisma.$transaction(async (tx): Promise<Decision> => {
@@ -185,6 +187,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
       },
       metadata: { ...buyerMetadata(options.details), [LINK_ID_METADATA_KEY]: link.id, [CHECKOUT_ID_METADATA_KEY]: checkoutId },
       ...(options.details?.email ? { email: options.details.email } : {}),
+      ...(paymentTypes.length > 0 ? { paymentTypes } : {}),
       idempotencyKey: checkoutId,
       expiresInSeconds: sessionLifetimeSeconds(link, now),
     });

@@ -3,11 +3,12 @@ import type { Button, Context, DialogState, EffectResult, Reply, Step } from '..
 import { LANGUAGES } from '../i18n/i18n.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
 import { parseExpiry, parseUsageLimit } from '../links/link-limits.js';
-import { buyerAskText, questionText, quantityText } from '../links/link-card.js';
+import { buyerAskText, paymentTypesText, questionText, quantityText } from '../links/link-card.js';
+import { parsePaymentTypes } from '../links/payment-types.js';
 import { parseBuyerDetailKinds, parseQuestion } from '../links/buyer-fields.js';
 import { parseQuantityRange } from '../links/quantity.js';
 import { normalizeProductName, validateAfterPaymentMessage, validateDescription } from '../links/product-name.js';
-import { IMMUTABLE_LINK_FIELDS, MUTABLE_LINK_FIELDS, isImmutableLinkField, mayChangeLinkField, type MutableLinkField } from '../links/update-link.js';
+import { MUTABLE_LINK_FIELDS, isImmutableLinkField, mayChangeLinkField, type MutableLinkField } from '../links/update-link.js';
 import type { SalesEffect, SalesLinkChange } from './effects.js';
 import { typedCommandButton } from './command-buttons.js';
 import { salesLinkCard, stateLabel } from './links-carousel.js';
@@ -53,11 +54,13 @@ function currentValues(link: SalesLinkView, ctx: Context): { label: string; valu
     { label: t('sales:edit.fields.buyerAsk'), value: buyerAskText(link.buyerFields.ask, ctx) },
     { label: t('sales:edit.fields.question'), value: questionText(link.buyerFields.question, ctx) },
     { label: t('sales:edit.fields.afterPaymentMessage'), value: link.afterPaymentMessage ?? none },
+    { label: t('sales:edit.fields.paymentTypes'), value: paymentTypesText(link.paymentTypes, ctx) },
   ];
 }
 
 function fieldButtons(dialogId: string, ctx: Context): Button[] {
-  const fields = [...MUTABLE_LINK_FIELDS, ...IMMUTABLE_LINK_FIELDS].filter((field) => mayChangeLinkField(ctx.membership?.role ?? 'staff', field));
+  // LINE shows at most 13 quick replies: the Price button alone explains that price and currency stay.
+  const fields = [...MUTABLE_LINK_FIELDS, 'amount' as const].filter((field) => mayChangeLinkField(ctx.membership?.role ?? 'staff', field));
   return fields.map((field) =>
     commandButton(ctx.t(`sales:edit.fields.${field}`), EDIT_FIELD_ACTION, [field], dialogId),
   );
@@ -122,6 +125,9 @@ function askFor(field: MutableLinkField, state: DialogState, ctx: Context): Step
     case 'question':
     case 'afterPaymentMessage':
       choices.push(valueButton(t('links:values.none'), NONE, state));
+      break;
+    case 'paymentTypes':
+      choices.push(valueButton(t('links:paymentTypes.all'), NONE, state));
       break;
     case 'productName':
       break;
@@ -188,6 +194,10 @@ function typedValue(field: MutableLinkField, typed: string, state: DialogState, 
       const question = parseQuestion(typed);
       return question.ok ? update(state, ctx, { field, value: question.question }) : retry(state, ctx, t('sales:edit.invalid.question'));
     }
+    case 'paymentTypes': {
+      const types = parsePaymentTypes(typed);
+      return types ? update(state, ctx, { field, value: types }) : retry(state, ctx, t('sales:edit.invalid.paymentTypes'));
+    }
     case 'afterPaymentMessage': {
       const message = validateAfterPaymentMessage(typed);
       return message.ok ? update(state, ctx, { field, value: message.text }) : retry(state, ctx, t('sales:edit.invalid.afterPaymentMessage'));
@@ -223,6 +233,8 @@ function chosenValue(field: MutableLinkField, value: string, state: DialogState,
       return value === NONE ? update(state, ctx, { field, value: null }) : askFor(field, state, ctx);
     case 'afterPaymentMessage':
       return value === NONE ? update(state, ctx, { field, value: '' }) : askFor(field, state, ctx);
+    case 'paymentTypes':
+      return value === NONE ? update(state, ctx, { field, value: [] }) : askFor(field, state, ctx);
     case 'quantity':
       return value === '1' ? update(state, ctx, { field, value: { min: 1, max: 1 } }) : askFor(field, state, ctx);
     case 'productName':
@@ -263,8 +275,9 @@ function updateOutcome(result: EffectResult, state: DialogState, ctx: Context): 
 }
 
 /** Typed fields say what was wrong with the text; a refused choice (language, status) asks to choose again. */
-function invalidTextFor(field: MutableLinkField | undefined): 'productName' | 'description' | 'image' | 'usageLimit' | 'expiresAt' | 'quantity' | 'buyerAsk' | 'question' | 'afterPaymentMessage' | 'choice' {
+function invalidTextFor(field: MutableLinkField | undefined): 'productName' | 'description' | 'image' | 'usageLimit' | 'expiresAt' | 'quantity' | 'buyerAsk' | 'question' | 'afterPaymentMessage' | 'paymentTypes' | 'choice' {
   switch (field) {
+    case 'paymentTypes':
     case 'afterPaymentMessage':
     case 'buyerAsk':
     case 'question':

@@ -24,6 +24,8 @@ export interface SeedLinkOptions {
   /** What the page asks the buyer (links/buyer-fields.ts). */
   buyerFields?: BuyerFields;
   afterPaymentMessage?: string;
+  /** KOMOJU payment types the session offers (links/payment-types.ts). */
+  paymentTypes?: string[];
   expiresAt?: Date | null;
   testMode?: boolean;
   withImage?: boolean;
@@ -73,6 +75,7 @@ export async function seedLink(prisma: PrismaClient, options: SeedLinkOptions = 
       quantityMax: options.quantityMax ?? 1,
       ...(options.buyerFields ? { buyerFields: options.buyerFields } : {}),
       afterPaymentMessage: options.afterPaymentMessage ?? null,
+      ...(options.paymentTypes ? { paymentTypes: options.paymentTypes } : {}),
       expiresAt: options.expiresAt ?? null,
       // Tests pay through test-mode providers (sk_test_ keys, the sandbox).
       testMode: options.testMode ?? true,

@@ -31,6 +31,7 @@ export function linkView(overrides: Partial<LinkView> = {}): LinkView {
     quantityMax: 1,
     buyerFields: { ask: [], question: null },
     afterPaymentMessage: null,
+    paymentTypes: [],
     expiresAt: null,
     testMode: true,
     url: `https://pay.example/l/${slug}`,

@@ -113,6 +113,8 @@ export interface FakeKomojuSession {
   line_items: FakeKomojuLineItem[];
   /** The buyer's email, when the session was created with one. */
   email?: string;
+  /** The payment types the session was limited to, when it was. */
+  payment_types?: string[];
   // Absent until completed.
   payment?: FakeKomojuPayment;
 }
@@ -254,6 +256,9 @@ function validateSessionBody(body: unknown, origin: string): Validated {
   if (body.email !== undefined && (typeof body.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(body.email))) {
     return invalid('email');
   }
+  if (body.payment_types !== undefined && (!Array.isArray(body.payment_types) || body.payment_types.length === 0 || !body.payment_types.every((type) => typeof type === 'string'))) {
+    return invalid('payment_types');
+  }
   const paymentData = body.payment_data ?? {};
   if (
     !isRecord(paymentData) ||
@@ -288,6 +293,7 @@ function validateSessionBody(body: unknown, origin: string): Validated {
             : {},
         line_items: lineItems as FakeKomojuLineItem[],
         ...(typeof body.email === 'string' ? { email: body.email } : {}),
+        ...(Array.isArray(body.payment_types) ? { payment_types: body.payment_types as string[] } : {}),
       },
       expiresAt: now + ((body.expires_in_seconds as number | undefined) ?? DEFAULT_EXPIRY_SECONDS) * 1000,
       forcedExpired: false,

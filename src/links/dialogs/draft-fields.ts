@@ -1,7 +1,7 @@
 import type { Context } from '../../conversation/types.js';
 import { clip, formatDateTime, formatPrice } from '../../i18n/format.js';
 import type { LinkDraft } from '../link-draft.js';
-import { buyerAskText, questionText, quantityText } from '../link-card.js';
+import { buyerAskText, paymentTypesText, questionText, quantityText } from '../link-card.js';
 import type { EditableStep } from './dialog-slots.js';
 
 const DESCRIPTION_PREVIEW = 120;
@@ -36,6 +36,8 @@ export function describeField(field: EditableStep, draft: LinkDraft, ctx: Contex
       return questionText(draft.question ?? null, ctx);
     case 'afterPayment':
       return draft.afterPaymentMessage ? clip(draft.afterPaymentMessage, DESCRIPTION_PREVIEW) : t('links:values.none');
+    case 'paymentTypes':
+      return paymentTypesText(draft.paymentTypes ?? [], ctx);
     case 'expiry':
       if (draft.expiresAt === undefined) return null;
       return draft.expiresAt === null ? t('links:values.noExpiry') : formatDateTime(draft.expiresAt, ctx.language);

@@ -11,6 +11,7 @@ import type { LinkEffect } from '../effects.js';
 import { USAGE_LIMIT_MAX, parseExpiry, parseUsageLimit } from '../link-limits.js';
 import type { LinkView } from '../link-view.js';
 import { QUANTITY_MAX, parseQuantityRange, quantityRangeProblem } from '../quantity.js';
+import { parsePaymentTypes } from '../payment-types.js';
 import { CHOICES_MAX, CHOICE_MAX, QUESTION_MAX, parseBuyerDetailKinds, parseQuestion } from '../buyer-fields.js';
 import { AFTER_PAYMENT_MAX, DESCRIPTION_MAX, PRODUCT_NAME_MAX, normalizeProductName, validateAfterPaymentMessage, validateDescription } from '../product-name.js';
 import { ADVANCED_STEPS, HISTORY_MAX, isEditableStep, readSlots, type LinkDialogSlots, type LinkDialogStep } from './dialog-slots.js';
@@ -181,6 +182,12 @@ function answerText(turn: Turn, slots: LinkDialogSlots, answer: string): Step {
       if (!message.ok) return ask(turn, slots, [text(t('links:afterPayment.tooLong', { max: AFTER_PAYMENT_MAX }))]);
       return advance(turn, withDraft(slots, { afterPaymentMessage: message.text }));
     }
+    case 'paymentTypes': {
+      if (isSkipWord(answer)) return advance(turn, withDraft(slots, { paymentTypes: [] }));
+      const types = parsePaymentTypes(answer);
+      if (!types) return ask(turn, slots, [text(t('links:paymentTypes.invalid'))]);
+      return advance(turn, withDraft(slots, { paymentTypes: types }));
+    }
     case 'expiry': {
       if (isSkipWord(answer)) return advance(turn, withDraft(slots, { expiresAt: null }));
       const expiry = parseExpiry(answer, turn.ctx.now);
@@ -194,7 +201,7 @@ function answerText(turn: Turn, slots: LinkDialogSlots, answer: string): Step {
 }
 
 function skip(turn: Turn, slots: LinkDialogSlots): Step {
-  const optional: readonly LinkDialogStep[] = ['description', 'image', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'afterPayment', 'expiry'];
+  const optional: readonly LinkDialogStep[] = ['description', 'image', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'afterPayment', 'paymentTypes', 'expiry'];
   if (!optional.includes(slots.step)) return ask(turn, slots, [text(turn.ctx.t('links:dialog.useButtons'))]);
   return answerText(turn, slots, 'skip');
 }
@@ -218,7 +225,7 @@ function handlePostback(turn: Turn, slots: LinkDialogSlots, action: string, args
     case 'links.skip':
       return skip(turn, slots);
     case 'links.pick': {
-      const choiceSteps: readonly LinkDialogStep[] = ['image', 'language', 'status', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'expiry'];
+      const choiceSteps: readonly LinkDialogStep[] = ['image', 'language', 'status', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'paymentTypes', 'expiry'];
       const [value] = args;
       if (value === undefined || !choiceSteps.includes(slots.step)) return ask(turn, slots, [text(t('links:dialog.useButtons'))]);
       return answerText(turn, slots, value);

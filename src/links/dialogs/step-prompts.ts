@@ -80,6 +80,10 @@ export function promptFor(flow: LinkFlow, slots: LinkDialogSlots, dialogId: stri
       question = t('links:afterPayment.ask', { max: AFTER_PAYMENT_MAX });
       choices.push(commandButton(t('links:buttons.skip'), 'links.skip', [], dialogId));
       break;
+    case 'paymentTypes':
+      question = t('links:paymentTypes.ask');
+      choices.push(pick(t('links:paymentTypes.all'), 'none', dialogId), pick(t('links:paymentTypes.noKonbini'), 'card paypay linepay merpay rakutenpay aupay', dialogId));
+      break;
     case 'expiry':
       question = t('links:expiry.ask');
       choices.push(

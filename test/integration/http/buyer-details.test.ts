@@ -145,6 +145,17 @@ describe.each(await databaseKinds())('buyer details on %s', (kind) => {
     expect(notPaid).not.toContain('Secret pickup code');
   });
 
+  it('limits the session to the link’s payment types and says so on the page', async () => {
+    const link = await seedLink(prisma, { language: 'en', paymentTypes: ['credit_card', 'paypay'] });
+    const page = await (await fetch(`${harness.url}/l/${link.slug}`)).text();
+    expect(page).toContain('Payment methods: Card, PayPay');
+    const response = await pressPay(link, {}, '198.51.100.13');
+    expect(fake.session(sessionIdFrom(response)).payment_types).toEqual(['credit_card', 'paypay']);
+    const open = await seedLink(prisma, { language: 'en' });
+    const unrestricted = await pressPay(open, {}, '198.51.100.14');
+    expect(fake.session(sessionIdFrom(unrestricted)).payment_types).toBeUndefined();
+  });
+
   it('takes a Korean 5-digit postal code', async () => {
     const link = await seedLink(prisma, { language: 'ko', buyerFields: { ask: ['address'], question: null } });
     const refused = await pressPay(link, { country: 'KR', postalCode: '123-4567', address1: '서울특별시 마포구 1' }, '198.51.100.8');

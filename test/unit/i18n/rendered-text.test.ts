@@ -124,7 +124,7 @@ function buyerScreens(language: Language): string {
   const price = formatPrice(names.amount, names.currency, language);
   const out: string[] = [];
   const shop = { name: names.merchant, logoUrl: null, legalUrl: '/s/0123456789abcdef0123456789abcdef/legal' };
-  const page = { language, t, shop, productName: names.product, description: '', price, pageUrl: 'https://shop.example/l/abc', imageUrl: null, qrImageUrl: 'https://shop.example/qr/abc.png', checkoutPath: '/l/abc/checkout', formToken: 'token', quantity: null, fixedTotal: price, fixedQuantity: 1, errors: [], scriptNonce: 'nonce', buyerFields: { ask: [], question: null }, values: {} };
+  const page = { language, t, shop, productName: names.product, description: '', price, pageUrl: 'https://shop.example/l/abc', imageUrl: null, qrImageUrl: 'https://shop.example/qr/abc.png', checkoutPath: '/l/abc/checkout', formToken: 'token', quantity: null, fixedTotal: price, fixedQuantity: 1, errors: [], scriptNonce: 'nonce', buyerFields: { ask: [], question: null }, values: {}, paymentMethods: null };
   out.push(section('link page', pageText(renderLinkPage({ ...page, testMode: false }))));
   out.push(section('link page (test link)', pageText(renderLinkPage({ ...page, testMode: true }))));
   const totals = [1, 2, 3].map((count) => formatPrice(names.amount * count, names.currency, language));

@@ -103,6 +103,7 @@ describe('share text', () => {
     quantityMax: 1,
     buyerFields: { ask: [], question: null },
     afterPaymentMessage: null,
+    paymentTypes: [],
     expiresAt: null,
     testMode: false,
     url,

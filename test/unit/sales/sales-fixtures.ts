@@ -28,6 +28,7 @@ export function salesLink(overrides: Partial<SalesLinkView> = {}): SalesLinkView
     quantityMax: 1,
     buyerFields: { ask: [], question: null },
     afterPaymentMessage: null,
+    paymentTypes: [],
     expiresAt: null,
     testMode: false,
     url: `https://shop.example/l/${slug}`,

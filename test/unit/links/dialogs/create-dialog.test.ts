@@ -52,6 +52,7 @@ describe('Create link dialog', () => {
       { label: 'Buyer details', value: 'None' },
       { label: 'Question', value: 'None' },
       { label: 'After payment', value: 'None' },
+      { label: 'Payment methods', value: 'All' },
       { label: 'Expiry', value: 'None' },
     ]);
     expect(review.card.buttons.map((button) => button.label)).toEqual([
@@ -67,6 +68,7 @@ describe('Create link dialog', () => {
       'Edit Buyer details',
       'Edit Question',
       'Edit After payment',
+      'Edit Payment methods',
       'Edit Expiry',
     ]);
     expect(review.card.footnote).toContain("can't be changed");
