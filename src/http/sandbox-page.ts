@@ -7,7 +7,7 @@ import { isLanguage, translator } from '../i18n/i18n.js';
 import { isSupportedCurrency } from '../i18n/currency.js';
 import { formatPrice } from '../i18n/format.js';
 
-const lineItemsSchema = z.array(z.object({ description: z.string().optional(), image: z.string().optional() }).loose());
+const lineItemsSchema = z.array(z.object({ description: z.string().optional(), image: z.string().optional(), quantity: z.number().int().optional() }).loose());
 
 export interface SandboxPageView {
   session: SandboxSession;
@@ -37,7 +37,7 @@ export function renderSandboxPage(view: SandboxPageView): string {
 <span class="test-badge">${t('link.testBadge')}</span>
 ${shopHeader(view.shop)}
 <h1>${t('sandbox.title')}</h1>
-${item?.description ? html`<p data-testid="sandbox-item">${item.description}</p>` : null}
+${item?.description ? html`<p data-testid="sandbox-item">${item.quantity && item.quantity > 1 ? `${item.description} × ${item.quantity}` : item.description}</p>` : null}
 <p class="price" data-testid="sandbox-amount">${price}</p>
 ${view.declined ? html`<p class="notice" role="alert" data-testid="sandbox-declined">${t('sandbox.declined')}</p>` : null}
 ${
