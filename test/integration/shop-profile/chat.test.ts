@@ -106,6 +106,20 @@ describe.each(kinds)('the shop profile in chat on %s', (kind) => {
     await harness.say('Uowner', 'cancel');
   });
 
+  it('keeps an 80-character Japanese shop name and long legal texts within LINE limits', async () => {
+    const longName = '京都の老舗手ぬぐい専門店'.repeat(7).slice(0, 80);
+    let [card] = await harness.say('Uowner', 'profile');
+    await tap(harness, 'Uowner', postbackData(card, 'Shop name'));
+    [card] = await harness.say('Uowner', longName);
+    expect(messageText(card!)).toContain('Saved: Shop name.');
+    await tap(harness, 'Uowner', postbackData(card, 'Returns policy'));
+    // The stub refuses what LINE refuses, so this card arriving is the check.
+    [card] = await harness.say('Uowner', '返品・交換は商品到着後7日以内に限ります。'.repeat(40).slice(0, 1000));
+    expect(messageText(card!)).toContain('Saved: Returns policy.');
+    expect((await merchant()).displayName).toBe(longName);
+    await harness.say('Uowner', 'cancel');
+  });
+
   it('lets staff look but not change, however the change is sent', async () => {
     const [card] = await harness.say('Ustaff', 'プロフィール');
     expect(messageText(card!)).toContain('ショップ情報');
