@@ -47,6 +47,17 @@ const environmentSchema = z.object({
   LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 32)').optional()),
   TRUST_PROXY: optionalText,
+  LINE_CHANNEL_BASIC_ID: optionalText.pipe(
+    z.string().regex(/^@?[0-9a-z._-]{3,32}$/i, "LINE_CHANNEL_BASIC_ID must be the channel's basic ID, such as @123abcde").optional(),
+  ),
+  BUYER_DATA_RETENTION_DAYS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,4}$/, 'BUYER_DATA_RETENTION_DAYS must be a whole number of days')
+      .transform(Number)
+      .pipe(z.number().min(1, 'BUYER_DATA_RETENTION_DAYS must be between 1 and 3650').max(3650, 'BUYER_DATA_RETENTION_DAYS must be between 1 and 3650'))
+      .optional(),
+  ),
 });
 
 /** Express `trust proxy`: false (the socket's address is the client), a hop count, or addresses/CIDRs. */
@@ -107,6 +118,10 @@ export interface Config {
   metricsToken: string | undefined;
   /** Whose X-Forwarded-For to believe (TRUST_PROXY); false: the socket's address is the client. */
   trustProxy: TrustProxy;
+  /** Days buyers' details are kept with their checkout before they are erased. */
+  buyerDataRetentionDays: number;
+  /** The bot's LINE add-friend URL (from LINE_CHANNEL_BASIC_ID): the return page's "back to LINE". */
+  lineAddFriendUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -203,5 +218,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL ?? 'info',
     metricsToken: values.METRICS_TOKEN,
     trustProxy,
+    buyerDataRetentionDays: values.BUYER_DATA_RETENTION_DAYS ?? 365,
+    lineAddFriendUrl:
+      values.LINE_CHANNEL_BASIC_ID === undefined
+        ? undefined
+        : `https://line.me/R/ti/p/${encodeURIComponent(values.LINE_CHANNEL_BASIC_ID.startsWith('@') ? values.LINE_CHANNEL_BASIC_ID : `@${values.LINE_CHANNEL_BASIC_ID}`)}`,
   };
 }

@@ -9,6 +9,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { createApp } from './http/app.js';
 import { lineWebhookRouter } from './http/line-webhook.js';
 import { InboxWorker, type WorkerOptions } from './inbox/worker.js';
+import { startBuyerDataEraser } from './payments/buyer-data-retention.js';
 import { createLineClient } from './line/line-client.js';
 import { LineApiStub } from './line/line-api-stub.js';
 import type { Logger } from './logger.js';
@@ -104,6 +105,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   // only then, after listening: the CLI's commands (the rich menu's fonts among them) are not small.
   const cliEndpoint = !options.db && db.kind === 'pglite' ? await (await import('./cli/cli-endpoint.js')).serveCliCommands({ config: effectiveConfig, db, log }) : undefined;
   worker.start();
+  const stopEraser = startBuyerDataEraser(db.prisma, config.buyerDataRetentionDays, log.child({ component: 'buyer-data' }));
 
   return {
     url: originOf(address),
@@ -124,6 +126,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
         setTimeout(() => server.closeAllConnections(), REQUEST_DRAIN_MS).unref();
       });
       await worker.stop();
+      stopEraser();
       stopObserving();
       await lineStub?.close();
       if (!options.db) await db.close();

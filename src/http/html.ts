@@ -1,5 +1,6 @@
 // Server-rendered pages for buyers: one escaping helper and one page shell (mobile-first, inline
 // CSS, no external assets, so a page opened from a chat app loads in one round trip).
+import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { isLanguage, LANGUAGES, type Language } from '../i18n/i18n.js';
 
@@ -50,17 +51,45 @@ h1{font-size:1.3rem;margin:0 0 6px;overflow-wrap:anywhere}
 .tax-note{font-size:.85rem;font-weight:400;color:#555}
 .description{white-space:pre-wrap;overflow-wrap:anywhere;color:#444;margin:0 0 16px}
 .button{display:block;width:100%;padding:14px;border:0;border-radius:10px;font-size:1.1rem;font-weight:700;cursor:pointer;text-align:center;text-decoration:none}
-.primary{background:#06c755;color:#fff}
+/* LINE's green #06c755 under white text is 2.3:1; this darker green is 5.3:1 (WCAG AA needs 4.5:1). */
+.primary{background:#067d3a;color:#fff}
 .danger{background:#d93025;color:#fff}
 .secondary{background:#e9ebef;color:#1d1f23}
 .stack>*+*{margin-top:10px}
 .test-badge{display:inline-block;background:#ffb300;color:#1d1f23;font-weight:800;font-size:.8rem;letter-spacing:.08em;padding:2px 8px;border-radius:6px;margin-bottom:8px}
 .test-banner{background:#ffb300;color:#1d1f23;text-align:center;font-weight:800;padding:8px;letter-spacing:.06em}
 .notice{font-size:.9rem;color:#555}
-.status-icon{width:64px;height:64px;line-height:64px;border-radius:50%;margin:8px auto;font-size:2rem;font-weight:700;text-align:center;color:#fff;background:#06c755}
+.status-icon{width:64px;height:64px;line-height:64px;border-radius:50%;margin:8px auto;font-size:2rem;font-weight:700;text-align:center;color:#fff;background:#067d3a}
 .status-icon.waiting{background:#ffb300}
 .center{text-align:center}
-footer{font-size:.75rem;color:#888;text-align:center;margin-top:16px}
+footer{font-size:.85rem;color:#5f6368;text-align:center;max-width:480px;margin:0 auto;padding:0 16px 16px}
+dl.legal{margin:16px 0 0}
+.legal-row{padding:10px 0;border-top:1px solid #e9ebef}
+.legal dt{font-weight:700;font-size:.9rem;color:#444}
+.legal dd{margin:2px 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
+.description a{color:#1a5fb4}
+label{display:block;font-weight:700;margin:0 0 4px}
+.field{margin:0 0 14px}
+.hint{font-size:.85rem;color:#555;margin:0 0 6px}
+.field-error{color:#b3261e;font-weight:700;margin:0 0 6px}
+input[type=number],input[type=text],input[type=tel],input[type=email],select,textarea{font:inherit;font-size:1.1rem;padding:10px;border:1px solid #6b6f76;border-radius:8px;width:100%;background:#fff;color:#1d1f23}
+input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{border:2px solid #b3261e}
+.stepper{display:flex;gap:8px;align-items:stretch}
+.stepper input{text-align:center;flex:1}
+.step{min-width:48px;font-size:1.4rem;font-weight:700;border:1px solid #6b6f76;border-radius:8px;background:#e9ebef;color:#1d1f23;cursor:pointer}
+.total{font-size:1.2rem;font-weight:700;margin:0 0 12px}
+.error-summary{border:2px solid #b3261e;border-radius:10px;padding:10px 14px;margin:0 0 14px;color:#1d1f23}
+.error-summary a{color:#b3261e;font-weight:700}
+fieldset.group{border:1px solid #c4c7cc;border-radius:10px;padding:10px 12px;margin:0 0 14px}
+legend{font-weight:700;padding:0 4px}
+.choice{display:flex;align-items:center;gap:10px;font-weight:400;padding:10px 4px;min-height:44px}
+.choice input{width:22px;height:22px;margin:0}
+.after-payment{border-left:4px solid #067d3a;background:#f4f5f7;padding:8px 12px;margin:0 0 16px;text-align:left}
+.after-payment .description{margin:0}
+footer a{color:#1a5fb4;display:inline-block;padding:10px 4px}
+.shop{display:flex;align-items:center;gap:10px;margin:0 0 12px;font-weight:700;color:#1d1f23;overflow-wrap:anywhere}
+.shop-logo{width:40px;height:40px;border-radius:8px;object-fit:cover;background:#e9ebef;flex:none}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible{outline:3px solid #1a5fb4;outline-offset:2px}
 `;
 
 export interface PageOptions {
@@ -71,6 +100,10 @@ export interface PageOptions {
   body: Html;
   /** A full-width banner above the content (e.g. the sandbox's TEST label). */
   banner?: Html;
+  /** Below the content (the shop's legal notice link). */
+  footer?: Html;
+  /** An inline script the page's CSP allows by its nonce (the page must work without it). */
+  script?: { nonce: string; source: string };
 }
 
 export function renderPage(options: PageOptions): string {
@@ -89,25 +122,37 @@ ${options.banner}
 <main>
 ${options.body}
 </main>
+${options.footer}
+${options.script ? html`<script nonce="${options.script.nonce}">${raw(options.script.source)}</script>` : null}
 </body>
 </html>`.html;
 }
 
-// No scripts run on our pages, and nothing may frame them (clickjacking a Pay button). Forms
-// post only to our own origin; browsers also hold the redirect after a post to form-action, so a
-// page whose form leads on to the payment provider names that origin too (formTargets).
-function contentSecurityPolicy(formTargets: readonly string[]): string {
+// No scripts run on our pages but one inline script a page names by a fresh nonce (the quantity
+// stepper, which the page works without), and nothing may frame them (clickjacking a Pay button).
+// Forms post only to our own origin; browsers also hold the redirect after a post to form-action,
+// so a page whose form leads on to the payment provider names that origin too (formTargets).
+function contentSecurityPolicy(formTargets: readonly string[], scriptNonce: string | undefined): string {
   const formAction = ["'self'", ...new Set(formTargets.map((target) => new URL(target).origin))].join(' ');
-  return `default-src 'none'; img-src 'self' data: https: http:; style-src 'unsafe-inline'; form-action ${formAction}; base-uri 'none'; frame-ancestors 'none'`;
+  const scripts = scriptNonce ? `; script-src 'nonce-${scriptNonce}'` : '';
+  return `default-src 'none'; img-src 'self' data: https: http:; style-src 'unsafe-inline'${scripts}; form-action ${formAction}; base-uri 'none'; frame-ancestors 'none'`;
 }
 
-/** `formTargets`: URLs (their origins count) a form on the page may post or be redirected to, besides our own. */
-export function sendPage(res: Response, status: number, page: string, formTargets: readonly string[] = []): void {
+/** A fresh nonce for one response's inline script. */
+export function newScriptNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+/**
+ * `formTargets`: URLs (their origins count) a form on the page may post or be redirected to,
+ * besides our own; `scriptNonce`: the nonce of the page's inline script, if it has one.
+ */
+export function sendPage(res: Response, status: number, page: string, formTargets: readonly string[] = [], scriptNonce?: string): void {
   res
     .status(status)
     .set({
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': contentSecurityPolicy(formTargets),
+      'Content-Security-Policy': contentSecurityPolicy(formTargets, scriptNonce),
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',
     })

@@ -4,10 +4,30 @@ import type { Translate } from '../i18n/i18n.js';
 import type { LinkAvailability } from '../payments/link-availability-rule.js';
 import type { ReturnOutcome } from '../payments/confirm-checkout-return.js';
 import { html, renderPage, type Html } from './html.js';
+import { ADDRESS_LINE_MAX, ANSWER_MAX, BUYER_NAME_MAX, type BuyerField, type BuyerFields } from '../links/buyer-fields.js';
+
+/** Who sells, as every buyer page shows it: name, logo, and where the legal notice is. */
+export interface ShopBrand {
+  name: string;
+  logoUrl: string | null;
+  /** Our /s/<shop slug>/legal page, or the shop's own legal notice URL. */
+  legalUrl: string;
+}
+
+export function shopHeader(shop: ShopBrand | undefined): Html | null {
+  if (!shop) return null;
+  return html`<p class="shop" data-testid="shop">${shop.logoUrl ? html`<img class="shop-logo" src="${shop.logoUrl}" alt="" data-testid="shop-logo">` : null}<span data-testid="shop-name">${shop.name}</span></p>`;
+}
+
+export function legalFooter(t: Translate<'pages'>, shop: ShopBrand | undefined): Html | undefined {
+  if (!shop) return undefined;
+  return html`<footer><a href="${shop.legalUrl}" data-testid="legal-link">${t('legal.link')}</a></footer>`;
+}
 
 export interface LinkPageView {
   language: string;
   t: Translate<'pages'>;
+  shop: ShopBrand;
   productName: string;
   description: string;
   price: string;
@@ -19,6 +39,138 @@ export interface LinkPageView {
   checkoutPath: string;
   formToken: string;
   testMode: boolean;
+  /** Adjustable quantity (a stepper); null when the quantity is fixed. */
+  quantity: QuantityField | null;
+  /** What Pay charges for a fixed quantity (the unit price × that quantity). */
+  fixedTotal: string;
+  /** A fixed quantity above one is shown ("Quantity: 3"). */
+  fixedQuantity: number;
+  /** The buyer's answers refused by the server (422), shown at their fields. */
+  errors: FieldError[];
+  /** The nonce the CSP allows the stepper's script to run with. */
+  scriptNonce: string;
+  /** What the link asks the buyer before Pay. */
+  buyerFields: BuyerFields;
+  /** The buyer's answers as posted, shown again on a 422 page. */
+  values: Partial<Record<BuyerField, string>>;
+  /** The payment methods offered, when the link limits them ("Card, PayPay"); null: all. */
+  paymentMethods: string | null;
+}
+
+export interface QuantityField {
+  min: number;
+  max: number;
+  /** As the buyer sent it, or the minimum. */
+  value: string;
+  /** Formatted totals for min, min + 1, …, max (the stepper shows the one chosen). */
+  totals: string[];
+}
+
+export interface FieldError {
+  field: 'quantity' | BuyerField;
+  message: string;
+}
+
+/**
+ * Progressive enhancement for the quantity field: − and + buttons and a live total. Without
+ * JavaScript the field is a plain number input and the payment page shows the total.
+ */
+const STEPPER_SCRIPT = `(function(){var i=document.getElementById('quantity');if(!i)return;var o=document.getElementById('total');var t=JSON.parse(i.getAttribute('data-totals'));var min=+i.min,max=+i.max;
+function show(){var q=parseInt(i.value,10);if(q>=min&&q<=max){o.textContent=t[q-min];}}
+function button(text,label,delta){var b=document.createElement('button');b.type='button';b.className='step';b.textContent=text;b.setAttribute('aria-label',label);b.setAttribute('aria-controls','quantity');
+b.addEventListener('click',function(){var q=parseInt(i.value,10);if(isNaN(q))q=min;i.value=String(Math.min(max,Math.max(min,q+delta)));show();});return b;}
+i.parentNode.insertBefore(button('\u2212',i.getAttribute('data-decrease'),-1),i);i.parentNode.appendChild(button('+',i.getAttribute('data-increase'),1));i.addEventListener('input',show);show();})();`;
+
+function errorFor(errors: FieldError[], field: FieldError['field']): FieldError | undefined {
+  return errors.find((error) => error.field === field);
+}
+
+function quantityInput(view: LinkPageView, quantity: QuantityField): Html {
+  const { t } = view;
+  const error = errorFor(view.errors, 'quantity');
+  const described = ['quantity-hint', ...(error ? ['quantity-error'] : [])].join(' ');
+  return html`<div class="field">
+<label for="quantity">${t('link.quantity')}</label>
+<p class="hint" id="quantity-hint">${t('link.quantityHint', { min: quantity.min, max: quantity.max })}</p>
+${error ? html`<p class="field-error" id="quantity-error" data-testid="quantity-error">${error.message}</p>` : null}
+<div class="stepper"><input id="quantity" name="quantity" type="number" inputmode="numeric" min="${quantity.min}" max="${quantity.max}" step="1" value="${quantity.value}" required aria-describedby="${described}"${error ? html` aria-invalid="true"` : null} data-totals="${JSON.stringify(quantity.totals)}" data-decrease="${t('link.decrease')}" data-increase="${t('link.increase')}" data-testid="quantity"></div>
+</div>
+<p class="total">${t('link.total')} <output id="total" for="quantity" aria-live="polite" data-testid="total">${quantity.totals[Math.max(0, Number(quantity.value) - quantity.min)] ?? quantity.totals[0]}</output></p>`;
+}
+
+/** One labelled input, its error (if any) tied to it for screen readers. */
+function textInput(
+  view: LinkPageView,
+  field: BuyerField,
+  options: { label: string; type: 'text' | 'tel' | 'email'; autocomplete: string; maxlength: number; required: boolean; inputmode?: string; hint?: string },
+): Html {
+  const error = errorFor(view.errors, field);
+  const described = [...(options.hint ? [`${field}-hint`] : []), ...(error ? [`${field}-error`] : [])].join(' ');
+  return html`<div class="field">
+<label for="${field}">${options.label}</label>
+${options.hint ? html`<p class="hint" id="${field}-hint">${options.hint}</p>` : null}
+${error ? html`<p class="field-error" id="${field}-error" data-testid="${field}-error">${error.message}</p>` : null}
+<input id="${field}" name="${field}" type="${options.type}" autocomplete="${options.autocomplete}" maxlength="${options.maxlength}"${options.inputmode ? html` inputmode="${options.inputmode}"` : null}${options.required ? html` required aria-required="true"` : null}${described ? html` aria-describedby="${described}"` : null}${error ? html` aria-invalid="true"` : null} value="${view.values[field] ?? ''}" data-testid="${field}">
+</div>`;
+}
+
+function addressFields(view: LinkPageView): Html {
+  const { t } = view;
+  const country = view.values.country ?? (view.language === 'ko' ? 'KR' : 'JP');
+  const option = (code: 'JP' | 'KR') => html`<option value="${code}"${country === code ? html` selected` : null}>${t(`link.buyer.countries.${code}`)}</option>`;
+  return html`<fieldset class="field group">
+<legend>${t('link.buyer.address')}</legend>
+<div class="field"><label for="country">${t('link.buyer.country')}</label>
+<select id="country" name="country" autocomplete="country" data-testid="country">${option('JP')}${option('KR')}</select></div>
+${textInput(view, 'postalCode', { label: t('link.buyer.postalCode'), type: 'text', autocomplete: 'postal-code', maxlength: 10, required: true, inputmode: 'numeric', hint: t('link.buyer.postalCodeHint') })}
+${textInput(view, 'address1', { label: t('link.buyer.address1'), type: 'text', autocomplete: 'address-line1', maxlength: ADDRESS_LINE_MAX, required: true })}
+${textInput(view, 'address2', { label: t('link.buyer.address2'), type: 'text', autocomplete: 'address-line2', maxlength: ADDRESS_LINE_MAX, required: false })}
+</fieldset>`;
+}
+
+function questionField(view: LinkPageView, question: NonNullable<BuyerFields['question']>): Html {
+  const error = errorFor(view.errors, 'answer');
+  if (question.choices.length === 0) {
+    return textInput(view, 'answer', { label: question.text, type: 'text', autocomplete: 'off', maxlength: ANSWER_MAX, required: true });
+  }
+  return html`<fieldset class="field group"${error ? html` aria-describedby="answer-error"` : null}>
+<legend id="answer">${question.text}</legend>
+${error ? html`<p class="field-error" id="answer-error" data-testid="answer-error">${error.message}</p>` : null}
+${question.choices.map(
+  (choice, index) => html`<label class="choice"><input type="radio" name="answer" value="${choice}" required${view.values.answer === choice ? html` checked` : null}${error ? html` aria-invalid="true"` : null} data-testid="answer-${index}"> ${choice}</label>`,
+)}
+</fieldset>`;
+}
+
+/** The details the link asks for, before Pay. */
+function buyerInputs(view: LinkPageView): Html | null {
+  const { t, buyerFields } = view;
+  if (buyerFields.ask.length === 0 && !buyerFields.question) return null;
+  const parts: Html[] = [];
+  for (const kind of buyerFields.ask) {
+    if (kind === 'name') parts.push(textInput(view, 'buyerName', { label: t('link.buyer.name'), type: 'text', autocomplete: 'name', maxlength: BUYER_NAME_MAX, required: true }));
+    if (kind === 'phone') parts.push(textInput(view, 'phone', { label: t('link.buyer.phone'), type: 'tel', autocomplete: 'tel', maxlength: 30, required: true, inputmode: 'tel', hint: t('link.buyer.phoneHint') }));
+    if (kind === 'email') parts.push(textInput(view, 'email', { label: t('link.buyer.email'), type: 'email', autocomplete: 'email', maxlength: 254, required: true }));
+    if (kind === 'address') parts.push(addressFields(view));
+  }
+  if (buyerFields.question) parts.push(questionField(view, buyerFields.question));
+  return html`<div class="buyer-details" data-testid="buyer-details"><p class="hint">${t('link.buyer.intro')}</p>${parts}</div>`;
+}
+
+/** The field's name as the error summary says it. */
+function fieldName(view: LinkPageView, field: FieldError['field']): string {
+  if (field === 'quantity') return view.t('link.quantity');
+  if (field === 'answer') return view.buyerFields.question?.text ?? view.t('link.buyer.answer');
+  if (field === 'buyerName') return view.t('link.buyer.name');
+  return view.t(`link.buyer.${field}`);
+}
+
+function errorSummary(view: LinkPageView): Html | null {
+  if (view.errors.length === 0) return null;
+  return html`<div class="error-summary" role="alert" data-testid="error-summary"><p>${view.t('link.fixErrors')}</p><ul>${view.errors.map(
+    // A field no longer offered (e.g. the quantity once one place is left) has nothing to jump to.
+    (error) => (error.field !== 'quantity' || view.quantity ? html`<li><a href="#${error.field}">${fieldName(view, error.field)}: ${error.message}</a></li>` : html`<li>${error.message}</li>`),
+  )}</ul></div>`;
 }
 
 function testBadge(t: Translate<'pages'>, testMode: boolean): Html | null {
@@ -41,18 +193,31 @@ export function renderLinkPage(view: LinkPageView): string {
 ${view.imageUrl ? html`<img class="product-image" src="${view.imageUrl}" alt="${view.productName}">` : null}
 <div class="body">
 ${testBadge(t, view.testMode)}
+${shopHeader(view.shop)}
 <h1 data-testid="product-name">${view.productName}</h1>
 <p class="price"><span data-testid="price">${view.price}</span> <span class="tax-note" data-testid="tax-note">${t('link.taxIncluded')}</span></p>
 ${view.description.trim() === '' ? null : html`<p class="description" data-testid="description">${view.description}</p>`}
-<form method="post" action="${view.checkoutPath}">
+${view.fixedQuantity > 1 && !view.quantity ? html`<p data-testid="fixed-quantity">${t('link.fixedQuantity', { count: view.fixedQuantity })}</p>` : null}
+${errorSummary(view)}
+<form method="post" action="${view.checkoutPath}" novalidate>
 <input type="hidden" name="token" value="${view.formToken}">
-<button class="button primary" type="submit" data-testid="pay">${t('link.pay', { price: view.price })}</button>
+${view.quantity ? quantityInput(view, view.quantity) : null}
+${buyerInputs(view)}
+<button class="button primary" type="submit" data-testid="pay">${view.quantity ? t('link.payAdjustable') : t('link.pay', { price: view.fixedTotal })}</button>
 </form>
 <p class="notice center">${t('link.payNote')}</p>
+${view.paymentMethods ? html`<p class="notice center" data-testid="payment-methods">${t('link.paymentMethods', { methods: view.paymentMethods })}</p>` : null}
 ${view.testMode ? html`<p class="notice center">${t('link.testNotice')}</p>` : null}
 </div>
 </div>`;
-  return renderPage({ language: view.language, title: `${view.productName} — ${view.price}`, head, body });
+  return renderPage({
+    language: view.language,
+    title: `${view.errors.length > 0 ? `${t('link.errorTitle')} — ` : ''}${view.productName} — ${view.price}`,
+    head,
+    body,
+    footer: legalFooter(t, view.shop),
+    ...(view.quantity ? { script: { nonce: view.scriptNonce, source: STEPPER_SCRIPT } } : {}),
+  });
 }
 
 export interface MessagePageView {
@@ -66,27 +231,41 @@ export interface MessagePageView {
   t?: Translate<'pages'>;
   /** Shown above the message (e.g. which product this is about). */
   detail?: string;
+  /** The shop the page is about, when it is about one. */
+  shop?: ShopBrand;
+  /** Shown after the message (the order reference, the shop's after-payment message). */
+  extra?: Html | null;
   testId: string;
 }
 
 export function renderMessagePage(view: MessagePageView): string {
   const body = html`<div class="card"><div class="body center" data-testid="${view.testId}">
 ${view.t ? testBadge(view.t, view.testMode ?? false) : null}
+${shopHeader(view.shop)}
 ${view.icon ? html`<div class="status-icon${view.icon.waiting ? ' waiting' : ''}" aria-hidden="true">${view.icon.symbol}</div>` : null}
 <h1>${view.title}</h1>
 ${view.detail ? html`<p class="price">${view.detail}</p>` : null}
 <p class="description">${view.message}</p>
+${view.extra}
 ${view.action ? html`<a class="button secondary" href="${view.action.href}">${view.action.label}</a>` : null}
 </div></div>`;
-  return renderPage({ language: view.language, title: view.title, head: html`<meta name="robots" content="noindex">`, body });
+  return renderPage({
+    language: view.language,
+    title: view.title,
+    head: html`<meta name="robots" content="noindex">`,
+    body,
+    footer: view.t ? legalFooter(view.t, view.shop) : undefined,
+  });
 }
 
 /** Why a link's page takes no payment: its own state, or a provider now in another mode (test/live) than the link. */
 export type ClosedReason = Exclude<LinkAvailability, 'open'> | 'made_in_test_mode' | 'made_in_live_mode';
 
-export function renderClosedPage(language: string, t: Translate<'pages'>, productName: string, reason: ClosedReason): string {
+export function renderClosedPage(language: string, t: Translate<'pages'>, productName: string, reason: ClosedReason, shop?: ShopBrand): string {
   return renderMessagePage({
     language,
+    t,
+    ...(shop ? { shop } : {}),
     title: reason === 'reserved' ? t('closed.reservedTitle') : t('closed.title'),
     detail: productName,
     message: t(`closed.${reason}`),
@@ -97,11 +276,29 @@ export function renderClosedPage(language: string, t: Translate<'pages'>, produc
 export interface ReturnPageView {
   language: string;
   t: Translate<'pages'>;
+  shop: ShopBrand;
   outcome: ReturnOutcome;
   productName: string;
   price: string;
   linkPath: string;
   testMode: boolean;
+  /** Our checkout id, which KOMOJU also holds as the order number: what the buyer quotes to the shop. */
+  orderReference: string | null;
+  /** The shop's message for buyers who paid. */
+  afterPaymentMessage: string | null;
+  /** The bot's add-friend URL, when the operator configured the channel's basic ID. */
+  lineAddFriendUrl: string | null;
+}
+
+function orderDetails(view: ReturnPageView, withMessage: boolean): Html | null {
+  const { t } = view;
+  if (!view.orderReference && !(withMessage && view.afterPaymentMessage)) return null;
+  return html`${view.orderReference ? html`<p class="notice" data-testid="order-reference">${t('return.orderReference')} <strong>${view.orderReference}</strong></p>` : null}
+${withMessage && view.afterPaymentMessage ? html`<div class="after-payment" data-testid="after-payment-message"><p class="description">${view.afterPaymentMessage}</p></div>` : null}`;
+}
+
+function backToLine(view: ReturnPageView): MessagePageView['action'] {
+  return view.lineAddFriendUrl ? { href: view.lineAddFriendUrl, label: view.t('return.backToLine') } : undefined;
 }
 
 export function renderReturnPage(view: ReturnPageView): string {
@@ -110,10 +307,13 @@ export function renderReturnPage(view: ReturnPageView): string {
     return renderMessagePage({
       language: view.language,
       t,
+      shop: view.shop,
       testMode: view.testMode,
       icon: { symbol: '✓' },
       title: t('return.paidTitle'),
       message: t('return.paidBody', { product: view.productName, price: view.price }),
+      extra: orderDetails(view, true),
+      action: backToLine(view),
       testId: 'paid',
     });
   }
@@ -121,17 +321,21 @@ export function renderReturnPage(view: ReturnPageView): string {
     return renderMessagePage({
       language: view.language,
       t,
+      shop: view.shop,
       testMode: view.testMode,
       icon: { symbol: '…', waiting: true },
       title: t('return.awaitingTitle'),
       detail: view.productName,
       message: t('return.awaitingBody'),
+      extra: orderDetails(view, false),
+      action: backToLine(view),
       testId: 'awaiting',
     });
   }
   return renderMessagePage({
     language: view.language,
     t,
+    shop: view.shop,
     testMode: view.testMode,
     title: t('return.notCompletedTitle'),
     detail: view.productName,

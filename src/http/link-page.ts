@@ -9,21 +9,35 @@ import { linkPageUrl, mediaUrl, qrImageUrl } from '../links/link-urls.js';
 import { isSlug } from '../links/slug.js';
 import { countAttempt } from '../merchants/rate-limit.js';
 import { confirmCheckoutReturn } from '../payments/confirm-checkout-return.js';
-import { linkAvailability } from '../payments/link-availability.js';
+import { linkPlaces } from '../payments/link-availability.js';
+import { readPaymentTypes } from '../links/payment-types.js';
+import { isAdjustable, readBuyerQuantity, type BuyerQuantityError } from '../links/quantity.js';
+import { BUYER_FIELD_MAX, readBuyerDetails, readBuyerFields, type BuyerField } from '../links/buyer-fields.js';
 import { noticeStarter } from '../payments/notify-capture.js';
 import { providerForLink, servesLinkMode } from '../payments/provider-for-link.js';
 import { startCheckout } from '../payments/start-checkout.js';
 import { clientKey } from './client-address.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './route-deps.js';
-import { preferredLanguage, sendPage } from './html.js';
-import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type ClosedReason } from './link-page-views.js';
+import { newScriptNonce, preferredLanguage, sendPage } from './html.js';
+import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type ClosedReason, type FieldError, type ShopBrand } from './link-page-views.js';
+import { loadShopBrand } from './shop-brand.js';
 
 const CHECKOUT_FORM = 'checkout';
+/** The buyer's fields a 422 page shows again as typed. */
+const BUYER_FORM_FIELDS: readonly BuyerField[] = ['buyerName', 'phone', 'email', 'country', 'postalCode', 'address1', 'address2', 'answer'];
 // Pay presses per client IP per minute: generous for a hesitant buyer, useless for a flood.
 const CHECKOUT_RATE_LIMIT = { limit: 10, windowMs: 60_000 };
 // Return-page views per client per minute: a buyer comes back once or reloads a few times.
 const RETURN_RATE_LIMIT = { limit: 20, windowMs: 60_000 };
+
+/** "Card, PayPay" in the page's language when the link limits the payment types; null: all. */
+function paymentMethodNames(link: Link, language: Language): string | null {
+  const types = readPaymentTypes(link.paymentTypes);
+  if (types.length === 0) return null;
+  const t = translator(language, 'links');
+  return types.map((type) => t(`paymentTypes.names.${type}`)).join(t('buyerAsk.separator'));
+}
 
 function linkLanguage(link: Link): Language {
   return isLanguage(link.language) ? link.language : 'ja';
@@ -32,9 +46,9 @@ function linkLanguage(link: Link): Language {
 // Places held by other buyers' checkouts come back when those end or expire: a moment, not gone.
 const RESERVED_RETRY_AFTER_SECONDS = 60;
 
-function sendClosedPage(res: Response, link: Link, reason: ClosedReason): void {
+function sendClosedPage(res: Response, link: Link, reason: ClosedReason, shop: ShopBrand): void {
   const language = linkLanguage(link);
-  const page = renderClosedPage(language, translator(language, 'pages'), link.productName, reason);
+  const page = renderClosedPage(language, translator(language, 'pages'), link.productName, reason, shop);
   if (reason === 'reserved') {
     res.set('Retry-After', String(RESERVED_RETRY_AFTER_SECONDS));
     sendPage(res, 503, page);
@@ -86,42 +100,78 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     return false;
   }
 
-  router.get('/l/:slug', async (req, res) => {
-    const link = await findLink(req, res);
-    if (!link) return;
+  /**
+   * The link's page: on GET, or again with the buyer's answers and what was wrong with them (422).
+   * `placesLeft` caps the stepper (a usage limit's remaining places).
+   */
+  function sendLinkPage(res: Response, link: Link, shop: ShopBrand, placesLeft: number | null, retry?: { errors: FieldError[]; form: Record<string, unknown> }): void {
     const language = linkLanguage(link);
     const t = translator(language, 'pages');
-    const availability = await linkAvailability(prisma, link, new Date());
-    if (availability !== 'open') {
-      sendClosedPage(res, link, availability);
-      return;
+    const range = { min: link.quantityMin, max: placesLeft === null ? link.quantityMax : Math.min(link.quantityMax, placesLeft) };
+    const price = (quantity: number) => formatStoredPrice(link.amount * quantity, link.currency, language);
+    const totals: string[] = [];
+    for (let quantity = range.min; quantity <= range.max; quantity += 1) totals.push(price(quantity));
+    const posted = typeof retry?.form.quantity === 'string' ? retry.form.quantity.slice(0, 8) : String(range.min);
+    const values: Partial<Record<BuyerField, string>> = {};
+    for (const field of BUYER_FORM_FIELDS) {
+      const value = retry?.form[field];
+      if (typeof value === 'string') values[field] = value.slice(0, 300);
     }
-    if (!(await providerServesLink(link))) {
-      sendClosedPage(res, link, modeMismatchReason(link));
-      return;
-    }
+    const scriptNonce = newScriptNonce();
     sendPage(
       res,
-      200,
+      retry ? 422 : 200,
       renderLinkPage({
         language,
         t,
+        shop,
         productName: link.productName,
         description: link.description,
-        price: formatStoredPrice(link.amount, link.currency, language),
+        price: price(1),
         pageUrl: linkPageUrl(config.publicBaseUrl, link.slug),
         imageUrl: link.imageId ? mediaUrl(config.publicBaseUrl, link.imageId) : null,
         qrImageUrl: qrImageUrl(config.publicBaseUrl, link.slug),
         checkoutPath: `${linkPath(link.slug)}/checkout`,
         formToken: formToken(config.appSecret, CHECKOUT_FORM, link.slug),
         testMode: link.testMode,
+        quantity: isAdjustable(range) ? { min: range.min, max: range.max, value: posted, totals } : null,
+        fixedTotal: price(link.quantityMin),
+        fixedQuantity: link.quantityMin,
+        errors: retry?.errors ?? [],
+        scriptNonce,
+        buyerFields: readBuyerFields(link.buyerFields),
+        values,
+        paymentMethods: paymentMethodNames(link, language),
       }),
       // Pay redirects to KOMOJU's hosted page, or to the sandbox's at PUBLIC_BASE_URL.
       [config.publicBaseUrl, config.komojuApiBaseUrl],
+      isAdjustable(range) ? scriptNonce : undefined,
     );
+  }
+
+  router.get('/l/:slug', async (req, res) => {
+    const link = await findLink(req, res);
+    if (!link) return;
+    const language = linkLanguage(link);
+    const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
+    const { availability, placesLeft } = await linkPlaces(prisma, link, new Date());
+    if (availability !== 'open') {
+      sendClosedPage(res, link, availability, shop);
+      return;
+    }
+    // A fixed quantity of 3 cannot be bought while 2 places are left.
+    if (placesLeft !== null && placesLeft < link.quantityMin) {
+      sendClosedPage(res, link, 'reserved', shop);
+      return;
+    }
+    if (!(await providerServesLink(link))) {
+      sendClosedPage(res, link, modeMismatchReason(link), shop);
+      return;
+    }
+    sendLinkPage(res, link, shop, placesLeft);
   });
 
-  router.post('/l/:slug/checkout', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+  router.post('/l/:slug/checkout', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const link = await findLink(req, res);
     if (!link) return;
     const language = linkLanguage(link);
@@ -142,7 +192,34 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       return;
     }
 
-    const result = await startCheckout({ prisma, config, log }, link, { client });
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const quantityMessage = (reason: BuyerQuantityError, placesLeft: number | null) =>
+      t(`link.errors.quantity.${reason}`, { min: link.quantityMin, max: link.quantityMax, count: placesLeft ?? 0 });
+    // Every field is checked before anything starts, and every problem is reported at once.
+    const errors: FieldError[] = [];
+    const quantity = readBuyerQuantity(form.quantity, { min: link.quantityMin, max: link.quantityMax }, null);
+    if (!quantity.ok) errors.push({ field: 'quantity', message: quantityMessage(quantity.reason, null) });
+    const details = readBuyerDetails(form, readBuyerFields(link.buyerFields));
+    if (!details.ok) {
+      const country = form.country === 'KR' ? 'KR' : 'JP';
+      for (const { field, reason } of details.errors) {
+        const key = reason === 'not_postal_code' ? (`not_postal_code_${country}` as const) : reason;
+        errors.push({ field, message: t(`link.buyer.errors.${key}`, { max: BUYER_FIELD_MAX[field] }) });
+      }
+    }
+    if (errors.length > 0) {
+      log.info({ linkId: link.id, fields: errors.map((error) => error.field) }, 'checkout refused: fields the buyer filled in are not acceptable');
+      const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
+      sendLinkPage(res, link, shop, null, { errors, form });
+      return;
+    }
+    const result = await startCheckout({ prisma, config, log }, link, { client, quantity: form.quantity, ...(details.ok ? { details: details.details } : {}) });
+    const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
+    if (result.kind === 'invalid') {
+      log.info({ linkId: link.id, field: result.field, reason: result.reason }, 'checkout refused: not enough places left for the quantity');
+      sendLinkPage(res, link, shop, result.placesLeft, { errors: [{ field: result.field, message: quantityMessage(result.reason, result.placesLeft) }], form });
+      return;
+    }
     if (result.kind === 'redirect') {
       res.redirect(303, result.sessionUrl);
       return;
@@ -153,11 +230,11 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       return;
     }
     if (result.kind === 'closed') {
-      sendClosedPage(res, link, result.availability);
+      sendClosedPage(res, link, result.availability, shop);
       return;
     }
     if (result.kind === 'mode_mismatch') {
-      sendClosedPage(res, link, modeMismatchReason(link));
+      sendClosedPage(res, link, modeMismatchReason(link), shop);
       return;
     }
     sendPage(
@@ -191,16 +268,25 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       link,
       req.query.session_id,
     );
+    // confirmCheckoutReturn checked the session belongs to this link before saying paid or awaiting.
+    const checkout =
+      outcome !== 'not_completed' && typeof req.query.session_id === 'string'
+        ? await prisma.checkout.findUnique({ where: { sessionId: req.query.session_id }, select: { id: true, quantity: true } })
+        : null;
     sendPage(
       res,
       200,
       renderReturnPage({
         language,
         t: translator(language, 'pages'),
+        shop: await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language),
         outcome,
         productName: link.productName,
-        price: formatStoredPrice(link.amount, link.currency, language),
+        price: formatStoredPrice(link.amount * (checkout?.quantity ?? 1), link.currency, language),
         linkPath: linkPath(link.slug),
+        orderReference: checkout?.id ?? null,
+        afterPaymentMessage: link.afterPaymentMessage,
+        lineAddFriendUrl: config.lineAddFriendUrl ?? null,
         // A checkout only opens in the link's own mode.
         testMode: link.testMode,
       }),

@@ -2,14 +2,17 @@
 import { z } from 'zod';
 import type { SandboxSession } from '../generated/prisma/client.js';
 import { html, renderPage } from './html.js';
+import { legalFooter, shopHeader, type ShopBrand } from './link-page-views.js';
 import { isLanguage, translator } from '../i18n/i18n.js';
 import { isSupportedCurrency } from '../i18n/currency.js';
 import { formatPrice } from '../i18n/format.js';
 
-const lineItemsSchema = z.array(z.object({ description: z.string().optional(), image: z.string().optional() }).loose());
+const lineItemsSchema = z.array(z.object({ description: z.string().optional(), image: z.string().optional(), quantity: z.number().int().optional() }).loose());
 
 export interface SandboxPageView {
   session: SandboxSession;
+  /** The shop selling (absent for a session no link opened). */
+  shop: ShopBrand | undefined;
   /** Still payable (pending and not expired). */
   open: boolean;
   declined: boolean;
@@ -32,8 +35,9 @@ export function renderSandboxPage(view: SandboxPageView): string {
     html`<button class="button ${style}" type="submit" name="action" value="${action}" data-testid="sandbox-${action}">${label}</button>`;
   const body = html`<div class="card"><div class="body stack">
 <span class="test-badge">${t('link.testBadge')}</span>
+${shopHeader(view.shop)}
 <h1>${t('sandbox.title')}</h1>
-${item?.description ? html`<p data-testid="sandbox-item">${item.description}</p>` : null}
+${item?.description ? html`<p data-testid="sandbox-item">${item.quantity && item.quantity > 1 ? `${item.description} × ${item.quantity}` : item.description}</p>` : null}
 <p class="price" data-testid="sandbox-amount">${price}</p>
 ${view.declined ? html`<p class="notice" role="alert" data-testid="sandbox-declined">${t('sandbox.declined')}</p>` : null}
 ${
@@ -55,5 +59,6 @@ ${button('leave', 'secondary', t('sandbox.leave'))}
     head: html`<meta name="robots" content="noindex">`,
     banner: html`<div class="test-banner" data-testid="sandbox-banner">${t('sandbox.banner')}</div>`,
     body,
+    footer: legalFooter(t, view.shop),
   });
 }

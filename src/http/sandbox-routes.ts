@@ -11,7 +11,9 @@ import type { SandboxPayment, SandboxSession } from '../generated/prisma/client.
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './route-deps.js';
 import { preferredLanguage, sendPage } from './html.js';
-import { renderMessagePage } from './link-page-views.js';
+import { renderMessagePage, type ShopBrand } from './link-page-views.js';
+import { loadShopBrand } from './shop-brand.js';
+import { LINK_ID_METADATA_KEY } from '../payments/record-payment-event.js';
 
 const SANDBOX_FORM = 'sandbox';
 const SESSION_ID = /^sbs_[0-9a-f]{24}$/;
@@ -52,11 +54,22 @@ export const sandboxRoutes: RouteFactory = ({ db, config, log }) => {
     }
   }
 
+  /** The shop whose link opened the session (the sandbox page names it, as KOMOJU's names the merchant). */
+  async function sessionShop(session: SandboxSession): Promise<ShopBrand | undefined> {
+    const metadata = session.metadata as Record<string, unknown> | null;
+    const linkId = metadata?.[LINK_ID_METADATA_KEY];
+    if (typeof linkId !== 'string') return undefined;
+    const link = await prisma.link.findUnique({ where: { id: linkId }, select: { merchantId: true } });
+    const language = isLanguage(session.locale) ? session.locale : 'ja';
+    return link ? loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language) : undefined;
+  }
+
   router.get('/sandbox/sessions/:id', async (req, res) => {
     const session = await findSession(req, res);
     if (!session) return;
     const page = renderSandboxPage({
       session,
+      shop: await sessionShop(session),
       open: session.status === 'pending' && !isSessionExpired(session),
       declined: req.query.declined === '1',
       actionPath: sandboxSessionPath(session.id),

@@ -5,6 +5,7 @@ import type merchants from './locales/en/merchants.json';
 import type pages from './locales/en/pages.json';
 import type sales from './locales/en/sales.json';
 import type simulator from './locales/en/simulator.json';
+import type shop from './locales/en/shop.json';
 
 /** The locale files of src/i18n/locales/<language>/: English is the reference the others match (test/unit/i18n/locales.test.ts). */
 export interface Resources {
@@ -14,6 +15,7 @@ export interface Resources {
   pages: typeof pages;
   sales: typeof sales;
   simulator: typeof simulator;
+  shop: typeof shop;
 }
 export type Namespace = keyof Resources;
 

@@ -6,7 +6,11 @@ import { LANGUAGES } from '../i18n/i18n.js';
 import { isSupportedCurrency, maxAmount } from '../i18n/currency.js';
 import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
 import { linkPageUrl } from './link-urls.js';
-import { normalizeProductName, validateDescription } from './product-name.js';
+import { quantityRangeProblem } from './quantity.js';
+import { paymentTypesSchema } from './payment-types.js';
+import { NO_BUYER_FIELDS, asksAnything, buyerFieldsSchema } from './buyer-fields.js';
+import { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
+import { normalizeProductName, validateAfterPaymentMessage, validateDescription } from './product-name.js';
 import { renderQrPng } from './qr.js';
 import { newSlug } from './slug.js';
 
@@ -21,6 +25,11 @@ export const newLinkSchema = z.object({
   language: z.enum(LANGUAGES).default('ja'),
   status: z.enum(['active', 'inactive']).default('active'),
   usageLimit: z.number().int().min(1).max(USAGE_LIMIT_MAX).nullable().default(null),
+  quantityMin: z.number().int().default(1),
+  quantityMax: z.number().int().default(1),
+  buyerFields: buyerFieldsSchema.default(NO_BUYER_FIELDS),
+  afterPaymentMessage: z.string().default(''),
+  paymentTypes: paymentTypesSchema.default([]),
   expiresAt: z.date().nullable().default(null),
 });
 
@@ -51,8 +60,12 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
   const fields = parsed.data;
   if (!isSupportedCurrency(fields.currency)) return { kind: 'invalid', reason: 'unsupported currency' };
   if (fields.amount > maxAmount(fields.currency)) return { kind: 'invalid', reason: 'amount too large' };
+  const quantityProblem = quantityRangeProblem({ min: fields.quantityMin, max: fields.quantityMax }, fields);
+  if (quantityProblem) return { kind: 'invalid', reason: `quantity ${quantityProblem}` };
   const name = normalizeProductName(fields.productName);
   if (!name.ok) return { kind: 'invalid', reason: `product name ${name.reason}` };
+  const afterPayment = validateAfterPaymentMessage(fields.afterPaymentMessage);
+  if (!afterPayment.ok) return { kind: 'invalid', reason: `after-payment message ${afterPayment.reason}` };
   const description = validateDescription(fields.description);
   if (!description.ok) return { kind: 'invalid', reason: `description ${description.reason}` };
   const now = options.now ?? new Date();
@@ -86,6 +99,11 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
         language: fields.language,
         status: fields.status,
         usageLimit: fields.usageLimit,
+        quantityMin: fields.quantityMin,
+        quantityMax: fields.quantityMax,
+        afterPaymentMessage: afterPayment.text === '' ? null : afterPayment.text,
+        paymentTypes: fields.paymentTypes.length > 0 ? fields.paymentTypes : PrismaNamespace.DbNull,
+        buyerFields: asksAnything(fields.buyerFields) ? fields.buyerFields : PrismaNamespace.DbNull,
         expiresAt: fields.expiresAt,
         testMode: options.testMode,
         qrPng: new Uint8Array(qrPng),

@@ -16,8 +16,11 @@ export type LinkEffectResult =
   | { type: 'links.imageFetched'; ok: false; reason: 'too_large' | 'not_image' | 'unavailable' }
   | { type: 'links.created'; link: LinkView }
   | { type: 'links.duplicate'; existing: LinkView }
-  /** notMember: the user is no longer a member of that merchant; invalid: a rule was broken. */
-  | { type: 'links.rejected'; reason: 'notMember' | 'invalid' };
+  /**
+   * notMember: the user is no longer a member of that merchant; invalid: a rule was broken;
+   * legalNotice: a live link needs the shop's legal notice (特定商取引法に基づく表記) first.
+   */
+  | { type: 'links.rejected'; reason: 'notMember' | 'invalid' | 'legalNotice' };
 
 declare module '../conversation/types.js' {
   interface CapabilityEffects {

@@ -4,6 +4,9 @@ import { translator } from '../i18n/i18n.js';
 import { fitShareText } from '../line/render.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
 import type { LinkView } from './link-view.js';
+import { isAdjustable, type QuantityRange } from './quantity.js';
+import type { BuyerDetailKind, BuyerFields } from './buyer-fields.js';
+import type { PaymentType } from './payment-types.js';
 
 /**
  * What the merchant forwards to a buyer, written in the link page's language, not the merchant's;
@@ -13,6 +16,27 @@ export function shareText(link: LinkView): string {
   const t = translator(link.language, 'links');
   const full = t('share.text', { product: link.productName, price: formatPrice(link.amount, link.currency, link.language), url: link.url });
   return fitShareText(full, link.url);
+}
+
+/** "Fixed: 1" / "1–10, chosen by the buyer". */
+export function quantityText(range: QuantityRange, ctx: Context): string {
+  return isAdjustable(range) ? ctx.t('links:quantity.range', { min: range.min, max: range.max }) : ctx.t('links:quantity.fixed', { count: range.min });
+}
+
+/** "Card, PayPay" / "All of the shop's". */
+export function paymentTypesText(types: readonly PaymentType[], ctx: Context): string {
+  return types.length === 0 ? ctx.t('links:paymentTypes.all') : types.map((type) => ctx.t(`links:paymentTypes.names.${type}`)).join(ctx.t('links:buyerAsk.separator'));
+}
+
+/** "Name, Phone" / "None". */
+export function buyerAskText(kinds: readonly BuyerDetailKind[], ctx: Context): string {
+  return kinds.length === 0 ? ctx.t('links:values.none') : kinds.map((kind) => ctx.t(`links:buyerAsk.kinds.${kind}`)).join(ctx.t('links:buyerAsk.separator'));
+}
+
+/** "Size? (S / M / L)" / "None". */
+export function questionText(question: BuyerFields['question'], ctx: Context): string {
+  if (!question) return ctx.t('links:values.none');
+  return question.choices.length > 0 ? `${question.text} (${question.choices.join(' / ')})` : question.text;
 }
 
 /**
@@ -26,6 +50,11 @@ export function linkCard(link: LinkView, ctx: Context): Card {
     { label: t('links:card.pageLanguage'), value: t(`languages.${link.language}`) },
   ];
   if (link.usageLimit !== null) rows.push({ label: t('links:card.usageLimit'), value: t('links:card.usageLimitValue', { count: link.usageLimit }) });
+  const quantity = { min: link.quantityMin, max: link.quantityMax };
+  if (isAdjustable(quantity) || quantity.min > 1) rows.push({ label: t('links:fields.quantity'), value: quantityText(quantity, ctx) });
+  if (link.buyerFields.ask.length > 0) rows.push({ label: t('links:fields.buyerAsk'), value: buyerAskText(link.buyerFields.ask, ctx) });
+  if (link.buyerFields.question) rows.push({ label: t('links:fields.question'), value: questionText(link.buyerFields.question, ctx) });
+  if (link.paymentTypes.length > 0) rows.push({ label: t('links:fields.paymentTypes'), value: paymentTypesText(link.paymentTypes, ctx) });
   if (link.expiresAt !== null) rows.push({ label: t('links:card.expiresAt'), value: formatDateTime(link.expiresAt, ctx.language) });
   rows.push({ label: t('links:card.url'), value: link.url });
 

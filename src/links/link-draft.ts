@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../i18n/i18n.js';
 import { SUPPORTED_CURRENCIES } from '../i18n/currency.js';
+import { BUYER_DETAIL_KINDS, questionSchema } from './buyer-fields.js';
+import { paymentTypesSchema } from './payment-types.js';
 
 /**
  * A link being written in chat. It lives in the dialog's stored slots (JSON), so it is
@@ -16,6 +18,16 @@ export const linkDraftSchema = z.object({
   language: z.enum(LANGUAGES).optional(),
   status: z.enum(['active', 'inactive']).optional(),
   usageLimit: z.number().int().positive().nullable().optional(),
+  /** Quantity a buyer may choose (links/quantity.ts); unset: fixed at 1. */
+  quantityMin: z.number().int().positive().optional(),
+  quantityMax: z.number().int().positive().optional(),
+  /** What the page asks the buyer before Pay (links/buyer-fields.ts). */
+  buyerAsk: z.array(z.enum(BUYER_DETAIL_KINDS)).optional(),
+  question: questionSchema.nullable().optional(),
+  /** Shown on the return page once paid; '' for none. */
+  afterPaymentMessage: z.string().optional(),
+  /** KOMOJU payment types offered; empty: all of the account's. */
+  paymentTypes: paymentTypesSchema.optional(),
   /** ISO 8601. */
   expiresAt: z.string().nullable().optional(),
 });

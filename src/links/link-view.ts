@@ -2,6 +2,8 @@ import type { Link } from '../generated/prisma/client.js';
 import { isLanguage, type Language } from '../i18n/i18n.js';
 import { isSupportedCurrency, type Currency } from '../i18n/currency.js';
 import { linkPageUrl, mediaUrl, qrImageUrl } from './link-urls.js';
+import { readBuyerFields, type BuyerFields } from './buyer-fields.js';
+import { readPaymentTypes, type PaymentType } from './payment-types.js';
 
 export type LinkStatus = 'active' | 'inactive';
 
@@ -21,6 +23,13 @@ export interface LinkView {
   language: Language;
   status: LinkStatus;
   usageLimit: number | null;
+  /** Quantity a buyer may choose; min = max: fixed. */
+  quantityMin: number;
+  quantityMax: number;
+  buyerFields: BuyerFields;
+  afterPaymentMessage: string | null;
+  /** Empty: every payment type of the shop's KOMOJU account. */
+  paymentTypes: PaymentType[];
   /** ISO 8601, or null for no expiry. */
   expiresAt: string | null;
   testMode: boolean;
@@ -42,6 +51,11 @@ export function toLinkView(link: Link, publicBaseUrl: string): LinkView {
     language: isLanguage(link.language) ? link.language : 'ja',
     status: link.status === 'inactive' ? 'inactive' : 'active',
     usageLimit: link.usageLimit,
+    quantityMin: link.quantityMin,
+    quantityMax: link.quantityMax,
+    buyerFields: readBuyerFields(link.buyerFields),
+    afterPaymentMessage: link.afterPaymentMessage,
+    paymentTypes: readPaymentTypes(link.paymentTypes),
     expiresAt: link.expiresAt ? link.expiresAt.toISOString() : null,
     testMode: link.testMode,
     url: linkPageUrl(publicBaseUrl, link.slug),

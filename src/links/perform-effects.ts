@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { EffectEnv, Performers } from '../effect-env.js';
 import { membershipOf } from '../merchants/authorization.js';
 import { isTestMode } from '../merchants/komoju-keys.js';
+import { hasCompleteLegalNotice } from '../merchants/shop-profile.js';
 import { createLink } from './create-link.js';
 import { fetchImage } from './fetch-image.js';
 import type { LinkEffect, LinkEffectResult } from './effects.js';
@@ -74,9 +75,19 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
       language: draft.language ?? 'ja',
       status: draft.status ?? 'active',
       usageLimit: draft.usageLimit ?? null,
+      quantityMin: draft.quantityMin ?? 1,
+      quantityMax: draft.quantityMax ?? 1,
+      buyerFields: { ask: draft.buyerAsk ?? [], question: draft.question ?? null },
+      afterPaymentMessage: draft.afterPaymentMessage ?? '',
+      paymentTypes: draft.paymentTypes ?? [],
       expiresAt: draft.expiresAt ? new Date(draft.expiresAt) : null,
     };
     const options = { linkId: idForEvent('lnk', env), publicBaseUrl: base, testMode: await isTestMode(env.prisma, env.config, effect.merchantId) };
+    // Real payments need the seller's identity reachable from the page (特定商取引法); test links do not.
+    if (!options.testMode && !(await hasCompleteLegalNotice(env.prisma, effect.merchantId))) {
+      env.log.info({ merchantId: effect.merchantId }, 'live link refused: the shop legal notice is incomplete');
+      return { type: 'links.rejected', reason: 'legalNotice' };
+    }
     const outcome = await withLoading(env, () => createLink(env.prisma, fields, options));
     switch (outcome.kind) {
       case 'created':

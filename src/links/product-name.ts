@@ -4,6 +4,8 @@ import { removeInvisible } from '../conversation/normalize.js';
 export const PRODUCT_NAME_MAX = 80;
 /** Longest description, in code points. */
 export const DESCRIPTION_MAX = 1000;
+/** Longest after-payment message, in code points: a note, not a second description. */
+export const AFTER_PAYMENT_MAX = 500;
 
 export type ProductNameError = 'empty' | 'too_long';
 /** `key` is the case-insensitive form two names must not share within a merchant. */
@@ -51,4 +53,11 @@ export function validateDescription(raw: string): ValidatedDescription {
     .trim();
   if (codePointLength(text) > DESCRIPTION_MAX) return { ok: false, reason: 'too_long' };
   return { ok: true, text };
+}
+
+/** The message shown once paid: cleaned like a description; empty means none. */
+export function validateAfterPaymentMessage(raw: string): ValidatedDescription {
+  const cleaned = validateDescription(raw);
+  if (!cleaned.ok) return cleaned;
+  return codePointLength(cleaned.text) > AFTER_PAYMENT_MAX ? { ok: false, reason: 'too_long' } : cleaned;
 }

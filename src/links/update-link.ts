@@ -1,17 +1,23 @@
 import { z } from 'zod';
 import type { Prisma as Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
-import type { Prisma, Link } from '../generated/prisma/client.js';
+import { Prisma as PrismaNamespace, type Prisma, type Link } from '../generated/prisma/client.js';
+import { asksAnything, buyerFieldsSchema, readBuyerFields } from './buyer-fields.js';
+import { paymentTypesSchema } from './payment-types.js';
+
+const { DbNull } = PrismaNamespace;
 import { LANGUAGES } from '../i18n/i18n.js';
 import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
-import { normalizeProductName, validateDescription } from './product-name.js';
+import { normalizeProductName, validateAfterPaymentMessage, validateDescription } from './product-name.js';
+import { quantityRangeProblem } from './quantity.js';
+import { isSupportedCurrency } from '../i18n/currency.js';
 
 /**
  * Fields that decide whether a link takes payments: only an owner changes them (README, roles).
  * Staff could otherwise close a link as surely as with the owner-only Deactivate, by a usage limit
  * already reached or an expiry a minute away.
  */
-export const OWNER_ONLY_LINK_FIELDS = ['status', 'usageLimit', 'expiresAt'] as const;
+export const OWNER_ONLY_LINK_FIELDS = ['status', 'usageLimit', 'expiresAt', 'quantity'] as const;
 
 /** The one rule for who may change which field of a link. */
 export function mayChangeLinkField(role: string, field: string): boolean {
@@ -19,7 +25,7 @@ export function mayChangeLinkField(role: string, field: string): boolean {
 }
 
 /** Fields a merchant may change after a link is issued. */
-export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt'] as const;
+export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt', 'quantity', 'buyerAsk', 'question', 'afterPaymentMessage', 'paymentTypes'] as const;
 export type MutableLinkField = (typeof MUTABLE_LINK_FIELDS)[number];
 
 /**
@@ -38,6 +44,11 @@ export const linkChangeSchema = z.discriminatedUnion('field', [
   z.object({ field: z.literal('status'), value: z.enum(['active', 'inactive']) }),
   z.object({ field: z.literal('usageLimit'), value: z.number().int().positive().max(USAGE_LIMIT_MAX).nullable() }),
   z.object({ field: z.literal('expiresAt'), value: z.iso.datetime({ offset: true }).nullable() }),
+  z.object({ field: z.literal('quantity'), value: z.object({ min: z.number().int(), max: z.number().int() }) }),
+  z.object({ field: z.literal('buyerAsk'), value: buyerFieldsSchema.shape.ask }),
+  z.object({ field: z.literal('question'), value: buyerFieldsSchema.shape.question }),
+  z.object({ field: z.literal('afterPaymentMessage'), value: z.string() }),
+  z.object({ field: z.literal('paymentTypes'), value: paymentTypesSchema }),
   z.object({ field: z.enum(IMMUTABLE_LINK_FIELDS), value: z.unknown() }),
 ]);
 export type LinkChange = z.infer<typeof linkChangeSchema>;
@@ -81,6 +92,15 @@ export async function updateLink(
       data = { description: description.text };
       break;
     }
+    case 'paymentTypes':
+      data = { paymentTypes: change.value.length > 0 ? change.value : DbNull };
+      break;
+    case 'afterPaymentMessage': {
+      const message = validateAfterPaymentMessage(change.value);
+      if (!message.ok) return { ok: false, reason: 'invalid' };
+      data = { afterPaymentMessage: message.text === '' ? null : message.text };
+      break;
+    }
     case 'image': {
       if (change.value !== null) {
         const media = await prisma.media.findFirst({ where: { id: change.value, merchantId: input.merchantId }, select: { id: true } });
@@ -96,8 +116,26 @@ export async function updateLink(
       data = { status: change.value };
       break;
     case 'usageLimit':
-      data = { usageLimit: change.value };
+    case 'quantity': {
+      // The two must fit together: a minimum quantity the limit can never hold makes the link unbuyable.
+      const current = await prisma.link.findFirst({ where: { id: input.linkId, merchantId: input.merchantId } });
+      if (!current) return { ok: false, reason: 'notFound' };
+      const range = change.field === 'quantity' ? change.value : { min: current.quantityMin, max: current.quantityMax };
+      const usageLimit = change.field === 'usageLimit' ? change.value : current.usageLimit;
+      const currency = isSupportedCurrency(current.currency) ? current.currency : undefined;
+      if (quantityRangeProblem(range, { amount: current.amount, currency, usageLimit })) return { ok: false, reason: 'invalid' };
+      data = change.field === 'quantity' ? { quantityMin: range.min, quantityMax: range.max } : { usageLimit };
       break;
+    }
+    case 'buyerAsk':
+    case 'question': {
+      const current = await prisma.link.findFirst({ where: { id: input.linkId, merchantId: input.merchantId }, select: { buyerFields: true } });
+      if (!current) return { ok: false, reason: 'notFound' };
+      const before = readBuyerFields(current.buyerFields);
+      const after = change.field === 'buyerAsk' ? { ...before, ask: change.value } : { ...before, question: change.value };
+      data = { buyerFields: asksAnything(after) ? after : DbNull };
+      break;
+    }
     case 'expiresAt': {
       const expiresAt = change.value === null ? null : new Date(change.value);
       if (expiresAt && expiryOutOfRange(expiresAt, input.now ?? new Date())) return { ok: false, reason: 'invalid' };

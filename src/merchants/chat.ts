@@ -19,6 +19,9 @@ export const MERCHANT_ACTIONS = {
   notices: 'notices',
 } as const;
 
+/** The shop profile's action (its chat is in shop-profile/, which builds on this folder). */
+export const SHOP_PROFILE_ACTION = 'shopProfile';
+
 /** Typed words for the actions above, in en / ja / ko (the core matches them after NFKC, case-insensitively). */
 export const MERCHANT_WORDS: Record<'shop' | 'invite' | 'members' | 'shops' | 'notices', readonly string[]> = {
   shop: ['shop', 'team', 'ショップ', 'お店', '가게', '상점'],
@@ -52,6 +55,7 @@ function shopButtons(ctx: Context): Button[] {
   const buttons: Button[] = [];
   if (hasRole(ctx.membership, 'owner')) buttons.push(commandButton(ctx.t('merchants:buttons.invite'), MERCHANT_ACTIONS.invite));
   if (ctx.membership) {
+    buttons.push(commandButton(ctx.t('merchants:buttons.profile'), SHOP_PROFILE_ACTION));
     buttons.push(commandButton(ctx.t('merchants:buttons.members'), MERCHANT_ACTIONS.members));
     buttons.push(commandButton(ctx.t('merchants:buttons.shops'), MERCHANT_ACTIONS.shops));
     buttons.push(commandButton(ctx.t('merchants:buttons.notices'), MERCHANT_ACTIONS.notices));

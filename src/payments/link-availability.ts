@@ -18,13 +18,14 @@ export const RESERVED_SESSION_SECONDS = 15 * 60;
 const RESERVATION_MARGIN_SECONDS = 120;
 
 /**
- * Checkouts of the link still in flight: pending, opened within a reserved session's lifetime, and
- * with no payment that ended it (captured — then it counts as captured — failed, expired or cancelled).
+ * Places held by checkouts of the link still in flight (each holds its quantity): pending, opened
+ * within a reserved session's lifetime, and with no payment that ended it (captured — then it
+ * counts as captured — failed, expired or cancelled).
  */
 export async function countCheckoutsInFlight(db: LedgerReader, linkId: string, now: Date): Promise<number> {
   const since = new Date(now.getTime() - (RESERVED_SESSION_SECONDS + RESERVATION_MARGIN_SECONDS) * 1000);
   const [row] = await db.$queryRaw<{ count: number }[]>`
-    SELECT COUNT(*)::int AS "count"
+    SELECT COALESCE(SUM(c."quantity"), 0)::int AS "count"
       FROM "Checkout" c
      WHERE c."linkId" = ${linkId}
        AND c."status" = 'pending'
@@ -36,12 +37,43 @@ export async function countCheckoutsInFlight(db: LedgerReader, linkId: string, n
   return row?.count ?? 0;
 }
 
-/** availabilityOf with the link's counts read from the ledger (only a usage limit needs them). */
-export async function linkAvailability(db: LedgerReader, link: AvailabilityFields & { id: string }, now: Date): Promise<LinkAvailability> {
-  if (link.usageLimit === null) return availabilityOf(link, { captured: 0, inFlight: 0 }, now);
-  const captured = await getCapturedCountForLink(db, link.id);
+/**
+ * Places the link's captured payments used: each counts its checkout's quantity. Which payments
+ * count is the summary's "captured payments" (getCapturedCountForLink); while every such payment
+ * bought one unit the two numbers are equal, and a quantity only ever adds to it.
+ */
+export async function countCapturedPlaces(db: LedgerReader, linkId: string): Promise<number> {
+  const capturedPayments = await getCapturedCountForLink(db, linkId);
+  if (capturedPayments === 0) return 0;
+  // The extra units beyond one of captured payments that are neither refunded in full nor charged back.
+  const [row] = await db.$queryRaw<{ extra: number }[]>`
+    SELECT COALESCE(SUM(c."quantity" - 1), 0)::int AS "extra"
+      FROM "Payment" p JOIN "Checkout" c ON c."id" = p."checkoutId"
+     WHERE p."linkId" = ${linkId}
+       AND c."quantity" > 1
+       AND (p."status" IN ('captured', 'refunded') OR p."capturedAt" IS NOT NULL)
+       AND p."status" <> 'refunded'
+       AND GREATEST(p."amountRefunded", COALESCE((SELECT SUM(r."amount") FROM "Refund" r WHERE r."paymentId" = p."id"), 0)) < p."amount"
+       AND NOT EXISTS (SELECT 1 FROM "Refund" r WHERE r."paymentId" = p."id" AND r."chargeback")`;
+  return capturedPayments + (row?.extra ?? 0);
+}
+
+export interface LinkPlaces {
+  availability: LinkAvailability;
+  /** What a usage limit still allows a new checkout to take; null without a limit. */
+  placesLeft: number | null;
+}
+
+/** availabilityOf with the link's counts (in places) read from the ledger (only a usage limit needs them). */
+export async function linkPlaces(db: LedgerReader, link: AvailabilityFields & { id: string }, now: Date): Promise<LinkPlaces> {
+  if (link.usageLimit === null) return { availability: availabilityOf(link, { captured: 0, inFlight: 0 }, now), placesLeft: null };
+  const captured = await countCapturedPlaces(db, link.id);
   const inFlight = await countCheckoutsInFlight(db, link.id, now);
-  return availabilityOf(link, { captured, inFlight }, now);
+  return { availability: availabilityOf(link, { captured, inFlight }, now), placesLeft: Math.max(0, link.usageLimit - captured - inFlight) };
+}
+
+export async function linkAvailability(db: LedgerReader, link: AvailabilityFields & { id: string }, now: Date): Promise<LinkAvailability> {
+  return (await linkPlaces(db, link, now)).availability;
 }
 
 /**

@@ -1,6 +1,7 @@
 // A link's payments, newest first, one page at a time, each with the same refund/chargeback view
 // the summary uses (see summary.ts).
 import { z } from 'zod';
+import { readStoredBuyerDetails, type BuyerDetails } from '../links/buyer-fields.js';
 import { ledgerState } from './payment-status.js';
 import type { LedgerState } from './payment-status.js';
 import type { LedgerReader } from './summary.js';
@@ -28,6 +29,10 @@ export interface LinkTransaction {
   occurredAt: Date;
   createdAt: Date;
   capturedAt: Date | null;
+  /** Units bought (the checkout's quantity; 1 for a payment no checkout of ours started). */
+  quantity: number;
+  /** What the buyer filled in; null when the link asked nothing or the retention period erased it. */
+  buyerDetails: BuyerDetails | null;
 }
 
 export interface TransactionPage {
@@ -48,6 +53,8 @@ interface TransactionRow {
   chargeback: boolean | null;
   createdAt: Date;
   capturedAt: Date | null;
+  quantity: number | null;
+  buyerDetails: unknown;
 }
 
 export async function listTransactions(
@@ -59,8 +66,9 @@ export async function listTransactions(
   const [rows, total] = await Promise.all([
     db.$queryRaw<TransactionRow[]>`
       SELECT p."id", p."status", p."amount", p."currency", p."amountRefunded", p."createdAt", p."capturedAt",
-             r."total" AS "refundTotal", r."chargeback"
+             r."total" AS "refundTotal", r."chargeback", c."quantity", c."buyerDetails"
         FROM "Payment" p
+        LEFT JOIN "Checkout" c ON c."id" = p."checkoutId"
         LEFT JOIN LATERAL (
                SELECT SUM(rf."amount") AS "total", bool_or(rf."chargeback") AS "chargeback"
                  FROM "Refund" rf
@@ -84,6 +92,8 @@ export async function listTransactions(
       occurredAt: row.capturedAt ?? row.createdAt,
       createdAt: row.createdAt,
       capturedAt: row.capturedAt,
+      quantity: row.quantity ?? 1,
+      buyerDetails: readStoredBuyerDetails(row.buyerDetails),
     };
   });
   return { items, page, pageSize, total, hasMore: page * pageSize < total };

@@ -8,6 +8,7 @@ import { isLanguage, translator } from '../i18n/i18n.js';
 import { formatStoredPrice } from '../i18n/format.js';
 import { pushOnce, retryKeyFor } from '../line/line-client.js';
 import type { Logger } from '../logger.js';
+import { buyerDetailLines, readStoredBuyerDetails } from '../links/buyer-fields.js';
 import { ledgerState } from './payment-status.js';
 import { getLinkSummary } from './summary.js';
 
@@ -71,7 +72,10 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
 
   const payment = await prisma.payment.findUniqueOrThrow({
     where: { id: paymentId },
-    include: { link: { select: { id: true, productName: true, merchantId: true, createdByUserId: true, usageLimit: true } } },
+    include: {
+      link: { select: { id: true, productName: true, merchantId: true, createdByUserId: true, usageLimit: true } },
+      checkout: { select: { quantity: true, buyerDetails: true } },
+    },
   });
   const link = payment.link;
   if (!link) return 'no_recipient';
@@ -93,13 +97,18 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
     (await filledUsageLimit(prisma, { id: payment.id, linkId: link.id, capturedAt: payment.capturedAt }, link.usageLimit));
   const texts: string[] = [];
   if (member.notices) {
-    texts.push(
-      t('notice.captured', {
-        product: link.productName,
-        amount: formatStoredPrice(payment.amount, payment.currency, language),
-        total: formatStoredPrice(summary.capturedAmount, summary.currency, language),
-      }),
-    );
+    const captured = t('notice.captured', {
+      product: link.productName,
+      amount: formatStoredPrice(payment.amount, payment.currency, language),
+      total: formatStoredPrice(summary.capturedAmount, summary.currency, language),
+    });
+    const quantity = payment.checkout?.quantity ?? 1;
+    const lines = [captured];
+    if (quantity > 1) lines.push(t('notice.quantity', { count: quantity }));
+    const details = readStoredBuyerDetails(payment.checkout?.buyerDetails);
+    // Who to deliver to: the merchant reads it here first (also in the link's transactions).
+    if (details) lines.push(...buyerDetailLines(details, (kind) => t(`notice.buyer.${kind}`)));
+    texts.push(lines.join('\n'));
   }
   // Closing the link is news the merchant needs even with payment notices turned off.
   if (usedUp) texts.push(t('notice.usedUp', { product: link.productName, limit: link.usageLimit }));

@@ -51,6 +51,10 @@ export interface CreateSessionInput {
   returnUrl: string;
   lineItem: { description: string; amount: number; quantity: number; imageUrl?: string };
   metadata: Record<string, string>;
+  /** The buyer's email when the link asked for it: KOMOJU's page starts with it filled in. */
+  email?: string;
+  /** KOMOJU payment types the session offers; absent: every type of the account. */
+  paymentTypes?: string[];
   // Same key + same input → the same session, so a retried create never opens a second one.
   idempotencyKey: string;
   expiresInSeconds?: number;

@@ -16,7 +16,10 @@ import type { Link } from '../generated/prisma/client.js';
 import { isLanguage } from '../i18n/i18n.js';
 import { linkPageUrl, mediaUrl } from '../links/link-urls.js';
 import type { Logger } from '../logger.js';
-import { linkAvailability, lockLink, RESERVED_SESSION_SECONDS, type LinkAvailability } from './link-availability.js';
+import { readBuyerQuantity, type BuyerQuantityError } from '../links/quantity.js';
+import type { BuyerDetails } from '../links/buyer-fields.js';
+import { readPaymentTypes } from '../links/payment-types.js';
+import { linkPlaces, lockLink, RESERVED_SESSION_SECONDS, type LinkAvailability } from './link-availability.js';
 import { providerForLink, servesLinkMode } from './provider-for-link.js';
 import { ProviderError } from './provider.js';
 import { CHECKOUT_ID_METADATA_KEY, LINK_ID_METADATA_KEY } from './record-payment-event.js';
@@ -43,6 +46,8 @@ export type StartCheckoutResult =
   /** This client let MAX_UNPAID_HOLDS holds of this usage-limited link lapse unpaid today. */
   | { kind: 'hold_limit'; link: Link }
   | { kind: 'closed'; link: Link; availability: Exclude<LinkAvailability, 'open'> }
+  /** A buyer's answer on the page is not acceptable; nothing was started. */
+  | { kind: 'invalid'; link: Link; field: 'quantity'; reason: BuyerQuantityError; placesLeft: number | null }
   /** The provider in use now is live and the link was made in test mode, or the other way round. */
   | { kind: 'mode_mismatch'; link: Link }
   | { kind: 'provider_error'; link: Link; checkoutId: string | null };
@@ -92,11 +97,31 @@ function sessionLifetimeSeconds(link: Link, now: Date): number | undefined {
   return lifetime < MAX_SESSION_SECONDS ? lifetime : undefined;
 }
 
-/**
- * `client`: who pressed (http/client-address.ts); presses without one (operator tools) are each
- * their own client.
- */
-export async function startCheckout(deps: CheckoutDeps, link: Link, options: { now?: Date; client?: string } = {}): Promise<StartCheckoutResult> {
+export interface CheckoutRequest {
+  now?: Date;
+  /** Who pressed (http/client-address.ts); presses without one (operator tools) are each their own client. */
+  client?: string;
+  /** The quantity field as posted (only an adjustable link reads it). */
+  quantity?: unknown;
+  /** The buyer's answers to what the link asks, already checked (links/buyer-fields.ts). */
+  details?: BuyerDetails;
+}
+
+// KOMOJU metadata values are at most 2,000 characters; ours are far shorter (see buyer-fields.ts).
+function buyerMetadata(details: BuyerDetails | undefined): Record<string, string> {
+  if (!details) return {};
+  const metadata: Record<string, string> = {};
+  if (details.name) metadata.buyerName = details.name;
+  if (details.phone) metadata.buyerPhone = details.phone;
+  if (details.address) {
+    const { address } = details;
+    metadata.shippingAddress = [address.country, address.postalCode, address.line1, address.line2].filter(Boolean).join(' ');
+  }
+  if (details.answer) metadata.buyerAnswer = `${details.answer.question} ${details.answer.text}`;
+  return metadata;
+}
+
+export async function startCheckout(deps: CheckoutDeps, link: Link, options: CheckoutRequest = {}): Promise<StartCheckoutResult> {
   const now = options.now ?? new Date();
   const clientKey = options.client === undefined ? null : checkoutClientKey(deps.config.appSecret, options.client);
   const { prisma, config, log } = deps;
@@ -116,37 +141,53 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: { n
     return { kind: 'mode_mismatch', link };
   }
 
+  const range = { min: link.quantityMin, max: link.quantityMax };
+  // The field alone first: a bad value starts nothing and takes no lock.
+  const asked = readBuyerQuantity(options.quantity, range, null);
+  if (!asked.ok) return { kind: 'invalid', link, field: 'quantity', reason: asked.reason, placesLeft: null };
+  const quantity = asked.quantity;
+
+  const paymentTypes = readPaymentTypes(link.paymentTypes);
   const checkoutId = newCheckoutId();
-  const decision = await prisma.$transaction(async (tx): Promise<HoldDecision | { kind: 'closed'; availability: Exclude<LinkAvailability, 'open'> }> => {
+  type Decision = HoldDecision | { kind: 'closed'; availability: Exclude<LinkAvailability, 'open'> } | { kind: 'too_many'; placesLeft: number };
+  const decision = await prisma.$transaction(async (tx): Promise<Decision> => {
     await lockLink(tx, link.id);
     // Re-read under the lock: the merchant may have just deactivated it.
     const current = await tx.link.findUnique({ where: { id: link.id } });
     if (!current) return { kind: 'closed', availability: 'inactive' };
     const hold = current.usageLimit !== null && clientKey !== null ? await decideHold(tx, link.id, clientKey, now) : { kind: 'new' as const };
-    const state = await linkAvailability(tx, current, now);
+    const { availability: state, placesLeft } = await linkPlaces(tx, current, now);
     // A closed link stays closed even for a client holding a place of it (e.g. just deactivated).
     if (state !== 'open' && (hold.kind !== 'reuse' || state !== 'reserved')) return { kind: 'closed', availability: state };
     if (hold.kind === 'opening') return { kind: 'closed', availability: 'reserved' };
-    if (hold.kind === 'new') await tx.checkout.create({ data: { id: checkoutId, linkId: link.id, provider: provider.name, clientKey } });
+    if (hold.kind === 'new') {
+      // A quantity-3 purchase uses 3 of the usage limit's places.
+      if (placesLeft !== null && quantity > placesLeft) return { kind: 'too_many', placesLeft };
+      const buyerDetails = options.details && Object.keys(options.details).length > 0 ? { buyerDetails: options.details as Prisma.InputJsonObject } : {};
+      await tx.checkout.create({ data: { id: checkoutId, linkId: link.id, provider: provider.name, clientKey, quantity, ...buyerDetails } });
+    }
     return hold;
   });
   if (decision.kind === 'closed') return { kind: 'closed', link, availability: decision.availability };
+  if (decision.kind === 'too_many') return { kind: 'invalid', link, field: 'quantity', reason: 'not_enough_left', placesLeft: decision.placesLeft };
   if (decision.kind === 'hold_limit') return { kind: 'hold_limit', link };
   if (decision.kind === 'reuse') return { kind: 'redirect', sessionUrl: decision.sessionUrl, checkoutId: decision.checkoutId, reused: true };
 
   try {
     const session = await provider.createSession({
-      amount: link.amount,
+      amount: link.amount * quantity,
       currency: link.currency,
       locale: isLanguage(link.language) ? link.language : 'ja',
       returnUrl: `${linkPageUrl(config.publicBaseUrl, link.slug)}/return`,
       lineItem: {
         description: link.productName,
         amount: link.amount,
-        quantity: 1,
+        quantity,
         imageUrl: link.imageId ? mediaUrl(config.publicBaseUrl, link.imageId) : undefined,
       },
-      metadata: { [LINK_ID_METADATA_KEY]: link.id, [CHECKOUT_ID_METADATA_KEY]: checkoutId },
+      metadata: { ...buyerMetadata(options.details), [LINK_ID_METADATA_KEY]: link.id, [CHECKOUT_ID_METADATA_KEY]: checkoutId },
+      ...(options.details?.email ? { email: options.details.email } : {}),
+      ...(paymentTypes.length > 0 ? { paymentTypes } : {}),
       idempotencyKey: checkoutId,
       expiresInSeconds: sessionLifetimeSeconds(link, now),
     });

@@ -3,8 +3,12 @@ import type { Button, Context, DialogState, EffectResult, Reply, Step } from '..
 import { LANGUAGES } from '../i18n/i18n.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
 import { parseExpiry, parseUsageLimit } from '../links/link-limits.js';
-import { normalizeProductName, validateDescription } from '../links/product-name.js';
-import { IMMUTABLE_LINK_FIELDS, MUTABLE_LINK_FIELDS, isImmutableLinkField, mayChangeLinkField, type MutableLinkField } from '../links/update-link.js';
+import { buyerAskText, paymentTypesText, questionText, quantityText } from '../links/link-card.js';
+import { parsePaymentTypes } from '../links/payment-types.js';
+import { parseBuyerDetailKinds, parseQuestion } from '../links/buyer-fields.js';
+import { parseQuantityRange } from '../links/quantity.js';
+import { normalizeProductName, validateAfterPaymentMessage, validateDescription } from '../links/product-name.js';
+import { MUTABLE_LINK_FIELDS, isImmutableLinkField, mayChangeLinkField, type MutableLinkField } from '../links/update-link.js';
 import type { SalesEffect, SalesLinkChange } from './effects.js';
 import { typedCommandButton } from './command-buttons.js';
 import { salesLinkCard, stateLabel } from './links-carousel.js';
@@ -46,11 +50,17 @@ function currentValues(link: SalesLinkView, ctx: Context): { label: string; valu
     { label: t('sales:edit.fields.status'), value: stateLabel(link, ctx) },
     { label: t('sales:edit.fields.usageLimit'), value: link.usageLimit === null ? none : String(link.usageLimit) },
     { label: t('sales:edit.fields.expiresAt'), value: link.expiresAt === null ? none : formatDateTime(link.expiresAt, language) },
+    { label: t('sales:edit.fields.quantity'), value: quantityText({ min: link.quantityMin, max: link.quantityMax }, ctx) },
+    { label: t('sales:edit.fields.buyerAsk'), value: buyerAskText(link.buyerFields.ask, ctx) },
+    { label: t('sales:edit.fields.question'), value: questionText(link.buyerFields.question, ctx) },
+    { label: t('sales:edit.fields.afterPaymentMessage'), value: link.afterPaymentMessage ?? none },
+    { label: t('sales:edit.fields.paymentTypes'), value: paymentTypesText(link.paymentTypes, ctx) },
   ];
 }
 
 function fieldButtons(dialogId: string, ctx: Context): Button[] {
-  const fields = [...MUTABLE_LINK_FIELDS, ...IMMUTABLE_LINK_FIELDS].filter((field) => mayChangeLinkField(ctx.membership?.role ?? 'staff', field));
+  // LINE shows at most 13 quick replies: the Price button alone explains that price and currency stay.
+  const fields = [...MUTABLE_LINK_FIELDS, 'amount' as const].filter((field) => mayChangeLinkField(ctx.membership?.role ?? 'staff', field));
   return fields.map((field) =>
     commandButton(ctx.t(`sales:edit.fields.${field}`), EDIT_FIELD_ACTION, [field], dialogId),
   );
@@ -108,6 +118,17 @@ function askFor(field: MutableLinkField, state: DialogState, ctx: Context): Step
     case 'description':
       choices.push(valueButton(t('sales:buttons.clearDescription'), NONE, state));
       break;
+    case 'quantity':
+      choices.push(valueButton(t('links:quantity.fixedOne'), '1', state));
+      break;
+    case 'buyerAsk':
+    case 'question':
+    case 'afterPaymentMessage':
+      choices.push(valueButton(t('links:values.none'), NONE, state));
+      break;
+    case 'paymentTypes':
+      choices.push(valueButton(t('links:paymentTypes.all'), NONE, state));
+      break;
     case 'productName':
       break;
   }
@@ -161,6 +182,26 @@ function typedValue(field: MutableLinkField, typed: string, state: DialogState, 
       const expiry = parseExpiry(typed, ctx.now);
       return expiry.ok ? update(state, ctx, { field, value: expiry.expiresAt.toISOString() }) : retry(state, ctx, t('sales:edit.invalid.expiresAt'));
     }
+    case 'quantity': {
+      const range = parseQuantityRange(typed);
+      return range.ok ? update(state, ctx, { field, value: range.range }) : retry(state, ctx, t('sales:edit.invalid.quantity'));
+    }
+    case 'buyerAsk': {
+      const kinds = parseBuyerDetailKinds(typed);
+      return kinds ? update(state, ctx, { field, value: kinds }) : retry(state, ctx, t('sales:edit.invalid.buyerAsk'));
+    }
+    case 'question': {
+      const question = parseQuestion(typed);
+      return question.ok ? update(state, ctx, { field, value: question.question }) : retry(state, ctx, t('sales:edit.invalid.question'));
+    }
+    case 'paymentTypes': {
+      const types = parsePaymentTypes(typed);
+      return types ? update(state, ctx, { field, value: types }) : retry(state, ctx, t('sales:edit.invalid.paymentTypes'));
+    }
+    case 'afterPaymentMessage': {
+      const message = validateAfterPaymentMessage(typed);
+      return message.ok ? update(state, ctx, { field, value: message.text }) : retry(state, ctx, t('sales:edit.invalid.afterPaymentMessage'));
+    }
     case 'image':
       return retry(state, ctx, t('sales:edit.invalid.image'));
     case 'language':
@@ -186,6 +227,16 @@ function chosenValue(field: MutableLinkField, value: string, state: DialogState,
       return value === NONE ? update(state, ctx, { field, value: null }) : askFor(field, state, ctx);
     case 'description':
       return value === NONE ? update(state, ctx, { field, value: '' }) : askFor(field, state, ctx);
+    case 'buyerAsk':
+      return value === NONE ? update(state, ctx, { field, value: [] }) : askFor(field, state, ctx);
+    case 'question':
+      return value === NONE ? update(state, ctx, { field, value: null }) : askFor(field, state, ctx);
+    case 'afterPaymentMessage':
+      return value === NONE ? update(state, ctx, { field, value: '' }) : askFor(field, state, ctx);
+    case 'paymentTypes':
+      return value === NONE ? update(state, ctx, { field, value: [] }) : askFor(field, state, ctx);
+    case 'quantity':
+      return value === '1' ? update(state, ctx, { field, value: { min: 1, max: 1 } }) : askFor(field, state, ctx);
     case 'productName':
       return askFor(field, state, ctx);
   }
@@ -224,8 +275,13 @@ function updateOutcome(result: EffectResult, state: DialogState, ctx: Context): 
 }
 
 /** Typed fields say what was wrong with the text; a refused choice (language, status) asks to choose again. */
-function invalidTextFor(field: MutableLinkField | undefined): 'productName' | 'description' | 'image' | 'usageLimit' | 'expiresAt' | 'choice' {
+function invalidTextFor(field: MutableLinkField | undefined): 'productName' | 'description' | 'image' | 'usageLimit' | 'expiresAt' | 'quantity' | 'buyerAsk' | 'question' | 'afterPaymentMessage' | 'paymentTypes' | 'choice' {
   switch (field) {
+    case 'paymentTypes':
+    case 'afterPaymentMessage':
+    case 'buyerAsk':
+    case 'question':
+    case 'quantity':
     case 'productName':
     case 'description':
     case 'image':
@@ -272,7 +328,7 @@ export const editValueDialog: DialogHandler = (state, input, ctx) => {
       const { command } = input;
       if (command?.command === 'back') return backToMenu(state, ctx);
       // Free-text fields take any text as the value; elsewhere a command leaves the dialog.
-      if (command && field !== 'productName' && field !== 'description') return null;
+      if (command && field !== 'productName' && field !== 'description' && field !== 'question' && field !== 'afterPaymentMessage') return null;
       return typedValue(field, input.text, state, ctx);
     }
     case 'image':

@@ -6,6 +6,7 @@ import { toLinkView } from '../links/link-view.js';
 import { idForEvent } from '../links/perform-effects.js';
 import { mayChangeLinkField, updateLink, type LinkChange } from '../links/update-link.js';
 import { membershipOf, type Role } from '../merchants/authorization.js';
+import { countCapturedPlaces } from '../payments/link-availability.js';
 import { listTransactions } from '../payments/list-transactions.js';
 import { getLinkSummaries, getLinkSummary } from '../payments/summary.js';
 import { LINKS_PAGE_SIZE, TRANSACTIONS_PAGE_SIZE, type SalesEffect, type SalesEffectResult, type SalesRefusal } from './effects.js';
@@ -23,10 +24,12 @@ function merchantLink(prisma: Prisma, merchantId: string, linkId: string): Promi
 /** Links with their usage and captured amount (one summary statement for the whole page). */
 async function salesLinkViews(prisma: Prisma, links: Link[], publicBaseUrl: string): Promise<SalesLinkView[]> {
   const summaries = await getLinkSummaries(prisma, links.map((link) => link.id));
+  // A usage limit counts units (a quantity-3 purchase takes 3 places), as the link page does (link-availability.ts).
+  const places = new Map<string, number>();
+  for (const link of links) if (link.usageLimit !== null && link.quantityMax > 1) places.set(link.id, await countCapturedPlaces(prisma, link.id));
   return links.map((link) => {
     const summary = summaries.get(link.id);
-    // The link page counts a usage limit against the summary's captured payments (link-availability.ts).
-    return { ...toLinkView(link, publicBaseUrl), usedCount: summary?.capturedPayments ?? 0, capturedAmount: summary?.capturedAmount ?? 0 };
+    return { ...toLinkView(link, publicBaseUrl), usedCount: places.get(link.id) ?? summary?.capturedPayments ?? 0, capturedAmount: summary?.capturedAmount ?? 0 };
   });
 }
 
@@ -87,7 +90,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     const summary = await getLinkSummary(prisma, link.id);
     return {
       type: 'sales.summaryLoaded',
-      link: { ...toLinkView(link, base), usedCount: summary.capturedPayments, capturedAmount: summary.capturedAmount },
+      link: await salesLinkView(prisma, link, base),
       summary: {
         capturedAmount: summary.capturedAmount,
         capturedPayments: summary.capturedPayments,
@@ -151,6 +154,8 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
         amount: item.amount,
         refundedAmount: item.refundedAmount,
         at: item.occurredAt.toISOString(),
+        quantity: item.quantity,
+        ...(item.buyerDetails ? { buyerDetails: item.buyerDetails } : {}),
       })),
       hasMore: listed.hasMore,
     };

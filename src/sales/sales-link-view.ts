@@ -3,7 +3,7 @@ import { availabilityOf, type LinkAvailability } from '../payments/link-availabi
 
 /** A link with what the merchant's list shows about its sales (plain JSON, travels in results). */
 export interface SalesLinkView extends LinkView {
-  /** Captured payments as the summary counts them: what a usage limit compares against. */
+  /** Places a usage limit has used: captured payments as the summary counts them, each by its quantity. */
   usedCount: number;
   /** The summary's captured amount, in the link currency's smallest unit. */
   capturedAmount: number;

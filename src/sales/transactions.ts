@@ -3,6 +3,7 @@ import type { Button, Context, Reply } from '../conversation/types.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
 import type { LedgerState } from '../payments/payment-status.js';
 import type { SalesLinkView } from './sales-link-view.js';
+import { buyerDetailLines, type BuyerDetails } from '../links/buyer-fields.js';
 
 /** One payment as the chat lists it (plain JSON; `at` is ISO 8601). */
 export interface TransactionView {
@@ -11,6 +12,10 @@ export interface TransactionView {
   amount: number;
   refundedAmount: number;
   at: string;
+  /** Units bought; absent means 1. */
+  quantity?: number;
+  /** What the buyer filled in on the page, while kept (see BUYER_DATA_RETENTION_DAYS). */
+  buyerDetails?: BuyerDetails;
 }
 
 export interface TransactionsPage {
@@ -28,8 +33,10 @@ function describe(transaction: TransactionView, link: SalesLinkView, ctx: Contex
   const line = transaction.refundedAmount === 0
     ? t('sales:transactions.line', { state, amount })
     : t('sales:transactions.lineRefunded', { state, amount, refunded: formatPrice(transaction.refundedAmount, link.currency, language) });
+  const quantity = (transaction.quantity ?? 1) > 1 ? `\n${t('sales:transactions.quantity', { count: transaction.quantity })}` : '';
+  const details = transaction.buyerDetails ? `\n${buyerDetailLines(transaction.buyerDetails, (kind) => t(`links:buyerAsk.kinds.${kind}`)).join('\n')}` : '';
   // The payment's id, which KOMOJU's dashboard and `sandbox:refund --payment` take.
-  return `${line}\n${t('sales:transactions.paymentId', { id: transaction.id })}`;
+  return `${line}${quantity}${details}\n${t('sales:transactions.paymentId', { id: transaction.id })}`;
 }
 
 /** A page of a link's payments, newest first: time, status, amount and refunded amount. */

@@ -70,6 +70,8 @@ describe.skipIf(!isChromiumAvailable())('buyer checkout in Chromium (sandbox)', 
       withImage: true,
       description: '<b>not bold</b>',
     });
+    const shopName = `${product.name} ${language === 'ja' ? '本舗' : language === 'ko' ? '상회' : 'House'}`;
+    await database.db.prisma.merchant.update({ where: { id: link.merchantId }, data: { displayName: shopName, logoId: link.imageId } });
     const page = await context.newPage();
     const requested: string[] = [];
     page.on('request', (request) => requested.push(request.url()));
@@ -80,6 +82,10 @@ describe.skipIf(!isChromiumAvailable())('buyer checkout in Chromium (sandbox)', 
     expect(await page.getByTestId('price').textContent()).toBe(product.price);
     expect(await page.getByTestId('description').textContent()).toBe('<b>not bold</b>');
     expect(await page.getByTestId('test-badge').textContent()).toBe(t('link.testBadge'));
+    // Who sells, and where their legal notice is.
+    expect(await page.getByTestId('shop-name').textContent()).toBe(shopName);
+    expect(await page.getByTestId('shop-logo').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
+    expect(await page.getByTestId('legal-link').textContent()).toBe(t('legal.link'));
     // The product image loads from our own /media.
     expect(await page.locator('img.product-image').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
 
@@ -87,11 +93,22 @@ describe.skipIf(!isChromiumAvailable())('buyer checkout in Chromium (sandbox)', 
     await page.waitForURL(/\/sandbox\/sessions\/sbs_[0-9a-f]{24}$/);
     expect(await page.getByTestId('sandbox-banner').textContent()).toBe(t('sandbox.banner'));
     expect(await page.getByTestId('sandbox-amount').textContent()).toBe(product.price);
+    expect(await page.getByTestId('shop-name').textContent()).toBe(shopName);
 
     await page.getByTestId('sandbox-pay').click();
     await page.waitForURL(new RegExp(`/l/${link.slug}/return\\?session_id=sbs_`));
     expect(await page.getByTestId('paid').locator('h1').textContent()).toBe(t('return.paidTitle'));
     expect(await page.getByTestId('paid').textContent()).toContain(product.name);
+    expect(await page.getByTestId('shop-name').textContent()).toBe(shopName);
+
+    // The footer opens the shop's legal notice, in the page's language; nothing is filled in yet.
+    await page.getByTestId('legal-link').click();
+    await page.waitForURL(/\/s\/[0-9a-f]{32}\/legal\?lang=/);
+    expect(await page.locator('html').getAttribute('lang')).toBe(language);
+    expect(await page.locator('h1').textContent()).toBe(t('legal.title'));
+    expect(await page.getByTestId('shop-name').textContent()).toBe(shopName);
+    expect(await page.getByTestId('legal-pending').textContent()).toBe(t('legal.pending'));
+    expect(await page.getByTestId('legal-legalName').textContent()).toBe(t('legal.notProvided'));
 
     // No external assets: every request stayed on our origin.
     expect(requested.filter((url) => !url.startsWith(server.url))).toEqual([]);

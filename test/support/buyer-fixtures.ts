@@ -1,6 +1,7 @@
 // Links for the buyer-side tests, inserted directly (the link-creation dialog is tested elsewhere).
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
+import type { BuyerFields } from '../../src/links/buyer-fields.js';
 
 export interface SeededLink {
   linkId: string;
@@ -18,6 +19,13 @@ export interface SeedLinkOptions {
   language?: 'ja' | 'en' | 'ko';
   status?: string;
   usageLimit?: number | null;
+  quantityMin?: number;
+  quantityMax?: number;
+  /** What the page asks the buyer (links/buyer-fields.ts). */
+  buyerFields?: BuyerFields;
+  afterPaymentMessage?: string;
+  /** KOMOJU payment types the session offers (links/payment-types.ts). */
+  paymentTypes?: string[];
   expiresAt?: Date | null;
   testMode?: boolean;
   withImage?: boolean;
@@ -63,6 +71,11 @@ export async function seedLink(prisma: PrismaClient, options: SeedLinkOptions = 
       language: options.language ?? 'en',
       status: options.status ?? 'active',
       usageLimit: options.usageLimit ?? null,
+      quantityMin: options.quantityMin ?? 1,
+      quantityMax: options.quantityMax ?? 1,
+      ...(options.buyerFields ? { buyerFields: options.buyerFields } : {}),
+      afterPaymentMessage: options.afterPaymentMessage ?? null,
+      ...(options.paymentTypes ? { paymentTypes: options.paymentTypes } : {}),
       expiresAt: options.expiresAt ?? null,
       // Tests pay through test-mode providers (sk_test_ keys, the sandbox).
       testMode: options.testMode ?? true,

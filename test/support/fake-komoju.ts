@@ -111,6 +111,10 @@ export interface FakeKomojuSession {
   metadata: Record<string, string>;
   payment_data: { external_order_num?: string };
   line_items: FakeKomojuLineItem[];
+  /** The buyer's email, when the session was created with one. */
+  email?: string;
+  /** The payment types the session was limited to, when it was. */
+  payment_types?: string[];
   // Absent until completed.
   payment?: FakeKomojuPayment;
 }
@@ -249,6 +253,12 @@ function validateSessionBody(body: unknown, origin: string): Validated {
   ) {
     return invalid('line_items');
   }
+  if (body.email !== undefined && (typeof body.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(body.email))) {
+    return invalid('email');
+  }
+  if (body.payment_types !== undefined && (!Array.isArray(body.payment_types) || body.payment_types.length === 0 || !body.payment_types.every((type) => typeof type === 'string'))) {
+    return invalid('payment_types');
+  }
   const paymentData = body.payment_data ?? {};
   if (
     !isRecord(paymentData) ||
@@ -282,6 +292,8 @@ function validateSessionBody(body: unknown, origin: string): Validated {
             ? { external_order_num: paymentData.external_order_num }
             : {},
         line_items: lineItems as FakeKomojuLineItem[],
+        ...(typeof body.email === 'string' ? { email: body.email } : {}),
+        ...(Array.isArray(body.payment_types) ? { payment_types: body.payment_types as string[] } : {}),
       },
       expiresAt: now + ((body.expires_in_seconds as number | undefined) ?? DEFAULT_EXPIRY_SECONDS) * 1000,
       forcedExpired: false,

@@ -29,6 +29,19 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: dataDir, LINE_API_BASE_URL: 'http://127.0.0.1:9' }).line).toMatchObject({ stubbed: false, apiBaseUrl: 'http://127.0.0.1:9' });
   });
 
+  it('reads the buyer data retention and the LINE basic ID, refusing nonsense', () => {
+    const dataDir = tempDir();
+    expect(loadConfig({ DATA_DIR: dataDir })).toMatchObject({ buyerDataRetentionDays: 365, lineAddFriendUrl: undefined });
+    expect(loadConfig({ DATA_DIR: dataDir, BUYER_DATA_RETENTION_DAYS: '90', LINE_CHANNEL_BASIC_ID: '@123abcde' })).toMatchObject({
+      buyerDataRetentionDays: 90,
+      lineAddFriendUrl: 'https://line.me/R/ti/p/%40123abcde',
+    });
+    expect(loadConfig({ DATA_DIR: dataDir, LINE_CHANNEL_BASIC_ID: '123abcde' }).lineAddFriendUrl).toBe('https://line.me/R/ti/p/%40123abcde');
+    expect(problems({ DATA_DIR: dataDir, BUYER_DATA_RETENTION_DAYS: '0' })).toEqual(['BUYER_DATA_RETENTION_DAYS: BUYER_DATA_RETENTION_DAYS must be between 1 and 3650']);
+    expect(problems({ DATA_DIR: dataDir, BUYER_DATA_RETENTION_DAYS: 'a year' })).toEqual(['BUYER_DATA_RETENTION_DAYS: BUYER_DATA_RETENTION_DAYS must be a whole number of days']);
+    expect(problems({ DATA_DIR: dataDir, LINE_CHANNEL_BASIC_ID: 'https://evil.example/' })).toHaveLength(1);
+  });
+
   it('generates APP_SECRET once in local mode and keeps it', () => {
     const dataDir = tempDir();
     const first = loadConfig({ DATA_DIR: dataDir }).appSecret;

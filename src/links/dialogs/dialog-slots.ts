@@ -9,6 +9,11 @@ export const LINK_DIALOG_STEPS = [
   'language',
   'status',
   'usageLimit',
+  'quantity',
+  'buyerAsk',
+  'question',
+  'afterPayment',
+  'paymentTypes',
   'expiry',
   'review',
   'advanced',
@@ -16,11 +21,11 @@ export const LINK_DIALOG_STEPS = [
 export type LinkDialogStep = (typeof LINK_DIALOG_STEPS)[number];
 
 /** Fields the merchant can go back and change from the review card / advanced settings. */
-export const EDITABLE_STEPS = ['amount', 'name', 'description', 'image', 'language', 'status', 'usageLimit', 'expiry'] as const;
+export const EDITABLE_STEPS = ['amount', 'name', 'description', 'image', 'language', 'status', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'afterPayment', 'paymentTypes', 'expiry'] as const;
 export type EditableStep = (typeof EDITABLE_STEPS)[number];
 
 /** What the Quick flow's "Advanced settings" offer (KOMOJU's accordion), the rest being required. */
-export const ADVANCED_STEPS: readonly EditableStep[] = ['description', 'image', 'language', 'usageLimit', 'expiry'];
+export const ADVANCED_STEPS: readonly EditableStep[] = ['description', 'image', 'language', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'afterPayment', 'paymentTypes', 'expiry'];
 
 export function isEditableStep(value: unknown): value is EditableStep {
   return typeof value === 'string' && (EDITABLE_STEPS as readonly string[]).includes(value);

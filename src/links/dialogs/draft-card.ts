@@ -4,7 +4,7 @@ import type { LinkDraft } from '../link-draft.js';
 import { ADVANCED_STEPS, type EditableStep } from './dialog-slots.js';
 import { describeField, fieldLabel } from './draft-fields.js';
 
-const REVIEW_FIELDS: readonly EditableStep[] = ['amount', 'name', 'description', 'image', 'language', 'status', 'usageLimit', 'expiry'];
+const REVIEW_FIELDS: readonly EditableStep[] = ['amount', 'name', 'description', 'image', 'language', 'status', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'afterPayment', 'paymentTypes', 'expiry'];
 
 function draftRows(draft: LinkDraft, fields: readonly EditableStep[], ctx: Context): Card['rows'] {
   return fields.map((field) => ({ label: fieldLabel(field, ctx), value: describeField(field, draft, ctx) ?? ctx.t('links:values.none') }));

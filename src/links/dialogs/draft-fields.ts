@@ -1,6 +1,7 @@
 import type { Context } from '../../conversation/types.js';
 import { clip, formatDateTime, formatPrice } from '../../i18n/format.js';
 import type { LinkDraft } from '../link-draft.js';
+import { buyerAskText, paymentTypesText, questionText, quantityText } from '../link-card.js';
 import type { EditableStep } from './dialog-slots.js';
 
 const DESCRIPTION_PREVIEW = 120;
@@ -27,6 +28,16 @@ export function describeField(field: EditableStep, draft: LinkDraft, ctx: Contex
     case 'usageLimit':
       if (draft.usageLimit === undefined) return null;
       return draft.usageLimit === null ? t('links:values.noLimit') : t('links:card.usageLimitValue', { count: draft.usageLimit });
+    case 'quantity':
+      return quantityText({ min: draft.quantityMin ?? 1, max: draft.quantityMax ?? 1 }, ctx);
+    case 'buyerAsk':
+      return buyerAskText(draft.buyerAsk ?? [], ctx);
+    case 'question':
+      return questionText(draft.question ?? null, ctx);
+    case 'afterPayment':
+      return draft.afterPaymentMessage ? clip(draft.afterPaymentMessage, DESCRIPTION_PREVIEW) : t('links:values.none');
+    case 'paymentTypes':
+      return paymentTypesText(draft.paymentTypes ?? [], ctx);
     case 'expiry':
       if (draft.expiresAt === undefined) return null;
       return draft.expiresAt === null ? t('links:values.noExpiry') : formatDateTime(draft.expiresAt, ctx.language);

@@ -1,5 +1,6 @@
 import type { MatchedCommand } from '../../conversation/commands.js';
-import { continueDialog, reply, startDialog, text, type DialogHandler } from '../../conversation/machine.js';
+import { commandButton, continueDialog, reply, startDialog, text, type DialogHandler } from '../../conversation/machine.js';
+import { SHOP_PROFILE_ACTION } from '../../merchants/chat.js';
 import type { Context, DialogState, EffectResult, Reply, Step } from '../../conversation/types.js';
 import { AMOUNT_INPUT_MAX, parseAmount, type AmountError } from '../amount.js';
 import { SUPPORTED_CURRENCIES, currencyDecimals, maxAmount, type Currency } from '../../i18n/currency.js';
@@ -9,7 +10,10 @@ import { isComplete, type LinkDraft } from '../link-draft.js';
 import type { LinkEffect } from '../effects.js';
 import { USAGE_LIMIT_MAX, parseExpiry, parseUsageLimit } from '../link-limits.js';
 import type { LinkView } from '../link-view.js';
-import { DESCRIPTION_MAX, PRODUCT_NAME_MAX, normalizeProductName, validateDescription } from '../product-name.js';
+import { QUANTITY_MAX, parseQuantityRange, quantityRangeProblem } from '../quantity.js';
+import { parsePaymentTypes } from '../payment-types.js';
+import { CHOICES_MAX, CHOICE_MAX, QUESTION_MAX, parseBuyerDetailKinds, parseQuestion } from '../buyer-fields.js';
+import { AFTER_PAYMENT_MAX, DESCRIPTION_MAX, PRODUCT_NAME_MAX, normalizeProductName, validateAfterPaymentMessage, validateDescription } from '../product-name.js';
 import { ADVANCED_STEPS, HISTORY_MAX, isEditableStep, readSlots, type LinkDialogSlots, type LinkDialogStep } from './dialog-slots.js';
 import { isSkipWord, readLanguage, readStatus } from './field-answers.js';
 import { promptFor, type LinkFlow } from './step-prompts.js';
@@ -149,6 +153,41 @@ function answerText(turn: Turn, slots: LinkDialogSlots, answer: string): Step {
       if (!limit.ok) return ask(turn, slots, [text(t(`links:usageLimit.errors.${limit.reason}`, { max: USAGE_LIMIT_MAX }))]);
       return advance(turn, withDraft(slots, { usageLimit: limit.usageLimit }));
     }
+    case 'quantity': {
+      if (isSkipWord(answer)) return advance(turn, withDraft(slots, { quantityMin: 1, quantityMax: 1 }));
+      const parsed = parseQuantityRange(answer);
+      const { draft } = slots;
+      const problem = parsed.ok ? quantityRangeProblem(parsed.range, draft) : parsed.reason;
+      if (!parsed.ok || problem) {
+        const max = draft.amount && draft.currency ? Math.min(QUANTITY_MAX, Math.floor(maxAmount(draft.currency) / draft.amount)) : QUANTITY_MAX;
+        return ask(turn, slots, [text(t(`links:quantity.errors.${problem ?? 'not_a_range'}`, { max, limit: draft.usageLimit ?? 0 }))]);
+      }
+      return advance(turn, withDraft(slots, { quantityMin: parsed.range.min, quantityMax: parsed.range.max }));
+    }
+    case 'buyerAsk': {
+      if (isSkipWord(answer)) return advance(turn, withDraft(slots, { buyerAsk: [] }));
+      const kinds = parseBuyerDetailKinds(answer);
+      if (!kinds) return ask(turn, slots, [text(t('links:buyerAsk.invalid'))]);
+      return advance(turn, withDraft(slots, { buyerAsk: kinds }));
+    }
+    case 'question': {
+      if (isSkipWord(answer)) return advance(turn, withDraft(slots, { question: null }));
+      const parsed = parseQuestion(answer);
+      if (!parsed.ok) return ask(turn, slots, [text(t(`links:question.errors.${parsed.reason}`, { max: QUESTION_MAX, choices: CHOICES_MAX, choiceMax: CHOICE_MAX }))]);
+      return advance(turn, withDraft(slots, { question: parsed.question }));
+    }
+    case 'afterPayment': {
+      if (isSkipWord(answer)) return advance(turn, withDraft(slots, { afterPaymentMessage: slots.draft.afterPaymentMessage ?? '' }));
+      const message = validateAfterPaymentMessage(answer);
+      if (!message.ok) return ask(turn, slots, [text(t('links:afterPayment.tooLong', { max: AFTER_PAYMENT_MAX }))]);
+      return advance(turn, withDraft(slots, { afterPaymentMessage: message.text }));
+    }
+    case 'paymentTypes': {
+      if (isSkipWord(answer)) return advance(turn, withDraft(slots, { paymentTypes: [] }));
+      const types = parsePaymentTypes(answer);
+      if (!types) return ask(turn, slots, [text(t('links:paymentTypes.invalid'))]);
+      return advance(turn, withDraft(slots, { paymentTypes: types }));
+    }
     case 'expiry': {
       if (isSkipWord(answer)) return advance(turn, withDraft(slots, { expiresAt: null }));
       const expiry = parseExpiry(answer, turn.ctx.now);
@@ -162,7 +201,7 @@ function answerText(turn: Turn, slots: LinkDialogSlots, answer: string): Step {
 }
 
 function skip(turn: Turn, slots: LinkDialogSlots): Step {
-  const optional: readonly LinkDialogStep[] = ['description', 'image', 'usageLimit', 'expiry'];
+  const optional: readonly LinkDialogStep[] = ['description', 'image', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'afterPayment', 'paymentTypes', 'expiry'];
   if (!optional.includes(slots.step)) return ask(turn, slots, [text(turn.ctx.t('links:dialog.useButtons'))]);
   return answerText(turn, slots, 'skip');
 }
@@ -186,7 +225,7 @@ function handlePostback(turn: Turn, slots: LinkDialogSlots, action: string, args
     case 'links.skip':
       return skip(turn, slots);
     case 'links.pick': {
-      const choiceSteps: readonly LinkDialogStep[] = ['image', 'language', 'status', 'usageLimit', 'expiry'];
+      const choiceSteps: readonly LinkDialogStep[] = ['image', 'language', 'status', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'paymentTypes', 'expiry'];
       const [value] = args;
       if (value === undefined || !choiceSteps.includes(slots.step)) return ask(turn, slots, [text(t('links:dialog.useButtons'))]);
       return answerText(turn, slots, value);
@@ -237,13 +276,14 @@ function handleResult(turn: Turn, slots: LinkDialogSlots, outcome: EffectResult)
     }
     case 'links.rejected':
       if (outcome.reason === 'notMember') return reply(text(ctx.t('auth.notMember')));
+      if (outcome.reason === 'legalNotice') return reply(text(ctx.t('links:errors.legalNotice'), [commandButton(ctx.t('merchants:buttons.profile'), SHOP_PROFILE_ACTION)]));
       return ask(turn, slots, [text(ctx.t('links:errors.invalid'))]);
     default:
       return null;
   }
 }
 
-const FREE_TEXT_STEPS: readonly LinkDialogStep[] = ['name', 'description'];
+const FREE_TEXT_STEPS: readonly LinkDialogStep[] = ['name', 'description', 'question', 'afterPayment'];
 
 function handleText(turn: Turn, slots: LinkDialogSlots, answer: string, matched: MatchedCommand | null): Step | null {
   // In free-text steps "Summary book" is a product name; only a bare command word is a command.

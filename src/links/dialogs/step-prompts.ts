@@ -1,6 +1,8 @@
 import { commandButton, text } from '../../conversation/machine.js';
 import type { Button, Context, Reply } from '../../conversation/types.js';
 import { LANGUAGES } from '../../i18n/i18n.js';
+import { QUANTITY_MAX } from '../quantity.js';
+import { AFTER_PAYMENT_MAX } from '../product-name.js';
 import { advancedReply, reviewReply } from './draft-card.js';
 import { describeField } from './draft-fields.js';
 import { isEditableStep, type LinkDialogSlots } from './dialog-slots.js';
@@ -57,6 +59,30 @@ export function promptFor(flow: LinkFlow, slots: LinkDialogSlots, dialogId: stri
     case 'usageLimit':
       question = t('links:usageLimit.ask');
       choices.push(pick(t('links:values.noLimit'), 'none', dialogId));
+      break;
+    case 'quantity':
+      question = t('links:quantity.ask', { max: QUANTITY_MAX });
+      choices.push(pick(t('links:quantity.fixedOne'), '1', dialogId), pick(t('links:quantity.upTo', { max: 10 }), '1-10', dialogId));
+      break;
+    case 'buyerAsk':
+      question = t('links:buyerAsk.ask');
+      choices.push(
+        pick(t('links:buyerAsk.nameAndPhone'), 'name phone', dialogId),
+        pick(t('links:buyerAsk.nameAndAddress'), 'name phone address', dialogId),
+        pick(t('links:values.none'), 'none', dialogId),
+      );
+      break;
+    case 'question':
+      question = t('links:question.ask');
+      choices.push(pick(t('links:question.noQuestion'), 'none', dialogId));
+      break;
+    case 'afterPayment':
+      question = t('links:afterPayment.ask', { max: AFTER_PAYMENT_MAX });
+      choices.push(commandButton(t('links:buttons.skip'), 'links.skip', [], dialogId));
+      break;
+    case 'paymentTypes':
+      question = t('links:paymentTypes.ask');
+      choices.push(pick(t('links:paymentTypes.all'), 'none', dialogId), pick(t('links:paymentTypes.noKonbini'), 'card paypay linepay merpay rakutenpay aupay', dialogId));
       break;
     case 'expiry':
       question = t('links:expiry.ask');

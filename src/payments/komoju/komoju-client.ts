@@ -297,6 +297,8 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
           },
         ],
         metadata: input.metadata,
+        email: input.email,
+        payment_types: input.paymentTypes,
         expires_in_seconds: input.expiresInSeconds,
         payment_data: checkoutId === undefined ? undefined : { external_order_num: checkoutId },
       });

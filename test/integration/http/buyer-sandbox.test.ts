@@ -105,6 +105,19 @@ describe.each(await databaseKinds())('sandbox checkout on %s', (kind) => {
     for (const action of ['pay', 'decline', 'leave']) expect(checkout.body).toContain(`value="${action}"`);
   });
 
+  it('names the shop and the quantity on the sandbox checkout, charging unit price × quantity', async () => {
+    const link = await seedLink(prisma, { productName: 'Yuzu jam', language: 'en', amount: 700, quantityMin: 1, quantityMax: 4 });
+    await prisma.merchant.update({ where: { id: link.merchantId }, data: { displayName: 'Yuzu Farm' } });
+    const token = formTokenIn((await get(`/l/${link.slug}`)).body);
+    const response = await postForm(`/l/${link.slug}/checkout`, { token, quantity: '3' });
+    expect(response.status).toBe(303);
+    const checkout = await get(path(response.headers.get('location') ?? ''));
+    expect(checkout.body).toContain('<p data-testid="sandbox-item">Yuzu jam × 3</p>');
+    expect(checkout.body).toContain('¥2,100');
+    expect(checkout.body).toContain('<span data-testid="shop-name">Yuzu Farm</span>');
+    expect(checkout.body).toContain('data-testid="legal-link"');
+  });
+
   it('never takes a sandbox payment for a link made for real payments', async () => {
     const link = await seedLink(prisma, { language: 'ko', testMode: false });
     const page = await get(`/l/${link.slug}`);

@@ -1,3 +1,4 @@
+import { updateShopProfile } from '../../../src/merchants/shop-profile.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { performEffect } from '../../../src/bot/effects.js';
 import type { EffectEnv } from '../../../src/effect-env.js';
@@ -142,6 +143,11 @@ describe.each(kinds)('createLink on %s', (kind) => {
       expect(first.link.id).toMatch(/^lnk_[A-Za-z0-9_-]{22}$/);
       expect(first.link).toMatchObject({ testMode: true, url: `${BASE}/l/${first.link.slug}`, qrUrl: `${BASE}/qr/${first.link.slug}.png` });
 
+      // A live link needs the shop's legal notice first; a test link does not.
+      const refused = await performEffect(createEffect('shop-a', 'Live'), env('Ua', 'evt-3b:0', 'sk_live_abc'));
+      expect(refused).toEqual({ type: 'links.rejected', reason: 'legalNotice' });
+      expect(await database.db.prisma.link.count({ where: { productName: 'Live' } })).toBe(0);
+      await updateShopProfile(database.db.prisma, 'shop-a', { field: 'legalUrl', value: 'https://shop.example/legal' });
       const live = await performEffect(createEffect('shop-a', 'Live'), env('Ua', 'evt-4:0', 'sk_live_abc'));
       const test = await performEffect(createEffect('shop-a', 'Test key'), env('Ua', 'evt-5:0', 'sk_test_abc'));
       expect(live).toMatchObject({ type: 'links.created', link: { testMode: false } });

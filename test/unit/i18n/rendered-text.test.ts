@@ -7,6 +7,10 @@ import type { Card, EffectResult, Reply } from '../../../src/conversation/types.
 import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type ClosedReason } from '../../../src/http/link-page-views.js';
 import { translator, type Language } from '../../../src/i18n/i18n.js';
 import { formatPrice } from '../../../src/i18n/format.js';
+import { renderLegalPage } from '../../../src/http/shop-legal-page.js';
+import type { ShopProfile } from '../../../src/merchants/shop-profile.js';
+import { SHOP_TEXT_FIELDS } from '../../../src/merchants/shop-profile-rules.js';
+import { shopProfileView } from '../../../src/shop-profile/perform-effects.js';
 import { duplicateReplies } from '../../../src/links/dialogs/link-dialog.js';
 import { issuedLinkReplies } from '../../../src/links/link-card.js';
 import { linksCarousel } from '../../../src/sales/links-carousel.js';
@@ -48,6 +52,7 @@ function pageText(page: string): string {
   const body = page
     .replace(/^[\s\S]*<body[^>]*>/, '')
     .replace(/<\/body>[\s\S]*$/, '')
+    .replace(/<script[^>]*>[\s\S]*?<\/script>/g, '')
     .replace(/<(input|img)[^>]*>/g, '')
     .replace(/<\/(p|h1|div|a|button|form)>/g, '\n')
     .replace(/<[^>]+>/g, ' ')
@@ -121,13 +126,19 @@ function buyerScreens(language: Language): string {
   const names = NAMES[language as 'ja' | 'ko'];
   const price = formatPrice(names.amount, names.currency, language);
   const out: string[] = [];
-  const page = { language, t, productName: names.product, description: '', price, pageUrl: 'https://shop.example/l/abc', imageUrl: null, qrImageUrl: 'https://shop.example/qr/abc.png', checkoutPath: '/l/abc/checkout', formToken: 'token' };
+  const shop = { name: names.merchant, logoUrl: null, legalUrl: '/s/0123456789abcdef0123456789abcdef/legal' };
+  const page = { language, t, shop, productName: names.product, description: '', price, pageUrl: 'https://shop.example/l/abc', imageUrl: null, qrImageUrl: 'https://shop.example/qr/abc.png', checkoutPath: '/l/abc/checkout', formToken: 'token', quantity: null, fixedTotal: price, fixedQuantity: 1, errors: [], scriptNonce: 'nonce', buyerFields: { ask: [], question: null }, values: {}, paymentMethods: null };
   out.push(section('link page', pageText(renderLinkPage({ ...page, testMode: false }))));
   out.push(section('link page (test link)', pageText(renderLinkPage({ ...page, testMode: true }))));
+  const totals = [1, 2, 3].map((count) => formatPrice(names.amount * count, names.currency, language));
+  const adjustable = { ...page, testMode: false, quantity: { min: 1, max: 3, value: '2', totals } };
+  out.push(section('link page, quantity 1 to 3', pageText(renderLinkPage(adjustable))));
+  const tooMany = { field: 'quantity' as const, message: t('link.errors.quantity.above_max', { max: 3 }) };
+  out.push(section('link page, quantity refused (422)', pageText(renderLinkPage({ ...adjustable, quantity: { ...adjustable.quantity, value: '5' }, errors: [tooMany] }))));
   const reasons: ClosedReason[] = ['inactive', 'expired', 'used_up', 'reserved', 'made_in_test_mode', 'made_in_live_mode'];
-  for (const reason of reasons) out.push(section(`closed: ${reason}`, pageText(renderClosedPage(language, t, names.product, reason))));
+  for (const reason of reasons) out.push(section(`closed: ${reason}`, pageText(renderClosedPage(language, t, names.product, reason, shop))));
   for (const outcome of ['paid', 'awaiting', 'not_completed'] as const) {
-    out.push(section(`return: ${outcome}`, pageText(renderReturnPage({ language, t, outcome, productName: names.product, price, linkPath: '/l/abc', testMode: false }))));
+    out.push(section(`return: ${outcome}`, pageText(renderReturnPage({ language, t, shop, outcome, productName: names.product, price, linkPath: '/l/abc', testMode: false, orderReference: 'chk_0123456789abcdef01234567', afterPaymentMessage: language === 'ja' ? 'お支払い後3日以内に発送します。' : '결제 후 3일 이내에 발송합니다.', lineAddFriendUrl: 'https://line.me/R/ti/p/%40shop' }))));
   }
   for (const [name, testId] of [['notFound', 'not-found'], ['providerError', 'provider-error'], ['rateLimited', 'rate-limited'], ['forbidden', 'forbidden']] as const) {
     out.push(section(name, pageText(renderMessagePage({ language, title: t(`${name}.title`), message: t(`${name}.body`), testId }))));
@@ -135,7 +146,34 @@ function buyerScreens(language: Language): string {
   return out.join('\n');
 }
 
+function shopScreens(language: 'ja' | 'ko'): string {
+  const names = NAMES[language];
+  const empty = Object.fromEntries(SHOP_TEXT_FIELDS.map((field) => [field, null])) as Record<(typeof SHOP_TEXT_FIELDS)[number], null>;
+  const blank: ShopProfile = { merchantId: 'm1', merchantName: names.merchant, shopSlug: '0123456789abcdef0123456789abcdef', logoId: null, ...empty };
+  const filled: ShopProfile = {
+    ...blank,
+    displayName: `${names.merchant} 本店`,
+    legalName: language === 'ja' ? '株式会社モモ' : '주식회사 모모',
+    legalAddress: language === 'ja' ? '東京都渋谷区1-2-3' : '서울특별시 마포구 1-2',
+    legalPhone: '03-1234-5678',
+    legalResponsible: language === 'ja' ? '山田花子' : '김하나',
+    returnsPolicy: language === 'ja' ? '商品到着後7日以内' : '수령 후 7일 이내',
+    deliveryTiming: language === 'ja' ? 'お支払い後3日以内に発送' : '결제 후 3일 이내 발송',
+  };
+  const out: string[] = [];
+  out.push(section('legal page, nothing given yet', pageText(renderLegalPage(blank, language, 'https://shop.example'))));
+  out.push(section('legal page, complete', pageText(renderLegalPage(filled, language, 'https://shop.example'))));
+  const profile = (p: ShopProfile) => ({ type: 'shopProfile.loaded', profile: shopProfileView(p, 'https://shop.example'), canEdit: true }) as const;
+  out.push(section('shop profile in chat, nothing given', resultReplies(profile(blank), language).map(replyText).join('\n\n')));
+  out.push(section('shop profile in chat, complete', resultReplies(profile(filled), language).map(replyText).join('\n\n')));
+  return out.join('\n');
+}
+
 describe.each(['ja', 'ko'] as const)('%s as people read it', (language) => {
+  it('shop profile and legal notice', async () => {
+    await expect(shopScreens(language)).toMatchFileSnapshot(`./rendered/${language}-shop.txt`);
+  });
+
   it('chat cards: quick link, link list, summary, transactions, notices', async () => {
     await expect(chatScreens(language)).toMatchFileSnapshot(`./rendered/${language}-chat.txt`);
   });

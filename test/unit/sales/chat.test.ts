@@ -127,7 +127,7 @@ describe('edit dialog', () => {
     const menu = opened.replies[0];
     expect(menu?.kind).toBe('card');
     expect(menu?.kind === 'card' && menu.quickReplies?.map((button) => button.label)).toEqual([
-      'Product name', 'Description', 'Image', 'Page language', 'Status', 'Usage limit', 'Expiry', 'Price', 'Currency',
+      'Product name', 'Description', 'Image', 'Page language', 'Status', 'Usage limit', 'Expiry', 'Quantity', 'Buyer details', 'Question', 'After payment', 'Payment methods', 'Price',
     ]);
     expect(menu?.kind === 'card' && commands(menu.quickReplies).every(([action]) => action === 'sales.editField')).toBe(true);
   });

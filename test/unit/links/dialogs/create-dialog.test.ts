@@ -48,6 +48,11 @@ describe('Create link dialog', () => {
       { label: 'Page language', value: 'English' },
       { label: 'Status', value: 'Inactive' },
       { label: 'Usage limit', value: 'None' },
+      { label: 'Quantity', value: 'Fixed: 1' },
+      { label: 'Buyer details', value: 'None' },
+      { label: 'Question', value: 'None' },
+      { label: 'After payment', value: 'None' },
+      { label: 'Payment methods', value: 'All' },
       { label: 'Expiry', value: 'None' },
     ]);
     expect(review.card.buttons.map((button) => button.label)).toEqual([
@@ -59,6 +64,11 @@ describe('Create link dialog', () => {
       'Edit Page language',
       'Edit Status',
       'Edit Usage limit',
+      'Edit Quantity',
+      'Edit Buyer details',
+      'Edit Question',
+      'Edit After payment',
+      'Edit Payment methods',
       'Edit Expiry',
     ]);
     expect(review.card.footnote).toContain("can't be changed");
@@ -110,6 +120,27 @@ describe('Create link dialog', () => {
     // Back from the review returns to the step answered last.
     driver.say('back');
     expect(driver.slots).toMatchObject({ step: 'name' });
+  });
+
+  it('sets an adjustable quantity from the review, refusing ranges that cannot be bought', () => {
+    const driver = walkToReview();
+    driver.tap('Edit Quantity');
+    expect(driver.text).toContain('How many may a buyer buy in one payment?');
+    driver.say('5-1');
+    expect(driver.text).toContain('The first number must not be larger than the second');
+    driver.say('1-500');
+    expect(driver.text).toContain('Quantities go from 1 to');
+    driver.say('１〜５');
+    expect(driver.slots).toMatchObject({ step: 'review', draft: { quantityMin: 1, quantityMax: 5 } });
+    expect(driver.text).toContain('1–5, buyer chooses');
+    driver.tap('Edit Usage limit');
+    driver.say('3');
+    driver.tap('Edit Quantity');
+    driver.say('4');
+    expect(driver.text).toContain("can't be more than the usage limit (3)");
+    driver.tap('Fixed: 1');
+    expect(driver.slots).toMatchObject({ step: 'review', draft: { quantityMin: 1, quantityMax: 1 } });
+    expect(driver.tap('Save').effect).toMatchObject({ type: 'links.create', draft: { quantityMin: 1, quantityMax: 1, usageLimit: 3 } });
   });
 
   it('refuses a taken name at the name step with the existing link offered', () => {

@@ -181,6 +181,45 @@ describe('Quick Payment Link dialog', () => {
     expect(driver.text).not.toContain('share the existing link');
   });
 
+  it('advanced settings: what the buyer page asks and offers (quantity, details, question, after-payment message, payment methods)', () => {
+    const driver = new DialogDriver('ja');
+    driver.say('quick');
+    driver.tap('詳細設定');
+    driver.say('1200');
+    driver.say('手ぬぐい');
+    driver.result({ type: 'links.nameChecked', productName: '手ぬぐい', existing: null });
+    expect(driver.slots).toMatchObject({ step: 'advanced' });
+
+    driver.tap('数量を編集');
+    driver.say('1〜5');
+    driver.tap('購入者の情報を編集');
+    driver.say('名前、誕生日');
+    expect(driver.text).toContain('名前、電話、メール、住所から選んで');
+    driver.tap('名前＋電話');
+    driver.tap('質問を編集');
+    driver.say('柄は？ 桜 / 波');
+    driver.tap('支払い後のメッセージを編集');
+    driver.say('3日以内に発送します。');
+    driver.tap('支払い方法を編集');
+    driver.say('カード、PayPay');
+    expect(driver.slots).toMatchObject({ step: 'advanced' });
+    expect(driver.text).toContain('1〜5（購入者が選択）');
+    expect(driver.text).toContain('カード、PayPay');
+
+    const issued = driver.tap('リンクを作成');
+    expect(issued.effect).toMatchObject({
+      type: 'links.create',
+      draft: {
+        quantityMin: 1,
+        quantityMax: 5,
+        buyerAsk: ['name', 'phone'],
+        question: { text: '柄は?', choices: ['桜', '波'] },
+        afterPaymentMessage: '3日以内に発送します。',
+        paymentTypes: ['credit_card', 'paypay'],
+      },
+    });
+  });
+
   it('advanced settings: description, image, page language, usage limit and expiry before issuing', () => {
     const driver = new DialogDriver('en');
     driver.say('quick');

@@ -1,0 +1,113 @@
+// Every page a buyer can see passes axe-core's WCAG 2.1 AA rules with no serious or critical
+// violation, in Chromium at a phone's viewport: link, closed, sandbox checkout, return (paid and
+// not completed), legal notice (empty and filled), not found.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { seriousViolations } from '../support/axe.js';
+import { CHROMIUM, CHROMIUM_FLAGS, isChromiumAvailable } from '../support/browser.js';
+import { seedLink } from '../support/buyer-fixtures.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { freePort } from '../support/free-port.js';
+
+describe.skipIf(!isChromiumAvailable())('buyer pages pass axe-core WCAG 2.1 AA (Chromium)', () => {
+  let database: TestDatabase;
+  let server: RunningServer;
+  let dataDir: string;
+  let browser: Browser;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    dataDir = mkdtempSync(path.join(tmpdir(), 'buyer-axe-'));
+    const port = await freePort();
+    server = await startServer(
+      loadConfig({ PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
+      { db: database.db, log: createLogger('silent'), worker: { pollIntervalMs: 50, backoffMs: () => 50 } },
+    );
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+    // Our CSP forbids every script; axe is injected by the test, so this context ignores the CSP.
+    context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, bypassCSP: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await database?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function expectAccessible(page: Page, what: string): Promise<void> {
+    expect(await seriousViolations(page), what).toEqual([]);
+  }
+
+  it('finds the contrast failure the Pay button used to have (the check works)', async () => {
+    const page = await context.newPage();
+    await page.setContent('<!doctype html><html lang="en"><head><title>t</title></head><body><main><button style="background:#06c755;color:#fff">Pay</button></main></body></html>');
+    expect((await seriousViolations(page)).join('\n')).toContain('color-contrast');
+    await page.close();
+  });
+
+  it.each(['ja', 'en', 'ko'] as const)('a %s link through checkout to the paid page, and the legal notice', async (language) => {
+    const link = await seedLink(database.db.prisma, { language, withImage: true, productName: `抹茶 ${language}` });
+    await database.db.prisma.merchant.update({ where: { id: link.merchantId }, data: { displayName: 'お茶の山田', logoId: link.imageId } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/l/${link.slug}`);
+    await expectAccessible(page, 'link page');
+
+    await page.getByTestId('pay').click();
+    await page.waitForURL(/\/sandbox\/sessions\//);
+    await expectAccessible(page, 'sandbox checkout');
+    await page.getByTestId('sandbox-decline').click();
+    await page.waitForURL(/declined=1/);
+    await expectAccessible(page, 'sandbox checkout, declined');
+    await page.getByTestId('sandbox-pay').click();
+    await page.waitForURL(/\/return\?session_id=/);
+    await expectAccessible(page, 'return page, paid');
+
+    await page.getByTestId('legal-link').click();
+    await page.waitForURL(/\/legal\?lang=/);
+    await expectAccessible(page, 'legal page, nothing given');
+    await page.close();
+  });
+
+  it('closed, not completed, a filled legal notice and not found', async () => {
+    const closed = await seedLink(database.db.prisma, { language: 'ja', status: 'inactive' });
+    const page = await context.newPage();
+    expect((await page.goto(`${server.url}/l/${closed.slug}`))?.status()).toBe(410);
+    await expectAccessible(page, 'closed page');
+
+    const open = await seedLink(database.db.prisma, { language: 'ko' });
+    await page.goto(`${server.url}/l/${open.slug}`);
+    await page.getByTestId('pay').click();
+    await page.waitForURL(/\/sandbox\/sessions\//);
+    await page.getByTestId('sandbox-leave').click();
+    await page.waitForURL(/\/return\?session_id=/);
+    await expect(page.getByTestId('not-completed').count()).resolves.toBe(1);
+    await expectAccessible(page, 'return page, not completed');
+
+    const merchant = await database.db.prisma.merchant.update({
+      where: { id: open.merchantId },
+      data: {
+        legalName: '주식회사 모모',
+        legalAddress: '서울특별시 마포구 1-2',
+        legalPhone: '02-123-4567',
+        legalResponsible: '김하나',
+        returnsPolicy: '수령 후 7일 이내',
+        deliveryTiming: '결제 후 3일 이내 발송',
+        contact: 'shop@example.com',
+      },
+    });
+    await page.goto(`${server.url}/s/${merchant.shopSlug}/legal?lang=ko`);
+    expect(await page.getByTestId('legal-legalPhone').textContent()).toBe('02-123-4567');
+    await expectAccessible(page, 'legal page, filled');
+
+    expect((await page.goto(`${server.url}/l/doesNotExist0000`))?.status()).toBe(404);
+    await expectAccessible(page, 'not found');
+    await page.close();
+  });
+});
