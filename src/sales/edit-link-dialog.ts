@@ -59,8 +59,8 @@ function currentValues(link: SalesLinkView, ctx: Context): { label: string; valu
 }
 
 function fieldButtons(dialogId: string, ctx: Context): Button[] {
-  // LINE shows at most 13 quick replies: the Price button alone explains that price and currency stay.
-  const fields = [...MUTABLE_LINK_FIELDS, 'amount' as const].filter((field) => mayChangeLinkField(ctx.membership?.role ?? 'staff', field));
+  // Price and currency are never offered (the card says once that they stay as issued).
+  const fields = MUTABLE_LINK_FIELDS.filter((field) => mayChangeLinkField(ctx.membership?.role ?? 'staff', field));
   return fields.map((field) =>
     commandButton(ctx.t(`sales:edit.fields.${field}`), EDIT_FIELD_ACTION, [field], dialogId),
   );
@@ -74,7 +74,7 @@ function menuReply(state: DialogState, ctx: Context, link?: SalesLinkView): Repl
   return {
     kind: 'card',
     altText: ctx.t('sales:edit.altText', { product: productName }),
-    card: { title: ctx.t('sales:edit.title', { product: productName }), rows: currentValues(link, ctx), footnote: ctx.t('sales:edit.body'), buttons: [] },
+    card: { title: ctx.t('sales:edit.title', { product: productName }), rows: currentValues(link, ctx), footnote: ctx.t('sales:edit.cardFootnote'), buttons: [] },
     quickReplies,
   };
 }

@@ -59,14 +59,17 @@ describe.each(kinds)('editing a link from chat on %s', (kind) => {
     expect(messageText(summary!)).toContain('Captured amount');
   });
 
-  it('refuses to change the price or currency, offering a new link instead', async () => {
+  it('never offers the price or currency, says once that they stay, and refuses an old button for them', async () => {
     const before = await link();
     const menu = await openEditor('Uowner');
-    // One button (LINE allows 13 quick replies) stands for both; a Currency postback gets the same answer.
-    const price = postbackData(menu, 'Price');
-    const { dialogId } = decodePostback(price, APP_SECRET)!;
-    for (const data of [price, signedPostback('sales.editField', ['currency'], dialogId)]) {
-      const [refusal] = await tap(harness, 'Uowner', data);
+    const labels = actionsOf(menu).map((action) => action.label);
+    expect(labels).not.toContain('Price');
+    expect(labels).not.toContain('Currency');
+    expect(JSON.stringify(menu)).toContain('Price and currency stay as issued');
+    // A Price or Currency button from an older menu still gets a clear answer.
+    const { dialogId } = decodePostback(postbackData(menu, 'Product name'), APP_SECRET)!;
+    for (const field of ['amount', 'currency']) {
+      const [refusal] = await tap(harness, 'Uowner', signedPostback('sales.editField', [field], dialogId));
       expect(messageText(refusal!)).toContain("price and currency of an issued link can't be changed");
       expect(actionsOf(refusal!).map((action) => action.label)).toContain('New link');
     }
