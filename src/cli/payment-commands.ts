@@ -2,6 +2,7 @@
 // or partly, charge back. The change is reported to the ledger as a signed KOMOJU-format event
 // through the same ingestion code as POST /webhooks/komoju.
 import { isSandboxEnabled } from '../payments/provider-for-link.js';
+import { refundPayment, type MoneyBackRefusal } from '../payments/refund-payment.js';
 import { receiveKomojuWebhook } from '../payments/receive-komoju-webhook.js';
 import { refundSandboxPayment } from '../payments/sandbox/sandbox-actions.js';
 import { sandboxEvent, signedSandboxEvent } from '../payments/sandbox/sandbox-events.js';
@@ -65,4 +66,53 @@ export const sandboxChargebackCommand: AdminCommand = {
   run: (context) => refund(context, true),
 };
 
-export const paymentCommands: AdminCommand[] = [sandboxRefundCommand, sandboxChargebackCommand];
+function refusalMessage(paymentId: string, refusal: MoneyBackRefusal): { message: string; exitCode: number } {
+  switch (refusal.reason) {
+    case 'notFound':
+      return { message: `no payment "${paymentId}" (see payment:list --link SLUG)`, exitCode: 3 };
+    case 'alreadyRefunded':
+      return { message: `payment ${paymentId} is already refunded in full`, exitCode: 2 };
+    case 'notCaptured':
+      return { message: `payment ${paymentId} is ${refusal.status}; only captured payments can be refunded (an authorized one can be cancelled)`, exitCode: 2 };
+    case 'notCancellable':
+      return { message: `payment ${paymentId} is ${refusal.status} and cannot be cancelled`, exitCode: 2 };
+    case 'needsRefundRequest':
+      return { message: `payment ${paymentId} was paid by ${refusal.paymentMethod}: that money cannot go back automatically; file a bank refund request from the chat (Transactions → Refund) or KOMOJU's dashboard`, exitCode: 2 };
+    case 'tooMuch':
+      return { message: `--amount must be from 1 to ${refusal.left} (what is left of payment ${paymentId}, in ${refusal.currency}'s smallest unit)`, exitCode: 2 };
+    case 'provider':
+      return { message: `the payment provider refused the refund: ${refusal.message}`, exitCode: 1 };
+  }
+}
+
+/** `payment:refund`: through the payment's own provider (KOMOJU or the sandbox), never more than is left. */
+export const paymentRefundCommand: AdminCommand = {
+  name: 'payment:refund',
+  usage: 'payment:refund --payment ID [--amount N]',
+  summary: 'refund a payment through its provider (all that is left, or N in the smallest unit)',
+  async run(context) {
+    const paymentId = requireFlag(context, 'payment');
+    const amount = optionalAmount(context);
+    const { prisma } = requireDb(context);
+    const outcome = await refundPayment({ prisma, config: context.config, log: context.log }, { paymentId, ...(amount === undefined ? {} : { amount }) });
+    if (!outcome.ok) {
+      const { message, exitCode } = refusalMessage(paymentId, outcome);
+      throw new CliError(message, exitCode);
+    }
+    const { payment } = outcome;
+    const json = {
+      paymentId,
+      amount: outcome.amount,
+      currency: payment.currency,
+      amountRefunded: payment.amountRefunded,
+      total: payment.total,
+      status: payment.status,
+      full: outcome.full,
+    };
+    const what = outcome.full ? 'refunded in full' : 'partly refunded';
+    const text = `${paymentId}: ${outcome.amount} ${payment.currency} ${what} (refunded so far ${payment.amountRefunded} of ${payment.total}; status ${payment.status}). The ledger follows the provider's webhooks.`;
+    return { json, text };
+  },
+};
+
+export const paymentCommands: AdminCommand[] = [paymentRefundCommand, sandboxRefundCommand, sandboxChargebackCommand];

@@ -24,8 +24,17 @@ export interface PaymentSnapshot {
   status: PaymentStatus;
   amount: number;
   currency: string;
+  /** KOMOJU's `tax` and `payment_method_fee` (e.g. a konbini customer fee); 0 when not sent. */
+  tax: number;
+  paymentMethodFee: number;
+  /** amount + tax + fee: what the buyer paid, and the most that can be refunded. */
+  total: number;
   amountRefunded: number;
   refunds: RefundSnapshot[];
+  /** KOMOJU's `payment_details.type` (credit_card, konbini, bank_transfer, pay_easy, …); null when not sent. */
+  paymentMethod: string | null;
+  /** Until when an authorized (konbini, bank transfer, Pay-easy) payment can still be paid. */
+  paymentDeadline: Date | null;
   // Null for payments not made through a session.
   sessionId: string | null;
   metadata: Record<string, string>;
@@ -64,12 +73,45 @@ export interface ProviderEvent {
   createdAt: Date | null;
 }
 
+export interface RefundInput {
+  /** Omitted = everything not yet refunded. In the payment's currency's smallest unit. */
+  amount?: number;
+  description?: string;
+  /** Same key → the same refund, so a retried or double-pressed refund gives money back once. */
+  idempotencyKey: string;
+}
+
+/**
+ * A refund request for payments that cannot go back to a card (konbini, bank transfer, Pay-easy):
+ * KOMOJU pays the buyer's bank account by hand (it may decline, and charges a fee per request).
+ */
+export interface RefundRequestInput {
+  amount: number;
+  /** The account holder's name in half-width katakana. */
+  customerName: string;
+  bankName: string;
+  /** 3 digits. */
+  branchNumber: string;
+  /** 普通 normal / 当座 checking (KOMOJU documents `normal`; `checking` is unconfirmed). */
+  accountType: 'normal' | 'checking';
+  /** 7 digits. */
+  accountNumber: string;
+  includePaymentMethodFee: boolean;
+  idempotencyKey: string;
+}
+
 export interface PaymentProvider {
   readonly name: 'komoju' | 'sandbox';
   readonly testMode: boolean;
   createSession(input: CreateSessionInput): Promise<SessionSnapshot>;
   getSession(id: string): Promise<SessionSnapshot>;
   getPayment(id: string): Promise<PaymentSnapshot>;
+  /** Refunds a captured payment (KOMOJU `POST /api/v1/payments/:id/refund`); answers the payment after it. */
+  refundPayment(id: string, input: RefundInput): Promise<PaymentSnapshot>;
+  /** Cancels a pending or authorized payment (`POST /api/v1/payments/:id/cancel`). */
+  cancelPayment(id: string, input: { idempotencyKey: string }): Promise<PaymentSnapshot>;
+  /** Files a bank refund request (`POST /api/v1/payments/:id/refund_request`); KOMOJU answers nothing. */
+  requestRefund(id: string, input: RefundRequestInput): Promise<void>;
 }
 
 // `status` is the provider's HTTP status (null when no answer arrived), `code` its machine-readable

@@ -47,7 +47,8 @@ export async function leaveSandboxSession(prisma: Prisma, sessionId: string): Pr
 }
 
 export type SandboxRefundResult =
-  | { kind: 'refunded'; payment: SandboxPayment; refundId: string; amount: number; full: boolean }
+  /** `replayed`: a refund with this idempotency key was made before; nothing new was refunded. */
+  | { kind: 'refunded'; payment: SandboxPayment; refundId: string; amount: number; full: boolean; replayed: boolean }
   | { kind: 'not_found' }
   | { kind: 'refused'; reason: string };
 
@@ -59,12 +60,19 @@ export type SandboxRefundResult =
 export async function refundSandboxPayment(
   prisma: Prisma,
   paymentId: string,
-  options: { amount?: number; chargeback: boolean },
+  options: { amount?: number; chargeback: boolean; idempotencyKey?: string },
 ): Promise<SandboxRefundResult> {
   return prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "SandboxPayment" WHERE id = ${paymentId} FOR UPDATE`;
     const payment = await tx.sandboxPayment.findUnique({ where: { id: paymentId } });
     if (!payment) return { kind: 'not_found' };
+    const earlier = options.idempotencyKey === undefined
+      ? undefined
+      : sandboxRefundsSchema.parse(payment.refunds).find((refund) => refund.idempotencyKey === options.idempotencyKey);
+    if (earlier) {
+      const full = payment.amountRefunded === payment.amount;
+      return { kind: 'refunded', payment, refundId: earlier.id, amount: earlier.amount, full, replayed: true };
+    }
     if (payment.status !== 'captured') {
       return { kind: 'refused', reason: `payment ${paymentId} is ${payment.status}; only captured payments can be refunded` };
     }
@@ -75,13 +83,39 @@ export async function refundSandboxPayment(
     }
     const refunds = sandboxRefundsSchema.parse(payment.refunds);
     const refundId = newSandboxId('sbr');
-    refunds.push({ id: refundId, amount, chargeback: options.chargeback, createdAt: new Date().toISOString() });
+    refunds.push({
+      id: refundId,
+      amount,
+      chargeback: options.chargeback,
+      createdAt: new Date().toISOString(),
+      ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+    });
     const amountRefunded = payment.amountRefunded + amount;
     const full = amountRefunded === payment.amount;
     const updated = await tx.sandboxPayment.update({
       where: { id: paymentId },
       data: { refunds, amountRefunded, status: full ? 'refunded' : 'captured' },
     });
-    return { kind: 'refunded', payment: updated, refundId, amount, full };
+    return { kind: 'refunded', payment: updated, refundId, amount, full, replayed: false };
+  });
+}
+
+export type SandboxCancelResult =
+  | { kind: 'cancelled'; payment: SandboxPayment }
+  | { kind: 'not_found' }
+  | { kind: 'refused'; reason: string };
+
+/** Cancels a pending or authorized sandbox payment (KOMOJU's `POST /payments/:id/cancel`); cancelling twice answers the same. */
+export async function cancelSandboxPayment(prisma: Prisma, paymentId: string): Promise<SandboxCancelResult> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "SandboxPayment" WHERE id = ${paymentId} FOR UPDATE`;
+    const payment = await tx.sandboxPayment.findUnique({ where: { id: paymentId } });
+    if (!payment) return { kind: 'not_found' };
+    if (payment.status === 'cancelled') return { kind: 'cancelled', payment };
+    if (payment.status !== 'pending' && payment.status !== 'authorized') {
+      return { kind: 'refused', reason: `payment ${paymentId} is ${payment.status}; only pending or authorized payments can be cancelled` };
+    }
+    const updated = await tx.sandboxPayment.update({ where: { id: paymentId }, data: { status: 'cancelled' } });
+    return { kind: 'cancelled', payment: updated };
   });
 }

@@ -5,7 +5,14 @@ import type { SandboxPayment } from '../../generated/prisma/client.js';
 import type { PaymentStatus } from '../provider.js';
 
 export const sandboxRefundsSchema = z.array(
-  z.object({ id: z.string(), amount: z.number().int().positive(), chargeback: z.boolean(), createdAt: z.string() }),
+  z.object({
+    id: z.string(),
+    amount: z.number().int().positive(),
+    chargeback: z.boolean(),
+    createdAt: z.string(),
+    // The key the refund was asked with: asking again with it answers the same refund.
+    idempotencyKey: z.string().optional(),
+  }),
 );
 export type SandboxRefund = z.infer<typeof sandboxRefundsSchema>[number];
 
