@@ -3,6 +3,7 @@ import type bot from './locales/en/bot.json';
 import type links from './locales/en/links.json';
 import type merchants from './locales/en/merchants.json';
 import type pages from './locales/en/pages.json';
+import type refunds from './locales/en/refunds.json';
 import type sales from './locales/en/sales.json';
 
 /** The locale files of src/i18n/locales/<language>/: English is the reference the others match (test/unit/i18n/locales.test.ts). */
@@ -11,6 +12,7 @@ export interface Resources {
   links: typeof links;
   merchants: typeof merchants;
   pages: typeof pages;
+  refunds: typeof refunds;
   sales: typeof sales;
 }
 export type Namespace = keyof Resources;

@@ -8,6 +8,8 @@
 //   refunds        union by refund id (amount: the larger; chargeback: once true, stays true)
 //   amountRefunded the largest of what was stored, what the snapshot says, and the refunds' sum
 //   link/checkout  resolved once, then kept
+//   tax, fee, total the larger (they are fixed per payment at KOMOJU; 0 / null only when not sent)
+//   method, deadline the snapshot's when it has one, else what was stored
 // Concurrent deliveries of events for one payment are serialised by a row lock on the payment.
 import { Prisma } from '../generated/prisma/client.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -113,6 +115,11 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
         amount: snapshot.amount,
         currency: snapshot.currency,
         sessionId: snapshot.sessionId,
+        tax: snapshot.tax,
+        paymentMethodFee: snapshot.paymentMethodFee,
+        total: snapshot.total,
+        paymentMethod: snapshot.paymentMethod,
+        paymentDeadline: snapshot.paymentDeadline,
       },
     ],
     skipDuplicates: true,
@@ -161,6 +168,11 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
            "linkId" = ${linkId},
            "checkoutId" = ${checkoutId},
            "sessionId" = ${locked.sessionId ?? snapshot.sessionId},
+           "tax" = GREATEST("tax", ${snapshot.tax}::int),
+           "paymentMethodFee" = GREATEST("paymentMethodFee", ${snapshot.paymentMethodFee}::int),
+           "total" = GREATEST("total", ${snapshot.total}::int),
+           "paymentMethod" = COALESCE(${snapshot.paymentMethod}, "paymentMethod"),
+           "paymentDeadline" = COALESCE(${snapshot.paymentDeadline}::timestamptz, "paymentDeadline"),
            "updatedAt" = now()
      WHERE "id" = ${snapshot.id}`;
 

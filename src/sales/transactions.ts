@@ -4,6 +4,9 @@ import { formatDateTime, formatPrice } from '../i18n/format.js';
 import type { LedgerState } from '../payments/payment-status.js';
 import type { SalesLinkView } from './sales-link-view.js';
 
+/** The refunds capability's entry point: the payments of this page an owner may refund or cancel. */
+const REFUND_CHOOSE_ACTION = 'refunds.choose';
+
 /** One payment as the chat lists it (plain JSON; `at` is ISO 8601). */
 export interface TransactionView {
   id: string;
@@ -44,6 +47,11 @@ export function transactionsReply(listed: TransactionsPage, ctx: Context): Reply
   const next = commandButton(t('sales:buttons.nextPage'), 'sales.transactions', [link.id, String(listed.page + 1)]);
   if (listed.hasMore) buttons.push({ ...next, style: 'primary' });
   buttons.push({ ...summary, style: listed.hasMore ? 'secondary' : 'primary' });
+  // Giving money back is the owner's (refunds/chat.ts); staff never see the button.
+  const actionable = listed.transactions.some((transaction) => ['awaiting', 'captured', 'partially_refunded'].includes(transaction.state));
+  if (ctx.membership?.role === 'owner' && actionable) {
+    buttons.push({ ...commandButton(t('refunds:buttons.choose'), REFUND_CHOOSE_ACTION, [link.id, String(listed.page)]), style: 'secondary' });
+  }
   const reply: Reply = {
     kind: 'card',
     altText: t('sales:transactions.altText', { product: link.productName, page: listed.page }),

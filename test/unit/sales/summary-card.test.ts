@@ -62,7 +62,10 @@ describe('transactionsReply', () => {
 
   it('has no next page on the last one and says when there are none', () => {
     const last = cardOf(transactionsReply({ link: salesLink(), page: 2, transactions, hasMore: false }, context('ko')));
-    expect(last.buttons.map((button) => button.label)).toEqual(['매출 요약']);
+    // The owner also gets Refund / cancel (a partly refunded payment has money left); staff do not.
+    expect(last.buttons.map((button) => button.label)).toEqual(['매출 요약', '환불·취소']);
+    const staff = cardOf(transactionsReply({ link: salesLink(), page: 2, transactions, hasMore: false }, context('ko', { merchantId: 'm1', merchantName: 'Cafe', role: 'staff' })));
+    expect(staff.buttons.map((button) => button.label)).toEqual(['매출 요약']);
     const empty = transactionsReply({ link: salesLink(), page: 1, transactions: [], hasMore: false }, context('ja'));
     expect(empty.kind === 'text' && empty.text).toBe('「Coffee Beans」の取引はまだありません。');
   });

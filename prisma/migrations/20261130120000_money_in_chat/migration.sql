@@ -1,0 +1,35 @@
+-- What KOMOJU says about a payment beyond its amount: tax, the payment-method fee and the total
+-- the buyer paid (what a refund may reach), the method (konbini and bank payments are refunded by
+-- request), the deadline of one awaiting payment, and a fraud mark.
+ALTER TABLE "Payment" ADD COLUMN "tax" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "Payment" ADD COLUMN "paymentMethodFee" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "Payment" ADD COLUMN "total" INTEGER;
+ALTER TABLE "Payment" ADD COLUMN "paymentMethod" TEXT;
+ALTER TABLE "Payment" ADD COLUMN "paymentDeadline" TIMESTAMPTZ(3);
+ALTER TABLE "Payment" ADD COLUMN "fraud" BOOLEAN NOT NULL DEFAULT false;
+
+-- CreateTable
+CREATE TABLE "RefundRequest" (
+    "id" TEXT NOT NULL,
+    "paymentId" TEXT NOT NULL,
+    "merchantId" TEXT NOT NULL,
+    "requestedBy" TEXT NOT NULL,
+    "amount" INTEGER NOT NULL,
+    "currency" TEXT NOT NULL,
+    "includePaymentMethodFee" BOOLEAN NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'requested',
+    "idempotencyKey" TEXT NOT NULL,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "RefundRequest_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "RefundRequest_idempotencyKey_key" ON "RefundRequest"("idempotencyKey");
+
+-- CreateIndex
+CREATE INDEX "RefundRequest_paymentId_idx" ON "RefundRequest"("paymentId");
+
+-- AddForeignKey
+ALTER TABLE "RefundRequest" ADD CONSTRAINT "RefundRequest_paymentId_fkey" FOREIGN KEY ("paymentId") REFERENCES "Payment"("id") ON DELETE CASCADE ON UPDATE CASCADE;
