@@ -1,7 +1,7 @@
 // The bank details a refund request needs (KOMOJU `POST /payments/:id/refund_request`), read from
 // what an owner types on a phone. Pure: the dialog checks each answer as it arrives, the performer
 // checks them all again before anything is sent.
-import { normalizeText } from '../conversation/normalize.js';
+import { normalizeText, removeInvisible } from '../conversation/normalize.js';
 import type { RefundRequestFields } from './effects.js';
 
 /** Japanese bank transfers (Zengin format) carry at most 30 half-width characters of a name. */
@@ -36,7 +36,7 @@ const NAME_OTHER = /^[A-Z0-9 ().\-/]$/;
  * collapsed. Null when something cannot be written that way (kanji, emoji).
  */
 export function toAccountName(input: string): string | null {
-  const spaced = input.replace(/[\u3000\s]+/g, ' ').trim();
+  const spaced = removeInvisible(input).replace(/[\u3000\s]+/g, ' ').trim();
   if (spaced === '') return null;
   let name = '';
   for (const raw of spaced) {
