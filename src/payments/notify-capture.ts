@@ -33,7 +33,7 @@ async function filledUsageLimit(prisma: Prisma, payment: { id: string; linkId: s
       linkId: payment.linkId,
       OR: [{ capturedAt: { lt: capturedAt } }, { capturedAt, id: { lte: payment.id } }],
     },
-    select: { id: true, status: true, capturedAt: true, amount: true, amountRefunded: true, refunds: { select: { amount: true, chargeback: true } } },
+    select: { id: true, status: true, capturedAt: true, amount: true, total: true, amountRefunded: true, refunds: { select: { amount: true, chargeback: true } } },
   });
   let rank = 0;
   let counts = false;
@@ -42,7 +42,7 @@ async function filledUsageLimit(prisma: Prisma, payment: { id: string; linkId: s
     const state = ledgerState({
       status: row.status,
       capturedAt: row.capturedAt,
-      amount: row.amount,
+      amount: row.total ?? row.amount,
       refundedAmount: Math.max(row.amountRefunded, refundTotal),
       chargeback: row.refunds.some((refund) => refund.chargeback),
     });
@@ -96,7 +96,7 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
     texts.push(
       t('notice.captured', {
         product: link.productName,
-        amount: formatStoredPrice(payment.amount, payment.currency, language),
+        amount: formatStoredPrice(payment.total ?? payment.amount, payment.currency, language),
         total: formatStoredPrice(summary.capturedAmount, summary.currency, language),
       }),
     );

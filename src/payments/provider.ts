@@ -68,9 +68,13 @@ export interface CreateSessionInput {
 export interface ProviderEvent {
   id: string;
   type: string;
-  // Null for events that carry no payment (e.g. `ping`).
+  // Null for events that carry no payment (e.g. `ping`, `refund_request.updated`).
   payment: PaymentSnapshot | null;
   createdAt: Date | null;
+  /** `payment.marked.as.fraud`: the payment it marks (its data may be a payment or a fraud record). */
+  fraudPaymentId?: string;
+  /** A `payment.*` event whose data is not a readable payment: why (the event is stored, not applied). */
+  paymentProblem?: string;
 }
 
 export interface RefundInput {

@@ -82,7 +82,7 @@ export async function recordProviderEvent(
         {
           id: event.id,
           type: event.type,
-          paymentId: event.payment?.id ?? null,
+          paymentId: event.payment?.id ?? event.fraudPaymentId ?? null,
           merchantId: options.merchantId ?? null,
           payload: toJson(options.payload ?? event),
         },
@@ -91,6 +91,14 @@ export async function recordProviderEvent(
     });
     if (stored.count === 0) return { duplicate: true, payment: null };
     const payment = event.payment ? await mergePaymentSnapshot(tx, event.payment, options) : null;
+    if (event.fraudPaymentId !== undefined && payment?.foreignPayment !== true) {
+      // Marks only a payment of the authenticated merchant's links (any link for the operator's account).
+      await tx.$executeRaw`
+        UPDATE "Payment" p SET "fraud" = true, "updatedAt" = now()
+         WHERE p."id" = ${event.fraudPaymentId}
+           AND (${options.merchantId ?? null}::text IS NULL
+                OR EXISTS (SELECT 1 FROM "Link" l WHERE l."id" = p."linkId" AND l."merchantId" = ${options.merchantId ?? null}::text))`;
+    }
     return { duplicate: false, payment };
   });
 }

@@ -15,6 +15,8 @@ export interface SummaryView {
   capturedPayments: number;
   pendingPayments: number;
   refundedPayments: number;
+  /** Money kept in currencies other than the link's (a payment method that charged in another). */
+  otherCurrencies?: Record<string, number>;
   asOf: string;
 }
 

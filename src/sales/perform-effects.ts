@@ -93,6 +93,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
         capturedPayments: summary.capturedPayments,
         pendingPayments: summary.pendingPayments,
         refundedPayments: summary.refundedPayments,
+        otherCurrencies: summary.otherCurrencies,
         asOf: summary.asOf.toISOString(),
       },
     };
@@ -148,9 +149,12 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
       transactions: listed.items.map((item) => ({
         id: item.paymentId,
         state: item.state,
-        amount: item.amount,
+        amount: item.total,
+        currency: item.currency,
         refundedAmount: item.refundedAmount,
         at: item.occurredAt.toISOString(),
+        ...(item.state === 'awaiting' && item.paymentDeadline ? { deadline: item.paymentDeadline.toISOString() } : {}),
+        ...(item.fraud ? { fraud: true } : {}),
       })),
       hasMore: listed.hasMore,
     };

@@ -1,6 +1,6 @@
 import { commandButton } from '../conversation/machine.js';
 import type { Context, Reply } from '../conversation/types.js';
-import { formatCount, formatDateTime, formatPrice } from '../i18n/format.js';
+import { formatCount, formatDateTime, formatPrice, formatStoredPrice } from '../i18n/format.js';
 import type { SummaryView } from './effects.js';
 import { stateLabel } from './links-carousel.js';
 import type { SalesLinkView } from './sales-link-view.js';
@@ -32,6 +32,8 @@ export function summaryCard(link: SalesLinkView, summary: SummaryView, ctx: Cont
         { label: t('sales:summary.capturedPayments'), value: count(summary.capturedPayments) },
         { label: t('sales:summary.pendingPayments'), value: count(summary.pendingPayments) },
         { label: t('sales:summary.refundedPayments'), value: count(summary.refundedPayments) },
+        // Never added to the captured amount: a payment method that charged in another currency.
+        ...Object.entries(summary.otherCurrencies ?? {}).map(([currency, kept]) => ({ label: t('sales:summary.otherCurrency', { currency }), value: formatStoredPrice(kept, currency, language) })),
         { label: t('sales:list.price'), value: formatPrice(link.amount, link.currency, language) },
         { label: t('sales:list.status'), value: stateLabel(link, ctx) },
       ],

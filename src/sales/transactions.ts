@@ -1,6 +1,6 @@
 import { commandButton } from '../conversation/machine.js';
 import type { Button, Context, Reply } from '../conversation/types.js';
-import { formatDateTime, formatPrice } from '../i18n/format.js';
+import { formatDateTime, formatStoredPrice } from '../i18n/format.js';
 import type { LedgerState } from '../payments/payment-status.js';
 import type { SalesLinkView } from './sales-link-view.js';
 
@@ -11,9 +11,15 @@ const REFUND_CHOOSE_ACTION = 'refunds.choose';
 export interface TransactionView {
   id: string;
   state: LedgerState;
+  /** What the buyer paid (tax and fee included), in `currency` (the payment's own; the link's when absent). */
   amount: number;
+  currency?: string;
   refundedAmount: number;
   at: string;
+  /** An awaiting payment's deadline (ISO 8601). */
+  deadline?: string;
+  /** KOMOJU marked the payment as fraud. */
+  fraud?: boolean;
 }
 
 export interface TransactionsPage {
@@ -27,12 +33,17 @@ export interface TransactionsPage {
 function describe(transaction: TransactionView, link: SalesLinkView, ctx: Context): string {
   const { t, language } = ctx;
   const state = t(`sales:transactions.state.${transaction.state}`);
-  const amount = formatPrice(transaction.amount, link.currency, language);
+  const currency = transaction.currency ?? link.currency;
+  const amount = formatStoredPrice(transaction.amount, currency, language);
   const line = transaction.refundedAmount === 0
     ? t('sales:transactions.line', { state, amount })
-    : t('sales:transactions.lineRefunded', { state, amount, refunded: formatPrice(transaction.refundedAmount, link.currency, language) });
-  // The payment's id, which KOMOJU's dashboard and `sandbox:refund --payment` take.
-  return `${line}\n${t('sales:transactions.paymentId', { id: transaction.id })}`;
+    : t('sales:transactions.lineRefunded', { state, amount, refunded: formatStoredPrice(transaction.refundedAmount, currency, language) });
+  const notes = [
+    ...(transaction.deadline ? [t('sales:transactions.deadline', { time: formatDateTime(transaction.deadline, language) })] : []),
+    ...(transaction.fraud ? [t('sales:transactions.fraud')] : []),
+  ];
+  // The payment's id, which KOMOJU's dashboard and `payment:refund --payment` take.
+  return [line, ...notes, t('sales:transactions.paymentId', { id: transaction.id })].join('\n');
 }
 
 /** A page of a link's payments, newest first: time, status, amount and refunded amount. */

@@ -5,7 +5,8 @@
  *   const fake = await startFakeKomoju({ secretKey: 'sk_test_…' });
  *
  * API (Basic auth with `secretKey` as user, else 401 `{ error: { code: 'unauthorized', … } }`):
- *   POST /api/v1/sessions       validates like KOMOJU (422 missing_parameter / invalid_parameter);
+ *   POST /api/v1/sessions       validates like KOMOJU (422 missing_parameter / invalid_parameter;
+ *                               `mode` other than payment is refused);
  *                               X-KOMOJU-IDEMPOTENCY: same key + same body → the same session,
  *                               same key + other body → 422, same key while the first request is
  *                               still running → 409.
@@ -265,6 +266,8 @@ function validateSessionBody(body: unknown, origin: string): Validated {
   if (body.default_locale !== undefined && !LOCALES.includes(body.default_locale as string)) {
     return invalid('default_locale');
   }
+  // Only one-off payments here: KOMOJU's other modes (customer, customer_payment) make no payment.
+  if (body.mode !== undefined && body.mode !== 'payment') return invalid('mode');
   if (body.return_url !== undefined && (typeof body.return_url !== 'string' || !URL.canParse(body.return_url))) {
     return invalid('return_url');
   }

@@ -299,6 +299,8 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
       const checkoutId = input.metadata.checkoutId;
       // Undefined fields are dropped by JSON.stringify.
       const body = JSON.stringify({
+        // Said explicitly: a one-off payment (not a customer or subscription setup).
+        mode: 'payment',
         amount: input.amount,
         currency: input.currency,
         default_locale: input.locale,

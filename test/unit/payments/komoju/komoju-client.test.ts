@@ -62,6 +62,7 @@ describe('request format', () => {
     expect(request?.headers['x-komoju-idempotency']).toBe('checkout-chk_1');
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.body).toEqual({
+      mode: 'payment',
       amount: 1500,
       currency: 'JPY',
       default_locale: 'ja',
