@@ -8,6 +8,15 @@ ALTER TABLE "Payment" ADD COLUMN "paymentMethod" TEXT;
 ALTER TABLE "Payment" ADD COLUMN "paymentDeadline" TIMESTAMPTZ(3);
 ALTER TABLE "Payment" ADD COLUMN "fraud" BOOLEAN NOT NULL DEFAULT false;
 
+-- Told once: the payment awaits payment (konbini, bank transfer), then that it expired unpaid.
+ALTER TABLE "Payment" ADD COLUMN "awaitingNoticeSentAt" TIMESTAMPTZ(3);
+ALTER TABLE "Payment" ADD COLUMN "expiredNoticeSentAt" TIMESTAMPTZ(3);
+
+-- The sandbox's "pay later (konbini)": an authorized payment with a deadline, captured later.
+ALTER TABLE "SandboxPayment" ADD COLUMN "paymentMethod" TEXT NOT NULL DEFAULT 'sandbox';
+ALTER TABLE "SandboxPayment" ADD COLUMN "paymentDeadline" TIMESTAMPTZ(3);
+ALTER TABLE "SandboxPayment" ADD COLUMN "capturedAt" TIMESTAMPTZ(3);
+
 -- CreateTable
 CREATE TABLE "RefundRequest" (
     "id" TEXT NOT NULL,

@@ -6,21 +6,31 @@ import type { SandboxPayment, SandboxSession } from '../../generated/prisma/clie
 import { isSessionExpired, newSandboxId } from './sandbox-provider.js';
 import { sandboxRefundsSchema } from './sandbox-payment-json.js';
 
-export type SandboxBuyerOutcome = 'captured' | 'failed';
+/** Pay, Decline, or "Pay later (konbini)" (authorized: awaiting payment at the store until a deadline). */
+export type SandboxBuyerOutcome = 'captured' | 'failed' | 'authorized';
+
+/** Like a konbini slip: payable for 3 days. */
+export const SANDBOX_PAY_LATER_DAYS = 3;
 
 export type SandboxPayResult =
   | { kind: 'captured'; session: SandboxSession; payment: SandboxPayment }
+  | { kind: 'authorized'; session: SandboxSession; payment: SandboxPayment }
   | { kind: 'declined'; session: SandboxSession; payment: SandboxPayment }
   | { kind: 'not_found' }
   | { kind: 'closed'; session: SandboxSession };
 
-/** Pay (captured) completes the session; Decline (failed) leaves it open for another try, like KOMOJU. */
+/**
+ * Pay (captured) and Pay later (authorized) complete the session; Decline (failed) leaves it open
+ * for another try, like KOMOJU.
+ */
 export async function paySandboxSession(prisma: Prisma, sessionId: string, outcome: SandboxBuyerOutcome): Promise<SandboxPayResult> {
   return prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "SandboxSession" WHERE id = ${sessionId} FOR UPDATE`;
     const session = await tx.sandboxSession.findUnique({ where: { id: sessionId } });
     if (!session) return { kind: 'not_found' };
     if (session.status !== 'pending' || isSessionExpired(session)) return { kind: 'closed', session };
+    const now = new Date();
+    const later = outcome === 'authorized';
     const payment = await tx.sandboxPayment.create({
       data: {
         id: newSandboxId('sbp'),
@@ -29,6 +39,8 @@ export async function paySandboxSession(prisma: Prisma, sessionId: string, outco
         amount: session.amount,
         currency: session.currency,
         metadata: session.metadata ?? {},
+        ...(later ? { paymentMethod: 'konbini', paymentDeadline: new Date(now.getTime() + SANDBOX_PAY_LATER_DAYS * 86_400_000) } : {}),
+        ...(outcome === 'captured' ? { capturedAt: now } : {}),
       },
     });
     if (outcome === 'failed') return { kind: 'declined', session, payment };
@@ -36,7 +48,7 @@ export async function paySandboxSession(prisma: Prisma, sessionId: string, outco
       where: { id: sessionId },
       data: { status: 'completed', paymentId: payment.id },
     });
-    return { kind: 'captured', session: completed, payment };
+    return later ? { kind: 'authorized', session: completed, payment } : { kind: 'captured', session: completed, payment };
   });
 }
 
@@ -104,6 +116,32 @@ export type SandboxCancelResult =
   | { kind: 'cancelled'; payment: SandboxPayment }
   | { kind: 'not_found' }
   | { kind: 'refused'; reason: string };
+
+export type SandboxSettleResult =
+  | { kind: 'settled'; payment: SandboxPayment }
+  | { kind: 'not_found' }
+  | { kind: 'refused'; reason: string };
+
+/**
+ * What KOMOJU does when the buyer pays an awaiting (konbini) payment at the store (`captured`), or
+ * when its deadline passes unpaid (`expired`): for `sandbox:capture` and `sandbox:expire`.
+ */
+export async function settleSandboxPayment(prisma: Prisma, paymentId: string, to: 'captured' | 'expired'): Promise<SandboxSettleResult> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "SandboxPayment" WHERE id = ${paymentId} FOR UPDATE`;
+    const payment = await tx.sandboxPayment.findUnique({ where: { id: paymentId } });
+    if (!payment) return { kind: 'not_found' };
+    const from = to === 'captured' ? ['authorized'] : ['pending', 'authorized'];
+    if (!from.includes(payment.status)) {
+      return { kind: 'refused', reason: `payment ${paymentId} is ${payment.status}; only ${from.join(' or ')} payments can become ${to}` };
+    }
+    const updated = await tx.sandboxPayment.update({
+      where: { id: paymentId },
+      data: { status: to, ...(to === 'captured' ? { capturedAt: new Date() } : {}) },
+    });
+    return { kind: 'settled', payment: updated };
+  });
+}
 
 /** Cancels a pending or authorized sandbox payment (KOMOJU's `POST /payments/:id/cancel`); cancelling twice answers the same. */
 export async function cancelSandboxPayment(prisma: Prisma, paymentId: string): Promise<SandboxCancelResult> {
