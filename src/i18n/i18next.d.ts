@@ -1,5 +1,6 @@
 import 'i18next';
 import type bot from './locales/en/bot.json';
+import type exportTexts from './locales/en/exports.json';
 import type links from './locales/en/links.json';
 import type merchants from './locales/en/merchants.json';
 import type pages from './locales/en/pages.json';
@@ -9,6 +10,7 @@ import type sales from './locales/en/sales.json';
 /** The locale files of src/i18n/locales/<language>/: English is the reference the others match (test/unit/i18n/locales.test.ts). */
 export interface Resources {
   bot: typeof bot;
+  exports: typeof exportTexts;
   links: typeof links;
   merchants: typeof merchants;
   pages: typeof pages;

@@ -35,6 +35,8 @@ export interface PaymentSnapshot {
   paymentMethod: string | null;
   /** Until when an authorized (konbini, bank transfer, Pay-easy) payment can still be paid. */
   paymentDeadline: Date | null;
+  /** The buyer's email when the provider gave one (KOMOJU: `payment_details.email`). */
+  buyerEmail?: string | null;
   // Null for payments not made through a session.
   sessionId: string | null;
   metadata: Record<string, string>;

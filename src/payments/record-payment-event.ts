@@ -128,6 +128,7 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
         total: snapshot.total,
         paymentMethod: snapshot.paymentMethod,
         paymentDeadline: snapshot.paymentDeadline,
+        buyerEmail: snapshot.buyerEmail ?? null,
       },
     ],
     skipDuplicates: true,
@@ -181,6 +182,7 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
            "total" = GREATEST("total", ${snapshot.total}::int),
            "paymentMethod" = COALESCE(${snapshot.paymentMethod}, "paymentMethod"),
            "paymentDeadline" = COALESCE(${snapshot.paymentDeadline}::timestamptz, "paymentDeadline"),
+           "buyerEmail" = COALESCE(${snapshot.buyerEmail ?? null}::text, "buyerEmail"),
            "updatedAt" = now()
      WHERE "id" = ${snapshot.id}`;
 

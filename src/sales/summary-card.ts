@@ -5,6 +5,9 @@ import type { SummaryView } from './effects.js';
 import { stateLabel } from './links-carousel.js';
 import type { SalesLinkView } from './sales-link-view.js';
 
+/** The exports capability's per-link CSV action. */
+const EXPORT_LINK_ACTION = 'exports.link';
+
 /**
  * The Total Sales Summary of one link as a Flex card: the contract's four numbers, money in the
  * link's currency and the merchant's language, and the moment they were read.
@@ -42,6 +45,8 @@ export function summaryCard(link: SalesLinkView, summary: SummaryView, ctx: Cont
         { ...commandButton(t('sales:buttons.transactions'), 'sales.transactions', [link.id, '1']), style: 'primary' },
         { ...commandButton(t('sales:buttons.qr'), 'sales.qr', [link.id]), style: 'secondary' },
         { ...commandButton(t('sales:buttons.links'), 'links'), style: 'link' },
+        // The CSV holds buyers' emails: the owner's (exports/chat.ts); staff never see it.
+        ...(ctx.membership?.role === 'owner' ? [{ ...commandButton(t('exports:buttons.export'), EXPORT_LINK_ACTION, [link.id]), style: 'link' as const }] : []),
       ],
     },
   };

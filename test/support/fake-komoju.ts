@@ -87,7 +87,8 @@ export interface FakeKomojuPayment {
   tax: number;
   customer: string | null;
   payment_deadline: string | null;
-  payment_details: { type: string };
+  // KOMOJU sends more per method; `email` is the buyer's when the method asked for one.
+  payment_details: { type: string; email?: string };
   payment_method_fee: number;
   total: number;
   currency: string;

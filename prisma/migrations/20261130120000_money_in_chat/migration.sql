@@ -7,6 +7,8 @@ ALTER TABLE "Payment" ADD COLUMN "total" INTEGER;
 ALTER TABLE "Payment" ADD COLUMN "paymentMethod" TEXT;
 ALTER TABLE "Payment" ADD COLUMN "paymentDeadline" TIMESTAMPTZ(3);
 ALTER TABLE "Payment" ADD COLUMN "fraud" BOOLEAN NOT NULL DEFAULT false;
+-- The buyer's email when the provider gave one: only the owner's CSV export shows it.
+ALTER TABLE "Payment" ADD COLUMN "buyerEmail" TEXT;
 
 -- Told once: the payment awaits payment (konbini, bank transfer), then that it expired unpaid.
 ALTER TABLE "Payment" ADD COLUMN "awaitingNoticeSentAt" TIMESTAMPTZ(3);

@@ -77,7 +77,7 @@ const paymentSchema = z.object({
   payment_method_fee: money.nullish(),
   total: money.nullish(),
   currency: z.string().min(1),
-  payment_details: z.object({ type: z.string().nullish() }).passthrough().nullish(),
+  payment_details: z.object({ type: z.string().nullish(), email: z.string().nullish() }).passthrough().nullish(),
   payment_deadline: timestamp.nullish(),
   amount_refunded: money.nullish(),
   refunds: z
@@ -124,6 +124,7 @@ function toPaymentSnapshot(payment: KomojuPayment, sessionId: string | null): Pa
     refunds,
     paymentMethod: payment.payment_details?.type ?? null,
     paymentDeadline: payment.payment_deadline ?? null,
+    buyerEmail: payment.payment_details?.email ?? null,
     sessionId: payment.session ?? sessionId,
     metadata: payment.metadata,
     capturedAt: payment.captured_at ?? null,

@@ -131,6 +131,7 @@ describe('parseKomojuEvent', () => {
         refunds: [{ id: expect.any(String), amount: 500, chargeback: true }],
         paymentMethod: 'credit_card',
         paymentDeadline: null,
+        buyerEmail: null,
         sessionId: payment.session,
         metadata: { checkoutId: 'chk_9' },
         capturedAt: new Date(payment.captured_at ?? ''),
