@@ -1,3 +1,4 @@
+import { chartRoutes } from './chart-route.js';
 import { devRoutes } from './dev-routes.js';
 import { exportRoutes } from './export-route.js';
 import type { RouteFactory } from './route-deps.js';
@@ -7,4 +8,4 @@ import { linkPageRoutes } from './link-page.js';
 import { sandboxRoutes } from './sandbox-routes.js';
 
 /** Every feature's HTTP routes (after the LINE webhook, which needs the raw body first). */
-export const featureRoutes: RouteFactory[] = [linkAssetRoutes, devRoutes, komojuWebhookRoutes, linkPageRoutes, sandboxRoutes, exportRoutes];
+export const featureRoutes: RouteFactory[] = [linkAssetRoutes, devRoutes, komojuWebhookRoutes, linkPageRoutes, sandboxRoutes, exportRoutes, chartRoutes];

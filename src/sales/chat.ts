@@ -70,7 +70,8 @@ function nameMatched(result: EffectResultOf<'sales.nameMatched'>, ctx: Context):
 const results: ResultHandlers = {
   'sales.linksListed': (result, ctx) => reply(linksCarousel({ ...result, pageSize: LINKS_PAGE_SIZE }, ctx)),
   'sales.nameMatched': nameMatched,
-  'sales.summaryLoaded': (result, ctx) => reply(summaryCard(result.link, result.summary, ctx)),
+  'sales.summaryLoaded': (result, ctx) =>
+    reply(summaryCard(result.link, result.summary, ctx), ...(result.chartUrl ? [{ kind: 'image' as const, url: result.chartUrl }] : [])),
   'sales.linkLoaded': (result, ctx) => {
     if (result.purpose === 'edit') return startEditDialog(result.link, ctx);
     const { link } = result;

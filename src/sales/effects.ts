@@ -44,7 +44,8 @@ export type SalesEffect =
 export type SalesEffectResult =
   | { type: 'sales.linksListed'; page: number; links: SalesLinkView[]; hasMore: boolean }
   | { type: 'sales.nameMatched'; query: string; match: NameMatch }
-  | { type: 'sales.summaryLoaded'; link: SalesLinkView; summary: SummaryView }
+  /** `chartUrl`: the signed URL of the link's sales picture (an image message after the card). */
+  | { type: 'sales.summaryLoaded'; link: SalesLinkView; summary: SummaryView; chartUrl?: string }
   | { type: 'sales.linkLoaded'; purpose: 'qr' | 'edit'; link: SalesLinkView }
   | { type: 'sales.statusChanged'; link: SalesLinkView }
   | { type: 'sales.linkUpdated'; field: LinkChange['field']; link: SalesLinkView }

@@ -8,6 +8,8 @@ import { mayChangeLinkField, updateLink, type LinkChange } from '../links/update
 import { membershipOf, type Role } from '../merchants/authorization.js';
 import { listTransactions } from '../payments/list-transactions.js';
 import { getLinkSummaries, getLinkSummary } from '../payments/summary.js';
+import { isLanguage } from '../i18n/i18n.js';
+import { signChartToken } from './chart-token.js';
 import { LINKS_PAGE_SIZE, TRANSACTIONS_PAGE_SIZE, type SalesEffect, type SalesEffectResult, type SalesRefusal } from './effects.js';
 import { matchLinksByName, nameKey } from './find-links-by-name.js';
 import type { SalesLinkView } from './sales-link-view.js';
@@ -85,8 +87,11 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     const link = await merchantLink(prisma, effect.merchantId, effect.linkId);
     if (!link) return refused('notFound');
     const summary = await getLinkSummary(prisma, link.id);
+    const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
+    const chartToken = signChartToken(env.config.appSecret, link.id, isLanguage(user?.language) ? user.language : 'ja');
     return {
       type: 'sales.summaryLoaded',
+      chartUrl: `${base}/charts/${chartToken}.png`,
       link: { ...toLinkView(link, base), usedCount: summary.capturedPayments, capturedAmount: summary.capturedAmount },
       summary: {
         capturedAmount: summary.capturedAmount,
