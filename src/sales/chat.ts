@@ -36,7 +36,8 @@ function showSummary(linkId: string | undefined, ctx: Context): Step {
 
 function summaryByName(command: MatchedCommand, ctx: Context): Step {
   const name = command.argument.trim();
-  if (name === '') return reply(text(ctx.t('sales:summary.askName'), [linksButton(ctx)]));
+  // No name: ask for one, with the whole shop's picture (top links, daily total) alongside.
+  if (name === '') return perform(ctx, (merchantId) => ({ type: 'sales.loadShopPicture', merchantId }));
   return perform(ctx, (merchantId) => ({ type: 'sales.findLinkByName', merchantId, name }));
 }
 
@@ -70,6 +71,8 @@ function nameMatched(result: EffectResultOf<'sales.nameMatched'>, ctx: Context):
 const results: ResultHandlers = {
   'sales.linksListed': (result, ctx) => reply(linksCarousel({ ...result, pageSize: LINKS_PAGE_SIZE }, ctx)),
   'sales.nameMatched': nameMatched,
+  'sales.shopPicture': (result, ctx) =>
+    reply(text(ctx.t('sales:summary.askName'), [linksButton(ctx)]), ...(result.chartUrl ? [{ kind: 'image' as const, url: result.chartUrl }] : [])),
   'sales.summaryLoaded': (result, ctx) =>
     reply(summaryCard(result.link, result.summary, ctx), ...(result.chartUrl ? [{ kind: 'image' as const, url: result.chartUrl }] : [])),
   'sales.linkLoaded': (result, ctx) => {

@@ -35,6 +35,8 @@ export type SalesEffect =
   | { type: 'sales.listLinks'; merchantId: string; page: number }
   | { type: 'sales.findLinkByName'; merchantId: string; name: string }
   | { type: 'sales.loadSummary'; merchantId: string; linkId: string }
+  /** `summary` with no name: the whole shop's picture (top links, daily total). */
+  | { type: 'sales.loadShopPicture'; merchantId: string }
   | { type: 'sales.loadLink'; merchantId: string; linkId: string; purpose: 'qr' | 'edit' }
   | { type: 'sales.setStatus'; merchantId: string; linkId: string; status: 'active' | 'inactive' }
   | { type: 'sales.updateLink'; merchantId: string; linkId: string; change: SalesLinkChange }
@@ -46,6 +48,7 @@ export type SalesEffectResult =
   | { type: 'sales.nameMatched'; query: string; match: NameMatch }
   /** `chartUrl`: the signed URL of the link's sales picture (an image message after the card). */
   | { type: 'sales.summaryLoaded'; link: SalesLinkView; summary: SummaryView; chartUrl?: string }
+  | { type: 'sales.shopPicture'; chartUrl: string | null }
   | { type: 'sales.linkLoaded'; purpose: 'qr' | 'edit'; link: SalesLinkView }
   | { type: 'sales.statusChanged'; link: SalesLinkView }
   | { type: 'sales.linkUpdated'; field: LinkChange['field']; link: SalesLinkView }

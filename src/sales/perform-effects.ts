@@ -52,6 +52,15 @@ function forMember<T extends SalesEffect['type']>(perform: SalesPerformer<T>): (
 }
 
 export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
+  'sales.loadShopPicture': forMember(async (effect, env) => {
+    const { prisma } = env;
+    // No picture for a shop that has taken no money yet: the question alone says enough.
+    const paid = await prisma.payment.findFirst({ where: { link: { merchantId: effect.merchantId }, capturedAt: { not: null } }, select: { id: true } });
+    if (!paid) return { type: 'sales.shopPicture', chartUrl: null };
+    const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
+    const token = signChartToken(env.config.appSecret, { merchantId: effect.merchantId }, isLanguage(user?.language) ? user.language : 'ja');
+    return { type: 'sales.shopPicture', chartUrl: `${env.config.publicBaseUrl}/charts/${token}.png` };
+  }),
   'sales.listLinks': forMember(async (effect, env) => {
     const { prisma } = env;
     const base = env.config.publicBaseUrl;
@@ -88,7 +97,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     if (!link) return refused('notFound');
     const summary = await getLinkSummary(prisma, link.id);
     const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
-    const chartToken = signChartToken(env.config.appSecret, link.id, isLanguage(user?.language) ? user.language : 'ja');
+    const chartToken = signChartToken(env.config.appSecret, { linkId: link.id }, isLanguage(user?.language) ? user.language : 'ja');
     return {
       type: 'sales.summaryLoaded',
       chartUrl: `${base}/charts/${chartToken}.png`,

@@ -2,7 +2,7 @@
 // PNG drawn from the ledger (money kept per day, Japan time), and nothing for an altered URL.
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDailyCaptured } from '../../../src/payments/daily-captured.js';
+import { getDailyCaptured, getShopSales } from '../../../src/payments/daily-captured.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
 import { startLineHarness, type LineHarness } from '../../support/line-harness.js';
 import { seedCheckout, seedLink, seedMerchant } from './sales-fixtures.js';
@@ -53,5 +53,16 @@ describe.each(await databaseKinds())('sales picture on %s', (kind) => {
     expect(bytes.length).toBeLessThan(1024 * 1024);
     expect(PNG.sync.read(bytes)).toMatchObject({ width: 1200, height: 900 });
     expect((await fetch(`${harness.url}${path.replace(/\.png$/, 'x.png')}`)).status).toBe(404);
+  });
+
+  it('answers summary with no name with the question and the whole shop\'s picture', async () => {
+    const [ask, image] = await harness.say('Uko', '매출', 2);
+    expect(String(ask?.text)).toContain('어떤 상품인가요?');
+    const response = await fetch(`${harness.url}${new URL(String(image?.originalContentUrl)).pathname}`);
+    expect(response.status).toBe(200);
+    expect(PNG.sync.read(Buffer.from(await response.arrayBuffer()))).toMatchObject({ width: 1200, height: 900 });
+    const sales = await getShopSales(database.db.prisma, 'cafe', 3);
+    expect(sales).toMatchObject({ currency: 'JPY', capturedAmount: 4500, capturedPayments: 3, topLinks: [{ productName: '말차 롤케이크', capturedAmount: 4500 }] });
+    expect(sales?.days.slice(-2).map((day) => day.amount)).toEqual([2500, 2000]);
   });
 });
