@@ -37,7 +37,7 @@ export type SalesEffect =
   | { type: 'sales.loadSummary'; merchantId: string; linkId: string }
   /** `summary` with no name: the whole shop's picture (top links, daily total). */
   | { type: 'sales.loadShopPicture'; merchantId: string }
-  | { type: 'sales.loadLink'; merchantId: string; linkId: string; purpose: 'qr' | 'edit' }
+  | { type: 'sales.loadLink'; merchantId: string; linkId: string; purpose: 'qr' | 'edit' | 'duplicate' }
   | { type: 'sales.setStatus'; merchantId: string; linkId: string; status: 'active' | 'inactive' }
   | { type: 'sales.updateLink'; merchantId: string; linkId: string; change: SalesLinkChange }
   /** `page` is 1-based. */
@@ -49,7 +49,8 @@ export type SalesEffectResult =
   /** `chartUrl`: the signed URL of the link's sales picture (an image message after the card). */
   | { type: 'sales.summaryLoaded'; link: SalesLinkView; summary: SummaryView; chartUrl?: string }
   | { type: 'sales.shopPicture'; chartUrl: string | null }
-  | { type: 'sales.linkLoaded'; purpose: 'qr' | 'edit'; link: SalesLinkView }
+  /** `imageId`: the link's photo, for a duplicate to reuse. */
+  | { type: 'sales.linkLoaded'; purpose: 'qr' | 'edit' | 'duplicate'; link: SalesLinkView; imageId?: string | null }
   | { type: 'sales.statusChanged'; link: SalesLinkView }
   | { type: 'sales.linkUpdated'; field: LinkChange['field']; link: SalesLinkView }
   | { type: 'sales.updateRefused'; field: LinkChange['field']; reason: Exclude<UpdateLinkRefusal, 'notFound'> }

@@ -117,7 +117,12 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     const base = env.config.publicBaseUrl;
     const link = await merchantLink(prisma, effect.merchantId, effect.linkId);
     if (!link) return refused('notFound');
-    return { type: 'sales.linkLoaded', purpose: effect.purpose, link: await salesLinkView(prisma, link, base) };
+    return {
+      type: 'sales.linkLoaded',
+      purpose: effect.purpose,
+      link: await salesLinkView(prisma, link, base),
+      ...(effect.purpose === 'duplicate' ? { imageId: link.imageId } : {}),
+    };
   }),
   'sales.setStatus': forMember(async (effect, env, role) => {
     const { prisma } = env;
