@@ -11,7 +11,7 @@ import { isLanguage, translator } from '../i18n/i18n.js';
 import { formatDateTime, formatStoredPrice } from '../i18n/format.js';
 import { pushOnce, retryKeyFor } from '../line/line-client.js';
 import type { Logger } from '../logger.js';
-import { ledgerState, wasCaptured } from './payment-status.js';
+import { ledgerState, namedPaymentMethod, wasCaptured } from './payment-status.js';
 import { getLinkSummary } from './summary.js';
 
 export interface NoticeDeps {
@@ -56,8 +56,6 @@ async function filledUsageLimit(prisma: Prisma, payment: { id: string; linkId: s
   return counts && rank === usageLimit;
 }
 
-const KNOWN_METHODS = ['credit_card', 'konbini', 'bank_transfer', 'pay_easy', 'paypay', 'sandbox'] as const;
-
 type FollowUp = 'awaiting' | 'expired';
 
 /** The awaiting-payment notice, or the expired-unpaid one after it; each claimed once before the push. */
@@ -90,7 +88,7 @@ async function notifyFollowUp(deps: NoticeDeps, paymentId: string, kind: FollowU
   const language = isLanguage(member.user.language) ? member.user.language : 'ja';
   const t = translator(language, 'pages');
   const methods = translator(language, 'refunds');
-  const known = KNOWN_METHODS.find((candidate) => candidate === payment.paymentMethod);
+  const known = namedPaymentMethod(payment.paymentMethod);
   const deadline = formatDateTime((payment.paymentDeadline ?? payment.updatedAt).toISOString(), language);
   const text = t(`notice.${kind}`, {
     product: link.productName,

@@ -60,3 +60,11 @@ export function ledgerState(payment: {
   if (payment.status === 'refunded' || payment.refundedAmount >= payment.amount) return 'refunded';
   return payment.refundedAmount > 0 ? 'partially_refunded' : 'captured';
 }
+
+/** Payment methods (KOMOJU's `payment_details.type`) the chat and notices name in words; others show as sent. */
+export const NAMED_PAYMENT_METHODS = ['credit_card', 'konbini', 'bank_transfer', 'pay_easy', 'paypay', 'sandbox'] as const;
+export type NamedPaymentMethod = (typeof NAMED_PAYMENT_METHODS)[number];
+
+export function namedPaymentMethod(method: string | null): NamedPaymentMethod | undefined {
+  return NAMED_PAYMENT_METHODS.find((candidate) => candidate === method);
+}

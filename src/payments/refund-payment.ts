@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import type { Prisma } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { createKomojuProvider } from './komoju/komoju-client.js';
-import { providerForLink, sandboxProvider } from './provider-for-link.js';
+import { isSandboxEnabled, providerForLink, sandboxProvider } from './provider-for-link.js';
 import { ProviderError } from './provider.js';
 import type { PaymentProvider, PaymentSnapshot } from './provider.js';
 import { receiveKomojuWebhook } from './receive-komoju-webhook.js';
@@ -68,7 +68,9 @@ export async function findLedgerPayment(prisma: Prisma, paymentId: string, merch
 
 /** The provider holding the payment: the sandbox for sandbox payments, else the link's KOMOJU account. */
 export async function providerForPayment(deps: MoneyBackDeps, payment: LedgerPayment): Promise<PaymentProvider | null> {
-  if (payment.provider === 'sandbox') return sandboxProvider(deps);
+  // A sandbox payment from before KOMOJU keys were configured: the sandbox no longer reports to
+  // the ledger (its events would not verify), so it is no longer refunded through it either.
+  if (payment.provider === 'sandbox') return isSandboxEnabled(deps.config) ? sandboxProvider(deps) : null;
   if (payment.merchantId !== null) return (await providerForLink(deps, { merchantId: payment.merchantId })).provider;
   const account = deps.config.komoju;
   return account ? createKomojuProvider({ secretKey: account.secretKey, apiBaseUrl: account.apiBaseUrl }) : null;

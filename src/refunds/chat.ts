@@ -8,6 +8,7 @@ import type { Button, Card, Context, DialogState, EffectResultOf, Reply, Step } 
 import { isSupportedCurrency } from '../i18n/currency.js';
 import { formatDateTime, formatStoredPrice } from '../i18n/format.js';
 import { parseAmount } from '../links/amount.js';
+import { namedPaymentMethod } from '../payments/payment-status.js';
 import type { RefundEffect, RefundPaymentView, RefundRequestFields } from './effects.js';
 import { toAccountName, toAccountNumber, toAccountType, toBankName, toBranchNumber } from './refund-request-fields.js';
 
@@ -40,14 +41,12 @@ interface RequestSlots {
   fields: Partial<RefundRequestFields>;
 }
 
-const KNOWN_METHODS = ['credit_card', 'konbini', 'bank_transfer', 'pay_easy', 'paypay', 'sandbox'] as const;
-
 function price(amount: number, currency: string, ctx: Context): string {
   return formatStoredPrice(amount, currency, ctx.language);
 }
 
 function methodName(method: string | null, ctx: Context): string {
-  const known = KNOWN_METHODS.find((candidate) => candidate === method);
+  const known = namedPaymentMethod(method);
   return known ? ctx.t(`refunds:method.${known}`) : (method ?? ctx.t('refunds:method.unknown'));
 }
 
