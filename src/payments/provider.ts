@@ -75,6 +75,8 @@ export interface ProviderEvent {
   createdAt: Date | null;
   /** `payment.marked.as.fraud`: the payment it marks (its data may be a payment or a fraud record). */
   fraudPaymentId?: string;
+  /** `refund_request.updated`: the payment whose bank refund request changed, and its new state. */
+  refundRequestUpdate?: { paymentId: string; status: string };
   /** A `payment.*` event whose data is not a readable payment: why (the event is stored, not applied). */
   paymentProblem?: string;
 }

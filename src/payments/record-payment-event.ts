@@ -82,7 +82,7 @@ export async function recordProviderEvent(
         {
           id: event.id,
           type: event.type,
-          paymentId: event.payment?.id ?? event.fraudPaymentId ?? null,
+          paymentId: event.payment?.id ?? event.fraudPaymentId ?? event.refundRequestUpdate?.paymentId ?? null,
           merchantId: options.merchantId ?? null,
           payload: toJson(options.payload ?? event),
         },
@@ -98,6 +98,15 @@ export async function recordProviderEvent(
          WHERE p."id" = ${event.fraudPaymentId}
            AND (${options.merchantId ?? null}::text IS NULL
                 OR EXISTS (SELECT 1 FROM "Link" l WHERE l."id" = p."linkId" AND l."merchantId" = ${options.merchantId ?? null}::text))`;
+    }
+    const change = event.refundRequestUpdate;
+    if (change !== undefined) {
+      // The chat's record of a bank refund request follows KOMOJU (completed, declined, …); only
+      // requests of the authenticated merchant's payments.
+      await tx.refundRequest.updateMany({
+        where: { paymentId: change.paymentId, ...(options.merchantId === undefined ? {} : { merchantId: options.merchantId }) },
+        data: { status: change.status },
+      });
     }
     return { duplicate: false, payment };
   });

@@ -56,6 +56,7 @@ export function parseKomojuEvent(body: unknown): ProviderEvent {
     }
   }
   const fraudPaymentId = event.type === 'payment.marked.as.fraud' ? (payment?.id ?? fraudTarget(event.data)) : undefined;
+  const refundRequestUpdate = event.type === 'refund_request.updated' ? refundRequestChange(event.data) : undefined;
   const createdAt = event.created_at ? new Date(event.created_at) : null;
   return {
     id: event.id,
@@ -63,8 +64,16 @@ export function parseKomojuEvent(body: unknown): ProviderEvent {
     payment,
     createdAt: createdAt && !Number.isNaN(createdAt.getTime()) ? createdAt : null,
     ...(fraudPaymentId === undefined ? {} : { fraudPaymentId }),
+    ...(refundRequestUpdate === undefined ? {} : { refundRequestUpdate }),
     ...(paymentProblem === undefined ? {} : { paymentProblem }),
   };
+}
+
+/** A refund request's new state and its payment (shape unconfirmed: `payment` id or object, `status`). */
+function refundRequestChange(data: unknown): { paymentId: string; status: string } | undefined {
+  const paymentId = fraudTarget(data);
+  const status = typeof data === 'object' && data !== null ? (data as { status?: unknown }).status : undefined;
+  return paymentId !== undefined && typeof status === 'string' && /^[a-z_]{1,40}$/.test(status) ? { paymentId, status } : undefined;
 }
 
 /** The payment a fraud record names (`payment` as an id or an object); the shape is unconfirmed. */

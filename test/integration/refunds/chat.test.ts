@@ -204,5 +204,10 @@ describe.each(await databaseKinds())('refunds and cancels from the chat on %s', 
       expect.objectContaining({ amount: 1000, currency: 'JPY', status: 'requested', includePaymentMethodFee: false, requestedBy: 'Uowner' }),
     ]);
     expect(calls(paymentId, 'refund')).toHaveLength(0);
+
+    // KOMOJU reports the request's progress; the record follows.
+    const update = { id: `evt_rr_${paymentId}`, type: 'refund_request.updated', resource: 'event', data: { id: 'rr_1', status: 'completed', payment: paymentId }, created_at: new Date().toISOString() };
+    expect(await fake.sendWebhook(webhookUrl(), update, WEBHOOK_SECRET)).toBe(200);
+    expect(await prisma.refundRequest.findFirstOrThrow({ where: { paymentId } })).toMatchObject({ status: 'completed' });
   });
 });
