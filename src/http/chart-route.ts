@@ -6,7 +6,6 @@ import { translator, type Language } from '../i18n/i18n.js';
 import { getDailyCaptured, getShopSales } from '../payments/daily-captured.js';
 import { getLinkSummary } from '../payments/summary.js';
 import { verifyChartToken, type ChartScope } from '../sales/chart-token.js';
-import { renderSalesChart } from '../sales/sales-chart.js';
 import { salesChartView, shopChartView } from '../sales/sales-chart-view.js';
 import type { RouteFactory } from './route-deps.js';
 
@@ -15,6 +14,8 @@ export const chartRoutes: RouteFactory = ({ db, config }) => {
   const { prisma } = db;
 
   async function drawChart(scope: ChartScope, language: Language): Promise<Buffer | null> {
+    // resvg (a native module) loads on the first picture, not while the server starts.
+    const { renderSalesChart } = await import('../sales/sales-chart.js');
     const t = translator(language, 'sales');
     if ('linkId' in scope) {
       const link = await prisma.link.findUnique({ where: { id: scope.linkId }, select: { id: true, productName: true, currency: true, createdAt: true } });
