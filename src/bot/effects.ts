@@ -2,6 +2,8 @@ import type { Effect, EffectResult } from '../conversation/types.js';
 import type { EffectEnv, Performers } from '../effect-env.js';
 import { linkPerformers } from '../links/perform-effects.js';
 import { merchantPerformers } from '../merchants/perform-effects.js';
+import { exportPerformers } from '../exports/perform-effects.js';
+import { refundPerformers } from '../refunds/perform-effects.js';
 import { salesPerformers } from '../sales/perform-effects.js';
 import { shopProfilePerformers } from '../shop-profile/perform-effects.js';
 
@@ -15,7 +17,15 @@ const corePerformers: Performers<CoreEffect, EffectResult> = {
 };
 
 /** Every effect type's performer; a capability's effect without one is a type error here. */
-const performers: Performers<Effect, EffectResult> = { ...corePerformers, ...linkPerformers, ...merchantPerformers, ...salesPerformers, ...shopProfilePerformers };
+const performers: Performers<Effect, EffectResult> = {
+  ...corePerformers,
+  ...linkPerformers,
+  ...merchantPerformers,
+  ...salesPerformers,
+  ...shopProfilePerformers,
+  ...refundPerformers,
+  ...exportPerformers,
+};
 
 /** Performs one effect the conversation core asked for and reports its outcome. */
 export function performEffect<T extends Effect['type']>(effect: Extract<Effect, { type: T }>, env: EffectEnv): Promise<EffectResult> {

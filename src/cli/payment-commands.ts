@@ -2,9 +2,10 @@
 // or partly, charge back. The change is reported to the ledger as a signed KOMOJU-format event
 // through the same ingestion code as POST /webhooks/komoju.
 import { isSandboxEnabled } from '../payments/provider-for-link.js';
+import { refundPayment, type MoneyBackRefusal } from '../payments/refund-payment.js';
 import { receiveKomojuWebhook } from '../payments/receive-komoju-webhook.js';
-import { refundSandboxPayment } from '../payments/sandbox/sandbox-actions.js';
-import { sandboxEvent, signedSandboxEvent } from '../payments/sandbox/sandbox-events.js';
+import { refundSandboxPayment, settleSandboxPayment } from '../payments/sandbox/sandbox-actions.js';
+import { postSandboxEvent, sandboxEvent, signedSandboxEvent } from '../payments/sandbox/sandbox-events.js';
 import { CliError, requireDb, requireFlag } from './commands.js';
 import type { AdminCommand, CliContext, CliResult } from './commands.js';
 
@@ -65,4 +66,102 @@ export const sandboxChargebackCommand: AdminCommand = {
   run: (context) => refund(context, true),
 };
 
-export const paymentCommands: AdminCommand[] = [sandboxRefundCommand, sandboxChargebackCommand];
+function refusalMessage(paymentId: string, refusal: MoneyBackRefusal): { message: string; exitCode: number } {
+  switch (refusal.reason) {
+    case 'notFound':
+      return { message: `no payment "${paymentId}" (see payment:list --link SLUG)`, exitCode: 3 };
+    case 'alreadyRefunded':
+      return { message: `payment ${paymentId} is already refunded in full`, exitCode: 2 };
+    case 'notCaptured':
+      return { message: `payment ${paymentId} is ${refusal.status}; only captured payments can be refunded (an authorized one can be cancelled)`, exitCode: 2 };
+    case 'notCancellable':
+      return { message: `payment ${paymentId} is ${refusal.status} and cannot be cancelled`, exitCode: 2 };
+    case 'needsRefundRequest':
+      return { message: `payment ${paymentId} was paid by ${refusal.paymentMethod}: that money cannot go back automatically; file a bank refund request from the chat (Transactions → Refund) or KOMOJU's dashboard`, exitCode: 2 };
+    case 'tooMuch':
+      return { message: `--amount must be from 1 to ${refusal.left} (what is left of payment ${paymentId}, in ${refusal.currency}'s smallest unit)`, exitCode: 2 };
+    case 'provider':
+      return { message: `the payment provider refused the refund: ${refusal.message}`, exitCode: 1 };
+  }
+}
+
+/** `payment:refund`: through the payment's own provider (KOMOJU or the sandbox), never more than is left. */
+export const paymentRefundCommand: AdminCommand = {
+  name: 'payment:refund',
+  usage: 'payment:refund --payment ID [--amount N]',
+  summary: 'refund a payment through its provider (all that is left, or N in the smallest unit)',
+  async run(context) {
+    const paymentId = requireFlag(context, 'payment');
+    const amount = optionalAmount(context);
+    const { prisma } = requireDb(context);
+    const outcome = await refundPayment({ prisma, config: context.config, log: context.log }, { paymentId, ...(amount === undefined ? {} : { amount }) });
+    if (!outcome.ok) {
+      const { message, exitCode } = refusalMessage(paymentId, outcome);
+      throw new CliError(message, exitCode);
+    }
+    const { payment } = outcome;
+    const json = {
+      paymentId,
+      amount: outcome.amount,
+      currency: payment.currency,
+      amountRefunded: payment.amountRefunded,
+      total: payment.total,
+      status: payment.status,
+      full: outcome.full,
+    };
+    const what = outcome.full ? 'refunded in full' : 'partly refunded';
+    const text = `${paymentId}: ${outcome.amount} ${payment.currency} ${what} (refunded so far ${payment.amountRefunded} of ${payment.total}; status ${payment.status}). The ledger follows the provider's webhooks.`;
+    return { json, text };
+  },
+};
+
+/**
+ * Reports a sandbox change to the running server's /webhooks/komoju, as KOMOJU would, so the
+ * merchant's LINE notice goes out; with no server answering, the ledger is updated in this process
+ * (and nobody can be told on LINE).
+ */
+async function reportToServer(context: CliContext, type: string, payment: Parameters<typeof sandboxEvent>[1]): Promise<{ eventId: string; delivered: 'server' | 'ledger_only' }> {
+  const event = sandboxEvent(type, payment);
+  const urlFlag = context.flags.get('url');
+  const baseUrl = (typeof urlFlag === 'string' ? urlFlag : `http://127.0.0.1:${context.config.port}`).replace(/\/+$/, '');
+  try {
+    const status = await postSandboxEvent(`${baseUrl}/webhooks/komoju`, event, context.config.appSecret);
+    if (status !== 200) throw new CliError(`the server at ${baseUrl} did not accept the ${type} event (HTTP ${status})`);
+    return { eventId: event.id, delivered: 'server' };
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const { prisma } = requireDb(context);
+    const { body, headers } = signedSandboxEvent(event, context.config.appSecret);
+    const recorded = await receiveKomojuWebhook({ prisma, config: context.config, log: context.log }, Buffer.from(body), headers['X-Komoju-Signature']);
+    if (recorded.status !== 200) throw new CliError(`the ledger did not accept the ${type} event: ${recorded.message}`);
+    return { eventId: event.id, delivered: 'ledger_only' };
+  }
+}
+
+function settleCommand(name: 'sandbox:capture' | 'sandbox:expire', to: 'captured' | 'expired', summary: string): AdminCommand {
+  return {
+    name,
+    usage: `${name} --payment ID [--url URL]`,
+    summary,
+    async run(context) {
+      const paymentId = requireFlag(context, 'payment');
+      if (!isSandboxEnabled(context.config)) throw new CliError('the sandbox is not in use (KOMOJU keys are configured)', 2);
+      const { prisma } = requireDb(context);
+      const result = await settleSandboxPayment(prisma, paymentId, to);
+      if (result.kind === 'not_found') throw new CliError(`no sandbox payment "${paymentId}"`, 3);
+      if (result.kind === 'refused') throw new CliError(result.reason, 2);
+      const type = to === 'captured' ? 'payment.captured' : 'payment.expired';
+      const report = await reportToServer(context, type, result.payment);
+      const told = report.delivered === 'server' ? "the server recorded it and tells the link's creator on LINE" : 'no server answered: recorded in the ledger only, nobody was told on LINE';
+      return {
+        json: { paymentId, status: result.payment.status, eventId: report.eventId, delivered: report.delivered },
+        text: `${paymentId}: ${result.payment.status} (${told})`,
+      };
+    },
+  };
+}
+
+export const sandboxCaptureCommand = settleCommand('sandbox:capture', 'captured', 'the buyer paid a sandbox "pay later (konbini)" payment: authorized → captured');
+export const sandboxExpireCommand = settleCommand('sandbox:expire', 'expired', 'a sandbox payment awaiting payment was not paid in time: → expired');
+
+export const paymentCommands: AdminCommand[] = [paymentRefundCommand, sandboxRefundCommand, sandboxChargebackCommand, sandboxCaptureCommand, sandboxExpireCommand];

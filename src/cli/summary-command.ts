@@ -19,6 +19,8 @@ export const summaryCommand: AdminCommand = {
       capturedPayments: summary.capturedPayments,
       pendingPayments: summary.pendingPayments,
       refundedPayments: summary.refundedPayments,
+      // Only when some payment was charged in another currency: never added to capturedAmount.
+      ...(Object.keys(summary.otherCurrencies).length > 0 ? { otherCurrencies: summary.otherCurrencies } : {}),
     };
     const text = [
       `${link.productName} (${slug}) as of ${summary.asOf.toISOString()}`,
@@ -26,6 +28,7 @@ export const summaryCommand: AdminCommand = {
       `captured payments: ${summary.capturedPayments}`,
       `pending payments:  ${summary.pendingPayments}`,
       `refunded payments: ${summary.refundedPayments}`,
+      ...Object.entries(summary.otherCurrencies).map(([currency, amount]) => `also kept in ${currency}: ${amount} (not in the captured amount)`),
     ].join('\n');
     return { json, text };
   },

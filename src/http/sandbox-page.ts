@@ -1,4 +1,5 @@
-// The sandbox's stand-in for KOMOJU's hosted page: unmistakably TEST, with Pay / Decline / Leave.
+// The sandbox's stand-in for KOMOJU's hosted page: unmistakably TEST, with Pay / Pay later (konbini) /
+// Decline / Leave.
 import { z } from 'zod';
 import type { SandboxSession } from '../generated/prisma/client.js';
 import { html, renderPage } from './html.js';
@@ -45,6 +46,7 @@ ${
     ? html`<form method="post" action="${view.actionPath}" class="stack">
 <input type="hidden" name="token" value="${view.formToken}">
 ${button('pay', 'primary', t('sandbox.pay'))}
+${button('later', 'secondary', t('sandbox.payLater'))}
 ${button('decline', 'danger', t('sandbox.decline'))}
 ${button('leave', 'secondary', t('sandbox.leave'))}
 </form>

@@ -95,11 +95,11 @@ export const sandboxRoutes: RouteFactory = ({ db, config, log }) => {
       res.redirect(303, returnUrlFor(left ?? session));
       return;
     }
-    if (action !== 'pay' && action !== 'decline') {
-      res.status(400).type('text/plain').send('action must be pay, decline or leave');
+    if (action !== 'pay' && action !== 'decline' && action !== 'later') {
+      res.status(400).type('text/plain').send('action must be pay, later, decline or leave');
       return;
     }
-    const result = await paySandboxSession(prisma, session.id, action === 'pay' ? 'captured' : 'failed');
+    const result = await paySandboxSession(prisma, session.id, action === 'pay' ? 'captured' : action === 'later' ? 'authorized' : 'failed');
     if (result.kind === 'not_found' || result.kind === 'closed') {
       res.redirect(303, sandboxSessionPath(session.id));
       return;
@@ -110,7 +110,7 @@ export const sandboxRoutes: RouteFactory = ({ db, config, log }) => {
       res.redirect(303, `${sandboxSessionPath(session.id)}?declined=1`);
       return;
     }
-    await report(req, 'payment.captured', result.payment);
+    await report(req, result.kind === 'authorized' ? 'payment.authorized' : 'payment.captured', result.payment);
     res.redirect(303, returnUrlFor(result.session));
   });
 

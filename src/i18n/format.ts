@@ -105,3 +105,15 @@ export function clip(text: string, max: number): string {
   const chars = Array.from(text);
   return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
 }
+
+/** An amount for a spreadsheet: major units without grouping or symbol, (1250, 'USD') → "12.50". */
+export function formatMajorUnits(amount: number, currency: string): string {
+  return isSupportedCurrency(currency) ? majorUnitDecimal(amount, currencyDecimals(currency)) : String(amount);
+}
+
+const sheetDateFormatter = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'short', timeStyle: 'short', timeZone: DISPLAY_TIME_ZONE });
+
+/** A time for a spreadsheet, in the display zone: "2026-11-28 10:00" (Excel reads it as a date). */
+export function formatSheetDateTime(iso: string): string {
+  return sheetDateFormatter.format(new Date(iso));
+}

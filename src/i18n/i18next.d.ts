@@ -1,8 +1,10 @@
 import 'i18next';
 import type bot from './locales/en/bot.json';
+import type exportTexts from './locales/en/exports.json';
 import type links from './locales/en/links.json';
 import type merchants from './locales/en/merchants.json';
 import type pages from './locales/en/pages.json';
+import type refunds from './locales/en/refunds.json';
 import type sales from './locales/en/sales.json';
 import type simulator from './locales/en/simulator.json';
 import type shop from './locales/en/shop.json';
@@ -10,9 +12,11 @@ import type shop from './locales/en/shop.json';
 /** The locale files of src/i18n/locales/<language>/: English is the reference the others match (test/unit/i18n/locales.test.ts). */
 export interface Resources {
   bot: typeof bot;
+  exports: typeof exportTexts;
   links: typeof links;
   merchants: typeof merchants;
   pages: typeof pages;
+  refunds: typeof refunds;
   sales: typeof sales;
   simulator: typeof simulator;
   shop: typeof shop;

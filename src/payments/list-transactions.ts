@@ -20,8 +20,17 @@ export interface LinkTransaction {
   status: string;
   /** What it means for the merchant, consistent with the summary. */
   state: LedgerState;
+  /** Before tax, as KOMOJU's `amount`. */
   amount: number;
+  /** What the buyer paid: amount + tax + payment-method fee. */
+  total: number;
+  /** The payment's own currency (may differ from the link's). */
   currency: string;
+  paymentMethod: string | null;
+  /** Until when an awaiting payment can still be paid. */
+  paymentDeadline: Date | null;
+  /** KOMOJU marked it as fraud. */
+  fraud: boolean;
   /** Refunded so far, chargebacks included. */
   refundedAmount: number;
   chargeback: boolean;
@@ -47,7 +56,11 @@ interface TransactionRow {
   id: string;
   status: string;
   amount: number;
+  total: number | null;
   currency: string;
+  paymentMethod: string | null;
+  paymentDeadline: Date | null;
+  fraud: boolean;
   amountRefunded: number;
   refundTotal: bigint | number | string | null;
   chargeback: boolean | null;
@@ -65,7 +78,8 @@ export async function listTransactions(
   const { page, pageSize } = listTransactionsOptionsSchema.parse(options);
   const [rows, total] = await Promise.all([
     db.$queryRaw<TransactionRow[]>`
-      SELECT p."id", p."status", p."amount", p."currency", p."amountRefunded", p."createdAt", p."capturedAt",
+      SELECT p."id", p."status", p."amount", p."total", p."currency", p."paymentMethod", p."paymentDeadline", p."fraud",
+             p."amountRefunded", p."createdAt", p."capturedAt",
              r."total" AS "refundTotal", r."chargeback", c."quantity", c."buyerDetails"
         FROM "Payment" p
         LEFT JOIN "Checkout" c ON c."id" = p."checkoutId"
@@ -81,12 +95,17 @@ export async function listTransactions(
   const items = rows.map((row): LinkTransaction => {
     const refundedAmount = Math.max(row.amountRefunded, Number(row.refundTotal ?? 0));
     const chargeback = row.chargeback === true;
+    const total = row.total ?? row.amount;
     return {
       paymentId: row.id,
       status: row.status,
-      state: ledgerState({ status: row.status, capturedAt: row.capturedAt, amount: row.amount, refundedAmount, chargeback }),
+      state: ledgerState({ status: row.status, capturedAt: row.capturedAt, amount: total, refundedAmount, chargeback }),
       amount: row.amount,
+      total,
       currency: row.currency,
+      paymentMethod: row.paymentMethod,
+      paymentDeadline: row.paymentDeadline,
+      fraud: row.fraud,
       refundedAmount,
       chargeback,
       occurredAt: row.capturedAt ?? row.createdAt,

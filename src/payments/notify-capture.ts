@@ -2,14 +2,17 @@
 // plus a line when this payment filled the link's usage limit. Sent at most once per payment:
 // Payment.noticeSentAt is claimed before the push, and the push carries an X-Line-Retry-Key
 // derived from the payment, so a retried push is not delivered twice either.
+// A payment that awaits payment (konbini, bank transfer, Pay-easy: authorized, not captured) gets
+// its own notice with the deadline, once (awaitingNoticeSentAt); if it then expires unpaid, the
+// creator is told that too, once (expiredNoticeSentAt). Paid later, it gets the capture notice.
 import type { LineBotClient, messagingApi } from '@line/bot-sdk';
 import type { Prisma } from '../db/database.js';
 import { isLanguage, translator } from '../i18n/i18n.js';
-import { formatStoredPrice } from '../i18n/format.js';
+import { formatDateTime, formatStoredPrice } from '../i18n/format.js';
 import { pushOnce, retryKeyFor } from '../line/line-client.js';
 import type { Logger } from '../logger.js';
 import { buyerDetailLines, readStoredBuyerDetails } from '../links/buyer-fields.js';
-import { ledgerState } from './payment-status.js';
+import { ledgerState, namedPaymentMethod, wasCaptured } from './payment-status.js';
 import { getLinkSummary } from './summary.js';
 
 export interface NoticeDeps {
@@ -34,7 +37,7 @@ async function filledUsageLimit(prisma: Prisma, payment: { id: string; linkId: s
       linkId: payment.linkId,
       OR: [{ capturedAt: { lt: capturedAt } }, { capturedAt, id: { lte: payment.id } }],
     },
-    select: { id: true, status: true, capturedAt: true, amount: true, amountRefunded: true, refunds: { select: { amount: true, chargeback: true } } },
+    select: { id: true, status: true, capturedAt: true, amount: true, total: true, amountRefunded: true, refunds: { select: { amount: true, chargeback: true } } },
   });
   let rank = 0;
   let counts = false;
@@ -43,7 +46,7 @@ async function filledUsageLimit(prisma: Prisma, payment: { id: string; linkId: s
     const state = ledgerState({
       status: row.status,
       capturedAt: row.capturedAt,
-      amount: row.amount,
+      amount: row.total ?? row.amount,
       refundedAmount: Math.max(row.amountRefunded, refundTotal),
       chargeback: row.refunds.some((refund) => refund.chargeback),
     });
@@ -54,8 +57,64 @@ async function filledUsageLimit(prisma: Prisma, payment: { id: string; linkId: s
   return counts && rank === usageLimit;
 }
 
+type FollowUp = 'awaiting' | 'expired';
+
+/** The awaiting-payment notice, or the expired-unpaid one after it; each claimed once before the push. */
+async function notifyFollowUp(deps: NoticeDeps, paymentId: string, kind: FollowUp): Promise<NoticeOutcome> {
+  const { prisma, line, log } = deps;
+  const claimed =
+    kind === 'awaiting'
+      ? await prisma.payment.updateMany({
+          where: { id: paymentId, status: 'authorized', capturedAt: null, awaitingNoticeSentAt: null, linkId: { not: null } },
+          data: { awaitingNoticeSentAt: new Date() },
+        })
+      : await prisma.payment.updateMany({
+          // Only payments the creator was told were awaiting: an abandoned card attempt is no news.
+          where: { id: paymentId, status: 'expired', awaitingNoticeSentAt: { not: null }, expiredNoticeSentAt: null, linkId: { not: null } },
+          data: { expiredNoticeSentAt: new Date() },
+        });
+  if (claimed.count === 0) return 'already_sent';
+  const payment = await prisma.payment.findUniqueOrThrow({
+    where: { id: paymentId },
+    include: { link: { select: { id: true, productName: true, merchantId: true, createdByUserId: true } } },
+  });
+  const link = payment.link;
+  if (!link) return 'no_recipient';
+  const member = await prisma.member.findUnique({
+    where: { merchantId_userId: { merchantId: link.merchantId, userId: link.createdByUserId } },
+    include: { user: { select: { language: true } } },
+  });
+  if (!member) return 'no_recipient';
+  if (!member.notices) return 'notices_off';
+  const language = isLanguage(member.user.language) ? member.user.language : 'ja';
+  const t = translator(language, 'pages');
+  const methods = translator(language, 'refunds');
+  const known = namedPaymentMethod(payment.paymentMethod);
+  const deadline = formatDateTime((payment.paymentDeadline ?? payment.updatedAt).toISOString(), language);
+  const text = t(`notice.${kind}`, {
+    product: link.productName,
+    amount: formatStoredPrice(payment.total ?? payment.amount, payment.currency, language),
+    method: known ? methods(`method.${known}`) : (payment.paymentMethod ?? methods('method.unknown')),
+    deadline,
+  });
+  try {
+    await pushOnce(line, link.createdByUserId, [{ type: 'text', text }], retryKeyFor(`${kind}-notice`, paymentId));
+    log.info({ paymentId, linkId: link.id, kind }, 'payment follow-up notice sent');
+    return 'sent';
+  } catch (error) {
+    await prisma.payment.update({ where: { id: paymentId }, data: kind === 'awaiting' ? { awaitingNoticeSentAt: null } : { expiredNoticeSentAt: null } });
+    log.error({ paymentId, linkId: link.id, kind, err: error }, 'payment follow-up notice could not be pushed');
+    return 'failed';
+  }
+}
+
 export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promise<NoticeOutcome> {
   const { prisma, line, log } = deps;
+  const current = await prisma.payment.findUnique({ where: { id: paymentId }, select: { status: true, capturedAt: true } });
+  if (current && !wasCaptured(current.status, current.capturedAt)) {
+    if (current.status === 'authorized') return notifyFollowUp(deps, paymentId, 'awaiting');
+    if (current.status === 'expired') return notifyFollowUp(deps, paymentId, 'expired');
+  }
   const claimed = await prisma.payment.updateMany({
     where: {
       id: paymentId,
@@ -99,7 +158,7 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
   if (member.notices) {
     const captured = t('notice.captured', {
       product: link.productName,
-      amount: formatStoredPrice(payment.amount, payment.currency, language),
+      amount: formatStoredPrice(payment.total ?? payment.amount, payment.currency, language),
       total: formatStoredPrice(summary.capturedAmount, summary.currency, language),
     });
     const quantity = payment.checkout?.quantity ?? 1;

@@ -1,16 +1,18 @@
 // A payment's stored status only moves forward: webhooks arrive late, twice or out of order, and a
 // late `payment.authorized` must never undo a `payment.captured`. The order is total (no two
 // statuses share a rank), so merging snapshots is commutative: any order of the same events folds
-// to the same status. The three terminal failures never follow one another at KOMOJU; their
-// relative order only makes the merge deterministic.
+// to the same status. `failed` is not final at KOMOJU ("the payment may be re-attempted"), so it
+// ranks below `authorized` and `captured`: a later successful attempt wins over it, and a late
+// `payment.failed` never undoes one. The two terminal failures never follow one another at KOMOJU;
+// their relative order only makes the merge deterministic.
 import type { PaymentStatus } from './provider.js';
 
 const STATUS_RANK: Record<PaymentStatus, number> = {
   pending: 0,
-  authorized: 1,
-  expired: 2,
-  cancelled: 3,
-  failed: 4,
+  failed: 1,
+  authorized: 2,
+  expired: 3,
+  cancelled: 4,
   captured: 5,
   refunded: 6,
 };
@@ -44,6 +46,7 @@ export function isAwaitingPayment(status: string, capturedAt: Date | null): bool
  */
 export type LedgerState = 'awaiting' | 'unsuccessful' | 'captured' | 'partially_refunded' | 'refunded' | 'charged_back';
 
+/** `amount`: what the buyer paid (the payment's total, tax and fee included). */
 export function ledgerState(payment: {
   status: string;
   capturedAt: Date | null;
@@ -56,4 +59,12 @@ export function ledgerState(payment: {
   if (payment.chargeback) return 'charged_back';
   if (payment.status === 'refunded' || payment.refundedAmount >= payment.amount) return 'refunded';
   return payment.refundedAmount > 0 ? 'partially_refunded' : 'captured';
+}
+
+/** Payment methods (KOMOJU's `payment_details.type`) the chat and notices name in words; others show as sent. */
+export const NAMED_PAYMENT_METHODS = ['credit_card', 'konbini', 'bank_transfer', 'pay_easy', 'paypay', 'sandbox'] as const;
+export type NamedPaymentMethod = (typeof NAMED_PAYMENT_METHODS)[number];
+
+export function namedPaymentMethod(method: string | null): NamedPaymentMethod | undefined {
+  return NAMED_PAYMENT_METHODS.find((candidate) => candidate === method);
 }

@@ -24,8 +24,19 @@ export interface PaymentSnapshot {
   status: PaymentStatus;
   amount: number;
   currency: string;
+  /** KOMOJU's `tax` and `payment_method_fee` (e.g. a konbini customer fee); 0 when not sent. */
+  tax: number;
+  paymentMethodFee: number;
+  /** amount + tax + fee: what the buyer paid, and the most that can be refunded. */
+  total: number;
   amountRefunded: number;
   refunds: RefundSnapshot[];
+  /** KOMOJU's `payment_details.type` (credit_card, konbini, bank_transfer, pay_easy, …); null when not sent. */
+  paymentMethod: string | null;
+  /** Until when an authorized (konbini, bank transfer, Pay-easy) payment can still be paid. */
+  paymentDeadline: Date | null;
+  /** The buyer's email when the provider gave one (KOMOJU: `payment_details.email`). */
+  buyerEmail?: string | null;
   // Null for payments not made through a session.
   sessionId: string | null;
   metadata: Record<string, string>;
@@ -63,9 +74,42 @@ export interface CreateSessionInput {
 export interface ProviderEvent {
   id: string;
   type: string;
-  // Null for events that carry no payment (e.g. `ping`).
+  // Null for events that carry no payment (e.g. `ping`, `refund_request.updated`).
   payment: PaymentSnapshot | null;
   createdAt: Date | null;
+  /** `payment.marked.as.fraud`: the payment it marks (its data may be a payment or a fraud record). */
+  fraudPaymentId?: string;
+  /** `refund_request.updated`: the payment whose bank refund request changed, and its new state. */
+  refundRequestUpdate?: { paymentId: string; status: string };
+  /** A `payment.*` event whose data is not a readable payment: why (the event is stored, not applied). */
+  paymentProblem?: string;
+}
+
+export interface RefundInput {
+  /** Omitted = everything not yet refunded. In the payment's currency's smallest unit. */
+  amount?: number;
+  description?: string;
+  /** Same key → the same refund, so a retried or double-pressed refund gives money back once. */
+  idempotencyKey: string;
+}
+
+/**
+ * A refund request for payments that cannot go back to a card (konbini, bank transfer, Pay-easy):
+ * KOMOJU pays the buyer's bank account by hand (it may decline, and charges a fee per request).
+ */
+export interface RefundRequestInput {
+  amount: number;
+  /** The account holder's name in half-width katakana. */
+  customerName: string;
+  bankName: string;
+  /** 3 digits. */
+  branchNumber: string;
+  /** 普通 normal / 当座 checking (KOMOJU documents `normal`; `checking` is unconfirmed). */
+  accountType: 'normal' | 'checking';
+  /** 7 digits. */
+  accountNumber: string;
+  includePaymentMethodFee: boolean;
+  idempotencyKey: string;
 }
 
 export interface PaymentProvider {
@@ -74,6 +118,12 @@ export interface PaymentProvider {
   createSession(input: CreateSessionInput): Promise<SessionSnapshot>;
   getSession(id: string): Promise<SessionSnapshot>;
   getPayment(id: string): Promise<PaymentSnapshot>;
+  /** Refunds a captured payment (KOMOJU `POST /api/v1/payments/:id/refund`); answers the payment after it. */
+  refundPayment(id: string, input: RefundInput): Promise<PaymentSnapshot>;
+  /** Cancels a pending or authorized payment (`POST /api/v1/payments/:id/cancel`). */
+  cancelPayment(id: string, input: { idempotencyKey: string }): Promise<PaymentSnapshot>;
+  /** Files a bank refund request (`POST /api/v1/payments/:id/refund_request`); KOMOJU answers nothing. */
+  requestRefund(id: string, input: RefundRequestInput): Promise<void>;
 }
 
 // `status` is the provider's HTTP status (null when no answer arrived), `code` its machine-readable

@@ -175,6 +175,10 @@ export async function receiveKomojuWebhook(
     return { status: 200, message: 'duplicate', noticePaymentId: null };
   }
   const payment = recorded.payment;
+  if (event.paymentProblem !== undefined) {
+    log.error({ ...fields, problem: event.paymentProblem }, 'komoju webhook: payment event stored, but its data is not a payment we can read; not applied');
+    return { status: 200, message: 'stored, not applied', noticePaymentId: null };
+  }
   if (!payment) {
     log.info(fields, 'komoju webhook: event without a payment stored');
     return { status: 200, message: 'stored', noticePaymentId: null };

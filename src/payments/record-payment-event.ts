@@ -8,6 +8,8 @@
 //   refunds        union by refund id (amount: the larger; chargeback: once true, stays true)
 //   amountRefunded the largest of what was stored, what the snapshot says, and the refunds' sum
 //   link/checkout  resolved once, then kept
+//   tax, fee, total the larger (they are fixed per payment at KOMOJU; 0 / null only when not sent)
+//   method, deadline the snapshot's when it has one, else what was stored
 // Concurrent deliveries of events for one payment are serialised by a row lock on the payment.
 import { Prisma } from '../generated/prisma/client.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -80,7 +82,7 @@ export async function recordProviderEvent(
         {
           id: event.id,
           type: event.type,
-          paymentId: event.payment?.id ?? null,
+          paymentId: event.payment?.id ?? event.fraudPaymentId ?? event.refundRequestUpdate?.paymentId ?? null,
           merchantId: options.merchantId ?? null,
           payload: toJson(options.payload ?? event),
         },
@@ -89,6 +91,23 @@ export async function recordProviderEvent(
     });
     if (stored.count === 0) return { duplicate: true, payment: null };
     const payment = event.payment ? await mergePaymentSnapshot(tx, event.payment, options) : null;
+    if (event.fraudPaymentId !== undefined && payment?.foreignPayment !== true) {
+      // Marks only a payment of the authenticated merchant's links (any link for the operator's account).
+      await tx.$executeRaw`
+        UPDATE "Payment" p SET "fraud" = true, "updatedAt" = now()
+         WHERE p."id" = ${event.fraudPaymentId}
+           AND (${options.merchantId ?? null}::text IS NULL
+                OR EXISTS (SELECT 1 FROM "Link" l WHERE l."id" = p."linkId" AND l."merchantId" = ${options.merchantId ?? null}::text))`;
+    }
+    const change = event.refundRequestUpdate;
+    if (change !== undefined) {
+      // The chat's record of a bank refund request follows KOMOJU (completed, declined, …); only
+      // requests of the authenticated merchant's payments.
+      await tx.refundRequest.updateMany({
+        where: { paymentId: change.paymentId, ...(options.merchantId === undefined ? {} : { merchantId: options.merchantId }) },
+        data: { status: change.status },
+      });
+    }
     return { duplicate: false, payment };
   });
 }
@@ -113,6 +132,12 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
         amount: snapshot.amount,
         currency: snapshot.currency,
         sessionId: snapshot.sessionId,
+        tax: snapshot.tax,
+        paymentMethodFee: snapshot.paymentMethodFee,
+        total: snapshot.total,
+        paymentMethod: snapshot.paymentMethod,
+        paymentDeadline: snapshot.paymentDeadline,
+        buyerEmail: snapshot.buyerEmail ?? null,
       },
     ],
     skipDuplicates: true,
@@ -161,6 +186,12 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
            "linkId" = ${linkId},
            "checkoutId" = ${checkoutId},
            "sessionId" = ${locked.sessionId ?? snapshot.sessionId},
+           "tax" = GREATEST("tax", ${snapshot.tax}::int),
+           "paymentMethodFee" = GREATEST("paymentMethodFee", ${snapshot.paymentMethodFee}::int),
+           "total" = GREATEST("total", ${snapshot.total}::int),
+           "paymentMethod" = COALESCE(${snapshot.paymentMethod}, "paymentMethod"),
+           "paymentDeadline" = COALESCE(${snapshot.paymentDeadline}::timestamptz, "paymentDeadline"),
+           "buyerEmail" = COALESCE(${snapshot.buyerEmail ?? null}::text, "buyerEmail"),
            "updatedAt" = now()
      WHERE "id" = ${snapshot.id}`;
 

@@ -23,8 +23,15 @@
 //                     first card failed and a retry was captured is one successful attempt, not a
 //                     pending one. Checkouts with status `error` (the provider refused to open a
 //                     session, so the buyer never reached a payment page) are not attempts.
-// Amounts are summed in the payment's own units; KOMOJU charges in the session's currency, which is
-// the link's, so `currency` is the link's.
+// Money: a payment's `total` is what the buyer paid — its `amount` (before tax) plus `tax` plus
+// the payment-method fee (e.g. a konbini customer fee) — and KOMOJU refunds are tax-included and
+// may include the fee. "Captured amount" is money collected and kept, so it is Σ (total − refunded
+// total): with tax 100 on 1000, a full refund of 1100 leaves 0, never −100. Rows recorded before
+// the total was known count their amount. A payment is fully refunded when refunds reach its total.
+// Currency: each payment is kept in the currency it was paid in (a payment method may charge in
+// another currency than the session's). `capturedAmount` adds only payments in the link's
+// currency; money kept in any other currency is reported per currency in `otherCurrencies`, never
+// added to it (no exchange rate is applied). The counts count payments whatever their currency.
 //
 // Speed: the statement starts from the indexes on Payment.linkId and Checkout.linkId, and probes
 // Refund.paymentId only for payments with amountRefunded > 0 — the writer keeps amountRefunded ≥
@@ -44,6 +51,8 @@ export interface LinkSummary {
   capturedPayments: number;
   pendingPayments: number;
   refundedPayments: number;
+  /** Money kept in currencies other than the link's, by currency (smallest units); usually empty. */
+  otherCurrencies: Record<string, number>;
   /** The database time the numbers were read at. */
   asOf: Date;
 }
@@ -63,6 +72,7 @@ interface SummaryRow {
   capturedPayments: number;
   pendingPayments: number;
   refundedPayments: number;
+  otherCurrencies: Record<string, bigint | number | string> | null;
   asOf: Date;
 }
 
@@ -86,6 +96,7 @@ export async function getLinkSummaries(db: LedgerReader, linkIds: readonly strin
       capturedPayments: Number(row.capturedPayments),
       pendingPayments: Number(row.pendingPayments),
       refundedPayments: Number(row.refundedPayments),
+      otherCurrencies: Object.fromEntries(Object.entries(row.otherCurrencies ?? {}).map(([currency, amount]) => [currency, Number(amount)])),
       asOf: row.asOf,
     });
   }
@@ -104,7 +115,7 @@ export async function getCapturedCountForLink(db: LedgerReader, linkId: string):
 export function linkSummarySql(ids: string[]): Prisma.Sql {
   return Prisma.sql`
     WITH payment AS (
-      SELECT p."linkId", p."checkoutId", p."amount",
+      SELECT p."linkId", p."checkoutId", COALESCE(p."total", p."amount") AS "paid", p."currency",
              (p."status" IN ('captured', 'refunded') OR p."capturedAt" IS NOT NULL) AS "capturedEver",
              COALESCE(r."chargedBack", false) AS "chargedBack",
              GREATEST(p."amountRefunded", COALESCE(r."total", 0)) AS "refundedTotal",
@@ -117,17 +128,25 @@ export function linkSummarySql(ids: string[]): Prisma.Sql {
        WHERE p."linkId" = ANY(${ids})
     ),
     kept AS (
-      SELECT "linkId", "amount", "refundedTotal",
-             ("statusRefunded" OR "refundedTotal" >= "amount") AS "fullyRefunded"
-        FROM payment
+      SELECT payment."linkId", payment."paid", payment."refundedTotal", payment."currency" = l."currency" AS "linkCurrency", payment."currency",
+             ("statusRefunded" OR "refundedTotal" >= "paid") AS "fullyRefunded"
+        FROM payment JOIN "Link" l ON l."id" = payment."linkId"
        WHERE "capturedEver" AND NOT "chargedBack"
     ),
     kept_totals AS (
       SELECT "linkId",
-             SUM("amount" - "refundedTotal") FILTER (WHERE NOT "fullyRefunded") AS "capturedAmount",
+             SUM("paid" - "refundedTotal") FILTER (WHERE NOT "fullyRefunded" AND "linkCurrency") AS "capturedAmount",
              COUNT(*) FILTER (WHERE NOT "fullyRefunded") AS "capturedPayments",
              COUNT(*) FILTER (WHERE "fullyRefunded") AS "refundedPayments"
         FROM kept
+       GROUP BY "linkId"
+    ),
+    other_currencies AS (
+      SELECT "linkId", jsonb_object_agg("currency", "kept") AS "amounts"
+        FROM (SELECT "linkId", "currency", SUM("paid" - "refundedTotal") AS "kept"
+                FROM kept
+               WHERE NOT "fullyRefunded" AND NOT "linkCurrency"
+               GROUP BY "linkId", "currency") per_currency
        GROUP BY "linkId"
     ),
     open_checkouts AS (
@@ -149,9 +168,11 @@ export function linkSummarySql(ids: string[]): Prisma.Sql {
            COALESCE(kt."capturedPayments", 0)::int AS "capturedPayments",
            (COALESCE(oc."count", 0) + COALESCE(op."count", 0))::int AS "pendingPayments",
            COALESCE(kt."refundedPayments", 0)::int AS "refundedPayments",
+           oc2."amounts" AS "otherCurrencies",
            statement_timestamp() AS "asOf"
       FROM "Link" l
       LEFT JOIN kept_totals kt ON kt."linkId" = l."id"
+      LEFT JOIN other_currencies oc2 ON oc2."linkId" = l."id"
       LEFT JOIN open_checkouts oc ON oc."linkId" = l."id"
       LEFT JOIN open_payments op ON op."linkId" = l."id"
      WHERE l."id" = ANY(${ids})`;

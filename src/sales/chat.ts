@@ -3,6 +3,7 @@ import { commandButton, reply, text, type Capability, type ResultHandlers } from
 import type { Button, Context, EffectResultOf, Step } from '../conversation/types.js';
 import { LINKS_PAGE_SIZE, type SalesEffect } from './effects.js';
 import { EDIT_MENU, EDIT_VALUE, editMenuDialog, editValueDialog, startEditDialog } from './edit-link-dialog.js';
+import { startDuplicateDialog } from '../links/dialogs/link-dialog.js';
 import { shareText } from '../links/link-card.js';
 import { linksCarousel, salesLinkCard } from './links-carousel.js';
 import { linkState } from './sales-link-view.js';
@@ -36,7 +37,8 @@ function showSummary(linkId: string | undefined, ctx: Context): Step {
 
 function summaryByName(command: MatchedCommand, ctx: Context): Step {
   const name = command.argument.trim();
-  if (name === '') return reply(text(ctx.t('sales:summary.askName'), [linksButton(ctx)]));
+  // No name: ask for one, with the whole shop's picture (top links, daily total) alongside.
+  if (name === '') return perform(ctx, (merchantId) => ({ type: 'sales.loadShopPicture', merchantId }));
   return perform(ctx, (merchantId) => ({ type: 'sales.findLinkByName', merchantId, name }));
 }
 
@@ -70,9 +72,13 @@ function nameMatched(result: EffectResultOf<'sales.nameMatched'>, ctx: Context):
 const results: ResultHandlers = {
   'sales.linksListed': (result, ctx) => reply(linksCarousel({ ...result, pageSize: LINKS_PAGE_SIZE }, ctx)),
   'sales.nameMatched': nameMatched,
-  'sales.summaryLoaded': (result, ctx) => reply(summaryCard(result.link, result.summary, ctx)),
+  'sales.shopPicture': (result, ctx) =>
+    reply(text(ctx.t('sales:summary.askName'), [linksButton(ctx)]), ...(result.chartUrl ? [{ kind: 'image' as const, url: result.chartUrl }] : [])),
+  'sales.summaryLoaded': (result, ctx) =>
+    reply(summaryCard(result.link, result.summary, ctx), ...(result.chartUrl ? [{ kind: 'image' as const, url: result.chartUrl }] : [])),
   'sales.linkLoaded': (result, ctx) => {
     if (result.purpose === 'edit') return startEditDialog(result.link, ctx);
+    if (result.purpose === 'duplicate') return startDuplicateDialog({ ...result.link, imageId: result.imageId ?? null }, ctx);
     const { link } = result;
     const share: Button = { label: ctx.t('sales:buttons.share'), action: { type: 'share', text: shareText(link) } };
     return reply({ kind: 'image', url: link.qrUrl }, text(ctx.t('sales:qr.text', { product: link.productName, url: link.url }), [share, linksButton(ctx)]));
@@ -111,6 +117,8 @@ export const salesChat: Capability = {
     summary: ([linkId], ctx) => showSummary(linkId, ctx),
     'sales.qr': ([linkId], ctx) => (linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'qr' })) : showSummary(undefined, ctx)),
     'sales.setStatus': setStatus,
+    'sales.duplicate': ([linkId], ctx) =>
+      linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'duplicate' })) : showSummary(undefined, ctx),
     'sales.edit': ([linkId], ctx) =>
       linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'edit' })) : showSummary(undefined, ctx),
     'sales.transactions': ([linkId, page], ctx) =>

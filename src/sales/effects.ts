@@ -15,6 +15,8 @@ export interface SummaryView {
   capturedPayments: number;
   pendingPayments: number;
   refundedPayments: number;
+  /** Money kept in currencies other than the link's (a payment method that charged in another). */
+  otherCurrencies?: Record<string, number>;
   asOf: string;
 }
 
@@ -33,7 +35,9 @@ export type SalesEffect =
   | { type: 'sales.listLinks'; merchantId: string; page: number }
   | { type: 'sales.findLinkByName'; merchantId: string; name: string }
   | { type: 'sales.loadSummary'; merchantId: string; linkId: string }
-  | { type: 'sales.loadLink'; merchantId: string; linkId: string; purpose: 'qr' | 'edit' }
+  /** `summary` with no name: the whole shop's picture (top links, daily total). */
+  | { type: 'sales.loadShopPicture'; merchantId: string }
+  | { type: 'sales.loadLink'; merchantId: string; linkId: string; purpose: 'qr' | 'edit' | 'duplicate' }
   | { type: 'sales.setStatus'; merchantId: string; linkId: string; status: 'active' | 'inactive' }
   | { type: 'sales.updateLink'; merchantId: string; linkId: string; change: SalesLinkChange }
   /** `page` is 1-based. */
@@ -42,8 +46,11 @@ export type SalesEffect =
 export type SalesEffectResult =
   | { type: 'sales.linksListed'; page: number; links: SalesLinkView[]; hasMore: boolean }
   | { type: 'sales.nameMatched'; query: string; match: NameMatch }
-  | { type: 'sales.summaryLoaded'; link: SalesLinkView; summary: SummaryView }
-  | { type: 'sales.linkLoaded'; purpose: 'qr' | 'edit'; link: SalesLinkView }
+  /** `chartUrl`: the signed URL of the link's sales picture (an image message after the card). */
+  | { type: 'sales.summaryLoaded'; link: SalesLinkView; summary: SummaryView; chartUrl?: string }
+  | { type: 'sales.shopPicture'; chartUrl: string | null }
+  /** `imageId`: the link's photo, for a duplicate to reuse. */
+  | { type: 'sales.linkLoaded'; purpose: 'qr' | 'edit' | 'duplicate'; link: SalesLinkView; imageId?: string | null }
   | { type: 'sales.statusChanged'; link: SalesLinkView }
   | { type: 'sales.linkUpdated'; field: LinkChange['field']; link: SalesLinkView }
   | { type: 'sales.updateRefused'; field: LinkChange['field']; reason: Exclude<UpdateLinkRefusal, 'notFound'> }

@@ -11,7 +11,7 @@ export function stateLabel(link: SalesLinkView, ctx: Context): string {
   return link.testMode ? ctx.t('sales:state.withTest', { state }) : state;
 }
 
-/** Summary, QR, Share, Activate/Deactivate, Edit, Transactions for one link. */
+/** Summary, QR, Share, Activate/Deactivate, Edit, Transactions, Duplicate for one link. */
 export function linkActionButtons(link: SalesLinkView, ctx: Context): Button[] {
   const { t } = ctx;
   const toggle =
@@ -25,6 +25,7 @@ export function linkActionButtons(link: SalesLinkView, ctx: Context): Button[] {
     { ...toggle, style: 'secondary' },
     { ...commandButton(t('sales:buttons.edit'), 'sales.edit', [link.id]), style: 'secondary' },
     { ...commandButton(t('sales:buttons.transactions'), 'sales.transactions', [link.id, '1']), style: 'secondary' },
+    { ...commandButton(t('sales:buttons.duplicate'), 'sales.duplicate', [link.id]), style: 'secondary' },
   ];
 }
 

@@ -9,6 +9,8 @@ import { membershipOf, type Role } from '../merchants/authorization.js';
 import { countCapturedPlaces } from '../payments/link-availability.js';
 import { listTransactions } from '../payments/list-transactions.js';
 import { getLinkSummaries, getLinkSummary } from '../payments/summary.js';
+import { isLanguage } from '../i18n/i18n.js';
+import { signChartToken } from './chart-token.js';
 import { LINKS_PAGE_SIZE, TRANSACTIONS_PAGE_SIZE, type SalesEffect, type SalesEffectResult, type SalesRefusal } from './effects.js';
 import { matchLinksByName, nameKey } from './find-links-by-name.js';
 import type { SalesLinkView } from './sales-link-view.js';
@@ -53,6 +55,15 @@ function forMember<T extends SalesEffect['type']>(perform: SalesPerformer<T>): (
 }
 
 export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
+  'sales.loadShopPicture': forMember(async (effect, env) => {
+    const { prisma } = env;
+    // No picture for a shop that has taken no money yet: the question alone says enough.
+    const paid = await prisma.payment.findFirst({ where: { link: { merchantId: effect.merchantId }, capturedAt: { not: null } }, select: { id: true } });
+    if (!paid) return { type: 'sales.shopPicture', chartUrl: null };
+    const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
+    const token = signChartToken(env.config.appSecret, { merchantId: effect.merchantId }, isLanguage(user?.language) ? user.language : 'ja');
+    return { type: 'sales.shopPicture', chartUrl: `${env.config.publicBaseUrl}/charts/${token}.png` };
+  }),
   'sales.listLinks': forMember(async (effect, env) => {
     const { prisma } = env;
     const base = env.config.publicBaseUrl;
@@ -88,14 +99,18 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     const link = await merchantLink(prisma, effect.merchantId, effect.linkId);
     if (!link) return refused('notFound');
     const summary = await getLinkSummary(prisma, link.id);
+    const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
+    const chartToken = signChartToken(env.config.appSecret, { linkId: link.id }, isLanguage(user?.language) ? user.language : 'ja');
     return {
       type: 'sales.summaryLoaded',
+      chartUrl: `${base}/charts/${chartToken}.png`,
       link: await salesLinkView(prisma, link, base),
       summary: {
         capturedAmount: summary.capturedAmount,
         capturedPayments: summary.capturedPayments,
         pendingPayments: summary.pendingPayments,
         refundedPayments: summary.refundedPayments,
+        otherCurrencies: summary.otherCurrencies,
         asOf: summary.asOf.toISOString(),
       },
     };
@@ -105,7 +120,12 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     const base = env.config.publicBaseUrl;
     const link = await merchantLink(prisma, effect.merchantId, effect.linkId);
     if (!link) return refused('notFound');
-    return { type: 'sales.linkLoaded', purpose: effect.purpose, link: await salesLinkView(prisma, link, base) };
+    return {
+      type: 'sales.linkLoaded',
+      purpose: effect.purpose,
+      link: await salesLinkView(prisma, link, base),
+      ...(effect.purpose === 'duplicate' ? { imageId: link.imageId } : {}),
+    };
   }),
   'sales.setStatus': forMember(async (effect, env, role) => {
     const { prisma } = env;
@@ -151,11 +171,14 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
       transactions: listed.items.map((item) => ({
         id: item.paymentId,
         state: item.state,
-        amount: item.amount,
+        amount: item.total,
+        currency: item.currency,
         refundedAmount: item.refundedAmount,
         at: item.occurredAt.toISOString(),
         quantity: item.quantity,
         ...(item.buyerDetails ? { buyerDetails: item.buyerDetails } : {}),
+        ...(item.state === 'awaiting' && item.paymentDeadline ? { deadline: item.paymentDeadline.toISOString() } : {}),
+        ...(item.fraud ? { fraud: true } : {}),
       })),
       hasMore: listed.hasMore,
     };

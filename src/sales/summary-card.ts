@@ -1,9 +1,12 @@
 import { commandButton } from '../conversation/machine.js';
 import type { Context, Reply } from '../conversation/types.js';
-import { formatCount, formatDateTime, formatPrice } from '../i18n/format.js';
+import { formatCount, formatDateTime, formatPrice, formatStoredPrice } from '../i18n/format.js';
 import type { SummaryView } from './effects.js';
 import { stateLabel } from './links-carousel.js';
 import type { SalesLinkView } from './sales-link-view.js';
+
+/** The exports capability's per-link CSV action. */
+const EXPORT_LINK_ACTION = 'exports.link';
 
 /**
  * The Total Sales Summary of one link as a Flex card: the contract's four numbers, money in the
@@ -32,6 +35,8 @@ export function summaryCard(link: SalesLinkView, summary: SummaryView, ctx: Cont
         { label: t('sales:summary.capturedPayments'), value: count(summary.capturedPayments) },
         { label: t('sales:summary.pendingPayments'), value: count(summary.pendingPayments) },
         { label: t('sales:summary.refundedPayments'), value: count(summary.refundedPayments) },
+        // Never added to the captured amount: a payment method that charged in another currency.
+        ...Object.entries(summary.otherCurrencies ?? {}).map(([currency, kept]) => ({ label: t('sales:summary.otherCurrency', { currency }), value: formatStoredPrice(kept, currency, language) })),
         { label: t('sales:list.price'), value: formatPrice(link.amount, link.currency, language) },
         { label: t('sales:list.status'), value: stateLabel(link, ctx) },
       ],
@@ -40,6 +45,8 @@ export function summaryCard(link: SalesLinkView, summary: SummaryView, ctx: Cont
         { ...commandButton(t('sales:buttons.transactions'), 'sales.transactions', [link.id, '1']), style: 'primary' },
         { ...commandButton(t('sales:buttons.qr'), 'sales.qr', [link.id]), style: 'secondary' },
         { ...commandButton(t('sales:buttons.links'), 'links'), style: 'link' },
+        // The CSV holds buyers' emails: the owner's (exports/chat.ts); staff never see it.
+        ...(ctx.membership?.role === 'owner' ? [{ ...commandButton(t('exports:buttons.export'), EXPORT_LINK_ACTION, [link.id]), style: 'link' as const }] : []),
       ],
     },
   };

@@ -1,21 +1,30 @@
 import { commandButton } from '../conversation/machine.js';
 import type { Button, Context, Reply } from '../conversation/types.js';
-import { formatDateTime, formatPrice } from '../i18n/format.js';
+import { formatDateTime, formatStoredPrice } from '../i18n/format.js';
 import type { LedgerState } from '../payments/payment-status.js';
 import type { SalesLinkView } from './sales-link-view.js';
 import { buyerDetailLines, type BuyerDetails } from '../links/buyer-fields.js';
+
+/** The refunds capability's entry point: the payments of this page an owner may refund or cancel. */
+const REFUND_CHOOSE_ACTION = 'refunds.choose';
 
 /** One payment as the chat lists it (plain JSON; `at` is ISO 8601). */
 export interface TransactionView {
   id: string;
   state: LedgerState;
+  /** What the buyer paid (tax and fee included), in `currency` (the payment's own; the link's when absent). */
   amount: number;
+  currency?: string;
   refundedAmount: number;
   at: string;
   /** Units bought; absent means 1. */
   quantity?: number;
   /** What the buyer filled in on the page, while kept (see BUYER_DATA_RETENTION_DAYS). */
   buyerDetails?: BuyerDetails;
+  /** An awaiting payment's deadline (ISO 8601). */
+  deadline?: string;
+  /** KOMOJU marked the payment as fraud. */
+  fraud?: boolean;
 }
 
 export interface TransactionsPage {
@@ -29,14 +38,19 @@ export interface TransactionsPage {
 function describe(transaction: TransactionView, link: SalesLinkView, ctx: Context): string {
   const { t, language } = ctx;
   const state = t(`sales:transactions.state.${transaction.state}`);
-  const amount = formatPrice(transaction.amount, link.currency, language);
+  const currency = transaction.currency ?? link.currency;
+  const amount = formatStoredPrice(transaction.amount, currency, language);
   const line = transaction.refundedAmount === 0
     ? t('sales:transactions.line', { state, amount })
-    : t('sales:transactions.lineRefunded', { state, amount, refunded: formatPrice(transaction.refundedAmount, link.currency, language) });
-  const quantity = (transaction.quantity ?? 1) > 1 ? `\n${t('sales:transactions.quantity', { count: transaction.quantity })}` : '';
-  const details = transaction.buyerDetails ? `\n${buyerDetailLines(transaction.buyerDetails, (kind) => t(`links:buyerAsk.kinds.${kind}`)).join('\n')}` : '';
-  // The payment's id, which KOMOJU's dashboard and `sandbox:refund --payment` take.
-  return `${line}${quantity}${details}\n${t('sales:transactions.paymentId', { id: transaction.id })}`;
+    : t('sales:transactions.lineRefunded', { state, amount, refunded: formatStoredPrice(transaction.refundedAmount, currency, language) });
+  const notes = [
+    ...((transaction.quantity ?? 1) > 1 ? [t('sales:transactions.quantity', { count: transaction.quantity })] : []),
+    ...(transaction.buyerDetails ? buyerDetailLines(transaction.buyerDetails, (kind) => t(`links:buyerAsk.kinds.${kind}`)) : []),
+    ...(transaction.deadline ? [t('sales:transactions.deadline', { time: formatDateTime(transaction.deadline, language) })] : []),
+    ...(transaction.fraud ? [t('sales:transactions.fraud')] : []),
+  ];
+  // The payment's id, which KOMOJU's dashboard and `payment:refund --payment` take.
+  return [line, ...notes, t('sales:transactions.paymentId', { id: transaction.id })].join('\n');
 }
 
 /** A page of a link's payments, newest first: time, status, amount and refunded amount. */
@@ -51,6 +65,11 @@ export function transactionsReply(listed: TransactionsPage, ctx: Context): Reply
   const next = commandButton(t('sales:buttons.nextPage'), 'sales.transactions', [link.id, String(listed.page + 1)]);
   if (listed.hasMore) buttons.push({ ...next, style: 'primary' });
   buttons.push({ ...summary, style: listed.hasMore ? 'secondary' : 'primary' });
+  // Giving money back is the owner's (refunds/chat.ts); staff never see the button.
+  const actionable = listed.transactions.some((transaction) => ['awaiting', 'captured', 'partially_refunded'].includes(transaction.state));
+  if (ctx.membership?.role === 'owner' && actionable) {
+    buttons.push({ ...commandButton(t('refunds:buttons.choose'), REFUND_CHOOSE_ACTION, [link.id, String(listed.page)]), style: 'secondary' });
+  }
   const reply: Reply = {
     kind: 'card',
     altText: t('sales:transactions.altText', { product: link.productName, page: listed.page }),

@@ -5,20 +5,37 @@
  *   const fake = await startFakeKomoju({ secretKey: 'sk_test_…' });
  *
  * API (Basic auth with `secretKey` as user, else 401 `{ error: { code: 'unauthorized', … } }`):
- *   POST /api/v1/sessions       validates like KOMOJU (422 missing_parameter / invalid_parameter);
+ *   POST /api/v1/sessions       validates like KOMOJU (422 missing_parameter / invalid_parameter;
+ *                               `mode` other than payment is refused);
  *                               X-KOMOJU-IDEMPOTENCY: same key + same body → the same session,
  *                               same key + other body → 422, same key while the first request is
  *                               still running → 409.
  *   GET  /api/v1/sessions/:id   current state; `payment` appears once completed.
  *   GET  /api/v1/payments/:id
+ *   POST /api/v1/payments/:id/refund          `amount` (default: all that is left of `total`),
+ *                               `description`; captured only (422 otherwise, and for konbini /
+ *                               bank_transfer / pay_easy, which need a refund request); answers
+ *                               the payment (partial keeps `captured`, full makes `refunded`).
+ *   POST /api/v1/payments/:id/cancel          pending / authorized → cancelled; answers the payment.
+ *   POST /api/v1/payments/:id/refund_request  amount, customer_name (half-width katakana),
+ *                               bank_name, branch_number (3 digits), account_type, account_number
+ *                               (7-digit integer), include_payment_method_fee; captured only;
+ *                               answers 200 with an empty body and lists the request in the
+ *                               payment's `refund_requests` (status `pending`).
+ *   Payment POSTs honour X-KOMOJU-IDEMPOTENCY like sessions do: the same key and body answer the
+ *   first answer again without acting twice.
  * Buyer pages (no auth): GET /sessions/:id/pay shows a tiny page with Pay / Fail buttons; POST
  * there (form field `result` = captured | authorized | failed) completes the session like
  * completeSession() and redirects 303 to return_url with `session_id` appended.
  *
  * Controls (state changes return the payment/session JSON as KOMOJU would serialise it, copied):
- *   completeSession(sessionId, 'captured' | 'authorized' | 'failed')  → payment JSON. Creates the
- *       payment with `session` = session id and the session's metadata. captured/authorized mark
- *       the session completed; failed leaves it pending (the buyer may try again), like KOMOJU.
+ *   completeSession(sessionId, 'captured' | 'authorized' | 'failed', options?)  → payment JSON.
+ *       Creates the payment with `session` = session id and the session's metadata.
+ *       captured/authorized mark the session completed; failed leaves it pending (the buyer may
+ *       try again), like KOMOJU. `options`: `tax`, `paymentMethodFee` (total = amount + both),
+ *       `paymentMethod` (default konbini when authorized, else credit_card), and `currency` with
+ *       `amount` for a payment method that charged in another currency than the session's.
+ *   retry(paymentId, 'authorized' | 'captured')  failed → re-attempted (KOMOJU: failed is not final)
  *   capture(paymentId)                     authorized → captured
  *   expire(paymentId)                      pending/authorized → expired
  *   refund(paymentId, amount, { chargeback? })  partial keeps `captured`, full makes `refunded`
@@ -70,7 +87,8 @@ export interface FakeKomojuPayment {
   tax: number;
   customer: string | null;
   payment_deadline: string | null;
-  payment_details: { type: string };
+  // KOMOJU sends more per method; `email` is the buyer's when the method asked for one.
+  payment_details: { type: string; email?: string };
   payment_method_fee: number;
   total: number;
   currency: string;
@@ -132,7 +150,8 @@ export interface FakeKomoju {
   // Origin, e.g. http://127.0.0.1:54321
   readonly url: string;
   readonly requests: FakeKomojuRequest[];
-  completeSession(sessionId: string, status: 'captured' | 'authorized' | 'failed'): FakeKomojuPayment;
+  completeSession(sessionId: string, status: 'captured' | 'authorized' | 'failed', options?: CompleteOptions): FakeKomojuPayment;
+  retry(paymentId: string, status: 'authorized' | 'captured'): FakeKomojuPayment;
   capture(paymentId: string): FakeKomojuPayment;
   expire(paymentId: string): FakeKomojuPayment;
   refund(paymentId: string, amount: number, options?: { chargeback?: boolean }): FakeKomojuPayment;
@@ -146,6 +165,32 @@ export interface FakeKomoju {
   delayNext(count: number, ms: number): void;
   close(): Promise<void>;
 }
+
+export interface CompleteOptions {
+  tax?: number;
+  paymentMethodFee?: number;
+  paymentMethod?: string;
+  /** The payment method charged in this currency and amount instead of the session's. */
+  currency?: string;
+  amount?: number;
+}
+
+export interface FakeKomojuRefundRequest {
+  id: string;
+  resource: 'refund_request';
+  amount: number;
+  status: 'pending';
+  customer_name: string;
+  bank_name: string;
+  branch_number: string;
+  account_type: string;
+  account_number: number;
+  include_payment_method_fee: boolean;
+  created_at: string;
+}
+
+const BANK_REFUND_METHODS = ['konbini', 'bank_transfer', 'pay_easy'];
+const HALF_WIDTH_KATAKANA_NAME = /^[\uFF66-\uFF9F ()\-.]+$/;
 
 interface SessionRecord {
   json: Omit<FakeKomojuSession, 'expired' | 'payment'>;
@@ -226,6 +271,8 @@ function validateSessionBody(body: unknown, origin: string): Validated {
   if (body.default_locale !== undefined && !LOCALES.includes(body.default_locale as string)) {
     return invalid('default_locale');
   }
+  // Only one-off payments here: KOMOJU's other modes (customer, customer_payment) make no payment.
+  if (body.mode !== undefined && body.mode !== 'payment') return invalid('mode');
   if (body.return_url !== undefined && (typeof body.return_url !== 'string' || !URL.canParse(body.return_url))) {
     return invalid('return_url');
   }
@@ -306,6 +353,7 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
   const sessions = new Map<string, SessionRecord>();
   const payments = new Map<string, FakeKomojuPayment>();
   const idempotent = new Map<string, { body: string; sessionId: string }>();
+  const paymentActions = new Map<string, { path: string; body: string; status: number; response: unknown }>();
   const inFlight = new Set<string>();
   const requests: FakeKomojuRequest[] = [];
   const failures: (Injection & { status: number; body: unknown })[] = [];
@@ -342,25 +390,28 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     return json;
   }
 
-  function completeSession(sessionId: string, status: 'captured' | 'authorized' | 'failed'): FakeKomojuPayment {
+  function completeSession(sessionId: string, status: 'captured' | 'authorized' | 'failed', options: CompleteOptions = {}): FakeKomojuPayment {
     const record = sessionRecord(sessionId);
     if (record.json.status !== 'pending') throw new Error(`fake-komoju: session ${sessionId} is ${record.json.status}`);
     if (renderSession(record).expired) throw new Error(`fake-komoju: session ${sessionId} has expired`);
     const now = new Date();
     const session = record.json;
+    const amount = options.amount ?? session.amount;
+    const tax = options.tax ?? 0;
+    const fee = options.paymentMethodFee ?? 0;
     const payment: FakeKomojuPayment = {
       id: komojuId(),
       resource: 'payment',
       status,
-      amount: session.amount,
-      tax: 0,
+      amount,
+      tax,
       customer: null,
       // authorized = konbini-style: awaiting payment at the store until the deadline.
       payment_deadline: status === 'authorized' ? new Date(now.getTime() + 3 * 86_400_000).toISOString() : null,
-      payment_details: { type: status === 'authorized' ? 'konbini' : 'credit_card' },
-      payment_method_fee: 0,
-      total: session.amount,
-      currency: session.currency,
+      payment_details: { type: options.paymentMethod ?? (status === 'authorized' ? 'konbini' : 'credit_card') },
+      payment_method_fee: fee,
+      total: amount + tax + fee,
+      currency: options.currency ?? session.currency,
       description: null,
       captured_at: status === 'captured' ? now.toISOString() : null,
       external_order_num: session.payment_data.external_order_num ?? null,
@@ -410,6 +461,57 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     return structuredClone(payment);
   }
 
+  function paymentAction(
+    paymentId: string,
+    action: 'refund' | 'cancel' | 'refund_request',
+    body: Record<string, unknown>,
+  ): { status: number; response: unknown } {
+    const payment = payments.get(paymentId);
+    if (!payment) return { status: 404, response: komojuError('not_found', 'The requested resource could not be found') };
+    const left = payment.total - payment.amount_refunded;
+    if (action === 'cancel') {
+      if (payment.status !== 'pending' && payment.status !== 'authorized') {
+        return { status: 422, response: komojuError('invalid_payment_status', `Payment is ${payment.status} and cannot be cancelled`) };
+      }
+      payment.status = 'cancelled';
+      return { status: 200, response: structuredClone(payment) };
+    }
+    if (payment.status !== 'captured') {
+      return { status: 422, response: komojuError('invalid_payment_status', `Payment is ${payment.status} and cannot be refunded`) };
+    }
+    const amount = body.amount === undefined ? left : body.amount;
+    if (!isInt(amount, 1, left)) return { status: 422, response: komojuError('invalid_parameter', 'The parameter (amount) is invalid', 'amount') };
+    const bankMethod = BANK_REFUND_METHODS.includes(payment.payment_details.type);
+    if (action === 'refund') {
+      if (bankMethod) return { status: 422, response: komojuError('not_refundable', 'This payment type needs a refund request') };
+      if (body.description !== undefined && typeof body.description !== 'string') {
+        return { status: 422, response: komojuError('invalid_parameter', 'The parameter (description) is invalid', 'description') };
+      }
+      return { status: 200, response: refund(paymentId, amount) };
+    }
+    const invalid = (param: string) => ({ status: 422, response: komojuError('invalid_parameter', `The parameter (${param}) is invalid`, param) });
+    if (typeof body.customer_name !== 'string' || !HALF_WIDTH_KATAKANA_NAME.test(body.customer_name)) return invalid('customer_name');
+    if (typeof body.bank_name !== 'string' || body.bank_name.trim() === '') return invalid('bank_name');
+    if (typeof body.branch_number !== 'string' || !/^[0-9]{3}$/.test(body.branch_number)) return invalid('branch_number');
+    if (typeof body.account_type !== 'string' || body.account_type === '') return invalid('account_type');
+    if (!isInt(body.account_number, 0, 9_999_999)) return invalid('account_number');
+    if (typeof body.include_payment_method_fee !== 'boolean') return invalid('include_payment_method_fee');
+    payment.refund_requests.push({
+      id: komojuId(),
+      resource: 'refund_request',
+      amount,
+      status: 'pending',
+      customer_name: body.customer_name,
+      bank_name: body.bank_name,
+      branch_number: body.branch_number,
+      account_type: body.account_type,
+      account_number: body.account_number,
+      include_payment_method_fee: body.include_payment_method_fee,
+      created_at: new Date().toISOString(),
+    } satisfies FakeKomojuRefundRequest);
+    return { status: 200, response: '' };
+  }
+
   function send(res: ServerResponse, status: number, body: unknown): void {
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
@@ -456,6 +558,27 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
       return record
         ? send(res, 200, renderSession(record))
         : send(res, 404, komojuError('not_found', 'The requested resource could not be found'));
+    }
+    if (req.method === 'POST' && (match = /^\/api\/v1\/payments\/([^/?]+)\/(refund|cancel|refund_request)$/.exec(path))) {
+      const key = req.headers['x-komoju-idempotency'];
+      if (typeof key === 'string') {
+        const previous = paymentActions.get(key);
+        if (previous) {
+          return previous.path === path && previous.body === raw
+            ? send(res, previous.status, previous.response)
+            : send(res, 422, komojuError('unprocessable_entity', 'Idempotency key reused with a different request'));
+        }
+        if (concurrent) return send(res, 409, komojuError('conflict', 'A request with this idempotency key is in progress'));
+      }
+      let body: unknown;
+      try {
+        body = raw === '' ? {} : JSON.parse(raw);
+      } catch {
+        return send(res, 400, komojuError('bad_request', 'Malformed JSON'));
+      }
+      const answer = paymentAction(decodeURIComponent(match[1] ?? ''), match[2] as 'refund' | 'cancel' | 'refund_request', isRecord(body) ? body : {});
+      if (typeof key === 'string' && answer.status < 300) paymentActions.set(key, { path, body: raw, ...answer });
+      return send(res, answer.status, answer.response);
     }
     if (req.method === 'GET' && (match = /^\/api\/v1\/payments\/([^/?]+)$/.exec(path))) {
       const payment = payments.get(decodeURIComponent(match[1] ?? ''));
@@ -556,6 +679,7 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     url: origin,
     requests,
     completeSession,
+    retry: (paymentId, status) => transition(paymentId, ['failed'], status),
     capture: (paymentId) => transition(paymentId, ['authorized'], 'captured'),
     expire: (paymentId) => transition(paymentId, ['pending', 'authorized'], 'expired'),
     refund,

@@ -325,6 +325,39 @@ function linkDialog(flow: LinkFlow): DialogHandler {
 export const quickLinkDialog = linkDialog('quick');
 export const createLinkDialog = linkDialog('create');
 
+/** What a duplicated link starts from (the source link's own fields). */
+export interface DuplicateSource {
+  productName: string;
+  amount: number;
+  currency: Currency;
+  description: string;
+  language: LinkDraft['language'];
+  imageId: string | null;
+  imageUrl: string | null;
+}
+
+/**
+ * "Duplicate" on a link's card: `create` pre-filled with the link's price, description, photo and
+ * page language, asking first for a new name (names stay unique per shop), then the review card.
+ * Usage limit and expiry are not copied: a new link starts open, and the owner sets them anew.
+ */
+export function startDuplicateDialog(source: DuplicateSource, ctx: Context): Step {
+  if (!ctx.membership) return reply(text(ctx.t('auth.notMember')));
+  const draft: LinkDraft = {
+    amount: source.amount,
+    currency: source.currency,
+    description: source.description,
+    imageId: source.imageId,
+    imageUrl: source.imageUrl,
+    ...(source.language ? { language: source.language } : {}),
+    status: 'active',
+  };
+  const slots: LinkDialogSlots = { merchantId: ctx.membership.merchantId, step: 'name', draft, history: [], advanced: false, reviewed: true };
+  const state = startDialog(CREATE_DIALOG, ctx, slots);
+  const turn: Turn = { flow: 'create', state, ctx, merchantId: ctx.membership.merchantId };
+  return ask(turn, slots, [text(ctx.t('links:duplicate.intro', { name: source.productName }))]);
+}
+
 /** `quick` / `create`, optionally with the amount already typed (`quick 1500`). */
 export function startLinkDialog(flow: LinkFlow, command: MatchedCommand, ctx: Context): Step {
   if (!ctx.membership) return reply(text(ctx.t('auth.notMember')));

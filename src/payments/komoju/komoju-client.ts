@@ -8,6 +8,8 @@ import type {
   PaymentProvider,
   PaymentSnapshot,
   PaymentStatus,
+  RefundInput,
+  RefundRequestInput,
   SessionSnapshot,
 } from '../provider.js';
 
@@ -71,7 +73,12 @@ const paymentSchema = z.object({
   id: z.string().min(1),
   status: z.enum(PAYMENT_STATUSES),
   amount: money,
+  tax: money.nullish(),
+  payment_method_fee: money.nullish(),
+  total: money.nullish(),
   currency: z.string().min(1),
+  payment_details: z.object({ type: z.string().nullish(), email: z.string().nullish() }).passthrough().nullish(),
+  payment_deadline: timestamp.nullish(),
   amount_refunded: money.nullish(),
   refunds: z
     .array(z.object({ id: z.string().min(1), amount: money, chargeback: z.boolean().nullish() }))
@@ -102,14 +109,22 @@ function toPaymentSnapshot(payment: KomojuPayment, sessionId: string | null): Pa
     amount: refund.amount,
     chargeback: refund.chargeback ?? false,
   }));
+  const tax = payment.tax ?? 0;
+  const paymentMethodFee = payment.payment_method_fee ?? 0;
   return {
     id: payment.id,
     status: payment.status,
     amount: payment.amount,
     currency: payment.currency,
+    tax,
+    paymentMethodFee,
+    total: payment.total ?? payment.amount + tax + paymentMethodFee,
     // Older payloads may omit the total; the refunds list then is the only record.
     amountRefunded: payment.amount_refunded ?? refunds.reduce((sum, refund) => sum + refund.amount, 0),
     refunds,
+    paymentMethod: payment.payment_details?.type ?? null,
+    paymentDeadline: payment.payment_deadline ?? null,
+    buyerEmail: payment.payment_details?.email ?? null,
     sessionId: payment.session ?? sessionId,
     metadata: payment.metadata,
     capturedAt: payment.captured_at ?? null,
@@ -149,6 +164,12 @@ function failureDetail(error: unknown): string {
 
 function isTimeout(error: unknown): boolean {
   return error instanceof Error && error.name === 'TimeoutError';
+}
+
+function checkIdempotencyKey(key: string): void {
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new ProviderError('KOMOJU idempotency key must be 1–100 printable ASCII characters', null, 'invalid_idempotency_key', false);
+  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -210,13 +231,15 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
     return fail(`${label} failed: HTTP ${outcome.status}${code ? ` ${code}` : ''}: ${remote}`, outcome.status, code, retryable);
   }
 
-  async function call(method: 'GET' | 'POST', path: string, post?: { key: string; body: string }): Promise<unknown> {
+  // `emptyBody`: the endpoint answers 2xx with no JSON (refund_request), which is success too.
+  async function call(method: 'GET' | 'POST', path: string, post?: { key: string; body: string }, options: { emptyBody?: boolean } = {}): Promise<unknown> {
     const label = `KOMOJU ${method} ${path}`;
     let retries = 0;
     let conflictWaits = 0;
     for (;;) {
       const outcome = await attempt(method, path, post);
       if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
+        if (options.emptyBody && outcome.text.trim() === '') return null;
         try {
           return JSON.parse(outcome.text);
         } catch {
@@ -273,17 +296,12 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
     testMode: isTestSecretKey(secretKey),
 
     async createSession(input: CreateSessionInput): Promise<SessionSnapshot> {
-      if (!IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
-        throw new ProviderError(
-          'KOMOJU idempotency key must be 1–100 printable ASCII characters',
-          null,
-          'invalid_idempotency_key',
-          false,
-        );
-      }
+      checkIdempotencyKey(input.idempotencyKey);
       const checkoutId = input.metadata.checkoutId;
       // Undefined fields are dropped by JSON.stringify.
       const body = JSON.stringify({
+        // Said explicitly: a one-off payment (not a customer or subscription setup).
+        mode: 'payment',
         amount: input.amount,
         currency: input.currency,
         default_locale: input.locale,
@@ -315,6 +333,37 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
     async getPayment(id: string): Promise<PaymentSnapshot> {
       const path = `/api/v1/payments/${encodeURIComponent(id)}`;
       return toPaymentSnapshot(parse(paymentSchema, await call('GET', path), `KOMOJU GET ${path}`), null);
+    },
+
+    async refundPayment(id: string, input: RefundInput): Promise<PaymentSnapshot> {
+      checkIdempotencyKey(input.idempotencyKey);
+      const path = `/api/v1/payments/${encodeURIComponent(id)}/refund`;
+      const body = JSON.stringify({ amount: input.amount, description: input.description });
+      const json = await call('POST', path, { key: input.idempotencyKey, body });
+      return toPaymentSnapshot(parse(paymentSchema, json, `KOMOJU POST ${path}`), null);
+    },
+
+    async cancelPayment(id: string, input: { idempotencyKey: string }): Promise<PaymentSnapshot> {
+      checkIdempotencyKey(input.idempotencyKey);
+      const path = `/api/v1/payments/${encodeURIComponent(id)}/cancel`;
+      const json = await call('POST', path, { key: input.idempotencyKey, body: '{}' });
+      return toPaymentSnapshot(parse(paymentSchema, json, `KOMOJU POST ${path}`), null);
+    },
+
+    async requestRefund(id: string, input: RefundRequestInput): Promise<void> {
+      checkIdempotencyKey(input.idempotencyKey);
+      const path = `/api/v1/payments/${encodeURIComponent(id)}/refund_request`;
+      const body = JSON.stringify({
+        amount: input.amount,
+        customer_name: input.customerName,
+        bank_name: input.bankName,
+        branch_number: input.branchNumber,
+        account_type: input.accountType,
+        // KOMOJU documents it as an integer; 7 digits fit, a leading zero is not part of the number.
+        account_number: Number(input.accountNumber),
+        include_payment_method_fee: input.includePaymentMethodFee,
+      });
+      await call('POST', path, { key: input.idempotencyKey, body }, { emptyBody: true });
     },
   };
 }

@@ -30,8 +30,10 @@ const eventSchema = z.object({
   created_at: z.string().nullish(),
 });
 
-// Throws ProviderError (code `invalid_event`) when the body is not a KOMOJU event, or when a
-// `payment.*` event does not carry a valid payment.
+// Throws ProviderError (code `invalid_event`) when the body is not a KOMOJU event. A `payment.*`
+// event whose data is not a readable payment (a fraud record, a refund-request update, a shape we
+// do not know) parses with a null payment and `paymentProblem`: it is stored and acknowledged, so
+// KOMOJU does not retry it forever, and the operator can read it.
 export function parseKomojuEvent(body: unknown): ProviderEvent {
   const parsed = eventSchema.safeParse(body);
   if (!parsed.success) {
@@ -45,23 +47,40 @@ export function parseKomojuEvent(body: unknown): ProviderEvent {
   }
   const event = parsed.data;
   let payment: PaymentSnapshot | null = null;
+  let paymentProblem: string | undefined;
   if (event.type.startsWith('payment.')) {
     try {
       payment = parseKomojuPayment(event.data);
     } catch (error) {
-      throw new ProviderError(
-        `KOMOJU event ${event.id} (${event.type}): ${error instanceof Error ? error.message : 'invalid payment'}`,
-        null,
-        'invalid_event',
-        false,
-      );
+      paymentProblem = error instanceof Error ? error.message : 'invalid payment';
     }
   }
+  const fraudPaymentId = event.type === 'payment.marked.as.fraud' ? (payment?.id ?? fraudTarget(event.data)) : undefined;
+  const refundRequestUpdate = event.type === 'refund_request.updated' ? refundRequestChange(event.data) : undefined;
   const createdAt = event.created_at ? new Date(event.created_at) : null;
   return {
     id: event.id,
     type: event.type,
     payment,
     createdAt: createdAt && !Number.isNaN(createdAt.getTime()) ? createdAt : null,
+    ...(fraudPaymentId === undefined ? {} : { fraudPaymentId }),
+    ...(refundRequestUpdate === undefined ? {} : { refundRequestUpdate }),
+    ...(paymentProblem === undefined ? {} : { paymentProblem }),
   };
+}
+
+/** A refund request's new state and its payment (shape unconfirmed: `payment` id or object, `status`). */
+function refundRequestChange(data: unknown): { paymentId: string; status: string } | undefined {
+  const paymentId = fraudTarget(data);
+  const status = typeof data === 'object' && data !== null ? (data as { status?: unknown }).status : undefined;
+  return paymentId !== undefined && typeof status === 'string' && /^[a-z_]{1,40}$/.test(status) ? { paymentId, status } : undefined;
+}
+
+/** The payment a fraud record names (`payment` as an id or an object); the shape is unconfirmed. */
+function fraudTarget(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const named = (data as { payment?: unknown }).payment;
+  if (typeof named === 'string' && named !== '') return named;
+  const nested = typeof named === 'object' && named !== null ? (named as { id?: unknown }).id : undefined;
+  return typeof nested === 'string' && nested !== '' ? nested : undefined;
 }

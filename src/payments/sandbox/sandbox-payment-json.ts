@@ -5,7 +5,14 @@ import type { SandboxPayment } from '../../generated/prisma/client.js';
 import type { PaymentStatus } from '../provider.js';
 
 export const sandboxRefundsSchema = z.array(
-  z.object({ id: z.string(), amount: z.number().int().positive(), chargeback: z.boolean(), createdAt: z.string() }),
+  z.object({
+    id: z.string(),
+    amount: z.number().int().positive(),
+    chargeback: z.boolean(),
+    createdAt: z.string(),
+    // The key the refund was asked with: asking again with it answers the same refund.
+    idempotencyKey: z.string().optional(),
+  }),
 );
 export type SandboxRefund = z.infer<typeof sandboxRefundsSchema>[number];
 
@@ -29,9 +36,10 @@ export function komojuPaymentJson(payment: SandboxPayment): Record<string, unkno
     payment_method_fee: 0,
     total: payment.amount,
     currency: payment.currency,
-    payment_details: { type: 'sandbox' },
-    // The sandbox captures at the moment the buyer presses Pay.
-    captured_at: wasCapturedStatus(payment.status) ? payment.createdAt.toISOString() : null,
+    payment_details: { type: payment.paymentMethod },
+    payment_deadline: payment.paymentDeadline?.toISOString() ?? null,
+    // Pay captures at once; a "pay later" payment when sandbox:capture says the buyer paid.
+    captured_at: wasCapturedStatus(payment.status) ? (payment.capturedAt ?? payment.createdAt).toISOString() : null,
     created_at: payment.createdAt.toISOString(),
     amount_refunded: payment.amountRefunded,
     refunds: refunds.map((refund) => ({

@@ -5,7 +5,8 @@ import type { Prisma } from '../../db/database.js';
 import type { SandboxSession } from '../../generated/prisma/client.js';
 import { parseKomojuPayment } from '../komoju/komoju-client.js';
 import { ProviderError } from '../provider.js';
-import type { CreateSessionInput, PaymentProvider, PaymentSnapshot, SessionSnapshot } from '../provider.js';
+import type { CreateSessionInput, PaymentProvider, PaymentSnapshot, RefundInput, RefundRequestInput, SessionSnapshot } from '../provider.js';
+import { cancelSandboxPayment, refundSandboxPayment } from './sandbox-actions.js';
 import { komojuPaymentJson, sandboxMetadata } from './sandbox-payment-json.js';
 
 // Like KOMOJU: a session lives at most 24 h.
@@ -94,5 +95,29 @@ export function createSandboxProvider({ prisma, publicBaseUrl }: SandboxProvider
     },
 
     getPayment: paymentSnapshot,
+
+    // Like KOMOJU, these change the payment and answer it; the caller reports the change to the
+    // ledger as a signed event (payments/refund-payment.ts), since the sandbox has no webhook sender.
+    async refundPayment(id: string, input: RefundInput): Promise<PaymentSnapshot> {
+      const result = await refundSandboxPayment(prisma, id, { amount: input.amount, chargeback: false, idempotencyKey: input.idempotencyKey });
+      if (result.kind === 'not_found') throw new ProviderError(`Sandbox payment ${id} not found`, 404, 'not_found', false);
+      if (result.kind === 'refused') throw new ProviderError(result.reason, 422, 'invalid_parameter', false);
+      return parseKomojuPayment(komojuPaymentJson(result.payment));
+    },
+
+    async cancelPayment(id: string): Promise<PaymentSnapshot> {
+      const result = await cancelSandboxPayment(prisma, id);
+      if (result.kind === 'not_found') throw new ProviderError(`Sandbox payment ${id} not found`, 404, 'not_found', false);
+      if (result.kind === 'refused') throw new ProviderError(result.reason, 422, 'invalid_parameter', false);
+      return parseKomojuPayment(komojuPaymentJson(result.payment));
+    },
+
+    // The sandbox hands no money back by bank transfer: it only checks what KOMOJU would.
+    async requestRefund(id: string, input: RefundRequestInput): Promise<void> {
+      const payment = await paymentSnapshot(id);
+      const left = payment.total - payment.amountRefunded;
+      if (payment.status !== 'captured') throw new ProviderError(`payment ${id} is ${payment.status}; only captured payments can be refunded`, 422, 'invalid_parameter', false);
+      if (input.amount < 1 || input.amount > left) throw new ProviderError(`amount must be from 1 to ${left}`, 422, 'invalid_parameter', false);
+    },
   };
 }

@@ -205,7 +205,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(await prisma.payment.count({ where: { linkId: link.linkId } })).toBe(1);
   });
 
-  it('says awaiting for a konbini payment, and notifies only when it is captured', async () => {
+  it('says awaiting for a konbini payment, tells the creator until when, then once when it is captured', async () => {
     const link = await seedLink(prisma, { language: 'en', amount: 3300 });
     const response = await pressPay(link.slug);
     const sessionId = sessionIdFrom(response);
@@ -213,12 +213,15 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.authorized', payment.id), WEBHOOK_SECRET)).toBe(200);
     const page = await (await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`)).text();
     expect(page).toContain('Your payment is awaiting completion');
+    const [awaiting] = await harness.line.waitForMessages(link.creatorId, 1);
+    expect(String(awaiting?.message.text)).toMatch(/^Awaiting payment\n.*¥3,300\nThe buyer chose to pay later \(Convenience store\)\. Awaiting payment until /);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(harness.line.messagesTo(link.creatorId)).toHaveLength(0);
+    expect(harness.line.messagesTo(link.creatorId)).toHaveLength(1);
 
     fake.capture(payment.id);
     expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
-    const [notice] = await harness.line.waitForMessages(link.creatorId, 1);
+    const [, notice] = await harness.line.waitForMessages(link.creatorId, 2);
+    expect(String(notice?.message.text)).toContain('Payment received');
     expect(String(notice?.message.text)).toContain('¥3,300');
   });
 

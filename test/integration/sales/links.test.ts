@@ -55,7 +55,7 @@ describe.each(kinds)('links, activate/deactivate, QR and transactions on %s', (k
     expect(sold).toContain('¥2,700');
     expect(messageText(page1[1]!)).toContain('Expired');
     expect(messageText(page1[2]!)).toContain('¥18,000');
-    expect(actionsOf(page1[2]!).map((action) => action.label)).toEqual(['Summary', 'QR code', 'Share', 'Deactivate', 'Edit', 'Transactions']);
+    expect(actionsOf(page1[2]!).map((action) => action.label)).toEqual(['Summary', 'QR code', 'Share', 'Deactivate', 'Edit', 'Transactions', 'Duplicate']);
     expect(actionsOf(page1[2]!)[2]?.uri).toMatch(/^https:\/\/line\.me\/R\/share\?text=.*%2Fl%2Fs/);
 
     const [second] = await tap(harness, 'Uowner', postbackData(first, 'Next page'));

@@ -37,9 +37,12 @@ describe('links and summary commands', () => {
   it('looks a typed product name up (width-folded), or asks for one', () => {
     expect(run(say('ｓｕｍｍａｒｙ　Ｃｏｆｆｅｅ Beans')).effect).toEqual({ type: 'sales.findLinkByName', merchantId: 'm1', name: 'Coffee Beans' });
     expect(run(say('売上 コーヒー豆')).effect).toEqual({ type: 'sales.findLinkByName', merchantId: 'm1', name: 'コーヒー豆' });
-    const ask = run(say('summary'));
-    expect(ask.effect).toBeUndefined();
+    // No name: the shop's picture is fetched, then the question comes with it.
+    expect(run(say('summary')).effect).toEqual({ type: 'sales.loadShopPicture', merchantId: 'm1' });
+    const ask = run(result({ type: 'sales.shopPicture', chartUrl: 'https://pay.example/charts/t.png' }));
     expect(textOf(ask.replies[0])).toContain('Which product?');
+    expect(ask.replies[1]).toEqual({ kind: 'image', url: 'https://pay.example/charts/t.png' });
+    expect(run(result({ type: 'sales.shopPicture', chartUrl: null })).replies).toHaveLength(1);
   });
 
   it('shows one match, offers several, suggests close names for none', () => {

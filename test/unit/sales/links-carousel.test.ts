@@ -27,13 +27,13 @@ describe('linkState', () => {
 });
 
 describe('salesLinkCard', () => {
-  it('shows product, price, status, captured amount and the six actions', () => {
+  it('shows product, price, status, captured amount and the seven actions', () => {
     const card = salesLinkCard(salesLink({ capturedAmount: 4500 }), context('en'));
     expect(card.title).toBe('Coffee Beans');
     expect(card.subtitle).toBe('¥1,500');
     expect(row(card, 'Status')).toBe('Active');
     expect(row(card, 'Sales so far')).toBe('¥4,500');
-    expect(card.buttons.map((button) => button.label)).toEqual(['Summary', 'QR code', 'Share', 'Deactivate', 'Edit', 'Transactions']);
+    expect(card.buttons.map((button) => button.label)).toEqual(['Summary', 'QR code', 'Share', 'Deactivate', 'Edit', 'Transactions', 'Duplicate']);
     expect(card.buttons.map(commandOf)).toEqual([
       { action: 'summary', args: ['link1'] },
       { action: 'sales.qr', args: ['link1'] },
@@ -41,6 +41,7 @@ describe('salesLinkCard', () => {
       { action: 'sales.setStatus', args: ['link1', 'inactive'] },
       { action: 'sales.edit', args: ['link1'] },
       { action: 'sales.transactions', args: ['link1', '1'] },
+      { action: 'sales.duplicate', args: ['link1'] },
     ]);
     const share = card.buttons[2]?.action;
     expect(share?.type === 'share' && share.text).toContain('https://shop.example/l/abcDEF123');

@@ -37,6 +37,12 @@ describe('summaryCard', () => {
     expect(card.footnote).toMatch(asOf);
   });
 
+  it('shows money kept in another currency on its own row, never in the captured amount', () => {
+    const card = cardOf(summaryCard(salesLink(), { ...summary, otherCurrencies: { USD: 680 } }, context('en')));
+    expect(card.rows[0]).toEqual({ label: 'Captured amount', value: '¥123,456' });
+    expect(card.rows[4]).toEqual({ label: 'Also kept in USD', value: '$6.80' });
+  });
+
   it('marks a test link', () => {
     expect(cardOf(summaryCard(salesLink({ testMode: true }), summary, context('en'))).badge).toBe('TEST');
   });
@@ -60,9 +66,28 @@ describe('transactionsReply', () => {
     expect(reply.kind === 'card' && reply.quickReplies).toHaveLength(1);
   });
 
+  it("shows each payment in its own currency, an awaiting payment's deadline and a fraud mark", () => {
+    const card = cardOf(transactionsReply({
+      link: salesLink(),
+      page: 1,
+      transactions: [
+        { id: 'p3', state: 'awaiting', amount: 1190, refundedAmount: 0, at: '2026-11-28T01:00:00.000Z', deadline: '2026-12-01T14:59:00.000Z' },
+        { id: 'p4', state: 'captured', amount: 680, currency: 'USD', refundedAmount: 0, at: '2026-11-28T01:00:00.000Z', fraud: true },
+      ],
+      hasMore: false,
+    }, context('en')));
+    expect(card.rows.map((entry) => entry.value)).toEqual([
+      'Awaiting payment · ¥1,190\nPay by Dec 1, 2026, 11:59 PM\nPayment ID p3',
+      'Paid · $6.80\n⚠ KOMOJU marked this payment as fraud\nPayment ID p4',
+    ]);
+  });
+
   it('has no next page on the last one and says when there are none', () => {
     const last = cardOf(transactionsReply({ link: salesLink(), page: 2, transactions, hasMore: false }, context('ko')));
-    expect(last.buttons.map((button) => button.label)).toEqual(['매출 요약']);
+    // The owner also gets Refund / cancel (a partly refunded payment has money left); staff do not.
+    expect(last.buttons.map((button) => button.label)).toEqual(['매출 요약', '환불·취소']);
+    const staff = cardOf(transactionsReply({ link: salesLink(), page: 2, transactions, hasMore: false }, context('ko', { merchantId: 'm1', merchantName: 'Cafe', role: 'staff' })));
+    expect(staff.buttons.map((button) => button.label)).toEqual(['매출 요약']);
     const empty = transactionsReply({ link: salesLink(), page: 1, transactions: [], hasMore: false }, context('ja'));
     expect(empty.kind === 'text' && empty.text).toBe('「Coffee Beans」の取引はまだありません。');
   });

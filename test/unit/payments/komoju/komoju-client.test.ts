@@ -62,6 +62,7 @@ describe('request format', () => {
     expect(request?.headers['x-komoju-idempotency']).toBe('checkout-chk_1');
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.body).toEqual({
+      mode: 'payment',
       amount: 1500,
       currency: 'JPY',
       default_locale: 'ja',
@@ -141,8 +142,14 @@ describe('mapping', () => {
       status: 'captured',
       amount: 1500,
       currency: 'JPY',
+      tax: 0,
+      paymentMethodFee: 0,
+      total: 1500,
       amountRefunded: 0,
       refunds: [],
+      paymentMethod: 'credit_card',
+      paymentDeadline: null,
+      buyerEmail: null,
       sessionId: created.id,
       metadata: { checkoutId: 'chk_1', linkId: 'lnk_1' },
       capturedAt: new Date(paid.captured_at ?? ''),
@@ -200,8 +207,14 @@ describe('mapping', () => {
       status: 'pending',
       amount: 1000,
       currency: 'USD',
+      tax: 0,
+      paymentMethodFee: 0,
+      total: 1000,
       amountRefunded: 0,
       refunds: [],
+      paymentMethod: null,
+      paymentDeadline: null,
+      buyerEmail: null,
       sessionId: null,
       metadata: {},
       capturedAt: null,
@@ -224,6 +237,76 @@ describe('mapping', () => {
       sessionId: null,
       metadata: {},
     });
+  });
+});
+
+describe('refunds and cancels', () => {
+  async function paid(status: 'captured' | 'authorized', options: Parameters<FakeKomoju['completeSession']>[2] = {}) {
+    const created = await provider().createSession(sessionInput({ idempotencyKey: `k-${Math.random()}` }));
+    return fake.completeSession(created.id, status, options);
+  }
+
+  it('refunds part of a payment with its key and answers the payment after it', async () => {
+    const payment = await paid('captured');
+    const after = await provider().refundPayment(payment.id, { amount: 500, idempotencyKey: 'refund-a' });
+    expect(after).toMatchObject({ status: 'captured', amountRefunded: 500, total: 1500 });
+    const [request] = apiRequests('POST', `/api/v1/payments/${payment.id}/refund`);
+    expect(request?.body).toEqual({ amount: 500 });
+    expect(request?.headers['x-komoju-idempotency']).toBe('refund-a');
+    // The same key again: KOMOJU answers the first refund, nothing more is refunded.
+    expect(await provider().refundPayment(payment.id, { amount: 500, idempotencyKey: 'refund-a' })).toMatchObject({ amountRefunded: 500 });
+    expect(fake.payment(payment.id).refunds).toHaveLength(1);
+  });
+
+  it('surfaces KOMOJU refusing a refund of more than is left', async () => {
+    const payment = await paid('captured');
+    const error = await rejection(provider().refundPayment(payment.id, { amount: 1501, idempotencyKey: 'refund-b' }));
+    expect(error).toMatchObject({ status: 422, code: 'invalid_parameter', retryable: false });
+  });
+
+  it('maps tax, fee, total, method and deadline', async () => {
+    const payment = await paid('authorized', { tax: 150, paymentMethodFee: 190 });
+    expect(await provider().getPayment(payment.id)).toMatchObject({
+      amount: 1500,
+      tax: 150,
+      paymentMethodFee: 190,
+      total: 1840,
+      paymentMethod: 'konbini',
+      paymentDeadline: new Date(payment.payment_deadline ?? ''),
+    });
+  });
+
+  it('cancels an authorized payment', async () => {
+    const payment = await paid('authorized');
+    expect(await provider().cancelPayment(payment.id, { idempotencyKey: 'cancel-1' })).toMatchObject({ status: 'cancelled' });
+    const error = await rejection(provider().cancelPayment(payment.id, { idempotencyKey: 'cancel-2' }));
+    expect(error).toMatchObject({ status: 422, code: 'invalid_payment_status' });
+  });
+
+  it('files a refund request with KOMOJU field names and accepts its empty answer', async () => {
+    const payment = await paid('authorized', { paymentMethodFee: 190 });
+    fake.capture(payment.id);
+    await provider().requestRefund(payment.id, {
+      amount: 1690,
+      customerName: 'ﾔﾏﾀﾞ ﾀﾛｳ',
+      bankName: 'みずほ銀行',
+      branchNumber: '012',
+      accountType: 'normal',
+      accountNumber: '0123456',
+      includePaymentMethodFee: true,
+      idempotencyKey: 'rr-1',
+    });
+    const [request] = apiRequests('POST', `/api/v1/payments/${payment.id}/refund_request`);
+    expect(request?.body).toEqual({
+      amount: 1690,
+      customer_name: 'ﾔﾏﾀﾞ ﾀﾛｳ',
+      bank_name: 'みずほ銀行',
+      branch_number: '012',
+      account_type: 'normal',
+      account_number: 123456,
+      include_payment_method_fee: true,
+    });
+    expect(fake.payment(payment.id).refund_requests).toHaveLength(1);
   });
 });
 

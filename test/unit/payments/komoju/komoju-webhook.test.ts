@@ -124,8 +124,14 @@ describe('parseKomojuEvent', () => {
         status: 'captured',
         amount: 2000,
         currency: 'JPY',
+        tax: 0,
+        paymentMethodFee: 0,
+        total: 2000,
         amountRefunded: 500,
         refunds: [{ id: expect.any(String), amount: 500, chargeback: true }],
+        paymentMethod: 'credit_card',
+        paymentDeadline: null,
+        buyerEmail: null,
         sessionId: payment.session,
         metadata: { checkoutId: 'chk_9' },
         capturedAt: new Date(payment.captured_at ?? ''),
@@ -144,16 +150,6 @@ describe('parseKomojuEvent', () => {
     ['a non-object', 'hello'],
     ['a missing id', { type: 'ping', resource: 'event', data: {} }],
     ['another resource', { id: 'evt_3', type: 'ping', resource: 'payment', data: {} }],
-    ['a payment event without a payment', { id: 'evt_4', type: 'payment.captured', resource: 'event', data: {} }],
-    [
-      'a payment event with a fractional amount',
-      {
-        id: 'evt_5',
-        type: 'payment.captured',
-        resource: 'event',
-        data: { id: 'p', status: 'captured', amount: 1.5, currency: 'USD' },
-      },
-    ],
   ])('rejects %s', (_label, body) => {
     expect(() => parseKomojuEvent(body)).toThrow(ProviderError);
     try {
@@ -161,6 +157,23 @@ describe('parseKomojuEvent', () => {
     } catch (error) {
       expect((error as ProviderError).code).toBe('invalid_event');
     }
+  });
+});
+
+describe('payment events that carry no readable payment', () => {
+  it.each([
+    ['a payment event without a payment', { id: 'evt_4', type: 'payment.captured', resource: 'event', data: {} }],
+    ['a payment event with a fractional amount', { id: 'evt_5', type: 'payment.captured', resource: 'event', data: { id: 'p', status: 'captured', amount: 1.5, currency: 'USD' } }],
+  ])('parses %s with a null payment and the problem, to be stored', (_label, body) => {
+    const event = parseKomojuEvent(body);
+    expect(event.payment).toBeNull();
+    expect(event.paymentProblem).toMatch(/did not match the expected shape/);
+  });
+
+  it('names the payment a fraud mark is about, from a payment or a fraud record', () => {
+    expect(parseKomojuEvent({ id: 'evt_6', type: 'payment.marked.as.fraud', resource: 'event', data: { id: 'fr_1', payment: 'pay_1' } })).toMatchObject({ payment: null, fraudPaymentId: 'pay_1' });
+    expect(parseKomojuEvent({ id: 'evt_7', type: 'payment.marked.as.fraud', resource: 'event', data: { id: 'fr_2', payment: { id: 'pay_2' } } }).fraudPaymentId).toBe('pay_2');
+    expect(parseKomojuEvent({ id: 'evt_8', type: 'payment.marked.as.fraud', resource: 'event', data: { id: 'pay_3', status: 'captured', amount: 100, currency: 'JPY' } })).toMatchObject({ fraudPaymentId: 'pay_3', payment: { id: 'pay_3' } });
   });
 });
 

@@ -1,0 +1,49 @@
+// A shop's or a link's payments as CSV for the owner's accountant: UTF-8 with a BOM (so Excel
+// reads Japanese and Korean), RFC 4180 quoting and CRLF line ends (csv-stringify, a well-kept
+// library, rather than hand-written quoting), and every text cell that a spreadsheet would run as
+// a formula (= + - @, tab, CR first) neutralised with a leading apostrophe (OWASP's advice).
+import { stringify } from 'csv-stringify/sync';
+import type { Prisma } from '../db/database.js';
+import { translator, type Language } from '../i18n/i18n.js';
+import { formatMajorUnits, formatSheetDateTime } from '../i18n/format.js';
+import { ledgerState } from '../payments/payment-status.js';
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text cell a spreadsheet shows as text, never evaluates. */
+export function neutraliseFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+const COLUMNS = ['date', 'product', 'amount', 'currency', 'status', 'refunded', 'method', 'paymentId', 'email'] as const;
+
+/** At most this many rows per file: a month of a busy shop, and a file LINE's browser still opens. */
+export const MAX_EXPORT_ROWS = 50_000;
+
+export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; linkId: string | null }, language: Language): Promise<string> {
+  const t = translator(language, 'exports');
+  const states = translator(language, 'sales');
+  const rows = await prisma.payment.findMany({
+    where: scope.linkId === null ? { link: { merchantId: scope.merchantId } } : { linkId: scope.linkId, link: { merchantId: scope.merchantId } },
+    include: { link: { select: { productName: true } }, refunds: { select: { amount: true, chargeback: true } } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: MAX_EXPORT_ROWS,
+  });
+  const records = rows.map((row) => {
+    const refunded = Math.max(row.amountRefunded, row.refunds.reduce((sum, refund) => sum + refund.amount, 0));
+    const total = row.total ?? row.amount;
+    const state = ledgerState({ status: row.status, capturedAt: row.capturedAt, amount: total, refundedAmount: refunded, chargeback: row.refunds.some((refund) => refund.chargeback) });
+    return [
+      formatSheetDateTime((row.capturedAt ?? row.createdAt).toISOString()),
+      neutraliseFormula(row.link?.productName ?? ''),
+      formatMajorUnits(total, row.currency),
+      row.currency,
+      states(`transactions.state.${state}`),
+      formatMajorUnits(refunded, row.currency),
+      neutraliseFormula(row.paymentMethod ?? ''),
+      neutraliseFormula(row.id),
+      neutraliseFormula(row.buyerEmail ?? ''),
+    ];
+  });
+  return stringify([COLUMNS.map((column) => t(`columns.${column}`)), ...records], { bom: true, record_delimiter: 'windows' });
+}

@@ -1,0 +1,140 @@
+// `export` and the summary card's Export CSV: the owner gets a signed link, valid 24 hours, to a
+// CSV that a parser (csv-parse) reads back with Japanese intact, RFC 4180 quoting, a BOM for
+// Excel and formula-looking cells neutralised. Staff get no link, even with a forged button.
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { signExportToken, verifyExportToken, EXPORT_LIFETIME_MS } from '../../../src/exports/export-token.js';
+import { neutraliseFormula } from '../../../src/exports/payments-csv.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
+import { deliver, komojuEvent, komojuPayment } from '../../support/ledger-fixtures.js';
+import { APP_SECRET, messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { actionsOf, postbackData, seedLink, seedMerchant, signedPostback, tap } from '../sales/sales-fixtures.js';
+
+describe('CSV building blocks', () => {
+  it.each([
+    ['=SUM(A1:A9)', "'=SUM(A1:A9)"],
+    ['+81 90', "'+81 90"],
+    ['-1', "'-1"],
+    ['@cmd', "'@cmd"],
+    ['\tx', "'\tx"],
+    ['お茶, "特選"', 'お茶, "特選"'],
+  ])('neutralises %j', (value, expected) => {
+    expect(neutraliseFormula(value)).toBe(expected);
+  });
+
+  it('signs tokens that expire after 24 hours and refuses altered ones', () => {
+    const now = Date.parse('2026-11-28T00:00:00Z');
+    const { token, expiresAt } = signExportToken(APP_SECRET, { merchantId: 'm1', linkId: null, language: 'ja' }, now);
+    expect(expiresAt.getTime() - now).toBe(EXPORT_LIFETIME_MS);
+    expect(verifyExportToken(APP_SECRET, token, now + 1000)).toMatchObject({ ok: true, grant: { merchantId: 'm1', linkId: null, language: 'ja' } });
+    expect(verifyExportToken(APP_SECRET, token, now + EXPORT_LIFETIME_MS + 1)).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyExportToken('another-secret-0123456789abcdef0123', token, now)).toEqual({ ok: false, reason: 'invalid' });
+    const [body, mac] = token.split('.');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body ?? '', 'base64url').toString()), m: 'm2' })).toString('base64url');
+    expect(verifyExportToken(APP_SECRET, `${forged}.${mac}`, now)).toEqual({ ok: false, reason: 'invalid' });
+    expect(signExportToken(APP_SECRET, { merchantId: 'm1', linkId: null, language: 'ja' }, now).token).not.toBe(token);
+  });
+});
+
+describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (kind) => {
+  let database: TestDatabase;
+  let prisma: PrismaClient;
+  let harness: LineHarness;
+  let teaId = '';
+  let trickyId = '';
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    prisma = database.db.prisma;
+    harness = await startLineHarness({ db: database.db });
+    await seedMerchant(prisma, 'kyoto', [
+      { userId: 'Uowner', role: 'owner', language: 'ja' },
+      { userId: 'Ustaff', role: 'staff', language: 'en' },
+    ]);
+    await seedMerchant(prisma, 'rival', [{ userId: 'Urival', role: 'owner', language: 'en' }]);
+    teaId = await seedLink(prisma, 'kyoto', { productName: '宇治抹茶（特選）' });
+    trickyId = await seedLink(prisma, 'kyoto', { productName: '=HYPERLINK("x"), "quoted"' });
+    const rivalId = await seedLink(prisma, 'rival', { productName: 'Rival cake' });
+    const paid = komojuPayment({ id: 'pay_tea_1', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId } });
+    await deliver(prisma, { ...komojuEvent('payment.captured', { id: 'pay_tea_1', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId } }), data: { ...paid, payment_details: { type: 'konbini', email: 'hanako@example.jp' } } });
+    await deliver(prisma, komojuEvent('payment.refund.created', { id: 'pay_tea_2', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId }, refunds: [{ id: 'rf_1', amount: 500 }] }));
+    await deliver(prisma, komojuEvent('payment.captured', { id: 'pay_tricky', status: 'captured', amount: 990, session: null, metadata: { linkId: trickyId } }));
+    await deliver(prisma, komojuEvent('payment.captured', { id: 'pay_rival', status: 'captured', amount: 700, session: null, metadata: { linkId: rivalId } }));
+  });
+  afterAll(async () => {
+    await harness?.stop();
+    await database?.drop();
+  });
+
+  function urlIn(message: Record<string, unknown> | undefined): string {
+    const match = /http:\/\/127\.0\.0\.1:1(\/exports\/[A-Za-z0-9_.-]+)/.exec(message ? messageText(message) : '');
+    if (!match?.[1]) throw new Error('no export URL in the reply');
+    return match[1];
+  }
+
+  async function download(path: string): Promise<Response> {
+    return fetch(`${harness.url}${path}`);
+  }
+
+  it('gives the owner a 24-hour link to the whole shop, and the CSV parses back exactly', async () => {
+    const [reply] = await harness.say('Uowner', 'エクスポート');
+    const text = messageText(reply!);
+    expect(text).toContain('ショップのすべての取引のCSVです（3行）。');
+    expect(actionsOf(reply!).find((action) => action.label === 'CSVをダウンロード')?.uri).toMatch(/^http:\/\/127\.0\.0\.1:1\/exports\//);
+
+    const response = await download(urlIn(reply));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="payments-\d{8}\.csv"$/);
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const raw = bytes.toString('utf8');
+    expect(raw).toContain('\r\n');
+    expect(raw).toContain('"\'=HYPERLINK(""x""), ""quoted"""');
+
+    const rows = parse(raw, { bom: true }) as string[][];
+    expect(rows[0]).toEqual(['日時', '商品', '支払額', '通貨', '状況', '返金額', '支払い方法', 'KOMOJU決済ID', '購入者のメール']);
+    const byId = new Map(rows.slice(1).map((row) => [row[7], row]));
+    expect(byId.size).toBe(3);
+    expect(byId.get('pay_tea_1')).toEqual([expect.stringMatching(/^2026-11-28 10:00$/), '宇治抹茶（特選）', '1500', 'JPY', '決済完了', '0', 'konbini', 'pay_tea_1', 'hanako@example.jp']);
+    expect(byId.get('pay_tea_2')?.slice(1, 6)).toEqual(['宇治抹茶（特選）', '1500', 'JPY', '一部返金', '500']);
+    expect(byId.get('pay_tricky')?.[1]).toBe('\'=HYPERLINK("x"), "quoted"');
+    expect(byId.has('pay_rival')).toBe(false);
+  });
+
+  it("exports one link from the summary card's button or by name", async () => {
+    const [card] = await tap(harness, 'Uowner', signedPostback('summary', [teaId]));
+    const [reply] = await tap(harness, 'Uowner', postbackData(card, 'CSVで書き出す'));
+    expect(messageText(reply!)).toContain('「宇治抹茶（特選）」の取引のCSVです（2行）。');
+    const rows = parse(Buffer.from(await (await download(urlIn(reply))).arrayBuffer()).toString('utf8'), { bom: true }) as string[][];
+    expect(rows.slice(1).map((row) => row[7]).sort()).toEqual(['pay_tea_1', 'pay_tea_2']);
+
+    const [named] = await harness.say('Uowner', 'エクスポート 宇治抹茶（特選）');
+    expect(messageText(named!)).toContain('（2行）');
+    const [unknown] = await harness.say('Uowner', 'エクスポート ほうじ茶');
+    expect(messageText(unknown!)).toContain('「ほうじ茶」という商品名のリンクは見つかりませんでした。');
+  });
+
+  it('refuses staff (typed, card, forged button) and another shop’s link', async () => {
+    const [typed] = await harness.say('Ustaff', 'export');
+    expect(messageText(typed!)).toContain("Only the shop's owner can export payments");
+    const [card] = await tap(harness, 'Ustaff', signedPostback('summary', [teaId]));
+    expect(actionsOf(card!).map((action) => action.label)).not.toContain('Export CSV');
+    const [forged] = await tap(harness, 'Ustaff', signedPostback('exports.link', [teaId]));
+    expect(messageText(forged!)).toContain("Only the shop's owner can export payments");
+    const [foreign] = await tap(harness, 'Urival', signedPostback('exports.link', [teaId]));
+    expect(messageText(foreign!)).toContain("I couldn't find that link.");
+  });
+
+  it('answers 404 to an altered link and 410 to an expired one', async () => {
+    const [reply] = await harness.say('Uowner', 'エクスポート');
+    const path = urlIn(reply);
+    expect((await download(`${path.slice(0, -2)}xx`)).status).toBe(404);
+    const old = signExportToken(APP_SECRET, { merchantId: 'kyoto', linkId: null, language: 'en' }, Date.now() - EXPORT_LIFETIME_MS - 1000);
+    const expired = await fetch(`${harness.url}/exports/${old.token}`, { headers: { 'Accept-Language': 'en' } });
+    expect(expired.status).toBe(410);
+    expect(await expired.text()).toContain('has expired');
+  });
+});

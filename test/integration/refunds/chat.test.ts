@@ -1,0 +1,213 @@
+// Refund, cancel and bank refund requests from the chat, against the fake KOMOJU server: the
+// owner's buttons, the provider calls (once, whatever is pressed twice), and the summary following
+// KOMOJU's webhooks. Staff never see the buttons and are refused when they forge them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { createKomojuProvider } from '../../../src/payments/komoju/komoju-client.js';
+import { getLinkSummary } from '../../../src/payments/summary.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
+import { startFakeKomoju, type CompleteOptions, type FakeKomoju } from '../../support/fake-komoju.js';
+import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { actionsOf, bubbles, postbackData, seedLink, seedMerchant, signedPostback, tap } from '../sales/sales-fixtures.js';
+
+const SECRET_KEY = 'sk_test_chat_refund_0123456789';
+const WEBHOOK_SECRET = 'whsec_chat_refund_0123456789abcdef';
+
+type LineMessage = Record<string, unknown>;
+
+describe.each(await databaseKinds())('refunds and cancels from the chat on %s', (kind) => {
+  let database: TestDatabase;
+  let prisma: PrismaClient;
+  let fake: FakeKomoju;
+  let harness: LineHarness;
+  let sequence = 0;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    prisma = database.db.prisma;
+    fake = await startFakeKomoju({ secretKey: SECRET_KEY });
+    harness = await startLineHarness({
+      db: database.db,
+      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url },
+    });
+    await seedMerchant(prisma, 'tea', [
+      { userId: 'Uowner', role: 'owner', language: 'en' },
+      { userId: 'Ustaff', role: 'staff', language: 'en' },
+      { userId: 'Uowja', role: 'owner', language: 'ja' },
+    ]);
+  });
+  afterAll(async () => {
+    await harness?.stop();
+    await fake?.close();
+    await database?.drop();
+  });
+
+  const webhookUrl = () => `${harness.url}/webhooks/komoju`;
+  const send = async (type: string, paymentId: string) => expect(await fake.sendWebhook(webhookUrl(), fake.event(type, paymentId), WEBHOOK_SECRET)).toBe(200);
+  const calls = (paymentId: string, action: string) => fake.requests.filter((request) => request.method === 'POST' && request.path === `/api/v1/payments/${paymentId}/${action}`);
+
+  /** A link with one payment made at KOMOJU and recorded from its webhook. */
+  async function linkWithPayment(status: 'captured' | 'authorized', options: CompleteOptions = {}): Promise<{ linkId: string; paymentId: string }> {
+    const linkId = await seedLink(prisma, 'tea', { productName: `Sencha ${++sequence}`, amount: 1000, testMode: true });
+    const session = await createKomojuProvider({ secretKey: SECRET_KEY, apiBaseUrl: fake.url }).createSession({
+      amount: 1000,
+      currency: 'JPY',
+      locale: 'en',
+      returnUrl: 'http://127.0.0.1:1/return',
+      lineItem: { description: 'Sencha', amount: 1000, quantity: 1 },
+      metadata: { linkId },
+      idempotencyKey: `chk-${linkId}`,
+    });
+    const payment = fake.completeSession(session.id, status, options);
+    await send(status === 'captured' ? 'payment.captured' : 'payment.authorized', payment.id);
+    return { linkId, paymentId: payment.id };
+  }
+
+  /** Transactions → Refund / cancel → the payment's bubble. */
+  async function openPaymentBubble(userId: string, linkId: string, label = 'Refund / cancel'): Promise<LineMessage> {
+    const [transactions] = await tap(harness, userId, signedPostback('sales.transactions', [linkId]));
+    const [carousel] = await tap(harness, userId, postbackData(transactions, label));
+    const [bubble] = bubbles(carousel);
+    if (!bubble) throw new Error(`no payment bubble in: ${carousel ? messageText(carousel) : 'nothing'}`);
+    return bubble;
+  }
+
+  it('refunds part of a payment after a confirmation card; a double press refunds once; the summary follows the webhook', async () => {
+    const { linkId, paymentId } = await linkWithPayment('captured');
+    const bubble = await openPaymentBubble('Uowner', linkId);
+    const facts = messageText(bubble);
+    expect(facts).toContain('Refundable ¥1,000');
+    expect(facts).toContain('Card');
+    expect(facts).toMatch(/Sencha \d+/);
+
+    const [ask] = await tap(harness, 'Uowner', postbackData(bubble, 'Refund'));
+    expect(messageText(ask!)).toContain('How much of');
+    const [tooMuch] = await harness.say('Uowner', '1,500');
+    expect(messageText(tooMuch!)).toContain('more than is left to refund. Send at most ¥1,000');
+    const [card] = await harness.say('Uowner', '¥400');
+    const cardText = messageText(card!);
+    expect(cardText).toContain('Refund ¥400?');
+    expect(cardText).toContain('¥600 stays paid after this refund.');
+    expect(cardText).toMatch(/Date\n\w{3} \d{1,2}, \d{4}/);
+
+    const confirm = postbackData(card, 'Refund ¥400');
+    const [done] = await tap(harness, 'Uowner', confirm);
+    expect(messageText(done!)).toContain('Refunded ¥400 of');
+    const [stale] = await tap(harness, 'Uowner', confirm);
+    expect(messageText(stale!)).toMatch(/no longer|ended|old/i);
+    expect(calls(paymentId, 'refund')).toHaveLength(1);
+    expect(calls(paymentId, 'refund')[0]?.body).toEqual({ amount: 400 });
+
+    expect(await getLinkSummary(prisma, linkId)).toMatchObject({ capturedAmount: 1000 });
+    await send('payment.refund.created', paymentId);
+    expect(await getLinkSummary(prisma, linkId)).toMatchObject({ capturedAmount: 600, capturedPayments: 1, refundedPayments: 0 });
+  });
+
+  it('refunds everything that is left with one button, in Japanese', async () => {
+    const { linkId, paymentId } = await linkWithPayment('captured');
+    const bubble = await openPaymentBubble('Uowja', linkId, '返金・取消');
+    const [ask] = await tap(harness, 'Uowja', postbackData(bubble, '返金する'));
+    const [card] = await tap(harness, 'Uowja', postbackData(ask, '全額 ￥1,000'));
+    expect(messageText(card!)).toContain('残り全額を購入者に返します。');
+    const [done] = await tap(harness, 'Uowja', postbackData(card, '￥1,000を返金'));
+    expect(messageText(done!)).toContain('全額返金しました');
+    await send('payment.refunded', paymentId);
+    expect(await getLinkSummary(prisma, linkId)).toMatchObject({ capturedAmount: 0, capturedPayments: 0, refundedPayments: 1 });
+  });
+
+  it('cancels a payment awaiting payment', async () => {
+    const { linkId, paymentId } = await linkWithPayment('authorized');
+    const bubble = await openPaymentBubble('Uowner', linkId);
+    expect(messageText(bubble)).toContain('Awaiting payment ¥1,000');
+    expect(messageText(bubble)).toContain('Pay by');
+    const [card] = await tap(harness, 'Uowner', postbackData(bubble, 'Cancel payment'));
+    expect(messageText(card!)).toContain('Cancel the payment of ¥1,000?');
+    const [done] = await tap(harness, 'Uowner', postbackData(card, 'Cancel this payment'));
+    expect(messageText(done!)).toContain('is cancelled');
+    expect(calls(paymentId, 'cancel')).toHaveLength(1);
+    expect(fake.payment(paymentId).status).toBe('cancelled');
+    await send('payment.cancelled', paymentId);
+    expect(await prisma.payment.findUniqueOrThrow({ where: { id: paymentId } })).toMatchObject({ status: 'cancelled' });
+    expect(await getLinkSummary(prisma, linkId)).toMatchObject({ capturedPayments: 0, pendingPayments: 1 });
+  });
+
+  it('staff see no refund button and are refused when they press a forged one', async () => {
+    const { linkId, paymentId } = await linkWithPayment('captured');
+    const [transactions] = await tap(harness, 'Ustaff', signedPostback('sales.transactions', [linkId]));
+    expect(actionsOf(transactions!).map((action) => action.label)).not.toContain('Refund / cancel');
+    for (const [action, args] of [
+      ['refunds.choose', [linkId]],
+      ['refunds.start', [paymentId]],
+      ['refunds.cancel', [paymentId]],
+    ] as const) {
+      const [refused] = await tap(harness, 'Ustaff', signedPostback(action, [...args]));
+      expect(messageText(refused!)).toContain("Only the shop's owner can refund or cancel payments.");
+    }
+    expect(calls(paymentId, 'refund')).toHaveLength(0);
+  });
+
+  it('says clearly when KOMOJU refuses, and nothing changes', async () => {
+    const { linkId, paymentId } = await linkWithPayment('captured');
+    const bubble = await openPaymentBubble('Uowner', linkId);
+    const [ask] = await tap(harness, 'Uowner', postbackData(bubble, 'Refund'));
+    const [card] = await tap(harness, 'Uowner', postbackData(ask, 'All ¥1,000'));
+    // Someone refunded 300 in KOMOJU's dashboard meanwhile: only 700 is left.
+    fake.refund(paymentId, 300);
+    const [refused] = await tap(harness, 'Uowner', postbackData(card, 'Refund ¥1,000'));
+    expect(messageText(refused!)).toContain('KOMOJU says only ¥700 is left to refund. Nothing was refunded.');
+    expect(calls(paymentId, 'refund')).toHaveLength(0);
+  });
+
+  it('files a bank refund request for a konbini payment, each answer checked, stating the fee', async () => {
+    const { linkId, paymentId } = await linkWithPayment('authorized', { paymentMethodFee: 190 });
+    fake.capture(paymentId);
+    await send('payment.captured', paymentId);
+    const bubble = await openPaymentBubble('Uowner', linkId);
+    const [intro, ask] = await tap(harness, 'Uowner', postbackData(bubble, 'Refund'), 2);
+    expect(messageText(intro!)).toContain('KOMOJU charges ¥600 for each request and may decline it');
+    expect(messageText(ask!)).toContain('everything (¥1,190)');
+
+    await harness.say('Uowner', '1000');
+    const [badName] = await harness.say('Uowner', '山田太郎');
+    expect(messageText(badName!)).toContain('katakana only');
+    await harness.say('Uowner', 'やまだ　たろう');
+    await harness.say('Uowner', 'みずほ銀行');
+    const [badBranch] = await harness.say('Uowner', '12');
+    expect(messageText(badBranch!)).toContain('exactly 3 digits');
+    const [type] = await harness.say('Uowner', '０１２');
+    await tap(harness, 'Uowner', postbackData(type, 'Ordinary'));
+    const [badAccount] = await harness.say('Uowner', '123456');
+    expect(messageText(badAccount!)).toContain('exactly 7 digits');
+    const [fee] = await harness.say('Uowner', '1234-567');
+    expect(messageText(fee!)).toContain('payment-method fee (¥190)');
+    const [card] = await tap(harness, 'Uowner', postbackData(fee, 'Without the fee'));
+    const cardText = messageText(card!);
+    expect(cardText).toContain('Request a refund of ¥1,000?');
+    expect(cardText).toContain('ﾔﾏﾀﾞ ﾀﾛｳ');
+    expect(cardText).toContain('It charges ¥600 per request and may decline it.');
+
+    const sendButton = postbackData(card, 'Send the request');
+    const [done] = await tap(harness, 'Uowner', sendButton);
+    expect(messageText(done!)).toContain('Refund request of ¥1,000');
+    await tap(harness, 'Uowner', sendButton);
+    expect(calls(paymentId, 'refund_request')).toHaveLength(1);
+    expect(calls(paymentId, 'refund_request')[0]?.body).toEqual({
+      amount: 1000,
+      customer_name: 'ﾔﾏﾀﾞ ﾀﾛｳ',
+      bank_name: 'みずほ銀行',
+      branch_number: '012',
+      account_type: 'normal',
+      account_number: 1234567,
+      include_payment_method_fee: false,
+    });
+    expect(await prisma.refundRequest.findMany({ where: { paymentId } })).toEqual([
+      expect.objectContaining({ amount: 1000, currency: 'JPY', status: 'requested', includePaymentMethodFee: false, requestedBy: 'Uowner' }),
+    ]);
+    expect(calls(paymentId, 'refund')).toHaveLength(0);
+
+    // KOMOJU reports the request's progress; the record follows.
+    const update = { id: `evt_rr_${paymentId}`, type: 'refund_request.updated', resource: 'event', data: { id: 'rr_1', status: 'completed', payment: paymentId }, created_at: new Date().toISOString() };
+    expect(await fake.sendWebhook(webhookUrl(), update, WEBHOOK_SECRET)).toBe(200);
+    expect(await prisma.refundRequest.findFirstOrThrow({ where: { paymentId } })).toMatchObject({ status: 'completed' });
+  });
+});
