@@ -92,12 +92,12 @@ describe.skipIf(!isChromiumAvailable())('a buyer orders 2 with details in Chromi
     });
     await page.goto(`${server.url}/l/${link.slug}`);
     expect(await page.getByTestId('shop-name').textContent()).toBe('染物の山田');
-    expect(await page.getByTestId('total').textContent()).toBe('￥1,200');
+    expect(await page.getByTestId('total').textContent()).toBe('¥1,200');
 
     // The stepper's + button (added by the page's script) and the live total.
     await page.getByRole('button', { name: '1つ増やす' }).click();
     expect(await page.getByTestId('quantity').inputValue()).toBe('2');
-    expect(await page.getByTestId('total').textContent()).toBe('￥2,400');
+    expect(await page.getByTestId('total').textContent()).toBe('¥2,400');
 
     // A missing name is caught on the server: a 422 page naming the field, nothing started.
     await page.getByLabel('電話番号').fill('090-1234-5678');

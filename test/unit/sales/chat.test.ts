@@ -130,8 +130,10 @@ describe('edit dialog', () => {
     const menu = opened.replies[0];
     expect(menu?.kind).toBe('card');
     expect(menu?.kind === 'card' && menu.quickReplies?.map((button) => button.label)).toEqual([
-      'Product name', 'Description', 'Image', 'Page language', 'Status', 'Usage limit', 'Expiry', 'Quantity', 'Buyer details', 'Question', 'After payment', 'Payment methods', 'Price',
+      'Product name', 'Description', 'Image', 'Page language', 'Status', 'Usage limit', 'Expiry', 'Quantity', 'Buyer details', 'Question', 'After payment', 'Payment methods',
     ]);
+    // Price and currency are never offered: the card says once that they stay.
+    expect(menu?.kind === 'card' && menu.card.footnote).toContain('Price and currency stay as issued');
     expect(menu?.kind === 'card' && commands(menu.quickReplies).every(([action]) => action === 'sales.editField')).toBe(true);
   });
 
