@@ -128,26 +128,28 @@ export function linkSummarySql(ids: string[]): Prisma.Sql {
        WHERE p."linkId" = ANY(${ids})
     ),
     kept AS (
-      SELECT payment."linkId", payment."paid", payment."refundedTotal", payment."currency" = l."currency" AS "linkCurrency", payment."currency",
+      SELECT "linkId", "paid", "refundedTotal", "currency",
              ("statusRefunded" OR "refundedTotal" >= "paid") AS "fullyRefunded"
-        FROM payment JOIN "Link" l ON l."id" = payment."linkId"
+        FROM payment
        WHERE "capturedEver" AND NOT "chargedBack"
     ),
-    kept_totals AS (
-      SELECT "linkId",
-             SUM("paid" - "refundedTotal") FILTER (WHERE NOT "fullyRefunded" AND "linkCurrency") AS "capturedAmount",
+    -- Per currency first, so the link's own currency is looked up once per currency, not per payment.
+    per_currency AS (
+      SELECT "linkId", "currency",
+             SUM("paid" - "refundedTotal") FILTER (WHERE NOT "fullyRefunded") AS "kept",
              COUNT(*) FILTER (WHERE NOT "fullyRefunded") AS "capturedPayments",
              COUNT(*) FILTER (WHERE "fullyRefunded") AS "refundedPayments"
         FROM kept
-       GROUP BY "linkId"
+       GROUP BY "linkId", "currency"
     ),
-    other_currencies AS (
-      SELECT "linkId", jsonb_object_agg("currency", "kept") AS "amounts"
-        FROM (SELECT "linkId", "currency", SUM("paid" - "refundedTotal") AS "kept"
-                FROM kept
-               WHERE NOT "fullyRefunded" AND NOT "linkCurrency"
-               GROUP BY "linkId", "currency") per_currency
-       GROUP BY "linkId"
+    kept_totals AS (
+      SELECT pc."linkId",
+             SUM(pc."kept") FILTER (WHERE pc."currency" = l."currency") AS "capturedAmount",
+             SUM(pc."capturedPayments") AS "capturedPayments",
+             SUM(pc."refundedPayments") AS "refundedPayments",
+             jsonb_object_agg(pc."currency", pc."kept") FILTER (WHERE pc."currency" <> l."currency" AND pc."kept" IS NOT NULL) AS "otherCurrencies"
+        FROM per_currency pc JOIN "Link" l ON l."id" = pc."linkId"
+       GROUP BY pc."linkId"
     ),
     open_checkouts AS (
       SELECT c."linkId", COUNT(*) AS "count"
@@ -168,11 +170,10 @@ export function linkSummarySql(ids: string[]): Prisma.Sql {
            COALESCE(kt."capturedPayments", 0)::int AS "capturedPayments",
            (COALESCE(oc."count", 0) + COALESCE(op."count", 0))::int AS "pendingPayments",
            COALESCE(kt."refundedPayments", 0)::int AS "refundedPayments",
-           oc2."amounts" AS "otherCurrencies",
+           kt."otherCurrencies",
            statement_timestamp() AS "asOf"
       FROM "Link" l
       LEFT JOIN kept_totals kt ON kt."linkId" = l."id"
-      LEFT JOIN other_currencies oc2 ON oc2."linkId" = l."id"
       LEFT JOIN open_checkouts oc ON oc."linkId" = l."id"
       LEFT JOIN open_payments op ON op."linkId" = l."id"
      WHERE l."id" = ANY(${ids})`;
