@@ -145,3 +145,27 @@ export function readBuyerTip(raw: unknown, tips: TipOptions | null): BuyerTip {
   if (!/^\d$/.test(text) || Number(text) >= tips.values.length) return { ok: false, reason: 'not_an_option' };
   return { ok: true, option: Number(text) };
 }
+
+export type BuyerPriceInputError = 'not_a_range' | 'other_currency' | PriceRangeError;
+
+/**
+ * "500-5000", "¥500〜¥5,000", "500 to 5000: 1000 2000 3000" → a buyer-chosen price in `currency`,
+ * the amounts after ":" (or "/") its presets. Checked with buyerPriceProblem.
+ */
+export function parseBuyerPrice(input: string, currency: Currency, quantityMax = 1): { ok: true; price: BuyerPrice } | { ok: false; reason: BuyerPriceInputError } {
+  const text = normalizeText(input);
+  const [rangePart = '', presetsPart = ''] = text.split(/\s*[:/]\s*/u, 2);
+  const ends = rangePart.split(/\s*(?:-|~|〜|～|–|\bto\b|から|부터)\s*/iu).map((part) => part.replace(/\s*(?:まで|까지)$/u, '')).filter(Boolean);
+  if (ends.length !== 2) return { ok: false, reason: 'not_a_range' };
+  const amounts: number[] = [];
+  for (const part of [...ends, ...presetsPart.split(/[\s,、，]+/u).filter(Boolean)]) {
+    const parsed = parseAmount(part, currency);
+    if (!parsed.ok) return { ok: false, reason: parsed.reason === 'too_large' ? 'too_large' : 'not_a_range' };
+    if (parsed.currency !== currency) return { ok: false, reason: 'other_currency' };
+    amounts.push(parsed.amount);
+  }
+  const [min = 0, max = 0, ...presets] = amounts;
+  const price = { min, max, presets: [...new Set(presets)].sort((a, b) => a - b) };
+  const problem = buyerPriceProblem(price, currency, quantityMax);
+  return problem ? { ok: false, reason: problem } : { ok: true, price };
+}
