@@ -16,6 +16,9 @@ export type PriceMode = (typeof PRICE_MODES)[number];
 
 export const PRESETS_MAX = 4;
 export const TIP_OPTIONS_MAX = 4;
+/** Separators between listed amounts: spaces, 、，/・, and a comma unless it groups thousands (1,000). */
+const LIST_SEPARATOR = /\s*[、，/・]\s*|,(?!\d{3}(?!\d))\s*|\s+/u;
+
 /** A tip of more than half the order is almost surely a typo in the options. */
 export const TIP_PERCENT_MAX = 50;
 
@@ -86,7 +89,7 @@ export type TipOptionsError = 'not_tips' | 'too_many' | 'percent_out_of_range' |
 export function parseTipOptions(input: string, currency: Currency): { ok: true; tips: TipOptions } | { ok: false; reason: TipOptionsError } {
   const text = normalizeText(input);
   const allPercent = /%\s*$/u.test(text);
-  const parts = text.split(/[\s,、，/・]+/u).filter(Boolean);
+  const parts = text.split(LIST_SEPARATOR).filter(Boolean);
   if (parts.length === 0) return { ok: false, reason: 'not_tips' };
   if (parts.length > TIP_OPTIONS_MAX) return { ok: false, reason: 'too_many' };
   const percents = parts.map((part) => /^(\d{1,3})\s*%?$/u.exec(part)).filter((match) => match !== null);
@@ -154,11 +157,13 @@ export type BuyerPriceInputError = 'not_a_range' | 'other_currency' | PriceRange
  */
 export function parseBuyerPrice(input: string, currency: Currency, quantityMax = 1): { ok: true; price: BuyerPrice } | { ok: false; reason: BuyerPriceInputError } {
   const text = normalizeText(input);
-  const [rangePart = '', presetsPart = ''] = text.split(/\s*[:/]\s*/u, 2);
+  const colon = /\s*[:/]\s*/u.exec(text);
+  const rangePart = colon ? text.slice(0, colon.index) : text;
+  const presetsPart = colon ? text.slice(colon.index + colon[0].length) : '';
   const ends = rangePart.split(/\s*(?:-|~|〜|～|–|\bto\b|から|부터)\s*/iu).map((part) => part.replace(/\s*(?:まで|까지)$/u, '')).filter(Boolean);
   if (ends.length !== 2) return { ok: false, reason: 'not_a_range' };
   const amounts: number[] = [];
-  for (const part of [...ends, ...presetsPart.split(/[\s,、，]+/u).filter(Boolean)]) {
+  for (const part of [...ends, ...presetsPart.split(LIST_SEPARATOR).filter(Boolean)]) {
     const parsed = parseAmount(part, currency);
     if (!parsed.ok) return { ok: false, reason: parsed.reason === 'too_large' ? 'too_large' : 'not_a_range' };
     if (parsed.currency !== currency) return { ok: false, reason: 'other_currency' };
