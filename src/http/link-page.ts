@@ -175,7 +175,9 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     if (!amountField && !tipField) for (let quantity = range.min; quantity <= range.max; quantity += 1) totals.push(price(quantity));
     const priceMode = readLinkPrice(link);
     const headline = priceMode.mode === 'buyer' ? t('link.priceRange', { min: formatStoredPrice(priceMode.min, link.currency, language), max: formatStoredPrice(priceMode.max, link.currency, language) }) : price(1);
-    const codeField = (await offersCodes(prisma, link, new Date()))
+    // A code the buyer typed stays on the page with its error even when no code is live any more.
+    const typedCode = typeof retry?.form.code === 'string' && retry.form.code.trim() !== '';
+    const codeField = typedCode || (await offersCodes(prisma, link, new Date()))
       ? {
           value: typeof retry?.form.code === 'string' ? retry.form.code.slice(0, 40) : '',
           applied:
