@@ -45,3 +45,17 @@ export async function codeUses(db: Reader, codeId: string, now: Date): Promise<n
 export async function lockCode(tx: Prisma.TransactionClient, codeId: string): Promise<void> {
   await tx.$queryRaw`SELECT "id" FROM "DiscountCode" WHERE "id" = ${codeId} FOR UPDATE`;
 }
+
+/**
+ * The use of a code this client (its keyed address) holds now, if any: a pending checkout with the
+ * code, opened within the hold, nothing paid into it yet. One client holds at most one use of a
+ * capped code, so pressing Pay again and again cannot take a promotion's uses from other buyers.
+ */
+export async function clientCodeHold(db: Reader, codeId: string, clientKey: string, now: Date): Promise<{ id: string; linkId: string; amount: number | null; sessionUrl: string | null } | null> {
+  const since = new Date(now.getTime() - (CODE_HOLD_SECONDS + HOLD_MARGIN_SECONDS) * 1000);
+  return db.checkout.findFirst({
+    where: { discountCodeId: codeId, clientKey, status: 'pending', createdAt: { gt: since }, payments: { none: {} } },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, linkId: true, amount: true, sessionUrl: true },
+  });
+}

@@ -17,7 +17,7 @@ import { isLanguage, translator } from '../i18n/i18n.js';
 import { formatStoredPrice } from '../i18n/format.js';
 import { isSupportedCurrency } from '../i18n/currency.js';
 import { findCodeForLink, hasUseLeft, type CodeRefusal } from '../discounts/find-code.js';
-import { lockCode, CODE_HOLD_SECONDS } from '../discounts/code-uses.js';
+import { clientCodeHold, lockCode, CODE_HOLD_SECONDS } from '../discounts/code-uses.js';
 import type { DiscountCode } from '../generated/prisma/client.js';
 import { readBuyerAmount, readBuyerTip, readLinkPrice, readTipOptions, type BuyerAmountError } from '../links/link-price.js';
 import { checkoutAmount, type CheckoutAmount } from './checkout-amount.js';
@@ -57,7 +57,7 @@ export type StartCheckoutResult =
   | { kind: 'invalid'; link: Link; field: 'quantity'; reason: BuyerQuantityError; placesLeft: number | null }
   | { kind: 'invalid'; link: Link; field: 'amount'; reason: BuyerAmountError | 'too_large' }
   | { kind: 'invalid'; link: Link; field: 'tip'; reason: 'not_an_option' }
-  | { kind: 'invalid'; link: Link; field: 'code'; reason: CodeRefusal | 'discount_too_large' | 'discount_other_currency' }
+  | { kind: 'invalid'; link: Link; field: 'code'; reason: CodeRefusal | 'discount_too_large' | 'discount_other_currency' | 'held' }
   /** The provider in use now is live and the link was made in test mode, or the other way round. */
   | { kind: 'mode_mismatch'; link: Link }
   | { kind: 'provider_error'; link: Link; checkoutId: string | null };
@@ -232,7 +232,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
 
   const paymentTypes = readPaymentTypes(link.paymentTypes);
   const checkoutId = newCheckoutId();
-  type Decision = HoldDecision | { kind: 'closed'; availability: Exclude<LinkAvailability, 'open'> } | { kind: 'too_many'; placesLeft: number } | { kind: 'code_used_up' };
+  type Decision = HoldDecision | { kind: 'closed'; availability: Exclude<LinkAvailability, 'open'> } | { kind: 'too_many'; placesLeft: number } | { kind: 'code_used_up' } | { kind: 'code_held' };
   const decision = await prisma.$transaction(async (tx): Promise<Decision> => {
     await lockLink(tx, link.id);
     // Re-read under the lock: the merchant may have just deactivated it.
@@ -249,6 +249,10 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
       // The code's cap is decided one checkout at a time, like the link's places (code-uses.ts).
       if (code && code.usageCap !== null) {
         await lockCode(tx, code.id);
+        // The same press again (same link, same total) goes back to its session; anything else waits for it to end.
+        const held = clientKey === null ? null : await clientCodeHold(tx, code.id, clientKey, now);
+        if (held?.sessionUrl && held.linkId === link.id && held.amount === priced.amount.total) return { kind: 'reuse', sessionUrl: held.sessionUrl, checkoutId: held.id };
+        if (held) return { kind: 'code_held' };
         if (!(await hasUseLeft(tx, code, now))) return { kind: 'code_used_up' };
       }
       const chosen = {
@@ -267,6 +271,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
   if (decision.kind === 'closed') return { kind: 'closed', link, availability: decision.availability };
   if (decision.kind === 'too_many') return { kind: 'invalid', link, field: 'quantity', reason: 'not_enough_left', placesLeft: decision.placesLeft };
   if (decision.kind === 'code_used_up') return { kind: 'invalid', link, field: 'code', reason: 'used_up' };
+  if (decision.kind === 'code_held') return { kind: 'invalid', link, field: 'code', reason: 'held' };
   if (decision.kind === 'hold_limit') return { kind: 'hold_limit', link };
   if (decision.kind === 'reuse') return { kind: 'redirect', sessionUrl: decision.sessionUrl, checkoutId: decision.checkoutId, reused: true };
 

@@ -187,6 +187,21 @@ describe.each(await databaseKinds())('discount codes on %s', (kind) => {
     expect(fake.session(sessionIdFrom(full)).amount).toBe(3000);
   });
 
+  it('lets one client hold one use of a capped code: the same press goes back to its session', async () => {
+    const link = await seedLink(prisma, { merchantId: fixtureId('m'), language: 'en', amount: 3000, quantityMin: 1, quantityMax: 3 });
+    const codeId = await code(link, { code: 'FEW2', percent: 10, usageCap: 2 });
+    const first = await post(link, { code: 'few2', quantity: '1' }, '198.51.100.80');
+    const again = await post(link, { code: 'FEW2', quantity: '1' }, '198.51.100.80');
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe(first.headers.get('location'));
+    const changed = await post(link, { code: 'FEW2', quantity: '2' }, '198.51.100.80');
+    expect(changed.status).toBe(422);
+    expect(await changed.text()).toContain('A payment with this code is already in progress from your device.');
+    expect(await prisma.checkout.count({ where: { discountCodeId: codeId } })).toBe(1);
+    // The other use is still there for someone else.
+    expect((await post(link, { code: 'FEW2', quantity: '1' }, '198.51.100.81')).status).toBe(303);
+  });
+
   it('gives a use back when its payment fails', async () => {
     const link = await shopLink();
     const codeId = await code(link, { code: 'ONLY1', amount: 100, usageCap: 1 });
