@@ -295,7 +295,7 @@ ${view.quantity ? quantityInput(view, view.quantity) : null}
 ${view.tipField ? radioGroup(view, 'tip', t('link.tip.legend'), 'tip', view.tipField.options, view.tipField.choice) : null}
 ${view.codeField ? codeInput(view, view.codeField) : null}
 ${view.breakdown ? breakdownList(view, view.breakdown) : null}
-${!view.codeField && (view.amountField || view.tipField) ? html`<button class="button secondary" type="submit" name="preview" value="1" formnovalidate data-testid="show-total">${t('link.showTotal')}</button><p></p>` : null}
+${!view.codeField && (view.amountField || view.tipField) ? html`<div class="field"><button class="button secondary" type="submit" name="preview" value="1" formnovalidate data-testid="show-total">${t('link.showTotal')}</button></div>` : null}
 ${buyerInputs(view)}
 <button class="button primary" type="submit" data-testid="pay">${payLabel(view)}</button>
 </form>
