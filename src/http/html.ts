@@ -90,6 +90,7 @@ legend{font-weight:700;padding:0 4px}
 .code-row .button{width:auto;padding:10px 16px;font-size:1rem}
 .applied{color:#067d3a;font-weight:700;margin:0 0 6px}
 dl.breakdown{margin:0 0 12px;display:grid;grid-template-columns:1fr auto;gap:2px 12px}
+dl.breakdown[hidden]{display:none}
 .breakdown dt{font-weight:400}
 .breakdown dd{margin:0;text-align:right}
 .breakdown .grand{font-size:1.2rem;font-weight:700}

@@ -119,6 +119,16 @@ function button(text,label,delta){var b=document.createElement('button');b.type=
 b.addEventListener('click',function(){var q=parseInt(i.value,10);if(isNaN(q))q=min;i.value=String(Math.min(max,Math.max(min,q+delta)));show();});return b;}
 i.parentNode.insertBefore(button('\u2212',i.getAttribute('data-decrease'),-1),i);i.parentNode.appendChild(button('+',i.getAttribute('data-increase'),1));i.addEventListener('input',show);show();})();`;
 
+/**
+ * On a page with a chosen amount, tips or a code: the total the server showed (Apply / Show total)
+ * no longer holds once the buyer changes a choice, so the breakdown is hidden and Pay says just
+ * "Pay" again until the next Apply. Without JavaScript the buyer presses Show total again; the
+ * server checks every choice whatever the page showed.
+ */
+const STALE_TOTAL_SCRIPT = `(function(){var f=document.querySelector('form[data-priced]');if(!f)return;var b=document.getElementById('breakdown');var p=f.querySelector('[data-testid=pay]');
+function stale(e){var n=e.target&&e.target.name;if(n!=='amountChoice'&&n!=='customAmount'&&n!=='tip'&&n!=='quantity')return;if(b)b.hidden=true;if(p&&p.getAttribute('data-plain'))p.textContent=p.getAttribute('data-plain');}
+f.addEventListener('input',stale);f.addEventListener('change',stale);})();`;
+
 function errorFor(errors: FieldError[], field: FieldError['field']): FieldError | undefined {
   return errors.find((error) => error.field === field);
 }
@@ -174,7 +184,7 @@ ${code.applied && !error ? html`<p class="applied" id="code-applied" data-testid
 }
 
 function breakdownList(view: LinkPageView, breakdown: Breakdown): Html {
-  return html`<dl class="breakdown" data-testid="breakdown">${breakdown.rows.map((row) => html`<dt>${row.label}</dt><dd>${row.value}</dd>`)}<dt class="grand">${view.t('link.breakdown.total')}</dt><dd class="grand" data-testid="breakdown-total">${breakdown.total}</dd></dl>`;
+  return html`<dl class="breakdown" id="breakdown" data-testid="breakdown">${breakdown.rows.map((row) => html`<dt>${row.label}</dt><dd>${row.value}</dd>`)}<dt class="grand">${view.t('link.breakdown.total')}</dt><dd class="grand" data-testid="breakdown-total">${breakdown.total}</dd></dl>`;
 }
 
 /** One labelled input, its error (if any) tied to it for screen readers. */
@@ -259,6 +269,17 @@ function testBadge(t: Translate<'pages'>, testMode: boolean): Html | null {
   return testMode ? html`<span class="test-badge" data-testid="test-badge">${t('link.testBadge')}</span>` : null;
 }
 
+/** Whether the buyer picks something that changes the total beyond the quantity stepper's reach. */
+function priced(view: LinkPageView): boolean {
+  return Boolean(view.amountField || view.tipField || view.codeField);
+}
+
+/** The page's inline script (run by its nonce), if it needs one. */
+export function linkPageScript(view: Pick<LinkPageView, 'quantity' | 'amountField' | 'tipField' | 'codeField'>): string | null {
+  const sources = [...(view.quantity ? [STEPPER_SCRIPT] : []), ...(view.amountField || view.tipField || view.codeField ? [STALE_TOTAL_SCRIPT] : [])];
+  return sources.length > 0 ? sources.join('\n') : null;
+}
+
 /** "Pay ¥1,350" when the total is known for sure; plain "Pay" while the buyer still chooses. */
 function payLabel(view: LinkPageView): string {
   if (view.breakdown && !view.quantity) return view.t('link.pay', { price: view.breakdown.total });
@@ -268,6 +289,7 @@ function payLabel(view: LinkPageView): string {
 
 export function renderLinkPage(view: LinkPageView): string {
   const { t } = view;
+  const script = linkPageScript(view);
   const summary = view.description.trim() === '' ? view.price : `${view.price} — ${view.description}`;
   const ogDescription = summary.length > 200 ? `${summary.slice(0, 199)}…` : summary;
   const head = html`<meta name="robots" content="noindex">
@@ -288,7 +310,7 @@ ${shopHeader(view.shop)}
 ${view.description.trim() === '' ? null : html`<p class="description" data-testid="description">${view.description}</p>`}
 ${view.fixedQuantity > 1 && !view.quantity ? html`<p data-testid="fixed-quantity">${t('link.fixedQuantity', { count: view.fixedQuantity })}</p>` : null}
 ${errorSummary(view)}
-<form method="post" action="${view.checkoutPath}" novalidate>
+<form method="post" action="${view.checkoutPath}" novalidate${priced(view) ? html` data-priced="1"` : null}>
 <input type="hidden" name="token" value="${view.formToken}">
 ${view.amountField ? amountInput(view, view.amountField) : null}
 ${view.quantity ? quantityInput(view, view.quantity) : null}
@@ -297,7 +319,7 @@ ${view.codeField ? codeInput(view, view.codeField) : null}
 ${view.breakdown ? breakdownList(view, view.breakdown) : null}
 ${!view.codeField && (view.amountField || view.tipField) ? html`<div class="field"><button class="button secondary" type="submit" name="preview" value="1" formnovalidate data-testid="show-total">${t('link.showTotal')}</button></div>` : null}
 ${buyerInputs(view)}
-<button class="button primary" type="submit" data-testid="pay">${payLabel(view)}</button>
+<button class="button primary" type="submit"${view.breakdown && priced(view) ? html` data-plain="${t('link.payAdjustable')}"` : null} data-testid="pay">${payLabel(view)}</button>
 </form>
 <p class="notice center">${t('link.payNote')}</p>
 ${view.paymentMethods ? html`<p class="notice center" data-testid="payment-methods">${t('link.paymentMethods', { methods: view.paymentMethods })}</p>` : null}
@@ -310,7 +332,7 @@ ${view.testMode ? html`<p class="notice center">${t('link.testNotice')}</p>` : n
     head,
     body,
     footer: legalFooter(t, view.shop),
-    ...(view.quantity ? { script: { nonce: view.scriptNonce, source: STEPPER_SCRIPT } } : {}),
+    ...(script ? { script: { nonce: view.scriptNonce, source: script } } : {}),
   });
 }
 

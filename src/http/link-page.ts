@@ -24,7 +24,7 @@ import { clientKey } from './client-address.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './route-deps.js';
 import { newScriptNonce, preferredLanguage, sendPage } from './html.js';
-import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type AmountField, type Breakdown, type ClosedReason, type FieldError, type ShopBrand, type TipField } from './link-page-views.js';
+import { linkPageScript, renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type AmountField, type Breakdown, type ClosedReason, type FieldError, type ShopBrand, type TipField } from './link-page-views.js';
 import { loadShopBrand } from './shop-brand.js';
 
 const CHECKOUT_FORM = 'checkout';
@@ -193,6 +193,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       if (typeof value === 'string') values[field] = value.slice(0, 300);
     }
     const scriptNonce = newScriptNonce();
+    const quantityView = { min: range.min, max: range.max, value: posted, totals };
     sendPage(
       res,
       retry && retry.errors.length > 0 ? 422 : 200,
@@ -209,7 +210,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         checkoutPath: `${linkPath(link.slug)}/checkout`,
         formToken: formToken(config.appSecret, CHECKOUT_FORM, link.slug),
         testMode: link.testMode,
-        quantity: isAdjustable(range) ? { min: range.min, max: range.max, value: posted, totals } : null,
+        quantity: isAdjustable(range) ? quantityView : null,
         fixedTotal: price(link.quantityMin),
         fixedQuantity: link.quantityMin,
         errors: retry?.errors ?? [],
@@ -224,7 +225,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       }),
       // Pay redirects to KOMOJU's hosted page, or to the sandbox's at PUBLIC_BASE_URL.
       [config.publicBaseUrl, config.komojuApiBaseUrl],
-      isAdjustable(range) ? scriptNonce : undefined,
+      linkPageScript({ quantity: isAdjustable(range) ? quantityView : null, amountField, tipField, codeField }) ? scriptNonce : undefined,
     );
   }
 

@@ -139,6 +139,9 @@ describe.skipIf(!isChromiumAvailable())('buyer pages pass axe-core WCAG 2.1 AA (
     await expectAccessible(page, 'code applied, total shown');
 
     await page.getByTestId('amount-choice-4').check();
+    // The total shown is for the old choice: it goes, and Pay no longer names an amount.
+    expect(await page.getByTestId('breakdown').isHidden()).toBe(true);
+    expect(await page.getByTestId('pay').textContent()).toBe(language === 'ja' ? '支払う' : '결제하기');
     await page.getByTestId('custom-amount').fill('100');
     await page.getByTestId('pay').click();
     await page.getByTestId('amount-error').waitFor();

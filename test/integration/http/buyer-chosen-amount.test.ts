@@ -52,9 +52,9 @@ describe.each(await databaseKinds())('buyer-chosen amounts and tips on %s', (kin
     return link;
   }
 
-  async function openPage(slug: string): Promise<{ status: number; body: string }> {
+  async function openPage(slug: string): Promise<{ status: number; body: string; csp: string }> {
     const response = await fetch(`${harness.url}/l/${slug}`);
-    return { status: response.status, body: await response.text() };
+    return { status: response.status, body: await response.text(), csp: response.headers.get('content-security-policy') ?? '' };
   }
 
   async function post(link: SeededLink, fields: Record<string, string>, client = '203.0.113.40'): Promise<Response> {
@@ -82,6 +82,10 @@ describe.each(await databaseKinds())('buyer-chosen amounts and tips on %s', (kin
     expect(page.body).toMatch(/<input type="radio" name="amountChoice" value="1000" checked data-testid="amount-choice-0"> ¥1,000/);
     expect(page.body).toMatch(/<label for="customAmount">お支払いする金額<\/label>/);
     expect(page.body).toContain('>支払う</button>');
+    // The script that hides a stale total runs by this response's nonce only.
+    const nonce = /<script nonce="([^"]+)">/.exec(page.body)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(page.csp).toContain(`script-src 'nonce-${nonce}'`);
   });
 
   it.each([
