@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { linkCard, shareText } from '../../../../src/links/link-card.js';
 import { parseBuyerPrice, parseTipOptions } from '../../../../src/links/link-price.js';
 import { DialogDriver, contextFor, linkView } from '../../../support/dialog-driver.js';
-import { salesLink } from '../../sales/sales-fixtures.js';
+import { context, salesLink } from '../../sales/sales-fixtures.js';
+import { summaryCard } from '../../../../src/sales/summary-card.js';
+import { salesLinkCard } from '../../../../src/sales/links-carousel.js';
+import { transactionsReply } from '../../../../src/sales/transactions.js';
 
 describe('price range and tips typed in chat', () => {
   it.each([
@@ -66,6 +69,20 @@ describe('price range and tips typed in chat', () => {
     expect(card.subtitle).toBe('You choose: ¥500–¥5,000');
     expect(card.rows).toEqual(expect.arrayContaining([{ label: 'Preset amounts', value: '¥1,000, ¥2,000' }, { label: 'Tips', value: '¥200, ¥500' }]));
     expect(shareText(link)).toContain('You choose: ¥500–¥5,000');
+  });
+
+  it('the summary card, the links list and the transactions describe a buyer-chosen price and what was chosen', () => {
+    const link = salesLink({ amount: 500, price: { mode: 'buyer', min: 500, max: 5000, presets: [] } });
+    const summary = { capturedAmount: 2900, capturedPayments: 1, pendingPayments: 0, refundedPayments: 0, asOf: '2026-11-28T08:05:00.000Z' };
+    const card = summaryCard(link, summary, context('ja'));
+    expect(card.kind === 'card' && card.card.rows).toEqual(expect.arrayContaining([{ label: '価格', value: 'お好きな価格：¥500〜¥5,000' }]));
+    expect(salesLinkCard(link, context('en')).subtitle).toBe('You choose: ¥500–¥5,000');
+    const transactions = transactionsReply(
+      { link, page: 1, hasMore: false, transactions: [{ id: 'pay_1', state: 'captured', amount: 2900, refundedAmount: 0, at: '2026-11-28T08:00:00.000Z', choices: { chosenAmount: 3000, discountCode: 'SPRING10', discountAmount: 300, tipAmount: 200 } }] },
+      context('ko'),
+    );
+    const row = transactions.kind === 'card' ? transactions.card.rows[0]?.value : '';
+    expect(row).toContain('결제 완료 ¥2,900\n¥3,000(구매자가 선택)\n쿠폰 SPRING10 −¥300\n팁 ¥200');
   });
 
   it('edit changes the tips of an issued link', () => {
