@@ -209,6 +209,8 @@ const askLinksDialog: DialogHandler = (state, input, ctx) => {
 };
 
 export const discountChat: Capability = {
+  // Owners reach their codes from help too (every command is also on a button).
+  helpButtons: (ctx) => (ctx.membership?.role === 'owner' ? [commandButton(ctx.t('discounts:buttons.list'), DISCOUNT_ACTIONS.list)] : []),
   commands: {
     codes: { words: CODES_WORDS, run: (_command, ctx) => list(ctx) },
   },
