@@ -38,7 +38,8 @@ export const priceRangeField: LinkField<'priceRange'> = {
     const currency = draft.currency ?? 'JPY';
     const parsed = parseBuyerPrice(answer, currency, draft.quantityMax ?? 1);
     if (!parsed.ok) return { ok: false, error: ctx.t(`pricing:errors.${parsed.reason}`, { max: PRESETS_MAX, currency }) };
-    return { ok: true, changes: { amountMin: parsed.price.min, amountMax: parsed.price.max, amountPresets: parsed.price.presets } };
+    // The link's amount is the range's minimum (its "from" price), so the review card's Price agrees.
+    return { ok: true, changes: { amount: parsed.price.min, amountMin: parsed.price.min, amountMax: parsed.price.max, amountPresets: parsed.price.presets } };
   },
   describe: describePrice,
   skip: { changes: () => ({ amountMin: null, amountMax: null, amountPresets: [] }), button: false, noneLabel: (ctx) => ctx.t('pricing:fixed') },

@@ -43,7 +43,7 @@ describe('price range and tips typed in chat', () => {
     const driver = new DialogDriver('ja');
     driver.say('quick');
     driver.tap('詳細設定');
-    driver.say('500');
+    driver.say('1200');
     driver.say('手ぬぐい');
     driver.result({ type: 'links.nameChecked', productName: '手ぬぐい', existing: null });
     driver.tap('購入者が選ぶ価格を編集');
