@@ -61,7 +61,7 @@ function newButton(ctx: Context): Button {
   return { ...commandButton(ctx.t('discounts:buttons.new'), DISCOUNT_ACTIONS.create), style: 'primary' };
 }
 
-export function offText(off: DiscountOff | null, ctx: Context): string {
+function offText(off: DiscountOff | null, ctx: Context): string {
   if (!off) return '—';
   if (off.kind === 'percent') return ctx.t('discounts:values.percentOff', { percent: off.percent });
   return ctx.t('discounts:values.amountOff', { amount: isSupportedCurrency(off.currency) ? formatPrice(off.amount, off.currency, ctx.language) : String(off.amount) });
