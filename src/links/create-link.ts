@@ -13,6 +13,7 @@ import { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
 import { normalizeProductName, validateAfterPaymentMessage, validateDescription } from './product-name.js';
 import { renderQrPng } from './qr.js';
 import { newSlug } from './slug.js';
+import { buyerPriceProblem, buyerPriceSchema, priceColumns, tipOptionsSchema } from './link-price.js';
 
 export const newLinkSchema = z.object({
   merchantId: z.string().min(1),
@@ -31,6 +32,9 @@ export const newLinkSchema = z.object({
   afterPaymentMessage: z.string().default(''),
   paymentTypes: paymentTypesSchema.default([]),
   expiresAt: z.date().nullable().default(null),
+  /** The buyer chooses the unit amount in this range (links/link-price.ts); `amount` is then its minimum. */
+  buyerPrice: buyerPriceSchema.nullable().default(null),
+  tipOptions: tipOptionsSchema.nullable().default(null),
 });
 
 export type NewLink = z.input<typeof newLinkSchema>;
@@ -60,6 +64,9 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
   const fields = parsed.data;
   if (!isSupportedCurrency(fields.currency)) return { kind: 'invalid', reason: 'unsupported currency' };
   if (fields.amount > maxAmount(fields.currency)) return { kind: 'invalid', reason: 'amount too large' };
+  const price = fields.buyerPrice ? ({ mode: 'buyer', ...fields.buyerPrice } as const) : ({ mode: 'fixed', amount: fields.amount } as const);
+  const priceProblem = fields.buyerPrice ? buyerPriceProblem(fields.buyerPrice, fields.currency, fields.quantityMax) : null;
+  if (priceProblem) return { kind: 'invalid', reason: `price range ${priceProblem}` };
   const quantityProblem = quantityRangeProblem({ min: fields.quantityMin, max: fields.quantityMax }, fields);
   if (quantityProblem) return { kind: 'invalid', reason: `quantity ${quantityProblem}` };
   const name = normalizeProductName(fields.productName);
@@ -92,7 +99,9 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
         createdByUserId: fields.createdByUserId,
         productName: name.name,
         productNameKey: name.key,
-        amount: fields.amount,
+        ...priceColumns(price),
+        amountPresets: price.mode === 'buyer' && price.presets.length > 0 ? price.presets : PrismaNamespace.DbNull,
+        tipOptions: fields.tipOptions ?? PrismaNamespace.DbNull,
         currency: fields.currency,
         description: description.text,
         imageId: fields.imageId,

@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import { buyerDetailLines, readStoredBuyerDetails } from '../links/buyer-fields.js';
 import { ledgerState, namedPaymentMethod, wasCaptured } from './payment-status.js';
 import { getLinkSummary } from './summary.js';
+import { choiceLines, readCheckoutChoices } from './checkout-choices.js';
 
 export interface NoticeDeps {
   prisma: Prisma;
@@ -132,8 +133,8 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
   const payment = await prisma.payment.findUniqueOrThrow({
     where: { id: paymentId },
     include: {
-      link: { select: { id: true, productName: true, merchantId: true, createdByUserId: true, usageLimit: true } },
-      checkout: { select: { quantity: true, buyerDetails: true } },
+      link: { select: { id: true, productName: true, merchantId: true, createdByUserId: true, usageLimit: true, currency: true } },
+      checkout: { select: { quantity: true, buyerDetails: true, chosenAmount: true, discountCode: true, discountAmount: true, tipAmount: true } },
     },
   });
   const link = payment.link;
@@ -164,6 +165,16 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
     const quantity = payment.checkout?.quantity ?? 1;
     const lines = [captured];
     if (quantity > 1) lines.push(t('notice.quantity', { count: quantity }));
+    const choices = readCheckoutChoices(payment.checkout);
+    if (choices) {
+      lines.push(
+        ...choiceLines(choices, link.currency, language, {
+          chosenAmount: (amount) => t('notice.chosenAmount', { amount }),
+          discount: (code, amount) => t('notice.discount', { code, amount }),
+          tip: (amount) => t('notice.tip', { amount }),
+        }),
+      );
+    }
     const details = readStoredBuyerDetails(payment.checkout?.buyerDetails);
     // Who to deliver to: the merchant reads it here first (also in the link's transactions).
     if (details) lines.push(...buyerDetailLines(details, (kind) => t(`notice.buyer.${kind}`)));

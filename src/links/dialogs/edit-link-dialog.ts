@@ -52,6 +52,8 @@ export function draftOfLink(link: LinkView): LinkDraft {
     afterPaymentMessage: link.afterPaymentMessage ?? '',
     paymentTypes: link.paymentTypes,
     expiresAt: link.expiresAt,
+    ...(link.price?.mode === 'buyer' ? { amountMin: link.price.min, amountMax: link.price.max, amountPresets: link.price.presets } : {}),
+    tipOptions: link.tipOptions ?? null,
   };
 }
 

@@ -51,6 +51,8 @@ describe('the link field table', () => {
       image: { imageId: null },
       usageLimit: { usageLimit: null },
       quantity: { quantityMin: 1, quantityMax: 1 },
+      priceRange: { amountMin: null, amountMax: null, amountPresets: [] },
+      tips: { tipOptions: null },
       buyerAsk: { buyerAsk: [] },
       question: { question: null },
       afterPayment: { afterPaymentMessage: '' },
