@@ -3,7 +3,6 @@
 // results. The CLI runs as a child process, as an operator runs it; this test process is the server.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { startServer, type RunningServer } from '../../../src/server.js';
 import { LogCapture } from '../../support/line-harness.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
 import { formTokenIn } from '../../support/buyer-fixtures.js';
+import { freePort } from '../../support/free-port.js';
 
 // Each CLI run is a fresh Node process (a few seconds; much more on a loaded machine).
 const TIMEOUT = 300_000;
@@ -47,14 +47,6 @@ async function admin(args: string[], env: Record<string, string>, options: { via
 }
 
 type Server = RunningServer;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Chats `quick` → 1500 → name in the simulator; returns the new link's slug. */
 async function quickLink(server: Server, userId: string, name: string): Promise<string> {
