@@ -23,7 +23,18 @@ async function migratedPglite(root: string): Promise<string> {
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = mkdtempSync(path.join(tmpdir(), 'test-databases-'));
   // No server: no PostgreSQL template; the suites say so themselves (or fail under REQUIRE_POSTGRES).
-  const [pglite, postgres] = await Promise.all([migratedPglite(root), postgresProblem(TEST_DATABASE_URL).then((problem) => (problem === undefined ? createTemplateDatabase() : undefined))]);
+  const pgliteTemplate = migratedPglite(root);
+  const postgresTemplate = postgresProblem(TEST_DATABASE_URL).then((problem) => (problem === undefined ? createTemplateDatabase() : undefined));
+  let made;
+  try {
+    made = await Promise.all([pgliteTemplate, postgresTemplate]);
+  } catch (error) {
+    // Leave nothing behind: the teardown below exists only once this setup returns.
+    await postgresTemplate.then((template) => template?.drop(), () => undefined);
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+  const [pglite, postgres] = made;
   project.provide('databaseTemplates', { root, pglite, postgres: postgres?.name });
   return async () => {
     await postgres?.drop();

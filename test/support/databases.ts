@@ -92,14 +92,16 @@ function databaseUrl(name: string): string {
 /** A new, migrated database on the PostgreSQL server to copy test databases from (globalSetup). */
 export async function createTemplateDatabase(): Promise<{ name: string; drop(): Promise<void> }> {
   const name = `tpl_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const drop = () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await adminQuery(`CREATE DATABASE "${name}"`);
-  const db = await openDatabase({ databaseUrl: databaseUrl(name), dataDir: '', poolSize: 1 });
   try {
-    await db.migrate();
-  } finally {
-    await db.close();
+    const db = await openDatabase({ databaseUrl: databaseUrl(name), dataDir: '', poolSize: 1 });
+    await db.migrate().finally(() => db.close());
+  } catch (error) {
+    await drop();
+    throw error;
   }
-  return { name, drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  return { name, drop };
 }
 
 /**
