@@ -1,7 +1,6 @@
 // A buyer in a real browser (Debian Chromium via playwright-core), in local mode with the sandbox
 // provider: link page → Pay → sandbox checkout → Pay → return page says paid, once per language.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
@@ -13,20 +12,7 @@ import { startServer, type RunningServer } from '../../src/server.js';
 import { CHROMIUM, CHROMIUM_FLAGS, isChromiumAvailable } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { seedLink } from '../support/buyer-fixtures.js';
-
-
-// PUBLIC_BASE_URL must be where the browser really reaches us (return and sandbox URLs use it).
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../support/free-port.js';
 
 const PRODUCTS: Record<Language, { name: string; amount: number; currency: string; price: string }> = {
   ja: { name: '抹茶ラテ', amount: 650, currency: 'JPY', price: '¥650' },

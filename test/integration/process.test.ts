@@ -1,19 +1,11 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LineApiStub } from '../../src/line/line-api-stub.js';
 import { ACCESS_TOKEN, APP_SECRET, CHANNEL_SECRET, messageText, signLine } from '../support/line-harness.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from '../support/free-port.js';
 
 describe('the service as npm start runs it', () => {
   it('starts on a fresh embedded database, answers a signed help in the profile language, and stops cleanly on SIGTERM', async () => {

@@ -1,60 +1,33 @@
 // The admin CLI in a second terminal while `npm start` runs: on the embedded database (where the
 // server holds the files and runs the CLI's commands for it) and on PostgreSQL, with the same
-// results. The CLI runs as a child process, as an operator runs it; this test process is the server.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+// results. On the embedded database the CLI runs as a child process, as an operator runs it, and
+// this test process is the server. On PostgreSQL the CLI is a plain database client: only the
+// `npm run admin` runs are processes there, the other commands run in this process with the
+// server's settings (test/support/admin-cli.ts), and must give exactly what the embedded ones gave.
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
 import { LogCapture } from '../../support/line-harness.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
+import { runAdminInProcess, runAdminProcess } from '../../support/admin-cli.js';
+import { createTestDatabase, databaseKinds, migratedDataDir, type TestDatabase } from '../../support/databases.js';
 import { formTokenIn } from '../../support/buyer-fixtures.js';
+import { freePort } from '../../support/free-port.js';
 
 // Each CLI run is a fresh Node process (a few seconds; much more on a loaded machine).
 const TIMEOUT = 300_000;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: Record<string, string>, stdin = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
-
 /** `npm run admin -- …` as README says, or the same program without npm (faster) for the rest. */
 async function admin(args: string[], env: Record<string, string>, options: { viaNpm?: boolean; stdin?: string } = {}): Promise<Record<string, unknown>> {
-  const result = options.viaNpm
-    ? await run('npm', ['run', 'admin', '--', ...args, '--json'], env, options.stdin)
-    : await run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args, '--json'], env, options.stdin);
+  const result = await runAdminProcess([...args, '--json'], env, options);
   expect(result.code, result.stderr).toBe(0);
   // Exactly one JSON object on stdout, nothing else (npm's own lines included).
   return JSON.parse(result.stdout) as Record<string, unknown>;
 }
 
 type Server = RunningServer;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Chats `quick` → 1500 → name in the simulator; returns the new link's slug. */
 async function quickLink(server: Server, userId: string, name: string): Promise<string> {
@@ -93,20 +66,21 @@ const kinds = await databaseKinds();
 const results = new Map<string, unknown>();
 
 describe.each(kinds)('admin CLI while the server runs on %s', (kind) => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), `cli-alongside-${kind}-`));
+  let dataDir = '';
   let database: TestDatabase | undefined;
   let server: Server | undefined;
   const logs = new LogCapture();
   afterAll(async () => {
     await server?.stop();
     await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it(
     'creates a merchant, stores KOMOJU keys from stdin, lists payments, refunds one, reads the summary; one JSON object on stdout through npm',
     async () => {
       // The CLI gets the server's settings, as both would read the same .env.
+      dataDir = await migratedDataDir(`cli-alongside-${kind}-`);
       const port = await freePort();
       const env: Record<string, string> = { DATA_DIR: dataDir, PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` };
       if (kind === 'postgresql') {
@@ -117,24 +91,38 @@ describe.each(kinds)('admin CLI while the server runs on %s', (kind) => {
       server = await startServer(loadConfig({ ...env, LOG_LEVEL: 'info' }), { log: createLogger('info', logs), worker: { pollIntervalMs: 50 } });
       if (kind === 'pglite') expect(readFileSync(path.join(dataDir, 'pglite.lock'), 'utf8').trim()).toBe(String(process.pid));
 
+      const running = server;
+      const commandLogs = new LogCapture();
+      /** A command's --json object: a CLI process beside the embedded server; on PostgreSQL, in this process. */
+      const cli = async (args: string[], options: { stdin?: string } = {}): Promise<Record<string, unknown>> => {
+        if (kind === 'pglite') return admin(args, env, options);
+        const [name, ...pairs] = args;
+        const flags: Record<string, string> = {};
+        for (let index = 0; index < pairs.length; index += 2) flags[pairs[index]!.replace(/^--/, '')] = pairs[index + 1]!;
+        const { outcome, logs } = await runAdminInProcess(name!, { ...flags, json: true }, { config: running.config, db: running.db, stdin: options.stdin });
+        commandLogs.lines.push(...logs.lines);
+        expect(outcome.exitCode, outcome.text).toBe(0);
+        return outcome.json;
+      };
+
       const slug = await quickLink(server, 'Ucliowner', 'Tシャツ');
       await pay(server, slug);
 
-      const [created, listedPayments] = await Promise.all([admin(['merchant:create', '--name', 'Tea House'], env), admin(['payment:list', '--link', slug], env)]);
+      const [created, listedPayments] = await Promise.all([cli(['merchant:create', '--name', 'Tea House']), cli(['payment:list', '--link', slug])]);
       expect(created).toMatchObject({ merchantId: expect.stringMatching(/^m_/), inviteCode: expect.any(String) });
       expect(listedPayments).toMatchObject({ link: slug, currency: 'JPY', total: 1, payments: [{ state: 'captured', amount: 1500, refundedAmount: 0 }] });
       const paymentId = (listedPayments.payments as { paymentId: string }[])[0]!.paymentId;
 
       const [keys, refund] = await Promise.all([
-        admin(['komoju:set', '--merchant', created.merchantId as string], env, { stdin: 'sk_test_alongside_4242\nwhsec_alongside\n' }),
-        admin(['sandbox:refund', '--payment', paymentId, '--amount', '500'], env),
+        cli(['komoju:set', '--merchant', created.merchantId as string], { stdin: 'sk_test_alongside_4242\nwhsec_alongside\n' }),
+        cli(['sandbox:refund', '--payment', paymentId, '--amount', '500']),
       ]);
       expect(keys).toMatchObject({ merchantId: created.merchantId, stored: true, mode: 'test' });
       expect(refund).toMatchObject({ paymentId, amount: 500, amountRefunded: 500, chargeback: false });
 
       const [summary, failed] = await Promise.all([
         admin(['summary', '--link', slug], env, { viaNpm: true }),
-        run('npm', ['run', 'admin', '--', 'invite', '--merchant', 'm_nope', '--json'], env),
+        runAdminProcess(['invite', '--merchant', 'm_nope', '--json'], env, { viaNpm: true }),
       ]);
       expect(summary).toEqual({ currency: 'JPY', capturedAmount: 1000, capturedPayments: 1, pendingPayments: 0, refundedPayments: 0 });
       expect(failed.code).toBe(3);
@@ -149,8 +137,10 @@ describe.each(kinds)('admin CLI while the server runs on %s', (kind) => {
       results.set(kind, { summary, keysResult, refundResult, payments, failed: JSON.parse(failed.stdout) as unknown });
       // Embedded runs first: PostgreSQL must give exactly what it gave.
       if (kind === 'postgresql') expect(results.get('postgresql')).toEqual(results.get('pglite'));
-      expect(logs.text()).not.toContain('sk_test_alongside_4242');
-      expect(logs.text()).not.toContain('whsec_alongside');
+      for (const log of [logs, commandLogs]) {
+        expect(log.text()).not.toContain('sk_test_alongside_4242');
+        expect(log.text()).not.toContain('whsec_alongside');
+      }
     },
     TIMEOUT,
   );

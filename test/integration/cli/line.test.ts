@@ -1,4 +1,7 @@
-import { spawn } from 'node:child_process';
+// The admin CLI's LINE commands: richmenu:setup against the fake LINE API, and webhook:send into a
+// running bot. What the commands do is checked in this process (test/support/admin-cli.ts); one
+// webhook:send runs as a real process to show its plain-text output. Exit codes, JSON on stdout
+// and secrets on stdin are the process tests in merchants.test.ts and alongside-server.test.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { createMachine } from '../../../src/bot/capabilities.js';
 import { matchCommand } from '../../../src/conversation/machine.js';
-import { openDatabase, type Database } from '../../../src/db/database.js';
 import { LineApiStub } from '../../../src/line/line-api-stub.js';
 import { createLogger } from '../../../src/logger.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
+import { runAdminInProcess, runAdminProcess } from '../../support/admin-cli.js';
 import { createTestDatabase, isPostgresAvailable, type TestDatabase } from '../../support/databases.js';
 import { ACCESS_TOKEN, APP_SECRET, CHANNEL_SECRET, LogCapture, messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
 
@@ -18,36 +21,10 @@ const machine = createMachine();
 
 const CLI_TIMEOUT = 90_000;
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: Record<string, unknown>;
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    // `npm run admin` is `tsx src/cli/admin.ts`; loading tsx in one node process starts faster.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
-      cwd: process.cwd(),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', APP_SECRET, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let json: Record<string, unknown> = {};
-      try {
-        json = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
-      } catch {
-        // Not JSON output; the test says what it expected.
-      }
-      resolve({ code, stdout, stderr, json });
-    });
-  });
+/** The command in this process with the settings `env` gives, as the CLI would read them; its outcome. */
+async function runCli(name: string, flags: Record<string, string | true>, env: Record<string, string>, db?: TestDatabase) {
+  const { outcome } = await runAdminInProcess(name, flags, { config: loadConfig({ APP_SECRET, LOG_LEVEL: 'warn', ...env }), db: db?.db });
+  return outcome;
 }
 
 describe('admin CLI: richmenu:setup', () => {
@@ -75,8 +52,8 @@ describe('admin CLI: richmenu:setup', () => {
   it(
     'uploads a readable trilingual menu within LINE limits, whose buttons type the commands, and sets it as default',
     async () => {
-      const [run, refused] = await Promise.all([runCli(['richmenu:setup', '--json'], env()), runCli(['richmenu:setup', '--json'], { ...env(), LINE_CHANNEL_ACCESS_TOKEN: 'wrong-token' })]);
-      expect(run.code, run.stderr).toBe(0);
+      const [run, refused] = await Promise.all([runCli('richmenu:setup', { json: true }, env()), runCli('richmenu:setup', { json: true }, { ...env(), LINE_CHANNEL_ACCESS_TOKEN: 'wrong-token' })]);
+      expect(run.exitCode, run.text).toBe(0);
       const richMenuId = run.json.richMenuId as string;
       expect(stub.defaultRichMenuId).toBe(richMenuId);
       const stored = stub.richMenus.get(richMenuId)!;
@@ -110,7 +87,7 @@ describe('admin CLI: richmenu:setup', () => {
         }
         expect(dark).toBeGreaterThan(2000);
       }
-      expect(refused.code).toBe(1);
+      expect(refused.exitCode).toBe(1);
       expect(refused.json.error).toContain('LINE_CHANNEL_ACCESS_TOKEN');
     },
     CLI_TIMEOUT,
@@ -118,21 +95,13 @@ describe('admin CLI: richmenu:setup', () => {
 });
 
 describe('admin CLI → chat, end to end', () => {
-  let shared: TestDatabase | undefined;
-  let pgliteDir: string | undefined;
-  let db: Database;
-  let cliEnv: Record<string, string>;
+  let database: TestDatabase;
   let harness: LineHarness;
   let local: { server: RunningServer; database: TestDatabase; dataDir: string };
 
   beforeAll(async () => {
-    if (await isPostgresAvailable()) {
-      shared = await createTestDatabase('postgresql');
-      cliEnv = { DATABASE_URL: shared.url! };
-    } else {
-      pgliteDir = mkdtempSync(path.join(tmpdir(), 'cli-e2e-'));
-      cliEnv = { DATA_DIR: pgliteDir };
-    }
+    database = await createTestDatabase((await isPostgresAvailable()) ? 'postgresql' : 'pglite');
+    harness = await startLineHarness({ db: database.db });
     const localDatabase = await createTestDatabase('pglite');
     const localDir = mkdtempSync(path.join(tmpdir(), 'cli-local-'));
     const localServer = await startServer(loadConfig({ PORT: '0', DATA_DIR: localDir, APP_SECRET, LOG_LEVEL: 'warn' }), {
@@ -144,9 +113,7 @@ describe('admin CLI → chat, end to end', () => {
   });
   afterAll(async () => {
     await harness?.stop();
-    if (shared) await shared.drop();
-    else await db?.close();
-    if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });
+    await database?.drop();
     await local?.server.stop();
     await local?.database.drop();
     if (local) rmSync(local.dataDir, { recursive: true, force: true });
@@ -155,33 +122,30 @@ describe('admin CLI → chat, end to end', () => {
   it(
     'an operator creates a merchant; its owner joins by a signed webhook:send; a stranger can only get help',
     async () => {
-      const created = await runCli(['merchant:create', '--name', 'Tea House', '--json'], cliEnv);
-      expect(created.code, created.stderr).toBe(0);
-      // PGlite is one process's file: open it here only after the CLI has finished with it.
-      db = shared ? shared.db : await openDatabase({ databaseUrl: undefined, dataDir: pgliteDir! });
-      harness = await startLineHarness({ db });
+      const created = await runCli('merchant:create', { name: 'Tea House', json: true }, database.url ? { DATABASE_URL: database.url } : { DATA_DIR: tmpdir() }, database);
+      expect(created.exitCode, created.text).toBe(0);
       harness.line.profiles.set('Uowner', { displayName: 'Owner', language: 'en' });
       harness.line.profiles.set('Ustranger', { displayName: 'Stranger', language: 'en' });
-      const lineEnv = { LINE_CHANNEL_SECRET: CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN: ACCESS_TOKEN, PUBLIC_BASE_URL: 'http://127.0.0.1:1', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cli-send-')) };
+      const lineEnv = { LINE_CHANNEL_SECRET: CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN: ACCESS_TOKEN, PUBLIC_BASE_URL: 'http://127.0.0.1:1', DATA_DIR: tmpdir() };
 
       const [joined, stranger, forged] = await Promise.all([
-        runCli(['webhook:send', '--user', 'Uowner', '--text', `join ${String(created.json.inviteCode).toLowerCase()}`, '--url', harness.url, '--json'], lineEnv),
-        runCli(['webhook:send', '--user', 'Ustranger', '--text', 'links', '--url', harness.url, '--json'], lineEnv),
-        runCli(['webhook:send', '--user', 'Ustranger', '--text', 'help', '--url', harness.url, '--json'], { ...lineEnv, LINE_CHANNEL_SECRET: 'not-the-channel-secret' }),
+        runCli('webhook:send', { user: 'Uowner', text: `join ${String(created.json.inviteCode).toLowerCase()}`, url: harness.url, json: true }, lineEnv),
+        runCli('webhook:send', { user: 'Ustranger', text: 'links', url: harness.url, json: true }, lineEnv),
+        runCli('webhook:send', { user: 'Ustranger', text: 'help', url: harness.url, json: true }, { ...lineEnv, LINE_CHANNEL_SECRET: 'not-the-channel-secret' }),
       ]);
-      expect(joined.code, joined.stderr).toBe(0);
+      expect(joined.exitCode, joined.text).toBe(0);
       expect(joined.json).toMatchObject({ status: 200, webhookEventId: expect.stringMatching(/^[0-9A-Z]{26}$/) });
-      expect(stranger.code, stranger.stderr).toBe(0);
-      expect(forged.code).toBe(1);
+      expect(stranger.exitCode, stranger.text).toBe(0);
+      expect(forged.exitCode).toBe(1);
       expect(forged.json.status).toBe(401);
 
       const [welcome] = await harness.line.waitForMessages('Uowner', 1);
       expect(messageText(welcome!.message)).toContain('Welcome to Tea House! You joined as Owner');
       const [refusal] = await harness.line.waitForMessages('Ustranger', 1);
       expect(messageText(refusal!.message)).toContain('not a member');
-      const member = await db.prisma.member.findFirst({ where: { userId: 'Uowner' }, include: { merchant: true } });
+      const member = await database.db.prisma.member.findFirst({ where: { userId: 'Uowner' }, include: { merchant: true } });
       expect(member).toMatchObject({ role: 'owner', merchant: { name: 'Tea House' } });
-      expect(await db.prisma.member.count({ where: { userId: 'Ustranger' } })).toBe(0);
+      expect(await database.db.prisma.member.count({ where: { userId: 'Ustranger' } })).toBe(0);
     },
     CLI_TIMEOUT,
   );
@@ -189,14 +153,15 @@ describe('admin CLI → chat, end to end', () => {
   it(
     'in local mode webhook:send prints the bot replies',
     async () => {
-      const run = await runCli(['webhook:send', '--user', 'Ulocal', '--text', 'help', '--url', local.server.url, '--json'], { DATA_DIR: local.dataDir });
-      expect(run.code, run.stderr).toBe(0);
+      const run = await runCli('webhook:send', { user: 'Ulocal', text: 'help', url: local.server.url, json: true }, { DATA_DIR: local.dataDir });
+      expect(run.exitCode, run.text).toBe(0);
       expect(run.json.status).toBe(200);
       const replies = run.json.replies as { via: string; message: Record<string, unknown> }[];
       expect(replies.length).toBeGreaterThan(0);
       // The first local user owns the demo shop, so help is the member's help.
       expect(replies.map((reply) => messageText(reply.message)).join('\n')).toContain('Demo shop');
-      const text = await runCli(['webhook:send', '--user', 'Ulocal', '--text', 'join', '--url', local.server.url], { DATA_DIR: local.dataDir });
+      // Without --json, as a process: the status line and the replies' text on stdout.
+      const text = await runAdminProcess(['webhook:send', '--user', 'Ulocal', '--text', 'join', '--url', local.server.url], { APP_SECRET, LOG_LEVEL: 'warn', DATA_DIR: local.dataDir });
       expect(text.code, text.stderr).toBe(0);
       expect(text.stdout).toContain('HTTP 200');
       expect(text.stdout).toMatch(/Demo shop/);

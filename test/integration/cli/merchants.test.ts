@@ -1,51 +1,24 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+// The admin CLI's merchant commands. Each behaviour of the process itself — exit codes, the one
+// JSON object on stdout, secrets read from stdin and never printed — is checked on a real child
+// process; what the commands store and refuse is checked in this process (test/support/admin-cli.ts).
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
 import { openDatabase, type Database } from '../../../src/db/database.js';
 import { INVITE_TTL_MS } from '../../../src/merchants/create-invite.js';
 import { hashInviteCode, parseInviteCode } from '../../../src/merchants/invite-code.js';
 import { getMerchantKomojuKeys } from '../../../src/merchants/komoju-keys.js';
 import { SecretBoxError } from '../../../src/merchants/secret-box.js';
-import { createTestDatabase, isPostgresAvailable, type TestDatabase } from '../../support/databases.js';
+import { runAdminInProcess, runAdminProcess, type CliRun } from '../../support/admin-cli.js';
+import { createTestDatabase, isPostgresAvailable, migratedDataDir, type TestDatabase } from '../../support/databases.js';
 
 const APP_SECRET = 'cli-test-app-secret-0123456789abcdef012345';
 const SECRET_KEY = 'sk_test_cli_never_print_me_4242';
 const WEBHOOK_SECRET = 'whsec_cli_never_print_me_2424';
 const CLI_TIMEOUT = 90_000;
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: Record<string, unknown>;
-}
-
 function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    // `npm run admin` is `tsx src/cli/admin.ts`; loading tsx in one node process starts faster.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
-      cwd: process.cwd(),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', APP_SECRET, LOG_LEVEL: 'debug', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let json: Record<string, unknown> = {};
-      try {
-        json = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
-      } catch {
-        // Not JSON output; the test says what it expected.
-      }
-      resolve({ code, stdout, stderr, json });
-    });
-    child.stdin.end(stdin);
-  });
+  return runAdminProcess(args, { APP_SECRET, LOG_LEVEL: 'debug', ...env }, { stdin });
 }
 
 /**
@@ -63,7 +36,7 @@ async function openTarget(): Promise<Target> {
     const database: TestDatabase = await createTestDatabase('postgresql');
     return { env: { DATABASE_URL: database.url! }, inspect: (work) => work(database.db), drop: () => database.drop() };
   }
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'cli-merchants-'));
+  const dataDir = await migratedDataDir('cli-merchants-');
   return {
     env: { DATA_DIR: dataDir },
     async inspect(work) {
@@ -91,6 +64,10 @@ describe('admin CLI: merchants, invites, KOMOJU keys', () => {
     await target?.drop();
   });
 
+  /** The command in this process, on the CLI's database with the CLI's settings. */
+  const inProcess = (name: string, flags: Record<string, string | true>, stdin?: string) =>
+    target.inspect((db) => runAdminInProcess(name, flags, { config: loadConfig({ APP_SECRET, ...target.env }), db, stdin }));
+
   it(
     'merchant:create prints { merchantId, inviteCode } and stores only the code hash (owner invite)',
     async () => {
@@ -111,20 +88,19 @@ describe('admin CLI: merchants, invites, KOMOJU keys', () => {
     'invite prints { inviteCode, expiresAt } seven days ahead; bad input exits non-zero with a clear error',
     async () => {
       const started = Date.now();
-      const [ok, unknown, missing, unknownCommand] = await Promise.all([
-        runCli(['invite', '--merchant', merchantId, '--json'], target.env),
-        runCli(['invite', '--merchant', 'm_nope', '--json'], target.env),
-        runCli(['merchant:create', '--json'], target.env),
-        runCli(['merchant:explode', '--json'], target.env),
-      ]);
-      expect(ok.code, ok.stderr).toBe(0);
+      // Only the process parses the command name; the rest is the commands' own doing.
+      const unknownCommand = await runCli(['merchant:explode', '--json'], target.env);
+      const { outcome: ok } = await inProcess('invite', { merchant: merchantId, json: true });
+      const { outcome: unknown } = await inProcess('invite', { merchant: 'm_nope', json: true });
+      const { outcome: missing } = await inProcess('merchant:create', { json: true });
+      expect(ok.exitCode, ok.text).toBe(0);
       expect(ok.json.inviteCode).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
       const expiresAt = Date.parse(ok.json.expiresAt as string);
       expect(expiresAt).toBeGreaterThanOrEqual(started + INVITE_TTL_MS - 1000);
       expect(expiresAt).toBeLessThanOrEqual(Date.now() + INVITE_TTL_MS + 1000);
-      expect(unknown.code).toBe(3);
+      expect(unknown.exitCode).toBe(3);
       expect(unknown.json.error).toContain('no merchant with id "m_nope"');
-      expect(missing.code).toBe(2);
+      expect(missing.exitCode).toBe(2);
       expect(missing.json.error).toContain('--name');
       expect(unknownCommand.code).toBe(2);
       expect(unknownCommand.stderr).toContain('unknown command');
@@ -155,15 +131,14 @@ describe('admin CLI: merchants, invites, KOMOJU keys', () => {
   it(
     'komoju:set refuses keys in argv or a publishable key, and stores nothing',
     async () => {
-      const [argv, publishable] = await Promise.all([
-        runCli(['komoju:set', '--merchant', merchantId, '--secret-key', 'sk_test_argv_leak', '--json'], target.env),
-        runCli(['komoju:set', '--merchant', merchantId, '--json'], target.env, 'pk_test_public\nwhsec_x\n'),
-      ]);
-      expect(argv.code).toBe(2);
-      expect(argv.json.error).toContain('stdin');
-      expect(publishable.code).toBe(2);
-      expect(publishable.json.error).toContain('publishable');
-      for (const run of [argv, publishable]) expect(run.stdout + run.stderr).not.toMatch(/pk_test_public|whsec_x/);
+      const argv = await inProcess('komoju:set', { merchant: merchantId, 'secret-key': 'sk_test_argv_leak', json: true });
+      const publishable = await inProcess('komoju:set', { merchant: merchantId, json: true }, 'pk_test_public\nwhsec_x\n');
+      expect(argv.outcome.exitCode).toBe(2);
+      expect(argv.outcome.json.error).toContain('stdin');
+      expect(publishable.outcome.exitCode).toBe(2);
+      expect(publishable.outcome.json.error).toContain('publishable');
+      // What the process would print: the outcome on stdout or stderr, and the log on stderr.
+      for (const { outcome, logs } of [argv, publishable]) expect(`${JSON.stringify(outcome.json)}\n${outcome.text}\n${logs.text()}`).not.toMatch(/pk_test_public|whsec_x/);
       await target.inspect(async (db) => {
         expect(await getMerchantKomojuKeys(db.prisma, APP_SECRET, merchantId)).toEqual({ secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET });
       });

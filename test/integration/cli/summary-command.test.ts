@@ -1,10 +1,8 @@
 // `npm run admin -- summary --link SLUG --json`: the contract's object for a link with recorded
 // payments, in process on every database kind, and once as a real process.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../../src/cli/commands.js';
 import type { CliContext } from '../../../src/cli/commands.js';
@@ -13,12 +11,12 @@ import { loadConfig } from '../../../src/config.js';
 import { openDatabase } from '../../../src/db/database.js';
 import type { Database } from '../../../src/db/database.js';
 import { createLogger } from '../../../src/logger.js';
-import { createTestDatabase, databaseKinds } from '../../support/databases.js';
-import type { TestDatabase } from '../../support/databases.js';
+import { runAdminProcess } from '../../support/admin-cli.js';
+import { createTestDatabase, databaseKinds, migratedDataDir } from '../../support/databases.js';
 import { deliver, fixtureId, komojuEvent, seedCheckout, seedLink } from '../../support/ledger-fixtures.js';
 import type { SeededLink } from '../../support/ledger-fixtures.js';
+import { useTestDatabase } from '../../support/suite-setup.js';
 
-const run = promisify(execFile);
 const expected = { currency: 'USD', capturedAmount: 1000, capturedPayments: 1, pendingPayments: 1, refundedPayments: 1 };
 
 /** One paid-and-partly-refunded payment, one abandoned checkout, one fully refunded payment. */
@@ -34,15 +32,11 @@ async function seedSales(db: Database): Promise<SeededLink> {
 }
 
 describe.each(await databaseKinds())('admin summary command on %s', (kind) => {
-  let database: TestDatabase;
+  const { database } = useTestDatabase(kind);
   let link: SeededLink;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     link = await seedSales(database.db);
-  });
-  afterAll(async () => {
-    await database.drop();
   });
 
   function context(slug: string): CliContext {
@@ -69,34 +63,36 @@ describe.each(await databaseKinds())('admin summary command on %s', (kind) => {
 });
 
 describe('admin summary command as a process', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'ledger-cli-'));
+  let dataDir = '';
   let databaseUrl: string | undefined;
   let drop: () => Promise<void> = async () => undefined;
   let link: SeededLink;
 
   beforeAll(async () => {
     if ((await databaseKinds()).includes('postgresql')) {
+      dataDir = mkdtempSync(path.join(tmpdir(), 'ledger-cli-'));
       const database = await createTestDatabase('postgresql');
       databaseUrl = database.url;
       link = await seedSales(database.db);
       drop = () => database.drop();
     } else {
       // The CLI opens the embedded database in DATA_DIR itself: seed it there and let go of it.
+      dataDir = await migratedDataDir('ledger-cli-');
       const db = await openDatabase({ databaseUrl: undefined, dataDir });
-      await db.migrate();
       link = await seedSales(db);
       await db.close();
     }
   });
   afterAll(async () => {
     await drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('prints exactly the contract object on stdout with --json', async () => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    const env: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', 'summary', '--link', link.slug, '--json'], { env, timeout: 25_000 });
+    const { code, stdout, stderr } = await runAdminProcess(['summary', '--link', link.slug, '--json'], env);
+    expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout)).toEqual(expected);
   });
 });

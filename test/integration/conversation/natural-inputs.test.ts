@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../support/databases.js';
+import { messageText } from '../../support/line-harness.js';
 import { actionsOf, postbackData, seedMember } from '../links/links-support.js';
+import { useLineHarness } from '../../support/suite-setup.js';
 
 const kinds = await databaseKinds();
 
 // The natural inputs through the real path (signed webhook, inbox, worker, LINE API), so the
 // buttons they add are also checked against what LINE accepts (the fake LINE API refuses the rest).
 describe.each(kinds)('natural inputs through LINE on %s', (kind) => {
-  let database: TestDatabase;
-  let harness: LineHarness;
+  const { prisma, harness } = useLineHarness(kind);
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    harness = await startLineHarness({ db: database.db });
-    await seedMember(database.db.prisma, 'shop-natural', 'Unatural', 'ja');
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
+    await seedMember(prisma, 'shop-natural', 'Unatural', 'ja');
   });
 
   async function tap(userId: string, data: string): Promise<Record<string, unknown>[]> {
@@ -41,7 +35,7 @@ describe.each(kinds)('natural inputs through LINE on %s', (kind) => {
     expect(messageText(offer[0]!)).toContain('¥1,500の支払いリンクを作成しますか');
     const asked = await tap('Unatural', postbackData(offer, 'クイックリンク ¥1,500'));
     expect(messageText(asked[0]!)).toContain('商品名');
-    const conversation = await database.db.prisma.conversation.findUnique({ where: { userId: 'Unatural' } });
+    const conversation = await prisma.conversation.findUnique({ where: { userId: 'Unatural' } });
     expect(conversation?.slots).toMatchObject({ step: 'name', draft: { amount: 1500, currency: 'JPY' } });
     await harness.say('Unatural', 'キャンセル');
   });

@@ -2,14 +2,14 @@
 // CSV that a parser (csv-parse) reads back with Japanese intact, RFC 4180 quoting, a BOM for
 // Excel and formula-looking cells neutralised. Staff get no link, even with a forged button.
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signExportToken, verifyExportToken, EXPORT_LIFETIME_MS } from '../../../src/exports/export-token.js';
 import { neutraliseFormula } from '../../../src/exports/payments-csv.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
+import { databaseKinds } from '../../support/databases.js';
 import { deliver, komojuEvent, komojuPayment } from '../../support/ledger-fixtures.js';
-import { APP_SECRET, messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { APP_SECRET, messageText } from '../../support/line-harness.js';
 import { actionsOf, postbackData, seedLink, seedMerchant, signedPostback, tap } from '../sales/sales-fixtures.js';
+import { useLineHarness } from '../../support/suite-setup.js';
 
 describe('CSV building blocks', () => {
   it.each([
@@ -38,16 +38,11 @@ describe('CSV building blocks', () => {
 });
 
 describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let harness: LineHarness;
+  const { prisma, harness } = useLineHarness(kind);
   let teaId = '';
   let trickyId = '';
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-    harness = await startLineHarness({ db: database.db });
     await seedMerchant(prisma, 'kyoto', [
       { userId: 'Uowner', role: 'owner', language: 'ja' },
       { userId: 'Ustaff', role: 'staff', language: 'en' },
@@ -61,10 +56,6 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     await deliver(prisma, komojuEvent('payment.refund.created', { id: 'pay_tea_2', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId }, refunds: [{ id: 'rf_1', amount: 500 }] }));
     await deliver(prisma, komojuEvent('payment.captured', { id: 'pay_tricky', status: 'captured', amount: 990, session: null, metadata: { linkId: trickyId } }));
     await deliver(prisma, komojuEvent('payment.captured', { id: 'pay_rival', status: 'captured', amount: 700, session: null, metadata: { linkId: rivalId } }));
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
   });
 
   function urlIn(message: Record<string, unknown> | undefined): string {

@@ -1,8 +1,7 @@
 // The buyer's journey against a fake KOMOJU speaking the documented wire format: link page →
 // Pay → KOMOJU session → signed webhook → payment recorded → capture notice; closed links,
 // cross-site posts, floods, provider errors and hostile product texts.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formToken } from '../../../src/http/csrf.js';
 import { retryKeyFor } from '../../../src/line/line-client.js';
 import { setMerchantKomojuKeys } from '../../../src/merchants/komoju-keys.js';
@@ -10,36 +9,21 @@ import { createKomojuProvider } from '../../../src/payments/komoju/komoju-client
 import { createLogger } from '../../../src/logger.js';
 import { startCheckout } from '../../../src/payments/start-checkout.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { startFakeKomoju, type FakeKomoju } from '../../support/fake-komoju.js';
-import { LogCapture, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { databaseKinds } from '../../support/databases.js';
+import { LogCapture } from '../../support/line-harness.js';
 import { fixtureId, formTokenIn, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
+import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
 
 const SECRET_KEY = 'sk_test_buyer_0123456789';
 const WEBHOOK_SECRET = 'whsec_buyer_0123456789abcdef';
 const PUBLIC_BASE_URL = 'http://127.0.0.1:1';
 
 describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let fake: FakeKomoju;
-  let harness: LineHarness;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-    fake = await startFakeKomoju({ secretKey: SECRET_KEY });
-    harness = await startLineHarness({
-      db: database.db,
-      // Buyers are told apart by the X-Forwarded-For a proxy on loopback would set.
-      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL, TRUST_PROXY: 'loopback' },
-    });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await fake?.close();
-    await database?.drop();
-  });
+  const fake = useFakeKomoju(SECRET_KEY);
+  const { prisma, harness } = useLineHarness(kind, () => ({
+    // Buyers are told apart by the X-Forwarded-For a proxy on loopback would set.
+    env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL, TRUST_PROXY: 'loopback' },
+  }));
   // Every test presses Pay from 127.0.0.1; each starts with a fresh per-IP budget.
   beforeEach(async () => {
     await prisma.rateLimit.deleteMany();

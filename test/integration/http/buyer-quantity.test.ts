@@ -2,38 +2,22 @@
 // for unit price × quantity with a line item saying so; a bad quantity gets a 422 page naming the
 // field and starts nothing; a usage limit counts units, not payments; the merchant's notice and
 // transactions show the quantity.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listTransactions } from '../../../src/payments/list-transactions.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { startFakeKomoju, type FakeKomoju } from '../../support/fake-komoju.js';
-import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { databaseKinds } from '../../support/databases.js';
+import { messageText } from '../../support/line-harness.js';
 import { formTokenIn, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
+import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
 
 const SECRET_KEY = 'sk_test_quantity_0123456789';
 const WEBHOOK_SECRET = 'whsec_quantity_0123456789abcdef';
 const PUBLIC_BASE_URL = 'http://127.0.0.1:1';
 
 describe.each(await databaseKinds())('buying a quantity on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let fake: FakeKomoju;
-  let harness: LineHarness;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-    fake = await startFakeKomoju({ secretKey: SECRET_KEY });
-    harness = await startLineHarness({
-      db: database.db,
-      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL, TRUST_PROXY: 'loopback' },
-    });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await fake?.close();
-    await database?.drop();
-  });
+  const fake = useFakeKomoju(SECRET_KEY);
+  const { prisma, harness } = useLineHarness(kind, () => ({
+    env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL, TRUST_PROXY: 'loopback' },
+  }));
   beforeEach(async () => {
     await prisma.rateLimit.deleteMany();
   });

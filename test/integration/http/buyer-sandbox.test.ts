@@ -1,34 +1,22 @@
 // The sandbox provider (no KOMOJU key configured): its TEST checkout page, Pay / Decline / Leave,
 // its signed KOMOJU-format events through our own /webhooks/komoju, and the operator's refund and
 // chargeback commands.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 // Through the registry, as the admin CLI finds them (commands.ts and the list import each other).
 import { adminCommands } from '../../../src/cli/command-list.js';
 import type { CliContext } from '../../../src/cli/commands.js';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
 import { formToken } from '../../../src/http/csrf.js';
 import { retryKeyFor } from '../../../src/line/line-client.js';
 import { createLogger } from '../../../src/logger.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
 import { signKomojuBody } from '../../../src/payments/komoju/komoju-webhook.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { LogCapture, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { databaseKinds } from '../../support/databases.js';
+import { LogCapture } from '../../support/line-harness.js';
 import { formTokenIn, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
+import { useLineHarness } from '../../support/suite-setup.js';
 
 describe.each(await databaseKinds())('sandbox checkout on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let harness: LineHarness;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-    harness = await startLineHarness({ db: database.db });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
-  });
+  const { database, prisma, harness } = useLineHarness(kind);
   beforeEach(async () => {
     await prisma.rateLimit.deleteMany();
   });

@@ -7,8 +7,9 @@ import { loadConfig } from '../../../src/config.js';
 import { translator } from '../../../src/i18n/i18n.js';
 import { createLogger } from '../../../src/logger.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
+import { createTestDatabase, databaseKinds } from '../../support/databases.js';
 import { LogCapture, messageText, startLineHarness } from '../../support/line-harness.js';
+import { useTestDatabase } from '../../support/suite-setup.js';
 
 interface SimulatorMessage {
   via: 'reply' | 'push';
@@ -20,13 +21,12 @@ const kinds = await databaseKinds();
 const ja = translator('ja');
 
 describe.each(kinds)('local-mode LINE simulator on %s', (kind) => {
-  let database: TestDatabase;
+  const { database, prisma } = useTestDatabase(kind);
   let server: RunningServer;
   let dataDir: string;
   const logs = new LogCapture();
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     dataDir = mkdtempSync(path.join(tmpdir(), 'simulator-'));
     server = await startServer(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' }), {
       db: database.db,
@@ -36,7 +36,6 @@ describe.each(kinds)('local-mode LINE simulator on %s', (kind) => {
   });
   afterAll(async () => {
     await server?.stop();
-    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -119,7 +118,7 @@ describe.each(kinds)('local-mode LINE simulator on %s', (kind) => {
     const items = (reply!.message.quickReply as { items: { action: { type: string } }[] }).items;
     expect(items.length).toBeGreaterThan(0);
 
-    const stored = await database.db.prisma.lineEvent.findMany({ where: { userId: 'Ulocalalice' } });
+    const stored = await prisma.lineEvent.findMany({ where: { userId: 'Ulocalalice' } });
     expect(stored).toHaveLength(1);
     expect(stored[0]!.webhookEventId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(stored[0]!.status).toBe('done');
@@ -157,7 +156,7 @@ describe.each(kinds)('local-mode LINE simulator on %s', (kind) => {
     expect(sent.kind).toBe('image');
     expect(server.lineStub!.contents.get(sent.messageId)?.bytes.equals(bytes)).toBe(true);
 
-    const event = await database.db.prisma.lineEvent.findUnique({ where: { webhookEventId } });
+    const event = await prisma.lineEvent.findUnique({ where: { webhookEventId } });
     expect(event?.payload).toMatchObject({ type: 'message', source: { userId: 'Ulocalcarol' }, message: { type: 'image', id: sent.messageId } });
 
     const content = await fetch(`${server.url}/dev/api/content/${sent.messageId}`);

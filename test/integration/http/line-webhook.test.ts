@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { messageText, signLine, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../support/databases.js';
+import { messageText, signLine } from '../../support/line-harness.js';
+import { useLineHarness } from '../../support/suite-setup.js';
 
 const kinds = await databaseKinds();
 
 describe.each(kinds)('LINE webhook on %s', (kind) => {
-  let database: TestDatabase;
-  let harness: LineHarness;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    harness = await startLineHarness({ db: database.db });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
-  });
+  const { prisma, harness } = useLineHarness(kind);
 
   it('answers help in the language of the LINE profile', async () => {
     harness.line.profiles.set('Uen', { displayName: 'Ann', language: 'en' });
@@ -32,11 +23,11 @@ describe.each(kinds)('LINE webhook on %s', (kind) => {
 
   it('rejects a missing or wrong signature with 401 and stores nothing', async () => {
     const event = harness.textEvent('Ux', 'help');
-    const before = await database.db.prisma.lineEvent.count();
+    const before = await prisma.lineEvent.count();
     expect((await harness.deliver([event], { signature: null })).status).toBe(401);
     expect((await harness.deliver([event], { signature: signLine('other body') })).status).toBe(401);
     expect((await harness.deliver([event], { signature: signLine('x', 'wrong-secret') })).status).toBe(401);
-    expect(await database.db.prisma.lineEvent.count()).toBe(before);
+    expect(await prisma.lineEvent.count()).toBe(before);
   });
 
   it('verifies the signature on the exact bytes (non-ASCII, emoji, odd whitespace)', async () => {
@@ -81,7 +72,7 @@ describe.each(kinds)('LINE webhook on %s', (kind) => {
       return (await harness.line.waitForMessages('Uforger', 1)).map((entry) => entry.message);
     })();
     expect(messageText(answer!)).toContain('ヘルプ');
-    const user = await database.db.prisma.lineUser.findUniqueOrThrow({ where: { id: 'Uforger' } });
+    const user = await prisma.lineUser.findUniqueOrThrow({ where: { id: 'Uforger' } });
     expect(user.language).toBe('ja');
   });
 

@@ -3,21 +3,14 @@
 // while its database is cut off by a silent partition.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { LineApiStub } from '../../../src/line/line-api-stub.js';
 import { retryKeyFor } from '../../../src/line/line-client.js';
 import { createTestDatabase, isPostgresAvailable } from '../../support/databases.js';
 import { ACCESS_TOKEN, APP_SECRET, CHANNEL_SECRET, signLine } from '../../support/line-harness.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from '../../support/free-port.js';
 
 interface App {
   child: ChildProcess;

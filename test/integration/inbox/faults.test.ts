@@ -1,31 +1,21 @@
 // Faults the core loop must survive in one process: a webhook batch holding events PostgreSQL
 // cannot store as sent, the same for KOMOJU, error logs that must not leak what users wrote, and
 // a database that silently stops answering (packets dropped, sockets left open).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/database.js';
 import { createLogger } from '../../../src/logger.js';
 import { signKomojuBody } from '../../../src/payments/komoju/komoju-webhook.js';
-import { createTestDatabase, databaseKinds, isPostgresAvailable, type TestDatabase } from '../../support/databases.js';
-import { LogCapture, signLine, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { createTestDatabase, databaseKinds, isPostgresAvailable } from '../../support/databases.js';
+import { LogCapture, signLine, startLineHarness } from '../../support/line-harness.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
+import { useLineHarness } from '../../support/suite-setup.js';
 
 const KOMOJU_WEBHOOK_SECRET = 'whsec-faults-0123456789';
 const MARKER = 'PRIVATE-WORDS-7f3a';
 
 describe.each(await databaseKinds())('poisoned deliveries on %s', (kind) => {
-  let database: TestDatabase;
-  let harness: LineHarness;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    harness = await startLineHarness({
-      db: database.db,
-      env: { KOMOJU_SECRET_KEY: 'sk_test_faults', KOMOJU_WEBHOOK_SECRET, KOMOJU_API_BASE_URL: 'http://127.0.0.1:1' },
-    });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
+  const { prisma, harness } = useLineHarness(kind, {
+    env: { KOMOJU_SECRET_KEY: 'sk_test_faults', KOMOJU_WEBHOOK_SECRET, KOMOJU_API_BASE_URL: 'http://127.0.0.1:1' },
   });
 
   it('answers 200 to a batch with unstorable events, parks those with a reason and answers every other one', async () => {
@@ -48,7 +38,7 @@ describe.each(await databaseKinds())('poisoned deliveries on %s', (kind) => {
     for (const user of ['Upoison-good', 'Upoison-nul', 'Upoison-surrogate', 'Upoison-last']) await harness.line.waitForMessages(user, 1);
     await harness.server.worker.idle();
 
-    const rows = await database.db.prisma.lineEvent.findMany({
+    const rows = await prisma.lineEvent.findMany({
       where: { webhookEventId: { in: [good, nul, surrogate, fraction, huge, objectUser, deep, last].map((event) => event.webhookEventId as string) } },
     });
     const byId = new Map(rows.map((row) => [row.webhookEventId, row]));
@@ -112,9 +102,9 @@ describe.each(await databaseKinds())('poisoned deliveries on %s', (kind) => {
         body: raw,
       });
     expect((await post()).status).toBe(200);
-    const payment = await database.db.prisma.payment.findUnique({ where: { id: `pay_poison_${kind}` } });
+    const payment = await prisma.payment.findUnique({ where: { id: `pay_poison_${kind}` } });
     expect(payment).toMatchObject({ status: 'captured', amount: 1500 });
-    const stored = await database.db.prisma.providerEvent.findUniqueOrThrow({ where: { id: `evt_poison_${kind}` } });
+    const stored = await prisma.providerEvent.findUniqueOrThrow({ where: { id: `evt_poison_${kind}` } });
     expect(JSON.stringify(stored.payload)).toContain('gift \ufffd wrap \ufffd');
     expect((await post()).status).toBe(200);
   });
@@ -123,7 +113,7 @@ describe.each(await databaseKinds())('poisoned deliveries on %s', (kind) => {
     const capture = new LogCapture();
     const log = createLogger('info', capture);
     const token = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-    const failure = await database.db.prisma.lineEvent
+    const failure = await prisma.lineEvent
       .create({ data: { webhookEventId: 'x', payload: { text: MARKER, replyToken: token }, eventTimestamp: { not: 'a number' } as never } })
       .catch((error: unknown) => error);
     expect(String(failure)).toContain(MARKER);

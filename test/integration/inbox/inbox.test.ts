@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/database.js';
-import { createTestDatabase, databaseKinds, isPostgresAvailable, type TestDatabase } from '../../support/databases.js';
-import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { createTestDatabase, databaseKinds, isPostgresAvailable } from '../../support/databases.js';
+import { messageText, startLineHarness } from '../../support/line-harness.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
+import { useLineHarness, useTestDatabase } from '../../support/suite-setup.js';
 
 const kinds = await databaseKinds();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe.each(kinds)('inbox and worker on %s', (kind) => {
-  let database: TestDatabase;
-  let harness: LineHarness;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    harness = await startLineHarness({ db: database.db });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
-  });
+  const { prisma, harness } = useLineHarness(kind);
 
   it('processes a redelivered event once', async () => {
     const event = harness.textEvent('Uredeliver', 'help');
@@ -27,7 +18,7 @@ describe.each(kinds)('inbox and worker on %s', (kind) => {
     await harness.line.waitForMessages('Uredeliver', 1);
     await harness.server.worker.idle();
     expect(harness.line.messagesTo('Uredeliver')).toHaveLength(1);
-    const rows = await database.db.prisma.lineEvent.findMany({ where: { webhookEventId: event.webhookEventId as string } });
+    const rows = await prisma.lineEvent.findMany({ where: { webhookEventId: event.webhookEventId as string } });
     expect(rows).toHaveLength(1);
     expect(rows[0]!.status).toBe('done');
     // Sent replies are not kept once delivered.
@@ -62,7 +53,7 @@ describe.each(kinds)('inbox and worker on %s', (kind) => {
       const expectedTokens = events.filter((event) => (event.source as { userId: string }).userId === user).map((event) => event.replyToken);
       expect(harness.line.messagesTo(user).map((message) => message.key)).toEqual(expectedTokens);
     }
-    const processed = await database.db.prisma.lineEvent.findMany({ where: { userId: { in: users } }, orderBy: { processedAt: 'asc' } });
+    const processed = await prisma.lineEvent.findMany({ where: { userId: { in: users } }, orderBy: { processedAt: 'asc' } });
     expect(processed.every((row) => row.status === 'done')).toBe(true);
   });
 
@@ -74,7 +65,7 @@ describe.each(kinds)('inbox and worker on %s', (kind) => {
     const [notice] = await harness.line.waitForMessages('Uparked', 1);
     expect(notice?.via).toBe('push');
     expect(messageText(notice!.message)).toContain('something went wrong');
-    const row = await database.db.prisma.lineEvent.findUniqueOrThrow({ where: { webhookEventId: event.webhookEventId as string } });
+    const row = await prisma.lineEvent.findUniqueOrThrow({ where: { webhookEventId: event.webhookEventId as string } });
     expect(row.status).toBe('parked');
     expect(row.attempts).toBe(5);
     const retries = harness.logs.entries().filter((entry) => entry.msg === 'event failed; will retry' && entry.webhookEventId === event.webhookEventId);
@@ -84,14 +75,7 @@ describe.each(kinds)('inbox and worker on %s', (kind) => {
 });
 
 describe.each(kinds)('retention on %s', (kind) => {
-  // Created before the test: an embedded database takes long to create on a busy machine.
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const { database, prisma } = useTestDatabase(kind);
 
   it('deletes finished and parked events past the retention, keeping recent and unfinished ones', async () => {
     const harness = await startLineHarness({ db: database.db, worker: { retentionMs: 7 * 86_400_000 } });
@@ -104,9 +88,9 @@ describe.each(kinds)('retention on %s', (kind) => {
         { webhookEventId: 'old-pending', status: 'pending', receivedAt: old },
         { webhookEventId: 'new-done', status: 'done', receivedAt: new Date() },
       ];
-      await database.db.prisma.lineEvent.createMany({ data: rows.map((row) => ({ ...row, payload: {}, eventTimestamp: BigInt(0), nextAttemptAt: new Date(Date.now() + 86_400_000) })) });
+      await prisma.lineEvent.createMany({ data: rows.map((row) => ({ ...row, payload: {}, eventTimestamp: BigInt(0), nextAttemptAt: new Date(Date.now() + 86_400_000) })) });
       expect(await harness.server.worker.prune()).toBe(2);
-      const left = await database.db.prisma.lineEvent.findMany({ select: { webhookEventId: true }, orderBy: { webhookEventId: 'asc' } });
+      const left = await prisma.lineEvent.findMany({ select: { webhookEventId: true }, orderBy: { webhookEventId: 'asc' } });
       expect(left.map((row) => row.webhookEventId)).toEqual(['new-done', 'old-pending']);
     } finally {
       await harness.stop();

@@ -3,17 +3,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../src/db/database.js';
 import { LineApiStub } from '../../../src/line/line-api-stub.js';
-import { createTestDatabase, isPostgresAvailable, type TestDatabase } from '../../support/databases.js';
+import { isPostgresAvailable } from '../../support/databases.js';
 import { ACCESS_TOKEN, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { useLineHarness, useTestDatabase } from '../../support/suite-setup.js';
 
 describe.runIf(await isPostgresAvailable())('two instances on one PostgreSQL', () => {
-  let database: TestDatabase;
+  const { database, prisma } = useTestDatabase('postgresql');
   let second: Database;
   let line: LineApiStub;
   let instances: LineHarness[];
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgresql');
     second = await openDatabase({ databaseUrl: database.url!, dataDir: '', poolSize: 5 });
     line = new LineApiStub({ channelAccessToken: ACCESS_TOKEN });
     await line.listen();
@@ -23,7 +23,6 @@ describe.runIf(await isPostgresAvailable())('two instances on one PostgreSQL', (
     for (const instance of instances ?? []) await instance.stop();
     await line?.close();
     await second?.close();
-    await database?.drop();
   });
 
   it('answers every event once, each user in order, whichever instance LINE reaches', async () => {
@@ -47,7 +46,7 @@ describe.runIf(await isPostgresAvailable())('two instances on one PostgreSQL', (
       const answered = [...new Set(line.messagesTo(user).map((message) => message.key))];
       expect(answered).toEqual(expected);
     }
-    const done = await database.db.prisma.lineEvent.count({ where: { webhookEventId: { in: events.map((event) => event.webhookEventId as string) }, status: 'done' } });
+    const done = await prisma.lineEvent.count({ where: { webhookEventId: { in: events.map((event) => event.webhookEventId as string) }, status: 'done' } });
     expect(done).toBe(events.length);
     const processed = instances.map((instance) => instance.logs.entries().filter((entry) => entry.msg === 'event processed').length);
     expect(processed[0]! + processed[1]!).toBe(events.length);
@@ -73,17 +72,7 @@ describe.runIf(await isPostgresAvailable())('two instances on one PostgreSQL', (
 
 describe('metrics with METRICS_TOKEN', () => {
   const token = 'metrics-token-0123456789abcdef';
-  let database: TestDatabase;
-  let harness: LineHarness;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-    harness = await startLineHarness({ db: database.db, env: { METRICS_TOKEN: token } });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
-  });
+  const { harness } = useLineHarness('pglite', { env: { METRICS_TOKEN: token } });
 
   it('answers only the bearer of the token', async () => {
     expect((await fetch(`${harness.url}/metrics`)).status).toBe(401);

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/database.js';
-import { createTestDatabase, databaseKinds, isPostgresAvailable, type TestDatabase } from '../../support/databases.js';
+import { createTestDatabase, databaseKinds, isPostgresAvailable } from '../../support/databases.js';
 import { startLineHarness } from '../../support/line-harness.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
+import { useTestDatabase } from '../../support/suite-setup.js';
 
 describe.each(await databaseKinds())('event leases on %s', (kind) => {
-  // Created before the test: an embedded database takes long to create on a busy machine.
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const { database } = useTestDatabase(kind);
 
   it('keeps a slow event to one run: the lease is renewed while LINE is slow', async () => {
     const harness = await startLineHarness({ db: database.db, worker: { leaseMs: 300, pollIntervalMs: 20 } });

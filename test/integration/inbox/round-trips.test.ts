@@ -3,18 +3,18 @@
 // webhook's store (which also claims it and reads the user's context), the step's save, and done.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../src/db/database.js';
-import { createTestDatabase, isPostgresAvailable, type TestDatabase } from '../../support/databases.js';
+import { isPostgresAvailable } from '../../support/databases.js';
 import { startLineHarness, type LineHarness } from '../../support/line-harness.js';
 import { PgWireCounter } from '../../support/pg-wire-counter.js';
+import { useTestDatabase } from '../../support/suite-setup.js';
 
 describe.runIf(await isPostgresAvailable())('database round trips per event', () => {
-  let database: TestDatabase;
+  const { database } = useTestDatabase('postgresql');
   let counted: Database;
   let counter: PgWireCounter;
   let bot: LineHarness;
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgresql');
     const url = new URL(database.url!);
     counter = new PgWireCounter(url.hostname, Number(url.port || 5432));
     url.port = String(await counter.start());
@@ -26,7 +26,6 @@ describe.runIf(await isPostgresAvailable())('database round trips per event', ()
     await bot?.stop();
     await counted?.close();
     await counter?.stop();
-    await database?.drop();
   });
 
   async function waitUntilAllDone(): Promise<void> {

@@ -1,33 +1,26 @@
 // Merchant commands work only in the 1:1 chat: in a group or room the bot says so once and leaves,
 // never showing merchant data, invite codes or link actions there (not even to the shop's owner).
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodePostback } from '../../../src/line/postback-data.js';
 import { sharedChatText } from '../../../src/line/shared-chat.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { APP_SECRET, messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { databaseKinds } from '../../support/databases.js';
+import { APP_SECRET, messageText } from '../../support/line-harness.js';
+import { useLineHarness } from '../../support/suite-setup.js';
 
 describe.each(await databaseKinds())('group and room chats on %s', (kind) => {
-  let database: TestDatabase;
-  let harness: LineHarness;
+  const { prisma, harness } = useLineHarness(kind);
   const owner = `U${randomUUID().replace(/-/g, '')}`;
   const merchantId = `m_${randomUUID().slice(0, 8)}`;
   const slug = `s${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    harness = await startLineHarness({ db: database.db });
-    const prisma = database.db.prisma;
     await prisma.merchant.create({ data: { id: merchantId, name: 'Group test shop' } });
     await prisma.lineUser.create({ data: { id: owner, language: 'en', activeMerchantId: merchantId } });
     await prisma.member.create({ data: { merchantId, userId: owner, role: 'owner' } });
     await prisma.link.create({
       data: { id: `lnk_${randomUUID().slice(0, 8)}`, slug, merchantId, createdByUserId: owner, productName: 'Secret tea', productNameKey: 'secret tea', amount: 4321, currency: 'JPY' },
     });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
   });
 
   /** An event from `chat` (a group or room) sent by the shop's owner; replies are recorded under the chat id. */
@@ -48,24 +41,24 @@ describe.each(await databaseKinds())('group and room chats on %s', (kind) => {
     ['links', 'the shop’s links'],
   ])('answers "%s" in a group with the 1:1 notice only — never %s — and leaves', async (command) => {
     const groupId = `C${randomUUID().replace(/-/g, '')}`;
-    const invitesBefore = await database.db.prisma.invite.count();
+    const invitesBefore = await prisma.invite.count();
     await deliverAndSettle([fromChat({ type: 'group', groupId }, harness.textEvent(owner, command))]);
 
     const said = harness.line.messagesTo(groupId).map((entry) => messageText(entry.message));
     expect(said).toEqual([sharedChatText()]);
     expect(said.join('\n')).not.toMatch(/Secret tea|4,321|[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}/);
     expect(harness.line.messagesTo(owner)).toHaveLength(0);
-    expect(await database.db.prisma.invite.count()).toBe(invitesBefore);
+    expect(await prisma.invite.count()).toBe(invitesBefore);
     expect(harness.line.left).toContain(`group:${groupId}`);
   });
 
   it("refuses a shop button pressed in a group the same way, performing nothing", async () => {
     const groupId = `C${randomUUID().replace(/-/g, '')}`;
-    const invitesBefore = await database.db.prisma.invite.count();
+    const invitesBefore = await prisma.invite.count();
     const data = encodePostback({ action: 'invite', args: [], dialogId: null }, APP_SECRET);
     await deliverAndSettle([fromChat({ type: 'group', groupId }, harness.postbackEvent(owner, data))]);
     expect(harness.line.messagesTo(groupId).map((entry) => messageText(entry.message))).toEqual([sharedChatText()]);
-    expect(await database.db.prisma.invite.count()).toBe(invitesBefore);
+    expect(await prisma.invite.count()).toBe(invitesBefore);
     expect(harness.line.left).toContain(`group:${groupId}`);
   });
 

@@ -1,32 +1,20 @@
 // Payments that await payment (konbini and the like), testable with no account: the sandbox's
 // "Pay later (konbini)", the creator's notices (awaiting until <deadline>, then paid or expired,
 // each once), the admin CLI's sandbox:capture / sandbox:expire, and cancelling one.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { adminCommands } from '../../../src/cli/command-list.js';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
 import { createLogger } from '../../../src/logger.js';
 import { cancelPayment } from '../../../src/payments/refund-payment.js';
 import { postSandboxEvent, sandboxEvent } from '../../../src/payments/sandbox/sandbox-events.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
 import { listTransactions } from '../../../src/payments/list-transactions.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
+import { databaseKinds } from '../../support/databases.js';
 import { formTokenIn, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
-import { LogCapture, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { LogCapture } from '../../support/line-harness.js';
+import { useLineHarness } from '../../support/suite-setup.js';
 
 describe.each(await databaseKinds())('awaiting payments through the sandbox on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let harness: LineHarness;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-    harness = await startLineHarness({ db: database.db });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
-  });
+  const { database, prisma, harness } = useLineHarness(kind);
   beforeEach(async () => {
     await prisma.rateLimit.deleteMany();
   });

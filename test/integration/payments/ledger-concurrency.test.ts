@@ -1,26 +1,16 @@
 // Concurrent deliveries: the provider may redeliver while we are still processing, and events of
 // one payment may be handled by several instances at once. One effect each, whatever the timing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { describe, expect, it } from 'vitest';
 import { getLinkSummary } from '../../../src/payments/summary.js';
-import { createTestDatabase, databaseKinds } from '../../support/databases.js';
-import type { TestDatabase } from '../../support/databases.js';
+import { databaseKinds } from '../../support/databases.js';
 import { deliver, fixtureId, komojuEvent, seedCheckout, seedLink } from '../../support/ledger-fixtures.js';
 import type { PaymentState } from '../../support/ledger-fixtures.js';
+import { useTestDatabase } from '../../support/suite-setup.js';
 
 const ROUNDS = 5;
 
 describe.each(await databaseKinds())('concurrent ledger writes on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
+  const { prisma } = useTestDatabase(kind);
 
   async function newPayment(): Promise<{ linkId: string; state: PaymentState }> {
     const { linkId } = await seedLink(prisma);

@@ -2,37 +2,26 @@
 // payment charged in another currency than the link's, `failed` that is not final, and events
 // whose data is not a payment or whose type we do not know — acknowledged and stored, never a
 // 4xx/5xx that makes KOMOJU retry forever.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
 import { createLogger } from '../../../src/logger.js';
 import { signKomojuBody } from '../../../src/payments/komoju/komoju-webhook.js';
 import { createKomojuProvider } from '../../../src/payments/komoju/komoju-client.js';
 import { receiveKomojuWebhook } from '../../../src/payments/receive-komoju-webhook.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
 import { listTransactions } from '../../../src/payments/list-transactions.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { startFakeKomoju, type CompleteOptions, type FakeKomoju } from '../../support/fake-komoju.js';
+import { databaseKinds } from '../../support/databases.js';
+import type { CompleteOptions } from '../../support/fake-komoju.js';
 import { fixtureId, seedLink } from '../../support/ledger-fixtures.js';
+import { useFakeKomoju, useTestDatabase } from '../../support/suite-setup.js';
 
 const SECRET_KEY = 'sk_test_shapes_0123456789';
 const WEBHOOK_SECRET = 'whsec_shapes_0123456789abcdef';
 
 describe.each(await databaseKinds())('ledger against KOMOJU shapes on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let fake: FakeKomoju;
+  const fake = useFakeKomoju(SECRET_KEY);
+  const { prisma } = useTestDatabase(kind);
   const config = loadConfig({ DATA_DIR: '/nonexistent', APP_SECRET: 'x'.repeat(32), KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET });
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-    fake = await startFakeKomoju({ secretKey: SECRET_KEY });
-  });
-  afterAll(async () => {
-    await fake?.close();
-    await database?.drop();
-  });
 
   /** Delivers a body the way POST /webhooks/komoju does; resolves to the HTTP status it answers. */
   async function deliver(body: unknown): Promise<number> {

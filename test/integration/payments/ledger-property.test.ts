@@ -4,15 +4,14 @@
 // in a random order with random redeliveries gives exactly the summary a tiny reference model
 // computes from each payment's FINAL state with the contract's definitions.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { describe, expect, it } from 'vitest';
 import type { PaymentStatus } from '../../../src/payments/provider.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
-import { createTestDatabase, databaseKinds } from '../../support/databases.js';
-import type { TestDatabase } from '../../support/databases.js';
+import { databaseKinds } from '../../support/databases.js';
 import type { FakeKomojuEvent } from '../../support/fake-komoju.js';
 import { EVENT_TYPE_FOR_STATUS, deliver, fixtureId, komojuEvent, seedCheckout, seedLink } from '../../support/ledger-fixtures.js';
 import type { PaymentState } from '../../support/ledger-fixtures.js';
+import { useTestDatabase } from '../../support/suite-setup.js';
 
 interface Lifecycle {
   amount: number;
@@ -105,16 +104,7 @@ function referenceSummary(checkouts: { refused: boolean; finals: PaymentState[] 
 }
 
 describe.each(await databaseKinds())('ledger property on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
+  const { prisma } = useTestDatabase(kind);
 
   it('any order and repetition of the events gives the reference model’s four numbers', async () => {
     await fc.assert(

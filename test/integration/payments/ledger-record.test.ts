@@ -1,25 +1,15 @@
 // What recordProviderEvent / recordPaymentSnapshot store: the merged payment row, refunds,
 // dedupe by event id, the once-only capture signal, unknown payments, and merchant scoping.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { describe, expect, it } from 'vitest';
 import { parseKomojuPayment } from '../../../src/payments/komoju/komoju-client.js';
 import { recordPaymentSnapshot } from '../../../src/payments/record-payment-event.js';
-import { createTestDatabase, databaseKinds } from '../../support/databases.js';
-import type { TestDatabase } from '../../support/databases.js';
+import { databaseKinds } from '../../support/databases.js';
 import { deliver, fixtureId, komojuEvent, komojuPayment, seedCheckout, seedLink } from '../../support/ledger-fixtures.js';
 import type { PaymentState } from '../../support/ledger-fixtures.js';
+import { useTestDatabase } from '../../support/suite-setup.js';
 
 describe.each(await databaseKinds())('recording payment events on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
+  const { prisma } = useTestDatabase(kind);
 
   async function newPayment(amount = 1000): Promise<{ linkId: string; merchantId: string; checkoutId: string; state: PaymentState }> {
     const { linkId, merchantId } = await seedLink(prisma);

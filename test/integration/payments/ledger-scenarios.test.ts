@@ -1,11 +1,10 @@
 // Table-driven ledger scenarios: KOMOJU-format events go through the real parser and
 // recordProviderEvent; the Total Sales Summary must match the contract's numbers after each step,
 // and the same events delivered reversed, or shuffled with duplicates, must end in the same numbers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../../../src/generated/prisma/client.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
-import { createTestDatabase, databaseKinds } from '../../support/databases.js';
-import type { TestDatabase } from '../../support/databases.js';
+import { databaseKinds } from '../../support/databases.js';
 import type { FakeKomojuEvent } from '../../support/fake-komoju.js';
 import {
   EVENT_TYPE_FOR_STATUS,
@@ -16,6 +15,7 @@ import {
   seedLink,
 } from '../../support/ledger-fixtures.js';
 import type { PaymentState } from '../../support/ledger-fixtures.js';
+import { useTestDatabase } from '../../support/suite-setup.js';
 
 interface Numbers {
   capturedAmount: number;
@@ -260,16 +260,7 @@ async function setUp(prisma: PrismaClient, scenario: Scenario): Promise<{ linkId
 }
 
 describe.each(await databaseKinds())('ledger scenarios on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
+  const { prisma } = useTestDatabase(kind);
 
   describe.each(scenarios)('$name', (scenario) => {
     it('in order: the numbers after every step', async () => {

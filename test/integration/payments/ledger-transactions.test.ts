@@ -1,20 +1,16 @@
 // A link's transactions: newest first, paged, with refunded amounts and chargebacks as recorded.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listTransactions } from '../../../src/payments/list-transactions.js';
-import { createTestDatabase, databaseKinds } from '../../support/databases.js';
-import type { TestDatabase } from '../../support/databases.js';
+import { databaseKinds } from '../../support/databases.js';
 import { deliver, fixtureId, komojuEvent, seedCheckout, seedLink } from '../../support/ledger-fixtures.js';
+import { useTestDatabase } from '../../support/suite-setup.js';
 
 describe.each(await databaseKinds())('listTransactions on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
+  const { prisma } = useTestDatabase(kind);
   let linkId: string;
   const ids = { captured: fixtureId('pay'), partly: fixtureId('pay'), charged: fixtureId('pay'), failed: fixtureId('pay'), awaiting: fixtureId('pay') };
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
     ({ linkId } = await seedLink(prisma));
     const other = await seedLink(prisma);
     const pay = async (id: string, type: string, state: object) => {
@@ -31,9 +27,6 @@ describe.each(await databaseKinds())('listTransactions on %s', (kind) => {
     for (const [index, id] of Object.values(ids).entries()) {
       await prisma.payment.update({ where: { id }, data: { createdAt: new Date(Date.UTC(2026, 10, 28, 3, 0, index)) } });
     }
-  });
-  afterAll(async () => {
-    await database.drop();
   });
 
   it('lists the link’s payments newest first with their refunded amount and chargeback flag', async () => {

@@ -1,10 +1,9 @@
 // `payment:refund` through the payment's own provider: KOMOJU (the fake server, speaking the
 // documented refund endpoint with an idempotency key) and the sandbox. The ledger follows the
 // provider's webhooks, never the command's answer.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminCommands } from '../../../src/cli/command-list.js';
 import type { CliContext } from '../../../src/cli/commands.js';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
 import { createLogger } from '../../../src/logger.js';
 import { createKomojuProvider } from '../../../src/payments/komoju/komoju-client.js';
 import { paySandboxSession } from '../../../src/payments/sandbox/sandbox-actions.js';
@@ -14,34 +13,20 @@ import { receiveKomojuWebhook } from '../../../src/payments/receive-komoju-webho
 import { sandboxEvent, signedSandboxEvent } from '../../../src/payments/sandbox/sandbox-events.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
 import { loadConfig } from '../../../src/config.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { startFakeKomoju, type CompleteOptions, type FakeKomoju } from '../../support/fake-komoju.js';
+import { databaseKinds } from '../../support/databases.js';
+import type { CompleteOptions } from '../../support/fake-komoju.js';
 import { fixtureId, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
-import { APP_SECRET, LogCapture, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { APP_SECRET, LogCapture } from '../../support/line-harness.js';
+import { useFakeKomoju, useLineHarness, useTestDatabase } from '../../support/suite-setup.js';
 
 const SECRET_KEY = 'sk_test_refund_0123456789';
 const WEBHOOK_SECRET = 'whsec_refund_0123456789abcdef';
 
 describe.each(await databaseKinds())('payment:refund through KOMOJU on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let fake: FakeKomoju;
-  let harness: LineHarness;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-    fake = await startFakeKomoju({ secretKey: SECRET_KEY });
-    harness = await startLineHarness({
-      db: database.db,
-      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url },
-    });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await fake?.close();
-    await database?.drop();
-  });
+  const fake = useFakeKomoju(SECRET_KEY);
+  const { database, prisma, harness } = useLineHarness(kind, () => ({
+    env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url },
+  }));
 
   const webhookUrl = () => `${harness.url}/webhooks/komoju`;
 
@@ -143,16 +128,7 @@ describe.each(await databaseKinds())('payment:refund through KOMOJU on %s', (kin
 });
 
 describe.each(await databaseKinds())('payment:refund through the sandbox on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const { database, prisma } = useTestDatabase(kind);
 
   const config = () => loadConfig({ DATA_DIR: '/nonexistent', APP_SECRET, PUBLIC_BASE_URL: 'http://127.0.0.1:1' });
 

@@ -1,23 +1,14 @@
 // The sandbox buyer's Pay and Decline, as the sandbox page performs them: what each records and
 // what it tells the page.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { describe, expect, it } from 'vitest';
 import { paySandboxSession } from '../../../src/payments/sandbox/sandbox-actions.js';
 import { createSandboxProvider } from '../../../src/payments/sandbox/sandbox-provider.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
+import { databaseKinds } from '../../support/databases.js';
 import { fixtureId } from '../../support/buyer-fixtures.js';
+import { useTestDatabase } from '../../support/suite-setup.js';
 
 describe.each(await databaseKinds())('sandbox buyer actions on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const { prisma } = useTestDatabase(kind);
 
   async function openSession(): Promise<string> {
     const provider = createSandboxProvider({ prisma, publicBaseUrl: 'http://127.0.0.1:1' });

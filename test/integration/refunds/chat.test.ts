@@ -1,14 +1,14 @@
 // Refund, cancel and bank refund requests from the chat, against the fake KOMOJU server: the
 // owner's buttons, the provider calls (once, whatever is pressed twice), and the summary following
 // KOMOJU's webhooks. Staff never see the buttons and are refused when they forge them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createKomojuProvider } from '../../../src/payments/komoju/komoju-client.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { startFakeKomoju, type CompleteOptions, type FakeKomoju } from '../../support/fake-komoju.js';
-import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { databaseKinds } from '../../support/databases.js';
+import type { CompleteOptions } from '../../support/fake-komoju.js';
+import { messageText } from '../../support/line-harness.js';
 import { actionsOf, bubbles, postbackData, seedLink, seedMerchant, signedPostback, tap } from '../sales/sales-fixtures.js';
+import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
 
 const SECRET_KEY = 'sk_test_chat_refund_0123456789';
 const WEBHOOK_SECRET = 'whsec_chat_refund_0123456789abcdef';
@@ -16,30 +16,18 @@ const WEBHOOK_SECRET = 'whsec_chat_refund_0123456789abcdef';
 type LineMessage = Record<string, unknown>;
 
 describe.each(await databaseKinds())('refunds and cancels from the chat on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let fake: FakeKomoju;
-  let harness: LineHarness;
+  const fake = useFakeKomoju(SECRET_KEY);
+  const { prisma, harness } = useLineHarness(kind, () => ({
+    env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url },
+  }));
   let sequence = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-    fake = await startFakeKomoju({ secretKey: SECRET_KEY });
-    harness = await startLineHarness({
-      db: database.db,
-      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url },
-    });
     await seedMerchant(prisma, 'tea', [
       { userId: 'Uowner', role: 'owner', language: 'en' },
       { userId: 'Ustaff', role: 'staff', language: 'en' },
       { userId: 'Uowja', role: 'owner', language: 'ja' },
     ]);
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await fake?.close();
-    await database?.drop();
   });
 
   const webhookUrl = () => `${harness.url}/webhooks/komoju`;

@@ -1,21 +1,17 @@
 // `summary` also answers with the link's sales picture: an image message whose signed URL serves a
 // PNG drawn from the ledger (money kept per day, Japan time), and nothing for an altered URL.
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getDailyCaptured, getShopSales } from '../../../src/payments/daily-captured.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { databaseKinds } from '../../support/databases.js';
 import { seedCheckout, seedLink, seedMerchant } from './sales-fixtures.js';
+import { useLineHarness } from '../../support/suite-setup.js';
 
 describe.each(await databaseKinds())('sales picture on %s', (kind) => {
-  let database: TestDatabase;
-  let harness: LineHarness;
+  const { prisma, harness } = useLineHarness(kind);
   let linkId = '';
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    harness = await startLineHarness({ db: database.db });
-    const { prisma } = database.db;
     await seedMerchant(prisma, 'cafe', [{ userId: 'Uko', role: 'owner', language: 'ko' }]);
     linkId = await seedLink(prisma, 'cafe', { productName: '말차 롤케이크', createdAt: new Date(Date.now() - 60 * 86_400_000) });
     const yesterday = new Date(Date.now() - 86_400_000);
@@ -24,14 +20,10 @@ describe.each(await databaseKinds())('sales picture on %s', (kind) => {
     await seedCheckout(prisma, linkId, { status: 'refunded', amount: 1500, captured: true, createdAt: yesterday, refunds: [{ amount: 1500 }] });
     await seedCheckout(prisma, linkId, { status: 'captured', amount: 2000, captured: true });
   });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
-  });
 
   it('adds the money kept per day, refunds taken off, over the last 30 days', async () => {
-    const link = await database.db.prisma.link.findUniqueOrThrow({ where: { id: linkId } });
-    const days = await getDailyCaptured(database.db.prisma, link);
+    const link = await prisma.link.findUniqueOrThrow({ where: { id: linkId } });
+    const days = await getDailyCaptured(prisma, link);
     expect(days).toHaveLength(30);
     expect(days.at(-1)?.amount).toBe(2000);
     expect(days.at(-2)?.amount).toBe(2500);
@@ -61,7 +53,7 @@ describe.each(await databaseKinds())('sales picture on %s', (kind) => {
     const response = await fetch(`${harness.url}${new URL(String(image?.originalContentUrl)).pathname}`);
     expect(response.status).toBe(200);
     expect(PNG.sync.read(Buffer.from(await response.arrayBuffer()))).toMatchObject({ width: 1200, height: 900 });
-    const sales = await getShopSales(database.db.prisma, 'cafe', 3);
+    const sales = await getShopSales(prisma, 'cafe', 3);
     expect(sales).toMatchObject({ currency: 'JPY', capturedAmount: 4500, capturedPayments: 3, topLinks: [{ productName: '말차 롤케이크', capturedAmount: 4500 }] });
     expect(sales?.days.slice(-2).map((day) => day.amount)).toEqual([2500, 2000]);
   });

@@ -1,24 +1,18 @@
 // "Duplicate" on a link's card, end to end: the copy gets a new name (a taken one is asked again)
 // and the source's price, description and page language; the source is untouched.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../support/databases.js';
+import { messageText } from '../../support/line-harness.js';
 import { bubbles, postbackData, seedLink, seedMerchant, tap } from './sales-fixtures.js';
+import { useLineHarness } from '../../support/suite-setup.js';
 
 describe.each(await databaseKinds())('duplicate a link on %s', (kind) => {
-  let database: TestDatabase;
-  let harness: LineHarness;
+  const { prisma, harness } = useLineHarness(kind);
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    harness = await startLineHarness({ db: database.db });
-    await seedMerchant(database.db.prisma, 'cafe', [{ userId: 'Uowner', role: 'owner', language: 'en' }]);
-    await seedLink(database.db.prisma, 'cafe', { productName: 'Matcha latte', amount: 680, usageLimit: 5 });
-    await seedLink(database.db.prisma, 'cafe', { productName: 'Matcha latte L', amount: 780 });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
+    await seedMerchant(prisma, 'cafe', [{ userId: 'Uowner', role: 'owner', language: 'en' }]);
+    await seedLink(prisma, 'cafe', { productName: 'Matcha latte', amount: 680, usageLimit: 5 });
+    await seedLink(prisma, 'cafe', { productName: 'Matcha latte L', amount: 780 });
   });
 
   it('starts create pre-filled, asks a new unique name, and issues the copy', async () => {
@@ -32,8 +26,8 @@ describe.each(await databaseKinds())('duplicate a link on %s', (kind) => {
     const review = replies.at(-1);
     expect(messageText(review!)).toContain('¥680');
     await tap(harness, 'Uowner', postbackData(review, 'Save'), 2);
-    const copy = await database.db.prisma.link.findFirstOrThrow({ where: { merchantId: 'cafe', productName: 'Matcha latte iced' } });
+    const copy = await prisma.link.findFirstOrThrow({ where: { merchantId: 'cafe', productName: 'Matcha latte iced' } });
     expect(copy).toMatchObject({ amount: 680, currency: 'JPY', usageLimit: null, status: 'active' });
-    expect(await database.db.prisma.link.count({ where: { merchantId: 'cafe' } })).toBe(3);
+    expect(await prisma.link.count({ where: { merchantId: 'cafe' } })).toBe(3);
   });
 });

@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../support/databases.js';
+import { messageText } from '../../support/line-harness.js';
 import { actionsOf, bubbles, postbackData, seedCheckout, seedLink, seedMerchant, signedPostback, tap } from './sales-fixtures.js';
+import { useLineHarness } from '../../support/suite-setup.js';
 
 const kinds = await databaseKinds();
 
 describe.each(kinds)('links, activate/deactivate, QR and transactions on %s', (kind) => {
-  let database: TestDatabase;
-  let harness: LineHarness;
+  const { prisma, harness } = useLineHarness(kind);
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    harness = await startLineHarness({ db: database.db });
-    const { prisma } = database.db;
     await seedMerchant(prisma, 'cafe', [
       { userId: 'Uowner', role: 'owner', language: 'en' },
       { userId: 'Ustaff', role: 'staff', language: 'ja' },
@@ -33,10 +30,6 @@ describe.each(kinds)('links, activate/deactivate, QR and transactions on %s', (k
     for (let index = 1; index <= 12; index++) {
       await seedCheckout(prisma, ids['Item 14']!, { status: 'captured', amount: 1500, captured: true, createdAt: new Date(start + 100 * 60_000 + index * 60_000) });
     }
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
   });
 
   it('lists the links newest first with status, price, captured amount and actions, then pages on', async () => {
@@ -78,13 +71,13 @@ describe.each(kinds)('links, activate/deactivate, QR and transactions on %s', (k
     const [list] = await harness.say('Uowner', 'links');
     const [notice] = await tap(harness, 'Uowner', postbackData(list, 'Deactivate', 2), 2);
     expect(messageText(notice!)).toContain('"Item 14" is now inactive');
-    expect((await database.db.prisma.link.findUniqueOrThrow({ where: { id: ids['Item 14']! } })).status).toBe('inactive');
+    expect((await prisma.link.findUniqueOrThrow({ where: { id: ids['Item 14']! } })).status).toBe('inactive');
 
     const [again] = await harness.say('Uowner', 'links');
     expect(messageText(bubbles(again)[2]!)).toContain('Inactive');
     const [back] = await tap(harness, 'Uowner', postbackData(again, 'Activate'), 2);
     expect(messageText(back!)).toContain('"Item 14" is active again');
-    expect((await database.db.prisma.link.findUniqueOrThrow({ where: { id: ids['Item 14']! } })).status).toBe('active');
+    expect((await prisma.link.findUniqueOrThrow({ where: { id: ids['Item 14']! } })).status).toBe('active');
   });
 
   it('refuses staff who try to deactivate, even with a correctly signed button', async () => {
@@ -93,7 +86,7 @@ describe.each(kinds)('links, activate/deactivate, QR and transactions on %s', (k
     expect(messageText(refusal!)).toContain('オーナーだけ');
     const [forged] = await tap(harness, 'Ustaff', signedPostback('sales.setStatus', [ids['Item 13']!, 'inactive']));
     expect(messageText(forged!)).toContain('オーナーだけ');
-    expect((await database.db.prisma.link.findUniqueOrThrow({ where: { id: ids['Item 13']! } })).status).toBe('active');
+    expect((await prisma.link.findUniqueOrThrow({ where: { id: ids['Item 13']! } })).status).toBe('active');
   });
 
   it('refuses another merchant’s link id on every action without revealing it', async () => {
@@ -114,14 +107,13 @@ describe.each(kinds)('links, activate/deactivate, QR and transactions on %s', (k
       expect(text).not.toContain('Secret');
     }
     expect(messageText(unknown[0]!)).toContain("That link isn't available");
-    const secret = await database.db.prisma.link.findUniqueOrThrow({ where: { id: foreign } });
+    const secret = await prisma.link.findUniqueOrThrow({ where: { id: foreign } });
     expect(secret.status).toBe('active');
     // No edit dialog was opened for the foreign link.
-    expect((await database.db.prisma.conversation.findUnique({ where: { userId: 'Uowner' } }))?.state).toBe('idle');
+    expect((await prisma.conversation.findUnique({ where: { userId: 'Uowner' } }))?.state).toBe('idle');
   });
 
   it('refuses a user who has left the merchant, even with an old button', async () => {
-    const { prisma } = database.db;
     await seedMerchant(prisma, 'gone', [{ userId: 'Uleft', role: 'owner', language: 'en' }]);
     const linkId = await seedLink(prisma, 'gone', { productName: 'Left behind' });
     const [list] = await harness.say('Uleft', 'links');
@@ -136,7 +128,7 @@ describe.each(kinds)('links, activate/deactivate, QR and transactions on %s', (k
   it('sends the QR code image of a link', async () => {
     const [list] = await harness.say('Uowner', 'links');
     const [image, caption] = await tap(harness, 'Uowner', postbackData(list, 'QR code', 2), 2);
-    const slug = (await database.db.prisma.link.findUniqueOrThrow({ where: { id: ids['Item 14']! } })).slug;
+    const slug = (await prisma.link.findUniqueOrThrow({ where: { id: ids['Item 14']! } })).slug;
     expect(image).toMatchObject({ type: 'image', originalContentUrl: `${harness.config.publicBaseUrl}/qr/${slug}.png` });
     expect(messageText(caption!)).toContain(`${harness.config.publicBaseUrl}/l/${slug}`);
   });

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../support/databases.js';
+import { messageText } from '../../support/line-harness.js';
 import { actionsOf, postbackData, seedCheckout, seedLink, seedMerchant, signedPostback, tap } from './sales-fixtures.js';
+import { useLineHarness } from '../../support/suite-setup.js';
 
 const kinds = await databaseKinds();
 
@@ -11,14 +12,10 @@ function metrics(message: Record<string, unknown> | undefined): string {
 }
 
 describe.each(kinds)('Total Sales Summary in chat on %s', (kind) => {
-  let database: TestDatabase;
-  let harness: LineHarness;
+  const { prisma, harness } = useLineHarness(kind);
   let beansId = '';
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    harness = await startLineHarness({ db: database.db });
-    const { prisma } = database.db;
     await seedMerchant(prisma, 'cafe', [
       { userId: 'Uen', role: 'owner', language: 'en' },
       { userId: 'Uja', role: 'staff', language: 'ja' },
@@ -38,10 +35,6 @@ describe.each(kinds)('Total Sales Summary in chat on %s', (kind) => {
     await seedCheckout(prisma, beansId, { status: 'captured', amount: 1500, captured: true, refunds: [{ amount: 1500, chargeback: true }] });
     await seedCheckout(prisma, beansId, { checkout: 'pending' });
     await seedCheckout(prisma, beansId, { status: 'failed', amount: 1500 });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
   });
 
   it('answers `summary <exact name>` with the four numbers in the link currency', async () => {

@@ -1,37 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { updateLink } from '../../../src/links/update-link.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
+import { databaseKinds } from '../../support/databases.js';
 import { seedLink, seedMerchant } from './sales-fixtures.js';
+import { useTestDatabase } from '../../support/suite-setup.js';
 
 const kinds = await databaseKinds();
 
 describe.each(kinds)('updateLink on %s', (kind) => {
-  let database: TestDatabase;
+  const { prisma } = useTestDatabase(kind);
   let teaId = '';
   let cakeId = '';
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    const { prisma } = database.db;
     await seedMerchant(prisma, 'cafe', [{ userId: 'U1', role: 'owner' }]);
     await seedMerchant(prisma, 'rival', [{ userId: 'U2', role: 'owner' }]);
     teaId = await seedLink(prisma, 'cafe', { productName: 'Tea' });
     cakeId = await seedLink(prisma, 'cafe', { productName: 'Cake' });
     await seedLink(prisma, 'rival', { productName: 'Scone' });
   });
-  afterAll(async () => {
-    await database?.drop();
-  });
 
   it('treats another merchant’s link like an unknown one', async () => {
     const change = { field: 'description', value: 'hijacked' };
-    expect(await updateLink(database.db.prisma, { merchantId: 'rival', linkId: teaId, role: 'owner', change })).toEqual({ ok: false, reason: 'notFound' });
-    expect(await updateLink(database.db.prisma, { merchantId: 'cafe', linkId: 'nope', role: 'owner', change })).toEqual({ ok: false, reason: 'notFound' });
-    expect((await database.db.prisma.link.findUniqueOrThrow({ where: { id: teaId } })).description).toBe('');
+    expect(await updateLink(prisma, { merchantId: 'rival', linkId: teaId, role: 'owner', change })).toEqual({ ok: false, reason: 'notFound' });
+    expect(await updateLink(prisma, { merchantId: 'cafe', linkId: 'nope', role: 'owner', change })).toEqual({ ok: false, reason: 'notFound' });
+    expect((await prisma.link.findUniqueOrThrow({ where: { id: teaId } })).description).toBe('');
   });
 
   it('lets staff change what a link shows, but not whether it takes payments', async () => {
-    const prisma = database.db.prisma;
     const asStaff = (change: unknown) => updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'staff', change });
     // A usage limit already reached, or an expiry a minute away, would close the link like Deactivate.
     expect(await asStaff({ field: 'status', value: 'inactive' })).toEqual({ ok: false, reason: 'ownerOnly' });
@@ -44,13 +39,12 @@ describe.each(kinds)('updateLink on %s', (kind) => {
 
   it('never changes the amount or currency', async () => {
     for (const change of [{ field: 'amount', value: 1 }, { field: 'currency', value: 'USD' }]) {
-      expect(await updateLink(database.db.prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change })).toEqual({ ok: false, reason: 'immutable' });
+      expect(await updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change })).toEqual({ ok: false, reason: 'immutable' });
     }
-    expect(await updateLink(database.db.prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change: { field: 'slug', value: 'x' } })).toEqual({ ok: false, reason: 'invalid' });
+    expect(await updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change: { field: 'slug', value: 'x' } })).toEqual({ ok: false, reason: 'invalid' });
   });
 
   it('keeps names unique per merchant, also for two renames racing', async () => {
-    const prisma = database.db.prisma;
     expect(await updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change: { field: 'productName', value: 'ＣＡＫＥ' } })).toEqual({ ok: false, reason: 'duplicateName' });
     // A name another merchant uses is fine; a case change of its own name too.
     expect(await updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change: { field: 'productName', value: 'Scone' } })).toMatchObject({ ok: true, link: { productNameKey: 'scone' } });
@@ -66,13 +60,11 @@ describe.each(kinds)('updateLink on %s', (kind) => {
   });
 
   it('accepts only the merchant’s own images', async () => {
-    const prisma = database.db.prisma;
     await prisma.media.create({ data: { id: 'rival-photo', merchantId: 'rival', mimeType: 'image/png', bytes: new Uint8Array([1]), size: 1 } });
     expect(await updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change: { field: 'image', value: 'rival-photo' } })).toEqual({ ok: false, reason: 'unknownImage' });
   });
 
   it('sets and clears the optional limits', async () => {
-    const prisma = database.db.prisma;
     // Relative to now: an edited expiry must lie within the next year.
     const at = new Date(Date.now() + 30 * 86_400_000).toISOString();
     await updateLink(prisma, { merchantId: 'cafe', linkId: cakeId, role: 'owner', change: { field: 'usageLimit', value: 3 } });

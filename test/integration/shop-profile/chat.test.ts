@@ -1,11 +1,12 @@
 // The owner keeps the shop's public profile in chat: typed values are checked and saved, a photo
 // becomes the logo, staff may look but not change; the legal page and live links follow it.
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hasCompleteLegalNotice } from '../../../src/merchants/shop-profile.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { databaseKinds } from '../../support/databases.js';
+import { messageText } from '../../support/line-harness.js';
 import { actionsOf, postbackData, seedMerchant, signedPostback, tap } from '../sales/sales-fixtures.js';
+import { useLineHarness } from '../../support/suite-setup.js';
 
 const kinds = await databaseKinds();
 
@@ -16,23 +17,16 @@ function tinyPng(): Buffer {
 }
 
 describe.each(kinds)('the shop profile in chat on %s', (kind) => {
-  let database: TestDatabase;
-  let harness: LineHarness;
+  const { prisma, harness } = useLineHarness(kind);
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    harness = await startLineHarness({ db: database.db });
-    await seedMerchant(database.db.prisma, 'cafe', [
+    await seedMerchant(prisma, 'cafe', [
       { userId: 'Uowner', role: 'owner', language: 'en' },
       { userId: 'Ustaff', role: 'staff', language: 'ja' },
     ]);
   });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
-  });
 
-  const merchant = () => database.db.prisma.merchant.findUniqueOrThrow({ where: { id: 'cafe' } });
+  const merchant = () => prisma.merchant.findUniqueOrThrow({ where: { id: 'cafe' } });
 
   it('shows the profile from the shop menu, and the legal page link', async () => {
     const [menu] = await harness.say('Uowner', 'shop');
@@ -68,7 +62,7 @@ describe.each(kinds)('the shop profile in chat on %s', (kind) => {
       [card] = await harness.say('Uowner', value);
       expect(messageText(card!)).toContain(`Saved: ${label}.`);
     }
-    expect(await hasCompleteLegalNotice(database.db.prisma, 'cafe')).toBe(false);
+    expect(await hasCompleteLegalNotice(prisma, 'cafe')).toBe(false);
     await tap(harness, 'Uowner', postbackData(card, 'Delivery timing'));
     [card] = await harness.say('Uowner', 'Shipped within 3 days');
     expect(messageText(card!)).toContain('Legal notice: complete');
@@ -78,7 +72,7 @@ describe.each(kinds)('the shop profile in chat on %s', (kind) => {
       returnsPolicy: 'Returns within 7 days of delivery.\nUnopened items only.',
       deliveryTiming: 'Shipped within 3 days',
     });
-    expect(await hasCompleteLegalNotice(database.db.prisma, 'cafe')).toBe(true);
+    expect(await hasCompleteLegalNotice(prisma, 'cafe')).toBe(true);
 
     // A URL must be a web address; Clear removes a value.
     await tap(harness, 'Uowner', postbackData(card, 'Legal notice URL'));
@@ -102,7 +96,7 @@ describe.each(kinds)('the shop profile in chat on %s', (kind) => {
     expect(messageText(saved!.message)).toContain('Saved: Logo.');
     const { logoId } = await merchant();
     expect(logoId).toMatch(/^img_/);
-    expect(await database.db.prisma.media.count({ where: { id: logoId!, merchantId: 'cafe' } })).toBe(1);
+    expect(await prisma.media.count({ where: { id: logoId!, merchantId: 'cafe' } })).toBe(1);
     await harness.say('Uowner', 'cancel');
   });
 

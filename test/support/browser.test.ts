@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CHROMIUM, isChromiumAvailable } from '../../support/browser.js';
+import { CHROMIUM, isChromiumAvailable } from './browser.js';
 
 describe('the real-browser suites without Chromium', () => {
   afterEach(() => {
