@@ -18,6 +18,11 @@ const BODY_LIMITS: readonly [prefix: string, bytes: number][] = [
 ];
 // Every other route takes no body at all; a little slack for clients that send one anyway.
 const DEFAULT_LIMIT = 4 * KB;
+// After the 413 the connection is half-closed and what still arrives is discarded for at most this
+// long, then it is dropped. Dropping it at once, with the upload still arriving, makes the kernel
+// answer with a reset, and a reset discards the 413 from a client that has not read it yet (seen
+// under load): the sender would learn nothing. A client that stops on the 413 closes sooner.
+const LINGER_MS = 1000;
 
 export function bodyLimitFor(path: string): number {
   return BODY_LIMITS.find(([prefix]) => path.startsWith(prefix))?.[1] ?? DEFAULT_LIMIT;
@@ -34,7 +39,12 @@ export const limitBodies: RequestHandler = (req, res, next) => {
       return;
     }
     res.set('Connection', 'close').status(413).type('text/plain').send('Payload too large');
-    res.once('finish', () => req.socket.destroy());
+    res.once('finish', () => {
+      req.removeAllListeners('data');
+      req.resume();
+      req.socket.end();
+      setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+    });
   };
   let received = 0;
   const count = (chunk: Buffer) => {
