@@ -20,7 +20,8 @@ import { clientKey } from './client-address.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './route-deps.js';
 import { newScriptNonce, preferredLanguage, sendPage } from './html.js';
-import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type ClosedReason, type FieldError, type ShopBrand } from './link-page-views.js';
+import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, subscriptionTerms, type ClosedReason, type FieldError, type ShopBrand } from './link-page-views.js';
+import { readBillingInterval } from '../links/billing.js';
 import { loadShopBrand } from './shop-brand.js';
 
 const CHECKOUT_FORM = 'checkout';
@@ -142,6 +143,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         buyerFields: readBuyerFields(link.buyerFields),
         values,
         paymentMethods: paymentMethodNames(link, language),
+        subscription: subscriptionTerms(t, readBillingInterval(link.billingInterval), price(1)),
       }),
       // Pay redirects to KOMOJU's hosted page, or to the sandbox's at PUBLIC_BASE_URL.
       [config.publicBaseUrl, config.komojuApiBaseUrl],
@@ -287,6 +289,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         orderReference: checkout?.id ?? null,
         afterPaymentMessage: link.afterPaymentMessage,
         lineAddFriendUrl: config.lineAddFriendUrl ?? null,
+        subscription: subscriptionTerms(translator(language, 'pages'), readBillingInterval(link.billingInterval), formatStoredPrice(link.amount, link.currency, language)),
         // A checkout only opens in the link's own mode.
         testMode: link.testMode,
       }),

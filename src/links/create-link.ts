@@ -8,6 +8,7 @@ import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
 import { linkPageUrl } from './link-urls.js';
 import { quantityRangeProblem } from './quantity.js';
 import { paymentTypesSchema } from './payment-types.js';
+import { billingIntervalSchema, subscriptionRules } from './billing.js';
 import { NO_BUYER_FIELDS, asksAnything, buyerFieldsSchema } from './buyer-fields.js';
 import { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
 import { normalizeProductName, validateAfterPaymentMessage, validateDescription } from './product-name.js';
@@ -31,6 +32,7 @@ export const newLinkSchema = z.object({
   afterPaymentMessage: z.string().default(''),
   paymentTypes: paymentTypesSchema.default([]),
   expiresAt: z.date().nullable().default(null),
+  billingInterval: billingIntervalSchema.default(null),
 });
 
 export type NewLink = z.input<typeof newLinkSchema>;
@@ -57,7 +59,9 @@ export type CreateLinkOutcome =
 export async function createLink(prisma: Prisma, input: NewLink, options: CreateLinkOptions): Promise<CreateLinkOutcome> {
   const parsed = newLinkSchema.safeParse(input);
   if (!parsed.success) return { kind: 'invalid', reason: parsed.error.issues[0]?.message ?? 'invalid' };
-  const fields = parsed.data;
+  // A subscription link is card only, one unit per subscription, and has no usage limit (each
+  // renewal is a captured payment: a limit on payments would close it as subscribers renew).
+  const fields = parsed.data.billingInterval === null ? parsed.data : { ...subscriptionRules(parsed.data.billingInterval, parsed.data), usageLimit: null };
   if (!isSupportedCurrency(fields.currency)) return { kind: 'invalid', reason: 'unsupported currency' };
   if (fields.amount > maxAmount(fields.currency)) return { kind: 'invalid', reason: 'amount too large' };
   const quantityProblem = quantityRangeProblem({ min: fields.quantityMin, max: fields.quantityMax }, fields);
@@ -105,6 +109,7 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
         paymentTypes: fields.paymentTypes.length > 0 ? fields.paymentTypes : PrismaNamespace.DbNull,
         buyerFields: asksAnything(fields.buyerFields) ? fields.buyerFields : PrismaNamespace.DbNull,
         expiresAt: fields.expiresAt,
+        billingInterval: fields.billingInterval,
         testMode: options.testMode,
         qrPng: new Uint8Array(qrPng),
         qrUrl,

@@ -19,6 +19,7 @@ import type { Logger } from '../logger.js';
 import { readBuyerQuantity, type BuyerQuantityError } from '../links/quantity.js';
 import type { BuyerDetails } from '../links/buyer-fields.js';
 import { readPaymentTypes } from '../links/payment-types.js';
+import { readBillingInterval, SUBSCRIPTION_PAYMENT_TYPES } from '../links/billing.js';
 import { linkPlaces, lockLink, RESERVED_SESSION_SECONDS, type LinkAvailability } from './link-availability.js';
 import { providerForLink, servesLinkMode } from './provider-for-link.js';
 import { ProviderError } from './provider.js';
@@ -147,7 +148,10 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
   if (!asked.ok) return { kind: 'invalid', link, field: 'quantity', reason: asked.reason, placesLeft: null };
   const quantity = asked.quantity;
 
-  const paymentTypes = readPaymentTypes(link.paymentTypes);
+  // A subscription link's session saves the buyer's card (customer mode, card only); the
+  // subscription is created once it completed (payments/subscriptions/ensure-subscription.ts).
+  const subscription = readBillingInterval(link.billingInterval) !== null;
+  const paymentTypes = subscription ? SUBSCRIPTION_PAYMENT_TYPES : readPaymentTypes(link.paymentTypes);
   const checkoutId = newCheckoutId();
   type Decision = HoldDecision | { kind: 'closed'; availability: Exclude<LinkAvailability, 'open'> } | { kind: 'too_many'; placesLeft: number };
   const decision = await prisma.$transaction(async (tx): Promise<Decision> => {
@@ -188,12 +192,13 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
       metadata: { ...buyerMetadata(options.details), [LINK_ID_METADATA_KEY]: link.id, [CHECKOUT_ID_METADATA_KEY]: checkoutId },
       ...(options.details?.email ? { email: options.details.email } : {}),
       ...(paymentTypes.length > 0 ? { paymentTypes } : {}),
+      ...(subscription ? { mode: 'customer' as const } : {}),
       idempotencyKey: checkoutId,
       expiresInSeconds: sessionLifetimeSeconds(link, now),
     });
     await prisma.checkout.update({
       where: { id: checkoutId },
-      data: { sessionId: session.id, sessionUrl: session.sessionUrl },
+      data: { sessionId: session.id, sessionUrl: session.sessionUrl, ...(subscription && session.customerId ? { customerId: session.customerId } : {}) },
     });
     return { kind: 'redirect', sessionUrl: session.sessionUrl, checkoutId, reused: false };
   } catch (error) {
