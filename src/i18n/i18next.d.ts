@@ -6,6 +6,7 @@ import type merchants from './locales/en/merchants.json';
 import type pages from './locales/en/pages.json';
 import type refunds from './locales/en/refunds.json';
 import type sales from './locales/en/sales.json';
+import type subscriptions from './locales/en/subscriptions.json';
 import type simulator from './locales/en/simulator.json';
 import type shop from './locales/en/shop.json';
 
@@ -18,6 +19,7 @@ export interface Resources {
   pages: typeof pages;
   refunds: typeof refunds;
   sales: typeof sales;
+  subscriptions: typeof subscriptions;
   simulator: typeof simulator;
   shop: typeof shop;
 }
