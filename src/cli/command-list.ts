@@ -4,5 +4,6 @@ import { merchantCommands } from './merchant-commands.js';
 import { paymentCommands } from './payment-commands.js';
 import { paymentListCommand } from './payment-list-command.js';
 import { summaryCommand } from './summary-command.js';
+import { subscriptionCommands } from './subscription-commands.js';
 
-export const adminCommands: AdminCommand[] = [...merchantCommands, ...lineCommands, summaryCommand, paymentListCommand, ...paymentCommands];
+export const adminCommands: AdminCommand[] = [...merchantCommands, ...lineCommands, summaryCommand, paymentListCommand, ...paymentCommands, ...subscriptionCommands];
