@@ -131,7 +131,7 @@ async function confirmSubscriptionReturn(deps: ReturnDeps, link: Link, checkout:
     if (status && status !== checkout.status) await prisma.checkout.update({ where: { id: checkout.id }, data: { status } });
     return 'not_completed';
   }
-  if (checkout.customerId === null && session.customerId !== null) {
+  if (checkout.customerId === null && session.customerId) {
     await prisma.checkout.update({ where: { id: checkout.id }, data: { customerId: session.customerId } });
   }
   const ensured = await ensureSubscription(deps, checkout.id, { sessionCompleted: true });

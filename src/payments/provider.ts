@@ -55,7 +55,7 @@ export interface SessionSnapshot {
   payment: PaymentSnapshot | null;
   metadata: Record<string, string>;
   /** A customer-mode session's customer (known from creation; usable once the session completed). */
-  customerId: string | null;
+  customerId?: string | null;
 }
 
 /** KOMOJU's subscription periods (Subscription: Create). */

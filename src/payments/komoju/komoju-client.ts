@@ -143,7 +143,8 @@ function toPaymentSnapshot(payment: KomojuPayment, sessionId: string | null): Pa
     paymentMethod: payment.payment_details?.type ?? null,
     paymentDeadline: payment.payment_deadline ?? null,
     buyerEmail: payment.payment_details?.email ?? null,
-    customerId: payment.customer ?? null,
+    // Only payments billed to a saved customer (a subscription's) carry one.
+    ...(payment.customer ? { customerId: payment.customer } : {}),
     sessionId: payment.session ?? sessionId,
     metadata: payment.metadata,
     capturedAt: payment.captured_at ?? null,
@@ -338,7 +339,7 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
       expired: session.expired ?? false,
       payment: session.payment ? toPaymentSnapshot(session.payment, session.id) : null,
       metadata: session.metadata,
-      customerId: session.customer_id ?? null,
+      ...(session.customer_id ? { customerId: session.customer_id } : {}),
     };
   }
 

@@ -60,7 +60,7 @@ export function createSandboxProvider({ prisma, publicBaseUrl }: SandboxProvider
       expired: isSessionExpired(session),
       payment: session.paymentId ? await paymentSnapshot(session.paymentId) : null,
       metadata: sandboxMetadata(session.metadata),
-      customerId: session.customerId,
+      ...(session.customerId ? { customerId: session.customerId } : {}),
     };
   }
 
