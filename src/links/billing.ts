@@ -3,6 +3,7 @@
 // card; its customer-mode sessions also take PayPay, which this product does not offer for
 // subscriptions) and sells exactly one unit per subscription. Pure.
 import { z } from 'zod';
+import { normalizeText } from '../conversation/normalize.js';
 import type { PaymentType } from './payment-types.js';
 
 export const BILLING_INTERVALS = ['week', 'month', 'year'] as const;
@@ -38,4 +39,20 @@ export function subscriptionRules<T extends { paymentTypes: PaymentType[]; quant
 ): T {
   if (interval === null) return fields;
   return { ...fields, paymentTypes: SUBSCRIPTION_PAYMENT_TYPES, quantityMin: 1, quantityMax: 1 };
+}
+
+const BILLING_WORDS: Record<BillingInterval | 'once', readonly string[]> = {
+  once: ['once', 'one-time', 'onetime', 'one time', 'single', '1回', '一回', '都度', '1回払い', '一括', '単発', '한 번', '한번', '일회', '1회', '단건'],
+  week: ['week', 'weekly', 'every week', '毎週', '週', '週1', '매주', '주', '주간'],
+  month: ['month', 'monthly', 'every month', '毎月', '月', '月額', '月1', '매월', '매달', '월', '월간'],
+  year: ['year', 'yearly', 'annual', 'annually', 'every year', '毎年', '年', '年額', '年1', '매년', '년', '연간'],
+};
+
+/** "monthly", "毎月", "매월", "once", … → the interval (null: one-time); undefined when unknown. */
+export function parseBillingInterval(input: string): BillingInterval | null | undefined {
+  const word = normalizeText(input).toLowerCase().replace(/\s+/g, ' ').trim();
+  for (const [interval, words] of Object.entries(BILLING_WORDS) as [BillingInterval | 'once', readonly string[]][]) {
+    if (words.some((candidate) => normalizeText(candidate).toLowerCase() === word)) return interval === 'once' ? null : interval;
+  }
+  return undefined;
 }
