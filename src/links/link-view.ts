@@ -20,6 +20,8 @@ export interface LinkView {
   amount: number;
   currency: Currency;
   description: string;
+  /** The product photo's media id (what an edit keeps or removes), and its public URL. */
+  imageId: string | null;
   imageUrl: string | null;
   language: Language;
   status: LinkStatus;
@@ -50,6 +52,7 @@ export function toLinkView(link: Link, publicBaseUrl: string): LinkView {
     amount: link.amount,
     currency: link.currency,
     description: link.description,
+    imageId: link.imageId,
     imageUrl: link.imageId ? mediaUrl(publicBaseUrl, link.imageId) : null,
     language: isLanguage(link.language) ? link.language : 'ja',
     status: link.status === 'inactive' ? 'inactive' : 'active',

@@ -9,6 +9,7 @@ import type { LinkEffect, LinkEffectResult } from './effects.js';
 import { mediaUrl } from './link-urls.js';
 import { toLinkView } from './link-view.js';
 import { normalizeProductName } from './product-name.js';
+import { mayChangeLinkField, updateLink, type LinkChange } from './update-link.js';
 
 /** An unguessable id that is the same every time the same event is retried. */
 export function idForEvent(prefix: string, env: Pick<EffectEnv, 'config' | 'idempotencyKey'>): string {
@@ -100,4 +101,26 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
         return { type: 'links.rejected', reason: 'invalid' };
     }
   }),
+  'links.update': async (effect, env) => {
+    const { prisma } = env;
+    const role = (await membershipOf(prisma, env.userId, effect.merchantId))?.role;
+    if (!role) return { type: 'links.rejected', reason: 'notMember' };
+    const { change } = effect;
+    if (!mayChangeLinkField(role, change.field === 'imageMessage' ? 'image' : change.field)) return { type: 'links.updateRefused', reason: 'ownerOnly' };
+    if (!(await prisma.link.findFirst({ where: { id: effect.linkId, merchantId: effect.merchantId }, select: { id: true } }))) {
+      return { type: 'links.updateRefused', reason: 'notFound' };
+    }
+    let linkChange: LinkChange;
+    if (change.field === 'imageMessage') {
+      // Derived from the event, so a retried event stores the photo once.
+      const stored = await withLoading(env, () => fetchImage(env.line, prisma, { merchantId: effect.merchantId, messageId: change.value, mediaId: idForEvent('img', env) }));
+      if (!stored.ok) return { type: 'links.updateRefused', reason: 'image', imageProblem: stored.reason };
+      linkChange = { field: 'image', value: stored.mediaId };
+    } else {
+      linkChange = change;
+    }
+    const result = await updateLink(prisma, { merchantId: effect.merchantId, linkId: effect.linkId, role, change: linkChange });
+    if (!result.ok) return { type: 'links.updateRefused', reason: result.reason };
+    return { type: 'links.updated', field: linkChange.field, link: toLinkView(result.link, env.config.publicBaseUrl) };
+  },
 };

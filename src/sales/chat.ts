@@ -2,8 +2,8 @@ import type { MatchedCommand } from '../conversation/commands.js';
 import { commandButton, reply, text, type Capability, type ResultHandlers } from '../conversation/machine.js';
 import type { Button, Context, EffectResultOf, Step } from '../conversation/types.js';
 import { LINKS_PAGE_SIZE, type SalesEffect } from './effects.js';
-import { EDIT_MENU, EDIT_VALUE, editMenuDialog, editValueDialog, startEditDialog } from './edit-link-dialog.js';
-import { startDuplicateDialog } from '../links/dialogs/link-dialog.js';
+import { startDuplicateDialog } from '../links/dialogs/create-link-dialog.js';
+import { startEditDialog } from '../links/dialogs/edit-link-dialog.js';
 import { shareText } from '../links/link-card.js';
 import { linksCarousel, salesLinkCard } from './links-carousel.js';
 import { linkState } from './sales-link-view.js';
@@ -94,19 +94,16 @@ const results: ResultHandlers = {
           : ctx.t('sales:status.activatedButClosed', { product: link.productName, state: ctx.t(`sales:state.${state}`) });
     return reply(text(message), { kind: 'card', altText: message, card: salesLinkCard(link, ctx) });
   },
-  // A change whose dialog timed out while it was being saved: still say what happened.
-  'sales.linkUpdated': (result, ctx) => reply({ kind: 'card', altText: result.link.productName, card: salesLinkCard(result.link, ctx) }),
   'sales.transactionsListed': (result, ctx) => reply(transactionsReply(result, ctx)),
   'sales.refused': (result, ctx) => reply(text(ctx.t(`sales:refused.${result.reason}`), [linksButton(ctx)])),
 };
 
 /**
  * The merchant's view of their links: the list, each link's Total Sales Summary and payments,
- * QR code, activate/deactivate and editing. Every link id in a button is re-authorised when the
+ * QR code, activate/deactivate, duplicating and starting an edit (the edit dialog is the links capability's). Every link id in a button is re-authorised when the
  * effect runs (perform-effects.ts).
  */
 export const salesChat: Capability = {
-  dialogs: { [EDIT_MENU]: editMenuDialog, [EDIT_VALUE]: editValueDialog },
   commands: {
     links: { words: ['links', 'リンク', 'リンク一覧', '링크', '링크목록'], run: (_command, ctx) => listLinks(0, ctx) },
     summary: { words: ['summary', '売上', 'サマリー', '매출', '요약'], run: summaryByName },

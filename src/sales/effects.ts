@@ -1,7 +1,5 @@
 // What the sales capability (the merchant's links chat) asks the outer layer to do, and what
 // comes back. Types only: perform-effects.ts does the work.
-import type { FetchImageOutcome } from '../links/fetch-image.js';
-import type { LinkChange, UpdateLinkRefusal } from '../links/update-link.js';
 import type { NameMatch } from './find-links-by-name.js';
 import type { SalesLinkView } from './sales-link-view.js';
 import type { TransactionView } from './transactions.js';
@@ -23,9 +21,6 @@ export interface SummaryView {
 /** Why an action on a link was refused. 'notFound' also covers another shop's link: it leaks nothing. */
 export type SalesRefusal = 'notFound' | 'notMember' | 'notOwner';
 
-/** A change as the chat asks for it: an image arrives as a LINE message id to download first. */
-export type SalesLinkChange = LinkChange | { field: 'imageMessage'; value: string };
-
 /*
  * Every effect names the merchant the user acted for (ctx.membership at the time) and is
  * re-authorised when performed: the user must still be a member there and the link must belong
@@ -39,7 +34,6 @@ export type SalesEffect =
   | { type: 'sales.loadShopPicture'; merchantId: string }
   | { type: 'sales.loadLink'; merchantId: string; linkId: string; purpose: 'qr' | 'edit' | 'duplicate' }
   | { type: 'sales.setStatus'; merchantId: string; linkId: string; status: 'active' | 'inactive' }
-  | { type: 'sales.updateLink'; merchantId: string; linkId: string; change: SalesLinkChange }
   /** `page` is 1-based. */
   | { type: 'sales.listTransactions'; merchantId: string; linkId: string; page: number };
 
@@ -52,9 +46,6 @@ export type SalesEffectResult =
   /** `imageId`: the link's photo, for a duplicate to reuse. */
   | { type: 'sales.linkLoaded'; purpose: 'qr' | 'edit' | 'duplicate'; link: SalesLinkView; imageId?: string | null }
   | { type: 'sales.statusChanged'; link: SalesLinkView }
-  | { type: 'sales.linkUpdated'; field: LinkChange['field']; link: SalesLinkView }
-  | { type: 'sales.updateRefused'; field: LinkChange['field']; reason: Exclude<UpdateLinkRefusal, 'notFound'> }
-  | { type: 'sales.imageRefused'; reason: Extract<FetchImageOutcome, { ok: false }>['reason'] }
   | { type: 'sales.transactionsListed'; link: SalesLinkView; page: number; transactions: TransactionView[]; hasMore: boolean }
   | { type: 'sales.refused'; reason: SalesRefusal };
 

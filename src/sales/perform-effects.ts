@@ -1,10 +1,8 @@
 import type { Prisma } from '../db/database.js';
 import type { EffectEnv, Performers } from '../effect-env.js';
 import type { Link } from '../generated/prisma/client.js';
-import { fetchImage } from '../links/fetch-image.js';
 import { toLinkView } from '../links/link-view.js';
-import { idForEvent } from '../links/perform-effects.js';
-import { mayChangeLinkField, updateLink, type LinkChange } from '../links/update-link.js';
+import { mayChangeLinkField, updateLink } from '../links/update-link.js';
 import { membershipOf, type Role } from '../merchants/authorization.js';
 import { countCapturedPlaces } from '../payments/link-availability.js';
 import { listTransactions } from '../payments/list-transactions.js';
@@ -134,28 +132,6 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     const result = await updateLink(prisma, { merchantId: effect.merchantId, linkId: effect.linkId, role, change: { field: 'status', value: effect.status } });
     if (!result.ok) return refused('notFound');
     return { type: 'sales.statusChanged', link: await salesLinkView(prisma, result.link, base) };
-  }),
-  'sales.updateLink': forMember(async (effect, env, role) => {
-    const { prisma } = env;
-    const base = env.config.publicBaseUrl;
-    const { change } = effect;
-    if (!mayChangeLinkField(role, change.field)) return refused('notOwner');
-    if (!(await merchantLink(prisma, effect.merchantId, effect.linkId))) return refused('notFound');
-    let linkChange: LinkChange;
-    if (change.field === 'imageMessage') {
-      // Derived from the event, so a retried event stores the photo once.
-      const mediaId = idForEvent('img', env);
-      const stored = await fetchImage(env.line, prisma, { merchantId: effect.merchantId, messageId: change.value, mediaId });
-      if (!stored.ok) return { type: 'sales.imageRefused', reason: stored.reason };
-      linkChange = { field: 'image', value: stored.mediaId };
-    } else {
-      linkChange = change;
-    }
-    const result = await updateLink(prisma, { merchantId: effect.merchantId, linkId: effect.linkId, role, change: linkChange });
-    if (!result.ok) {
-      return result.reason === 'notFound' ? refused('notFound') : { type: 'sales.updateRefused', field: linkChange.field, reason: result.reason };
-    }
-    return { type: 'sales.linkUpdated', field: linkChange.field, link: await salesLinkView(prisma, result.link, base) };
   }),
   'sales.listTransactions': forMember(async (effect, env) => {
     const { prisma } = env;

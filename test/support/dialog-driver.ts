@@ -23,6 +23,7 @@ export function linkView(overrides: Partial<LinkView> = {}): LinkView {
     amount: 1500,
     currency: 'JPY',
     description: '',
+    imageId: null,
     imageUrl: null,
     language: 'ja',
     status: 'active',

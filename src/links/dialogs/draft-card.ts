@@ -1,18 +1,22 @@
 import { commandButton } from '../../conversation/machine.js';
 import type { Button, Card, Context, Reply } from '../../conversation/types.js';
 import type { LinkDraft } from '../link-draft.js';
-import { ADVANCED_STEPS, type EditableStep } from './dialog-slots.js';
-import { describeField, fieldLabel } from './draft-fields.js';
+import { amountField } from '../fields/amount.js';
+import { ADVANCED_FIELDS, LINK_FIELDS, type AnyLinkField } from '../fields/link-fields.js';
+import { nameField } from '../fields/name.js';
 
-const REVIEW_FIELDS: readonly EditableStep[] = ['amount', 'name', 'description', 'image', 'language', 'status', 'usageLimit', 'quantity', 'buyerAsk', 'question', 'afterPayment', 'paymentTypes', 'expiry'];
-
-function draftRows(draft: LinkDraft, fields: readonly EditableStep[], ctx: Context): Card['rows'] {
-  return fields.map((field) => ({ label: fieldLabel(field, ctx), value: describeField(field, draft, ctx) ?? ctx.t('links:values.none') }));
+/** Label of a field on cards and Edit buttons. */
+export function fieldLabel(field: AnyLinkField, ctx: Context): string {
+  return ctx.t(`links:fields.${field.id}`);
 }
 
-function editButtons(fields: readonly EditableStep[], dialogId: string, ctx: Context): Button[] {
+export function fieldRows(draft: LinkDraft, fields: readonly AnyLinkField[], ctx: Context): Card['rows'] {
+  return fields.map((field) => ({ label: fieldLabel(field, ctx), value: field.describe(draft, ctx) ?? ctx.t('links:values.none') }));
+}
+
+function editButtons(fields: readonly AnyLinkField[], dialogId: string, ctx: Context): Button[] {
   return fields.map((field) => ({
-    ...commandButton(ctx.t('links:buttons.edit', { field: fieldLabel(field, ctx) }), 'links.edit', [field], dialogId),
+    ...commandButton(ctx.t('links:buttons.edit', { field: fieldLabel(field, ctx) }), 'links.edit', [field.id], dialogId),
     style: 'link' as const,
   }));
 }
@@ -21,9 +25,9 @@ interface DraftReplyParts {
   title: string;
   footnote: string;
   /** Fields shown as rows. */
-  shown: readonly EditableStep[];
+  shown: readonly AnyLinkField[];
   /** Fields that get an Edit button. */
-  editable: readonly EditableStep[];
+  editable: readonly AnyLinkField[];
   /** The button that finishes the draft: first on the card, first among the quick replies. */
   finish: Button;
   /** Quick replies after `finish` (back, cancel). */
@@ -33,8 +37,8 @@ interface DraftReplyParts {
 function draftReply(draft: LinkDraft, parts: DraftReplyParts, dialogId: string, ctx: Context): Reply {
   const card: Card = {
     title: parts.title,
-    subtitle: `${draft.productName ?? ''}  ${describeField('amount', draft, ctx) ?? ''}`.trim(),
-    rows: draftRows(draft, parts.shown, ctx),
+    subtitle: `${draft.productName ?? ''}  ${amountField.describe(draft, ctx) ?? ''}`.trim(),
+    rows: fieldRows(draft, parts.shown, ctx),
     footnote: parts.footnote,
     buttons: [{ ...parts.finish, style: 'primary' }, ...editButtons(parts.editable, dialogId, ctx)],
   };
@@ -49,8 +53,8 @@ export function reviewReply(draft: LinkDraft, dialogId: string, ctx: Context): R
     {
       title: ctx.t('links:review.title'),
       footnote: ctx.t('links:review.note'),
-      shown: REVIEW_FIELDS,
-      editable: REVIEW_FIELDS,
+      shown: LINK_FIELDS,
+      editable: LINK_FIELDS,
       finish: commandButton(ctx.t('links:buttons.save'), 'links.save', [], dialogId),
       exits: [commandButton(ctx.t('buttons.cancel'), 'cancel', [], dialogId)],
     },
@@ -66,8 +70,8 @@ export function advancedReply(draft: LinkDraft, dialogId: string, ctx: Context):
     {
       title: ctx.t('links:advanced.title'),
       footnote: ctx.t('links:advanced.note'),
-      shown: ['amount', 'name', ...ADVANCED_STEPS],
-      editable: ADVANCED_STEPS,
+      shown: [amountField, nameField, ...ADVANCED_FIELDS],
+      editable: ADVANCED_FIELDS,
       finish: commandButton(ctx.t('links:buttons.issue'), 'links.issue', [], dialogId),
       exits: [commandButton(ctx.t('buttons.back'), 'back', [], dialogId), commandButton(ctx.t('buttons.cancel'), 'cancel', [], dialogId)],
     },

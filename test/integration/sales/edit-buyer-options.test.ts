@@ -36,7 +36,7 @@ describe.each(kinds)('editing the buyer page options of a link on %s', (kind) =>
   }
 
   it('sets each option with a checked value', async () => {
-    expect(await editField('Uowner', 'Quantity', '20-30')).toContain("That quantity can't be used");
+    expect(await editField('Uowner', 'Quantity', '20-30')).toContain("The smallest quantity can't be more");
     await harness.say('Uowner', 'cancel');
     expect(await editField('Uowner', 'Quantity', '1-5')).toContain('Saved');
     expect(await editField('Uowner', 'Buyer details', 'name, address')).toContain('Saved');

@@ -45,7 +45,7 @@ describe.each(kinds)('editing a link from chat on %s', (kind) => {
     const menu = await openEditor('Uowner');
     expect(messageText(menu)).toContain('Edit "Coffee Beans"');
     const [ask] = await tap(harness, 'Uowner', postbackData(menu, 'Product name'));
-    expect(messageText(ask!)).toContain('Send the new product name');
+    expect(messageText(ask!)).toContain('What is the product or service called');
 
     const [taken] = await harness.say('Uowner', 'ＣＯＦＦＥＥ ｍｕｇ');
     expect(messageText(taken!)).toContain('You already have a link named');
@@ -89,7 +89,7 @@ describe.each(kinds)('editing a link from chat on %s', (kind) => {
     menu = await openEditor('Uowner');
     await tap(harness, 'Uowner', postbackData(menu, 'Expiry'));
     const [tooFar] = await harness.say('Uowner', '2099-01-01');
-    expect(messageText(tooFar!)).toContain('future date within a year');
+    expect(messageText(tooFar!)).toContain('at most one year ahead');
     await harness.say('Uowner', '30');
     const expiresAt = (await link()).expiresAt;
     expect(expiresAt!.getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
@@ -119,7 +119,7 @@ describe.each(kinds)('editing a link from chat on %s', (kind) => {
     const before = harness.line.messagesTo('Uowner').length;
     await harness.deliver([harness.imageEvent('Uowner', '700000000102')]);
     const [rejected] = (await harness.line.waitForMessages('Uowner', before + 1)).slice(before);
-    expect(messageText(rejected!.message)).toContain('Only JPEG or PNG');
+    expect(messageText(rejected!.message)).toContain("That isn't a JPEG or PNG image");
     expect((await link()).imageId).toBeNull();
 
     await harness.deliver([harness.imageEvent('Uowner', '700000000101')]);

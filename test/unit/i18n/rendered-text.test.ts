@@ -11,7 +11,7 @@ import { renderLegalPage } from '../../../src/http/shop-legal-page.js';
 import type { ShopProfile } from '../../../src/merchants/shop-profile.js';
 import { SHOP_TEXT_FIELDS } from '../../../src/merchants/shop-profile-rules.js';
 import { shopProfileView } from '../../../src/shop-profile/perform-effects.js';
-import { duplicateReplies } from '../../../src/links/dialogs/link-dialog.js';
+import { duplicateReplies } from '../../../src/links/dialogs/link-dialog-engine.js';
 import { issuedLinkReplies } from '../../../src/links/link-card.js';
 import { linksCarousel } from '../../../src/sales/links-carousel.js';
 import { summaryCard } from '../../../src/sales/summary-card.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { shareUrl } from '../../../src/line/render.js';
 import { shareText } from '../../../src/links/link-card.js';
 import type { LinkView } from '../../../src/links/link-view.js';
-import { isSkipWord, readLanguage, readStatus } from '../../../src/links/dialogs/field-answers.js';
+import { isSkipWord, readLanguage, readStatus } from '../../../src/links/fields/field-words.js';
 import { parseExpiry, parseUsageLimit } from '../../../src/links/link-limits.js';
 import { isSlug, newSlug } from '../../../src/links/slug.js';
 
@@ -156,6 +156,7 @@ describe('share text', () => {
     amount: 1500,
     currency: 'JPY',
     description: '',
+    imageId: null,
     imageUrl: null,
     language: 'ja',
     status: 'active',

@@ -20,6 +20,7 @@ export function salesLink(overrides: Partial<SalesLinkView> = {}): SalesLinkView
     amount: 1500,
     currency: 'JPY',
     description: 'Fresh roast',
+    imageId: null,
     imageUrl: null,
     language: 'ja',
     status: 'active',

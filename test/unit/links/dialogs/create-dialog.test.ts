@@ -42,7 +42,7 @@ describe('Create link dialog', () => {
     if (review?.kind !== 'card') throw new Error('expected the review card');
     expect(review.card.rows).toEqual([
       { label: 'Price', value: '¥1,500' },
-      { label: 'Product', value: 'Workshop ticket' },
+      { label: 'Product name', value: 'Workshop ticket' },
       { label: 'Description', value: 'Two-hour pottery workshop.\nTax included.' },
       { label: 'Image', value: 'None' },
       { label: 'Page language', value: 'English' },
@@ -58,7 +58,7 @@ describe('Create link dialog', () => {
     expect(review.card.buttons.map((button) => button.label)).toEqual([
       'Save',
       'Edit Price',
-      'Edit Product',
+      'Edit Product name',
       'Edit Description',
       'Edit Image',
       'Edit Page language',
@@ -112,7 +112,7 @@ describe('Create link dialog', () => {
     expect(driver.slots).toMatchObject({ step: 'review', draft: { usageLimit: null, expiresAt: '2026-12-31T14:59:59.999Z' } });
 
     // Renaming checks the new name again before returning.
-    driver.tap('Edit Product');
+    driver.tap('Edit Product name');
     expect(driver.say('Workshop ticket (Dec)').effect).toMatchObject({ type: 'links.checkName', productName: 'Workshop ticket (Dec)' });
     driver.result({ type: 'links.nameChecked', productName: 'Workshop ticket (Dec)', existing: null });
     expect(driver.slots).toMatchObject({ step: 'review', draft: { productName: 'Workshop ticket (Dec)' } });

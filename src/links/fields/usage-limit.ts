@@ -1,0 +1,23 @@
+import { USAGE_LIMIT_MAX, parseUsageLimit } from '../link-limits.js';
+import type { LinkField } from './link-field.js';
+
+/** How many payments (units) the link takes in all (owner only once issued). */
+export const usageLimitField: LinkField<'usageLimit'> = {
+  id: 'usageLimit',
+  askedByCreate: false,
+  advanced: true,
+  freeText: false,
+  question: (ctx) => ctx.t('links:usageLimit.ask'),
+  choices: () => [],
+  parse(answer, ctx) {
+    const limit = parseUsageLimit(answer);
+    if (!limit.ok) return { ok: false, error: ctx.t(`links:usageLimit.errors.${limit.reason}`, { max: USAGE_LIMIT_MAX }) };
+    return { ok: true, changes: { usageLimit: limit.usageLimit } };
+  },
+  describe(draft, ctx) {
+    if (draft.usageLimit === undefined) return null;
+    return draft.usageLimit === null ? ctx.t('links:values.noLimit') : ctx.t('links:card.usageLimitValue', { count: draft.usageLimit });
+  },
+  skip: { changes: () => ({ usageLimit: null }), button: false, noneLabel: (ctx) => ctx.t('links:values.noLimit') },
+  afterIssue: { field: 'usageLimit', change: (draft) => ({ field: 'usageLimit', value: draft.usageLimit ?? null }) },
+};
