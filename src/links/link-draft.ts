@@ -3,6 +3,7 @@ import { LANGUAGES } from '../i18n/i18n.js';
 import { SUPPORTED_CURRENCIES } from '../i18n/currency.js';
 import { BUYER_DETAIL_KINDS, questionSchema } from './buyer-fields.js';
 import { paymentTypesSchema } from './payment-types.js';
+import { billingIntervalSchema } from './billing.js';
 
 /**
  * A link being written in chat. It lives in the dialog's stored slots (JSON), so it is
@@ -30,6 +31,8 @@ export const linkDraftSchema = z.object({
   paymentTypes: paymentTypesSchema.optional(),
   /** ISO 8601. */
   expiresAt: z.string().nullable().optional(),
+  /** A subscription's period (links/billing.ts); null or unset: one-time payments. */
+  billingInterval: billingIntervalSchema.optional(),
 });
 
 export type LinkDraft = z.infer<typeof linkDraftSchema>;

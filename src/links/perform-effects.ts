@@ -82,6 +82,7 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
       afterPaymentMessage: draft.afterPaymentMessage ?? '',
       paymentTypes: draft.paymentTypes ?? [],
       expiresAt: draft.expiresAt ? new Date(draft.expiresAt) : null,
+      billingInterval: draft.billingInterval ?? null,
     };
     const options = { linkId: idForEvent('lnk', env), publicBaseUrl: base, testMode: await isTestMode(env.prisma, env.config, effect.merchantId) };
     // Real payments need the seller's identity reachable from the page (特定商取引法); test links do not.
