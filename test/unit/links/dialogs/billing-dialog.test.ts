@@ -2,7 +2,7 @@
 // issues a subscription link that is card only and one unit; create's review card shows and edits
 // it; edit never offers it (fixed once issued, like the price).
 import { describe, expect, it } from 'vitest';
-import { DialogDriver } from '../../../support/dialog-driver.js';
+import { DialogDriver, linkView } from '../../../support/dialog-driver.js';
 
 describe('Billing in the link dialogs', () => {
   it.each([
@@ -41,5 +41,15 @@ describe('Billing in the link dialogs', () => {
     expect(driver.text).toContain('Choose one-time, weekly, monthly or yearly.');
     driver.say('weekly');
     expect(driver.tap('Issue link').effect).toMatchObject({ draft: { billingInterval: 'week' } });
+  });
+
+  it('a duplicate of a subscription link bills the same way', () => {
+    const driver = new DialogDriver('en');
+    const link = { ...linkView({ productName: 'Coffee club', amount: 1200, language: 'en' }), billingInterval: 'month' as const, usedCount: 4, capturedAmount: 4800 };
+    driver.result({ type: 'sales.linkLoaded', purpose: 'duplicate', link, imageId: null });
+    expect(driver.slots).toMatchObject({ step: 'name', draft: { amount: 1200, billingInterval: 'month', paymentTypes: ['credit_card'], quantityMin: 1, quantityMax: 1 } });
+    driver.say('Coffee club 2');
+    driver.result({ type: 'links.nameChecked', productName: 'Coffee club 2', existing: null });
+    expect(driver.text).toContain('Every month');
   });
 });
