@@ -13,7 +13,6 @@ export const billingIntervalSchema = z.enum(BILLING_INTERVALS).nullable();
 
 /** KOMOJU's `period` for each interval (Subscription: Create documents weekly, monthly, yearly). */
 export const PROVIDER_PERIOD = { week: 'weekly', month: 'monthly', year: 'yearly' } as const satisfies Record<BillingInterval, string>;
-export type ProviderPeriod = (typeof PROVIDER_PERIOD)[BillingInterval];
 
 /** The only payment type a subscription link offers. */
 export const SUBSCRIPTION_PAYMENT_TYPES: PaymentType[] = ['credit_card'];
@@ -22,11 +21,6 @@ export const SUBSCRIPTION_PAYMENT_TYPES: PaymentType[] = ['credit_card'];
 export function readBillingInterval(stored: unknown): BillingInterval | null {
   const parsed = billingIntervalSchema.safeParse(stored ?? null);
   return parsed.success ? parsed.data : null;
-}
-
-export function intervalOfPeriod(period: string): BillingInterval | null {
-  const found = BILLING_INTERVALS.find((interval) => PROVIDER_PERIOD[interval] === period);
-  return found ?? null;
 }
 
 /**

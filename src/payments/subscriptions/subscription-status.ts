@@ -12,23 +12,17 @@ const STOPPED = new Set(['suspended', 'failed']);
 /**
  * KOMOJU documents `active` and `cancelled` (komoju-ruby-sdk Subscription.md) and sends
  * `subscription.suspended` / `subscription.deleted` events; other words (e.g. a retry state) keep
- * what we had. A cancelled subscription stays cancelled whatever a late event says.
+ * what we had (a row still `creating` becomes active). A cancelled subscription stays cancelled whatever a late event says.
  */
 export function nextSubscriptionStatus(current: string, providerStatus: string): SubscriptionStatus {
   if (current === 'cancelled') return 'cancelled';
   if (ENDED.has(providerStatus)) return 'cancelled';
   if (STOPPED.has(providerStatus)) return 'failed';
   if (providerStatus === 'active') return current === 'cancelling' ? 'cancelling' : 'active';
-  return isSubscriptionStatus(current) ? current : 'active';
+  // The provider answered with the subscription: it exists, so it is no longer being created.
+  return isSubscriptionStatus(current) && current !== 'creating' ? current : 'active';
 }
 
-/** The status an event type says the subscription is in, when it says one. */
-export function statusOfEventType(type: string): string | null {
-  if (type === 'subscription.deleted') return 'deleted';
-  if (type === 'subscription.suspended') return 'suspended';
-  return null;
-}
-
-export function isSubscriptionStatus(value: string): value is SubscriptionStatus {
+function isSubscriptionStatus(value: string): value is SubscriptionStatus {
   return ['creating', 'active', 'cancelling', 'cancelled', 'failed'].includes(value);
 }
