@@ -142,7 +142,9 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
     return { kind: 'mode_mismatch', link };
   }
 
-  const range = { min: link.quantityMin, max: link.quantityMax };
+  const subscription = readBillingInterval(link.billingInterval) !== null;
+  // One unit per subscription, whatever an older edit left in the quantity columns.
+  const range = subscription ? { min: 1, max: 1 } : { min: link.quantityMin, max: link.quantityMax };
   // The field alone first: a bad value starts nothing and takes no lock.
   const asked = readBuyerQuantity(options.quantity, range, null);
   if (!asked.ok) return { kind: 'invalid', link, field: 'quantity', reason: asked.reason, placesLeft: null };
@@ -150,7 +152,6 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
 
   // A subscription link's session saves the buyer's card (customer mode, card only); the
   // subscription is created once it completed (payments/subscriptions/ensure-subscription.ts).
-  const subscription = readBillingInterval(link.billingInterval) !== null;
   const paymentTypes = subscription ? SUBSCRIPTION_PAYMENT_TYPES : readPaymentTypes(link.paymentTypes);
   const checkoutId = newCheckoutId();
   type Decision = HoldDecision | { kind: 'closed'; availability: Exclude<LinkAvailability, 'open'> } | { kind: 'too_many'; placesLeft: number };

@@ -3,6 +3,7 @@
 // one-time link as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLink, type NewLink } from '../../../src/links/create-link.js';
+import { updateLink } from '../../../src/links/update-link.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
 import { seedMember } from '../links/links-support.js';
 
@@ -35,6 +36,16 @@ describe.each(await databaseKinds())('creating a subscription link on %s', (kind
       quantityMax: 1,
       usageLimit: null,
     });
+  });
+
+  it('refuses edits that would make a subscription link take other methods, several units or a usage limit', async () => {
+    await createLink(database.db.prisma, draft('Weekly veggies', { billingInterval: 'week' }), options('lnk_sub_week'));
+    const edit = (change: unknown) => updateLink(database.db.prisma, { merchantId: 'shop-s', linkId: 'lnk_sub_week', role: 'owner', change });
+    for (const change of [{ field: 'paymentTypes', value: ['konbini'] }, { field: 'usageLimit', value: 5 }, { field: 'quantity', value: { min: 1, max: 3 } }]) {
+      expect(await edit(change), change.field).toEqual({ ok: false, reason: 'invalid' });
+    }
+    expect(await edit({ field: 'description', value: 'Fresh every Monday' })).toMatchObject({ ok: true });
+    expect(await database.db.prisma.link.findUniqueOrThrow({ where: { id: 'lnk_sub_week' } })).toMatchObject({ paymentTypes: ['credit_card'], quantityMax: 1, usageLimit: null });
   });
 
   it('keeps a one-time link as it was, and refuses an unknown interval', async () => {
