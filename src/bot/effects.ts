@@ -7,6 +7,7 @@ import { refundPerformers } from '../refunds/perform-effects.js';
 import { salesPerformers } from '../sales/perform-effects.js';
 import { shopProfilePerformers } from '../shop-profile/perform-effects.js';
 import { subscriptionPerformers } from '../subscriptions/perform-effects.js';
+import { discountPerformers } from '../discounts/perform-effects.js';
 
 type CoreEffect = Extract<Effect, { type: 'setLanguage' }>;
 
@@ -27,6 +28,7 @@ const performers: Performers<Effect, EffectResult> = {
   ...refundPerformers,
   ...subscriptionPerformers,
   ...exportPerformers,
+  ...discountPerformers,
 };
 
 /** Performs one effect the conversation core asked for and reports its outcome. */

@@ -84,6 +84,16 @@ fieldset.group{border:1px solid #c4c7cc;border-radius:10px;padding:10px 12px;mar
 legend{font-weight:700;padding:0 4px}
 .choice{display:flex;align-items:center;gap:10px;font-weight:400;padding:10px 4px;min-height:44px}
 .choice input{width:22px;height:22px;margin:0}
+.choices{display:grid;grid-template-columns:1fr 1fr;gap:0 12px}
+.code-row{display:flex;gap:8px;align-items:stretch}
+.code-row input{flex:1}
+.code-row .button{width:auto;padding:10px 16px;font-size:1rem}
+.applied{color:#067d3a;font-weight:700;margin:0 0 6px}
+dl.breakdown{margin:0 0 12px;display:grid;grid-template-columns:1fr auto;gap:2px 12px}
+dl.breakdown[hidden]{display:none}
+.breakdown dt{font-weight:400}
+.breakdown dd{margin:0;text-align:right}
+.breakdown .grand{font-size:1.2rem;font-weight:700}
 .after-payment{border-left:4px solid #067d3a;background:#f4f5f7;padding:8px 12px;margin:0 0 16px;text-align:left}
 .after-payment .description{margin:0}
 footer a{color:#1a5fb4;display:inline-block;padding:10px 4px}

@@ -58,6 +58,44 @@ export interface LinkPageView {
   paymentMethods: string | null;
   /** A subscription link's terms, said plainly; null for one-time payments. */
   subscription?: SubscriptionTerms | null;
+  /** A buyer-chosen price: preset buttons and a field; null for a fixed price. */
+  amountField?: AmountField | null;
+  /** Tips the buyer may add ("No tip" first); null when the link offers none. */
+  tipField?: TipField | null;
+  /** The discount code field, when the shop has a code for this link; null otherwise. */
+  codeField?: CodeField | null;
+  /** What Pay will charge, computed by the server (Apply / Show total, or a 422 page); null: not yet. */
+  breakdown?: Breakdown | null;
+}
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+export interface AmountField {
+  presets: Choice[];
+  /** The radio chosen: a preset's value or "custom". */
+  choice: string;
+  /** The typed amount, as typed. */
+  custom: string;
+  hint: string;
+}
+
+export interface TipField {
+  options: Choice[];
+  choice: string;
+}
+
+export interface CodeField {
+  value: string;
+  /** "Code SPRING10 applied: −¥300" once the server accepted it. */
+  applied: string | null;
+}
+
+export interface Breakdown {
+  rows: { label: string; value: string }[];
+  total: string;
 }
 
 /** "¥1,000 every month" and "¥1,000 every month, card only, until cancelled". */
@@ -82,7 +120,7 @@ export interface QuantityField {
 }
 
 export interface FieldError {
-  field: 'quantity' | BuyerField;
+  field: 'quantity' | 'amount' | 'tip' | 'code' | BuyerField;
   message: string;
 }
 
@@ -91,10 +129,20 @@ export interface FieldError {
  * JavaScript the field is a plain number input and the payment page shows the total.
  */
 const STEPPER_SCRIPT = `(function(){var i=document.getElementById('quantity');if(!i)return;var o=document.getElementById('total');var t=JSON.parse(i.getAttribute('data-totals'));var min=+i.min,max=+i.max;
-function show(){var q=parseInt(i.value,10);if(q>=min&&q<=max){o.textContent=t[q-min];}}
+function show(){var q=parseInt(i.value,10);if(o&&q>=min&&q<=max){o.textContent=t[q-min];}}
 function button(text,label,delta){var b=document.createElement('button');b.type='button';b.className='step';b.textContent=text;b.setAttribute('aria-label',label);b.setAttribute('aria-controls','quantity');
 b.addEventListener('click',function(){var q=parseInt(i.value,10);if(isNaN(q))q=min;i.value=String(Math.min(max,Math.max(min,q+delta)));show();});return b;}
 i.parentNode.insertBefore(button('\u2212',i.getAttribute('data-decrease'),-1),i);i.parentNode.appendChild(button('+',i.getAttribute('data-increase'),1));i.addEventListener('input',show);show();})();`;
+
+/**
+ * On a page with a chosen amount, tips or a code: the total the server showed (Apply / Show total)
+ * no longer holds once the buyer changes a choice, so the breakdown is hidden and Pay says just
+ * "Pay" again until the next Apply. Without JavaScript the buyer presses Show total again; the
+ * server checks every choice whatever the page showed.
+ */
+const STALE_TOTAL_SCRIPT = `(function(){var f=document.querySelector('form[data-priced]');if(!f)return;var b=document.getElementById('breakdown');var p=f.querySelector('[data-testid=pay]');
+function stale(e){var n=e.target&&e.target.name;if(n!=='amountChoice'&&n!=='customAmount'&&n!=='tip'&&n!=='quantity')return;if(b)b.hidden=true;if(p&&p.getAttribute('data-plain'))p.textContent=p.getAttribute('data-plain');}
+f.addEventListener('input',stale);f.addEventListener('change',stale);})();`;
 
 function errorFor(errors: FieldError[], field: FieldError['field']): FieldError | undefined {
   return errors.find((error) => error.field === field);
@@ -110,7 +158,48 @@ function quantityInput(view: LinkPageView, quantity: QuantityField): Html {
 ${error ? html`<p class="field-error" id="quantity-error" data-testid="quantity-error">${error.message}</p>` : null}
 <div class="stepper"><input id="quantity" name="quantity" type="number" inputmode="numeric" min="${quantity.min}" max="${quantity.max}" step="1" value="${quantity.value}" required aria-describedby="${described}"${error ? html` aria-invalid="true"` : null} data-totals="${JSON.stringify(quantity.totals)}" data-decrease="${t('link.decrease')}" data-increase="${t('link.increase')}" data-testid="quantity"></div>
 </div>
-<p class="total">${t('link.total')} <output id="total" for="quantity" aria-live="polite" data-testid="total">${quantity.totals[Math.max(0, Number(quantity.value) - quantity.min)] ?? quantity.totals[0]}</output></p>`;
+${quantity.totals.length > 0 ? html`<p class="total">${t('link.total')} <output id="total" for="quantity" aria-live="polite" data-testid="total">${quantity.totals[Math.max(0, Number(quantity.value) - quantity.min)] ?? quantity.totals[0]}</output></p>` : null}`;
+}
+
+/** A group of radio buttons with its legend, hint and error tied together for screen readers. */
+function radioGroup(view: LinkPageView, field: 'amount' | 'tip', legend: string, name: string, choices: Choice[], chosen: string, extra: { hint?: string; after?: Html } = {}): Html {
+  const error = errorFor(view.errors, field);
+  const described = [...(extra.hint ? [`${field}-hint`] : []), ...(error ? [`${field}-error`] : [])].join(' ');
+  return html`<fieldset class="field group" id="${field}"${described ? html` aria-describedby="${described}"` : null} data-testid="${field}-field">
+<legend>${legend}</legend>
+${extra.hint ? html`<p class="hint" id="${field}-hint">${extra.hint}</p>` : null}
+${error ? html`<p class="field-error" id="${field}-error" data-testid="${field}-error">${error.message}</p>` : null}
+<div class="choices">${choices.map(
+  (choice, index) => html`<label class="choice"><input type="radio" name="${name}" value="${choice.value}"${chosen === choice.value ? html` checked` : null} data-testid="${field}-choice-${index}"> ${choice.label}</label>`,
+)}</div>
+${extra.after ?? null}
+</fieldset>`;
+}
+
+function amountInput(view: LinkPageView, amount: AmountField): Html {
+  const { t } = view;
+  const error = errorFor(view.errors, 'amount');
+  const custom = html`<div class="field"><label for="customAmount">${t('link.amount.customLabel')}</label>
+<input id="customAmount" name="customAmount" type="text" inputmode="decimal" autocomplete="off" maxlength="20" value="${amount.custom}"${error ? html` aria-invalid="true"` : null} data-testid="custom-amount"></div>`;
+  const choices = amount.presets.length > 0 ? [...amount.presets, { value: 'custom', label: t('link.amount.custom') }] : [];
+  return radioGroup(view, 'amount', t('link.amount.legend'), 'amountChoice', choices, amount.choice, { hint: amount.hint, after: custom });
+}
+
+function codeInput(view: LinkPageView, code: CodeField): Html {
+  const { t } = view;
+  const error = errorFor(view.errors, 'code');
+  const described = error ? 'code-error' : code.applied ? 'code-applied' : null;
+  return html`<div class="field">
+<label for="code">${t('link.code.label')}</label>
+${error ? html`<p class="field-error" id="code-error" data-testid="code-error">${error.message}</p>` : null}
+${code.applied && !error ? html`<p class="applied" id="code-applied" data-testid="code-applied">${code.applied}</p>` : null}
+<div class="code-row"><input id="code" name="code" type="text" autocomplete="off" autocapitalize="characters" maxlength="40" value="${code.value}"${described ? html` aria-describedby="${described}"` : null}${error ? html` aria-invalid="true"` : null} data-testid="code">
+<button class="button secondary" type="submit" name="preview" value="1" formnovalidate data-testid="apply-code">${t('link.code.apply')}</button></div>
+</div>`;
+}
+
+function breakdownList(view: LinkPageView, breakdown: Breakdown): Html {
+  return html`<dl class="breakdown" id="breakdown" data-testid="breakdown">${breakdown.rows.map((row) => html`<dt>${row.label}</dt><dd>${row.value}</dd>`)}<dt class="grand">${view.t('link.breakdown.total')}</dt><dd class="grand" data-testid="breakdown-total">${breakdown.total}</dd></dl>`;
 }
 
 /** One labelled input, its error (if any) tied to it for screen readers. */
@@ -175,6 +264,9 @@ function buyerInputs(view: LinkPageView): Html | null {
 /** The field's name as the error summary says it. */
 function fieldName(view: LinkPageView, field: FieldError['field']): string {
   if (field === 'quantity') return view.t('link.quantity');
+  if (field === 'amount') return view.t('link.amount.legend');
+  if (field === 'tip') return view.t('link.tip.legend');
+  if (field === 'code') return view.t('link.code.label');
   if (field === 'answer') return view.buyerFields.question?.text ?? view.t('link.buyer.answer');
   if (field === 'buyerName') return view.t('link.buyer.name');
   return view.t(`link.buyer.${field}`);
@@ -192,14 +284,28 @@ function testBadge(t: Translate<'pages'>, testMode: boolean): Html | null {
   return testMode ? html`<span class="test-badge" data-testid="test-badge">${t('link.testBadge')}</span>` : null;
 }
 
+/** Whether the buyer picks something that changes the total beyond the quantity stepper's reach. */
+function priced(view: LinkPageView): boolean {
+  return Boolean(view.amountField || view.tipField || view.codeField);
+}
+
+/** The page's inline script (run by its nonce), if it needs one. */
+export function linkPageScript(view: Pick<LinkPageView, 'quantity' | 'amountField' | 'tipField' | 'codeField'>): string | null {
+  const sources = [...(view.quantity ? [STEPPER_SCRIPT] : []), ...(view.amountField || view.tipField || view.codeField ? [STALE_TOTAL_SCRIPT] : [])];
+  return sources.length > 0 ? sources.join('\n') : null;
+}
+
+/** "Pay ¥1,350" when the total is known for sure; plain "Pay" while the buyer still chooses; "Subscribe: ¥1,000 every month". */
 function payLabel(view: LinkPageView): string {
-  const { t } = view;
-  if (view.subscription) return t('subscription.subscribe', { every: view.subscription.every });
-  return view.quantity ? t('link.payAdjustable') : t('link.pay', { price: view.fixedTotal });
+  if (view.subscription) return view.t('subscription.subscribe', { every: view.subscription.every });
+  if (view.breakdown && !view.quantity) return view.t('link.pay', { price: view.breakdown.total });
+  if (view.quantity || view.amountField || view.tipField) return view.t('link.payAdjustable');
+  return view.t('link.pay', { price: view.fixedTotal });
 }
 
 export function renderLinkPage(view: LinkPageView): string {
   const { t } = view;
+  const script = linkPageScript(view);
   const summary = view.description.trim() === '' ? view.price : `${view.price} — ${view.description}`;
   const ogDescription = summary.length > 200 ? `${summary.slice(0, 199)}…` : summary;
   const head = html`<meta name="robots" content="noindex">
@@ -221,11 +327,16 @@ ${view.subscription ? html`<p class="description" data-testid="subscription-term
 ${view.description.trim() === '' ? null : html`<p class="description" data-testid="description">${view.description}</p>`}
 ${view.fixedQuantity > 1 && !view.quantity ? html`<p data-testid="fixed-quantity">${t('link.fixedQuantity', { count: view.fixedQuantity })}</p>` : null}
 ${errorSummary(view)}
-<form method="post" action="${view.checkoutPath}" novalidate>
+<form method="post" action="${view.checkoutPath}" novalidate${priced(view) ? html` data-priced="1"` : null}>
 <input type="hidden" name="token" value="${view.formToken}">
+${view.amountField ? amountInput(view, view.amountField) : null}
 ${view.quantity ? quantityInput(view, view.quantity) : null}
+${view.tipField ? radioGroup(view, 'tip', t('link.tip.legend'), 'tip', view.tipField.options, view.tipField.choice) : null}
+${view.codeField ? codeInput(view, view.codeField) : null}
+${view.breakdown ? breakdownList(view, view.breakdown) : null}
+${!view.codeField && (view.amountField || view.tipField) ? html`<div class="field"><button class="button secondary" type="submit" name="preview" value="1" formnovalidate data-testid="show-total">${t('link.showTotal')}</button></div>` : null}
 ${buyerInputs(view)}
-<button class="button primary" type="submit" data-testid="pay">${payLabel(view)}</button>
+<button class="button primary" type="submit"${view.breakdown && priced(view) ? html` data-plain="${t('link.payAdjustable')}"` : null} data-testid="pay">${payLabel(view)}</button>
 </form>
 <p class="notice center">${t('link.payNote')}</p>
 ${view.subscription ? html`<p class="notice center" data-testid="subscription-explain">${t('subscription.explain')}</p>` : null}
@@ -239,7 +350,7 @@ ${view.testMode ? html`<p class="notice center">${t('link.testNotice')}</p>` : n
     head,
     body,
     footer: legalFooter(t, view.shop),
-    ...(view.quantity ? { script: { nonce: view.scriptNonce, source: STEPPER_SCRIPT } } : {}),
+    ...(script ? { script: { nonce: view.scriptNonce, source: script } } : {}),
   });
 }
 

@@ -60,3 +60,11 @@ export function currencyDecimals(currency: Currency): 0 | 2 {
 export function maxAmount(currency: Currency): number {
   return CURRENCY_RULES[currency].maxAmount;
 }
+
+/**
+ * The least a checkout may charge, in the smallest unit: one unit, what a link's price may be.
+ * KOMOJU's own per-method minimums are unconfirmed; its error reaches the buyer as for any refusal.
+ */
+export function minAmount(_currency: Currency): number {
+  return 1;
+}

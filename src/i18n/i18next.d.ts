@@ -4,6 +4,8 @@ import type exportTexts from './locales/en/exports.json';
 import type links from './locales/en/links.json';
 import type merchants from './locales/en/merchants.json';
 import type pages from './locales/en/pages.json';
+import type pricing from './locales/en/pricing.json';
+import type discounts from './locales/en/discounts.json';
 import type refunds from './locales/en/refunds.json';
 import type sales from './locales/en/sales.json';
 import type subscriptions from './locales/en/subscriptions.json';
@@ -17,6 +19,8 @@ export interface Resources {
   links: typeof links;
   merchants: typeof merchants;
   pages: typeof pages;
+  pricing: typeof pricing;
+  discounts: typeof discounts;
   refunds: typeof refunds;
   sales: typeof sales;
   subscriptions: typeof subscriptions;

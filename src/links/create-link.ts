@@ -14,6 +14,7 @@ import { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
 import { normalizeProductName, validateAfterPaymentMessage, validateDescription } from './product-name.js';
 import { renderQrPng } from './qr.js';
 import { newSlug } from './slug.js';
+import { buyerPriceProblem, buyerPriceSchema, priceColumns, tipOptionsSchema } from './link-price.js';
 
 export const newLinkSchema = z.object({
   merchantId: z.string().min(1),
@@ -33,6 +34,9 @@ export const newLinkSchema = z.object({
   paymentTypes: paymentTypesSchema.default([]),
   expiresAt: z.date().nullable().default(null),
   billingInterval: billingIntervalSchema.default(null),
+  /** The buyer chooses the unit amount in this range (links/link-price.ts); `amount` is then its minimum. */
+  buyerPrice: buyerPriceSchema.nullable().default(null),
+  tipOptions: tipOptionsSchema.nullable().default(null),
 });
 
 export type NewLink = z.input<typeof newLinkSchema>;
@@ -59,11 +63,18 @@ export type CreateLinkOutcome =
 export async function createLink(prisma: Prisma, input: NewLink, options: CreateLinkOptions): Promise<CreateLinkOutcome> {
   const parsed = newLinkSchema.safeParse(input);
   if (!parsed.success) return { kind: 'invalid', reason: parsed.error.issues[0]?.message ?? 'invalid' };
-  // A subscription link is card only, one unit per subscription, and has no usage limit (each
-  // renewal is a captured payment: a limit on payments would close it as subscribers renew).
-  const fields = parsed.data.billingInterval === null ? parsed.data : { ...subscriptionRules(parsed.data.billingInterval, parsed.data), usageLimit: null };
+  // A subscription link is card only, one unit per subscription, at its fixed price with no tip,
+  // and has no usage limit (each renewal is a captured payment: a limit on payments would close it
+  // as subscribers renew).
+  const fields =
+    parsed.data.billingInterval === null
+      ? parsed.data
+      : { ...subscriptionRules(parsed.data.billingInterval, parsed.data), usageLimit: null, buyerPrice: null, tipOptions: null };
   if (!isSupportedCurrency(fields.currency)) return { kind: 'invalid', reason: 'unsupported currency' };
   if (fields.amount > maxAmount(fields.currency)) return { kind: 'invalid', reason: 'amount too large' };
+  const price = fields.buyerPrice ? ({ mode: 'buyer', ...fields.buyerPrice } as const) : ({ mode: 'fixed', amount: fields.amount } as const);
+  const priceProblem = fields.buyerPrice ? buyerPriceProblem(fields.buyerPrice, fields.currency, fields.quantityMax) : null;
+  if (priceProblem) return { kind: 'invalid', reason: `price range ${priceProblem}` };
   const quantityProblem = quantityRangeProblem({ min: fields.quantityMin, max: fields.quantityMax }, fields);
   if (quantityProblem) return { kind: 'invalid', reason: `quantity ${quantityProblem}` };
   const name = normalizeProductName(fields.productName);
@@ -96,7 +107,9 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
         createdByUserId: fields.createdByUserId,
         productName: name.name,
         productNameKey: name.key,
-        amount: fields.amount,
+        ...priceColumns(price),
+        amountPresets: price.mode === 'buyer' && price.presets.length > 0 ? price.presets : PrismaNamespace.DbNull,
+        tipOptions: fields.tipOptions ?? PrismaNamespace.DbNull,
         currency: fields.currency,
         description: description.text,
         imageId: fields.imageId,

@@ -7,6 +7,7 @@ import type { LinkView } from './link-view.js';
 import { isAdjustable, type QuantityRange } from './quantity.js';
 import type { BuyerDetailKind, BuyerFields } from './buyer-fields.js';
 import type { PaymentType } from './payment-types.js';
+import { linkPriceText, presetsText, tipOptionsText } from './link-price-text.js';
 
 /**
  * What the merchant forwards to a buyer, written in the link page's language, not the merchant's;
@@ -14,7 +15,8 @@ import type { PaymentType } from './payment-types.js';
  */
 export function shareText(link: LinkView): string {
   const t = translator(link.language, 'links');
-  const full = t('share.text', { product: link.productName, price: formatPrice(link.amount, link.currency, link.language), url: link.url });
+  const price = link.price ? linkPriceText(link.price, link.currency, link.language) : formatPrice(link.amount, link.currency, link.language);
+  const full = t('share.text', { product: link.productName, price, url: link.url });
   return fitShareText(full, link.url);
 }
 
@@ -54,13 +56,16 @@ export function linkCard(link: LinkView, ctx: Context): Card {
   if (isAdjustable(quantity) || quantity.min > 1) rows.push({ label: t('links:fields.quantity'), value: quantityText(quantity, ctx) });
   if (link.buyerFields.ask.length > 0) rows.push({ label: t('links:fields.buyerAsk'), value: buyerAskText(link.buyerFields.ask, ctx) });
   if (link.buyerFields.question) rows.push({ label: t('links:fields.question'), value: questionText(link.buyerFields.question, ctx) });
+  const presets = link.price ? presetsText(link.price, link.currency, ctx.language) : null;
+  if (presets) rows.push({ label: t('pricing:fields.presets'), value: presets });
+  if (link.tipOptions) rows.push({ label: t('pricing:fields.tips'), value: tipOptionsText(link.tipOptions, link.currency, ctx.language) });
   if (link.paymentTypes.length > 0) rows.push({ label: t('links:fields.paymentTypes'), value: paymentTypesText(link.paymentTypes, ctx) });
   if (link.expiresAt !== null) rows.push({ label: t('links:card.expiresAt'), value: formatDateTime(link.expiresAt, ctx.language) });
   rows.push({ label: t('links:card.url'), value: link.url });
 
   const card: Card = {
     title: link.productName,
-    subtitle: formatPrice(link.amount, link.currency, ctx.language),
+    subtitle: link.price ? linkPriceText(link.price, link.currency, ctx.language) : formatPrice(link.amount, link.currency, ctx.language),
     rows,
     buttons: [
       { label: t('links:buttons.share'), action: { type: 'share', text: shareText(link) }, style: 'primary' },

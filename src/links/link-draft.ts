@@ -4,6 +4,7 @@ import { SUPPORTED_CURRENCIES } from '../i18n/currency.js';
 import { BUYER_DETAIL_KINDS, questionSchema } from './buyer-fields.js';
 import { paymentTypesSchema } from './payment-types.js';
 import { billingIntervalSchema } from './billing.js';
+import { amountPresetsSchema, tipOptionsSchema } from './link-price.js';
 
 /**
  * A link being written in chat. It lives in the dialog's stored slots (JSON), so it is
@@ -33,6 +34,12 @@ export const linkDraftSchema = z.object({
   expiresAt: z.string().nullable().optional(),
   /** A subscription's period (links/billing.ts); null or unset: one-time payments. */
   billingInterval: billingIntervalSchema.optional(),
+  /** A price the buyer chooses between these (links/link-price.ts); null or unset: the fixed amount. */
+  amountMin: z.number().int().positive().nullable().optional(),
+  amountMax: z.number().int().positive().nullable().optional(),
+  amountPresets: amountPresetsSchema.optional(),
+  /** Tips the page offers; null or unset: none. */
+  tipOptions: tipOptionsSchema.nullable().optional(),
 });
 
 export type LinkDraft = z.infer<typeof linkDraftSchema>;

@@ -5,6 +5,7 @@ import { linkPageUrl, mediaUrl, qrImageUrl } from './link-urls.js';
 import { readBuyerFields, type BuyerFields } from './buyer-fields.js';
 import { readPaymentTypes, type PaymentType } from './payment-types.js';
 import { readBillingInterval, type BillingInterval } from './billing.js';
+import { readLinkPrice, readTipOptions, type LinkPrice, type TipOptions } from './link-price.js';
 
 export type LinkStatus = 'active' | 'inactive';
 
@@ -16,8 +17,12 @@ export interface LinkView {
   id: string;
   slug: string;
   productName: string;
-  /** In the currency's smallest unit. */
+  /** In the currency's smallest unit; a buyer-chosen price's minimum. */
   amount: number;
+  /** Fixed, or chosen by the buyer in a range (links/link-price.ts); absent: fixed at `amount`. */
+  price?: LinkPrice;
+  /** Tips the page offers; absent or null: none. */
+  tipOptions?: TipOptions | null;
   currency: Currency;
   description: string;
   /** The product photo's media id (what an edit keeps or removes), and its public URL. */
@@ -50,6 +55,8 @@ export function toLinkView(link: Link, publicBaseUrl: string): LinkView {
     slug: link.slug,
     productName: link.productName,
     amount: link.amount,
+    price: readLinkPrice(link),
+    tipOptions: readTipOptions(link.tipOptions),
     currency: link.currency,
     description: link.description,
     imageId: link.imageId,

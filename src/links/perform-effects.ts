@@ -83,6 +83,8 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
       paymentTypes: draft.paymentTypes ?? [],
       expiresAt: draft.expiresAt ? new Date(draft.expiresAt) : null,
       billingInterval: draft.billingInterval ?? null,
+      buyerPrice: draft.amountMin && draft.amountMax ? { min: draft.amountMin, max: draft.amountMax, presets: draft.amountPresets ?? [] } : null,
+      tipOptions: draft.tipOptions ?? null,
     };
     const options = { linkId: idForEvent('lnk', env), publicBaseUrl: base, testMode: await isTestMode(env.prisma, env.config, effect.merchantId) };
     // Real payments need the seller's identity reachable from the page (特定商取引法); test links do not.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tipOptionsSchema } from './link-price.js';
 import type { Prisma as Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { Prisma as PrismaNamespace, type Prisma, type Link } from '../generated/prisma/client.js';
@@ -25,7 +26,7 @@ export function mayChangeLinkField(role: string, field: string): boolean {
 }
 
 /** Fields a merchant may change after a link is issued. */
-export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt', 'quantity', 'buyerAsk', 'question', 'afterPaymentMessage', 'paymentTypes'] as const;
+export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt', 'quantity', 'buyerAsk', 'question', 'afterPaymentMessage', 'paymentTypes', 'tipOptions'] as const;
 export type MutableLinkField = (typeof MUTABLE_LINK_FIELDS)[number];
 
 /**
@@ -49,6 +50,7 @@ export const linkChangeSchema = z.discriminatedUnion('field', [
   z.object({ field: z.literal('question'), value: buyerFieldsSchema.shape.question }),
   z.object({ field: z.literal('afterPaymentMessage'), value: z.string() }),
   z.object({ field: z.literal('paymentTypes'), value: paymentTypesSchema }),
+  z.object({ field: z.literal('tipOptions'), value: tipOptionsSchema.nullable() }),
   z.object({ field: z.enum(IMMUTABLE_LINK_FIELDS), value: z.unknown() }),
 ]);
 export type LinkChange = z.infer<typeof linkChangeSchema>;
@@ -74,8 +76,8 @@ export async function updateLink(
   if (!parsed.success) return { ok: false, reason: 'invalid' };
   const change = parsed.data;
   if (!mayChangeLinkField(input.role, change.field)) return { ok: false, reason: 'ownerOnly' };
-  // A subscription link stays card only, one unit, without a usage limit (links/billing.ts).
-  if (change.field === 'paymentTypes' || change.field === 'usageLimit' || change.field === 'quantity') {
+  // A subscription link stays card only, one unit, without tips or a usage limit (links/billing.ts).
+  if (change.field === 'paymentTypes' || change.field === 'usageLimit' || change.field === 'quantity' || change.field === 'tipOptions') {
     const billing = await prisma.link.findFirst({ where: { id: input.linkId, merchantId: input.merchantId }, select: { billingInterval: true } });
     if (billing?.billingInterval) return { ok: false, reason: 'invalid' };
   }
@@ -99,6 +101,9 @@ export async function updateLink(
     }
     case 'paymentTypes':
       data = { paymentTypes: change.value.length > 0 ? change.value : DbNull };
+      break;
+    case 'tipOptions':
+      data = { tipOptions: change.value ?? DbNull };
       break;
     case 'afterPaymentMessage': {
       const message = validateAfterPaymentMessage(change.value);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { readStoredBuyerDetails, type BuyerDetails } from '../links/buyer-fields.js';
 import { ledgerState } from './payment-status.js';
+import { readCheckoutChoices, type CheckoutChoices } from './checkout-choices.js';
 import type { LedgerState } from './payment-status.js';
 import type { LedgerReader } from './summary.js';
 
@@ -42,6 +43,8 @@ export interface LinkTransaction {
   quantity: number;
   /** What the buyer filled in; null when the link asked nothing or the retention period erased it. */
   buyerDetails: BuyerDetails | null;
+  /** The amount the buyer chose, the code and tip (in the link's currency); null: none. */
+  choices: CheckoutChoices | null;
 }
 
 export interface TransactionPage {
@@ -68,6 +71,10 @@ interface TransactionRow {
   capturedAt: Date | null;
   quantity: number | null;
   buyerDetails: unknown;
+  chosenAmount: number | null;
+  discountCode: string | null;
+  discountAmount: number | null;
+  tipAmount: number | null;
 }
 
 export async function listTransactions(
@@ -80,7 +87,8 @@ export async function listTransactions(
     db.$queryRaw<TransactionRow[]>`
       SELECT p."id", p."status", p."amount", p."total", p."currency", p."paymentMethod", p."paymentDeadline", p."fraud",
              p."amountRefunded", p."createdAt", p."capturedAt",
-             r."total" AS "refundTotal", r."chargeback", c."quantity", c."buyerDetails"
+             r."total" AS "refundTotal", r."chargeback", c."quantity", c."buyerDetails",
+             c."chosenAmount", c."discountCode", c."discountAmount", c."tipAmount"
         FROM "Payment" p
         LEFT JOIN "Checkout" c ON c."id" = p."checkoutId"
         LEFT JOIN LATERAL (
@@ -113,6 +121,7 @@ export async function listTransactions(
       capturedAt: row.capturedAt,
       quantity: row.quantity ?? 1,
       buyerDetails: readStoredBuyerDetails(row.buyerDetails),
+      choices: readCheckoutChoices(row),
     };
   });
   return { items, page, pageSize, total, hasMore: page * pageSize < total };

@@ -40,6 +40,7 @@ async function subscriptionPaymentText(
   const every = t(`subscription.every.${readBillingInterval(payment.subscription.interval) ?? 'month'}`, { price: values.amount });
   return t('notice.subscribed', { ...values, every });
 }
+import { choiceLines, readCheckoutChoices } from './checkout-choices.js';
 
 export interface NoticeDeps {
   prisma: Prisma;
@@ -158,8 +159,8 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
   const payment = await prisma.payment.findUniqueOrThrow({
     where: { id: paymentId },
     include: {
-      link: { select: { id: true, productName: true, merchantId: true, createdByUserId: true, usageLimit: true } },
-      checkout: { select: { quantity: true, buyerDetails: true } },
+      link: { select: { id: true, productName: true, merchantId: true, createdByUserId: true, usageLimit: true, currency: true } },
+      checkout: { select: { quantity: true, buyerDetails: true, chosenAmount: true, discountCode: true, discountAmount: true, tipAmount: true } },
       subscription: { select: { id: true, interval: true } },
     },
   });
@@ -191,6 +192,16 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
     const quantity = payment.checkout?.quantity ?? 1;
     const lines = [captured];
     if (quantity > 1) lines.push(t('notice.quantity', { count: quantity }));
+    const choices = readCheckoutChoices(payment.checkout);
+    if (choices) {
+      lines.push(
+        ...choiceLines(choices, link.currency, language, {
+          chosenAmount: (amount) => t('notice.chosenAmount', { amount }),
+          discount: (code, amount) => t('notice.discount', { code, amount }),
+          tip: (amount) => t('notice.tip', { amount }),
+        }),
+      );
+    }
     const details = readStoredBuyerDetails(payment.checkout?.buyerDetails);
     // Who to deliver to: the merchant reads it here first (also in the link's transactions).
     if (details) lines.push(...buyerDetailLines(details, (kind) => t(`notice.buyer.${kind}`)));

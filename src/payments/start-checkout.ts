@@ -13,7 +13,14 @@ import type { Config } from '../config.js';
 import type { Prisma as Db } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Link } from '../generated/prisma/client.js';
-import { isLanguage } from '../i18n/i18n.js';
+import { isLanguage, translator } from '../i18n/i18n.js';
+import { formatStoredPrice } from '../i18n/format.js';
+import { isSupportedCurrency } from '../i18n/currency.js';
+import { findCodeForLink, hasUseLeft, type CodeRefusal } from '../discounts/find-code.js';
+import { clientCodeHold, lockCode, CODE_HOLD_SECONDS } from '../discounts/code-uses.js';
+import type { DiscountCode } from '../generated/prisma/client.js';
+import { readBuyerAmount, readBuyerTip, readLinkPrice, readTipOptions, type BuyerAmountError } from '../links/link-price.js';
+import { checkoutAmount, type CheckoutAmount } from './checkout-amount.js';
 import { linkPageUrl, mediaUrl } from '../links/link-urls.js';
 import type { Logger } from '../logger.js';
 import { readBuyerQuantity, type BuyerQuantityError } from '../links/quantity.js';
@@ -49,6 +56,9 @@ export type StartCheckoutResult =
   | { kind: 'closed'; link: Link; availability: Exclude<LinkAvailability, 'open'> }
   /** A buyer's answer on the page is not acceptable; nothing was started. */
   | { kind: 'invalid'; link: Link; field: 'quantity'; reason: BuyerQuantityError; placesLeft: number | null }
+  | { kind: 'invalid'; link: Link; field: 'amount'; reason: BuyerAmountError | 'too_large' }
+  | { kind: 'invalid'; link: Link; field: 'tip'; reason: 'not_an_option' }
+  | { kind: 'invalid'; link: Link; field: 'code'; reason: CodeRefusal | 'discount_too_large' | 'discount_other_currency' | 'held' }
   /** The provider in use now is live and the link was made in test mode, or the other way round. */
   | { kind: 'mode_mismatch'; link: Link }
   | { kind: 'provider_error'; link: Link; checkoutId: string | null };
@@ -90,9 +100,11 @@ async function decideHold(tx: Prisma.TransactionClient, linkId: string, clientKe
 }
 
 // A session must not stay payable after the link itself expires, nor after the place it holds
-// under a usage limit is given back (see countCheckoutsInFlight).
-function sessionLifetimeSeconds(link: Link, now: Date): number | undefined {
-  const cap = link.usageLimit === null ? MAX_SESSION_SECONDS : RESERVED_SESSION_SECONDS;
+// under a usage limit, or the use of a capped discount code, is given back (countCheckoutsInFlight,
+// discounts/code-uses.ts).
+function sessionLifetimeSeconds(link: Link, now: Date, holdsCodeUse: boolean): number | undefined {
+  const holds = [...(link.usageLimit === null ? [] : [RESERVED_SESSION_SECONDS]), ...(holdsCodeUse ? [CODE_HOLD_SECONDS] : [])];
+  const cap = Math.min(MAX_SESSION_SECONDS, ...holds);
   const seconds = link.expiresAt === null ? cap : Math.max(Math.ceil((link.expiresAt.getTime() - now.getTime()) / 1000), 1);
   const lifetime = Math.min(seconds, cap);
   return lifetime < MAX_SESSION_SECONDS ? lifetime : undefined;
@@ -106,6 +118,64 @@ export interface CheckoutRequest {
   quantity?: unknown;
   /** The buyer's answers to what the link asks, already checked (links/buyer-fields.ts). */
   details?: BuyerDetails;
+  /** On a buyer-chosen link: the preset pressed (its amount, or "custom") and the typed amount. */
+  amountChoice?: unknown;
+  customAmount?: unknown;
+  /** The tip option chosen ("none" or its index). */
+  tip?: unknown;
+  /** The discount code typed, as typed. */
+  code?: unknown;
+}
+
+export type PricedCheckout =
+  | { ok: true; unitAmount: number; chosenAmount: number | null; amount: CheckoutAmount; code: DiscountCode | null }
+  | Exclude<Extract<StartCheckoutResult, { kind: 'invalid' }>, { field: 'quantity' }>;
+
+/**
+ * What this press charges (payments/checkout-amount.ts): the unit amount (the link's, or the
+ * buyer's choice within its range), the code (checked for this link now; its cap is checked again
+ * under its lock) and the tip. Also the page's Apply button, which shows the total before Pay.
+ */
+export async function priceCheckout(prisma: Db, link: Link, options: CheckoutRequest & { quantity: number }, now: Date): Promise<PricedCheckout> {
+  if (!isSupportedCurrency(link.currency)) return { kind: 'invalid', link, field: 'amount', reason: 'other_currency' };
+  const currency = link.currency;
+  // A subscription bills the link's fixed price every period: no buyer-chosen amount, tip or code.
+  const fixedOnly = readBillingInterval(link.billingInterval) !== null;
+  const price = fixedOnly ? ({ mode: 'fixed', amount: link.amount } as const) : readLinkPrice(link);
+  let unitAmount = link.amount;
+  let chosenAmount: number | null = null;
+  if (price.mode === 'buyer') {
+    const chosen = readBuyerAmount(options.amountChoice, options.customAmount, price, currency);
+    if (!chosen.ok) return { kind: 'invalid', link, field: 'amount', reason: chosen.reason };
+    unitAmount = chosen.amount;
+    chosenAmount = chosen.amount;
+  }
+  const tips = fixedOnly ? null : readTipOptions(link.tipOptions);
+  const tip = readBuyerTip(options.tip, tips);
+  if (!tip.ok) return { kind: 'invalid', link, field: 'tip', reason: tip.reason };
+  let code: DiscountCode | null = null;
+  let discount = null;
+  if (!fixedOnly && typeof options.code === 'string' && options.code.trim() !== '') {
+    const found = await findCodeForLink(prisma, link, options.code, now);
+    if (!found.ok) return { kind: 'invalid', link, field: 'code', reason: found.reason };
+    code = found.code;
+    discount = found.off;
+  }
+  const amount = checkoutAmount({ unitAmount, quantity: options.quantity, currency, discount, tips, tipOption: tip.option });
+  if (!amount.ok) return amount.reason === 'too_large' ? { kind: 'invalid', link, field: 'amount', reason: 'too_large' } : { kind: 'invalid', link, field: 'code', reason: amount.reason };
+  return { ok: true, unitAmount, chosenAmount, amount: amount.amount, code };
+}
+
+/** The one line KOMOJU's page shows; its amount × quantity is always the session amount. */
+function lineItemFor(link: Link, priced: Extract<PricedCheckout, { ok: true }>, quantity: number): { description: string; amount: number; quantity: number } {
+  const { amount, code } = priced;
+  if (amount.discount === 0 && amount.tip === 0) return { description: link.productName, amount: priced.unitAmount, quantity };
+  const language = isLanguage(link.language) ? link.language : 'ja';
+  const t = translator(language, 'pages');
+  const parts = [quantity > 1 ? t('link.lineItem.quantity', { product: link.productName, count: quantity }) : link.productName];
+  if (code && amount.discount > 0) parts.push(t('link.lineItem.discount', { code: code.code, amount: formatStoredPrice(amount.discount, link.currency, language) }));
+  if (amount.tip > 0) parts.push(t('link.lineItem.tip', { amount: formatStoredPrice(amount.tip, link.currency, language) }));
+  return { description: parts.join(t('link.lineItem.separator')), amount: amount.total, quantity: 1 };
 }
 
 // KOMOJU metadata values are at most 2,000 characters; ours are far shorter (see buyer-fields.ts).
@@ -119,6 +189,18 @@ function buyerMetadata(details: BuyerDetails | undefined): Record<string, string
     metadata.shippingAddress = [address.country, address.postalCode, address.line1, address.line2].filter(Boolean).join(' ');
   }
   if (details.answer) metadata.buyerAnswer = `${details.answer.question} ${details.answer.text}`;
+  return metadata;
+}
+
+/** What the buyer chose, for KOMOJU's dashboard (amounts in the smallest unit, as text). */
+function choiceMetadata(priced: Extract<PricedCheckout, { ok: true }>): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  if (priced.chosenAmount !== null) metadata.chosenAmount = String(priced.chosenAmount);
+  if (priced.code) {
+    metadata.discountCode = priced.code.code;
+    metadata.discountAmount = String(priced.amount.discount);
+  }
+  if (priced.amount.tip > 0) metadata.tipAmount = String(priced.amount.tip);
   return metadata;
 }
 
@@ -149,12 +231,15 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
   const asked = readBuyerQuantity(options.quantity, range, null);
   if (!asked.ok) return { kind: 'invalid', link, field: 'quantity', reason: asked.reason, placesLeft: null };
   const quantity = asked.quantity;
+  const priced = await priceCheckout(prisma, link, { ...options, quantity }, now);
+  if (!('ok' in priced)) return priced;
+  const { code } = priced;
 
   // A subscription link's session saves the buyer's card (customer mode, card only); the
   // subscription is created once it completed (payments/subscriptions/ensure-subscription.ts).
   const paymentTypes = subscription ? SUBSCRIPTION_PAYMENT_TYPES : readPaymentTypes(link.paymentTypes);
   const checkoutId = newCheckoutId();
-  type Decision = HoldDecision | { kind: 'closed'; availability: Exclude<LinkAvailability, 'open'> } | { kind: 'too_many'; placesLeft: number };
+  type Decision = HoldDecision | { kind: 'closed'; availability: Exclude<LinkAvailability, 'open'> } | { kind: 'too_many'; placesLeft: number } | { kind: 'code_used_up' } | { kind: 'code_held' };
   const decision = await prisma.$transaction(async (tx): Promise<Decision> => {
     await lockLink(tx, link.id);
     // Re-read under the lock: the merchant may have just deactivated it.
@@ -168,34 +253,48 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
     if (hold.kind === 'new') {
       // A quantity-3 purchase uses 3 of the usage limit's places.
       if (placesLeft !== null && quantity > placesLeft) return { kind: 'too_many', placesLeft };
+      // The code's cap is decided one checkout at a time, like the link's places (code-uses.ts).
+      if (code && code.usageCap !== null) {
+        await lockCode(tx, code.id);
+        // The same press again (same link, same total) goes back to its session; anything else waits for it to end.
+        const held = clientKey === null ? null : await clientCodeHold(tx, code.id, clientKey, now);
+        if (held?.sessionUrl && held.linkId === link.id && held.amount === priced.amount.total) return { kind: 'reuse', sessionUrl: held.sessionUrl, checkoutId: held.id };
+        if (held) return { kind: 'code_held' };
+        if (!(await hasUseLeft(tx, code, now))) return { kind: 'code_used_up' };
+      }
+      const chosen = {
+        chosenAmount: priced.chosenAmount,
+        discountCodeId: code?.id ?? null,
+        discountCode: code?.code ?? null,
+        discountAmount: priced.amount.discount,
+        tipAmount: priced.amount.tip,
+        amount: priced.amount.total,
+      };
       const buyerDetails = options.details && Object.keys(options.details).length > 0 ? { buyerDetails: options.details as Prisma.InputJsonObject } : {};
-      await tx.checkout.create({ data: { id: checkoutId, linkId: link.id, provider: provider.name, clientKey, quantity, ...buyerDetails } });
+      await tx.checkout.create({ data: { id: checkoutId, linkId: link.id, provider: provider.name, clientKey, quantity, ...chosen, ...buyerDetails } });
     }
     return hold;
   });
   if (decision.kind === 'closed') return { kind: 'closed', link, availability: decision.availability };
   if (decision.kind === 'too_many') return { kind: 'invalid', link, field: 'quantity', reason: 'not_enough_left', placesLeft: decision.placesLeft };
+  if (decision.kind === 'code_used_up') return { kind: 'invalid', link, field: 'code', reason: 'used_up' };
+  if (decision.kind === 'code_held') return { kind: 'invalid', link, field: 'code', reason: 'held' };
   if (decision.kind === 'hold_limit') return { kind: 'hold_limit', link };
   if (decision.kind === 'reuse') return { kind: 'redirect', sessionUrl: decision.sessionUrl, checkoutId: decision.checkoutId, reused: true };
 
   try {
     const session = await provider.createSession({
-      amount: link.amount * quantity,
+      amount: priced.amount.total,
       currency: link.currency,
       locale: isLanguage(link.language) ? link.language : 'ja',
       returnUrl: `${linkPageUrl(config.publicBaseUrl, link.slug)}/return`,
-      lineItem: {
-        description: link.productName,
-        amount: link.amount,
-        quantity,
-        imageUrl: link.imageId ? mediaUrl(config.publicBaseUrl, link.imageId) : undefined,
-      },
-      metadata: { ...buyerMetadata(options.details), [LINK_ID_METADATA_KEY]: link.id, [CHECKOUT_ID_METADATA_KEY]: checkoutId },
+      lineItem: { ...lineItemFor(link, priced, quantity), imageUrl: link.imageId ? mediaUrl(config.publicBaseUrl, link.imageId) : undefined },
+      metadata: { ...buyerMetadata(options.details), ...choiceMetadata(priced), [LINK_ID_METADATA_KEY]: link.id, [CHECKOUT_ID_METADATA_KEY]: checkoutId },
       ...(options.details?.email ? { email: options.details.email } : {}),
       ...(paymentTypes.length > 0 ? { paymentTypes } : {}),
       ...(subscription ? { mode: 'customer' as const } : {}),
       idempotencyKey: checkoutId,
-      expiresInSeconds: sessionLifetimeSeconds(link, now),
+      expiresInSeconds: sessionLifetimeSeconds(link, now, code !== null && code.usageCap !== null),
     });
     await prisma.checkout.update({
       where: { id: checkoutId },

@@ -1,3 +1,4 @@
+import { linkPriceText } from '../links/link-price-text.js';
 import { commandButton } from '../conversation/machine.js';
 import type { Button, Card, Context, Reply } from '../conversation/types.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
@@ -35,7 +36,7 @@ export function salesLinkCard(link: SalesLinkView, ctx: Context): Card {
   const base = linkCard(link, ctx);
   const card: Card = {
     title: base.title,
-    subtitle: formatPrice(link.amount, link.currency, ctx.language),
+    subtitle: link.price ? linkPriceText(link.price, link.currency, ctx.language) : formatPrice(link.amount, link.currency, ctx.language),
     rows: [
       { label: t('sales:list.status'), value: stateLabel(link, ctx) },
       { label: t('sales:list.captured'), value: formatPrice(link.capturedAmount, link.currency, ctx.language) },

@@ -153,6 +153,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
         at: item.occurredAt.toISOString(),
         quantity: item.quantity,
         ...(item.buyerDetails ? { buyerDetails: item.buyerDetails } : {}),
+        ...(item.choices ? { choices: item.choices } : {}),
         ...(item.state === 'awaiting' && item.paymentDeadline ? { deadline: item.paymentDeadline.toISOString() } : {}),
         ...(item.fraud ? { fraud: true } : {}),
       })),

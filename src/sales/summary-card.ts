@@ -1,3 +1,4 @@
+import { linkPriceText } from '../links/link-price-text.js';
 import { commandButton } from '../conversation/machine.js';
 import type { Context, Reply } from '../conversation/types.js';
 import { formatCount, formatDateTime, formatPrice, formatStoredPrice } from '../i18n/format.js';
@@ -37,7 +38,7 @@ export function summaryCard(link: SalesLinkView, summary: SummaryView, ctx: Cont
         { label: t('sales:summary.refundedPayments'), value: count(summary.refundedPayments) },
         // Never added to the captured amount: a payment method that charged in another currency.
         ...Object.entries(summary.otherCurrencies ?? {}).map(([currency, kept]) => ({ label: t('sales:summary.otherCurrency', { currency }), value: formatStoredPrice(kept, currency, language) })),
-        { label: t('sales:list.price'), value: formatPrice(link.amount, link.currency, language) },
+        { label: t('sales:list.price'), value: link.price ? linkPriceText(link.price, link.currency, language) : formatPrice(link.amount, link.currency, language) },
         { label: t('sales:list.status'), value: stateLabel(link, ctx) },
       ],
       footnote: `${asOf}\n${t('sales:summary.definitions')}`,

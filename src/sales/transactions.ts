@@ -4,6 +4,7 @@ import { formatDateTime, formatStoredPrice } from '../i18n/format.js';
 import type { LedgerState } from '../payments/payment-status.js';
 import type { SalesLinkView } from './sales-link-view.js';
 import { buyerDetailLines, type BuyerDetails } from '../links/buyer-fields.js';
+import { choiceLines, type CheckoutChoices } from '../payments/checkout-choices.js';
 
 /** The refunds capability's entry point: the payments of this page an owner may refund or cancel. */
 const REFUND_CHOOSE_ACTION = 'refunds.choose';
@@ -23,6 +24,8 @@ export interface TransactionView {
   quantity?: number;
   /** What the buyer filled in on the page, while kept (see BUYER_DATA_RETENTION_DAYS). */
   buyerDetails?: BuyerDetails;
+  /** The amount the buyer chose, the discount code used and the tip, in the link's currency. */
+  choices?: CheckoutChoices;
   /** An awaiting payment's deadline (ISO 8601). */
   deadline?: string;
   /** KOMOJU marked the payment as fraud. */
@@ -47,6 +50,13 @@ function describe(transaction: TransactionView, link: SalesLinkView, ctx: Contex
     : t('sales:transactions.lineRefunded', { state, amount, refunded: formatStoredPrice(transaction.refundedAmount, currency, language) });
   const notes = [
     ...((transaction.quantity ?? 1) > 1 ? [t('sales:transactions.quantity', { count: transaction.quantity })] : []),
+    ...(transaction.choices
+      ? choiceLines(transaction.choices, link.currency, language, {
+          chosenAmount: (amount) => t('sales:transactions.chosenAmount', { amount }),
+          discount: (code, amount) => t('sales:transactions.discount', { code, amount }),
+          tip: (amount) => t('sales:transactions.tip', { amount }),
+        })
+      : []),
     ...(transaction.buyerDetails ? buyerDetailLines(transaction.buyerDetails, (kind) => t(`links:buyerAsk.kinds.${kind}`)) : []),
     ...(transaction.deadline ? [t('sales:transactions.deadline', { time: formatDateTime(transaction.deadline, language) })] : []),
     ...(transaction.fraud ? [t('sales:transactions.fraud')] : []),

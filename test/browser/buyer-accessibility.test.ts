@@ -1,7 +1,8 @@
 // Every page a buyer can see passes axe-core's WCAG 2.1 AA rules with no serious or critical
 // violation, in Chromium at a phone's viewport: link, closed, sandbox checkout, return (paid and
-// not completed), legal notice (empty and filled), not found; and a subscription link's page, its
-// card-saving sandbox checkout and its return page (subscribed, and still being set up).
+// not completed), legal notice (empty and filled), not found; a buyer-chosen price with tips and a
+// discount code (first view, a refused code, an applied one, a refused amount); a subscription
+// link's page, its card-saving sandbox checkout and its return page (subscribed, being set up).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { startServer, type RunningServer } from '../../src/server.js';
 import { seriousViolations } from '../support/axe.js';
 import { CHROMIUM, CHROMIUM_FLAGS, isChromiumAvailable } from '../support/browser.js';
 import { seedLink } from '../support/buyer-fixtures.js';
+import { createDiscountCode } from '../../src/discounts/create-code.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { freePort } from '../support/free-port.js';
 
@@ -144,4 +146,47 @@ describe.skipIf(!isChromiumAvailable())('buyer pages pass axe-core WCAG 2.1 AA (
     await expectAccessible(page, 'not found');
     await page.close();
   });
+
+  it.each(['ja', 'ko'] as const)('a %s buyer-chosen price with tips and a discount code: chosen, applied, refused, paid', async (language) => {
+    const link = await seedLink(database.db.prisma, { language, productName: `北海道産の有機栽培ほうじ茶と手焼きせんべいの詰め合わせ特別限定セット（木箱入り・のし紙対応・送料込み・贈答用・ご家族やご友人へのお土産にも最適な人気の定番${language}` });
+    await database.db.prisma.link.update({
+      where: { id: link.linkId },
+      data: { priceMode: 'buyer', amount: 500, amountMin: 500, amountMax: 5000, amountPresets: [1000, 2000, 3000, 4000], tipOptions: { kind: 'percent', values: [10, 15, 20] } },
+    });
+    await createDiscountCode(database.db.prisma, { merchantId: link.merchantId, code: 'SPRING10', off: { kind: 'percent', percent: 10 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/l/${link.slug}`);
+    await expectAccessible(page, 'buyer-chosen price, tips and code field');
+
+    await page.getByTestId('code').fill('NOPE');
+    await page.getByTestId('apply-code').click();
+    await page.getByTestId('code-error').waitFor();
+    await expectAccessible(page, 'code refused');
+
+    await page.getByTestId('amount-choice-1').check();
+    await page.getByTestId('tip-choice-1').check();
+    await page.getByTestId('code').fill('ｓｐｒｉｎｇ１０');
+    await page.getByTestId('apply-code').click();
+    await page.getByTestId('code-applied').waitFor();
+    // ¥2,000 − 10 % = ¥1,800, + 10 % tip = ¥1,980.
+    expect(await page.getByTestId('breakdown-total').textContent()).toBe('¥1,980');
+    await expectAccessible(page, 'code applied, total shown');
+
+    await page.getByTestId('amount-choice-4').check();
+    // The total shown is for the old choice: it goes, and Pay no longer names an amount.
+    expect(await page.getByTestId('breakdown').isHidden()).toBe(true);
+    expect(await page.getByTestId('pay').textContent()).toBe(language === 'ja' ? '支払う' : '결제하기');
+    await page.getByTestId('custom-amount').fill('100');
+    await page.getByTestId('pay').click();
+    await page.getByTestId('amount-error').waitFor();
+    await expectAccessible(page, 'amount refused');
+
+    await page.getByTestId('custom-amount').fill('2000');
+    await page.getByTestId('pay').click();
+    await page.waitForURL(/\/sandbox\/sessions\//);
+    const checkout = await database.db.prisma.checkout.findFirstOrThrow({ where: { linkId: link.linkId } });
+    expect([checkout.chosenAmount, checkout.discountAmount, checkout.tipAmount, checkout.amount]).toEqual([2000, 200, 180, 1980]);
+    await page.close();
+  });
 });
+

@@ -53,6 +53,8 @@ export function draftOfLink(link: LinkView): LinkDraft {
     paymentTypes: link.paymentTypes,
     expiresAt: link.expiresAt,
     billingInterval: link.billingInterval ?? null,
+    ...(link.price?.mode === 'buyer' ? { amountMin: link.price.min, amountMax: link.price.max, amountPresets: link.price.presets } : {}),
+    tipOptions: link.tipOptions ?? null,
   };
 }
 

@@ -10,6 +10,8 @@ import type { LinkField } from './link-field.js';
 import { nameField } from './name.js';
 import { paymentTypesField } from './payment-types.js';
 import { quantityField } from './quantity.js';
+import { priceRangeField } from './price-range.js';
+import { tipsField } from './tips.js';
 import { questionField } from './question.js';
 import { statusField } from './status.js';
 import { usageLimitField } from './usage-limit.js';
@@ -28,6 +30,8 @@ export const LINK_FIELDS = [
   statusField,
   usageLimitField,
   quantityField,
+  priceRangeField,
+  tipsField,
   buyerAskField,
   questionField,
   afterPaymentField,

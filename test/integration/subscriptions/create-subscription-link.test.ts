@@ -25,7 +25,7 @@ describe.each(await databaseKinds())('creating a subscription link on %s', (kind
   it('stores the interval and makes the link card only, one unit, no usage limit', async () => {
     const outcome = await createLink(
       database.db.prisma,
-      draft('毎月のお花の定期便', { billingInterval: 'month', paymentTypes: ['konbini', 'paypay'], quantityMin: 1, quantityMax: 5, usageLimit: 10 }),
+      draft('毎月のお花の定期便', { billingInterval: 'month', paymentTypes: ['konbini', 'paypay'], quantityMin: 1, quantityMax: 5, usageLimit: 10, buyerPrice: { min: 500, max: 5000 }, tipOptions: { kind: 'percent', values: [10] } }),
       options('lnk_sub_month'),
     );
     expect(outcome.kind).toBe('created');
@@ -35,13 +35,16 @@ describe.each(await databaseKinds())('creating a subscription link on %s', (kind
       quantityMin: 1,
       quantityMax: 1,
       usageLimit: null,
+      priceMode: 'fixed',
+      tipOptions: null,
     });
   });
 
   it('refuses edits that would make a subscription link take other methods, several units or a usage limit', async () => {
     await createLink(database.db.prisma, draft('Weekly veggies', { billingInterval: 'week' }), options('lnk_sub_week'));
     const edit = (change: unknown) => updateLink(database.db.prisma, { merchantId: 'shop-s', linkId: 'lnk_sub_week', role: 'owner', change });
-    for (const change of [{ field: 'paymentTypes', value: ['konbini'] }, { field: 'usageLimit', value: 5 }, { field: 'quantity', value: { min: 1, max: 3 } }]) {
+    const tips = { field: 'tipOptions', value: { kind: 'percent', values: [10] } };
+    for (const change of [{ field: 'paymentTypes', value: ['konbini'] }, { field: 'usageLimit', value: 5 }, { field: 'quantity', value: { min: 1, max: 3 } }, tips]) {
       expect(await edit(change), change.field).toEqual({ ok: false, reason: 'invalid' });
     }
     expect(await edit({ field: 'description', value: 'Fresh every Monday' })).toMatchObject({ ok: true });

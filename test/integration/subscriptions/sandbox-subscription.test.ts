@@ -5,6 +5,7 @@
 // `subscription:list` and `subscription:cancel` print one JSON object each.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adminCommands } from '../../../src/cli/command-list.js';
+import { createDiscountCode } from '../../../src/discounts/create-code.js';
 import type { CliContext } from '../../../src/cli/commands.js';
 import type { PrismaClient } from '../../../src/generated/prisma/client.js';
 import { createLogger } from '../../../src/logger.js';
@@ -113,5 +114,17 @@ describe.each(await databaseKinds())('sandbox subscriptions on %s', (kind) => {
     expect(await prisma.sandboxSubscription.findUniqueOrThrow({ where: { id: subscription.providerSubscriptionId ?? '' } })).toMatchObject({ status: 'deleted' });
     expect((await runCommand('subscription:cancel', { subscription: subscription.id })).json).toMatchObject({ already: true });
     await expect(runCommand('sandbox:renew', { subscription: subscription.id, url: harness.url })).rejects.toThrow(/only active subscriptions renew/);
+  });
+
+  it('a subscription link takes no discount code: the page offers none and a posted code is ignored', async () => {
+    const link = await seedLink(prisma, { productName: 'Tea club', amount: 1000, language: 'en', billingInterval: 'month' });
+    const created = await createDiscountCode(prisma, { merchantId: link.merchantId, code: 'SPRING10', off: { kind: 'percent', percent: 10 }, usageCap: null, expiresAt: null, linkIds: [] });
+    expect(created.kind).toBe('created');
+    const page = await get(`/l/${link.slug}`);
+    expect(page.body).not.toContain('data-testid="code"');
+    const pressed = await postForm(`/l/${link.slug}/checkout`, { token: formTokenIn(page.body), code: 'SPRING10' });
+    expect(pressed.status).toBe(303);
+    const session = await prisma.sandboxSession.findUniqueOrThrow({ where: { id: new URL(pressed.headers.get('location') ?? '').pathname.split('/').pop() ?? '' } });
+    expect(session).toMatchObject({ mode: 'customer', amount: 1000 });
   });
 });

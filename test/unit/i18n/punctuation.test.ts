@@ -55,7 +55,7 @@ describe('Japanese punctuation', () => {
 });
 
 describe('Korean punctuation and register', () => {
-  const CHAT = ['bot', 'links', 'merchants', 'sales', 'shop'];
+  const CHAT = ['bot', 'links', 'merchants', 'sales', 'shop', 'discounts', 'pricing'];
   const rules: Rule[] = [
     { name: 'full-width or Japanese punctuation', pattern: /[（）！？：，、。「」『』・〜]/ },
     { name: 'curly or single quotes (ko uses "double quotes")', pattern: /[“”‘’']/ },

@@ -44,7 +44,7 @@ describe('edit dialog', () => {
     const menu = opened.replies[0];
     expect(menu?.kind).toBe('card');
     expect(menu?.kind === 'card' && menu.quickReplies?.map((button) => button.label)).toEqual([
-      'Product name', 'Description', 'Image', 'Page language', 'Status', 'Usage limit', 'Quantity', 'Buyer details', 'Question', 'After payment', 'Payment methods', 'Expiry',
+      'Product name', 'Description', 'Image', 'Page language', 'Status', 'Usage limit', 'Quantity', 'Tips', 'Buyer details', 'Question', 'After payment', 'Payment methods', 'Expiry',
     ]);
     // Price and currency are never offered: the card says once that they stay.
     expect(menu?.kind === 'card' && menu.card.footnote).toContain('Price and currency stay as issued');

@@ -44,12 +44,12 @@ describe('the link field table', () => {
     expect(!refused.ok && refused.error).toMatch(/[ぁ-んァ-ヶ一-龠]/);
   });
 
-  it('makes a subscription card only, one unit, no usage limit; reads billing in ja, en and ko', () => {
+  it('makes a subscription card only, one unit, fixed price, no tip, no usage limit; reads billing in ja, en and ko', () => {
     const billing = LINK_FIELDS.find((field) => field.id === 'billing')!;
     const en = testContext({ now: NOW, language: 'en' });
     expect(billing.parse('monthly', en, { ...draft, usageLimit: 5, quantityMin: 1, quantityMax: 3, paymentTypes: ['konbini'] })).toEqual({
       ok: true,
-      changes: { billingInterval: 'month', paymentTypes: ['credit_card'], quantityMin: 1, quantityMax: 1, usageLimit: null },
+      changes: { billingInterval: 'month', paymentTypes: ['credit_card'], quantityMin: 1, quantityMax: 1, usageLimit: null, amountMin: null, amountMax: null, amountPresets: [], tipOptions: null },
     });
     for (const [word, interval] of [['毎月', 'month'], ['매주', 'week'], ['毎年', 'year'], ['1回払い', null], ['한 번 결제', null]] as const) {
       expect(billing.parse(word, en, draft), word).toMatchObject({ ok: true, changes: { billingInterval: interval } });
@@ -67,6 +67,8 @@ describe('the link field table', () => {
       image: { imageId: null },
       usageLimit: { usageLimit: null },
       quantity: { quantityMin: 1, quantityMax: 1 },
+      priceRange: { amountMin: null, amountMax: null, amountPresets: [] },
+      tips: { tipOptions: null },
       buyerAsk: { buyerAsk: [] },
       question: { question: null },
       afterPayment: { afterPaymentMessage: '' },

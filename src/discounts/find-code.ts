@@ -1,0 +1,50 @@
+// The code a buyer typed on a link's page, or why it does not apply there. The checkout asks again
+// under the code's lock (usedUp) before it opens a session.
+import type { DiscountCode, Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { codeKey, readDiscountOff, type DiscountOff } from './discount-rule.js';
+import { codeUses } from './code-uses.js';
+
+type Reader = PrismaClient | Prisma.TransactionClient;
+
+/** Why a typed code is refused: the page says so at the field, in the link's language. */
+export type CodeRefusal = 'unknown' | 'expired' | 'used_up' | 'not_for_link';
+
+export type FoundCode = { ok: true; code: DiscountCode; off: DiscountOff } | { ok: false; reason: CodeRefusal };
+
+/** Whether the code's cap leaves room for one more use now (call under lockCode to rely on it). */
+export async function hasUseLeft(db: Reader, code: Pick<DiscountCode, 'id' | 'usageCap'>, now: Date): Promise<boolean> {
+  return code.usageCap === null || (await codeUses(db, code.id, now)) < code.usageCap;
+}
+
+/**
+ * The shop's code matching `typed` (case, width and spaces ignored), checked for this link now.
+ * An inactive code reads as unknown: the buyer need not learn it existed.
+ */
+export async function findCodeForLink(db: Reader, link: { id: string; merchantId: string }, typed: string, now: Date): Promise<FoundCode> {
+  const key = codeKey(typed);
+  if (key === '') return { ok: false, reason: 'unknown' };
+  const code = await db.discountCode.findUnique({
+    where: { merchantId_codeKey: { merchantId: link.merchantId, codeKey: key } },
+    include: { links: { select: { linkId: true } } },
+  });
+  if (!code || !code.active) return { ok: false, reason: 'unknown' };
+  const off = readDiscountOff(code);
+  if (!off) return { ok: false, reason: 'unknown' };
+  if (code.expiresAt !== null && code.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+  if (code.links.length > 0 && !code.links.some((entry) => entry.linkId === link.id)) return { ok: false, reason: 'not_for_link' };
+  if (!(await hasUseLeft(db, code, now))) return { ok: false, reason: 'used_up' };
+  const { links: _links, ...row } = code;
+  return { ok: true, code: row, off };
+}
+
+/** Whether the link's page should offer a code field: the shop has a live code that could apply to it. */
+export async function offersCodes(db: Reader, link: { id: string; merchantId: string }, now: Date): Promise<boolean> {
+  const live = await db.discountCode.count({
+    where: {
+      merchantId: link.merchantId,
+      active: true,
+      AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }, { OR: [{ links: { none: {} } }, { links: { some: { linkId: link.id } } }] }],
+    },
+  });
+  return live > 0;
+}
