@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -42,6 +42,11 @@ describe.skipIf(!isChromiumAvailable())('buyer pages pass axe-core WCAG 2.1 AA (
     await server?.stop();
     await database?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  // Every test presses Pay from 127.0.0.1 (10 presses a minute per client): each starts with a fresh budget.
+  beforeEach(async () => {
+    await database.db.prisma.rateLimit.deleteMany();
   });
 
   async function expectAccessible(page: Page, what: string): Promise<void> {
