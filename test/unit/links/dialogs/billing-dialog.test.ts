@@ -23,6 +23,8 @@ describe('Billing in the link dialogs', () => {
     expect(driver.slots).toMatchObject({ step: 'advanced' });
     expect(driver.text).toContain(monthly);
     const issued = driver.tap(issue);
+    const card = driver.result({ type: 'links.created', link: { ...linkView({ language }), billingInterval: 'month', paymentTypes: ['credit_card'] } }).replies[0];
+    expect(JSON.stringify(card)).toContain(monthly);
     expect(issued.effect).toMatchObject({
       type: 'links.create',
       draft: { amount: 1000, billingInterval: 'month', paymentTypes: ['credit_card'], quantityMin: 1, quantityMax: 1, usageLimit: null },
