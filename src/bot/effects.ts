@@ -6,6 +6,7 @@ import { exportPerformers } from '../exports/perform-effects.js';
 import { refundPerformers } from '../refunds/perform-effects.js';
 import { salesPerformers } from '../sales/perform-effects.js';
 import { shopProfilePerformers } from '../shop-profile/perform-effects.js';
+import { subscriptionPerformers } from '../subscriptions/perform-effects.js';
 import { discountPerformers } from '../discounts/perform-effects.js';
 
 type CoreEffect = Extract<Effect, { type: 'setLanguage' }>;
@@ -25,6 +26,7 @@ const performers: Performers<Effect, EffectResult> = {
   ...salesPerformers,
   ...shopProfilePerformers,
   ...refundPerformers,
+  ...subscriptionPerformers,
   ...exportPerformers,
   ...discountPerformers,
 };

@@ -5,7 +5,7 @@ import { isSandboxEnabled } from '../payments/provider-for-link.js';
 import { refundPayment, type MoneyBackRefusal } from '../payments/refund-payment.js';
 import { receiveKomojuWebhook } from '../payments/receive-komoju-webhook.js';
 import { refundSandboxPayment, settleSandboxPayment } from '../payments/sandbox/sandbox-actions.js';
-import { postSandboxEvent, sandboxEvent, signedSandboxEvent } from '../payments/sandbox/sandbox-events.js';
+import { postSandboxEvent, sandboxEvent, signedSandboxEvent, type SandboxEvent } from '../payments/sandbox/sandbox-events.js';
 import { CliError, requireDb, requireFlag } from './commands.js';
 import type { AdminCommand, CliContext, CliResult } from './commands.js';
 
@@ -120,8 +120,8 @@ export const paymentRefundCommand: AdminCommand = {
  * merchant's LINE notice goes out; with no server answering, the ledger is updated in this process
  * (and nobody can be told on LINE).
  */
-async function reportToServer(context: CliContext, type: string, payment: Parameters<typeof sandboxEvent>[1]): Promise<{ eventId: string; delivered: 'server' | 'ledger_only' }> {
-  const event = sandboxEvent(type, payment);
+export async function reportToServer(context: CliContext, event: SandboxEvent): Promise<{ eventId: string; delivered: 'server' | 'ledger_only' }> {
+  const { type } = event;
   const urlFlag = context.flags.get('url');
   const baseUrl = (typeof urlFlag === 'string' ? urlFlag : `http://127.0.0.1:${context.config.port}`).replace(/\/+$/, '');
   try {
@@ -151,7 +151,7 @@ function settleCommand(name: 'sandbox:capture' | 'sandbox:expire', to: 'captured
       if (result.kind === 'not_found') throw new CliError(`no sandbox payment "${paymentId}"`, 3);
       if (result.kind === 'refused') throw new CliError(result.reason, 2);
       const type = to === 'captured' ? 'payment.captured' : 'payment.expired';
-      const report = await reportToServer(context, type, result.payment);
+      const report = await reportToServer(context, sandboxEvent(type, result.payment));
       const told = report.delivered === 'server' ? "the server recorded it and tells the link's creator on LINE" : 'no server answered: recorded in the ledger only, nobody was told on LINE';
       return {
         json: { paymentId, status: result.payment.status, eventId: report.eventId, delivered: report.delivered },

@@ -5,6 +5,7 @@ import type { LinkAvailability } from '../payments/link-availability-rule.js';
 import type { ReturnOutcome } from '../payments/confirm-checkout-return.js';
 import { html, renderPage, type Html } from './html.js';
 import { ADDRESS_LINE_MAX, ANSWER_MAX, BUYER_NAME_MAX, type BuyerField, type BuyerFields } from '../links/buyer-fields.js';
+import type { BillingInterval } from '../links/billing.js';
 
 /** Who sells, as every buyer page shows it: name, logo, and where the legal notice is. */
 export interface ShopBrand {
@@ -55,6 +56,8 @@ export interface LinkPageView {
   values: Partial<Record<BuyerField, string>>;
   /** The payment methods offered, when the link limits them ("Card, PayPay"); null: all. */
   paymentMethods: string | null;
+  /** A subscription link's terms, said plainly; null for one-time payments. */
+  subscription?: SubscriptionTerms | null;
   /** A buyer-chosen price: preset buttons and a field; null for a fixed price. */
   amountField?: AmountField | null;
   /** Tips the buyer may add ("No tip" first); null when the link offers none. */
@@ -93,6 +96,18 @@ export interface CodeField {
 export interface Breakdown {
   rows: { label: string; value: string }[];
   total: string;
+}
+
+/** "¥1,000 every month" and "¥1,000 every month, card only, until cancelled". */
+export interface SubscriptionTerms {
+  every: string;
+  terms: string;
+}
+
+export function subscriptionTerms(t: Translate<'pages'>, interval: BillingInterval | null, price: string): SubscriptionTerms | null {
+  if (interval === null) return null;
+  const every = t(`subscription.every.${interval}`, { price });
+  return { every, terms: t('subscription.terms', { every }) };
 }
 
 export interface QuantityField {
@@ -280,8 +295,9 @@ export function linkPageScript(view: Pick<LinkPageView, 'quantity' | 'amountFiel
   return sources.length > 0 ? sources.join('\n') : null;
 }
 
-/** "Pay ¥1,350" when the total is known for sure; plain "Pay" while the buyer still chooses. */
+/** "Pay ¥1,350" when the total is known for sure; plain "Pay" while the buyer still chooses; "Subscribe: ¥1,000 every month". */
 function payLabel(view: LinkPageView): string {
+  if (view.subscription) return view.t('subscription.subscribe', { every: view.subscription.every });
   if (view.breakdown && !view.quantity) return view.t('link.pay', { price: view.breakdown.total });
   if (view.quantity || view.amountField || view.tipField) return view.t('link.payAdjustable');
   return view.t('link.pay', { price: view.fixedTotal });
@@ -307,6 +323,7 @@ ${testBadge(t, view.testMode)}
 ${shopHeader(view.shop)}
 <h1 data-testid="product-name">${view.productName}</h1>
 <p class="price"><span data-testid="price">${view.price}</span> <span class="tax-note" data-testid="tax-note">${t('link.taxIncluded')}</span></p>
+${view.subscription ? html`<p class="description" data-testid="subscription-terms"><strong>${view.subscription.terms}</strong></p>` : null}
 ${view.description.trim() === '' ? null : html`<p class="description" data-testid="description">${view.description}</p>`}
 ${view.fixedQuantity > 1 && !view.quantity ? html`<p data-testid="fixed-quantity">${t('link.fixedQuantity', { count: view.fixedQuantity })}</p>` : null}
 ${errorSummary(view)}
@@ -322,6 +339,7 @@ ${buyerInputs(view)}
 <button class="button primary" type="submit"${view.breakdown && priced(view) ? html` data-plain="${t('link.payAdjustable')}"` : null} data-testid="pay">${payLabel(view)}</button>
 </form>
 <p class="notice center">${t('link.payNote')}</p>
+${view.subscription ? html`<p class="notice center" data-testid="subscription-explain">${t('subscription.explain')}</p>` : null}
 ${view.paymentMethods ? html`<p class="notice center" data-testid="payment-methods">${t('link.paymentMethods', { methods: view.paymentMethods })}</p>` : null}
 ${view.testMode ? html`<p class="notice center">${t('link.testNotice')}</p>` : null}
 </div>
@@ -404,6 +422,8 @@ export interface ReturnPageView {
   afterPaymentMessage: string | null;
   /** The bot's add-friend URL, when the operator configured the channel's basic ID. */
   lineAddFriendUrl: string | null;
+  /** A subscription link's terms; null for one-time payments. */
+  subscription?: SubscriptionTerms | null;
 }
 
 function orderDetails(view: ReturnPageView, withMessage: boolean): Html | null {
@@ -426,11 +446,28 @@ export function renderReturnPage(view: ReturnPageView): string {
       shop: view.shop,
       testMode: view.testMode,
       icon: { symbol: '✓' },
-      title: t('return.paidTitle'),
-      message: t('return.paidBody', { product: view.productName, price: view.price }),
+      title: view.subscription ? t('return.subscribedTitle') : t('return.paidTitle'),
+      message: view.subscription
+        ? t('return.subscribedBody', { product: view.productName, terms: view.subscription.terms })
+        : t('return.paidBody', { product: view.productName, price: view.price }),
       extra: orderDetails(view, true),
       action: backToLine(view),
       testId: 'paid',
+    });
+  }
+  if (view.outcome === 'subscribing') {
+    return renderMessagePage({
+      language: view.language,
+      t,
+      shop: view.shop,
+      testMode: view.testMode,
+      icon: { symbol: '…', waiting: true },
+      title: t('return.subscribingTitle'),
+      detail: view.subscription ? `${view.productName} — ${view.subscription.terms}` : view.productName,
+      message: t('return.subscribingBody'),
+      extra: orderDetails(view, false),
+      action: backToLine(view),
+      testId: 'subscribing',
     });
   }
   if (view.outcome === 'awaiting') {

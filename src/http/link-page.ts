@@ -24,7 +24,8 @@ import { clientKey } from './client-address.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './route-deps.js';
 import { newScriptNonce, preferredLanguage, sendPage } from './html.js';
-import { linkPageScript, renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type AmountField, type Breakdown, type ClosedReason, type FieldError, type ShopBrand, type TipField } from './link-page-views.js';
+import { linkPageScript, renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, subscriptionTerms, type AmountField, type Breakdown, type ClosedReason, type FieldError, type ShopBrand, type TipField } from './link-page-views.js';
+import { readBillingInterval } from '../links/billing.js';
 import { loadShopBrand } from './shop-brand.js';
 
 const CHECKOUT_FORM = 'checkout';
@@ -168,8 +169,10 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     const t = translator(language, 'pages');
     const range = { min: link.quantityMin, max: placesLeft === null ? link.quantityMax : Math.min(link.quantityMax, placesLeft) };
     const price = (quantity: number) => formatStoredPrice(link.amount * quantity, link.currency, language);
-    const amountField = amountFieldFor(link, language, retry?.form);
-    const tipField = tipFieldFor(link, language, retry?.form);
+    // A subscription bills its fixed price every period: no buyer-chosen amount, tip or code.
+    const subscription = readBillingInterval(link.billingInterval);
+    const amountField = subscription ? null : amountFieldFor(link, language, retry?.form);
+    const tipField = subscription ? null : tipFieldFor(link, language, retry?.form);
     // The stepper's live totals only hold for a fixed price without a tip; otherwise Show total / Apply tells.
     const totals: string[] = [];
     if (!amountField && !tipField) for (let quantity = range.min; quantity <= range.max; quantity += 1) totals.push(price(quantity));
@@ -177,7 +180,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     const headline = priceMode.mode === 'buyer' ? t('link.priceRange', { min: formatStoredPrice(priceMode.min, link.currency, language), max: formatStoredPrice(priceMode.max, link.currency, language) }) : price(1);
     // A code the buyer typed stays on the page with its error even when no code is live any more.
     const typedCode = typeof retry?.form.code === 'string' && retry.form.code.trim() !== '';
-    const codeField = typedCode || (await offersCodes(prisma, link, new Date()))
+    const codeField = !subscription && (typedCode || (await offersCodes(prisma, link, new Date())))
       ? {
           value: typeof retry?.form.code === 'string' ? retry.form.code.slice(0, 40) : '',
           applied:
@@ -218,6 +221,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         buyerFields: readBuyerFields(link.buyerFields),
         values,
         paymentMethods: paymentMethodNames(link, language),
+        subscription: subscriptionTerms(t, subscription, price(1)),
         amountField,
         tipField,
         codeField,
@@ -402,6 +406,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
         orderReference: checkout?.id ?? null,
         afterPaymentMessage: link.afterPaymentMessage,
         lineAddFriendUrl: config.lineAddFriendUrl ?? null,
+        subscription: subscriptionTerms(translator(language, 'pages'), readBillingInterval(link.billingInterval), formatStoredPrice(link.amount, link.currency, language)),
         // A checkout only opens in the link's own mode.
         testMode: link.testMode,
       }),

@@ -1,5 +1,5 @@
 // The sandbox's stand-in for KOMOJU's hosted page: unmistakably TEST, with Pay / Pay later (konbini) /
-// Decline / Leave.
+// Decline / Leave; for a subscription's (customer-mode) session, Save card / Leave.
 import { z } from 'zod';
 import type { SandboxSession } from '../generated/prisma/client.js';
 import { html, renderPage } from './html.js';
@@ -42,7 +42,14 @@ ${item?.description ? html`<p data-testid="sandbox-item">${item.quantity && item
 <p class="price" data-testid="sandbox-amount">${price}</p>
 ${view.declined ? html`<p class="notice" role="alert" data-testid="sandbox-declined">${t('sandbox.declined')}</p>` : null}
 ${
-  view.open
+  view.open && session.mode === 'customer'
+    ? html`<form method="post" action="${view.actionPath}" class="stack">
+<input type="hidden" name="token" value="${view.formToken}">
+${button('save', 'primary', t('sandbox.saveCard'))}
+${button('leave', 'secondary', t('sandbox.leave'))}
+</form>
+<p class="notice">${t('sandbox.customerExplain')}</p>`
+    : view.open
     ? html`<form method="post" action="${view.actionPath}" class="stack">
 <input type="hidden" name="token" value="${view.formToken}">
 ${button('pay', 'primary', t('sandbox.pay'))}

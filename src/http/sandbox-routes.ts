@@ -4,7 +4,8 @@ import express, { type Request, type Response } from 'express';
 import { isLanguage, translator } from '../i18n/i18n.js';
 import { isSandboxEnabled } from '../payments/provider-for-link.js';
 import { leaveSandboxSession, paySandboxSession } from '../payments/sandbox/sandbox-actions.js';
-import { postSandboxEvent, sandboxEvent } from '../payments/sandbox/sandbox-events.js';
+import { postSandboxEvent, sandboxCustomerEvent, sandboxEvent, type SandboxEvent } from '../payments/sandbox/sandbox-events.js';
+import { completeSandboxCustomerSession } from '../payments/sandbox/sandbox-subscriptions.js';
 import { renderSandboxPage } from './sandbox-page.js';
 import { isSessionExpired, sandboxSessionPath } from '../payments/sandbox/sandbox-provider.js';
 import type { SandboxPayment, SandboxSession } from '../generated/prisma/client.js';
@@ -45,12 +46,16 @@ export const sandboxRoutes: RouteFactory = ({ db, config, log }) => {
   // Posted to the port this very request came in on: the sandbox reaches the ledger over HTTP,
   // exactly like KOMOJU. A failed delivery is logged; the return page still re-reads the session.
   async function report(req: Request, type: string, payment: SandboxPayment): Promise<void> {
+    await deliver(req, sandboxEvent(type, payment), { paymentId: payment.id });
+  }
+
+  async function deliver(req: Request, event: SandboxEvent, about: Record<string, string>): Promise<void> {
     const webhookUrl = `http://127.0.0.1:${req.socket.localPort}/webhooks/komoju`;
     try {
-      const status = await postSandboxEvent(webhookUrl, sandboxEvent(type, payment), config.appSecret);
-      if (status >= 300) sandboxLog.error({ paymentId: payment.id, type, status }, 'sandbox event was not accepted by our webhook');
+      const status = await postSandboxEvent(webhookUrl, event, config.appSecret);
+      if (status >= 300) sandboxLog.error({ ...about, type: event.type, status }, 'sandbox event was not accepted by our webhook');
     } catch (error) {
-      sandboxLog.error({ paymentId: payment.id, type, err: error }, 'sandbox event could not be delivered');
+      sandboxLog.error({ ...about, type: event.type, err: error }, 'sandbox event could not be delivered');
     }
   }
 
@@ -95,8 +100,15 @@ export const sandboxRoutes: RouteFactory = ({ db, config, log }) => {
       res.redirect(303, returnUrlFor(left ?? session));
       return;
     }
+    if (action === 'save' && session.mode === 'customer' && session.customerId) {
+      // The buyer saved a card: KOMOJU tells the merchant with customer.updated, and so does the sandbox.
+      const saved = await completeSandboxCustomerSession(prisma, session.id);
+      if (saved) await deliver(req, sandboxCustomerEvent('customer.updated', session.customerId), { sessionId: session.id });
+      res.redirect(303, saved ? returnUrlFor(saved) : sandboxSessionPath(session.id));
+      return;
+    }
     if (action !== 'pay' && action !== 'decline' && action !== 'later') {
-      res.status(400).type('text/plain').send('action must be pay, later, decline or leave');
+      res.status(400).type('text/plain').send('action must be pay, later, decline or leave (save on a subscription’s session)');
       return;
     }
     const result = await paySandboxSession(prisma, session.id, action === 'pay' ? 'captured' : action === 'later' ? 'authorized' : 'failed');

@@ -8,6 +8,7 @@ import type pricing from './locales/en/pricing.json';
 import type discounts from './locales/en/discounts.json';
 import type refunds from './locales/en/refunds.json';
 import type sales from './locales/en/sales.json';
+import type subscriptions from './locales/en/subscriptions.json';
 import type simulator from './locales/en/simulator.json';
 import type shop from './locales/en/shop.json';
 
@@ -22,6 +23,7 @@ export interface Resources {
   discounts: typeof discounts;
   refunds: typeof refunds;
   sales: typeof sales;
+  subscriptions: typeof subscriptions;
   simulator: typeof simulator;
   shop: typeof shop;
 }

@@ -8,6 +8,7 @@ import { USAGE_LIMIT_MAX, expiryOutOfRange } from './link-limits.js';
 import { linkPageUrl } from './link-urls.js';
 import { quantityRangeProblem } from './quantity.js';
 import { paymentTypesSchema } from './payment-types.js';
+import { billingIntervalSchema, subscriptionRules } from './billing.js';
 import { NO_BUYER_FIELDS, asksAnything, buyerFieldsSchema } from './buyer-fields.js';
 import { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
 import { normalizeProductName, validateAfterPaymentMessage, validateDescription } from './product-name.js';
@@ -32,6 +33,7 @@ export const newLinkSchema = z.object({
   afterPaymentMessage: z.string().default(''),
   paymentTypes: paymentTypesSchema.default([]),
   expiresAt: z.date().nullable().default(null),
+  billingInterval: billingIntervalSchema.default(null),
   /** The buyer chooses the unit amount in this range (links/link-price.ts); `amount` is then its minimum. */
   buyerPrice: buyerPriceSchema.nullable().default(null),
   tipOptions: tipOptionsSchema.nullable().default(null),
@@ -61,7 +63,13 @@ export type CreateLinkOutcome =
 export async function createLink(prisma: Prisma, input: NewLink, options: CreateLinkOptions): Promise<CreateLinkOutcome> {
   const parsed = newLinkSchema.safeParse(input);
   if (!parsed.success) return { kind: 'invalid', reason: parsed.error.issues[0]?.message ?? 'invalid' };
-  const fields = parsed.data;
+  // A subscription link is card only, one unit per subscription, at its fixed price with no tip,
+  // and has no usage limit (each renewal is a captured payment: a limit on payments would close it
+  // as subscribers renew).
+  const fields =
+    parsed.data.billingInterval === null
+      ? parsed.data
+      : { ...subscriptionRules(parsed.data.billingInterval, parsed.data), usageLimit: null, buyerPrice: null, tipOptions: null };
   if (!isSupportedCurrency(fields.currency)) return { kind: 'invalid', reason: 'unsupported currency' };
   if (fields.amount > maxAmount(fields.currency)) return { kind: 'invalid', reason: 'amount too large' };
   const price = fields.buyerPrice ? ({ mode: 'buyer', ...fields.buyerPrice } as const) : ({ mode: 'fixed', amount: fields.amount } as const);
@@ -114,6 +122,7 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
         paymentTypes: fields.paymentTypes.length > 0 ? fields.paymentTypes : PrismaNamespace.DbNull,
         buyerFields: asksAnything(fields.buyerFields) ? fields.buyerFields : PrismaNamespace.DbNull,
         expiresAt: fields.expiresAt,
+        billingInterval: fields.billingInterval,
         testMode: options.testMode,
         qrPng: new Uint8Array(qrPng),
         qrUrl,

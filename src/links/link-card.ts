@@ -60,6 +60,7 @@ export function linkCard(link: LinkView, ctx: Context): Card {
   if (presets) rows.push({ label: t('pricing:fields.presets'), value: presets });
   if (link.tipOptions) rows.push({ label: t('pricing:fields.tips'), value: tipOptionsText(link.tipOptions, link.currency, ctx.language) });
   if (link.paymentTypes.length > 0) rows.push({ label: t('links:fields.paymentTypes'), value: paymentTypesText(link.paymentTypes, ctx) });
+  if (link.billingInterval) rows.push({ label: t('links:fields.billing'), value: t(`links:billing.values.${link.billingInterval}`) });
   if (link.expiresAt !== null) rows.push({ label: t('links:card.expiresAt'), value: formatDateTime(link.expiresAt, ctx.language) });
   rows.push({ label: t('links:card.url'), value: link.url });
 

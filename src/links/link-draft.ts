@@ -3,6 +3,7 @@ import { LANGUAGES } from '../i18n/i18n.js';
 import { SUPPORTED_CURRENCIES } from '../i18n/currency.js';
 import { BUYER_DETAIL_KINDS, questionSchema } from './buyer-fields.js';
 import { paymentTypesSchema } from './payment-types.js';
+import { billingIntervalSchema } from './billing.js';
 import { amountPresetsSchema, tipOptionsSchema } from './link-price.js';
 
 /**
@@ -31,6 +32,8 @@ export const linkDraftSchema = z.object({
   paymentTypes: paymentTypesSchema.optional(),
   /** ISO 8601. */
   expiresAt: z.string().nullable().optional(),
+  /** A subscription's period (links/billing.ts); null or unset: one-time payments. */
+  billingInterval: billingIntervalSchema.optional(),
   /** A price the buyer chooses between these (links/link-price.ts); null or unset: the fixed amount. */
   amountMin: z.number().int().positive().nullable().optional(),
   amountMax: z.number().int().positive().nullable().optional(),

@@ -4,6 +4,7 @@ import { isSupportedCurrency, type Currency } from '../i18n/currency.js';
 import { linkPageUrl, mediaUrl, qrImageUrl } from './link-urls.js';
 import { readBuyerFields, type BuyerFields } from './buyer-fields.js';
 import { readPaymentTypes, type PaymentType } from './payment-types.js';
+import { readBillingInterval, type BillingInterval } from './billing.js';
 import { readLinkPrice, readTipOptions, type LinkPrice, type TipOptions } from './link-price.js';
 
 export type LinkStatus = 'active' | 'inactive';
@@ -39,6 +40,8 @@ export interface LinkView {
   paymentTypes: PaymentType[];
   /** ISO 8601, or null for no expiry. */
   expiresAt: string | null;
+  /** A subscription link's period; null or absent (views stored before it existed): one-time payments. */
+  billingInterval?: BillingInterval | null;
   testMode: boolean;
   url: string;
   qrUrl: string;
@@ -67,6 +70,7 @@ export function toLinkView(link: Link, publicBaseUrl: string): LinkView {
     afterPaymentMessage: link.afterPaymentMessage,
     paymentTypes: readPaymentTypes(link.paymentTypes),
     expiresAt: link.expiresAt ? link.expiresAt.toISOString() : null,
+    billingInterval: readBillingInterval(link.billingInterval),
     testMode: link.testMode,
     url: linkPageUrl(publicBaseUrl, link.slug),
     qrUrl: qrImageUrl(publicBaseUrl, link.slug),

@@ -82,6 +82,7 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
       afterPaymentMessage: draft.afterPaymentMessage ?? '',
       paymentTypes: draft.paymentTypes ?? [],
       expiresAt: draft.expiresAt ? new Date(draft.expiresAt) : null,
+      billingInterval: draft.billingInterval ?? null,
       buyerPrice: draft.amountMin && draft.amountMax ? { min: draft.amountMin, max: draft.amountMax, presets: draft.amountPresets ?? [] } : null,
       tipOptions: draft.tipOptions ?? null,
     };

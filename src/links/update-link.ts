@@ -76,6 +76,11 @@ export async function updateLink(
   if (!parsed.success) return { ok: false, reason: 'invalid' };
   const change = parsed.data;
   if (!mayChangeLinkField(input.role, change.field)) return { ok: false, reason: 'ownerOnly' };
+  // A subscription link stays card only, one unit, without tips or a usage limit (links/billing.ts).
+  if (change.field === 'paymentTypes' || change.field === 'usageLimit' || change.field === 'quantity' || change.field === 'tipOptions') {
+    const billing = await prisma.link.findFirst({ where: { id: input.linkId, merchantId: input.merchantId }, select: { billingInterval: true } });
+    if (billing?.billingInterval) return { ok: false, reason: 'invalid' };
+  }
 
   let data: Prisma.LinkUpdateManyMutationInput;
   switch (change.field) {

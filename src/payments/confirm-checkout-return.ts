@@ -9,8 +9,12 @@ import { isAwaitingPayment, wasCaptured } from './payment-status.js';
 import { providerForCheckout, type ProviderDeps } from './provider-for-link.js';
 import { recordPaymentSnapshot } from './record-payment-event.js';
 import type { SessionSnapshot } from './provider.js';
+import type { Checkout } from '../generated/prisma/client.js';
+import { readBillingInterval } from '../links/billing.js';
+import { ensureSubscription } from './subscriptions/ensure-subscription.js';
 
-export type ReturnOutcome = 'paid' | 'awaiting' | 'not_completed';
+/** `subscribing`: a subscription link's card was saved and its subscription is being set up. */
+export type ReturnOutcome = 'paid' | 'awaiting' | 'subscribing' | 'not_completed';
 
 export interface ReturnDeps extends ProviderDeps {
   log: Logger;
@@ -52,6 +56,7 @@ export async function confirmCheckoutReturn(deps: ReturnDeps, link: Link, sessio
   // Only a session opened for this very link counts.
   const checkout = await prisma.checkout.findUnique({ where: { sessionId } });
   if (!checkout || checkout.linkId !== link.id) return 'not_completed';
+  if (readBillingInterval(link.billingInterval) !== null) return confirmSubscriptionReturn(deps, link, checkout, sessionId);
 
   const recorded = await prisma.payment.findMany({
     where: { OR: [{ checkoutId: checkout.id }, { sessionId, linkId: link.id }] },
@@ -90,4 +95,48 @@ export async function confirmCheckoutReturn(deps: ReturnDeps, link: Link, sessio
   // Statuses only move forward in the ledger: read back the merged one, not just this snapshot.
   const merged = await prisma.payment.findUnique({ where: { id: learned.paymentId }, select: { status: true, capturedAt: true } });
   return outcomeOf(merged ? [merged] : []);
+}
+
+/** What our records say about a subscription checkout: paid once its first payment was captured. */
+async function subscriptionOutcome(deps: ReturnDeps, checkoutId: string): Promise<ReturnOutcome> {
+  const recorded = await deps.prisma.payment.findMany({ where: { checkoutId }, select: { status: true, capturedAt: true } });
+  if (recorded.some((payment) => wasCaptured(payment.status, payment.capturedAt))) return 'paid';
+  const subscription = await deps.prisma.subscription.findUnique({ where: { checkoutId }, select: { status: true } });
+  return subscription && (subscription.status === 'creating' || subscription.status === 'active') ? 'subscribing' : 'not_completed';
+}
+
+/**
+ * A subscription link's checkout saved the buyer's card (customer mode): once the provider says
+ * the session completed, the subscription is created here unless the customer.updated webhook
+ * already did (ensureSubscription makes one however the two race).
+ */
+async function confirmSubscriptionReturn(deps: ReturnDeps, link: Link, checkout: Checkout, sessionId: string): Promise<ReturnOutcome> {
+  const { prisma, log } = deps;
+  const existing = await prisma.subscription.findUnique({ where: { checkoutId: checkout.id }, select: { status: true } });
+  if ((existing && existing.status !== 'creating') || !(await claimRecheck(deps, checkout.id))) {
+    const unnoticed = await prisma.payment.findMany({ where: { checkoutId: checkout.id, noticeSentAt: null }, select: { id: true, status: true, capturedAt: true } });
+    for (const payment of unnoticed) if (wasCaptured(payment.status, payment.capturedAt)) deps.onPaymentRecorded(payment.id);
+    return subscriptionOutcome(deps, checkout.id);
+  }
+  const { provider } = await providerForCheckout(deps, checkout, link);
+  let session: SessionSnapshot;
+  try {
+    session = await provider.getSession(sessionId);
+  } catch (error) {
+    log.warn({ linkId: link.id, checkoutId: checkout.id, err: error }, 'return page: could not re-read the session; answering from our records');
+    return subscriptionOutcome(deps, checkout.id);
+  }
+  if (session.status !== 'completed') {
+    const status = checkoutStatus(session);
+    if (status && status !== checkout.status) await prisma.checkout.update({ where: { id: checkout.id }, data: { status } });
+    return 'not_completed';
+  }
+  if (checkout.customerId === null && session.customerId) {
+    await prisma.checkout.update({ where: { id: checkout.id }, data: { customerId: session.customerId } });
+  }
+  const ensured = await ensureSubscription(deps, checkout.id, { sessionCompleted: true });
+  if (ensured.kind === 'subscribed') {
+    for (const payment of ensured.recorded) if (!payment.foreignPayment && payment.linkId === link.id) deps.onPaymentRecorded(payment.paymentId);
+  }
+  return subscriptionOutcome(deps, checkout.id);
 }

@@ -14,6 +14,32 @@ import type { Logger } from '../logger.js';
 import { buyerDetailLines, readStoredBuyerDetails } from '../links/buyer-fields.js';
 import { ledgerState, namedPaymentMethod, wasCaptured } from './payment-status.js';
 import { getLinkSummary } from './summary.js';
+import { readBillingInterval } from '../links/billing.js';
+import type { Language } from '../i18n/i18n.js';
+
+/**
+ * A subscription's payment: its first ("new subscription") or its n-th ("renewed"), n counting
+ * the subscription's payments captured up to this one.
+ */
+async function subscriptionPaymentText(
+  prisma: Prisma,
+  payment: { id: string; capturedAt: Date | null; subscription: { id: string; interval: string } },
+  values: { product: string; amount: string; total: string },
+  language: Language,
+): Promise<string> {
+  const t = translator(language, 'pages');
+  const capturedAt = payment.capturedAt ?? new Date();
+  const count = await prisma.payment.count({
+    where: {
+      subscriptionId: payment.subscription.id,
+      capturedAt: { not: null },
+      OR: [{ capturedAt: { lt: capturedAt } }, { capturedAt, id: { lte: payment.id } }],
+    },
+  });
+  if (count > 1) return t('notice.renewed', { ...values, count });
+  const every = t(`subscription.every.${readBillingInterval(payment.subscription.interval) ?? 'month'}`, { price: values.amount });
+  return t('notice.subscribed', { ...values, every });
+}
 import { choiceLines, readCheckoutChoices } from './checkout-choices.js';
 
 export interface NoticeDeps {
@@ -135,6 +161,7 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
     include: {
       link: { select: { id: true, productName: true, merchantId: true, createdByUserId: true, usageLimit: true, currency: true } },
       checkout: { select: { quantity: true, buyerDetails: true, chosenAmount: true, discountCode: true, discountAmount: true, tipAmount: true } },
+      subscription: { select: { id: true, interval: true } },
     },
   });
   const link = payment.link;
@@ -157,11 +184,11 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
     (await filledUsageLimit(prisma, { id: payment.id, linkId: link.id, capturedAt: payment.capturedAt }, link.usageLimit));
   const texts: string[] = [];
   if (member.notices) {
-    const captured = t('notice.captured', {
-      product: link.productName,
-      amount: formatStoredPrice(payment.total ?? payment.amount, payment.currency, language),
-      total: formatStoredPrice(summary.capturedAmount, summary.currency, language),
-    });
+    const amount = formatStoredPrice(payment.total ?? payment.amount, payment.currency, language);
+    const total = formatStoredPrice(summary.capturedAmount, summary.currency, language);
+    const captured = payment.subscription
+      ? await subscriptionPaymentText(prisma, { ...payment, subscription: payment.subscription }, { product: link.productName, amount, total }, language)
+      : t('notice.captured', { product: link.productName, amount, total });
     const quantity = payment.checkout?.quantity ?? 1;
     const lines = [captured];
     if (quantity > 1) lines.push(t('notice.quantity', { count: quantity }));

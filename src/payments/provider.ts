@@ -37,6 +37,8 @@ export interface PaymentSnapshot {
   paymentDeadline: Date | null;
   /** The buyer's email when the provider gave one (KOMOJU: `payment_details.email`). */
   buyerEmail?: string | null;
+  /** KOMOJU's `customer`: set on payments billed to a saved card (a subscription's). */
+  customerId?: string | null;
   // Null for payments not made through a session.
   sessionId: string | null;
   metadata: Record<string, string>;
@@ -52,6 +54,34 @@ export interface SessionSnapshot {
   // Present once the session completed.
   payment: PaymentSnapshot | null;
   metadata: Record<string, string>;
+  /** A customer-mode session's customer (known from creation; usable once the session completed). */
+  customerId?: string | null;
+}
+
+/** KOMOJU's subscription periods (Subscription: Create). */
+export type SubscriptionPeriod = 'weekly' | 'monthly' | 'yearly';
+
+export interface SubscriptionSnapshot {
+  id: string;
+  /** The provider's word: KOMOJU documents `active` and `cancelled`; others are kept as sent. */
+  status: string;
+  amount: number;
+  currency: string;
+  period: SubscriptionPeriod;
+  customerId: string | null;
+  nextCaptureAt: Date | null;
+  metadata: Record<string, string>;
+  /** The payments the subscription made so far, as far as the provider lists them. */
+  payments: PaymentSnapshot[];
+}
+
+export interface CreateSubscriptionInput {
+  customerId: string;
+  amount: number;
+  currency: string;
+  period: SubscriptionPeriod;
+  metadata: Record<string, string>;
+  idempotencyKey: string;
 }
 
 export interface CreateSessionInput {
@@ -66,6 +96,8 @@ export interface CreateSessionInput {
   email?: string;
   /** KOMOJU payment types the session offers; absent: every type of the account. */
   paymentTypes?: string[];
+  /** `customer`: the hosted page saves the buyer's card to a new customer and charges nothing. */
+  mode?: 'payment' | 'customer';
   // Same key + same input → the same session, so a retried create never opens a second one.
   idempotencyKey: string;
   expiresInSeconds?: number;
@@ -83,6 +115,11 @@ export interface ProviderEvent {
   refundRequestUpdate?: { paymentId: string; status: string };
   /** A `payment.*` event whose data is not a readable payment: why (the event is stored, not applied). */
   paymentProblem?: string;
+  /** `subscription.*`: the provider's subscription id, and the subscription when the data is one. */
+  subscriptionId?: string;
+  subscription?: SubscriptionSnapshot;
+  /** `customer.*`: the customer it is about (a customer-mode session completed: customer.updated). */
+  customerId?: string;
 }
 
 export interface RefundInput {
@@ -124,6 +161,11 @@ export interface PaymentProvider {
   cancelPayment(id: string, input: { idempotencyKey: string }): Promise<PaymentSnapshot>;
   /** Files a bank refund request (`POST /api/v1/payments/:id/refund_request`); KOMOJU answers nothing. */
   requestRefund(id: string, input: RefundRequestInput): Promise<void>;
+  /** Bills a saved customer every period (`POST /api/v1/subscriptions`). */
+  createSubscription(input: CreateSubscriptionInput): Promise<SubscriptionSnapshot>;
+  getSubscription(id: string): Promise<SubscriptionSnapshot>;
+  /** Stops the subscription's payments (`DELETE /api/v1/subscriptions/:id`); answers the subscription. */
+  cancelSubscription(id: string): Promise<SubscriptionSnapshot>;
 }
 
 // `status` is the provider's HTTP status (null when no answer arrived), `code` its machine-readable

@@ -12,6 +12,7 @@ import { isSandboxEnabled } from './provider-for-link.js';
 import { ProviderError, type ProviderEvent } from './provider.js';
 import { CHECKOUT_ID_METADATA_KEY, LINK_ID_METADATA_KEY, recordProviderEvent } from './record-payment-event.js';
 import { sandboxWebhookSecret } from './sandbox/sandbox-webhook-secret.js';
+import { receiveSubscriptionEvent } from './subscriptions/receive-subscription-event.js';
 
 export interface WebhookDeps {
   prisma: Prisma;
@@ -33,6 +34,10 @@ export interface WebhookOutcome {
    * (notifyCapture decides, and sends it once; a notice whose push failed is retried this way).
    */
   noticePaymentId: string | null;
+  /** A subscription event's payments of our links (first payments, renewals): each may be due a notice. */
+  noticePaymentIds?: string[];
+  /** A subscription renewal failed (first delivery of subscription.failed): its merchant is told. */
+  failedRenewal?: { subscriptionId: string; paymentId: string | null; eventId: string } | null;
 }
 
 function parseJson(rawBody: Buffer): unknown {
@@ -63,6 +68,13 @@ async function merchantHint(prisma: Prisma, body: unknown): Promise<string | nul
       ? await prisma.checkout.findUnique({ where: { id: checkoutId }, select: { link: { select: { merchantId: true } } } })
       : null);
   if (checkout) return checkout.link.merchantId;
+  // A subscription's payment or a customer.* event: the customer our checkout saved the card to.
+  const customerEvent = String(record(body).type ?? '').startsWith('customer.');
+  const customerId = typeof data.customer === 'string' ? data.customer : customerEvent && typeof data.id === 'string' ? data.id : undefined;
+  if (customerId !== undefined) {
+    const saved = await prisma.checkout.findUnique({ where: { customerId }, select: { link: { select: { merchantId: true } } } });
+    if (saved) return saved.link.merchantId;
+  }
   if (typeof linkId === 'string') {
     const link = await prisma.link.findUnique({ where: { id: linkId }, select: { merchantId: true } });
     if (link) return link.merchantId;
@@ -153,6 +165,10 @@ export async function receiveKomojuWebhook(
   if (event.type === 'ping') {
     log.info({ eventId: event.id, merchantId: source.merchantId }, 'komoju webhook: ping');
     return { status: 200, message: 'pong', noticePaymentId: null };
+  }
+  if (event.subscriptionId !== undefined || event.customerId !== undefined) {
+    const outcome = await receiveSubscriptionEvent(deps, event, { merchantId: source.merchantId }, body);
+    return { status: outcome.status, message: outcome.message, noticePaymentId: null, noticePaymentIds: outcome.noticePaymentIds, failedRenewal: outcome.failedRenewal };
   }
 
   const fields = { eventId: event.id, type: event.type, provider: source.provider, merchantId: source.merchantId, paymentId: event.payment?.id };

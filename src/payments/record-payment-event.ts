@@ -30,6 +30,8 @@ export interface RecordOptions {
    * payment are not applied).
    */
   merchantId?: string;
+  /** The payment is this subscription's (read from the provider's subscription): counted for its link. */
+  subscription?: { id: string; linkId: string; checkoutId: string };
 }
 
 export interface RecordedPayment {
@@ -58,12 +60,14 @@ interface LockedPayment {
   linkId: string | null;
   checkoutId: string | null;
   sessionId: string | null;
+  subscriptionId: string | null;
   linkMerchantId: string | null;
 }
 
 interface ResolvedLink {
   linkId: string;
   checkoutId: string | null;
+  subscriptionId?: string | null;
 }
 
 /**
@@ -143,7 +147,7 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
     skipDuplicates: true,
   });
   const [locked] = await tx.$queryRaw<LockedPayment[]>`
-    SELECT p."status", p."capturedAt", p."amountRefunded", p."linkId", p."checkoutId", p."sessionId",
+    SELECT p."status", p."capturedAt", p."amountRefunded", p."linkId", p."checkoutId", p."sessionId", p."subscriptionId",
            l."merchantId" AS "linkMerchantId"
       FROM "Payment" p LEFT JOIN "Link" l ON l."id" = p."linkId"
      WHERE p."id" = ${snapshot.id}
@@ -154,9 +158,11 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
     return { paymentId: snapshot.id, linkId: null, becameCaptured: false, unknownLink: false, foreignPayment: true };
   }
 
-  const resolved = locked.linkId === null ? await resolveLink(tx, snapshot, options.merchantId) : null;
+  const resolved =
+    locked.linkId !== null ? null : options.subscription ? { ...options.subscription, subscriptionId: options.subscription.id } : await resolveLink(tx, snapshot, options.merchantId);
   const linkId = locked.linkId ?? resolved?.linkId ?? null;
   const checkoutId = locked.checkoutId ?? resolved?.checkoutId ?? null;
+  const subscriptionId = locked.subscriptionId ?? resolved?.subscriptionId ?? options.subscription?.id ?? null;
 
   const status = laterStatus(locked.status, snapshot.status);
   let capturedAt = earliest(locked.capturedAt, snapshot.capturedAt);
@@ -185,6 +191,7 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
              (SELECT COALESCE(SUM("amount"), 0)::int FROM "Refund" WHERE "paymentId" = ${snapshot.id})),
            "linkId" = ${linkId},
            "checkoutId" = ${checkoutId},
+           "subscriptionId" = ${subscriptionId},
            "sessionId" = ${locked.sessionId ?? snapshot.sessionId},
            "tax" = GREATEST("tax", ${snapshot.tax}::int),
            "paymentMethodFee" = GREATEST("paymentMethodFee", ${snapshot.paymentMethodFee}::int),
@@ -207,8 +214,9 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
 
 /**
  * The link a payment was made through: via our checkout row (its provider session id, else the
- * checkout id in the metadata), else the link id in the metadata. With `merchantId`, only that
- * merchant's links qualify.
+ * checkout id in the metadata, else — for a subscription's payment, made without a session — the
+ * customer the checkout saved the card to), else the link id in the metadata. With `merchantId`,
+ * only that merchant's links qualify.
  */
 async function resolveLink(tx: Transaction, snapshot: PaymentSnapshot, merchantId: string | undefined): Promise<ResolvedLink | null> {
   const select = { id: true, linkId: true, link: { select: { merchantId: true } } } as const;
@@ -222,6 +230,10 @@ async function resolveLink(tx: Transaction, snapshot: PaymentSnapshot, merchantI
   if (checkoutId) {
     const checkout = await tx.checkout.findUnique({ where: { id: checkoutId }, select });
     if (checkout && owned(checkout.link.merchantId)) return { linkId: checkout.linkId, checkoutId: checkout.id };
+  }
+  if (snapshot.customerId) {
+    const checkout = await tx.checkout.findUnique({ where: { customerId: snapshot.customerId }, select: { ...select, subscription: { select: { id: true } } } });
+    if (checkout && owned(checkout.link.merchantId)) return { linkId: checkout.linkId, checkoutId: checkout.id, subscriptionId: checkout.subscription?.id ?? null };
   }
   const linkId = snapshot.metadata[LINK_ID_METADATA_KEY];
   if (linkId) {

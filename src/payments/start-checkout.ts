@@ -26,6 +26,7 @@ import type { Logger } from '../logger.js';
 import { readBuyerQuantity, type BuyerQuantityError } from '../links/quantity.js';
 import type { BuyerDetails } from '../links/buyer-fields.js';
 import { readPaymentTypes } from '../links/payment-types.js';
+import { readBillingInterval, SUBSCRIPTION_PAYMENT_TYPES } from '../links/billing.js';
 import { linkPlaces, lockLink, RESERVED_SESSION_SECONDS, type LinkAvailability } from './link-availability.js';
 import { providerForLink, servesLinkMode } from './provider-for-link.js';
 import { ProviderError } from './provider.js';
@@ -138,7 +139,9 @@ export type PricedCheckout =
 export async function priceCheckout(prisma: Db, link: Link, options: CheckoutRequest & { quantity: number }, now: Date): Promise<PricedCheckout> {
   if (!isSupportedCurrency(link.currency)) return { kind: 'invalid', link, field: 'amount', reason: 'other_currency' };
   const currency = link.currency;
-  const price = readLinkPrice(link);
+  // A subscription bills the link's fixed price every period: no buyer-chosen amount, tip or code.
+  const fixedOnly = readBillingInterval(link.billingInterval) !== null;
+  const price = fixedOnly ? ({ mode: 'fixed', amount: link.amount } as const) : readLinkPrice(link);
   let unitAmount = link.amount;
   let chosenAmount: number | null = null;
   if (price.mode === 'buyer') {
@@ -147,12 +150,12 @@ export async function priceCheckout(prisma: Db, link: Link, options: CheckoutReq
     unitAmount = chosen.amount;
     chosenAmount = chosen.amount;
   }
-  const tips = readTipOptions(link.tipOptions);
+  const tips = fixedOnly ? null : readTipOptions(link.tipOptions);
   const tip = readBuyerTip(options.tip, tips);
   if (!tip.ok) return { kind: 'invalid', link, field: 'tip', reason: tip.reason };
   let code: DiscountCode | null = null;
   let discount = null;
-  if (typeof options.code === 'string' && options.code.trim() !== '') {
+  if (!fixedOnly && typeof options.code === 'string' && options.code.trim() !== '') {
     const found = await findCodeForLink(prisma, link, options.code, now);
     if (!found.ok) return { kind: 'invalid', link, field: 'code', reason: found.reason };
     code = found.code;
@@ -221,7 +224,9 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
     return { kind: 'mode_mismatch', link };
   }
 
-  const range = { min: link.quantityMin, max: link.quantityMax };
+  const subscription = readBillingInterval(link.billingInterval) !== null;
+  // One unit per subscription, whatever an older edit left in the quantity columns.
+  const range = subscription ? { min: 1, max: 1 } : { min: link.quantityMin, max: link.quantityMax };
   // The field alone first: a bad value starts nothing and takes no lock.
   const asked = readBuyerQuantity(options.quantity, range, null);
   if (!asked.ok) return { kind: 'invalid', link, field: 'quantity', reason: asked.reason, placesLeft: null };
@@ -230,7 +235,9 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
   if (!('ok' in priced)) return priced;
   const { code } = priced;
 
-  const paymentTypes = readPaymentTypes(link.paymentTypes);
+  // A subscription link's session saves the buyer's card (customer mode, card only); the
+  // subscription is created once it completed (payments/subscriptions/ensure-subscription.ts).
+  const paymentTypes = subscription ? SUBSCRIPTION_PAYMENT_TYPES : readPaymentTypes(link.paymentTypes);
   const checkoutId = newCheckoutId();
   type Decision = HoldDecision | { kind: 'closed'; availability: Exclude<LinkAvailability, 'open'> } | { kind: 'too_many'; placesLeft: number } | { kind: 'code_used_up' } | { kind: 'code_held' };
   const decision = await prisma.$transaction(async (tx): Promise<Decision> => {
@@ -285,12 +292,13 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
       metadata: { ...buyerMetadata(options.details), ...choiceMetadata(priced), [LINK_ID_METADATA_KEY]: link.id, [CHECKOUT_ID_METADATA_KEY]: checkoutId },
       ...(options.details?.email ? { email: options.details.email } : {}),
       ...(paymentTypes.length > 0 ? { paymentTypes } : {}),
+      ...(subscription ? { mode: 'customer' as const } : {}),
       idempotencyKey: checkoutId,
       expiresInSeconds: sessionLifetimeSeconds(link, now, code !== null && code.usageCap !== null),
     });
     await prisma.checkout.update({
       where: { id: checkoutId },
-      data: { sessionId: session.id, sessionUrl: session.sessionUrl },
+      data: { sessionId: session.id, sessionUrl: session.sessionUrl, ...(subscription && session.customerId ? { customerId: session.customerId } : {}) },
     });
     return { kind: 'redirect', sessionUrl: session.sessionUrl, checkoutId, reused: false };
   } catch (error) {

@@ -8,6 +8,8 @@ import { choiceLines, type CheckoutChoices } from '../payments/checkout-choices.
 
 /** The refunds capability's entry point: the payments of this page an owner may refund or cancel. */
 const REFUND_CHOOSE_ACTION = 'refunds.choose';
+/** The subscriptions capability's entry point: a subscription link's subscribers, to cancel one. */
+const SUBSCRIPTIONS_ACTION = 'subscriptions.list';
 
 /** One payment as the chat lists it (plain JSON; `at` is ISO 8601). */
 export interface TransactionView {
@@ -79,6 +81,10 @@ export function transactionsReply(listed: TransactionsPage, ctx: Context): Reply
   const actionable = listed.transactions.some((transaction) => ['awaiting', 'captured', 'partially_refunded'].includes(transaction.state));
   if (ctx.membership?.role === 'owner' && actionable) {
     buttons.push({ ...commandButton(t('refunds:buttons.choose'), REFUND_CHOOSE_ACTION, [link.id, String(listed.page)]), style: 'secondary' });
+  }
+  // Cancelling a subscriber is the owner's too (subscriptions/chat.ts).
+  if (ctx.membership?.role === 'owner' && link.billingInterval) {
+    buttons.push({ ...commandButton(t('subscriptions:buttons.subscriptions'), SUBSCRIPTIONS_ACTION, [link.id]), style: 'secondary' });
   }
   const reply: Reply = {
     kind: 'card',

@@ -1,12 +1,13 @@
 // Every page a buyer can see passes axe-core's WCAG 2.1 AA rules with no serious or critical
 // violation, in Chromium at a phone's viewport: link, closed, sandbox checkout, return (paid and
 // not completed), legal notice (empty and filled), not found; a buyer-chosen price with tips and a
-// discount code (first view, a refused code, an applied one, a refused amount).
+// discount code (first view, a refused code, an applied one, a refused amount); a subscription
+// link's page, its card-saving sandbox checkout and its return page (subscribed, being set up).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -43,6 +44,11 @@ describe.skipIf(!isChromiumAvailable())('buyer pages pass axe-core WCAG 2.1 AA (
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
+  // Every test presses Pay from 127.0.0.1 (10 presses a minute per client): each starts with a fresh budget.
+  beforeEach(async () => {
+    await database.db.prisma.rateLimit.deleteMany();
+  });
+
   async function expectAccessible(page: Page, what: string): Promise<void> {
     expect(await seriousViolations(page), what).toEqual([]);
   }
@@ -74,6 +80,39 @@ describe.skipIf(!isChromiumAvailable())('buyer pages pass axe-core WCAG 2.1 AA (
     await page.getByTestId('legal-link').click();
     await page.waitForURL(/\/legal\?lang=/);
     await expectAccessible(page, 'legal page, nothing given');
+    await page.close();
+  });
+
+  it.each(['ja', 'ko'] as const)('a %s subscription link, its card-saving checkout, and the return page subscribed and being set up', async (language) => {
+    const { prisma } = database.db;
+    const link = await seedLink(prisma, { language, amount: 1000, billingInterval: 'month', productName: '季節の和菓子の定期便'.repeat(8) });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/l/${link.slug}`);
+    await expect(page.getByTestId('subscription-terms').count()).resolves.toBe(1);
+    await expectAccessible(page, 'subscription link page');
+
+    await page.getByTestId('pay').click();
+    await page.waitForURL(/\/sandbox\/sessions\//);
+    await expectAccessible(page, 'sandbox checkout, saving a card');
+    const sessionUrl = page.url();
+    await page.getByTestId('sandbox-save').click();
+    await page.waitForURL(/\/return\?session_id=/);
+    await expect(page.getByTestId('paid').count()).resolves.toBe(1);
+    await expectAccessible(page, 'return page, subscribed');
+
+    // A second buyer whose subscription another caller is still creating: "being set up".
+    await page.goto(`${server.url}/l/${link.slug}`);
+    await page.getByTestId('pay').click();
+    await page.waitForURL((url) => url.pathname.startsWith('/sandbox/sessions/') && url.toString() !== sessionUrl);
+    const sessionId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const checkout = await prisma.checkout.findUniqueOrThrow({ where: { sessionId } });
+    await prisma.sandboxSession.update({ where: { id: sessionId }, data: { status: 'completed' } });
+    await prisma.subscription.create({
+      data: { id: `sub_axe_${language}`, provider: 'sandbox', linkId: link.linkId, checkoutId: checkout.id, customerId: checkout.customerId ?? '', status: 'creating', amount: 1000, currency: 'JPY', interval: 'month' },
+    });
+    await page.goto(`${server.url}/l/${link.slug}/return?session_id=${sessionId}`);
+    await expect(page.getByTestId('subscribing').count()).resolves.toBe(1);
+    await expectAccessible(page, 'return page, subscription being set up');
     await page.close();
   });
 

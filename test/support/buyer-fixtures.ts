@@ -27,6 +27,8 @@ export interface SeedLinkOptions {
   /** KOMOJU payment types the session offers (links/payment-types.ts). */
   paymentTypes?: string[];
   expiresAt?: Date | null;
+  /** A subscription link (links/billing.ts): card only, one unit. */
+  billingInterval?: 'week' | 'month' | 'year';
   testMode?: boolean;
   withImage?: boolean;
   notices?: boolean;
@@ -77,6 +79,7 @@ export async function seedLink(prisma: PrismaClient, options: SeedLinkOptions = 
       afterPaymentMessage: options.afterPaymentMessage ?? null,
       ...(options.paymentTypes ? { paymentTypes: options.paymentTypes } : {}),
       expiresAt: options.expiresAt ?? null,
+      ...(options.billingInterval ? { billingInterval: options.billingInterval, paymentTypes: ['credit_card'] } : {}),
       // Tests pay through test-mode providers (sk_test_ keys, the sandbox).
       testMode: options.testMode ?? true,
     },

@@ -6,7 +6,9 @@
  *
  * API (Basic auth with `secretKey` as user, else 401 `{ error: { code: 'unauthorized', … } }`):
  *   POST /api/v1/sessions       validates like KOMOJU (422 missing_parameter / invalid_parameter;
- *                               `mode` other than payment is refused);
+ *                               `mode` payment or customer; customer_payment is refused). A
+ *                               customer-mode session has `customer_id` from creation; the buyer
+ *                               saving a card completes it with no payment (saveCard()).
  *                               X-KOMOJU-IDEMPOTENCY: same key + same body → the same session,
  *                               same key + other body → 422, same key while the first request is
  *                               still running → 409.
@@ -24,6 +26,13 @@
  *                               payment's `refund_requests` (status `pending`).
  *   Payment POSTs honour X-KOMOJU-IDEMPOTENCY like sessions do: the same key and body answer the
  *   first answer again without acting twice.
+ *   POST   /api/v1/subscriptions      customer (a saved one, else 422), amount, currency, period
+ *                               (weekly | monthly | yearly), metadata; idempotent like payment
+ *                               POSTs. The first period is charged at once: `payments` holds a
+ *                               captured payment with `customer` set and no session (KOMOJU's
+ *                               timing of the first charge is unconfirmed; this is our assumption).
+ *   GET    /api/v1/subscriptions/:id
+ *   DELETE /api/v1/subscriptions/:id  status → cancelled, `ended_at` set; answers the subscription.
  * Buyer pages (no auth): GET /sessions/:id/pay shows a tiny page with Pay / Fail buttons; POST
  * there (form field `result` = captured | authorized | failed) completes the session like
  * completeSession() and redirects 303 to return_url with `session_id` appended.
@@ -40,6 +49,13 @@
  *   expire(paymentId)                      pending/authorized → expired
  *   refund(paymentId, amount, { chargeback? })  partial keeps `captured`, full makes `refunded`
  *   expireSession(sessionId)               sets the session's `expired` flag
+ *   saveCard(sessionId)                    the buyer saved a card on a customer-mode session:
+ *                                          completed, its customer usable; → session JSON
+ *   renew(subscriptionId, 'captured' | 'failed')  a period passed: a new payment of the
+ *                                          subscription (listed in its `payments`) → payment JSON
+ *   subscription(id), subscriptions()      current JSON
+ *   subscriptionEvent(type, subscriptionId) / customerEvent(type, customerId)
+ *                                          event bodies whose `data` is the subscription / customer
  *   payment(id), session(id), sessions()   current JSON
  *   event(type, paymentId?)                KOMOJU event body with the payment as of now (`data`
  *                                          is {} without a payment id, e.g. for `ping`)
@@ -111,10 +127,30 @@ export interface FakeKomojuLineItem {
   image?: string;
 }
 
+export interface FakeKomojuSubscription {
+  id: string;
+  resource: 'subscription';
+  status: 'active' | 'cancelled';
+  amount: number;
+  currency: string;
+  customer: { id: string; resource: 'customer' };
+  period: 'weekly' | 'monthly' | 'yearly';
+  day: number;
+  retry_count: number;
+  retry_at: string | null;
+  next_capture_at: string | null;
+  created_at: string;
+  ended_at: string | null;
+  metadata: Record<string, string>;
+  payments: FakeKomojuPayment[];
+}
+
 export interface FakeKomojuSession {
   id: string;
   resource: 'session';
-  mode: 'payment';
+  mode: 'payment' | 'customer';
+  /** Customer mode: the customer the buyer's card is saved to. */
+  customer_id?: string;
   amount: number;
   currency: string;
   session_url: string;
@@ -141,7 +177,7 @@ export interface FakeKomojuEvent {
   id: string;
   type: string;
   resource: 'event';
-  data: FakeKomojuPayment | Record<string, never>;
+  data: FakeKomojuPayment | FakeKomojuSubscription | Record<string, unknown>;
   created_at: string;
   reason: string | null;
 }
@@ -156,6 +192,12 @@ export interface FakeKomoju {
   expire(paymentId: string): FakeKomojuPayment;
   refund(paymentId: string, amount: number, options?: { chargeback?: boolean }): FakeKomojuPayment;
   expireSession(sessionId: string): FakeKomojuSession;
+  saveCard(sessionId: string): FakeKomojuSession;
+  renew(subscriptionId: string, status: 'captured' | 'failed'): FakeKomojuPayment;
+  subscription(id: string): FakeKomojuSubscription;
+  subscriptions(): FakeKomojuSubscription[];
+  subscriptionEvent(type: string, subscriptionId: string): FakeKomojuEvent;
+  customerEvent(type: string, customerId: string): FakeKomojuEvent;
   payment(id: string): FakeKomojuPayment;
   session(id: string): FakeKomojuSession;
   sessions(): FakeKomojuSession[];
@@ -264,15 +306,17 @@ function validateSessionBody(body: unknown, origin: string): Validated {
     error: komojuError('invalid_parameter', `The parameter (${param}) is invalid`, param),
   });
   if (!isRecord(body)) return missing('amount');
-  if (body.amount === undefined) return missing('amount');
-  if (!isInt(body.amount, 1)) return invalid('amount');
+  if (body.amount === undefined && body.mode !== 'customer') return missing('amount');
+  // Customer mode: optional, defaults to 0 (komoju-ruby-sdk CreateSessionRequestWithCustomerMode).
+  if (!isInt(body.amount ?? 0, body.mode === 'customer' ? 0 : 1)) return invalid('amount');
   if (body.currency === undefined) return missing('currency');
   if (typeof body.currency !== 'string' || !/^[A-Z]{3}$/.test(body.currency)) return invalid('currency');
   if (body.default_locale !== undefined && !LOCALES.includes(body.default_locale as string)) {
     return invalid('default_locale');
   }
-  // Only one-off payments here: KOMOJU's other modes (customer, customer_payment) make no payment.
-  if (body.mode !== undefined && body.mode !== 'payment') return invalid('mode');
+  // One-off payments, and customer mode (save a card, no payment); customer_payment is not faked.
+  if (body.mode !== undefined && body.mode !== 'payment' && body.mode !== 'customer') return invalid('mode');
+  const customerMode = body.mode === 'customer';
   if (body.return_url !== undefined && (typeof body.return_url !== 'string' || !URL.canParse(body.return_url))) {
     return invalid('return_url');
   }
@@ -322,8 +366,9 @@ function validateSessionBody(body: unknown, origin: string): Validated {
       json: {
         id,
         resource: 'session',
-        mode: 'payment',
-        amount: body.amount,
+        mode: customerMode ? 'customer' : 'payment',
+        ...(customerMode ? { customer_id: komojuId() } : {}),
+        amount: (body.amount as number | undefined) ?? 0,
         currency: body.currency,
         session_url: `${origin}/sessions/${id}/pay`,
         return_url: (body.return_url as string | undefined) ?? null,
@@ -353,6 +398,9 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
   const sessions = new Map<string, SessionRecord>();
   const payments = new Map<string, FakeKomojuPayment>();
   const idempotent = new Map<string, { body: string; sessionId: string }>();
+  const subscriptions = new Map<string, FakeKomojuSubscription>();
+  // Customers whose card a completed customer-mode session saved.
+  const savedCustomers = new Set<string>();
   const paymentActions = new Map<string, { path: string; body: string; status: number; response: unknown }>();
   const inFlight = new Set<string>();
   const requests: FakeKomojuRequest[] = [];
@@ -512,6 +560,95 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     return { status: 200, response: '' };
   }
 
+  function saveCard(sessionId: string): FakeKomojuSession {
+    const record = sessionRecord(sessionId);
+    const session = record.json;
+    if (session.mode !== 'customer' || !session.customer_id) throw new Error(`fake-komoju: session ${sessionId} is not in customer mode`);
+    if (session.status !== 'pending') throw new Error(`fake-komoju: session ${sessionId} is ${session.status}`);
+    session.status = 'completed';
+    session.completed_at = new Date().toISOString();
+    savedCustomers.add(session.customer_id);
+    return renderSession(record);
+  }
+
+  function subscriptionRecord(id: string): FakeKomojuSubscription {
+    const record = subscriptions.get(id);
+    if (!record) throw new Error(`fake-komoju: no subscription ${id}`);
+    return record;
+  }
+
+  /** A payment billed to the subscription's saved card (no session, `customer` set). */
+  function chargeSubscription(subscription: FakeKomojuSubscription, status: 'captured' | 'failed'): FakeKomojuPayment {
+    const now = new Date();
+    const payment: FakeKomojuPayment = {
+      id: komojuId(),
+      resource: 'payment',
+      status,
+      amount: subscription.amount,
+      tax: 0,
+      customer: subscription.customer.id,
+      payment_deadline: null,
+      payment_details: { type: 'credit_card' },
+      payment_method_fee: 0,
+      total: subscription.amount,
+      currency: subscription.currency,
+      description: null,
+      captured_at: status === 'captured' ? now.toISOString() : null,
+      external_order_num: null,
+      metadata: { ...subscription.metadata },
+      created_at: now.toISOString(),
+      amount_refunded: 0,
+      locale: 'ja',
+      session: null,
+      refunds: [],
+      refund_requests: [],
+    };
+    payments.set(payment.id, payment);
+    subscription.payments.push(payment);
+    return payment;
+  }
+
+  function renderSubscription(subscription: FakeKomojuSubscription): FakeKomojuSubscription {
+    // Payments as they are now (a refund since changes them).
+    return structuredClone({ ...subscription, payments: subscription.payments.map((payment) => paymentRecord(payment.id)) });
+  }
+
+  const PERIODS = ['weekly', 'monthly', 'yearly'];
+
+  function createSubscription(body: Record<string, unknown>): { status: number; response: unknown } {
+    const invalid = (param: string) => ({ status: 422, response: komojuError('invalid_parameter', `The parameter (${param}) is invalid`, param) });
+    for (const param of ['customer', 'amount', 'currency', 'period']) {
+      if (body[param] === undefined) return { status: 422, response: komojuError('missing_parameter', `A required parameter (${param}) is missing`, param) };
+    }
+    if (typeof body.customer !== 'string' || !savedCustomers.has(body.customer)) return invalid('customer');
+    if (!isInt(body.amount, 0)) return invalid('amount');
+    if (typeof body.currency !== 'string' || !/^[A-Z]{3}$/.test(body.currency)) return invalid('currency');
+    if (typeof body.period !== 'string' || !PERIODS.includes(body.period)) return invalid('period');
+    const metadata = body.metadata ?? {};
+    if (!isRecord(metadata) || Object.entries(metadata).some(([k, v]) => k.length > 30 || typeof v !== 'string' || v.length > 2000)) return invalid('metadata');
+    const now = new Date();
+    const subscription: FakeKomojuSubscription = {
+      id: komojuId(),
+      resource: 'subscription',
+      status: 'active',
+      amount: body.amount,
+      currency: body.currency,
+      customer: { id: body.customer, resource: 'customer' },
+      period: body.period as FakeKomojuSubscription['period'],
+      day: now.getUTCDate(),
+      retry_count: 0,
+      retry_at: null,
+      next_capture_at: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+      created_at: now.toISOString(),
+      ended_at: null,
+      metadata: { ...(metadata as Record<string, string>) },
+      payments: [],
+    };
+    subscriptions.set(subscription.id, subscription);
+    chargeSubscription(subscription, 'captured');
+    return { status: 200, response: renderSubscription(subscription) };
+  }
+
   function send(res: ServerResponse, status: number, body: unknown): void {
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
@@ -580,6 +717,37 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
       if (typeof key === 'string' && answer.status < 300) paymentActions.set(key, { path, body: raw, ...answer });
       return send(res, answer.status, answer.response);
     }
+    if (req.method === 'POST' && path === '/api/v1/subscriptions') {
+      const key = req.headers['x-komoju-idempotency'];
+      if (typeof key === 'string') {
+        const previous = paymentActions.get(key);
+        if (previous) {
+          return previous.path === path && previous.body === raw
+            ? send(res, previous.status, previous.response)
+            : send(res, 422, komojuError('unprocessable_entity', 'Idempotency key reused with a different request'));
+        }
+        if (concurrent) return send(res, 409, komojuError('conflict', 'A request with this idempotency key is in progress'));
+      }
+      let body: unknown;
+      try {
+        body = raw === '' ? {} : JSON.parse(raw);
+      } catch {
+        return send(res, 400, komojuError('bad_request', 'Malformed JSON'));
+      }
+      const answer = createSubscription(isRecord(body) ? body : {});
+      if (typeof key === 'string' && answer.status < 300) paymentActions.set(key, { path, body: raw, ...answer });
+      return send(res, answer.status, answer.response);
+    }
+    if ((req.method === 'GET' || req.method === 'DELETE') && (match = /^\/api\/v1\/subscriptions\/([^/?]+)$/.exec(path))) {
+      const subscription = subscriptions.get(decodeURIComponent(match[1] ?? ''));
+      if (!subscription) return send(res, 404, komojuError('not_found', 'The requested resource could not be found'));
+      if (req.method === 'DELETE' && subscription.status === 'active') {
+        subscription.status = 'cancelled';
+        subscription.ended_at = new Date().toISOString();
+        subscription.next_capture_at = null;
+      }
+      return send(res, 200, renderSubscription(subscription));
+    }
     if (req.method === 'GET' && (match = /^\/api\/v1\/payments\/([^/?]+)$/.exec(path))) {
       const payment = payments.get(decodeURIComponent(match[1] ?? ''));
       return payment
@@ -608,7 +776,11 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
         res.end('This session can no longer be paid');
         return;
       }
-      completeSession(sessionId, result);
+      if (record.json.mode === 'customer') {
+        if (result === 'captured') saveCard(sessionId);
+      } else {
+        completeSession(sessionId, result);
+      }
       if (!record.json.return_url) {
         res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end(`Session ${sessionId}: ${result}`);
@@ -687,6 +859,20 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
       const record = sessionRecord(sessionId);
       record.forcedExpired = true;
       return renderSession(record);
+    },
+    saveCard,
+    renew(subscriptionId, status) {
+      const subscription = subscriptionRecord(subscriptionId);
+      if (subscription.status !== 'active') throw new Error(`fake-komoju: subscription ${subscriptionId} is ${subscription.status}`);
+      return structuredClone(chargeSubscription(subscription, status));
+    },
+    subscription: (id) => renderSubscription(subscriptionRecord(id)),
+    subscriptions: () => [...subscriptions.values()].map(renderSubscription),
+    subscriptionEvent(type, subscriptionId) {
+      return { id: `evt_${komojuId()}`, type, resource: 'event', data: renderSubscription(subscriptionRecord(subscriptionId)), created_at: new Date().toISOString(), reason: null };
+    },
+    customerEvent(type, customerId) {
+      return { id: `evt_${komojuId()}`, type, resource: 'event', data: { id: customerId, resource: 'customer', metadata: {} }, created_at: new Date().toISOString(), reason: null };
     },
     payment: (id) => structuredClone(paymentRecord(id)),
     session: (id) => renderSession(sessionRecord(id)),

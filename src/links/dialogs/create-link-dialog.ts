@@ -3,6 +3,7 @@ import { reply, text } from '../../conversation/machine.js';
 import type { Context, Step } from '../../conversation/types.js';
 import type { Currency } from '../../i18n/currency.js';
 import type { LinkDraft } from '../link-draft.js';
+import { subscriptionRules } from '../billing.js';
 import { CREATE_QUESTIONS } from '../fields/link-fields.js';
 import type { LinkDialogSlots } from './dialog-slots.js';
 import type { LinkFlow } from './link-flow.js';
@@ -43,11 +44,14 @@ export interface DuplicateSource {
   language: LinkDraft['language'];
   imageId: string | null;
   imageUrl: string | null;
+  /** A subscription link's duplicate bills the same way (card only, one unit, as billing.ts rules). */
+  billingInterval?: LinkDraft['billingInterval'];
 }
 
 /**
  * "Duplicate" on a link's card: `create` pre-filled with the link's price, description, photo and
- * page language, asking first for a new name (names stay unique per shop), then the review card.
+ * page language (and a subscription link's billing), asking first for a new name (names stay unique
+ * per shop), then the review card.
  * Usage limit and expiry are not copied: a new link starts open, and the owner sets them anew.
  */
 export function startDuplicateDialog(source: DuplicateSource, ctx: Context): Step {
@@ -60,6 +64,7 @@ export function startDuplicateDialog(source: DuplicateSource, ctx: Context): Ste
     imageUrl: source.imageUrl,
     ...(source.language ? { language: source.language } : {}),
     status: 'active',
+    ...(source.billingInterval ? { billingInterval: source.billingInterval, ...subscriptionRules(source.billingInterval, { paymentTypes: [], quantityMin: 1, quantityMax: 1 }) } : {}),
   };
   const slots: LinkDialogSlots = { merchantId: ctx.membership.merchantId, step: 'name', draft, history: [], advanced: false, reviewed: true };
   return startFlow(createFlow, slots, ctx, (turn) => ask(turn, slots, [text(ctx.t('links:duplicate.intro', { name: source.productName }))]));

@@ -52,6 +52,7 @@ export function draftOfLink(link: LinkView): LinkDraft {
     afterPaymentMessage: link.afterPaymentMessage ?? '',
     paymentTypes: link.paymentTypes,
     expiresAt: link.expiresAt,
+    billingInterval: link.billingInterval ?? null,
     ...(link.price?.mode === 'buyer' ? { amountMin: link.price.min, amountMax: link.price.max, amountPresets: link.price.presets } : {}),
     tipOptions: link.tipOptions ?? null,
   };

@@ -1,5 +1,6 @@
 import { afterPaymentField } from './after-payment.js';
 import { amountField } from './amount.js';
+import { billingField } from './billing.js';
 import { buyerAskField } from './buyer-ask.js';
 import { descriptionField } from './description.js';
 import { expiryField } from './expiry.js';
@@ -35,6 +36,7 @@ export const LINK_FIELDS = [
   questionField,
   afterPaymentField,
   paymentTypesField,
+  billingField,
   expiryField,
 ] as const satisfies readonly LinkField[];
 

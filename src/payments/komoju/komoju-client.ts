@@ -5,12 +5,14 @@ import { isTestSecretKey } from '../../merchants/komoju-keys.js';
 import { ProviderError } from '../provider.js';
 import type {
   CreateSessionInput,
+  CreateSubscriptionInput,
   PaymentProvider,
   PaymentSnapshot,
   PaymentStatus,
   RefundInput,
   RefundRequestInput,
   SessionSnapshot,
+  SubscriptionSnapshot,
 } from '../provider.js';
 
 export const KOMOJU_API_VERSION = '2025-01-28';
@@ -86,6 +88,7 @@ const paymentSchema = z.object({
   session: z.string().min(1).nullish(),
   metadata,
   captured_at: timestamp.nullish(),
+  customer: z.string().min(1).nullish(),
 });
 
 const sessionSchema = z.object({
@@ -95,6 +98,21 @@ const sessionSchema = z.object({
   expired: z.boolean().nullish(),
   payment: paymentSchema.nullish(),
   metadata,
+  customer_id: z.string().min(1).nullish(),
+});
+
+// KOMOJU's Subscription (komoju-ruby-sdk docs/Subscription.md). `customer` is documented as an
+// object; an id string is accepted too. Payments KOMOJU lists but we cannot read are skipped.
+const subscriptionSchema = z.object({
+  id: z.string().min(1),
+  status: z.string().min(1),
+  amount: money,
+  currency: z.string().min(1),
+  period: z.enum(['weekly', 'monthly', 'yearly']),
+  customer: z.union([z.string().min(1), z.object({ id: z.string().min(1) }).passthrough()]).nullish(),
+  next_capture_at: timestamp.nullish(),
+  metadata,
+  payments: z.array(z.unknown()).nullish(),
 });
 
 const errorBodySchema = z.object({
@@ -125,6 +143,8 @@ function toPaymentSnapshot(payment: KomojuPayment, sessionId: string | null): Pa
     paymentMethod: payment.payment_details?.type ?? null,
     paymentDeadline: payment.payment_deadline ?? null,
     buyerEmail: payment.payment_details?.email ?? null,
+    // Only payments billed to a saved customer (a subscription's) carry one.
+    ...(payment.customer ? { customerId: payment.customer } : {}),
     sessionId: payment.session ?? sessionId,
     metadata: payment.metadata,
     capturedAt: payment.captured_at ?? null,
@@ -150,6 +170,37 @@ export function parseKomojuPayment(json: unknown): PaymentSnapshot {
     );
   }
   return toPaymentSnapshot(parsed.data, null);
+}
+
+// Validates a KOMOJU subscription object (API response or `subscription.*` webhook `data`).
+export function parseKomojuSubscription(json: unknown): SubscriptionSnapshot {
+  const parsed = subscriptionSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ProviderError(
+      `KOMOJU subscription did not match the expected shape: ${describeIssues(parsed.error)}`,
+      null,
+      'invalid_response',
+      false,
+    );
+  }
+  const subscription = parsed.data;
+  const payments: PaymentSnapshot[] = [];
+  for (const raw of subscription.payments ?? []) {
+    const payment = paymentSchema.safeParse(raw);
+    if (payment.success) payments.push(toPaymentSnapshot(payment.data, null));
+  }
+  const customer = subscription.customer;
+  return {
+    id: subscription.id,
+    status: subscription.status,
+    amount: subscription.amount,
+    currency: subscription.currency,
+    period: subscription.period,
+    customerId: typeof customer === 'string' ? customer : (customer?.id ?? null),
+    nextCaptureAt: subscription.next_capture_at ?? null,
+    metadata: subscription.metadata,
+    payments,
+  };
 }
 
 type Outcome =
@@ -190,7 +241,7 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
     return new ProviderError(safe, status, code, retryable);
   }
 
-  async function attempt(method: 'GET' | 'POST', path: string, post?: { key: string; body: string }): Promise<Outcome> {
+  async function attempt(method: 'GET' | 'POST' | 'DELETE', path: string, post?: { key: string; body: string }): Promise<Outcome> {
     const headers: Record<string, string> = {
       Authorization: authorization,
       Accept: 'application/json',
@@ -232,7 +283,7 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
   }
 
   // `emptyBody`: the endpoint answers 2xx with no JSON (refund_request), which is success too.
-  async function call(method: 'GET' | 'POST', path: string, post?: { key: string; body: string }, options: { emptyBody?: boolean } = {}): Promise<unknown> {
+  async function call(method: 'GET' | 'POST' | 'DELETE', path: string, post?: { key: string; body: string }, options: { emptyBody?: boolean } = {}): Promise<unknown> {
     const label = `KOMOJU ${method} ${path}`;
     let retries = 0;
     let conflictWaits = 0;
@@ -288,6 +339,7 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
       expired: session.expired ?? false,
       payment: session.payment ? toPaymentSnapshot(session.payment, session.id) : null,
       metadata: session.metadata,
+      ...(session.customer_id ? { customerId: session.customer_id } : {}),
     };
   }
 
@@ -300,8 +352,8 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
       const checkoutId = input.metadata.checkoutId;
       // Undefined fields are dropped by JSON.stringify.
       const body = JSON.stringify({
-        // Said explicitly: a one-off payment (not a customer or subscription setup).
-        mode: 'payment',
+        // Said explicitly: a one-off payment, or `customer` (save a card for a subscription).
+        mode: input.mode ?? 'payment',
         amount: input.amount,
         currency: input.currency,
         default_locale: input.locale,
@@ -318,7 +370,8 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
         email: input.email,
         payment_types: input.paymentTypes,
         expires_in_seconds: input.expiresInSeconds,
-        payment_data: checkoutId === undefined ? undefined : { external_order_num: checkoutId },
+        // Customer mode makes no payment, so it documents no payment_data.
+        payment_data: checkoutId === undefined || input.mode === 'customer' ? undefined : { external_order_num: checkoutId },
       });
       const path = '/api/v1/sessions';
       const json = await call('POST', path, { key: input.idempotencyKey, body });
@@ -365,5 +418,38 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
       });
       await call('POST', path, { key: input.idempotencyKey, body }, { emptyBody: true });
     },
+
+    async createSubscription(input: CreateSubscriptionInput): Promise<SubscriptionSnapshot> {
+      checkIdempotencyKey(input.idempotencyKey);
+      const path = '/api/v1/subscriptions';
+      const body = JSON.stringify({
+        customer: input.customerId,
+        amount: input.amount,
+        currency: input.currency,
+        period: input.period,
+        metadata: input.metadata,
+      });
+      const json = await call('POST', path, { key: input.idempotencyKey, body });
+      return parseSubscriptionAnswer(json, `KOMOJU POST ${path}`);
+    },
+
+    async getSubscription(id: string): Promise<SubscriptionSnapshot> {
+      const path = `/api/v1/subscriptions/${encodeURIComponent(id)}`;
+      return parseSubscriptionAnswer(await call('GET', path), `KOMOJU GET ${path}`);
+    },
+
+    // KOMOJU's idempotency header is for POSTs; deleting twice stops the same subscription.
+    async cancelSubscription(id: string): Promise<SubscriptionSnapshot> {
+      const path = `/api/v1/subscriptions/${encodeURIComponent(id)}`;
+      return parseSubscriptionAnswer(await call('DELETE', path), `KOMOJU DELETE ${path}`);
+    },
   };
+
+  function parseSubscriptionAnswer(json: unknown, label: string): SubscriptionSnapshot {
+    try {
+      return parseKomojuSubscription(json);
+    } catch (error) {
+      throw fail(`${label} answered with an unexpected shape: ${error instanceof Error ? error.message : 'invalid'}`, null, 'invalid_response', false);
+    }
+  }
 }

@@ -4,8 +4,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ProviderError } from '../provider.js';
-import type { PaymentSnapshot, ProviderEvent } from '../provider.js';
-import { parseKomojuPayment } from './komoju-client.js';
+import type { PaymentSnapshot, ProviderEvent, SubscriptionSnapshot } from '../provider.js';
+import { parseKomojuPayment, parseKomojuSubscription } from './komoju-client.js';
 
 const SIGNATURE = /^[0-9a-f]{64}$/;
 
@@ -58,6 +58,8 @@ export function parseKomojuEvent(body: unknown): ProviderEvent {
   const fraudPaymentId = event.type === 'payment.marked.as.fraud' ? (payment?.id ?? fraudTarget(event.data)) : undefined;
   const refundRequestUpdate = event.type === 'refund_request.updated' ? refundRequestChange(event.data) : undefined;
   const createdAt = event.created_at ? new Date(event.created_at) : null;
+  const subscription = event.type.startsWith('subscription.') ? subscriptionOf(event.data) : undefined;
+  const customerId = event.type.startsWith('customer.') ? idOf(event.data) : undefined;
   return {
     id: event.id,
     type: event.type,
@@ -66,7 +68,33 @@ export function parseKomojuEvent(body: unknown): ProviderEvent {
     ...(fraudPaymentId === undefined ? {} : { fraudPaymentId }),
     ...(refundRequestUpdate === undefined ? {} : { refundRequestUpdate }),
     ...(paymentProblem === undefined ? {} : { paymentProblem }),
+    ...(subscription?.id === undefined ? {} : { subscriptionId: subscription.id }),
+    ...(subscription?.snapshot === undefined ? {} : { subscription: subscription.snapshot }),
+    ...(customerId === undefined ? {} : { customerId }),
   };
+}
+
+function idOf(data: unknown): string | undefined {
+  const id = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/**
+ * A `subscription.*` event's subscription. Unconfirmed: whether `data` is the subscription (read
+ * in full when it parses) or a payment naming it (`subscription` as an id or an object); either
+ * way the id is enough, since the subscription is then re-read from the provider.
+ */
+function subscriptionOf(data: unknown): { id: string | undefined; snapshot?: SubscriptionSnapshot } {
+  try {
+    const snapshot = parseKomojuSubscription(data);
+    return { id: snapshot.id, snapshot };
+  } catch {
+    const record = typeof data === 'object' && data !== null ? (data as { resource?: unknown; subscription?: unknown }) : {};
+    if (record.resource === 'subscription') return { id: idOf(data) };
+    const named = record.subscription;
+    if (typeof named === 'string' && named !== '') return { id: named };
+    return { id: idOf(named) };
+  }
 }
 
 /** A refund request's new state and its payment (shape unconfirmed: `payment` id or object, `status`). */

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { SandboxPayment } from '../../generated/prisma/client.js';
 import { signKomojuBody } from '../komoju/komoju-webhook.js';
-import { komojuPaymentJson } from './sandbox-payment-json.js';
+import { komojuPaymentJson, komojuSubscriptionJson } from './sandbox-payment-json.js';
+import type { SandboxSubscriptionWithPayments } from './sandbox-subscriptions.js';
 import { sandboxWebhookSecret } from './sandbox-webhook-secret.js';
 
 export interface SandboxEvent {
@@ -15,15 +16,22 @@ export interface SandboxEvent {
   reason: string | null;
 }
 
+function eventWith(type: string, data: Record<string, unknown>): SandboxEvent {
+  return { id: `evt_sandbox_${randomBytes(12).toString('hex')}`, type, resource: 'event', data, created_at: new Date().toISOString(), reason: null };
+}
+
 export function sandboxEvent(type: string, payment: SandboxPayment): SandboxEvent {
-  return {
-    id: `evt_sandbox_${randomBytes(12).toString('hex')}`,
-    type,
-    resource: 'event',
-    data: komojuPaymentJson(payment),
-    created_at: new Date().toISOString(),
-    reason: null,
-  };
+  return eventWith(type, komojuPaymentJson(payment));
+}
+
+/** `customer.updated` when a customer-mode session saved a card (KOMOJU's Integration Guide: Customer). */
+export function sandboxCustomerEvent(type: string, customerId: string): SandboxEvent {
+  return eventWith(type, { id: customerId, resource: 'customer', metadata: {} });
+}
+
+/** `subscription.captured` / `subscription.failed`, with the subscription as `data`. */
+export function sandboxSubscriptionEvent(type: string, current: SandboxSubscriptionWithPayments): SandboxEvent {
+  return eventWith(type, komojuSubscriptionJson(current.subscription, current.payments));
 }
 
 /** The raw body and headers KOMOJU would send for this event. */

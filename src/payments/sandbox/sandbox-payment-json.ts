@@ -1,7 +1,7 @@
 // The sandbox's payments rendered exactly as KOMOJU serialises a payment (API response and webhook
 // `data`), so they travel through the same parsing and ingestion code as real ones.
 import { z } from 'zod';
-import type { SandboxPayment } from '../../generated/prisma/client.js';
+import type { SandboxPayment, SandboxSubscription } from '../../generated/prisma/client.js';
 import type { PaymentStatus } from '../provider.js';
 
 export const sandboxRefundsSchema = z.array(
@@ -52,6 +52,26 @@ export function komojuPaymentJson(payment: SandboxPayment): Record<string, unkno
       created_at: refund.createdAt,
     })),
     session: payment.sessionId,
+    customer: payment.customerId,
     metadata: sandboxMetadata(payment.metadata),
+  };
+}
+
+/** A sandbox subscription as KOMOJU serialises one (komoju-ruby-sdk docs/Subscription.md), payments oldest first. */
+export function komojuSubscriptionJson(subscription: SandboxSubscription, payments: SandboxPayment[]): Record<string, unknown> {
+  return {
+    id: subscription.id,
+    resource: 'subscription',
+    status: subscription.status,
+    amount: subscription.amount,
+    currency: subscription.currency,
+    customer: { id: subscription.customerId, resource: 'customer' },
+    period: subscription.period,
+    // The sandbox renews only when `sandbox:renew` says so: it has no schedule.
+    next_capture_at: null,
+    created_at: subscription.createdAt.toISOString(),
+    ended_at: subscription.endedAt?.toISOString() ?? null,
+    metadata: sandboxMetadata(subscription.metadata),
+    payments: payments.map(komojuPaymentJson),
   };
 }

@@ -5,9 +5,20 @@ import type { Prisma } from '../../db/database.js';
 import type { SandboxSession } from '../../generated/prisma/client.js';
 import { parseKomojuPayment } from '../komoju/komoju-client.js';
 import { ProviderError } from '../provider.js';
-import type { CreateSessionInput, PaymentProvider, PaymentSnapshot, RefundInput, RefundRequestInput, SessionSnapshot } from '../provider.js';
+import { parseKomojuSubscription } from '../komoju/komoju-client.js';
+import type {
+  CreateSessionInput,
+  CreateSubscriptionInput,
+  PaymentProvider,
+  PaymentSnapshot,
+  RefundInput,
+  RefundRequestInput,
+  SessionSnapshot,
+  SubscriptionSnapshot,
+} from '../provider.js';
 import { cancelSandboxPayment, refundSandboxPayment } from './sandbox-actions.js';
-import { komojuPaymentJson, sandboxMetadata } from './sandbox-payment-json.js';
+import { komojuPaymentJson, komojuSubscriptionJson, sandboxMetadata } from './sandbox-payment-json.js';
+import { cancelSandboxSubscription, createSandboxSubscription, readSandboxSubscription, type SandboxSubscriptionResult } from './sandbox-subscriptions.js';
 
 // Like KOMOJU: a session lives at most 24 h.
 const MAX_SESSION_SECONDS = 86_400;
@@ -49,7 +60,14 @@ export function createSandboxProvider({ prisma, publicBaseUrl }: SandboxProvider
       expired: isSessionExpired(session),
       payment: session.paymentId ? await paymentSnapshot(session.paymentId) : null,
       metadata: sandboxMetadata(session.metadata),
+      ...(session.customerId ? { customerId: session.customerId } : {}),
     };
+  }
+
+  function subscriptionAnswer(result: SandboxSubscriptionResult, id: string): SubscriptionSnapshot {
+    if (result.kind === 'not_found') throw new ProviderError(`Sandbox subscription ${id} not found`, 404, 'not_found', false);
+    if (result.kind === 'refused') throw new ProviderError(result.reason, 422, 'invalid_parameter', false);
+    return parseKomojuSubscription(komojuSubscriptionJson(result.value.subscription, result.value.payments));
   }
 
   return {
@@ -57,7 +75,8 @@ export function createSandboxProvider({ prisma, publicBaseUrl }: SandboxProvider
     testMode: true,
 
     async createSession(input: CreateSessionInput): Promise<SessionSnapshot> {
-      if (!Number.isSafeInteger(input.amount) || input.amount < 1) {
+      const customerMode = input.mode === 'customer';
+      if (!Number.isSafeInteger(input.amount) || input.amount < (customerMode ? 0 : 1)) {
         throw new ProviderError('The parameter (amount) is invalid', 422, 'invalid_parameter', false);
       }
       const id = sessionIdFor(input.idempotencyKey);
@@ -80,6 +99,7 @@ export function createSandboxProvider({ prisma, publicBaseUrl }: SandboxProvider
               },
             ],
             expiresAt: new Date(Date.now() + lifetime * 1000),
+            ...(customerMode ? { mode: 'customer', customerId: newSandboxId('sbcus') } : {}),
           },
         ],
         skipDuplicates: true,
@@ -118,6 +138,19 @@ export function createSandboxProvider({ prisma, publicBaseUrl }: SandboxProvider
       const left = payment.total - payment.amountRefunded;
       if (payment.status !== 'captured') throw new ProviderError(`payment ${id} is ${payment.status}; only captured payments can be refunded`, 422, 'invalid_parameter', false);
       if (input.amount < 1 || input.amount > left) throw new ProviderError(`amount must be from 1 to ${left}`, 422, 'invalid_parameter', false);
+    },
+
+    async createSubscription(input: CreateSubscriptionInput): Promise<SubscriptionSnapshot> {
+      return subscriptionAnswer(await createSandboxSubscription(prisma, input), input.customerId);
+    },
+
+    async getSubscription(id: string): Promise<SubscriptionSnapshot> {
+      const current = await readSandboxSubscription(prisma, id);
+      return subscriptionAnswer(current ? { kind: 'ok', value: current } : { kind: 'not_found' }, id);
+    },
+
+    async cancelSubscription(id: string): Promise<SubscriptionSnapshot> {
+      return subscriptionAnswer(await cancelSandboxSubscription(prisma, id), id);
     },
   };
 }

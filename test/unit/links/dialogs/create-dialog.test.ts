@@ -55,6 +55,7 @@ describe('Create link dialog', () => {
       { label: 'Question', value: 'None' },
       { label: 'After payment', value: 'None' },
       { label: 'Payment methods', value: 'All' },
+      { label: 'Billing', value: 'One-time' },
       { label: 'Expiry', value: 'None' },
     ]);
     expect(review.card.buttons.map((button) => button.label)).toEqual([
@@ -73,6 +74,7 @@ describe('Create link dialog', () => {
       'Edit Question',
       'Edit After payment',
       'Edit Payment methods',
+      'Edit Billing',
       'Edit Expiry',
     ]);
     expect(review.card.footnote).toContain("can't be changed");

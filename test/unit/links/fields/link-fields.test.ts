@@ -44,6 +44,22 @@ describe('the link field table', () => {
     expect(!refused.ok && refused.error).toMatch(/[ぁ-んァ-ヶ一-龠]/);
   });
 
+  it('makes a subscription card only, one unit, fixed price, no tip, no usage limit; reads billing in ja, en and ko', () => {
+    const billing = LINK_FIELDS.find((field) => field.id === 'billing')!;
+    const en = testContext({ now: NOW, language: 'en' });
+    expect(billing.parse('monthly', en, { ...draft, usageLimit: 5, quantityMin: 1, quantityMax: 3, paymentTypes: ['konbini'] })).toEqual({
+      ok: true,
+      changes: { billingInterval: 'month', paymentTypes: ['credit_card'], quantityMin: 1, quantityMax: 1, usageLimit: null, amountMin: null, amountMax: null, amountPresets: [], tipOptions: null },
+    });
+    for (const [word, interval] of [['毎月', 'month'], ['매주', 'week'], ['毎年', 'year'], ['1回払い', null], ['한 번 결제', null]] as const) {
+      expect(billing.parse(word, en, draft), word).toMatchObject({ ok: true, changes: { billingInterval: interval } });
+    }
+    expect(billing.parse('fortnightly', testContext({ now: NOW, language: 'ko' }), draft).ok).toBe(false);
+    expect(billing.describe({ billingInterval: 'month' }, testContext({ now: NOW, language: 'ja' }))).toBe('毎月');
+    // Fixed once issued, like the price.
+    expect(billing.afterIssue).toBeUndefined();
+  });
+
   it('skips an optional field to "none" from an empty draft, as the edit dialog clears it', () => {
     const cleared = Object.fromEntries(LINK_FIELDS.filter((field) => field.skip).map((field) => [field.id, field.skip!.changes({})]));
     expect(cleared).toEqual({
@@ -57,6 +73,7 @@ describe('the link field table', () => {
       question: { question: null },
       afterPayment: { afterPaymentMessage: '' },
       paymentTypes: { paymentTypes: [] },
+      billing: { billingInterval: null },
       expiry: { expiresAt: null },
     });
   });

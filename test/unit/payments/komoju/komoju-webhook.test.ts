@@ -139,11 +139,11 @@ describe('parseKomojuEvent', () => {
     });
   });
 
-  it('gives ping (and other non-payment events) a null payment', () => {
+  it('gives ping (and other non-payment events) a null payment; a customer event names its customer', () => {
     expect(parseKomojuEvent(fake.event('ping'))).toMatchObject({ type: 'ping', payment: null });
     expect(
       parseKomojuEvent({ id: 'evt_2', type: 'customer.created', resource: 'event', data: { id: 'c' }, created_at: null }),
-    ).toEqual({ id: 'evt_2', type: 'customer.created', payment: null, createdAt: null });
+    ).toEqual({ id: 'evt_2', type: 'customer.created', payment: null, createdAt: null, customerId: 'c' });
   });
 
   it.each([

@@ -1,0 +1,43 @@
+// Stops a buyer's subscription at its provider: from the chat (the shop's owner, after a
+// confirmation card) or the admin CLI. The row is claimed (active/failed → cancelling) before the
+// provider is asked, so a double press, a redelivered event or two operators at once call the
+// provider once; a refusal gives the claim back.
+import type { Subscription } from '../../generated/prisma/client.js';
+import { providerForCheckout } from '../provider-for-link.js';
+import { ProviderError } from '../provider.js';
+import type { SubscriptionDeps } from './ensure-subscription.js';
+
+export type CancelSubscriptionOutcome =
+  /** `already`: it was cancelled before this call (nothing was asked of the provider). */
+  | { ok: true; subscription: Subscription; already: boolean }
+  | { ok: false; reason: 'notFound' }
+  /** Another call is cancelling it right now, or it is still being created. */
+  | { ok: false; reason: 'busy' }
+  | { ok: false; reason: 'provider'; message: string };
+
+/** `merchantId`: only a subscription of that merchant's links (the chat); absent for operators. */
+export async function cancelSubscription(deps: SubscriptionDeps, input: { subscriptionId: string; merchantId?: string }): Promise<CancelSubscriptionOutcome> {
+  const { prisma, log } = deps;
+  const row = await prisma.subscription.findUnique({ where: { id: input.subscriptionId }, include: { link: true, checkout: true } });
+  if (!row || (input.merchantId !== undefined && row.link.merchantId !== input.merchantId)) return { ok: false, reason: 'notFound' };
+  if (row.status === 'cancelled') return { ok: true, subscription: row, already: true };
+
+  const claimed = await prisma.subscription.updateMany({ where: { id: row.id, status: { in: ['active', 'failed'] } }, data: { status: 'cancelling' } });
+  if (claimed.count === 0) {
+    const now = await prisma.subscription.findUniqueOrThrow({ where: { id: row.id } });
+    return now.status === 'cancelled' ? { ok: true, subscription: now, already: true } : { ok: false, reason: 'busy' };
+  }
+  const providerId = row.providerSubscriptionId;
+  try {
+    if (providerId === null) throw new ProviderError('the subscription has no provider id yet', null, 'not_created', false);
+    const { provider } = await providerForCheckout(deps, row.checkout, row.link);
+    await provider.cancelSubscription(providerId);
+  } catch (error) {
+    await prisma.subscription.updateMany({ where: { id: row.id, status: 'cancelling' }, data: { status: row.status } });
+    log.error({ subscriptionId: row.id, err: error }, 'subscription: the provider did not cancel it');
+    return { ok: false, reason: 'provider', message: error instanceof Error ? error.message : String(error) };
+  }
+  const subscription = await prisma.subscription.update({ where: { id: row.id }, data: { status: 'cancelled', cancelledAt: new Date(), nextPaymentAt: null } });
+  log.info({ subscriptionId: row.id, linkId: row.linkId }, 'subscription cancelled');
+  return { ok: true, subscription, already: false };
+}

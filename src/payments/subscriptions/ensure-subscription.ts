@@ -1,0 +1,153 @@
+// Creates a subscription link's subscription at the provider once the buyer saved a card (the
+// customer-mode session completed), exactly once per checkout however many callers race to do it
+// (the return page, the customer.updated webhook, their retries): the Subscription row, unique per
+// checkout, is claimed before the provider is asked, and the provider call carries an idempotency
+// key derived from the checkout. A claim whose creator died is taken over after CLAIM_SECONDS.
+// The payments the provider lists for the subscription (the first one at once) are recorded as
+// payments of the link, against the subscription's checkout.
+import { randomBytes } from 'node:crypto';
+import type { Prisma } from '../../db/database.js';
+import type { Link, Subscription } from '../../generated/prisma/client.js';
+import type { Logger } from '../../logger.js';
+import { PROVIDER_PERIOD, readBillingInterval } from '../../links/billing.js';
+import { providerForCheckout, type ProviderDeps } from '../provider-for-link.js';
+import { ProviderError, type PaymentProvider, type SubscriptionSnapshot } from '../provider.js';
+import { CHECKOUT_ID_METADATA_KEY, LINK_ID_METADATA_KEY, recordPaymentSnapshot, type RecordedPayment } from '../record-payment-event.js';
+import { nextSubscriptionStatus } from './subscription-status.js';
+
+/** Metadata key naming our Subscription row on the provider's subscription. */
+export const SUBSCRIPTION_ID_METADATA_KEY = 'subscriptionId';
+const CLAIM_SECONDS = 60;
+
+export interface SubscriptionDeps extends ProviderDeps {
+  log: Logger;
+}
+
+export type EnsureOutcome =
+  /** `recorded`: the subscription's payments this call recorded (for notices). */
+  | { kind: 'subscribed'; subscription: Subscription; recorded: RecordedPayment[] }
+  /** Another caller is creating it right now. */
+  | { kind: 'creating' }
+  /** Not a subscription checkout, or the buyer has not saved a card (yet). */
+  | { kind: 'not_ready' }
+  | { kind: 'provider_error'; error: unknown };
+
+function newSubscriptionId(): string {
+  return `sub_${randomBytes(12).toString('hex')}`;
+}
+
+/** The subscription's payments into the ledger, as payments of its link and checkout. */
+export async function recordSubscriptionPayments(
+  prisma: Prisma,
+  subscription: Pick<Subscription, 'id' | 'linkId' | 'checkoutId' | 'provider'>,
+  snapshot: SubscriptionSnapshot,
+  merchantId: string | undefined,
+): Promise<RecordedPayment[]> {
+  const recorded: RecordedPayment[] = [];
+  for (const payment of snapshot.payments) {
+    recorded.push(
+      await recordPaymentSnapshot(prisma, payment, {
+        provider: subscription.provider === 'sandbox' ? 'sandbox' : 'komoju',
+        ...(merchantId === undefined ? {} : { merchantId }),
+        subscription: { id: subscription.id, linkId: subscription.linkId, checkoutId: subscription.checkoutId },
+      }),
+    );
+  }
+  return recorded;
+}
+
+/** What the provider says about the subscription, into our row (status only moves as nextSubscriptionStatus allows). */
+export async function applySubscriptionSnapshot(prisma: Prisma, subscription: Subscription, snapshot: SubscriptionSnapshot): Promise<Subscription> {
+  const status = nextSubscriptionStatus(subscription.status, snapshot.status);
+  return prisma.subscription.update({
+    where: { id: subscription.id },
+    data: {
+      providerSubscriptionId: subscription.providerSubscriptionId ?? snapshot.id,
+      status,
+      nextPaymentAt: status === 'active' ? snapshot.nextCaptureAt : null,
+      ...(status === 'cancelled' && subscription.cancelledAt === null ? { cancelledAt: new Date() } : {}),
+    },
+  });
+}
+
+async function claim(prisma: Prisma, checkoutId: string, fields: Omit<Subscription, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'providerSubscriptionId' | 'nextPaymentAt' | 'cancelledAt'>): Promise<{ claimed: Subscription } | { existing: Subscription }> {
+  const id = newSubscriptionId();
+  const inserted = await prisma.subscription.createMany({ data: [{ id, status: 'creating', ...fields }], skipDuplicates: true });
+  if (inserted.count === 1) return { claimed: await prisma.subscription.findUniqueOrThrow({ where: { id } }) };
+  const existing = await prisma.subscription.findUniqueOrThrow({ where: { checkoutId } });
+  if (existing.status !== 'creating') return { existing };
+  // A claim older than CLAIM_SECONDS was left by a caller that died before finishing: take it over.
+  const takenOver = await prisma.subscription.updateMany({
+    where: { id: existing.id, status: 'creating', updatedAt: { lt: new Date(Date.now() - CLAIM_SECONDS * 1000) } },
+    data: { updatedAt: new Date() },
+  });
+  return takenOver.count === 1 ? { claimed: existing } : { existing };
+}
+
+/**
+ * `sessionCompleted`: the caller just read the session as completed; otherwise it is read here
+ * (a customer.updated webhook may come before the buyer finished).
+ */
+export async function ensureSubscription(
+  deps: SubscriptionDeps,
+  checkoutId: string,
+  options: { sessionCompleted?: boolean } = {},
+): Promise<EnsureOutcome> {
+  const { prisma, log } = deps;
+  const checkout = await prisma.checkout.findUnique({ where: { id: checkoutId }, include: { link: true, subscription: true } });
+  const interval = checkout ? readBillingInterval(checkout.link.billingInterval) : null;
+  if (!checkout?.customerId || !checkout.sessionId || interval === null) return { kind: 'not_ready' };
+  if (checkout.subscription && checkout.subscription.status !== 'creating') return { kind: 'subscribed', subscription: checkout.subscription, recorded: [] };
+
+  const { provider, merchantAccountId } = await providerForCheckout(deps, checkout, checkout.link);
+  if (!options.sessionCompleted) {
+    try {
+      const session = await provider.getSession(checkout.sessionId);
+      if (session.status !== 'completed') return { kind: 'not_ready' };
+    } catch (error) {
+      return { kind: 'provider_error', error };
+    }
+  }
+
+  const link: Link = checkout.link;
+  const claimed = await claim(prisma, checkout.id, {
+    provider: checkout.provider,
+    linkId: link.id,
+    checkoutId: checkout.id,
+    customerId: checkout.customerId,
+    amount: link.amount,
+    currency: link.currency,
+    interval,
+  });
+  if ('existing' in claimed) return claimed.existing.status === 'creating' ? { kind: 'creating' } : { kind: 'subscribed', subscription: claimed.existing, recorded: [] };
+  const row = claimed.claimed;
+
+  let snapshot: SubscriptionSnapshot;
+  try {
+    snapshot = await createAtProvider(provider, row, link);
+  } catch (error) {
+    // Give the claim back: the next caller (a redelivered webhook, a reload) tries again, with the
+    // same idempotency key, so a create that did reach the provider is not made twice.
+    await prisma.subscription.deleteMany({ where: { id: row.id, status: 'creating' } });
+    const fields = error instanceof ProviderError ? { code: error.code, status: error.status } : {};
+    log.error({ checkoutId, linkId: link.id, ...fields, err: error }, 'subscription: the provider could not create it');
+    return { kind: 'provider_error', error };
+  }
+  const subscription = await applySubscriptionSnapshot(prisma, row, snapshot);
+  await prisma.checkout.updateMany({ where: { id: checkout.id, status: 'pending' }, data: { status: 'completed' } });
+  const recorded = await recordSubscriptionPayments(prisma, subscription, snapshot, merchantAccountId);
+  log.info({ subscriptionId: subscription.id, providerSubscriptionId: snapshot.id, linkId: link.id, payments: recorded.length }, 'subscription created');
+  return { kind: 'subscribed', subscription, recorded };
+}
+
+function createAtProvider(provider: PaymentProvider, row: Subscription, link: Link): Promise<SubscriptionSnapshot> {
+  const interval = readBillingInterval(row.interval) ?? 'month';
+  return provider.createSubscription({
+    customerId: row.customerId,
+    amount: row.amount,
+    currency: row.currency,
+    period: PROVIDER_PERIOD[interval],
+    metadata: { [LINK_ID_METADATA_KEY]: link.id, [CHECKOUT_ID_METADATA_KEY]: row.checkoutId, [SUBSCRIPTION_ID_METADATA_KEY]: row.id },
+    idempotencyKey: `subscription-${row.checkoutId}`,
+  });
+}
