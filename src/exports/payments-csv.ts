@@ -15,7 +15,8 @@ export function neutraliseFormula(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-const COLUMNS = ['date', 'product', 'amount', 'currency', 'status', 'refunded', 'method', 'paymentId', 'email'] as const;
+// The code, its discount and the tip come from the buyer's checkout (empty for payments without one).
+const COLUMNS = ['date', 'product', 'amount', 'currency', 'status', 'refunded', 'method', 'paymentId', 'email', 'discountCode', 'discount', 'tip'] as const;
 
 /** At most this many rows per file: a month of a busy shop, and a file LINE's browser still opens. */
 export const MAX_EXPORT_ROWS = 50_000;
@@ -25,7 +26,11 @@ export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; l
   const states = translator(language, 'sales');
   const rows = await prisma.payment.findMany({
     where: scope.linkId === null ? { link: { merchantId: scope.merchantId } } : { linkId: scope.linkId, link: { merchantId: scope.merchantId } },
-    include: { link: { select: { productName: true } }, refunds: { select: { amount: true, chargeback: true } } },
+    include: {
+      link: { select: { productName: true } },
+      refunds: { select: { amount: true, chargeback: true } },
+      checkout: { select: { discountCode: true, discountAmount: true, tipAmount: true } },
+    },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: MAX_EXPORT_ROWS,
   });
@@ -43,6 +48,9 @@ export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; l
       neutraliseFormula(row.paymentMethod ?? ''),
       neutraliseFormula(row.id),
       neutraliseFormula(row.buyerEmail ?? ''),
+      neutraliseFormula(row.checkout?.discountCode ?? ''),
+      row.checkout?.discountCode ? formatMajorUnits(row.checkout.discountAmount, row.currency) : '',
+      row.checkout && row.checkout.tipAmount > 0 ? formatMajorUnits(row.checkout.tipAmount, row.currency) : '',
     ];
   });
   return stringify([COLUMNS.map((column) => t(`columns.${column}`)), ...records], { bom: true, record_delimiter: 'windows' });
