@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../../../src/i18n/i18n.js';
 import { draftOfLink } from '../../../../src/links/dialogs/edit-link-dialog.js';
 import { EDITABLE_FIELDS, LINK_FIELDS } from '../../../../src/links/fields/link-fields.js';
+import { LINE_LIMITS } from '../../../../src/line/line-limits.js';
 import { MUTABLE_LINK_FIELDS, linkChangeSchema } from '../../../../src/links/update-link.js';
 import { testContext } from '../../../support/context.js';
 import { linkView } from '../../../support/dialog-driver.js';
@@ -22,6 +23,10 @@ describe('the link field table', () => {
       expect(change.field, field.id).toBe(field.afterIssue!.field);
       expect(linkChangeSchema.safeParse(change).success, field.id).toBe(true);
     }
+  });
+
+  it("keeps the edit menu within LINE's quick replies (one per editable field; a 14th field needs another menu)", () => {
+    expect(EDITABLE_FIELDS.length).toBeLessThanOrEqual(LINE_LIMITS.quickReplyItems);
   });
 
   it.each(LANGUAGES)('accepts every choice it offers, in %s', (language) => {
