@@ -1,6 +1,7 @@
 import { paymentTypesText } from '../link-card.js';
 import { parsePaymentTypes } from '../payment-types.js';
 import { choice, type LinkField } from './link-field.js';
+import { fixedBySubscription } from './subscription-fixed.js';
 
 /** The KOMOJU payment methods the link offers; none chosen: all of the shop's. */
 export const paymentTypesField: LinkField<'paymentTypes'> = {
@@ -10,7 +11,9 @@ export const paymentTypesField: LinkField<'paymentTypes'> = {
   freeText: false,
   question: (ctx) => ctx.t('links:paymentTypes.ask'),
   choices: (ctx) => [choice(ctx.t('links:paymentTypes.noKonbini'), 'card paypay linepay merpay rakutenpay aupay')],
-  parse(answer, ctx) {
+  parse(answer, ctx, draft) {
+    const fixed = fixedBySubscription(ctx, draft);
+    if (fixed) return fixed;
     const types = parsePaymentTypes(answer);
     return types ? { ok: true, changes: { paymentTypes: types } } : { ok: false, error: ctx.t('links:paymentTypes.invalid') };
   },

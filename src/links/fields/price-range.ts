@@ -4,6 +4,7 @@ import type { LinkDraft } from '../link-draft.js';
 import { PRESETS_MAX, parseBuyerPrice } from '../link-price.js';
 import { linkPriceText, presetsText } from '../link-price-text.js';
 import { choice, type LinkField } from './link-field.js';
+import { fixedBySubscription } from './subscription-fixed.js';
 
 /** The draft's buyer-chosen price, when it has one. */
 function draftPrice(draft: LinkDraft): { mode: 'buyer'; min: number; max: number; presets: number[] } | null {
@@ -35,6 +36,8 @@ export const priceRangeField: LinkField<'priceRange'> = {
   },
   choices: (ctx) => [choice(ctx.t('pricing:example'), '500-5000: 1000 2000 3000')],
   parse(answer, ctx, draft) {
+    const fixed = fixedBySubscription(ctx, draft);
+    if (fixed) return fixed;
     const currency = draft.currency ?? 'JPY';
     const parsed = parseBuyerPrice(answer, currency, draft.quantityMax ?? 1);
     if (!parsed.ok) return { ok: false, error: ctx.t(`pricing:errors.${parsed.reason}`, { max: PRESETS_MAX, currency }) };

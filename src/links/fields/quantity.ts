@@ -2,6 +2,7 @@ import { maxAmount } from '../../i18n/currency.js';
 import { quantityText } from '../link-card.js';
 import { QUANTITY_MAX, parseQuantityRange, quantityRangeProblem } from '../quantity.js';
 import { choice, type LinkField } from './link-field.js';
+import { fixedBySubscription } from './subscription-fixed.js';
 
 /** How many units a buyer takes in one payment: fixed, or a range the buyer chooses from. */
 export const quantityField: LinkField<'quantity'> = {
@@ -12,6 +13,8 @@ export const quantityField: LinkField<'quantity'> = {
   question: (ctx) => ctx.t('links:quantity.ask', { max: QUANTITY_MAX }),
   choices: (ctx) => [choice(ctx.t('links:quantity.fixedOne'), '1'), choice(ctx.t('links:quantity.upTo', { max: 10 }), '1-10')],
   parse(answer, ctx, draft) {
+    const fixed = fixedBySubscription(ctx, draft);
+    if (fixed) return fixed;
     const parsed = parseQuantityRange(answer);
     const problem = parsed.ok ? quantityRangeProblem(parsed.range, draft) : parsed.reason;
     if (!parsed.ok || problem) {

@@ -1,6 +1,7 @@
 import { parseTipOptions, TIP_OPTIONS_MAX, TIP_PERCENT_MAX } from '../link-price.js';
 import { tipOptionsText } from '../link-price-text.js';
 import { choice, type LinkField } from './link-field.js';
+import { fixedBySubscription } from './subscription-fixed.js';
 
 /** Tips the buyer may add on the page (percentages of the total, or amounts); "No tip" is always offered. */
 export const tipsField: LinkField<'tips'> = {
@@ -11,6 +12,8 @@ export const tipsField: LinkField<'tips'> = {
   question: (ctx) => ctx.t('pricing:tipsAsk', { max: TIP_OPTIONS_MAX }),
   choices: (ctx) => [choice(ctx.t('pricing:tipsExample'), '10% 15% 20%')],
   parse(answer, ctx, draft) {
+    const fixed = fixedBySubscription(ctx, draft);
+    if (fixed) return fixed;
     const parsed = parseTipOptions(answer, draft.currency ?? 'JPY');
     if (!parsed.ok) return { ok: false, error: ctx.t(`pricing:tipErrors.${parsed.reason}`, { max: TIP_OPTIONS_MAX, percent: TIP_PERCENT_MAX }) };
     return { ok: true, changes: { tipOptions: parsed.tips } };

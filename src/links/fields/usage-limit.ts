@@ -1,5 +1,6 @@
 import { USAGE_LIMIT_MAX, parseUsageLimit } from '../link-limits.js';
 import type { LinkField } from './link-field.js';
+import { fixedBySubscription } from './subscription-fixed.js';
 
 /** How many payments (units) the link takes in all (owner only once issued). */
 export const usageLimitField: LinkField<'usageLimit'> = {
@@ -9,7 +10,9 @@ export const usageLimitField: LinkField<'usageLimit'> = {
   freeText: false,
   question: (ctx) => ctx.t('links:usageLimit.ask'),
   choices: () => [],
-  parse(answer, ctx) {
+  parse(answer, ctx, draft) {
+    const fixed = fixedBySubscription(ctx, draft);
+    if (fixed) return fixed;
     const limit = parseUsageLimit(answer);
     if (!limit.ok) return { ok: false, error: ctx.t(`links:usageLimit.errors.${limit.reason}`, { max: USAGE_LIMIT_MAX }) };
     return { ok: true, changes: { usageLimit: limit.usageLimit } };

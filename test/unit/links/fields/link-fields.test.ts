@@ -82,4 +82,16 @@ describe('the link field table', () => {
       expiry: { expiresAt: null },
     });
   });
+
+  it('refuses what a subscription link cannot have, saying why, instead of dropping it when the link is made', () => {
+    const ja = testContext({ now: NOW, language: 'ja' });
+    const monthly = { ...draft, billingInterval: 'month' as const, usageLimit: null };
+    for (const [id, answer] of [['priceRange', '500-5000'], ['tips', '10%'], ['quantity', '1-5'], ['usageLimit', '10'], ['paymentTypes', 'konbini']] as const) {
+      const field = LINK_FIELDS.find((candidate) => candidate.id === id)!;
+      expect(field.parse(answer, ja, { ...draft, billingInterval: null }).ok, id).toBe(true);
+      const refused = field.parse(answer, ja, monthly);
+      expect(refused.ok, id).toBe(false);
+      expect(!refused.ok && refused.error, id).toContain('定期払い（毎月）');
+    }
+  });
 });
