@@ -91,7 +91,7 @@ describe('the link field table', () => {
       expect(field.parse(answer, ja, { ...draft, billingInterval: null }).ok, id).toBe(true);
       const refused = field.parse(answer, ja, monthly);
       expect(refused.ok, id).toBe(false);
-      expect(!refused.ok && refused.error, id).toContain('定期払い（毎月）');
+      expect(!refused.ok && refused.error, id).toContain('定期購入（毎月）');
     }
   });
 });
