@@ -88,7 +88,7 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     expect(raw).toContain('"\'=HYPERLINK(""x""), ""quoted"""');
 
     const rows = parse(raw, { bom: true }) as string[][];
-    expect(rows[0]).toEqual(['日時', '商品', '支払額', '通貨', '状況', '返金額', '支払い方法', 'KOMOJU決済ID', '購入者のメール', '割引コード', '割引額', 'チップ']);
+    expect(rows[0]).toEqual(['日時', '商品', '支払額', '通貨', '状況', '返金額', '支払い方法', 'KOMOJU決済ID', '購入者のメール', 'クーポン', '割引額', 'チップ']);
     const byId = new Map(rows.slice(1).map((row) => [row[7], row]));
     expect(byId.size).toBe(3);
     expect(byId.get('pay_tea_1')).toEqual([expect.stringMatching(/^2026-11-28 10:00$/), '宇治抹茶（特選）', '1500', 'JPY', '決済完了', '0', 'konbini', 'pay_tea_1', 'hanako@example.jp', '', '', '']);
