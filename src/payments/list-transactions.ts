@@ -45,6 +45,11 @@ export interface LinkTransaction {
   buyerDetails: BuyerDetails | null;
   /** The amount the buyer chose, the code and tip (in the link's currency); null: none. */
   choices: CheckoutChoices | null;
+  /**
+   * A subscription's payment: which captured one it is (1 the first, then each renewal, in capture
+   * order as the renewal notice counts), 0 while not captured (a failed renewal); null: not one.
+   */
+  subscriptionPayment: number | null;
 }
 
 export interface TransactionPage {
@@ -75,6 +80,7 @@ interface TransactionRow {
   discountCode: string | null;
   discountAmount: number | null;
   tipAmount: number | null;
+  subscriptionPayment: bigint | number | string | null;
 }
 
 export async function listTransactions(
@@ -88,7 +94,13 @@ export async function listTransactions(
       SELECT p."id", p."status", p."amount", p."total", p."currency", p."paymentMethod", p."paymentDeadline", p."fraud",
              p."amountRefunded", p."createdAt", p."capturedAt",
              r."total" AS "refundTotal", r."chargeback", c."quantity", c."buyerDetails",
-             c."chosenAmount", c."discountCode", c."discountAmount", c."tipAmount"
+             c."chosenAmount", c."discountCode", c."discountAmount", c."tipAmount",
+             CASE WHEN p."subscriptionId" IS NULL THEN NULL
+                  WHEN p."capturedAt" IS NULL THEN 0
+                  ELSE (SELECT count(*) FROM "Payment" q
+                         WHERE q."subscriptionId" = p."subscriptionId" AND q."capturedAt" IS NOT NULL
+                           AND (q."capturedAt" < p."capturedAt" OR (q."capturedAt" = p."capturedAt" AND q."id" <= p."id")))
+             END AS "subscriptionPayment"
         FROM "Payment" p
         LEFT JOIN "Checkout" c ON c."id" = p."checkoutId"
         LEFT JOIN LATERAL (
@@ -122,6 +134,7 @@ export async function listTransactions(
       quantity: row.quantity ?? 1,
       buyerDetails: readStoredBuyerDetails(row.buyerDetails),
       choices: readCheckoutChoices(row),
+      subscriptionPayment: row.subscriptionPayment === null ? null : Number(row.subscriptionPayment),
     };
   });
   return { items, page, pageSize, total, hasMore: page * pageSize < total };

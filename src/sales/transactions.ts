@@ -30,6 +30,8 @@ export interface TransactionView {
   deadline?: string;
   /** KOMOJU marked the payment as fraud. */
   fraud?: boolean;
+  /** A subscription's n-th captured payment (1: the first); 0: one not captured (a failed renewal). */
+  subscriptionPayment?: number;
 }
 
 export interface TransactionsPage {
@@ -49,6 +51,9 @@ function describe(transaction: TransactionView, link: SalesLinkView, ctx: Contex
     ? t('sales:transactions.line', { state, amount })
     : t('sales:transactions.lineRefunded', { state, amount, refunded: formatStoredPrice(transaction.refundedAmount, currency, language) });
   const notes = [
+    ...(transaction.subscriptionPayment === undefined
+      ? []
+      : [transaction.subscriptionPayment > 0 ? t('sales:transactions.subscriptionPayment', { count: transaction.subscriptionPayment }) : t('sales:transactions.subscriptionAttempt')]),
     ...((transaction.quantity ?? 1) > 1 ? [t('sales:transactions.quantity', { count: transaction.quantity })] : []),
     ...(transaction.choices
       ? choiceLines(transaction.choices, link.currency, language, {

@@ -5,6 +5,7 @@
 // the customer.updated webhook racing still create one subscription.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { listTransactions } from '../../../src/payments/list-transactions.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
 import { startFakeKomoju, type FakeKomoju } from '../../support/fake-komoju.js';
@@ -135,6 +136,15 @@ describe.each(await databaseKinds())('subscription links through KOMOJU on %s', 
     expect(await getLinkSummary(prisma, link.linkId)).toMatchObject({ capturedAmount: 3600, capturedPayments: 3 });
     const third = await harness.line.waitForMessages(link.creatorId, 4);
     expect(String(third[3]?.message.text)).toContain('(payment no. 3)');
+
+    // Transactions number the captured ones as the notices do and mark the failed renewal.
+    const listed = await listTransactions(prisma, link.linkId);
+    expect(listed.items.map((item) => [item.state, item.subscriptionPayment])).toEqual([
+      ['captured', 3],
+      ['unsuccessful', 0],
+      ['captured', 2],
+      ['captured', 1],
+    ]);
   });
 
   it('a renewal’s own payment.captured (no session, the customer set) counts for the link once', async () => {

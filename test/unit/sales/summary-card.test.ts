@@ -82,6 +82,20 @@ describe('transactionsReply', () => {
     ]);
   });
 
+  it("numbers a subscription's payments and marks a failed renewal, in ja and ko", () => {
+    const subscription = {
+      link: salesLink({ billingInterval: 'month' }),
+      page: 1,
+      transactions: [
+        { id: 'p6', state: 'unsuccessful' as const, amount: 1200, refundedAmount: 0, at: '2026-11-28T01:00:00.000Z', subscriptionPayment: 0 },
+        { id: 'p5', state: 'captured' as const, amount: 1200, refundedAmount: 0, at: '2026-11-27T01:00:00.000Z', subscriptionPayment: 2 },
+      ],
+      hasMore: false,
+    };
+    expect(cardOf(transactionsReply(subscription, context('ja'))).rows.map((entry) => entry.value.split('\n')[1])).toEqual(['定期購入のお支払い（未回収）', '定期購入 2回目のお支払い']);
+    expect(cardOf(transactionsReply(subscription, context('ko'))).rows.map((entry) => entry.value.split('\n')[1])).toEqual(['정기 결제 (결제 안 됨)', '정기 결제 2회차']);
+  });
+
   it('has no next page on the last one and says when there are none', () => {
     const last = cardOf(transactionsReply({ link: salesLink(), page: 2, transactions, hasMore: false }, context('ko')));
     // The owner also gets Refund / cancel (a partly refunded payment has money left); staff do not.
