@@ -393,16 +393,24 @@ ${view.action ? html`<a class="button secondary" href="${view.action.href}">${vi
 }
 
 /** Why a link's page takes no payment: its own state, or a provider now in another mode (test/live) than the link. */
-export type ClosedReason = Exclude<LinkAvailability, 'open'> | 'made_in_test_mode' | 'made_in_live_mode';
+/** too_few_left: fewer places than the link's fixed (minimum) quantity remain, and no hold can give them back. */
+export type ClosedReason = Exclude<LinkAvailability, 'open'> | 'made_in_test_mode' | 'made_in_live_mode' | 'too_few_left';
 
-export function renderClosedPage(language: string, t: Translate<'pages'>, productName: string, reason: ClosedReason, shop?: ShopBrand): string {
+export function renderClosedPage(
+  language: string,
+  t: Translate<'pages'>,
+  productName: string,
+  reason: ClosedReason,
+  shop?: ShopBrand,
+  places: { count: number; min: number } = { count: 0, min: 1 },
+): string {
   return renderMessagePage({
     language,
     t,
     ...(shop ? { shop } : {}),
     title: reason === 'reserved' ? t('closed.reservedTitle') : t('closed.title'),
     detail: productName,
-    message: t(`closed.${reason}`),
+    message: t(`closed.${reason}`, places),
     testId: 'closed',
   });
 }

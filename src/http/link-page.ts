@@ -100,9 +100,9 @@ function breakdownFor(link: Link, language: PageLanguage, priced: Extract<Priced
 // Places held by other buyers' checkouts come back when those end or expire: a moment, not gone.
 const RESERVED_RETRY_AFTER_SECONDS = 60;
 
-function sendClosedPage(res: Response, link: Link, reason: ClosedReason, shop: ShopBrand): void {
+function sendClosedPage(res: Response, link: Link, reason: ClosedReason, shop: ShopBrand, places?: { count: number; min: number }): void {
   const language = linkLanguage(link);
-  const page = renderClosedPage(language, translator(language, 'pages'), link.productName, reason, shop);
+  const page = renderClosedPage(language, translator(language, 'pages'), link.productName, reason, shop, places);
   if (reason === 'reserved') {
     res.set('Retry-After', String(RESERVED_RETRY_AFTER_SECONDS));
     sendPage(res, 503, page);
@@ -238,14 +238,16 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
     if (!link) return;
     const language = linkLanguage(link);
     const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
-    const { availability, placesLeft } = await linkPlaces(prisma, link, new Date());
+    const { availability, placesLeft, uncaptured } = await linkPlaces(prisma, link, new Date());
     if (availability !== 'open') {
       sendClosedPage(res, link, availability, shop);
       return;
     }
-    // A fixed quantity of 3 cannot be bought while 2 places are left.
+    // A fixed quantity of 3 cannot be bought while 2 places are left: "try again soon" while held
+    // places may come back, closed for good when even they would not make 3.
     if (placesLeft !== null && placesLeft < link.quantityMin) {
-      sendClosedPage(res, link, 'reserved', shop);
+      if (uncaptured !== null && uncaptured < link.quantityMin) sendClosedPage(res, link, 'too_few_left', shop, { count: uncaptured, min: link.quantityMin });
+      else sendClosedPage(res, link, 'reserved', shop);
       return;
     }
     if (!(await providerServesLink(link))) {

@@ -62,14 +62,20 @@ export interface LinkPlaces {
   availability: LinkAvailability;
   /** What a usage limit still allows a new checkout to take; null without a limit. */
   placesLeft: number | null;
+  /** Places not captured yet, held ones included (what could ever be left); null without a limit. */
+  uncaptured: number | null;
 }
 
 /** availabilityOf with the link's counts (in places) read from the ledger (only a usage limit needs them). */
 export async function linkPlaces(db: LedgerReader, link: AvailabilityFields & { id: string }, now: Date): Promise<LinkPlaces> {
-  if (link.usageLimit === null) return { availability: availabilityOf(link, { captured: 0, inFlight: 0 }, now), placesLeft: null };
+  if (link.usageLimit === null) return { availability: availabilityOf(link, { captured: 0, inFlight: 0 }, now), placesLeft: null, uncaptured: null };
   const captured = await countCapturedPlaces(db, link.id);
   const inFlight = await countCheckoutsInFlight(db, link.id, now);
-  return { availability: availabilityOf(link, { captured, inFlight }, now), placesLeft: Math.max(0, link.usageLimit - captured - inFlight) };
+  return {
+    availability: availabilityOf(link, { captured, inFlight }, now),
+    placesLeft: Math.max(0, link.usageLimit - captured - inFlight),
+    uncaptured: Math.max(0, link.usageLimit - captured),
+  };
 }
 
 export async function linkAvailability(db: LedgerReader, link: AvailabilityFields & { id: string }, now: Date): Promise<LinkAvailability> {

@@ -112,6 +112,21 @@ describe.each(await databaseKinds())('buying a quantity on %s', (kind) => {
     expect((await openPage(link.slug)).status).toBe(503);
   });
 
+  it('a fixed set of 3 with 2 places left: "try again soon" while a hold may come back, closed once none can', async () => {
+    const link = await seedLink(prisma, { language: 'en', amount: 400, quantityMin: 3, quantityMax: 3, usageLimit: 5 });
+    const held = await pressPay(link, {}, '203.0.113.30');
+    // 3 of 5 held: the 2 places left cannot make a set, but the hold may lapse and give its 3 back.
+    const busy = await openPage(link.slug);
+    expect(busy.status).toBe(503);
+    expect(busy.body).toContain('try again in a few minutes');
+
+    const payment = fake.completeSession(sessionIdFrom(held), 'captured');
+    expect(await fake.sendWebhook(`${harness.url}/webhooks/komoju`, fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
+    const closed = await openPage(link.slug);
+    expect(closed.status).toBe(410);
+    expect(closed.body).toContain('Payments for this item have closed: 2 left, and it is sold 3 at a time.');
+  });
+
   it('ignores a posted quantity on a fixed link', async () => {
     const link = await seedLink(prisma, { language: 'en', amount: 400 });
     expect((await openPage(link.slug)).body).not.toContain('name="quantity"');
