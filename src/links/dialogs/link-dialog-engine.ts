@@ -60,7 +60,7 @@ function withDraft(slots: LinkDialogSlots, changes: Partial<LinkDraft>): LinkDia
 }
 
 /** A text (or a tapped choice, which arrives as its value) answering the current step. */
-export function answerText(turn: Turn, slots: LinkDialogSlots, answer: string): Step {
+function answerText(turn: Turn, slots: LinkDialogSlots, answer: string): Step {
   const field = linkField(slots.step);
   if (!field) return ask(turn, slots, [text(turn.ctx.t('links:dialog.useButtons'))]);
   if (field.skip && isSkipWord(answer)) return advance(turn, withDraft(slots, field.skip.changes(slots.draft)));
