@@ -2,12 +2,11 @@
 // them, the server checks the choice (422 naming the field, nothing started), the KOMOJU session
 // charges exactly what was chosen, and the merchant's notice and transactions show the chosen
 // amount and the tip apart from the total.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listTransactions } from '../../../src/payments/list-transactions.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { startFakeKomoju, type FakeKomoju } from '../../support/fake-komoju.js';
-import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { databaseKinds } from '../../support/databases.js';
+import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
+import { messageText } from '../../support/line-harness.js';
 import { formTokenIn, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
 
 const SECRET_KEY = 'sk_test_pricing_0123456789';
@@ -17,25 +16,10 @@ const PUBLIC_BASE_URL = 'http://127.0.0.1:1';
 const LONG_NAME = '北海道産の有機栽培ほうじ茶と手焼きせんべいの詰め合わせ特別限定セット（木箱入り・のし紙対応・送料込み・贈答用・ご家族やご友人へのお土産にも最適な人気の定番商品で';
 
 describe.each(await databaseKinds())('buyer-chosen amounts and tips on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let fake: FakeKomoju;
-  let harness: LineHarness;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-    fake = await startFakeKomoju({ secretKey: SECRET_KEY });
-    harness = await startLineHarness({
-      db: database.db,
-      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL, TRUST_PROXY: 'loopback' },
-    });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await fake?.close();
-    await database?.drop();
-  });
+  const fake = useFakeKomoju(SECRET_KEY);
+  const { prisma, harness } = useLineHarness(kind, () => ({
+    env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL, TRUST_PROXY: 'loopback' },
+  }));
   beforeEach(async () => {
     await prisma.rateLimit.deleteMany();
   });

@@ -2,44 +2,31 @@
 // Subscriptions button on a subscription link's transactions, a confirmation card, and the
 // provider called once however often it is pressed. Staff never see the button and are refused
 // when they forge one.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
 import { startCheckout } from '../../../src/payments/start-checkout.js';
 import { ensureSubscription } from '../../../src/payments/subscriptions/ensure-subscription.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { startFakeKomoju, type FakeKomoju } from '../../support/fake-komoju.js';
-import { messageText, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { databaseKinds } from '../../support/databases.js';
+import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
+import { messageText } from '../../support/line-harness.js';
 import { actionsOf, bubbles, postbackData, seedLink, seedMerchant, signedPostback, tap } from '../sales/sales-fixtures.js';
 
 const SECRET_KEY = 'sk_test_chat_subs_0123456789';
 const WEBHOOK_SECRET = 'whsec_chat_subs_0123456789abcdef';
 
 describe.each(await databaseKinds())('cancelling subscriptions from the chat on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let fake: FakeKomoju;
-  let harness: LineHarness;
+  const fake = useFakeKomoju(SECRET_KEY);
+  const { prisma, harness } = useLineHarness(kind, () => ({
+    env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url },
+  }));
   let sequence = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-    fake = await startFakeKomoju({ secretKey: SECRET_KEY });
-    harness = await startLineHarness({
-      db: database.db,
-      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url },
-    });
     await seedMerchant(prisma, 'bakery', [
       { userId: 'Uowner', role: 'owner', language: 'en' },
       { userId: 'Ustaff', role: 'staff', language: 'en' },
       { userId: 'Uowko', role: 'owner', language: 'ko' },
     ]);
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await fake?.close();
-    await database?.drop();
   });
 
   const deletes = (providerId: string) => fake.requests.filter((request) => request.method === 'DELETE' && request.path === `/api/v1/subscriptions/${providerId}`);

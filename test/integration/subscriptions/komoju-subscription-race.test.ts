@@ -1,13 +1,11 @@
 // Who creates a subscription link's subscription at KOMOJU: the return page, the customer.updated
 // webhook, or both racing (and their retries) — always exactly ONE subscription per checkout.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
 import { ensureSubscription } from '../../../src/payments/subscriptions/ensure-subscription.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { startFakeKomoju, type FakeKomoju } from '../../support/fake-komoju.js';
-import { startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { databaseKinds } from '../../support/databases.js';
+import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
 import { formTokenIn, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
 
 const SECRET_KEY = 'sk_test_subs_race_0123456789';
@@ -15,25 +13,10 @@ const WEBHOOK_SECRET = 'whsec_subs_0123456789abcdef';
 const PUBLIC_BASE_URL = 'http://127.0.0.1:1';
 
 describe.each(await databaseKinds())('creating a subscription once through KOMOJU on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let fake: FakeKomoju;
-  let harness: LineHarness;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-    fake = await startFakeKomoju({ secretKey: SECRET_KEY });
-    harness = await startLineHarness({
-      db: database.db,
-      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL },
-    });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await fake?.close();
-    await database?.drop();
-  });
+  const fake = useFakeKomoju(SECRET_KEY);
+  const { prisma, harness } = useLineHarness(kind, () => ({
+    env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL },
+  }));
   beforeEach(async () => {
     await prisma.rateLimit.deleteMany();
   });

@@ -3,13 +3,11 @@
 // amount, currency and period, a signed renewal webhook adds one captured payment to the summary
 // (a failed one none, with a notice), the merchant hears of each renewal, and the return page and
 // the customer.updated webhook racing still create one subscription.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listTransactions } from '../../../src/payments/list-transactions.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { startFakeKomoju, type FakeKomoju } from '../../support/fake-komoju.js';
-import { startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { databaseKinds } from '../../support/databases.js';
+import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
 import { formTokenIn, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
 
 const SECRET_KEY = 'sk_test_subs_0123456789';
@@ -19,25 +17,10 @@ const PUBLIC_BASE_URL = 'http://127.0.0.1:1';
 const LONG_NAME = '季節の手作り和菓子と抹茶の定期便'.repeat(5);
 
 describe.each(await databaseKinds())('subscription links through KOMOJU on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let fake: FakeKomoju;
-  let harness: LineHarness;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-    fake = await startFakeKomoju({ secretKey: SECRET_KEY });
-    harness = await startLineHarness({
-      db: database.db,
-      env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL },
-    });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await fake?.close();
-    await database?.drop();
-  });
+  const fake = useFakeKomoju(SECRET_KEY);
+  const { prisma, harness } = useLineHarness(kind, () => ({
+    env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL },
+  }));
   beforeEach(async () => {
     await prisma.rateLimit.deleteMany();
   });

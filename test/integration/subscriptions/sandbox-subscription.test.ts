@@ -3,31 +3,19 @@
 // payment is captured at once, and the operator's `sandbox:renew` makes a period pass through the
 // same webhook path (captured: one more captured payment and a notice; --fail: none, and a notice).
 // `subscription:list` and `subscription:cancel` print one JSON object each.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { adminCommands } from '../../../src/cli/command-list.js';
 import { createDiscountCode } from '../../../src/discounts/create-code.js';
 import type { CliContext } from '../../../src/cli/commands.js';
-import type { PrismaClient } from '../../../src/generated/prisma/client.js';
 import { createLogger } from '../../../src/logger.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
-import { LogCapture, startLineHarness, type LineHarness } from '../../support/line-harness.js';
+import { databaseKinds } from '../../support/databases.js';
+import { useLineHarness } from '../../support/suite-setup.js';
+import { LogCapture } from '../../support/line-harness.js';
 import { formTokenIn, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
 
 describe.each(await databaseKinds())('sandbox subscriptions on %s', (kind) => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let harness: LineHarness;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    prisma = database.db.prisma;
-    harness = await startLineHarness({ db: database.db });
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await database?.drop();
-  });
+  const { database, prisma, harness } = useLineHarness(kind);
   beforeEach(async () => {
     await prisma.rateLimit.deleteMany();
   });
