@@ -93,3 +93,11 @@ export function formTokenIn(page: string): string {
   if (!match?.[1]) throw new Error('no form token on the page');
   return match[1];
 }
+
+/** The fake KOMOJU session a Pay press was redirected to (its id, from the Location header). */
+export function sessionIdFrom(response: Response): string {
+  const location = response.headers.get('location') ?? '';
+  const match = /\/sessions\/([a-z0-9]+)\/pay$/.exec(location);
+  if (!match?.[1]) throw new Error(`not a fake KOMOJU session URL: ${location}`);
+  return match[1];
+}

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../../../src/generated/prisma/client.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
-import { formTokenIn, seedLink } from '../../support/buyer-fixtures.js';
+import { formTokenIn, seedLink, sessionIdFrom } from '../../support/buyer-fixtures.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.js';
 import { startFakeKomoju, type FakeKomoju } from '../../support/fake-komoju.js';
 import { startLineHarness, type LineHarness } from '../../support/line-harness.js';
@@ -55,12 +55,6 @@ describe.each(await databaseKinds())('buyer pages under abuse on %s', (kind) => 
       },
       body: new URLSearchParams({ token }).toString(),
     });
-  }
-
-  function sessionIdFrom(response: Response): string {
-    const match = /\/sessions\/([a-z0-9]+)\/pay$/.exec(response.headers.get('location') ?? '');
-    if (!match?.[1]) throw new Error(`not a fake KOMOJU session URL: ${response.headers.get('location')}`);
-    return match[1];
   }
 
   /**

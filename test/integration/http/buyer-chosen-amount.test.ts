@@ -7,7 +7,7 @@ import { listTransactions } from '../../../src/payments/list-transactions.js';
 import { databaseKinds } from '../../support/databases.js';
 import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
 import { messageText } from '../../support/line-harness.js';
-import { formTokenIn, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
+import { formTokenIn, seedLink, type SeededLink, sessionIdFrom } from '../../support/buyer-fixtures.js';
 
 const SECRET_KEY = 'sk_test_pricing_0123456789';
 const WEBHOOK_SECRET = 'whsec_pricing_0123456789abcdef';
@@ -49,12 +49,6 @@ describe.each(await databaseKinds())('buyer-chosen amounts and tips on %s', (kin
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: harness.url, 'X-Forwarded-For': client },
       body: new URLSearchParams({ token, ...fields }).toString(),
     });
-  }
-
-  function sessionIdFrom(response: Response): string {
-    const match = /\/sessions\/([a-z0-9]+)\/pay$/.exec(response.headers.get('location') ?? '');
-    if (!match?.[1]) throw new Error(`not a fake KOMOJU session URL: ${response.headers.get('location')}`);
-    return match[1];
   }
 
   it('describes the range and offers the presets as labelled radio buttons plus a field', async () => {

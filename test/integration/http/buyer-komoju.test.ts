@@ -11,7 +11,7 @@ import { startCheckout } from '../../../src/payments/start-checkout.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
 import { databaseKinds } from '../../support/databases.js';
 import { LogCapture } from '../../support/line-harness.js';
-import { fixtureId, formTokenIn, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
+import { fixtureId, formTokenIn, seedLink, type SeededLink, sessionIdFrom } from '../../support/buyer-fixtures.js';
 import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
 
 const SECRET_KEY = 'sk_test_buyer_0123456789';
@@ -52,13 +52,6 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
       },
       body: new URLSearchParams({ token }).toString(),
     });
-  }
-
-  function sessionIdFrom(response: Response): string {
-    const location = response.headers.get('location') ?? '';
-    const match = /\/sessions\/([a-z0-9]+)\/pay$/.exec(location);
-    if (!match?.[1]) throw new Error(`not a fake KOMOJU session URL: ${location}`);
-    return match[1];
   }
 
   async function payThroughKomoju(link: SeededLink): Promise<{ sessionId: string; paymentId: string }> {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listTransactions } from '../../../src/payments/list-transactions.js';
 import { databaseKinds } from '../../support/databases.js';
 import { messageText } from '../../support/line-harness.js';
-import { formTokenIn, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
+import { formTokenIn, seedLink, type SeededLink, sessionIdFrom } from '../../support/buyer-fixtures.js';
 import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
 
 const SECRET_KEY = 'sk_test_quantity_0123456789';
@@ -38,12 +38,6 @@ describe.each(await databaseKinds())('buying a quantity on %s', (kind) => {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: harness.url, 'X-Forwarded-For': client },
       body: new URLSearchParams({ token, ...fields }).toString(),
     });
-  }
-
-  function sessionIdFrom(response: Response): string {
-    const match = /\/sessions\/([a-z0-9]+)\/pay$/.exec(response.headers.get('location') ?? '');
-    if (!match?.[1]) throw new Error(`not a fake KOMOJU session URL: ${response.headers.get('location')}`);
-    return match[1];
   }
 
   it('offers 1 to 3 with live totals, and opens a session for unit price × quantity with the line item', async () => {
