@@ -31,6 +31,30 @@ export function createMetrics() {
     webhookUnavailable: new Counter({ name: 'line_webhook_unavailable_total', help: 'LINE webhooks answered 503 because the inbox could not store them in time', registers }),
     inboxDepth: new Gauge({ name: 'line_inbox_depth', help: 'LINE events stored and not yet finished', registers }),
     inboxOldestAge: new Gauge({ name: 'line_inbox_oldest_pending_age_seconds', help: 'Age of the oldest unfinished LINE event (0 when none)', registers }),
+    domainEventsHandled: new Counter({
+      name: 'domain_events_handled_total',
+      help: 'Domain events (payment facts, scheduled jobs) whose handlers all ran, by event type',
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    domainEventsFailed: new Counter({
+      name: 'domain_event_attempts_failed_total',
+      help: 'Domain event attempts where a handler failed and the event will be retried, by event type',
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    domainEventsParked: new Counter({
+      name: 'domain_events_parked_total',
+      help: 'Domain events set aside after their last failed attempt (DomainEvent.lastError says why), by event type',
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    domainEventsDue: new Gauge({ name: 'domain_events_due', help: 'Domain events due and not yet handled (scheduled ones count once due)', registers }),
+    domainEventsOldestDueAge: new Gauge({
+      name: 'domain_events_oldest_due_age_seconds',
+      help: 'How long the oldest due, unhandled domain event has been due (0 when none)',
+      registers,
+    }),
     apiCalls: new Histogram({
       name: 'outbound_api_request_duration_seconds',
       help: 'Calls to the LINE and KOMOJU APIs: time to response headers, by API and outcome (HTTP status class or "error")',
@@ -57,6 +81,16 @@ export async function refreshInboxGauges(metrics: Metrics, db: SqlQuery): Promis
   );
   metrics.inboxDepth.set(row?.depth ?? 0);
   metrics.inboxOldestAge.set(row?.oldest ?? 0);
+}
+
+/** Reads the domain event gauges from the database (at scrape time, shared by all instances). */
+export async function refreshDomainEventGauges(metrics: Metrics, db: SqlQuery): Promise<void> {
+  const [row] = await db.query<{ due: number; oldest: number | null }>(
+    `SELECT count(*)::float8 AS due, extract(epoch FROM now() - min("nextAttemptAt"))::float8 AS oldest
+       FROM "DomainEvent" WHERE "status" = 'pending' AND "nextAttemptAt" <= now()`,
+  );
+  metrics.domainEventsDue.set(row?.due ?? 0);
+  metrics.domainEventsOldestDueAge.set(row?.oldest ?? 0);
 }
 
 interface UndiciRequest {

@@ -4,6 +4,8 @@ import { isIPv6, type AddressInfo } from 'node:net';
 import { createBot } from './bot/bot.js';
 import type { Config } from './config.js';
 import { createMachine } from './bot/capabilities.js';
+import { eventHandlers } from './bot/event-handlers.js';
+import { EventWorker, type EventWorkerOptions } from './events/event-worker.js';
 import { stepContextSql } from './bot/step-store.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createApp } from './http/app.js';
@@ -26,6 +28,8 @@ export interface RunningServer {
   db: Database;
   line: LineBotClient;
   worker: InboxWorker;
+  /** Runs the domain events (payment facts → the capabilities' handlers). */
+  events: EventWorker;
   metrics: Metrics;
   /** The in-process LINE API stub (local mode only). */
   lineStub: LineApiStub | undefined;
@@ -37,6 +41,7 @@ export interface StartOptions {
   /** An already-open database (tests share one); otherwise opened from config and closed on stop. */
   db?: Database;
   worker?: WorkerOptions;
+  events?: EventWorkerOptions;
 }
 
 const REQUEST_DRAIN_MS = 1_500;
@@ -78,13 +83,20 @@ export async function startServer(config: Config, options: StartOptions): Promis
   );
   const bot = createBot({ db, line, config: effectiveConfig, log, machine: createMachine() });
   const worker = new InboxWorker(db, bot.processEvent, bot.parkEvent, log.child({ component: 'inbox' }), metrics, { context: stepContextSql, ...options.worker });
+  const events = new EventWorker(
+    db,
+    eventHandlers,
+    { prisma: db.prisma, line, config: effectiveConfig, log: log.child({ component: 'events' }), now: () => new Date() },
+    metrics,
+    options.events,
+  );
 
   let shuttingDown = false;
   const app = createApp({
     db,
     log,
     isShuttingDown: () => shuttingDown,
-    isWorkerStalled: () => worker.stalled(),
+    isWorkerStalled: () => worker.stalled() || events.stalled(),
     trustProxy: config.trustProxy,
     routers: [
       lineWebhookRouter({ db, channelSecret: config.line.channelSecret, log, metrics, worker }),
@@ -105,6 +117,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   // only then, after listening: the CLI's commands (the rich menu's fonts among them) are not small.
   const cliEndpoint = !options.db && db.kind === 'pglite' ? await (await import('./cli/cli-endpoint.js')).serveCliCommands({ config: effectiveConfig, db, log }) : undefined;
   worker.start();
+  events.start();
   const stopEraser = startBuyerDataEraser(db.prisma, config.buyerDataRetentionDays, log.child({ component: 'buyer-data' }));
 
   return {
@@ -114,6 +127,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     db,
     line,
     worker,
+    events,
     metrics,
     lineStub,
     async stop() {
@@ -125,7 +139,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
         // Requests finish quickly (a webhook's store has a 1.5 s deadline); nothing is left to hang on.
         setTimeout(() => server.closeAllConnections(), REQUEST_DRAIN_MS).unref();
       });
-      await worker.stop();
+      await Promise.all([worker.stop(), events.stop()]);
       stopEraser();
       stopObserving();
       await lineStub?.close();

@@ -13,7 +13,6 @@ import { linkPlaces } from '../payments/link-availability.js';
 import { readPaymentTypes } from '../links/payment-types.js';
 import { isAdjustable, readBuyerQuantity, type BuyerQuantityError } from '../links/quantity.js';
 import { BUYER_FIELD_MAX, readBuyerDetails, readBuyerFields, type BuyerField } from '../links/buyer-fields.js';
-import { noticeStarter } from '../payments/notify-capture.js';
 import { providerForLink, servesLinkMode } from '../payments/provider-for-link.js';
 import { priceCheckout, startCheckout, type PricedCheckout } from '../payments/start-checkout.js';
 import { offersCodes } from '../discounts/find-code.js';
@@ -119,10 +118,9 @@ function linkPath(slug: string): string {
   return `/l/${encodeURIComponent(slug)}`;
 }
 
-export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
+export const linkPageRoutes: RouteFactory = ({ db, config, log }) => {
   const { prisma } = db;
   const router = express.Router();
-  const startNotice = noticeStarter({ prisma, line, log: log.child({ component: 'capture-notice' }) });
 
   /** The link named in the path; when there is none, the 404 page has been sent. */
   async function findLink(req: Request, res: Response): Promise<Link | null> {
@@ -384,11 +382,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       sendPage(res, 429, renderMessagePage({ language, title: t('rateLimited.title'), message: t('rateLimited.body'), testId: 'rate-limited' }));
       return;
     }
-    const outcome = await confirmCheckoutReturn(
-      { prisma, config, log, onPaymentRecorded: startNotice },
-      link,
-      req.query.session_id,
-    );
+    const outcome = await confirmCheckoutReturn({ prisma, config, log }, link, req.query.session_id);
     // confirmCheckoutReturn checked the session belongs to this link before saying paid or awaiting.
     const checkout =
       outcome !== 'not_completed' && typeof req.query.session_id === 'string'

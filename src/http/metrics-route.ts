@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import type { SqlQuery } from '../db/sql.js';
 import type { Logger } from '../logger.js';
-import { refreshInboxGauges, type Metrics } from '../metrics.js';
+import { refreshDomainEventGauges, refreshInboxGauges, type Metrics } from '../metrics.js';
 
 export interface MetricsRouteDeps {
   metrics: Metrics;
@@ -35,9 +35,10 @@ export function metricsRouter(deps: MetricsRouteDeps): Router {
     }
     try {
       await refreshInboxGauges(deps.metrics, deps.db);
+      await refreshDomainEventGauges(deps.metrics, deps.db);
     } catch (error) {
       // The gauges keep their last values; the rest of the metrics still tell what is going on.
-      deps.log.warn({ err: error }, 'metrics: inbox gauges could not be read');
+      deps.log.warn({ err: error }, 'metrics: inbox or domain event gauges could not be read');
     }
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });

@@ -1,6 +1,7 @@
 // The buyer is back from the hosted page. The query string only says which session to look at:
 // the outcome comes from the provider itself, and what it says is recorded like a webhook would
-// be (the webhook may be late, or lost). The provider is asked only while the checkout is still
+// be (the webhook may be late, or lost), with the same payment facts (domain events: their dedupe
+// keys make one event whichever of the two records a fact first). The provider is asked only while the checkout is still
 // open in our records, and at most once per RECHECK_SECONDS per checkout (across instances): the
 // page is public, and every provider call spends the shop's API quota with its secret key.
 import type { Link } from '../generated/prisma/client.js';
@@ -18,8 +19,6 @@ export type ReturnOutcome = 'paid' | 'awaiting' | 'subscribing' | 'not_completed
 
 export interface ReturnDeps extends ProviderDeps {
   log: Logger;
-  /** Called with a recorded payment of this link, so its capture notice can go out. */
-  onPaymentRecorded: (paymentId: string) => void;
 }
 
 const SESSION_ID = /^[A-Za-z0-9_-]{1,100}$/;
@@ -60,17 +59,13 @@ export async function confirmCheckoutReturn(deps: ReturnDeps, link: Link, sessio
 
   const recorded = await prisma.payment.findMany({
     where: { OR: [{ checkoutId: checkout.id }, { sessionId, linkId: link.id }] },
-    select: { id: true, linkId: true, status: true, capturedAt: true, noticeSentAt: true },
+    select: { status: true, capturedAt: true },
   });
   // Settled: the session ended, or a payment in it was decided (a failed card may still be retried).
   const settled = checkout.status !== 'pending' || recorded.some((payment) => payment.status !== 'pending' && payment.status !== 'failed');
   if (settled) {
     if (checkout.status === 'pending' && recorded.some((payment) => wasCaptured(payment.status, payment.capturedAt) || isAwaitingPayment(payment.status, payment.capturedAt))) {
       await prisma.checkout.update({ where: { id: checkout.id }, data: { status: 'completed' } });
-    }
-    // A capture notice LINE refused earlier goes out now (sent once: the notice keeps its own mark).
-    for (const payment of recorded) {
-      if (payment.linkId === link.id && payment.noticeSentAt === null && wasCaptured(payment.status, payment.capturedAt)) deps.onPaymentRecorded(payment.id);
     }
     return outcomeOf(recorded);
   }
@@ -91,7 +86,6 @@ export async function confirmCheckoutReturn(deps: ReturnDeps, link: Link, sessio
   }
   if (session.status !== 'completed' || !session.payment) return 'not_completed';
   const learned = await recordPaymentSnapshot(prisma, session.payment, { provider: provider.name, merchantId: merchantAccountId });
-  if (!learned.foreignPayment && learned.linkId === link.id) deps.onPaymentRecorded(learned.paymentId);
   // Statuses only move forward in the ledger: read back the merged one, not just this snapshot.
   const merged = await prisma.payment.findUnique({ where: { id: learned.paymentId }, select: { status: true, capturedAt: true } });
   return outcomeOf(merged ? [merged] : []);
@@ -113,11 +107,7 @@ async function subscriptionOutcome(deps: ReturnDeps, checkoutId: string): Promis
 async function confirmSubscriptionReturn(deps: ReturnDeps, link: Link, checkout: Checkout, sessionId: string): Promise<ReturnOutcome> {
   const { prisma, log } = deps;
   const existing = await prisma.subscription.findUnique({ where: { checkoutId: checkout.id }, select: { status: true } });
-  if ((existing && existing.status !== 'creating') || !(await claimRecheck(deps, checkout.id))) {
-    const unnoticed = await prisma.payment.findMany({ where: { checkoutId: checkout.id, noticeSentAt: null }, select: { id: true, status: true, capturedAt: true } });
-    for (const payment of unnoticed) if (wasCaptured(payment.status, payment.capturedAt)) deps.onPaymentRecorded(payment.id);
-    return subscriptionOutcome(deps, checkout.id);
-  }
+  if ((existing && existing.status !== 'creating') || !(await claimRecheck(deps, checkout.id))) return subscriptionOutcome(deps, checkout.id);
   const { provider } = await providerForCheckout(deps, checkout, link);
   let session: SessionSnapshot;
   try {
@@ -134,9 +124,6 @@ async function confirmSubscriptionReturn(deps: ReturnDeps, link: Link, checkout:
   if (checkout.customerId === null && session.customerId) {
     await prisma.checkout.update({ where: { id: checkout.id }, data: { customerId: session.customerId } });
   }
-  const ensured = await ensureSubscription(deps, checkout.id, { sessionCompleted: true });
-  if (ensured.kind === 'subscribed') {
-    for (const payment of ensured.recorded) if (!payment.foreignPayment && payment.linkId === link.id) deps.onPaymentRecorded(payment.paymentId);
-  }
+  await ensureSubscription(deps, checkout.id, { sessionCompleted: true });
   return subscriptionOutcome(deps, checkout.id);
 }

@@ -29,15 +29,6 @@ export interface WebhookSource {
 export interface WebhookOutcome {
   status: number;
   message: string;
-  /**
-   * A payment of one of our links the event touched: its creator may be due a capture notice
-   * (notifyCapture decides, and sends it once; a notice whose push failed is retried this way).
-   */
-  noticePaymentId: string | null;
-  /** A subscription event's payments of our links (first payments, renewals): each may be due a notice. */
-  noticePaymentIds?: string[];
-  /** A subscription renewal failed (first delivery of subscription.failed): its merchant is told. */
-  failedRenewal?: { subscriptionId: string; paymentId: string | null; eventId: string } | null;
 }
 
 function parseJson(rawBody: Buffer): unknown {
@@ -151,7 +142,7 @@ export async function receiveKomojuWebhook(
   const source = await authenticateKomojuWebhook(deps, rawBody, signature, body, merchantIdFromUrl);
   if (!source) {
     log.warn({ bytes: rawBody.length }, 'komoju webhook: signature did not verify; ignored');
-    return { status: 401, message: 'invalid signature', noticePaymentId: null };
+    return { status: 401, message: 'invalid signature' };
   }
 
   let event: ProviderEvent;
@@ -160,15 +151,14 @@ export async function receiveKomojuWebhook(
   } catch (error) {
     const detail = error instanceof ProviderError ? error.message : 'unreadable body';
     log.error({ provider: source.provider, merchantId: source.merchantId, detail }, 'komoju webhook: signed body is not a usable event');
-    return { status: 400, message: 'not a KOMOJU event', noticePaymentId: null };
+    return { status: 400, message: 'not a KOMOJU event' };
   }
   if (event.type === 'ping') {
     log.info({ eventId: event.id, merchantId: source.merchantId }, 'komoju webhook: ping');
-    return { status: 200, message: 'pong', noticePaymentId: null };
+    return { status: 200, message: 'pong' };
   }
   if (event.subscriptionId !== undefined || event.customerId !== undefined) {
-    const outcome = await receiveSubscriptionEvent(deps, event, { merchantId: source.merchantId }, body);
-    return { status: outcome.status, message: outcome.message, noticePaymentId: null, noticePaymentIds: outcome.noticePaymentIds, failedRenewal: outcome.failedRenewal };
+    return receiveSubscriptionEvent(deps, event, { merchantId: source.merchantId }, body);
   }
 
   const fields = { eventId: event.id, type: event.type, provider: source.provider, merchantId: source.merchantId, paymentId: event.payment?.id };
@@ -184,29 +174,29 @@ export async function receiveKomojuWebhook(
       skipDuplicates: true,
     });
     log.error({ ...fields, err: error }, 'komoju webhook: signed event stored but its payment could not be applied (a value the database refuses)');
-    return { status: 200, message: 'stored, not applied', noticePaymentId: null };
+    return { status: 200, message: 'stored, not applied' };
   }
   if (recorded.duplicate) {
     log.debug(fields, 'komoju webhook: duplicate event ignored');
-    return { status: 200, message: 'duplicate', noticePaymentId: null };
+    return { status: 200, message: 'duplicate' };
   }
   const payment = recorded.payment;
   if (event.paymentProblem !== undefined) {
     log.error({ ...fields, problem: event.paymentProblem }, 'komoju webhook: payment event stored, but its data is not a payment we can read; not applied');
-    return { status: 200, message: 'stored, not applied', noticePaymentId: null };
+    return { status: 200, message: 'stored, not applied' };
   }
   if (!payment) {
     log.info(fields, 'komoju webhook: event without a payment stored');
-    return { status: 200, message: 'stored', noticePaymentId: null };
+    return { status: 200, message: 'stored' };
   }
   if (payment.foreignPayment) {
     log.warn(fields, "komoju webhook: a merchant's account sent an event for another merchant's payment; not applied");
-    return { status: 200, message: 'not applied', noticePaymentId: null };
+    return { status: 200, message: 'not applied' };
   }
   if (payment.unknownLink) {
     log.warn(fields, 'komoju webhook: payment for no known link stored without a link');
-    return { status: 200, message: 'stored', noticePaymentId: null };
+    return { status: 200, message: 'stored' };
   }
   log.info({ ...fields, linkId: payment.linkId, becameCaptured: payment.becameCaptured }, 'komoju webhook: payment recorded');
-  return { status: 200, message: 'recorded', noticePaymentId: payment.paymentId };
+  return { status: 200, message: 'recorded' };
 }

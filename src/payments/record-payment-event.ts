@@ -11,8 +11,11 @@
 //   tax, fee, total the larger (they are fixed per payment at KOMOJU; 0 / null only when not sent)
 //   method, deadline the snapshot's when it has one, else what was stored
 // Concurrent deliveries of events for one payment are serialised by a row lock on the payment.
+// What the merge changed is recorded as domain events in the same transaction (paymentEvents):
+// the handlers (the merchant's notices, …) run after commit, once per fact.
 import { Prisma } from '../generated/prisma/client.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { recordDomainEvents, type NewDomainEvent } from '../events/domain-events.js';
 import { laterStatus, wasCaptured } from './payment-status.js';
 import type { PaymentSnapshot, ProviderEvent } from './provider.js';
 
@@ -56,6 +59,7 @@ export interface RecordedEvent {
 interface LockedPayment {
   status: string;
   capturedAt: Date | null;
+  paymentDeadline: Date | null;
   amountRefunded: number;
   linkId: string | null;
   checkoutId: string | null;
@@ -147,7 +151,7 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
     skipDuplicates: true,
   });
   const [locked] = await tx.$queryRaw<LockedPayment[]>`
-    SELECT p."status", p."capturedAt", p."amountRefunded", p."linkId", p."checkoutId", p."sessionId", p."subscriptionId",
+    SELECT p."status", p."capturedAt", p."paymentDeadline", p."amountRefunded", p."linkId", p."checkoutId", p."sessionId", p."subscriptionId",
            l."merchantId" AS "linkMerchantId"
       FROM "Payment" p LEFT JOIN "Link" l ON l."id" = p."linkId"
      WHERE p."id" = ${snapshot.id}
@@ -169,6 +173,10 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
   // KOMOJU always sends captured_at with a captured payment; if one ever lacks it, first sight will do.
   if (capturedAt === null && wasCaptured(status, null)) capturedAt = new Date();
 
+  const knownRefunds =
+    snapshot.refunds.length === 0
+      ? []
+      : await tx.refund.findMany({ where: { id: { in: snapshot.refunds.map((refund) => refund.id) } }, select: { id: true, paymentId: true, chargeback: true } });
   if (snapshot.refunds.length > 0) {
     const rows = snapshot.refunds.map(
       (refund) => Prisma.sql`(${refund.id}, ${snapshot.id}, ${refund.amount}, ${refund.chargeback})`,
@@ -183,7 +191,7 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
        WHERE "Refund"."paymentId" = EXCLUDED."paymentId"`;
   }
 
-  await tx.$executeRaw`
+  const [merged] = await tx.$queryRaw<MergedPayment[]>`
     UPDATE "Payment"
        SET "status" = ${status},
            "capturedAt" = ${capturedAt},
@@ -200,7 +208,22 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
            "paymentDeadline" = COALESCE(${snapshot.paymentDeadline}::timestamptz, "paymentDeadline"),
            "buyerEmail" = COALESCE(${snapshot.buyerEmail ?? null}::text, "buyerEmail"),
            "updatedAt" = now()
-     WHERE "id" = ${snapshot.id}`;
+     WHERE "id" = ${snapshot.id}
+    RETURNING "amount", "total", "amountRefunded", "paymentDeadline"`;
+  if (!merged) throw new Error(`payment ${snapshot.id} vanished while being recorded`);
+
+  if (linkId !== null) {
+    // A payment whose link was unknown until now: everything it did is news for that link.
+    const before = inserted.count === 1 || locked.linkId === null ? null : locked;
+    const facts = paymentEvents({ paymentId: snapshot.id, linkId, before, status, capturedAt, merged, snapshot, knownRefunds });
+    if (subscriptionId !== null && facts.some((fact) => fact.type === 'payments.captured') && (await isRenewal(tx, subscriptionId, snapshot.id))) {
+      facts.push({ type: 'subscriptions.renewed', dedupeKey: `subscriptions.renewed:${snapshot.id}`, subjectId: subscriptionId, merchantId: null, payload: { subscriptionId, linkId, paymentId: snapshot.id } });
+    }
+    if (facts.length > 0) {
+      const merchantId = locked.linkMerchantId ?? (await tx.link.findUnique({ where: { id: linkId }, select: { merchantId: true } }))?.merchantId ?? null;
+      await recordDomainEvents(tx, facts.map((fact) => ({ ...fact, merchantId })));
+    }
+  }
 
   const capturedBefore = inserted.count === 0 && wasCaptured(locked.status, locked.capturedAt);
   return {
@@ -210,6 +233,73 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
     unknownLink: linkId === null,
     foreignPayment: false,
   };
+}
+
+interface MergedPayment {
+  amount: number;
+  total: number | null;
+  amountRefunded: number;
+  paymentDeadline: Date | null;
+}
+
+interface MergeChange {
+  paymentId: string;
+  linkId: string;
+  /** What was stored before this merge; null when the payment (or its link) is new. */
+  before: Pick<LockedPayment, 'status' | 'capturedAt' | 'paymentDeadline'> | null;
+  status: string;
+  capturedAt: Date | null;
+  merged: MergedPayment;
+  snapshot: PaymentSnapshot;
+  /** The snapshot's refunds as stored before this merge (under any payment). */
+  knownRefunds: { id: string; paymentId: string; chargeback: boolean }[];
+}
+
+/**
+ * The facts one merge established, each named by a dedupe key: a payment first captured, newly
+ * awaiting payment with a deadline, expired after awaiting, cancelled; each new refund, each new
+ * chargeback. Only changes count, so a snapshot re-read months later (a subscription lists all its
+ * payments every time) records nothing again.
+ */
+function paymentEvents(change: MergeChange): NewDomainEvent[] {
+  const { paymentId, linkId, before, status, capturedAt, merged } = change;
+  const base = { subjectId: paymentId, merchantId: null };
+  const events: NewDomainEvent[] = [];
+  const captured = wasCaptured(status, capturedAt);
+  if (captured && !(before !== null && wasCaptured(before.status, before.capturedAt))) {
+    events.push({ ...base, type: 'payments.captured', dedupeKey: `payments.captured:${paymentId}`, payload: { paymentId, linkId } });
+  }
+  const deadline = merged.paymentDeadline;
+  // Awaiting: konbini, bank transfer, Pay-easy — authorized, with a deadline to pay by.
+  if (!captured && status === 'authorized' && deadline !== null && !(before?.status === 'authorized' && before.paymentDeadline !== null)) {
+    events.push({ ...base, type: 'payments.awaiting', dedupeKey: `payments.awaiting:${paymentId}`, payload: { paymentId, linkId, deadline: new Date(deadline).toISOString() } });
+  }
+  // Only a payment that had a deadline expires unpaid: an abandoned card attempt is no news.
+  if (status === 'expired' && before?.status !== 'expired' && deadline !== null) {
+    events.push({ ...base, type: 'payments.expired', dedupeKey: `payments.expired:${paymentId}`, payload: { paymentId, linkId } });
+  }
+  if (status === 'cancelled' && before?.status !== 'cancelled') {
+    events.push({ ...base, type: 'payments.cancelled', dedupeKey: `payments.cancelled:${paymentId}`, payload: { paymentId, linkId } });
+  }
+  const full = status === 'refunded' || merged.amountRefunded >= (merged.total ?? merged.amount);
+  for (const refund of change.snapshot.refunds) {
+    const known = change.knownRefunds.find((stored) => stored.id === refund.id);
+    // A refund id stored under another payment was not applied to this one.
+    if (known && known.paymentId !== paymentId) continue;
+    const refundFacts = { paymentId, linkId, refundId: refund.id, amount: refund.amount };
+    if (refund.chargeback && !known?.chargeback) {
+      events.push({ ...base, type: 'payments.chargeback', dedupeKey: `payments.chargeback:${refund.id}`, payload: refundFacts });
+    } else if (!refund.chargeback && !known) {
+      events.push({ ...base, type: 'payments.refunded', dedupeKey: `payments.refunded:${refund.id}`, payload: { ...refundFacts, full } });
+    }
+  }
+  return events;
+}
+
+/** Whether a subscription already had another captured payment: this one renews it. */
+async function isRenewal(tx: Transaction, subscriptionId: string, paymentId: string): Promise<boolean> {
+  const earlier = await tx.payment.count({ where: { subscriptionId, id: { not: paymentId }, OR: [{ capturedAt: { not: null } }, { status: { in: ['captured', 'refunded'] } }] } });
+  return earlier > 0;
 }
 
 /**

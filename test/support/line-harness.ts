@@ -51,6 +51,7 @@ export interface HarnessOptions {
   db: Database;
   env?: Record<string, string>;
   worker?: Parameters<typeof startServer>[1]['worker'];
+  events?: Parameters<typeof startServer>[1]['events'];
   /** A fake LINE API shared with other harnesses (several instances of the bot, one LINE); stopped by its owner. */
   line?: LineApiStub;
 }
@@ -78,6 +79,7 @@ export async function startLineHarness(options: HarnessOptions): Promise<LineHar
     db: options.db,
     log: createLogger('debug', logs),
     worker: { pollIntervalMs: 50, backoffMs: () => 50, ...options.worker },
+    events: { pollIntervalMs: 50, backoffMs: () => 50, ...options.events },
   });
 
   let sequence = 0;

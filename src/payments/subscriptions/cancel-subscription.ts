@@ -5,7 +5,8 @@
 import type { Subscription } from '../../generated/prisma/client.js';
 import { providerForCheckout } from '../provider-for-link.js';
 import { ProviderError } from '../provider.js';
-import type { SubscriptionDeps } from './ensure-subscription.js';
+import { recordDomainEvents } from '../../events/domain-events.js';
+import { subscriptionFact, type SubscriptionDeps } from './ensure-subscription.js';
 
 export type CancelSubscriptionOutcome =
   /** `already`: it was cancelled before this call (nothing was asked of the provider). */
@@ -37,7 +38,11 @@ export async function cancelSubscription(deps: SubscriptionDeps, input: { subscr
     log.error({ subscriptionId: row.id, err: error }, 'subscription: the provider did not cancel it');
     return { ok: false, reason: 'provider', message: error instanceof Error ? error.message : String(error) };
   }
-  const subscription = await prisma.subscription.update({ where: { id: row.id }, data: { status: 'cancelled', cancelledAt: new Date(), nextPaymentAt: null } });
+  const subscription = await prisma.$transaction(async (tx) => {
+    const cancelled = await tx.subscription.update({ where: { id: row.id }, data: { status: 'cancelled', cancelledAt: new Date(), nextPaymentAt: null } });
+    await recordDomainEvents(tx, [subscriptionFact('subscriptions.cancelled', row)]);
+    return cancelled;
+  });
   log.info({ subscriptionId: row.id, linkId: row.linkId }, 'subscription cancelled');
   return { ok: true, subscription, already: false };
 }

@@ -7,6 +7,7 @@
 // payments of the link, against the subscription's checkout.
 import { randomBytes } from 'node:crypto';
 import type { Prisma } from '../../db/database.js';
+import { recordDomainEvents, type NewDomainEvent } from '../../events/domain-events.js';
 import type { Link, Subscription } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 import { PROVIDER_PERIOD, readBillingInterval } from '../../links/billing.js';
@@ -24,8 +25,7 @@ export interface SubscriptionDeps extends ProviderDeps {
 }
 
 export type EnsureOutcome =
-  /** `recorded`: the subscription's payments this call recorded (for notices). */
-  | { kind: 'subscribed'; subscription: Subscription; recorded: RecordedPayment[] }
+  | { kind: 'subscribed'; subscription: Subscription }
   /** Another caller is creating it right now. */
   | { kind: 'creating' }
   /** Not a subscription checkout, or the buyer has not saved a card (yet). */
@@ -56,18 +56,45 @@ export async function recordSubscriptionPayments(
   return recorded;
 }
 
-/** What the provider says about the subscription, into our row (status only moves as nextSubscriptionStatus allows). */
+/**
+ * What the provider says about the subscription, into our row (status only moves as
+ * nextSubscriptionStatus allows), with the facts that changed in the same transaction: started
+ * (no longer being created), cancelled.
+ */
 export async function applySubscriptionSnapshot(prisma: Prisma, subscription: Subscription, snapshot: SubscriptionSnapshot): Promise<Subscription> {
   const status = nextSubscriptionStatus(subscription.status, snapshot.status);
-  return prisma.subscription.update({
-    where: { id: subscription.id },
-    data: {
-      providerSubscriptionId: subscription.providerSubscriptionId ?? snapshot.id,
-      status,
-      nextPaymentAt: status === 'active' ? snapshot.nextCaptureAt : null,
-      ...(status === 'cancelled' && subscription.cancelledAt === null ? { cancelledAt: new Date() } : {}),
-    },
+  return prisma.$transaction(async (tx) => {
+    const updated = await tx.subscription.update({
+      where: { id: subscription.id },
+      data: {
+        providerSubscriptionId: subscription.providerSubscriptionId ?? snapshot.id,
+        status,
+        nextPaymentAt: status === 'active' ? snapshot.nextCaptureAt : null,
+        ...(status === 'cancelled' && subscription.cancelledAt === null ? { cancelledAt: new Date() } : {}),
+      },
+      include: { link: { select: { merchantId: true } } },
+    });
+    const facts: NewDomainEvent[] = [];
+    if (subscription.status === 'creating' && status !== 'creating') facts.push(subscriptionFact('subscriptions.started', updated));
+    if (subscription.status !== 'cancelled' && status === 'cancelled') facts.push(subscriptionFact('subscriptions.cancelled', updated));
+    await recordDomainEvents(tx, facts);
+    const { link: _link, ...row } = updated;
+    return row;
   });
+}
+
+/** A subscription's own fact (started, cancelled): once per subscription. */
+export function subscriptionFact(
+  type: 'subscriptions.started' | 'subscriptions.cancelled',
+  subscription: Pick<Subscription, 'id' | 'linkId'> & { link: { merchantId: string } },
+): NewDomainEvent {
+  return {
+    type,
+    dedupeKey: `${type}:${subscription.id}`,
+    subjectId: subscription.id,
+    merchantId: subscription.link.merchantId,
+    payload: { subscriptionId: subscription.id, linkId: subscription.linkId },
+  };
 }
 
 async function claim(prisma: Prisma, checkoutId: string, fields: Omit<Subscription, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'providerSubscriptionId' | 'nextPaymentAt' | 'cancelledAt'>): Promise<{ claimed: Subscription } | { existing: Subscription }> {
@@ -97,7 +124,7 @@ export async function ensureSubscription(
   const checkout = await prisma.checkout.findUnique({ where: { id: checkoutId }, include: { link: true, subscription: true } });
   const interval = checkout ? readBillingInterval(checkout.link.billingInterval) : null;
   if (!checkout?.customerId || !checkout.sessionId || interval === null) return { kind: 'not_ready' };
-  if (checkout.subscription && checkout.subscription.status !== 'creating') return { kind: 'subscribed', subscription: checkout.subscription, recorded: [] };
+  if (checkout.subscription && checkout.subscription.status !== 'creating') return { kind: 'subscribed', subscription: checkout.subscription };
 
   const { provider, merchantAccountId } = await providerForCheckout(deps, checkout, checkout.link);
   if (!options.sessionCompleted) {
@@ -119,7 +146,7 @@ export async function ensureSubscription(
     currency: link.currency,
     interval,
   });
-  if ('existing' in claimed) return claimed.existing.status === 'creating' ? { kind: 'creating' } : { kind: 'subscribed', subscription: claimed.existing, recorded: [] };
+  if ('existing' in claimed) return claimed.existing.status === 'creating' ? { kind: 'creating' } : { kind: 'subscribed', subscription: claimed.existing };
   const row = claimed.claimed;
 
   let snapshot: SubscriptionSnapshot;
@@ -137,7 +164,7 @@ export async function ensureSubscription(
   await prisma.checkout.updateMany({ where: { id: checkout.id, status: 'pending' }, data: { status: 'completed' } });
   const recorded = await recordSubscriptionPayments(prisma, subscription, snapshot, merchantAccountId);
   log.info({ subscriptionId: subscription.id, providerSubscriptionId: snapshot.id, linkId: link.id, payments: recorded.length }, 'subscription created');
-  return { kind: 'subscribed', subscription, recorded };
+  return { kind: 'subscribed', subscription };
 }
 
 function createAtProvider(provider: PaymentProvider, row: Subscription, link: Link): Promise<SubscriptionSnapshot> {

@@ -3,43 +3,33 @@
 //                      (ensure-subscription.ts; the return page may be doing the same)
 //   subscription.*     re-read the subscription from the provider (the source of truth: whether
 //                      the event's data is the subscription or a payment is unconfirmed) and
-//                      record its status and payments; each newly captured payment is a renewal
-//                      the merchant hears of, and subscription.failed tells the merchant too.
+//                      record its status and payments (their facts — a payment captured, a
+//                      renewal — are domain events recorded with them); the first delivery of
+//                      subscription.failed records `subscriptions.renewalFailed` with the event id.
 // Everything here is idempotent, so the event id is stored only after it was applied: a failure
 // answers 5xx and KOMOJU's redelivery does it again.
 import type { Prisma } from '../../db/database.js';
+import { recordDomainEvents, type NewDomainEvent } from '../../events/domain-events.js';
 import { ProviderError, type ProviderEvent, type SubscriptionSnapshot } from '../provider.js';
 import { providerForCheckout } from '../provider-for-link.js';
-import type { RecordedPayment } from '../record-payment-event.js';
 import { applySubscriptionSnapshot, ensureSubscription, recordSubscriptionPayments, SUBSCRIPTION_ID_METADATA_KEY, type SubscriptionDeps } from './ensure-subscription.js';
 
 export interface SubscriptionEventOutcome {
   status: number;
   message: string;
-  /** Payments of our links the event recorded: capture / renewal notices (sent once each). */
-  noticePaymentIds: string[];
-  /** subscription.failed, first delivery: the merchant is told (the failed payment, when listed). */
-  failedRenewal: { subscriptionId: string; paymentId: string | null; eventId: string } | null;
 }
 
-const answer = (status: number, message: string, extra: Partial<SubscriptionEventOutcome> = {}): SubscriptionEventOutcome => ({
-  status,
-  message,
-  noticePaymentIds: [],
-  failedRenewal: null,
-  ...extra,
-});
+const answer = (status: number, message: string): SubscriptionEventOutcome => ({ status, message });
 
-async function storeEvent(prisma: Prisma, event: ProviderEvent, merchantId: string | undefined, payload: unknown): Promise<boolean> {
-  const stored = await prisma.providerEvent.createMany({
-    data: [{ id: event.id, type: event.type, paymentId: null, merchantId: merchantId ?? null, payload: JSON.parse(JSON.stringify(payload ?? event)) as object }],
-    skipDuplicates: true,
+/** Stores the event once; on its first store, `facts` are recorded in the same transaction. */
+async function storeEvent(prisma: Prisma, event: ProviderEvent, merchantId: string | undefined, payload: unknown, facts: NewDomainEvent[] = []): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const stored = await tx.providerEvent.createMany({
+      data: [{ id: event.id, type: event.type, paymentId: null, merchantId: merchantId ?? null, payload: JSON.parse(JSON.stringify(payload ?? event)) as object }],
+      skipDuplicates: true,
+    });
+    if (stored.count === 1) await recordDomainEvents(tx, facts);
   });
-  return stored.count === 1;
-}
-
-function noticeIds(recorded: RecordedPayment[]): string[] {
-  return recorded.filter((payment) => !payment.foreignPayment && payment.linkId !== null).map((payment) => payment.paymentId);
 }
 
 /** A provider error worth KOMOJU's redelivery (network, 5xx), as opposed to one that will not change. */
@@ -67,7 +57,7 @@ export async function receiveSubscriptionEvent(
     if (outcome.kind === 'provider_error' && retryable(outcome.error)) return answer(503, 'provider unavailable; retry');
     if (outcome.kind === 'creating') return answer(503, 'subscription being created; retry');
     await storeEvent(prisma, event, source.merchantId, payload);
-    return answer(200, outcome.kind === 'subscribed' ? 'subscribed' : 'stored', { noticePaymentIds: outcome.kind === 'subscribed' ? noticeIds(outcome.recorded) : [] });
+    return answer(200, outcome.kind === 'subscribed' ? 'subscribed' : 'stored');
   }
 
   const providerId = event.subscriptionId;
@@ -98,9 +88,19 @@ export async function receiveSubscriptionEvent(
   }
   await applySubscriptionSnapshot(prisma, subscription, snapshot);
   const recorded = await recordSubscriptionPayments(prisma, subscription, snapshot, merchantAccountId);
-  const first = await storeEvent(prisma, event, source.merchantId, payload);
-  const failedPayment = [...snapshot.payments].reverse().find((payment) => payment.status === 'failed');
-  const failedRenewal = first && event.type === 'subscription.failed' ? { subscriptionId: subscription.id, paymentId: failedPayment?.id ?? null, eventId: event.id } : null;
+  const facts: NewDomainEvent[] = [];
+  if (event.type === 'subscription.failed') {
+    const failedPayment = [...snapshot.payments].reverse().find((payment) => payment.status === 'failed');
+    facts.push({
+      type: 'subscriptions.renewalFailed',
+      // The failed payment names the failure (KOMOJU may send its news twice under two event ids).
+      dedupeKey: `subscriptions.renewalFailed:${failedPayment?.id ?? event.id}`,
+      subjectId: subscription.id,
+      merchantId: subscription.link.merchantId,
+      payload: { subscriptionId: subscription.id, linkId: subscription.linkId, paymentId: failedPayment?.id ?? null },
+    });
+  }
+  await storeEvent(prisma, event, source.merchantId, payload, facts);
   log.info({ eventId: event.id, type: event.type, subscriptionId: subscription.id, payments: recorded.length }, 'komoju webhook: subscription event applied');
-  return answer(200, 'recorded', { noticePaymentIds: noticeIds(recorded), failedRenewal });
+  return answer(200, 'recorded');
 }

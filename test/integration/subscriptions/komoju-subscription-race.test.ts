@@ -87,7 +87,10 @@ describe.each(await databaseKinds())('creating a subscription once through KOMOJ
     const deps = { prisma, config: harness.config, log: createLogger('silent') };
     fake.delayNext(1, 200);
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => ensureSubscription(deps, checkout.id)));
-    expect(outcomes.filter((outcome) => outcome.kind === 'subscribed' && outcome.recorded.length > 0)).toHaveLength(1);
+    const subscription = await prisma.subscription.findUniqueOrThrow({ where: { checkoutId: checkout.id } });
+    // One start, one first payment: the facts each caller might have recorded are one event each.
+    expect(await prisma.domainEvent.count({ where: { subjectId: subscription.id, type: 'subscriptions.started' } })).toBe(1);
+    expect(await prisma.domainEvent.count({ where: { type: 'payments.captured', payload: { path: ['linkId'], equals: link.linkId } } })).toBe(1);
     expect(outcomes.every((outcome) => outcome.kind === 'subscribed' || outcome.kind === 'creating' || outcome.kind === 'not_ready')).toBe(true);
     expect(subscriptionCreates().slice(createsBefore)).toHaveLength(1);
     expect(await prisma.subscription.count({ where: { checkoutId: checkout.id } })).toBe(1);
