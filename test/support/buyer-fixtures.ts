@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import type { BuyerFields } from '../../src/links/buyer-fields.js';
+import { retryKeyFor } from '../../src/line/line-client.js';
 
 export interface SeededLink {
   linkId: string;
@@ -100,4 +101,13 @@ export function sessionIdFrom(response: Response): string {
   const match = /\/sessions\/([a-z0-9]+)\/pay$/.exec(location);
   if (!match?.[1]) throw new Error(`not a fake KOMOJU session URL: ${location}`);
   return match[1];
+}
+
+/**
+ * The X-Line-Retry-Key a payment notice handler pushes with: derived from its handler set
+ * ('payments'), the event type and the id of the payment's event of that type.
+ */
+export async function noticeRetryKey(prisma: PrismaClient, type: 'payments.captured' | 'payments.awaiting' | 'payments.expired', paymentId: string): Promise<string> {
+  const event = await prisma.domainEvent.findUniqueOrThrow({ where: { dedupeKey: `${type}:${paymentId}` }, select: { id: true } });
+  return retryKeyFor('payments', type, event.id);
 }

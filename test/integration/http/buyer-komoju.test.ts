@@ -3,7 +3,6 @@
 // cross-site posts, floods, provider errors and hostile product texts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formToken } from '../../../src/http/csrf.js';
-import { retryKeyFor } from '../../../src/line/line-client.js';
 import { setMerchantKomojuKeys } from '../../../src/merchants/komoju-keys.js';
 import { createKomojuProvider } from '../../../src/payments/komoju/komoju-client.js';
 import { createLogger } from '../../../src/logger.js';
@@ -11,7 +10,7 @@ import { startCheckout } from '../../../src/payments/start-checkout.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
 import { databaseKinds } from '../../support/databases.js';
 import { LogCapture } from '../../support/line-harness.js';
-import { fixtureId, formTokenIn, seedLink, type SeededLink, sessionIdFrom } from '../../support/buyer-fixtures.js';
+import { fixtureId, formTokenIn, noticeRetryKey, seedLink, type SeededLink, sessionIdFrom } from '../../support/buyer-fixtures.js';
 import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
 
 const SECRET_KEY = 'sk_test_buyer_0123456789';
@@ -134,12 +133,13 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
 
     const [notice] = await harness.line.waitForMessages(link.creatorId, 1);
     expect(notice?.via).toBe('push');
-    expect(notice?.key).toBe(retryKeyFor('capture-notice', payment.id));
+    expect(notice?.key).toBe(await noticeRetryKey(prisma, 'payments.captured', payment.id));
     const text = String(notice?.message.text);
     // The creator's bot language (en), product, amount and the link's new captured total.
     expect(text).toContain('Payment received');
     expect(text).toContain('Hojicha: ¥2,400');
     expect(text).toContain('Total collected through this link: ¥2,400');
+    await harness.server.events.idle();
     expect((await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })).noticeSentAt).not.toBeNull();
 
     // The same event again (KOMOJU retrying) changes nothing and sends no second notice.
@@ -153,7 +153,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     const backPage = await back.text();
     expect(backPage).toContain('ありがとうございます。お支払いが完了しました。');
     expect(await prisma.checkout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({ status: 'completed' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await harness.server.events.idle();
     expect(harness.line.messagesTo(link.creatorId)).toHaveLength(1);
   });
 
@@ -173,11 +173,11 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(page).toContain('Thank you! Your payment is complete.');
     expect(await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ linkId: link.linkId, status: 'captured' });
     const [notice] = await harness.line.waitForMessages(link.creatorId, 1);
-    expect(notice?.key).toBe(retryKeyFor('capture-notice', payment.id));
+    expect(notice?.key).toBe(await noticeRetryKey(prisma, 'payments.captured', payment.id));
 
     // The late webhook is merged into the same payment; no second notice.
     expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await harness.server.events.idle();
     expect(harness.line.messagesTo(link.creatorId)).toHaveLength(1);
     expect(await prisma.payment.count({ where: { linkId: link.linkId } })).toBe(1);
   });
@@ -192,7 +192,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(page).toContain('Your payment is awaiting completion');
     const [awaiting] = await harness.line.waitForMessages(link.creatorId, 1);
     expect(String(awaiting?.message.text)).toMatch(/^Awaiting payment\n.*¥3,300\nThe buyer chose to pay later \(Convenience store\)\. Awaiting payment until /);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await harness.server.events.idle();
     expect(harness.line.messagesTo(link.creatorId)).toHaveLength(1);
 
     fake.capture(payment.id);
@@ -256,20 +256,26 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(await getLinkSummary(prisma, link.linkId)).toMatchObject({ capturedAmount: 0, capturedPayments: 0, refundedPayments: 0 });
   });
 
-  it('retries a capture notice LINE refused, on the next news of that payment', async () => {
+  it('retries a capture notice LINE refused, with the same retry key, and sends it once', async () => {
     const link = await seedLink(prisma, { productName: 'Sencha', language: 'en' });
+    const pushesBefore = harness.line.requests.filter((request) => request.path === '/v2/bot/message/push').length;
     harness.line.failNext(/\/v2\/bot\/message\/push/, 500);
     const { sessionId, paymentId } = await payThroughKomoju(link);
-    await waitFor(() => prisma.payment.findUniqueOrThrow({ where: { id: paymentId } }), () => harness.logs.text().includes('capture notice could not be pushed'));
-    expect(harness.logs.text()).toContain('capture notice could not be pushed');
-    expect(harness.line.messagesTo(link.creatorId)).toHaveLength(0);
-    expect((await prisma.payment.findUniqueOrThrow({ where: { id: paymentId } })).noticeSentAt).toBeNull();
-
-    // The buyer's return page re-reads the payment: the notice goes out now, once.
-    await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`);
     const [notice] = await harness.line.waitForMessages(link.creatorId, 1);
     expect(String(notice?.message.text)).toContain('Sencha');
-    expect(notice?.key).toBe(retryKeyFor('capture-notice', paymentId));
+    const key = await noticeRetryKey(prisma, 'payments.captured', paymentId);
+    expect(notice?.key).toBe(key);
+    // The refused push and its retry carried the same key: LINE would drop a second delivery.
+    const pushes = harness.line.requests.filter((request) => request.path === '/v2/bot/message/push').slice(pushesBefore);
+    expect(pushes.map((request) => request.headers['x-line-retry-key'])).toEqual([key, key]);
+    await harness.server.events.idle();
+    expect(await prisma.domainEvent.findUniqueOrThrow({ where: { dedupeKey: `payments.captured:${paymentId}` } })).toMatchObject({ status: 'done', attempts: 2 });
+    expect((await prisma.payment.findUniqueOrThrow({ where: { id: paymentId } })).noticeSentAt).not.toBeNull();
+
+    // The buyer's return page re-reads the payment: nothing new, no second notice.
+    await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`);
+    await harness.server.events.idle();
+    expect(harness.line.messagesTo(link.creatorId)).toHaveLength(1);
   });
 
   it("never shows paid for another link's session or a made-up one", async () => {
@@ -467,7 +473,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
     await waitFor(() => prisma.payment.findUniqueOrThrow({ where: { id: payment.id } }), (row) => row.noticeSentAt !== null);
     await harness.line.waitForMessages(link.creatorId, 4);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await harness.server.events.idle();
     expect(texts()).toHaveLength(4);
     expect(texts()[3]).toContain('Two only: ¥1,000');
     expect(texts().filter((text) => text === usedUp)).toHaveLength(1);

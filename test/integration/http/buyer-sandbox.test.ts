@@ -6,13 +6,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { adminCommands } from '../../../src/cli/command-list.js';
 import type { CliContext } from '../../../src/cli/commands.js';
 import { formToken } from '../../../src/http/csrf.js';
-import { retryKeyFor } from '../../../src/line/line-client.js';
 import { createLogger } from '../../../src/logger.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
 import { signKomojuBody } from '../../../src/payments/komoju/komoju-webhook.js';
 import { databaseKinds } from '../../support/databases.js';
 import { LogCapture } from '../../support/line-harness.js';
-import { formTokenIn, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
+import { formTokenIn, noticeRetryKey, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
 import { useLineHarness } from '../../support/suite-setup.js';
 
 describe.each(await databaseKinds())('sandbox checkout on %s', (kind) => {
@@ -136,7 +135,7 @@ describe.each(await databaseKinds())('sandbox checkout on %s', (kind) => {
     expect(event.id).toMatch(/^evt_sandbox_/);
 
     const [notice] = await harness.line.waitForMessages(link.creatorId, 1);
-    expect(notice?.key).toBe(retryKeyFor('capture-notice', payment.id));
+    expect(notice?.key).toBe(await noticeRetryKey(prisma, 'payments.captured', payment.id));
     expect(String(notice?.message.text)).toContain('Yuzu jam: ¥1,200');
 
     const paid = await get(path(back));

@@ -83,7 +83,7 @@ describe.each(await databaseKinds())('awaiting payments through the sandbox on %
     // KOMOJU redelivering the news does not tell the creator again.
     const row = await prisma.sandboxPayment.findUniqueOrThrow({ where: { id: paymentId } });
     expect(await postSandboxEvent(`${harness.url}/webhooks/komoju`, sandboxEvent('payment.expired', row), harness.config.appSecret)).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await harness.server.events.idle();
     expect(harness.line.messagesTo(link.creatorId)).toHaveLength(2);
     expect(await getLinkSummary(prisma, link.linkId)).toMatchObject({ capturedPayments: 0, pendingPayments: 1 });
   });
