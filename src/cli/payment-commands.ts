@@ -82,19 +82,38 @@ function refusalMessage(paymentId: string, refusal: MoneyBackRefusal): { message
       return { message: `--amount must be from 1 to ${refusal.left} (what is left of payment ${paymentId}, in ${refusal.currency}'s smallest unit)`, exitCode: 2 };
     case 'provider':
       return { message: `the payment provider refused the refund: ${refusal.message}`, exitCode: 1 };
+    case 'unknown':
+      return {
+        message: `the payment provider's answer was lost (${refusal.message}) and reading payment ${paymentId} does not show the refund yet: it may still be made. Run the same command again (same --amount and --request-id) to read it again; it never refunds twice`,
+        exitCode: 4,
+      };
   }
+}
+
+/**
+ * The confirmation a CLI refund stands for: `--request-id` when given, else the command itself.
+ * With the payment and amount it makes the idempotency key, so running the same command again
+ * (after a timeout, a crash) gives money back once; a deliberate second refund of the same amount
+ * of the same payment needs a new --request-id.
+ */
+function cliConfirmation(context: CliContext): string {
+  const value = context.flags.get('request-id');
+  if (value === undefined) return 'cli';
+  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,64}$/.test(value)) throw new CliError('--request-id must be 1–64 printable ASCII characters without spaces', 2);
+  return `cli:${value}`;
 }
 
 /** `payment:refund`: through the payment's own provider (KOMOJU or the sandbox), never more than is left. */
 export const paymentRefundCommand: AdminCommand = {
   name: 'payment:refund',
-  usage: 'payment:refund --payment ID [--amount N]',
-  summary: 'refund a payment through its provider (all that is left, or N in the smallest unit)',
+  usage: 'payment:refund --payment ID [--amount N] [--request-id ID]',
+  summary: 'refund a payment through its provider (all that is left, or N in the smallest unit); the same command again refunds once',
   async run(context) {
     const paymentId = requireFlag(context, 'payment');
     const amount = optionalAmount(context);
+    const confirmation = cliConfirmation(context);
     const { prisma } = requireDb(context);
-    const outcome = await refundPayment({ prisma, config: context.config, log: context.log }, { paymentId, ...(amount === undefined ? {} : { amount }) });
+    const outcome = await refundPayment({ prisma, config: context.config, log: context.log }, { paymentId, confirmation, ...(amount === undefined ? {} : { amount }) });
     if (!outcome.ok) {
       const { message, exitCode } = refusalMessage(paymentId, outcome);
       throw new CliError(message, exitCode);
@@ -108,9 +127,11 @@ export const paymentRefundCommand: AdminCommand = {
       total: payment.total,
       status: payment.status,
       full: outcome.full,
+      repeated: outcome.repeated,
     };
     const what = outcome.full ? 'refunded in full' : 'partly refunded';
-    const text = `${paymentId}: ${outcome.amount} ${payment.currency} ${what} (refunded so far ${payment.amountRefunded} of ${payment.total}; status ${payment.status}). The ledger follows the provider's webhooks.`;
+    const again = outcome.repeated ? ' This refund was already made by an earlier run of the same command: nothing new was refunded (pass a new --request-id to refund the same amount again).' : '';
+    const text = `${paymentId}: ${outcome.amount} ${payment.currency} ${what} (refunded so far ${payment.amountRefunded} of ${payment.total}; status ${payment.status}). The ledger follows the provider's webhooks.${again}`;
     return { json, text };
   },
 };

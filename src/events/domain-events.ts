@@ -32,6 +32,8 @@ export interface DomainEventPayloads {
   'sales.digestDue': { merchantId: string; userId: string; day: string };
   /** Scheduled (notBefore): compare the ledger with the provider's and repair it; records the next run. */
   'payments.reconcileDue': { since: string | null };
+  /** Scheduled (notBefore): read the provider again to learn what a refund, cancel or refund request whose answer was lost did. */
+  'refunds.outcomeCheckDue': { attemptId: string };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -50,6 +52,7 @@ export const DOMAIN_EVENT_TYPES = [
   'subscriptions.cancelled',
   'sales.digestDue',
   'payments.reconcileDue',
+  'refunds.outcomeCheckDue',
 ] as const satisfies readonly DomainEventType[];
 
 export interface NewDomainEvent<T extends DomainEventType = DomainEventType> {

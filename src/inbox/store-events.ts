@@ -1,6 +1,6 @@
 import type { SqlQuery } from '../db/sql.js';
 import type { StorableEvent } from './storable-event.js';
-import { UNFINISHED, type ClaimedEvent } from './worker.js';
+import type { ClaimedEvent } from './worker.js';
 
 export interface StoreResult {
   /** Events stored by this call (a redelivered event that was already stored is not). */
@@ -22,33 +22,17 @@ export interface FastClaim {
  * One statement stores the batch (redelivered ids are skipped by the primary key) and claims the
  * events that may run right away under the worker's own rule: the first event of its user in the
  * batch when that user has no unfinished event at all. Everything else waits for the worker's poll.
+ * The database function line_store_events (migration 20261207130000) holds a lock per user of the
+ * batch while it decides, so two requests storing events of one user at once (a double-tapped
+ * button) cannot both claim: the later one sees the earlier one's event unfinished. The context
+ * is read by this outer statement, whose snapshot can predate the function's by the lock wait: a
+ * save that lands in between is caught by the step's version-checked save (the event is retried).
  */
 const storeSql = (context: FastClaim['context']) => `
-WITH batch AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS b("webhookEventId" text, "userId" text, "payload" jsonb, "eventTimestamp" bigint, "status" text, "lastError" text, "ord" int)
-), heads AS (
-  SELECT h."webhookEventId" FROM (
-    SELECT DISTINCT ON (COALESCE(b."userId", b."webhookEventId")) b."webhookEventId", b."userId", b."ord"
-      FROM batch b
-     WHERE b."status" = 'pending'
-       AND NOT EXISTS (SELECT 1 FROM "LineEvent" e WHERE e."webhookEventId" = b."webhookEventId")
-     ORDER BY COALESCE(b."userId", b."webhookEventId"), b."eventTimestamp", b."ord") AS h
-   WHERE h."userId" IS NULL
-      OR NOT EXISTS (SELECT 1 FROM "LineEvent" o WHERE o."userId" = h."userId" AND o."status" IN (${UNFINISHED}))
-   ORDER BY h."ord"
-   LIMIT $2
-)
-INSERT INTO "LineEvent" ("webhookEventId", "userId", "payload", "eventTimestamp", "status", "lastError", "lockedUntil", "attempts")
-SELECT b."webhookEventId", b."userId", b."payload", b."eventTimestamp", b."status", b."lastError",
-       CASE WHEN h."webhookEventId" IS NULL THEN NULL ELSE now() + make_interval(secs => $3) END,
-       CASE WHEN h."webhookEventId" IS NULL THEN 0 ELSE 1 END
-  FROM batch b LEFT JOIN heads h ON h."webhookEventId" = b."webhookEventId"
- ORDER BY b."ord"
-ON CONFLICT ("webhookEventId") DO NOTHING
-RETURNING "webhookEventId", "attempts" = 1 AS "claimed"${
-  context ? `, CASE WHEN "attempts" = 1 AND "userId" IS NOT NULL THEN ${context('"LineEvent"."userId"')} END AS "context"` : ''
-}`;
+SELECT s."webhookEventId", s."claimed"${
+  context ? `, CASE WHEN s."claimed" AND s."userId" IS NOT NULL THEN ${context('s."userId"')} END AS "context"` : ''
+}
+  FROM line_store_events($1::jsonb, $2::int, $3::float8) AS s`;
 const STORE_SQL = storeSql(undefined);
 const storeSqlWith = new Map<NonNullable<FastClaim['context']>, string>();
 

@@ -31,6 +31,8 @@ export interface PaymentSnapshot {
   total: number;
   amountRefunded: number;
   refunds: RefundSnapshot[];
+  /** KOMOJU's `refund_requests` (ids and status): how a lost refund-request answer is decided. */
+  refundRequests?: { id: string; status: string | null }[];
   /** KOMOJU's `payment_details.type` (credit_card, konbini, bank_transfer, pay_easy, …); null when not sent. */
   paymentMethod: string | null;
   /** Until when an authorized (konbini, bank transfer, Pay-easy) payment can still be paid. */
@@ -141,9 +143,9 @@ export interface RefundRequestInput {
   bankName: string;
   /** 3 digits. */
   branchNumber: string;
-  /** 普通 normal / 当座 checking (KOMOJU documents `normal`; `checking` is unconfirmed). */
-  accountType: 'normal' | 'checking';
-  /** 7 digits. */
+  /** 普通 normal / 当座 checking / 貯蓄 savings (KOMOJU's enum: komoju-php-sdk CreateRefundRequestRequest). */
+  accountType: 'normal' | 'checking' | 'savings';
+  /** 7 digits, sent as text so a leading zero stays (KOMOJU's RefundRequest model: a string). */
   accountNumber: string;
   includePaymentMethodFee: boolean;
   idempotencyKey: string;

@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import type { Prisma } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { createKomojuProvider } from './komoju/komoju-client.js';
+import { attemptVisible, decideByReading, findAttempt, isDefiniteRefusal, knownIds, recordAttempt, settleAttempt, type MoneyBackAttempt } from './money-back-attempts.js';
 import { isSandboxEnabled, providerForLink, sandboxProvider } from './provider-for-link.js';
 import { ProviderError } from './provider.js';
 import type { PaymentProvider, PaymentSnapshot } from './provider.js';
@@ -39,10 +40,13 @@ export type MoneyBackRefusal =
   | { reason: 'notCancellable'; status: string }
   | { reason: 'needsRefundRequest'; paymentMethod: string }
   | { reason: 'tooMuch'; left: number; currency: string }
-  | { reason: 'provider'; message: string; code: string | null };
+  | { reason: 'provider'; message: string; code: string | null }
+  /** The provider's answer was lost and a read could not yet tell: `attemptId` is checked again later. */
+  | { reason: 'unknown'; attemptId: string; message: string };
 
 export type RefundOutcome =
-  | { ok: true; payment: PaymentSnapshot; amount: number; full: boolean }
+  /** `repeated`: this key's refund was made by an earlier call (a retry, or the same command again). */
+  | { ok: true; payment: PaymentSnapshot; amount: number; full: boolean; repeated: boolean }
   | ({ ok: false } & MoneyBackRefusal);
 
 export type CancelOutcome = { ok: true; payment: PaymentSnapshot } | ({ ok: false } & MoneyBackRefusal);
@@ -77,16 +81,22 @@ export async function providerForPayment(deps: MoneyBackDeps, payment: LedgerPay
 }
 
 /**
- * The key for one refund decision: the same payment, the same amount asked for, the same
- * refunded-so-far (and the same chat dialog when one asked) name the same refund, so a retry
- * or a second press is answered with the first refund instead of giving money back twice.
+ * The key for one refund decision, from what was confirmed only: the payment, the amount asked
+ * for (null: all that is left) and the confirmation that asked (the chat dialog's id, or the admin
+ * CLI's request id). Never from state that changes after the call (what was refunded so far): a
+ * retry after a crash, when KOMOJU's webhook already moved that state, must send the same key.
  */
-export function refundIdempotencyKey(parts: { paymentId: string; amount: number; refundedBefore: number; scope?: string }): string {
+export function refundIdempotencyKey(parts: { paymentId: string; amount: number | null; confirmation: string }): string {
   const digest = createHash('sha256')
-    .update([parts.paymentId, parts.amount, parts.refundedBefore, parts.scope ?? ''].join('\n'))
+    .update(['refund', parts.paymentId, parts.amount ?? 'all', parts.confirmation].join('\n'))
     .digest('hex')
     .slice(0, 40);
   return `refund-${digest}`;
+}
+
+/** One cancel per payment: cancelling twice cancels the same payment. */
+export function cancelIdempotencyKey(paymentId: string): string {
+  return `cancel-${paymentId}`;
 }
 
 function providerRefusal(error: unknown): { ok: false } & MoneyBackRefusal {
@@ -104,11 +114,14 @@ async function reportSandboxChange(deps: MoneyBackDeps, type: string, paymentId:
 
 /**
  * Refunds `amount` (default: all that is left) of a captured payment. Reads the payment at the
- * provider first (the source of truth), so it never asks for more than is left.
+ * provider first (the source of truth), so it never asks for more than is left. The attempt is
+ * recorded before the call under its key: the same confirmation again (a retry, a second press,
+ * the same command) reads what the first call did and, when it is not visible yet, asks again
+ * under the same key, which KOMOJU answers with the first refund instead of a second one.
  */
 export async function refundPayment(
   deps: MoneyBackDeps,
-  input: { paymentId: string; amount?: number; merchantId?: string; scope?: string },
+  input: { paymentId: string; amount?: number; merchantId?: string; confirmation: string; requestedBy?: string },
 ): Promise<RefundOutcome> {
   const ledger = await findLedgerPayment(deps.prisma, input.paymentId, input.merchantId);
   if (!ledger) return { ok: false, reason: 'notFound' };
@@ -121,29 +134,56 @@ export async function refundPayment(
   } catch (error) {
     return providerRefusal(error);
   }
-  if (current.status === 'refunded') return { ok: false, reason: 'alreadyRefunded' };
-  if (current.status !== 'captured') return { ok: false, reason: 'notCaptured', status: current.status };
-  if (needsRefundRequest(current.paymentMethod)) return { ok: false, reason: 'needsRefundRequest', paymentMethod: current.paymentMethod ?? '' };
-  const left = current.total - current.amountRefunded;
-  if (left <= 0) return { ok: false, reason: 'alreadyRefunded' };
-  const amount = input.amount ?? left;
-  if (!Number.isSafeInteger(amount) || amount < 1 || amount > left) return { ok: false, reason: 'tooMuch', left, currency: current.currency };
+  const idempotencyKey = refundIdempotencyKey({ paymentId: ledger.id, amount: input.amount ?? null, confirmation: input.confirmation });
+  let attempt = await findAttempt(deps.prisma, idempotencyKey);
+  if (attempt && attempt.outcome !== 'refused' && attempt.outcome !== 'notDone' && attempt.amount !== null) {
+    if (attemptVisible(attempt, current)) {
+      await settleAttempt(deps.prisma, attempt.id, 'done');
+      return { ok: true, payment: current, amount: attempt.amount, full: current.status === 'refunded', repeated: true };
+    }
+  } else {
+    if (current.status === 'refunded') return { ok: false, reason: 'alreadyRefunded' };
+    if (current.status !== 'captured') return { ok: false, reason: 'notCaptured', status: current.status };
+    if (needsRefundRequest(current.paymentMethod)) return { ok: false, reason: 'needsRefundRequest', paymentMethod: current.paymentMethod ?? '' };
+    const left = current.total - current.amountRefunded;
+    if (left <= 0) return { ok: false, reason: 'alreadyRefunded' };
+    const amount = input.amount ?? left;
+    if (!Number.isSafeInteger(amount) || amount < 1 || amount > left) return { ok: false, reason: 'tooMuch', left, currency: current.currency };
+    attempt = {
+      id: idempotencyKey,
+      kind: 'refund',
+      paymentId: ledger.id,
+      merchantId: ledger.merchantId,
+      requestedBy: input.requestedBy ?? null,
+      amount,
+      knownBefore: knownIds('refund', current),
+      outcome: 'sending',
+    };
+    await recordAttempt(deps.prisma, attempt);
+  }
+  const amount = attempt.amount ?? 0;
 
-  const idempotencyKey = refundIdempotencyKey({ paymentId: ledger.id, amount, refundedBefore: current.amountRefunded, scope: input.scope });
   let after: PaymentSnapshot;
   try {
     after = await provider.refundPayment(ledger.id, { amount, idempotencyKey });
   } catch (error) {
-    return providerRefusal(error);
+    if (isDefiniteRefusal(error)) {
+      await settleAttempt(deps.prisma, attempt.id, 'refused');
+      return providerRefusal(error);
+    }
+    const decided = await decideByReading(deps, provider, attempt, error);
+    if (!decided.done) return { ok: false, reason: 'unknown', attemptId: attempt.id, message: decided.message };
+    after = decided.payment;
   }
+  await settleAttempt(deps.prisma, attempt.id, 'done');
   const full = after.status === 'refunded' || after.amountRefunded >= after.total;
   if (provider.name === 'sandbox') await reportSandboxChange(deps, full ? 'payment.refunded' : 'payment.refund.created', ledger.id);
   deps.log.info({ paymentId: ledger.id, amount, full }, 'refund made through the provider');
-  return { ok: true, payment: after, amount, full };
+  return { ok: true, payment: after, amount, full, repeated: false };
 }
 
 /** Cancels a payment still awaiting payment (pending or authorized, e.g. an unpaid konbini slip). */
-export async function cancelPayment(deps: MoneyBackDeps, input: { paymentId: string; merchantId?: string }): Promise<CancelOutcome> {
+export async function cancelPayment(deps: MoneyBackDeps, input: { paymentId: string; merchantId?: string; requestedBy?: string }): Promise<CancelOutcome> {
   const ledger = await findLedgerPayment(deps.prisma, input.paymentId, input.merchantId);
   if (!ledger) return { ok: false, reason: 'notFound' };
   const provider = await providerForPayment(deps, ledger);
@@ -157,11 +197,31 @@ export async function cancelPayment(deps: MoneyBackDeps, input: { paymentId: str
   if (current.status !== 'pending' && current.status !== 'authorized' && current.status !== 'cancelled') {
     return { ok: false, reason: 'notCancellable', status: current.status };
   }
-  let after: PaymentSnapshot;
-  try {
-    after = current.status === 'cancelled' ? current : await provider.cancelPayment(ledger.id, { idempotencyKey: `cancel-${ledger.id}` });
-  } catch (error) {
-    return providerRefusal(error);
+  const attempt: MoneyBackAttempt = {
+    id: cancelIdempotencyKey(ledger.id),
+    kind: 'cancel',
+    paymentId: ledger.id,
+    merchantId: ledger.merchantId,
+    requestedBy: input.requestedBy ?? null,
+    amount: null,
+    knownBefore: [],
+    outcome: 'sending',
+  };
+  let after = current;
+  if (current.status !== 'cancelled') {
+    await recordAttempt(deps.prisma, attempt);
+    try {
+      after = await provider.cancelPayment(ledger.id, { idempotencyKey: attempt.id });
+    } catch (error) {
+      if (isDefiniteRefusal(error)) {
+        await settleAttempt(deps.prisma, attempt.id, 'refused');
+        return providerRefusal(error);
+      }
+      const decided = await decideByReading(deps, provider, attempt, error);
+      if (!decided.done) return { ok: false, reason: 'unknown', attemptId: attempt.id, message: decided.message };
+      after = decided.payment;
+    }
+    await settleAttempt(deps.prisma, attempt.id, 'done');
   }
   if (provider.name === 'sandbox') await reportSandboxChange(deps, 'payment.cancelled', ledger.id);
   deps.log.info({ paymentId: ledger.id }, 'payment cancelled through the provider');

@@ -210,6 +210,7 @@ function requestPrompt(slots: RequestSlots, state: DialogState, ctx: Context): R
       return text(ctx.t('refunds:request.type'), [
         commandButton(ctx.t('refunds:accountType.normal'), REFUND_ACTIONS.accountType, ['normal'], state.dialogId),
         commandButton(ctx.t('refunds:accountType.checking'), REFUND_ACTIONS.accountType, ['checking'], state.dialogId),
+        commandButton(ctx.t('refunds:accountType.savings'), REFUND_ACTIONS.accountType, ['savings'], state.dialogId),
       ]);
     case 'account':
       return text(ctx.t('refunds:request.account'));
@@ -252,7 +253,19 @@ function requestStep(slots: RequestSlots, state: DialogState, ctx: Context, lead
   return { state: next, replies: [...lead, requestPrompt(slots, next, ctx)] };
 }
 
-function startRequest(payment: RefundPaymentView, ctx: Context): Step {
+/**
+ * What a new bank refund request may ask for, the payment-method fee apart (the fee question adds
+ * it): what is left after refunds and the requests still open, less the fee unless an open request
+ * already asked for it. The dialog's view carries it as `left`, so every prompt and check uses it.
+ */
+function requestableView(payment: RefundPaymentView): RefundPaymentView {
+  const fee = payment.feeRequested ? 0 : payment.paymentMethodFee;
+  return { ...payment, left: Math.max(0, payment.left - payment.pendingRequested - fee), paymentMethodFee: fee };
+}
+
+function startRequest(full: RefundPaymentView, ctx: Context): Step {
+  const payment = requestableView(full);
+  if (payment.left <= 0) return reply(text(ctx.t(full.pendingRequested > 0 ? 'refunds:refused.alreadyRequested' : 'refunds:refused.alreadyRefunded'), [transactionsButton(full, ctx)]));
   const state = startDialog(REQUEST, ctx, {});
   const intro = text(ctx.t('refunds:request.intro', { method: methodName(payment.paymentMethod, ctx), fee: price(REFUND_REQUEST_FEE_JPY, 'JPY', ctx) }));
   return requestStep({ payment, step: 'amount', fields: {} }, state, ctx, [intro]);
@@ -365,6 +378,8 @@ const results: ResultHandlers = {
     reply(text(ctx.t('refunds:done.cancelled', { amount: price(result.payment.total, result.payment.currency, ctx), product: result.payment.productName }), [transactionsButton(result.payment, ctx)])),
   'refunds.requested': (result, ctx) =>
     reply(text(ctx.t('refunds:done.requested', { amount: price(result.amount, result.payment.currency, ctx), product: result.payment.productName }), [transactionsButton(result.payment, ctx)])),
+  'refunds.unknown': (result, ctx) =>
+    reply(text(ctx.t(`refunds:unknown.${result.what}`, { amount: price(result.amount, result.payment.currency, ctx), product: result.payment.productName }), [transactionsButton(result.payment, ctx)])),
   'refunds.refused': refusedStep,
 };
 

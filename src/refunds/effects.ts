@@ -16,6 +16,14 @@ export interface RefundPaymentView {
   refundedAmount: number;
   /** total − refunded. */
   left: number;
+  /**
+   * Bank refund requests sent and not declined (nor completed, which KOMOJU then counts as
+   * refunded): what they will give back, payment-method fee included when they asked for it.
+   * A new request can only ask for what is left after them.
+   */
+  pendingRequested: number;
+  /** A request already asked for the payment-method fee: it cannot go back twice. */
+  feeRequested: boolean;
   status: string;
   state: LedgerState;
   paymentMethod: string | null;
@@ -33,7 +41,7 @@ export interface RefundRequestFields {
   customerName: string;
   bankName: string;
   branchNumber: string;
-  accountType: 'normal' | 'checking';
+  accountType: 'normal' | 'checking' | 'savings';
   accountNumber: string;
   includePaymentMethodFee: boolean;
 }
@@ -45,6 +53,9 @@ export type RefundRefusal =
   | { reason: 'needsRefundRequest' }
   | { reason: 'tooMuch'; left: number; currency: string }
   | { reason: 'provider'; message: string };
+
+/** What a call whose answer was lost was about: a later read decides and the owner is told. */
+export type UnknownOutcome = { type: 'refunds.unknown'; what: 'refund' | 'cancel' | 'request'; payment: RefundPaymentView; amount: number };
 
 /*
  * Every effect names the merchant the owner acted for and is re-authorised when performed: still
@@ -64,6 +75,7 @@ export type RefundEffectResult =
   | { type: 'refunds.refunded'; payment: RefundPaymentView; amount: number; full: boolean }
   | { type: 'refunds.cancelled'; payment: RefundPaymentView }
   | { type: 'refunds.requested'; payment: RefundPaymentView; amount: number }
+  | UnknownOutcome
   | ({ type: 'refunds.refused' } & RefundRefusal);
 
 declare module '../conversation/types.js' {

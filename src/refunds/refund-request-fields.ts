@@ -77,9 +77,11 @@ export function toAccountNumber(input: string): string | null {
   return /^[0-9]{7}$/.test(digits) ? digits : null;
 }
 
+// KOMOJU's own values (komoju-php-sdk CreateRefundRequestRequest: normal, checking, savings).
 const ACCOUNT_TYPE_WORDS: Record<RefundRequestFields['accountType'], readonly string[]> = {
-  normal: ['normal', 'ordinary', 'savings', '普通', '普通預金', '보통', '보통예금'],
+  normal: ['normal', 'ordinary', '普通', '普通預金', '보통', '보통예금'],
   checking: ['checking', 'current', '当座', '当座預金', '당좌', '당좌예금'],
+  savings: ['savings', '貯蓄', '貯蓄預金', '저축', '저축예금'],
 };
 
 export function toAccountType(input: string): RefundRequestFields['accountType'] | null {

@@ -20,8 +20,9 @@
  *                               the payment (partial keeps `captured`, full makes `refunded`).
  *   POST /api/v1/payments/:id/cancel          pending / authorized → cancelled; answers the payment.
  *   POST /api/v1/payments/:id/refund_request  amount, customer_name (half-width katakana),
- *                               bank_name, branch_number (3 digits), account_type, account_number
- *                               (7-digit integer), include_payment_method_fee; captured only;
+ *                               bank_name, branch_number (3 digits), account_type (normal |
+ *                               checking | savings), account_number (7-digit string),
+ *                               include_payment_method_fee; captured only;
  *                               answers 200 with an empty body and lists the request in the
  *                               payment's `refund_requests` (status `pending`).
  *   Payment POSTs honour X-KOMOJU-IDEMPOTENCY like sessions do: the same key and body answer the
@@ -62,9 +63,13 @@
  *   sendWebhook(url, body, webhookSecret)  POSTs body (object → JSON; string → sent verbatim) with
  *                                          X-Komoju-Signature / X-Komoju-ID (new per delivery) /
  *                                          X-Komoju-Event; resolves to the HTTP status
- *   failNext(count, httpStatus, body?)     the next `count` API requests answer httpStatus with
+ *   failNext(count, httpStatus, body?, method?)  the next `count` API requests (of `method` only,
+ *                                          when given) answer httpStatus with
  *                                          body (default: KOMOJU error body), before auth
  *   delayNext(count, ms)                   the next `count` API requests are held `ms` first
+ *   loseAnswerNext(count, method?)         the next `count` API requests (of `method` only, when
+ *                                          given) are carried out, but their answer never arrives
+ *                                          (the connection is cut): an outcome the caller cannot know
  *   requests                               every request received: { method, path, headers, body }
  *   close()
  */
@@ -203,8 +208,9 @@ export interface FakeKomoju {
   sessions(): FakeKomojuSession[];
   event(type: string, paymentId?: string): FakeKomojuEvent;
   sendWebhook(url: string, body: unknown, webhookSecret: string): Promise<number>;
-  failNext(count: number, httpStatus: number, body?: unknown): void;
+  failNext(count: number, httpStatus: number, body?: unknown, method?: 'GET' | 'POST' | 'DELETE'): void;
   delayNext(count: number, ms: number): void;
+  loseAnswerNext(count: number, method?: 'GET' | 'POST' | 'DELETE'): void;
   close(): Promise<void>;
 }
 
@@ -226,7 +232,7 @@ export interface FakeKomojuRefundRequest {
   bank_name: string;
   branch_number: string;
   account_type: string;
-  account_number: number;
+  account_number: string;
   include_payment_method_fee: boolean;
   created_at: string;
 }
@@ -243,6 +249,8 @@ interface SessionRecord {
 
 interface Injection {
   remaining: number;
+  /** Only requests of this method count (any when undefined). */
+  method?: string | undefined;
 }
 
 const LOCALES = ['ja', 'en', 'ko'];
@@ -406,14 +414,16 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
   const requests: FakeKomojuRequest[] = [];
   const failures: (Injection & { status: number; body: unknown })[] = [];
   const delays: (Injection & { ms: number })[] = [];
+  const losses: Injection[] = [];
+  const losing = new WeakSet<ServerResponse>();
   const expectedAuth = `Basic ${Buffer.from(`${secretKey}:`).toString('base64')}`;
   let origin = '';
 
-  function takeInjection<T extends Injection>(queue: T[]): T | undefined {
-    const head = queue[0];
+  function takeInjection<T extends Injection>(queue: T[], method?: string): T | undefined {
+    const head = queue.find((injection) => injection.method === undefined || injection.method === method);
     if (!head) return undefined;
     head.remaining -= 1;
-    if (head.remaining <= 0) queue.shift();
+    if (head.remaining <= 0) queue.splice(queue.indexOf(head), 1);
     return head;
   }
 
@@ -541,8 +551,10 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     if (typeof body.customer_name !== 'string' || !HALF_WIDTH_KATAKANA_NAME.test(body.customer_name)) return invalid('customer_name');
     if (typeof body.bank_name !== 'string' || body.bank_name.trim() === '') return invalid('bank_name');
     if (typeof body.branch_number !== 'string' || !/^[0-9]{3}$/.test(body.branch_number)) return invalid('branch_number');
-    if (typeof body.account_type !== 'string' || body.account_type === '') return invalid('account_type');
-    if (!isInt(body.account_number, 0, 9_999_999)) return invalid('account_number');
+    // komoju-php-sdk CreateRefundRequestRequest: account_type is one of these.
+    if (typeof body.account_type !== 'string' || !['normal', 'checking', 'savings'].includes(body.account_type)) return invalid('account_type');
+    // KOMOJU's RefundRequest model: "7-digit account number", a string (a leading 0 is a digit).
+    if (typeof body.account_number !== 'string' || !/^[0-9]{7}$/.test(body.account_number)) return invalid('account_number');
     if (typeof body.include_payment_method_fee !== 'boolean') return invalid('include_payment_method_fee');
     payment.refund_requests.push({
       id: komojuId(),
@@ -650,6 +662,10 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
   }
 
   function send(res: ServerResponse, status: number, body: unknown): void {
+    if (losing.has(res)) {
+      res.destroy();
+      return;
+    }
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   }
@@ -658,7 +674,7 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, raw: string, concurrent: boolean) {
     const delay = takeInjection(delays);
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay.ms));
-    const failure = takeInjection(failures);
+    const failure = takeInjection(failures, req.method);
     if (failure) return send(res, failure.status, failure.body);
     if (req.headers.authorization !== expectedAuth) {
       return send(res, 401, komojuError('unauthorized', 'User authorization failed'));
@@ -824,6 +840,7 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
       const concurrent = typeof key === 'string' && inFlight.has(key);
       const owns = typeof key === 'string' && !concurrent;
       if (owns) inFlight.add(key);
+      if (takeInjection(losses, req.method)) losing.add(res);
       try {
         return await handleApi(req, res, pathname, raw, concurrent);
       } finally {
@@ -903,15 +920,19 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
       await response.arrayBuffer();
       return response.status;
     },
-    failNext(count, httpStatus, body) {
+    failNext(count, httpStatus, body, method) {
       failures.push({
         remaining: count,
+        method,
         status: httpStatus,
         body: body ?? komojuError(ERROR_CODES[httpStatus] ?? `http_${httpStatus}`, `Injected failure (HTTP ${httpStatus})`),
       });
     },
     delayNext(count, ms) {
       delays.push({ remaining: count, ms });
+    },
+    loseAnswerNext(count, method) {
+      losses.push({ remaining: count, method });
     },
     async close() {
       server.closeAllConnections();

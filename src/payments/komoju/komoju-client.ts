@@ -85,6 +85,8 @@ const paymentSchema = z.object({
   refunds: z
     .array(z.object({ id: z.string().min(1), amount: money, chargeback: z.boolean().nullish() }))
     .nullish(),
+  // Documented fields are id, status and the bank details (komoju-node-sdk docs/Models/RefundRequest.md).
+  refund_requests: z.array(z.object({ id: z.string().min(1), status: z.string().nullish() }).passthrough()).nullish(),
   session: z.string().min(1).nullish(),
   metadata,
   captured_at: timestamp.nullish(),
@@ -140,6 +142,7 @@ function toPaymentSnapshot(payment: KomojuPayment, sessionId: string | null): Pa
     // Older payloads may omit the total; the refunds list then is the only record.
     amountRefunded: payment.amount_refunded ?? refunds.reduce((sum, refund) => sum + refund.amount, 0),
     refunds,
+    refundRequests: (payment.refund_requests ?? []).map((request) => ({ id: request.id, status: request.status ?? null })),
     paymentMethod: payment.payment_details?.type ?? null,
     paymentDeadline: payment.payment_deadline ?? null,
     buyerEmail: payment.payment_details?.email ?? null,
@@ -412,8 +415,10 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
         bank_name: input.bankName,
         branch_number: input.branchNumber,
         account_type: input.accountType,
-        // KOMOJU documents it as an integer; 7 digits fit, a leading zero is not part of the number.
-        account_number: Number(input.accountNumber),
+        // Text, so an account number starting with 0 keeps it: KOMOJU's RefundRequest model has it
+        // as a string ("7-digit account number"); its create model says integer, which would
+        // turn 0123456 into a different 6-digit account.
+        account_number: input.accountNumber,
         include_payment_method_fee: input.includePaymentMethodFee,
       });
       await call('POST', path, { key: input.idempotencyKey, body }, { emptyBody: true });

@@ -8,7 +8,7 @@ import { createLogger } from '../../../src/logger.js';
 import { createKomojuProvider } from '../../../src/payments/komoju/komoju-client.js';
 import { paySandboxSession } from '../../../src/payments/sandbox/sandbox-actions.js';
 import { createSandboxProvider } from '../../../src/payments/sandbox/sandbox-provider.js';
-import { refundIdempotencyKey } from '../../../src/payments/refund-payment.js';
+import { refundIdempotencyKey, refundPayment } from '../../../src/payments/refund-payment.js';
 import { receiveKomojuWebhook } from '../../../src/payments/receive-komoju-webhook.js';
 import { sandboxEvent, signedSandboxEvent } from '../../../src/payments/sandbox/sandbox-events.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
@@ -67,7 +67,7 @@ describe.each(await databaseKinds())('payment:refund through KOMOJU on %s', (kin
     const paymentId = await paid(link);
 
     const partial = await run({ payment: paymentId, amount: '400' });
-    expect(partial.json).toEqual({ paymentId, amount: 400, currency: 'JPY', amountRefunded: 400, total: 1000, status: 'captured', full: false });
+    expect(partial.json).toEqual({ paymentId, amount: 400, currency: 'JPY', amountRefunded: 400, total: 1000, status: 'captured', full: false, repeated: false });
     const [call] = refundCalls(paymentId);
     expect(call?.body).toEqual({ amount: 400 });
     expect(call?.headers['x-komoju-idempotency']).toMatch(/^refund-[0-9a-f]{40}$/);
@@ -82,7 +82,9 @@ describe.each(await databaseKinds())('payment:refund through KOMOJU on %s', (kin
     expect(await getLinkSummary(prisma, link.linkId)).toMatchObject({ capturedAmount: 0, capturedPayments: 0, refundedPayments: 1 });
     expect(refundCalls(paymentId)).toHaveLength(2);
 
-    await expect(run({ payment: paymentId })).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/already refunded in full/) });
+    // The same command again is the same refund: reported as made, not made again.
+    expect((await run({ payment: paymentId })).json).toMatchObject({ amount: 600, status: 'refunded', repeated: true });
+    await expect(run({ payment: paymentId, 'request-id': 'another' })).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/already refunded in full/) });
     expect(refundCalls(paymentId)).toHaveLength(2);
   });
 
@@ -95,17 +97,76 @@ describe.each(await databaseKinds())('payment:refund through KOMOJU on %s', (kin
     expect(refundCalls(paymentId)).toHaveLength(0);
   });
 
-  it('the same refund decision carries the same key, so a retry is answered with the first refund', async () => {
+  it('the same refund decision carries the same key, never one from what was refunded since', async () => {
     const link = await seedLink(prisma, { amount: 1000 });
     const paymentId = await paid(link);
-    const key = refundIdempotencyKey({ paymentId, amount: 300, refundedBefore: 0 });
-    expect(key).toBe(refundIdempotencyKey({ paymentId, amount: 300, refundedBefore: 0 }));
-    expect(key).not.toBe(refundIdempotencyKey({ paymentId, amount: 300, refundedBefore: 300 }));
+    const key = refundIdempotencyKey({ paymentId, amount: 300, confirmation: 'dialog-1' });
+    expect(key).toBe(refundIdempotencyKey({ paymentId, amount: 300, confirmation: 'dialog-1' }));
+    expect(key).not.toBe(refundIdempotencyKey({ paymentId, amount: 300, confirmation: 'dialog-2' }));
+    expect(key).not.toBe(refundIdempotencyKey({ paymentId, amount: 400, confirmation: 'dialog-1' }));
     const provider = createKomojuProvider({ secretKey: SECRET_KEY, apiBaseUrl: fake.url });
     await provider.refundPayment(paymentId, { amount: 300, idempotencyKey: key });
     const again = await provider.refundPayment(paymentId, { amount: 300, idempotencyKey: key });
     expect(again).toMatchObject({ amountRefunded: 300, refunds: [expect.objectContaining({ amount: 300 })] });
     expect(fake.payment(paymentId).amount_refunded).toBe(300);
+  });
+
+  it('a partial refund retried after a crash (KOMOJU’s webhook landed first) is paid once', async () => {
+    const link = await seedLink(prisma, { amount: 1000 });
+    const paymentId = await paid(link);
+    const deps = { prisma, config: harness.config, log: createLogger('silent') };
+    const confirmed = { paymentId, amount: 300, confirmation: 'dialog-crash' };
+    expect(await refundPayment(deps, confirmed)).toMatchObject({ ok: true, amount: 300, repeated: false });
+    // The answer was slow: KOMOJU's webhook recorded the refund, then the process died before the
+    // step was saved. The redelivered event runs the same confirmation again.
+    expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.refund.created', paymentId), WEBHOOK_SECRET)).toBe(200);
+    expect(await refundPayment(deps, confirmed)).toMatchObject({ ok: true, amount: 300, repeated: true });
+    expect(fake.payment(paymentId).amount_refunded).toBe(300);
+    expect(await getLinkSummary(prisma, link.linkId)).toMatchObject({ capturedAmount: 700 });
+  });
+
+  it('the same command again refunds once; a new --request-id refunds the same amount again', async () => {
+    const link = await seedLink(prisma, { amount: 1000 });
+    const paymentId = await paid(link);
+    expect((await run({ payment: paymentId, amount: '300' })).json).toMatchObject({ amount: 300, amountRefunded: 300, repeated: false });
+    const again = await run({ payment: paymentId, amount: '300' });
+    expect(again.json).toMatchObject({ amount: 300, amountRefunded: 300, repeated: true });
+    expect(again.text).toContain('nothing new was refunded');
+    expect(fake.payment(paymentId).amount_refunded).toBe(300);
+    expect((await run({ payment: paymentId, amount: '300', 'request-id': 'second-300' })).json).toMatchObject({ amountRefunded: 600, repeated: false });
+    expect(refundCalls(paymentId)).toHaveLength(2);
+    const keys = refundCalls(paymentId).map((call) => call.headers['x-komoju-idempotency']);
+    expect(new Set(keys).size).toBe(2);
+  });
+
+  it('a refund whose answer is lost is decided by reading the payment: made → done, once', async () => {
+    const link = await seedLink(prisma, { amount: 1000 });
+    const paymentId = await paid(link);
+    // KOMOJU makes the refund; the answer to it and to both retries never arrives.
+    fake.loseAnswerNext(3, 'POST');
+    const outcome = await run({ payment: paymentId, amount: '250' });
+    expect(outcome.json).toMatchObject({ amount: 250, amountRefunded: 250, repeated: false });
+    expect(fake.payment(paymentId).refunds).toHaveLength(1);
+    const reads = fake.requests.filter((request) => request.method === 'GET' && request.path === `/api/v1/payments/${paymentId}`);
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a refund KOMOJU answers with a 5xx is unknown until read: checked later, never repeated under a new key', async () => {
+    const link = await seedLink(prisma, { amount: 1000 });
+    const paymentId = await paid(link);
+    // KOMOJU fails the call and both retries (it did nothing); a 5xx alone does not say so.
+    fake.failNext(3, 503, undefined, 'POST');
+    await expect(run({ payment: paymentId, amount: '200' })).rejects.toMatchObject({ exitCode: 4, message: expect.stringMatching(/answer was lost.*never refunds twice/) });
+    expect(fake.payment(paymentId).amount_refunded).toBe(0);
+    const attempt = await prisma.moneyBackAttempt.findFirstOrThrow({ where: { paymentId } });
+    expect(attempt).toMatchObject({ kind: 'refund', amount: 200, outcome: 'unknown' });
+    const check = await prisma.domainEvent.findFirstOrThrow({ where: { type: 'refunds.outcomeCheckDue', subjectId: paymentId } });
+    expect(check.payload).toEqual({ attemptId: attempt.id });
+    expect(check.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 60_000);
+    // The same command again: the read shows nothing, so it asks under the same key, once.
+    expect((await run({ payment: paymentId, amount: '200' })).json).toMatchObject({ amountRefunded: 200, repeated: false });
+    expect(new Set(refundCalls(paymentId).map((call) => call.headers['x-komoju-idempotency'])).size).toBe(1);
+    expect(fake.payment(paymentId).refunds).toHaveLength(1);
   });
 
   it('refunds the tax and fee too: what is left is the total the buyer paid', async () => {

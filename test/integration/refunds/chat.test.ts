@@ -146,14 +146,17 @@ describe.each(await databaseKinds())('refunds and cancels from the chat on %s', 
     expect(calls(paymentId, 'refund')).toHaveLength(0);
   });
 
-  it('files a bank refund request for a konbini payment, each answer checked, stating the fee', async () => {
+  it('files a bank refund request for a konbini payment, each answer checked, stating the fee once', async () => {
     const { linkId, paymentId } = await linkWithPayment('authorized', { paymentMethodFee: 190 });
     fake.capture(paymentId);
     await send('payment.captured', paymentId);
     const bubble = await openPaymentBubble('Uowner', linkId);
     const [intro, ask] = await tap(harness, 'Uowner', postbackData(bubble, 'Refund'), 2);
     expect(messageText(intro!)).toContain('KOMOJU charges ¥600 for each request and may decline it');
-    expect(messageText(ask!)).toContain('everything (¥1,190)');
+    // What is left (¥1,190) less the fee, which the fee question adds: never counted twice.
+    expect(messageText(ask!)).toContain('everything (¥1,000)');
+    const [tooMuch] = await harness.say('Uowner', '1190');
+    expect(messageText(tooMuch!)).toContain('Send at most ¥1,000');
 
     await harness.say('Uowner', '1000');
     const [badName] = await harness.say('Uowner', '山田太郎');
@@ -163,10 +166,10 @@ describe.each(await databaseKinds())('refunds and cancels from the chat on %s', 
     const [badBranch] = await harness.say('Uowner', '12');
     expect(messageText(badBranch!)).toContain('exactly 3 digits');
     const [type] = await harness.say('Uowner', '０１２');
-    await tap(harness, 'Uowner', postbackData(type, 'Ordinary'));
+    await tap(harness, 'Uowner', postbackData(type, 'Savings'));
     const [badAccount] = await harness.say('Uowner', '123456');
     expect(messageText(badAccount!)).toContain('exactly 7 digits');
-    const [fee] = await harness.say('Uowner', '1234-567');
+    const [fee] = await harness.say('Uowner', '0234-567');
     expect(messageText(fee!)).toContain('payment-method fee (¥190)');
     const [card] = await tap(harness, 'Uowner', postbackData(fee, 'Without the fee'));
     const cardText = messageText(card!);
@@ -184,14 +187,20 @@ describe.each(await databaseKinds())('refunds and cancels from the chat on %s', 
       customer_name: 'ﾔﾏﾀﾞ ﾀﾛｳ',
       bank_name: 'みずほ銀行',
       branch_number: '012',
-      account_type: 'normal',
-      account_number: 1234567,
+      account_type: 'savings',
+      account_number: '0234567',
       include_payment_method_fee: false,
     });
     expect(await prisma.refundRequest.findMany({ where: { paymentId } })).toEqual([
       expect.objectContaining({ amount: 1000, currency: 'JPY', status: 'requested', includePaymentMethodFee: false, requestedBy: 'Uowner' }),
     ]);
     expect(calls(paymentId, 'refund')).toHaveLength(0);
+
+    // The request is pending at KOMOJU and holds what it asked for: a second dialog cannot ask
+    // for a second full refund (the ¥190 fee alone cannot be requested).
+    const again = await openPaymentBubble('Uowner', linkId);
+    const [held] = await tap(harness, 'Uowner', postbackData(again, 'Refund'));
+    expect(messageText(held!)).toContain('This refund request has already been sent.');
 
     // KOMOJU reports the request's progress; the record follows.
     const update = { id: `evt_rr_${paymentId}`, type: 'refund_request.updated', resource: 'event', data: { id: 'rr_1', status: 'completed', payment: paymentId }, created_at: new Date().toISOString() };

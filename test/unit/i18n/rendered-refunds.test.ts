@@ -44,6 +44,8 @@ function payment(language: 'ja' | 'ko', overrides: Partial<RefundPaymentView> = 
     paymentMethodFee: 0,
     refundedAmount: 0,
     left: 1500,
+    pendingRequested: 0,
+    feeRequested: false,
     status: 'captured',
     state: 'captured',
     paymentMethod: 'credit_card',
@@ -76,7 +78,7 @@ function screens(language: 'ja' | 'ko'): string {
   const request = new DialogDriver(language as Language);
   request.result({ type: 'refunds.paymentLoaded', purpose: 'refund', payment: payment(language, { paymentMethod: 'konbini', byRequest: true, total: 1690, left: 1690, paymentMethodFee: 190 }) });
   show('bank refund request', request);
-  for (const answer of ['1690', 'ヤマダ タロウ', 'みずほ銀行', '012']) request.say(answer);
+  for (const answer of ['1500', 'ヤマダ タロウ', 'みずほ銀行', '012']) request.say(answer);
   request.tap(language === 'ja' ? '普通' : '보통');
   request.say('1234567');
   show('bank refund request: fee', request);

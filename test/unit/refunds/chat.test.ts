@@ -20,6 +20,8 @@ function payment(overrides: Partial<RefundPaymentView> = {}): RefundPaymentView 
     paymentMethodFee: 0,
     refundedAmount: 0,
     left: 1500,
+    pendingRequested: 0,
+    feeRequested: false,
     status: 'captured',
     state: 'captured',
     paymentMethod: 'credit_card',
