@@ -86,6 +86,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     isShuttingDown: () => shuttingDown,
     isWorkerStalled: () => worker.stalled(),
     trustProxy: config.trustProxy,
+    metricsToken: config.metricsToken,
     routers: [
       lineWebhookRouter({ db, channelSecret: config.line.channelSecret, log, metrics, worker }),
       metricsRouter({ metrics, db, log, token: config.metricsToken }),
