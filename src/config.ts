@@ -47,6 +47,7 @@ const environmentSchema = z.object({
   LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 32)').optional()),
   TRUST_PROXY: optionalText,
+  SANDBOX_IN_PRODUCTION: optionalText.pipe(z.enum(['0', '1'], { message: 'SANDBOX_IN_PRODUCTION must be 1 (or 0, or unset)' }).optional()),
   LINE_CHANNEL_BASIC_ID: optionalText.pipe(
     z.string().regex(/^@?[0-9a-z._-]{3,32}$/i, "LINE_CHANNEL_BASIC_ID must be the channel's basic ID, such as @123abcde").optional(),
   ),
@@ -66,19 +67,77 @@ export type TrustProxy = false | number | string[];
 // Express's names for address ranges, accepted in the list like addresses.
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
-function isProxyAddress(entry: string): boolean {
-  if (PROXY_RANGE_NAMES.has(entry)) return true;
-  const [address = '', prefix, ...rest] = entry.split('/');
+/**
+ * The widest range a proxy list may name: 10.0.0.0/8 (the largest private block) and a whole
+ * provider's IPv6 allocation. Wider than that is not "our proxies" but most of the internet.
+ */
+const WIDEST_PREFIX = { 4: 8, 6: 32 } as const;
+const MAX_PROXY_ENTRIES = 32;
+
+/** An address range as [first, last] in its family's number space (IPv4-mapped IPv6 read as IPv4). */
+interface Range {
+  family: 4 | 6;
+  first: bigint;
+  last: bigint;
+  prefix: number;
+}
+
+function ipv6Number(address: string): bigint | null {
+  let text = address;
+  const tail = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
+  if (tail?.[1]) {
+    const [a = 0, b = 0, c = 0, d = 0] = tail[1].split('.').map(Number);
+    text = `${text.slice(0, -tail[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', rest] = text.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = rest === undefined || rest === '' ? [] : rest.split(':');
+  const groups = [...left, ...Array<string>(rest === undefined ? 0 : 8 - left.length - right.length).fill('0'), ...right];
+  if (groups.length !== 8) return null;
+  return groups.reduce((sum, group) => (sum << 16n) + BigInt(parseInt(group, 16)), 0n);
+}
+
+const MAPPED_IPV4 = 0xffffn << 32n;
+
+function rangeOf(entry: string): Range | null {
+  const [address = '', prefixText, ...rest] = entry.split('/');
   const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (family === 4 ? 32 : 128);
+  if ((family !== 4 && family !== 6) || rest.length > 0) return null;
+  if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return null;
+  const bits = family === 4 ? 32 : 128;
+  let prefix = prefixText === undefined ? bits : Number(prefixText);
+  if (prefix > bits) return null;
+  let value = family === 4 ? address.split('.').reduce((sum, part) => (sum << 8n) + BigInt(Number(part)), 0n) : ipv6Number(address);
+  if (value === null) return null;
+  let width = bits;
+  // Express trusts an IPv4 client for an IPv4-mapped range (::ffff:a.b.c.d/96+): it is an IPv4 range.
+  if (family === 6 && prefix >= 96 && value >> 32n === 0xffffn) {
+    value -= MAPPED_IPV4;
+    prefix -= 96;
+    width = 32;
+  }
+  const hostBits = BigInt(width - prefix);
+  const first = (value >> hostBits) << hostBits;
+  return { family: width === 32 ? 4 : 6, first, last: first + (1n << hostBits) - 1n, prefix };
+}
+
+/** True when the ranges of one family, together, hold every address of it. */
+function coversEverything(ranges: Range[], family: 4 | 6): boolean {
+  const end = (1n << BigInt(family === 4 ? 32 : 128)) - 1n;
+  let next = 0n;
+  for (const range of ranges.filter((candidate) => candidate.family === family).sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0))) {
+    if (range.first > next) return false;
+    if (range.last >= next) next = range.last + 1n;
+    if (next > end) return true;
+  }
+  return false;
 }
 
 /**
  * TRUST_PROXY in Express `trust proxy` syntax, minus `true` (trusting every hop lets any client
- * name its own address): a hop count, or a comma-separated list of proxy addresses / CIDRs.
+ * name its own address): a hop count, or a comma-separated list of proxy addresses / CIDRs. For
+ * the same reason a list that adds up to every address (0.0.0.0/1,128.0.0.0/1), or names a range
+ * wider than WIDEST_PREFIX, is refused here, with the variable named, rather than at start in Express.
  */
 function parseTrustProxy(value: string | undefined): TrustProxy | string {
   if (value === undefined) return false;
@@ -87,9 +146,20 @@ function parseTrustProxy(value: string | undefined): TrustProxy | string {
     return hops <= 10 ? hops : 'TRUST_PROXY: a hop count must be between 0 and 10';
   }
   const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
-  const bad = entries.filter((entry) => !isProxyAddress(entry));
+  const ranges = new Map(entries.filter((entry) => !PROXY_RANGE_NAMES.has(entry)).map((entry) => [entry, rangeOf(entry)] as const));
+  const bad = [...ranges].filter(([, range]) => range === null).map(([entry]) => entry);
   if (entries.length === 0 || bad.length > 0) {
     return `TRUST_PROXY: ${bad.length > 0 ? `${bad.map((entry) => JSON.stringify(entry)).join(', ')} is not` : 'expected'} a hop count or a comma-separated list of proxy addresses / CIDRs (e.g. 1, or 10.0.0.0/8, or loopback)`;
+  }
+  if (entries.length > MAX_PROXY_ENTRIES) return `TRUST_PROXY: at most ${MAX_PROXY_ENTRIES} proxy addresses / ranges`;
+  const known = [...ranges.values()].filter((range): range is Range => range !== null);
+  const everyone = ([4, 6] as const).filter((family) => coversEverything(known, family));
+  if (everyone.length > 0) {
+    return `TRUST_PROXY: these ranges together trust every IPv${everyone.join(' and IPv')} address, which lets any client name its own address; list only your proxies`;
+  }
+  const wide = [...ranges].filter(([, range]) => range !== null && range.prefix < WIDEST_PREFIX[range.family]).map(([entry]) => entry);
+  if (wide.length > 0) {
+    return `TRUST_PROXY: ${wide.map((entry) => JSON.stringify(entry)).join(', ')} is wider than a proxy network (at most /${WIDEST_PREFIX[4]} for IPv4, /${WIDEST_PREFIX[6]} for IPv6); list only your proxies`;
   }
   return entries;
 }
@@ -120,6 +190,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Days buyers' details are kept with their checkout before they are erased. */
   buyerDataRetentionDays: number;
+  /** The public sandbox takes (test) payments: always in local mode, elsewhere only with SANDBOX_IN_PRODUCTION=1. */
+  sandboxPayments: boolean;
   /** The bot's LINE add-friend URL (from LINE_CHANNEL_BASIC_ID): the return page's "back to LINE". */
   lineAddFriendUrl: string | undefined;
 }
@@ -219,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: values.METRICS_TOKEN,
     trustProxy,
     buyerDataRetentionDays: values.BUYER_DATA_RETENTION_DAYS ?? 365,
+    sandboxPayments: localMode || values.SANDBOX_IN_PRODUCTION === '1',
     lineAddFriendUrl:
       values.LINE_CHANNEL_BASIC_ID === undefined
         ? undefined

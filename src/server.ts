@@ -98,6 +98,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     isShuttingDown: () => shuttingDown,
     isWorkerStalled: () => worker.stalled() || events.stalled(),
     trustProxy: config.trustProxy,
+    metricsToken: config.metricsToken,
     routers: [
       lineWebhookRouter({ db, channelSecret: config.line.channelSecret, log, metrics, worker }),
       metricsRouter({ metrics, db, log, token: config.metricsToken }),

@@ -6,8 +6,12 @@ import { codeUses } from './code-uses.js';
 
 type Reader = PrismaClient | Prisma.TransactionClient;
 
-/** Why a typed code is refused: the page says so at the field, in the link's language. */
-export type CodeRefusal = 'unknown' | 'expired' | 'used_up' | 'not_for_link';
+/**
+ * Why a typed code is refused, as the buyer hears it: one answer whether the shop has no such code
+ * or has one that is stopped, expired, for other links or used up, so guessing tells a stranger
+ * nothing about which codes exist. The owner's `codes` list says which of those a code is.
+ */
+export type CodeRefusal = 'unknown';
 
 export type FoundCode = { ok: true; code: DiscountCode; off: DiscountOff } | { ok: false; reason: CodeRefusal };
 
@@ -16,10 +20,7 @@ export async function hasUseLeft(db: Reader, code: Pick<DiscountCode, 'id' | 'us
   return code.usageCap === null || (await codeUses(db, code.id, now)) < code.usageCap;
 }
 
-/**
- * The shop's code matching `typed` (case, width and spaces ignored), checked for this link now.
- * An inactive code reads as unknown: the buyer need not learn it existed.
- */
+/** The shop's code matching `typed` (case, width and spaces ignored), if it applies to this link now. */
 export async function findCodeForLink(db: Reader, link: { id: string; merchantId: string }, typed: string, now: Date): Promise<FoundCode> {
   const key = codeKey(typed);
   if (key === '') return { ok: false, reason: 'unknown' };
@@ -30,9 +31,9 @@ export async function findCodeForLink(db: Reader, link: { id: string; merchantId
   if (!code || !code.active) return { ok: false, reason: 'unknown' };
   const off = readDiscountOff(code);
   if (!off) return { ok: false, reason: 'unknown' };
-  if (code.expiresAt !== null && code.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
-  if (code.links.length > 0 && !code.links.some((entry) => entry.linkId === link.id)) return { ok: false, reason: 'not_for_link' };
-  if (!(await hasUseLeft(db, code, now))) return { ok: false, reason: 'used_up' };
+  if (code.expiresAt !== null && code.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'unknown' };
+  if (code.links.length > 0 && !code.links.some((entry) => entry.linkId === link.id)) return { ok: false, reason: 'unknown' };
+  if (!(await hasUseLeft(db, code, now))) return { ok: false, reason: 'unknown' };
   const { links: _links, ...row } = code;
   return { ok: true, code: row, off };
 }

@@ -25,7 +25,7 @@ export const exportPerformers: Performers<ExportEffect, ExportEffectResult> = {
     const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
     const language = isLanguage(user?.language) ? user.language : 'ja';
     const rows = await prisma.payment.count({ where: link ? { linkId: link.id } : { link: { merchantId: effect.merchantId } } });
-    const { token, expiresAt } = signExportToken(env.config.appSecret, { merchantId: effect.merchantId, linkId: link?.id ?? null, language });
+    const { token, expiresAt } = signExportToken(env.config.appSecret, { merchantId: effect.merchantId, linkId: link?.id ?? null, userId: env.userId, language });
     return {
       type: 'exports.ready',
       url: `${env.config.publicBaseUrl}/exports/${token}`,

@@ -3,6 +3,7 @@ import type { TrustProxy } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { limitBodies } from './body-limit.js';
+import { isOperatorRequest } from './metrics-route.js';
 
 export interface AppDeps {
   db: Database;
@@ -14,6 +15,8 @@ export interface AppDeps {
   isWorkerStalled: () => boolean;
   /** TRUST_PROXY: whose X-Forwarded-For names the client (req.ip); false: nobody's. */
   trustProxy: TrustProxy;
+  /** METRICS_TOKEN: who may read /readyz's details (unset: loopback callers). */
+  metricsToken: string | undefined;
 }
 
 // A readiness probe must answer even when the database does not.
@@ -28,9 +31,13 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  // Ready or not for anyone (a load balancer); why, and on what database, for the operator only.
+  app.get('/readyz', async (req, res) => {
+    const answer = (ready: boolean, detail: Record<string, string>) => {
+      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', ...(isOperatorRequest(req, deps.metricsToken) ? detail : {}) });
+    };
     if (deps.isShuttingDown()) {
-      res.status(503).json({ status: 'shutting down' });
+      answer(false, { reason: 'shutting down' });
       return;
     }
     let timer: NodeJS.Timeout | undefined;
@@ -42,16 +49,16 @@ export function createApp(deps: AppDeps): Express {
         }),
       ]);
     } catch {
-      res.status(503).json({ status: 'database unavailable' });
+      answer(false, { reason: 'database unavailable', database: deps.db.kind });
       return;
     } finally {
       clearTimeout(timer);
     }
     if (deps.isWorkerStalled()) {
-      res.status(503).json({ status: 'worker stalled' });
+      answer(false, { reason: 'worker stalled', database: deps.db.kind });
       return;
     }
-    res.json({ status: 'ready', database: deps.db.kind });
+    answer(true, { database: deps.db.kind });
   });
 
   for (const router of deps.routers) app.use(router);

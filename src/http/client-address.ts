@@ -1,7 +1,10 @@
 // Who a buyer is, for rate limits and checkout holds: the client's IP address as Express derives it
 // under TRUST_PROXY (app.ts), and only ever a valid IP. A non-address in X-Forwarded-For falls back
 // to the socket's address, so a header can never become a key of its own. IPv6 clients are keyed by
-// their /64 (one subscriber's network: a host picks any address inside it at will).
+// their /64 (one subscriber's network: a host picks any address inside it at will), and counted
+// against their /48 as well (one site: it picks any of its 65,536 /64s at will). Logs and the
+// rate-limit table hold an address only keyed (keyedAddress), never as it is.
+import { createHmac } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Request } from 'express';
 
@@ -22,22 +25,44 @@ function ipv6Groups(address: string): number[] {
   return [...left, ...Array<string>(missing).fill('0'), ...right].map((group) => parseInt(group, 16));
 }
 
-/** The key for one address: IPv4 as it is, IPv6 as its /64 network. Null when not an IP. */
-export function addressKey(address: string | undefined): string | null {
-  if (address === undefined) return null;
-  const mapped = IPV4_MAPPED.exec(address);
-  if (mapped?.[1] && isIP(mapped[1]) === 4) return mapped[1];
-  const family = isIP(address.split('%')[0] ?? '');
-  if (family === 4) return address;
-  if (family !== 6) return null;
+function ipv6Network(address: string, groups: number): string {
   const prefix = ipv6Groups(address)
-    .slice(0, 4)
+    .slice(0, groups)
     .map((group) => group.toString(16))
     .join(':');
-  return `${prefix}::/64`;
+  return `${prefix}::/${groups * 16}`;
 }
 
-/** The client of a request as a rate-limit key. */
+/** The networks one address counts against: IPv4 as it is; IPv6 as its /64, then its /48. Empty when not an IP. */
+export function addressNetworks(address: string | undefined): string[] {
+  if (address === undefined) return [];
+  const mapped = IPV4_MAPPED.exec(address);
+  if (mapped?.[1] && isIP(mapped[1]) === 4) return [mapped[1]];
+  const family = isIP(address.split('%')[0] ?? '');
+  if (family === 4) return [address];
+  if (family !== 6) return [];
+  return [ipv6Network(address, 4), ipv6Network(address, 3)];
+}
+
+/** The key for one address: IPv4 as it is, IPv6 as its /64 network. Null when not an IP. */
+export function addressKey(address: string | undefined): string | null {
+  return addressNetworks(address)[0] ?? null;
+}
+
+/** The client of a request's networks, the client's own (IPv4, or IPv6 /64) first. */
+export function clientNetworks(req: Request): string[] {
+  const networks = addressNetworks(req.ip);
+  if (networks.length > 0) return networks;
+  const socket = addressNetworks(req.socket.remoteAddress);
+  return socket.length > 0 ? socket : ['unknown'];
+}
+
+/** The client of a request as a key: IPv4, or the IPv6 /64. */
 export function clientKey(req: Request): string {
-  return addressKey(req.ip) ?? addressKey(req.socket.remoteAddress) ?? 'unknown';
+  return clientNetworks(req)[0] ?? 'unknown';
+}
+
+/** An address or network as logs and the rate-limit table hold it: an HMAC with APP_SECRET. */
+export function keyedAddress(appSecret: string, network: string): string {
+  return createHmac('sha256', appSecret).update(`client-address:${network}`).digest('base64url').slice(0, 22);
 }

@@ -1,8 +1,12 @@
 // GET /exports/<token>: the owner's CSV of payments, for 24 hours from when the chat issued the
 // link (exports/export-token.ts). No login: the signed token is the permission, so the answer is
-// never cached and never indexed, and sends no Referer onwards.
+// never cached and never indexed, and sends no Referer onwards. The grant names the owner who
+// asked, and works only while they still may read buyers' details as an owner of the shop: a
+// removed or demoted owner's link answers 410 (the file is built now, so it would hold buyers who
+// paid after they left).
 import express from 'express';
 import { verifyExportToken } from '../exports/export-token.js';
+import { membershipOf } from '../merchants/authorization.js';
 import { paymentsCsv } from '../exports/payments-csv.js';
 import { translator } from '../i18n/i18n.js';
 import { preferredLanguage, sendPage } from './html.js';
@@ -13,11 +17,13 @@ export const exportRoutes: RouteFactory = ({ db, config, log }) => {
   const router = express.Router();
   router.get('/exports/:token', async (req, res) => {
     const verified = verifyExportToken(config.appSecret, String(req.params.token ?? ''));
-    if (!verified.ok) {
+    const refusal = verified.ok ? ((await membershipOf(db.prisma, verified.grant.userId, verified.grant.merchantId))?.role === 'owner' ? null : 'revoked') : verified.reason;
+    if (!verified.ok || refusal !== null) {
+      const reason = refusal ?? 'invalid';
       const language = preferredLanguage(req);
       const t = translator(language, 'exports');
       const title = t('page.title');
-      sendPage(res, verified.reason === 'expired' ? 410 : 404, renderMessagePage({ language, title, message: t(`page.${verified.reason}`), testId: `export-${verified.reason}` }));
+      sendPage(res, reason === 'invalid' ? 404 : 410, renderMessagePage({ language, title, message: t(`page.${reason}`), testId: `export-${reason}` }));
       return;
     }
     const { grant } = verified;

@@ -7,7 +7,6 @@ import { isLanguage, translator, type Language } from '../i18n/i18n.js';
 import { formatStoredPrice } from '../i18n/format.js';
 import { linkPageUrl, mediaUrl, qrImageUrl } from '../links/link-urls.js';
 import { isSlug } from '../links/slug.js';
-import { countAttempt } from '../merchants/rate-limit.js';
 import { confirmCheckoutReturn } from '../payments/confirm-checkout-return.js';
 import { linkPlaces } from '../payments/link-availability.js';
 import { readPaymentTypes } from '../links/payment-types.js';
@@ -20,6 +19,7 @@ import { CUSTOM_AMOUNT_CHOICE, NO_TIP_CHOICE, readBuyerAmount, readBuyerTip, rea
 import { isSupportedCurrency } from '../i18n/currency.js';
 import type { Language as PageLanguage } from '../i18n/i18n.js';
 import { clientKey } from './client-address.js';
+import { countClientAttempt } from './count-client-attempt.js';
 import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './route-deps.js';
 import { newScriptNonce, preferredLanguage, sendPage } from './html.js';
@@ -268,9 +268,9 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log }) => {
       return;
     }
     const client = clientKey(req);
-    const attempt = await countAttempt(prisma, `checkout:${client}`, CHECKOUT_RATE_LIMIT, new Date());
+    const attempt = await countClientAttempt(prisma, config.appSecret, 'checkout', req, CHECKOUT_RATE_LIMIT);
     if (!attempt.allowed) {
-      log.warn({ linkId: link.id, client }, 'checkout refused: rate limit');
+      log.warn({ linkId: link.id, client: attempt.client }, 'checkout refused: rate limit');
       res.set('Retry-After', String(Math.max(1, Math.ceil((attempt.resetAt.getTime() - Date.now()) / 1000))));
       sendPage(res, 429, renderMessagePage({ language, title: t('rateLimited.title'), message: t('rateLimited.body'), action: back, testId: 'rate-limited' }));
       return;
@@ -344,7 +344,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log }) => {
       return;
     }
     if (result.kind === 'hold_limit') {
-      log.warn({ linkId: link.id, client }, 'checkout refused: this client let too many holds of the link lapse unpaid today');
+      log.warn({ linkId: link.id, client: attempt.client }, 'checkout refused: this client let too many holds of the link lapse unpaid today');
       sendPage(res, 429, renderMessagePage({ language, title: t('holdLimit.title'), message: t('holdLimit.body'), testId: 'hold-limit' }));
       return;
     }
@@ -373,10 +373,9 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log }) => {
     const link = await findLink(req, res);
     if (!link) return;
     const language = linkLanguage(link);
-    const client = clientKey(req);
-    const attempt = await countAttempt(prisma, `return:${client}`, RETURN_RATE_LIMIT, new Date());
+    const attempt = await countClientAttempt(prisma, config.appSecret, 'return', req, RETURN_RATE_LIMIT);
     if (!attempt.allowed) {
-      log.warn({ linkId: link.id, client }, 'return page refused: rate limit');
+      log.warn({ linkId: link.id, client: attempt.client }, 'return page refused: rate limit');
       const t = translator(language, 'pages');
       res.set('Retry-After', String(Math.max(1, Math.ceil((attempt.resetAt.getTime() - Date.now()) / 1000))));
       sendPage(res, 429, renderMessagePage({ language, title: t('rateLimited.title'), message: t('rateLimited.body'), testId: 'rate-limited' }));

@@ -14,22 +14,28 @@ export interface MetricsRouteDeps {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-function allowed(req: Request, token: string | undefined): boolean {
+/** Headers by which a proxy says whom it forwards for: any of them means the caller is not local. */
+const FORWARDING_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip', 'x-client-ip', 'true-client-ip', 'cf-connecting-ip', 'fastly-client-ip', 'x-cluster-client-ip'];
+
+/**
+ * The operator's view (/metrics, /readyz's details): a bearer METRICS_TOKEN or, when it is unset,
+ * a loopback caller. The socket's own address (never a header); a request a same-host proxy
+ * forwarded from outside (whatever header it names the client with) is not a loopback caller.
+ */
+export function isOperatorRequest(req: Request, token: string | undefined): boolean {
   if (token !== undefined) {
     const given = Buffer.from(/^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '');
     const expected = Buffer.from(token);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
-  // The socket's own address (never X-Forwarded-For); a request a local proxy forwarded from
-  // outside is not a loopback caller either.
-  return LOOPBACK.has(req.socket.remoteAddress ?? '') && req.get('x-forwarded-for') === undefined && req.get('forwarded') === undefined;
+  return LOOPBACK.has(req.socket.remoteAddress ?? '') && FORWARDING_HEADERS.every((header) => req.get(header) === undefined);
 }
 
 /** GET /metrics: Prometheus text format, for a bearer METRICS_TOKEN or, when it is unset, loopback callers. */
 export function metricsRouter(deps: MetricsRouteDeps): Router {
   const router = express.Router();
   router.get('/metrics', async (req, res) => {
-    if (!allowed(req, deps.token)) {
+    if (!isOperatorRequest(req, deps.token)) {
       res.status(deps.token === undefined ? 403 : 401).type('text/plain').send(deps.token === undefined ? 'Forbidden' : 'Unauthorized');
       return;
     }

@@ -16,6 +16,8 @@ export interface SandboxPageView {
   shop: ShopBrand | undefined;
   /** Still payable (pending and not expired). */
   open: boolean;
+  /** The server takes no sandbox payments (outside local mode, no SANDBOX_IN_PRODUCTION). */
+  paymentsOff: boolean;
   declined: boolean;
   actionPath: string;
   formToken: string;
@@ -37,7 +39,7 @@ export function renderSandboxPage(view: SandboxPageView): string {
   const body = html`<div class="card"><div class="body stack">
 <span class="test-badge">${t('link.testBadge')}</span>
 ${shopHeader(view.shop)}
-<h1>${t('sandbox.title')}</h1>
+<h1>${t('link.testBadge')} — ${t('sandbox.title')}</h1>
 ${item?.description ? html`<p data-testid="sandbox-item">${item.quantity && item.quantity > 1 ? `${item.description} × ${item.quantity}` : item.description}</p>` : null}
 <p class="price" data-testid="sandbox-amount">${price}</p>
 ${view.declined ? html`<p class="notice" role="alert" data-testid="sandbox-declined">${t('sandbox.declined')}</p>` : null}
@@ -58,7 +60,7 @@ ${button('decline', 'danger', t('sandbox.decline'))}
 ${button('leave', 'secondary', t('sandbox.leave'))}
 </form>
 <p class="notice">${t('sandbox.explain')}</p>`
-    : html`<p class="description" data-testid="sandbox-closed">${t('sandbox.closed')}</p>
+    : html`<p class="description" data-testid="${view.paymentsOff ? 'sandbox-off' : 'sandbox-closed'}">${t(view.paymentsOff ? 'sandbox.paymentsOff' : 'sandbox.closed')}</p>
 <a class="button secondary" href="${view.returnUrl}">${t('sandbox.leave')}</a>`
 }
 </div></div>`;

@@ -1,5 +1,7 @@
 // The sandbox checkout under /sandbox (only while the sandbox is the provider in use; 404
 // otherwise). Its payments are reported to our own /webhooks/komoju as signed KOMOJU events.
+// Outside local mode it takes no payments unless the operator opted in (SANDBOX_IN_PRODUCTION=1):
+// otherwise anyone could "pay" a production shop's link and its owner be told of a sale.
 import express, { type Request, type Response } from 'express';
 import { isLanguage, translator } from '../i18n/i18n.js';
 import { isSandboxEnabled } from '../payments/provider-for-link.js';
@@ -75,7 +77,8 @@ export const sandboxRoutes: RouteFactory = ({ db, config, log }) => {
     const page = renderSandboxPage({
       session,
       shop: await sessionShop(session),
-      open: session.status === 'pending' && !isSessionExpired(session),
+      open: config.sandboxPayments && session.status === 'pending' && !isSessionExpired(session),
+      paymentsOff: !config.sandboxPayments,
       declined: req.query.declined === '1',
       actionPath: sandboxSessionPath(session.id),
       formToken: formToken(config.appSecret, SANDBOX_FORM, session.id),
@@ -95,6 +98,11 @@ export const sandboxRoutes: RouteFactory = ({ db, config, log }) => {
       return;
     }
     const action = form.action;
+    if (!config.sandboxPayments && action !== 'leave') {
+      sandboxLog.warn({ sessionId: session.id }, 'sandbox payment refused: test payments are off outside local mode (SANDBOX_IN_PRODUCTION)');
+      sendPage(res, 403, renderMessagePage({ language, title: `${t('link.testBadge')} — ${t('sandbox.title')}`, message: t('sandbox.paymentsOff'), testId: 'sandbox-off' }));
+      return;
+    }
     if (action === 'leave') {
       const left = await leaveSandboxSession(prisma, session.id);
       res.redirect(303, returnUrlFor(left ?? session));

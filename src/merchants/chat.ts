@@ -17,18 +17,20 @@ export const MERCHANT_ACTIONS = {
   shops: 'shops',
   switchShop: 'switchShop',
   notices: 'notices',
+  buyerDetails: 'buyerDetails',
 } as const;
 
 /** The shop profile's action (its chat is in shop-profile/, which builds on this folder). */
 export const SHOP_PROFILE_ACTION = 'shopProfile';
 
 /** Typed words for the actions above, in en / ja / ko (the core matches them after NFKC, case-insensitively). */
-export const MERCHANT_WORDS: Record<'shop' | 'invite' | 'members' | 'shops' | 'notices', readonly string[]> = {
+export const MERCHANT_WORDS: Record<'shop' | 'invite' | 'members' | 'shops' | 'notices' | 'buyerDetails', readonly string[]> = {
   shop: ['shop', 'team', 'ショップ', 'お店', '가게', '상점'],
   invite: ['invite', '招待', '초대'],
   members: ['members', 'staff', 'メンバー', 'スタッフ', '멤버', '직원'],
   shops: ['shops', 'switch', '切り替え', '店舗切替', '전환', '가게전환'],
   notices: ['notices', '通知', '알림'],
+  buyerDetails: ['buyerdetails', 'privacy', '購入者情報', '個人情報', '구매자정보', '개인정보'],
 };
 
 // Quick replies beyond this many remove buttons would crowd out the others (LINE allows 13).
@@ -59,6 +61,7 @@ function shopButtons(ctx: Context): Button[] {
     buttons.push(commandButton(ctx.t('merchants:buttons.members'), MERCHANT_ACTIONS.members));
     buttons.push(commandButton(ctx.t('merchants:buttons.shops'), MERCHANT_ACTIONS.shops));
     buttons.push(commandButton(ctx.t('merchants:buttons.notices'), MERCHANT_ACTIONS.notices));
+    buttons.push(commandButton(ctx.t('merchants:buttons.buyerDetails'), MERCHANT_ACTIONS.buyerDetails));
   }
   buttons.push(commandButton(ctx.t('buttons.help'), 'help'));
   return buttons;
@@ -139,6 +142,28 @@ function noticesResultStep(result: EffectResultOf<'merchants.noticesState'>, ctx
     : commandButton(ctx.t('merchants:buttons.noticesOn'), MERCHANT_ACTIONS.notices, ['on']);
   const body = ctx.t(result.enabled ? 'merchants:notices.on' : 'merchants:notices.off', { merchant: result.merchantName });
   return reply(text(result.changed ? `${ctx.t('merchants:notices.changed')}\n${body}` : body, [toggle, commandButton(ctx.t('buttons.help'), 'help')]));
+}
+
+/** `buyerdetails` says who reads buyers' details; an owner's `buyerdetails staff|owners` decides. */
+function buyerDetailsStep([choice]: string[], ctx: Context): Step {
+  if (!ctx.membership) return notMember(ctx);
+  const staffMayRead = choice === 'staff' ? true : choice === 'owners' ? false : undefined;
+  if (staffMayRead !== undefined && !hasRole(ctx.membership, 'owner')) return ownerOnly(ctx);
+  return run({ type: 'merchants.buyerDetails', merchantId: ctx.membership.merchantId, ...(staffMayRead === undefined ? {} : { staffMayRead }) });
+}
+
+function buyerDetailsResultStep(result: EffectResultOf<'merchants.buyerDetailsState'>, ctx: Context): Step {
+  const buttons: Button[] = [];
+  if (result.viewerRole === 'owner') {
+    buttons.push(
+      result.staffMayRead
+        ? commandButton(ctx.t('merchants:buttons.buyerDetailsOwners'), MERCHANT_ACTIONS.buyerDetails, ['owners'])
+        : commandButton(ctx.t('merchants:buttons.buyerDetailsStaff'), MERCHANT_ACTIONS.buyerDetails, ['staff']),
+    );
+  }
+  buttons.push(commandButton(ctx.t('buttons.help'), 'help'));
+  const body = ctx.t(result.staffMayRead ? 'merchants:buyerDetails.staffToo' : 'merchants:buyerDetails.ownersOnly', { merchant: result.merchantName });
+  return reply(text(result.changed ? `${ctx.t('merchants:notices.changed')}\n${body}` : body, buttons));
 }
 
 function memberButtons(ctx: Context): Button[] {
@@ -239,6 +264,7 @@ export const merchantChat: Capability = {
     [MERCHANT_ACTIONS.shops]: (_args, ctx) => switchShopStep([], ctx),
     [MERCHANT_ACTIONS.switchShop]: switchShopStep,
     [MERCHANT_ACTIONS.notices]: noticesStep,
+    [MERCHANT_ACTIONS.buyerDetails]: buyerDetailsStep,
   },
   results: {
     'merchants.joinResult': joinResultStep,
@@ -250,6 +276,7 @@ export const merchantChat: Capability = {
     'merchants.shopSwitched': (result, ctx) =>
       reply(text(ctx.t('merchants:shops.switched', { merchant: result.merchantName }), memberButtons(ctx))),
     'merchants.noticesState': noticesResultStep,
+    'merchants.buyerDetailsState': buyerDetailsResultStep,
     'merchants.refused': (result, ctx) => {
       if (result.reason === 'notOwner') return ownerOnly(ctx);
       return ctx.membership ? reply(text(ctx.t('merchants:auth.notMemberOfThat'), shopButtons(ctx))) : notMember(ctx);

@@ -14,7 +14,9 @@ export type MerchantEffect =
   | { type: 'merchants.listShops' }
   | { type: 'merchants.switchShop'; merchantId: string }
   /** Reads (enabled omitted) or sets the user's own payment notices for the merchant. */
-  | { type: 'merchants.notices'; merchantId: string; enabled?: boolean };
+  | { type: 'merchants.notices'; merchantId: string; enabled?: boolean }
+  /** Reads (staffMayRead omitted) or, as an owner, sets whether staff read buyers' details. */
+  | { type: 'merchants.buyerDetails'; merchantId: string; staffMayRead?: boolean };
 
 export interface MemberView {
   userId: string;
@@ -31,6 +33,7 @@ export type MerchantEffectResult =
   | { type: 'merchants.shops'; shops: (UserMerchant & { active: boolean })[] }
   | { type: 'merchants.shopSwitched'; merchantName: string }
   | { type: 'merchants.noticesState'; merchantName: string; enabled: boolean; changed: boolean }
+  | { type: 'merchants.buyerDetailsState'; merchantName: string; viewerRole: Role; staffMayRead: boolean; changed: boolean }
   | { type: 'merchants.refused'; reason: AuthorizationError['reason'] };
 
 declare module '../conversation/types.js' {

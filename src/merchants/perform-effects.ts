@@ -84,5 +84,15 @@ export const merchantPerformers: Performers<MerchantEffect, MerchantEffectResult
         : await prisma.member.update({ where, data: { notices: effect.enabled }, select: { notices: true } });
     return { type: 'merchants.noticesState', merchantName: membership.merchantName, enabled: member.notices, changed: effect.enabled !== undefined };
   }),
+  'merchants.buyerDetails': answered(async (effect, env) => {
+    const { prisma, userId } = env;
+    const changing = effect.staffMayRead !== undefined;
+    const membership = await assertMemberOf(prisma, userId, effect.merchantId, changing ? 'owner' : 'staff');
+    const merchant = changing
+      ? await prisma.merchant.update({ where: { id: effect.merchantId }, data: { staffSeeBuyerDetails: effect.staffMayRead }, select: { staffSeeBuyerDetails: true } })
+      : await prisma.merchant.findUniqueOrThrow({ where: { id: effect.merchantId }, select: { staffSeeBuyerDetails: true } });
+    if (changing) env.log.info({ merchantId: effect.merchantId, staffMayRead: merchant.staffSeeBuyerDetails }, "who reads buyers' details changed");
+    return { type: 'merchants.buyerDetailsState', merchantName: membership.merchantName, viewerRole: membership.role, staffMayRead: merchant.staffSeeBuyerDetails, changed: changing };
+  }),
 };
 

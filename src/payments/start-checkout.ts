@@ -277,7 +277,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
   });
   if (decision.kind === 'closed') return { kind: 'closed', link, availability: decision.availability };
   if (decision.kind === 'too_many') return { kind: 'invalid', link, field: 'quantity', reason: 'not_enough_left', placesLeft: decision.placesLeft };
-  if (decision.kind === 'code_used_up') return { kind: 'invalid', link, field: 'code', reason: 'used_up' };
+  if (decision.kind === 'code_used_up') return { kind: 'invalid', link, field: 'code', reason: 'unknown' };
   if (decision.kind === 'code_held') return { kind: 'invalid', link, field: 'code', reason: 'held' };
   if (decision.kind === 'hold_limit') return { kind: 'hold_limit', link };
   if (decision.kind === 'reuse') return { kind: 'redirect', sessionUrl: decision.sessionUrl, checkoutId: decision.checkoutId, reused: true };

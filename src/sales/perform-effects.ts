@@ -9,6 +9,7 @@ import { listTransactions } from '../payments/list-transactions.js';
 import { getLinkSummaries, getLinkSummary } from '../payments/summary.js';
 import { isLanguage } from '../i18n/i18n.js';
 import { signChartToken } from './chart-token.js';
+import { mayReadBuyerDetails } from '../merchants/buyer-details-access.js';
 import { LINKS_PAGE_SIZE, TRANSACTIONS_PAGE_SIZE, type SalesEffect, type SalesEffectResult, type SalesRefusal } from './effects.js';
 import { matchLinksByName, nameKey } from './find-links-by-name.js';
 import type { SalesLinkView } from './sales-link-view.js';
@@ -59,7 +60,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     const paid = await prisma.payment.findFirst({ where: { link: { merchantId: effect.merchantId }, capturedAt: { not: null } }, select: { id: true } });
     if (!paid) return { type: 'sales.shopPicture', chartUrl: null };
     const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
-    const token = signChartToken(env.config.appSecret, { merchantId: effect.merchantId }, isLanguage(user?.language) ? user.language : 'ja');
+    const token = signChartToken(env.config.appSecret, { merchantId: effect.merchantId }, env.userId, isLanguage(user?.language) ? user.language : 'ja');
     return { type: 'sales.shopPicture', chartUrl: `${env.config.publicBaseUrl}/charts/${token}.png` };
   }),
   'sales.listLinks': forMember(async (effect, env) => {
@@ -98,7 +99,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     if (!link) return refused('notFound');
     const summary = await getLinkSummary(prisma, link.id);
     const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
-    const chartToken = signChartToken(env.config.appSecret, { linkId: link.id }, isLanguage(user?.language) ? user.language : 'ja');
+    const chartToken = signChartToken(env.config.appSecret, { linkId: link.id }, env.userId, isLanguage(user?.language) ? user.language : 'ja');
     return {
       type: 'sales.summaryLoaded',
       chartUrl: `${base}/charts/${chartToken}.png`,
@@ -140,6 +141,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     if (!link) return refused('notFound');
     const page = Math.max(1, Math.floor(effect.page));
     const listed = await listTransactions(prisma, link.id, { page, pageSize: TRANSACTIONS_PAGE_SIZE });
+    const showBuyerDetails = await mayReadBuyerDetails(prisma, effect.merchantId, env.userId);
     return {
       type: 'sales.transactionsListed',
       link: await salesLinkView(prisma, link, base),
@@ -152,7 +154,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
         refundedAmount: item.refundedAmount,
         at: item.occurredAt.toISOString(),
         quantity: item.quantity,
-        ...(item.buyerDetails ? { buyerDetails: item.buyerDetails } : {}),
+        ...(item.buyerDetails && showBuyerDetails ? { buyerDetails: item.buyerDetails } : {}),
         ...(item.choices ? { choices: item.choices } : {}),
         ...(item.state === 'awaiting' && item.paymentDeadline ? { deadline: item.paymentDeadline.toISOString() } : {}),
         ...(item.fraud ? { fraud: true } : {}),

@@ -73,6 +73,8 @@ export async function startLineHarness(options: HarnessOptions): Promise<LineHar
     LINE_DATA_API_BASE_URL: origin,
     APP_SECRET,
     LOG_LEVEL: 'debug',
+    // The harness is not in local mode (it has a channel secret), and the suites pay in the sandbox.
+    SANDBOX_IN_PRODUCTION: '1',
     ...options.env,
   });
   const server = await startServer(config, {

@@ -25,15 +25,15 @@ describe('CSV building blocks', () => {
 
   it('signs tokens that expire after 24 hours and refuses altered ones', () => {
     const now = Date.parse('2026-11-28T00:00:00Z');
-    const { token, expiresAt } = signExportToken(APP_SECRET, { merchantId: 'm1', linkId: null, language: 'ja' }, now);
+    const { token, expiresAt } = signExportToken(APP_SECRET, { merchantId: 'm1', linkId: null, userId: 'U1', language: 'ja' }, now);
     expect(expiresAt.getTime() - now).toBe(EXPORT_LIFETIME_MS);
-    expect(verifyExportToken(APP_SECRET, token, now + 1000)).toMatchObject({ ok: true, grant: { merchantId: 'm1', linkId: null, language: 'ja' } });
+    expect(verifyExportToken(APP_SECRET, token, now + 1000)).toMatchObject({ ok: true, grant: { merchantId: 'm1', linkId: null, userId: 'U1', language: 'ja' } });
     expect(verifyExportToken(APP_SECRET, token, now + EXPORT_LIFETIME_MS + 1)).toEqual({ ok: false, reason: 'expired' });
     expect(verifyExportToken('another-secret-0123456789abcdef0123', token, now)).toEqual({ ok: false, reason: 'invalid' });
     const [body, mac] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body ?? '', 'base64url').toString()), m: 'm2' })).toString('base64url');
     expect(verifyExportToken(APP_SECRET, `${forged}.${mac}`, now)).toEqual({ ok: false, reason: 'invalid' });
-    expect(signExportToken(APP_SECRET, { merchantId: 'm1', linkId: null, language: 'ja' }, now).token).not.toBe(token);
+    expect(signExportToken(APP_SECRET, { merchantId: 'm1', linkId: null, userId: 'U1', language: 'ja' }, now).token).not.toBe(token);
   });
 });
 
@@ -126,7 +126,7 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     const [reply] = await harness.say('Uowner', 'エクスポート');
     const path = urlIn(reply);
     expect((await download(`${path.slice(0, -2)}xx`)).status).toBe(404);
-    const old = signExportToken(APP_SECRET, { merchantId: 'kyoto', linkId: null, language: 'en' }, Date.now() - EXPORT_LIFETIME_MS - 1000);
+    const old = signExportToken(APP_SECRET, { merchantId: 'kyoto', linkId: null, userId: 'Uowner', language: 'en' }, Date.now() - EXPORT_LIFETIME_MS - 1000);
     const expired = await fetch(`${harness.url}/exports/${old.token}`, { headers: { 'Accept-Language': 'en' } });
     expect(expired.status).toBe(410);
     expect(await expired.text()).toContain('has expired');

@@ -112,9 +112,9 @@ describe.each(await databaseKinds())('discount codes on %s', (kind) => {
 
   it.each([
     ['unknown', 'This code is not valid. Check the spelling.'],
-    ['expired', 'This code has expired.'],
+    ['expired', 'This code is not valid. Check the spelling.'],
     ['stopped', 'This code is not valid. Check the spelling.'],
-    ['other link', 'This code cannot be used for this item.'],
+    ['other link', 'This code is not valid. Check the spelling.'],
     ['larger than the price', 'This code takes off more than the price, so it cannot be used for this order.'],
   ])('refuses a code that is %s with a 422 at the field, the input kept, nothing started', async (why, message) => {
     const link = await shopLink();
@@ -150,7 +150,7 @@ describe.each(await databaseKinds())('discount codes on %s', (kind) => {
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([303, 303, 303, 422, 422, 422, 422, 422, 422, 422]);
     const refused = await Promise.all(responses.filter((response) => response.status === 422).map((response) => response.text()));
-    for (const body of refused) expect(body).toContain('This code has been used up.');
+    for (const body of refused) expect(body).toContain('This code is not valid. Check the spelling.');
     expect(await prisma.checkout.count({ where: { discountCodeId: codeId } })).toBe(3);
     const linkIds = [link.linkId, other.linkId];
     const sessions = fake.sessions().filter((session) => linkIds.includes(session.metadata.linkId ?? ''));

@@ -65,10 +65,10 @@ describe('sales chart', () => {
 
   it('signs image URLs that expire and cannot be altered', () => {
     const now = Date.parse('2026-11-30T00:00:00Z');
-    const token = signChartToken('secret-0123456789abcdef0123456789ab', { linkId: 'lnk_1' }, 'ko', now);
-    expect(verifyChartToken('secret-0123456789abcdef0123456789ab', token, now)).toEqual({ scope: { linkId: 'lnk_1' }, language: 'ko' });
-    const shop = signChartToken('secret-0123456789abcdef0123456789ab', { merchantId: 'm1' }, 'ja', now);
-    expect(verifyChartToken('secret-0123456789abcdef0123456789ab', shop, now)).toEqual({ scope: { merchantId: 'm1' }, language: 'ja' });
+    const token = signChartToken('secret-0123456789abcdef0123456789ab', { linkId: 'lnk_1' }, 'U1', 'ko', now);
+    expect(verifyChartToken('secret-0123456789abcdef0123456789ab', token, now)).toEqual({ scope: { linkId: 'lnk_1' }, userId: 'U1', language: 'ko' });
+    const shop = signChartToken('secret-0123456789abcdef0123456789ab', { merchantId: 'm1' }, 'U1', 'ja', now);
+    expect(verifyChartToken('secret-0123456789abcdef0123456789ab', shop, now)).toEqual({ scope: { merchantId: 'm1' }, userId: 'U1', language: 'ja' });
     expect(verifyChartToken('secret-0123456789abcdef0123456789ab', token, now + CHART_LIFETIME_MS + 1)).toBeNull();
     expect(verifyChartToken('another-secret-0123456789abcdef0123', token, now)).toBeNull();
   });
