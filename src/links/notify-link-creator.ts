@@ -5,11 +5,14 @@
 import type { DomainEvent, HandlerDeps } from '../events/domain-events.js';
 import { isLanguage, type Language } from '../i18n/i18n.js';
 import { pushOnce, retryKeyFor } from '../line/line-client.js';
+import { mayReadBuyerDetails } from '../merchants/buyer-details-access.js';
 
 export interface Recipient {
   language: Language;
   /** The member's "payment notices" setting; news they must have anyway (a link closing) ignores it. */
   notices: boolean;
+  /** Whether the shop lets this member read buyers' details (merchants/buyer-details-access.ts). */
+  mayReadBuyerDetails: boolean;
 }
 
 export interface CreatorNotice {
@@ -36,7 +39,11 @@ export async function notifyLinkCreator(deps: HandlerDeps, event: DomainEvent, n
     log.info({ linkId: notice.linkId }, 'the link creator is no longer a member; nobody to tell');
     return 'no_recipient';
   }
-  const texts = await notice.compose({ language: isLanguage(member.user.language) ? member.user.language : 'ja', notices: member.notices });
+  const texts = await notice.compose({
+    language: isLanguage(member.user.language) ? member.user.language : 'ja',
+    notices: member.notices,
+    mayReadBuyerDetails: await mayReadBuyerDetails(prisma, link.merchantId, link.createdByUserId),
+  });
   if (texts.length === 0) return 'nothing_to_say';
   await pushOnce(
     line,

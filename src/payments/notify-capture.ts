@@ -96,7 +96,8 @@ export async function notifyCapture(event: DomainEvent<'payments.captured'>, dep
     linkId,
     handlers: PAYMENTS_HANDLERS,
     key: event.type,
-    async compose({ language, notices }) {
+    async compose(recipient) {
+      const { language, notices } = recipient;
       const summary = await getLinkSummary(prisma, linkId);
       const t = translator(language, 'pages');
       const usedUp =
@@ -123,8 +124,9 @@ export async function notifyCapture(event: DomainEvent<'payments.captured'>, dep
             }),
           );
         }
-        const details = readStoredBuyerDetails(payment.checkout?.buyerDetails);
-        // Who to deliver to: the merchant reads it here first (also in the link's transactions).
+        // Who to deliver to: the merchant reads it here first (also in the link's transactions), when
+        // the shop lets this member read buyers' details.
+        const details = recipient.mayReadBuyerDetails ? readStoredBuyerDetails(payment.checkout?.buyerDetails) : null;
         if (details) lines.push(...buyerDetailLines(details, (kind) => t(`notice.buyer.${kind}`)));
         texts.push(lines.join('\n'));
       }

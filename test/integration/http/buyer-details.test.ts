@@ -100,6 +100,27 @@ describe.each(await databaseKinds())('buyer details on %s', (kind) => {
     expect(listed?.buyerDetails?.name).toBe('山田 花子');
   });
 
+  it("tells a staff member who made the link of the payment without the buyer's details, unless the owner allowed it", async () => {
+    const link = await seedLink(prisma, { productName: 'Scarf', language: 'en', buyerFields: { ask: ['name', 'phone'], question: null } });
+    await prisma.member.update({ where: { merchantId_userId: { merchantId: link.merchantId, userId: link.creatorId } }, data: { role: 'staff' } });
+    const payFor = async (client: string) => {
+      const response = await pressPay(link, { buyerName: '佐藤 一郎', phone: '09011112222' }, client);
+      expect(response.status).toBe(303);
+      const payment = fake.completeSession(sessionIdFrom(response), 'captured');
+      expect(await fake.sendWebhook(`${harness.url}/webhooks/komoju`, fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
+    };
+    await payFor('198.51.100.21');
+    const [hidden] = await harness.line.waitForMessages(link.creatorId, 1);
+    expect(messageText(hidden!.message)).toContain('Scarf');
+    expect(messageText(hidden!.message)).not.toContain('佐藤');
+    expect(messageText(hidden!.message)).not.toContain('09011112222');
+
+    await prisma.merchant.update({ where: { id: link.merchantId }, data: { staffSeeBuyerDetails: true } });
+    await payFor('198.51.100.22');
+    const [, shown] = await harness.line.waitForMessages(link.creatorId, 2);
+    expect(messageText(shown!.message)).toContain('Name: 佐藤 一郎');
+  });
+
   it('once paid, shows the order reference, the shop’s after-payment message and a way back to LINE', async () => {
     const link = await seedLink(prisma, { language: 'en', amount: 500, quantityMin: 1, quantityMax: 4, afterPaymentMessage: 'We ship within 3 days.\nThank you!' });
     const response = await pressPay(link, { quantity: '3' }, '198.51.100.11');
