@@ -71,7 +71,12 @@ export interface SubscriptionSnapshot {
   customerId: string | null;
   nextCaptureAt: Date | null;
   metadata: Record<string, string>;
-  /** The payments the subscription made so far, as far as the provider lists them. */
+  /** The ids of the payments the subscription made so far, oldest first (KOMOJU lists ids). */
+  paymentIds: string[];
+  /**
+   * Those payments, read: complete from the provider's API; from a webhook's `data` only those
+   * given inline (usually none: KOMOJU lists ids), so a webhook's subscription is re-read.
+   */
   payments: PaymentSnapshot[];
 }
 

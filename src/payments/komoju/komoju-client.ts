@@ -101,19 +101,33 @@ const sessionSchema = z.object({
   customer_id: z.string().min(1).nullish(),
 });
 
-// KOMOJU's Subscription (komoju-ruby-sdk docs/Subscription.md). `customer` is documented as an
-// object; an id string is accepted too. Payments KOMOJU lists but we cannot read are skipped.
+// KOMOJU's Subscription (komoju-node-sdk docs/Models/Subscription.md). `customer` is a
+// Subscription_customer: its `id` is KOMOJU's internal NUMBER, the customer id we know (the
+// session's customer_id, Payment.customer) is its `uuid`; a bare id string is tolerated.
+// `payments` is documented as a list of payment ids; payment objects are tolerated too.
+const subscriptionCustomerSchema = z.union([
+  z.string().min(1),
+  z.object({ id: z.union([z.number(), z.string()]).nullish(), uuid: z.string().min(1).nullish() }).passthrough(),
+]);
+
 const subscriptionSchema = z.object({
   id: z.string().min(1),
   status: z.string().min(1),
   amount: money,
   currency: z.string().min(1),
   period: z.enum(['weekly', 'monthly', 'yearly']),
-  customer: z.union([z.string().min(1), z.object({ id: z.string().min(1) }).passthrough()]).nullish(),
+  customer: subscriptionCustomerSchema.nullish(),
   next_capture_at: timestamp.nullish(),
   metadata,
   payments: z.array(z.unknown()).nullish(),
 });
+
+function subscriptionCustomerId(customer: z.infer<typeof subscriptionCustomerSchema> | null | undefined): string | null {
+  if (typeof customer === 'string') return customer;
+  if (customer?.uuid) return customer.uuid;
+  // Before the uuid was documented, `id` was the customer's id; a number is KOMOJU's internal one.
+  return typeof customer?.id === 'string' && customer.id !== '' ? customer.id : null;
+}
 
 const errorBodySchema = z.object({
   error: z.object({ code: z.string().nullish(), message: z.string().nullish() }),
@@ -185,20 +199,28 @@ export function parseKomojuSubscription(json: unknown): SubscriptionSnapshot {
   }
   const subscription = parsed.data;
   const payments: PaymentSnapshot[] = [];
+  const paymentIds: string[] = [];
   for (const raw of subscription.payments ?? []) {
+    if (typeof raw === 'string' && raw !== '') {
+      paymentIds.push(raw);
+      continue;
+    }
     const payment = paymentSchema.safeParse(raw);
-    if (payment.success) payments.push(toPaymentSnapshot(payment.data, null));
+    if (payment.success) {
+      paymentIds.push(payment.data.id);
+      payments.push(toPaymentSnapshot(payment.data, null));
+    }
   }
-  const customer = subscription.customer;
   return {
     id: subscription.id,
     status: subscription.status,
     amount: subscription.amount,
     currency: subscription.currency,
     period: subscription.period,
-    customerId: typeof customer === 'string' ? customer : (customer?.id ?? null),
+    customerId: subscriptionCustomerId(subscription.customer),
     nextCaptureAt: subscription.next_capture_at ?? null,
     metadata: subscription.metadata,
+    paymentIds,
     payments,
   };
 }
@@ -343,6 +365,11 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
     };
   }
 
+  async function readPayment(id: string): Promise<PaymentSnapshot> {
+    const path = `/api/v1/payments/${encodeURIComponent(id)}`;
+    return toPaymentSnapshot(parse(paymentSchema, await call('GET', path), `KOMOJU GET ${path}`), null);
+  }
+
   return {
     name: 'komoju',
     testMode: isTestSecretKey(secretKey),
@@ -383,10 +410,7 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
       return toSessionSnapshot(await call('GET', path), `KOMOJU GET ${path}`);
     },
 
-    async getPayment(id: string): Promise<PaymentSnapshot> {
-      const path = `/api/v1/payments/${encodeURIComponent(id)}`;
-      return toPaymentSnapshot(parse(paymentSchema, await call('GET', path), `KOMOJU GET ${path}`), null);
-    },
+    getPayment: readPayment,
 
     async refundPayment(id: string, input: RefundInput): Promise<PaymentSnapshot> {
       checkIdempotencyKey(input.idempotencyKey);
@@ -445,11 +469,30 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
     },
   };
 
-  function parseSubscriptionAnswer(json: unknown, label: string): SubscriptionSnapshot {
+  // The subscription lists its payments by id: each one not given inline is read by id. One that
+  // KOMOJU no longer knows (404) is left out; any other failure fails the read (a retry redoes it).
+  async function parseSubscriptionAnswer(json: unknown, label: string): Promise<SubscriptionSnapshot> {
+    let snapshot: SubscriptionSnapshot;
     try {
-      return parseKomojuSubscription(json);
+      snapshot = parseKomojuSubscription(json);
     } catch (error) {
       throw fail(`${label} answered with an unexpected shape: ${error instanceof Error ? error.message : 'invalid'}`, null, 'invalid_response', false);
     }
+    const known = new Map(snapshot.payments.map((payment) => [payment.id, payment]));
+    const payments: PaymentSnapshot[] = [];
+    for (const id of snapshot.paymentIds) {
+      const inline = known.get(id);
+      if (inline) {
+        payments.push(inline);
+        continue;
+      }
+      try {
+        payments.push(await readPayment(id));
+      } catch (error) {
+        if (error instanceof ProviderError && error.status === 404) continue;
+        throw error;
+      }
+    }
+    return { ...snapshot, payments };
   }
 }

@@ -67,7 +67,9 @@ export function createSandboxProvider({ prisma, publicBaseUrl }: SandboxProvider
   function subscriptionAnswer(result: SandboxSubscriptionResult, id: string): SubscriptionSnapshot {
     if (result.kind === 'not_found') throw new ProviderError(`Sandbox subscription ${id} not found`, 404, 'not_found', false);
     if (result.kind === 'refused') throw new ProviderError(result.reason, 422, 'invalid_parameter', false);
-    return parseKomojuSubscription(komojuSubscriptionJson(result.value.subscription, result.value.payments));
+    // Like KOMOJU the subscription lists payment ids; the sandbox reads them from its own rows.
+    const snapshot = parseKomojuSubscription(komojuSubscriptionJson(result.value.subscription, result.value.payments));
+    return { ...snapshot, payments: result.value.payments.map((payment) => parseKomojuPayment(komojuPaymentJson(payment))) };
   }
 
   return {

@@ -61,7 +61,7 @@ describe.each(await databaseKinds())('creating a subscription once through KOMOJ
     // KOMOJU redelivers what got 503: once more, after the creator finished.
     await fake.sendWebhook(webhookUrl(), fake.customerEvent('customer.updated', customerId), WEBHOOK_SECRET);
     expect(subscriptionCreates().slice(createsBefore)).toHaveLength(1);
-    expect(fake.subscriptions().filter((subscription) => subscription.customer.id === customerId)).toHaveLength(1);
+    expect(fake.subscriptions().filter((subscription) => subscription.customer.uuid === customerId)).toHaveLength(1);
     expect(await prisma.subscription.count({ where: { linkId: link.linkId } })).toBe(1);
     expect(await getLinkSummary(prisma, link.linkId)).toMatchObject({ capturedAmount: 2000, capturedPayments: 1 });
   });
