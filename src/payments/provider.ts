@@ -171,6 +171,13 @@ export interface PaymentProvider {
   getSubscription(id: string): Promise<SubscriptionSnapshot>;
   /** Stops the subscription's payments (`DELETE /api/v1/subscriptions/:id`); answers the subscription. */
   cancelSubscription(id: string): Promise<SubscriptionSnapshot>;
+  /**
+   * The subscriptions created since `since` that bill this customer (`GET /api/v1/subscriptions`
+   * by time range, every page: KOMOJU has no customer filter). Decides a create whose answer was lost.
+   */
+  findSubscriptions(customerId: string, since: Date): Promise<SubscriptionSnapshot[]>;
+  /** Every payment created in [since, until] (`GET /api/v1/payments?start_time&end_time`, every page): reconciliation. */
+  listPayments(range: { since: Date; until: Date }): Promise<PaymentSnapshot[]>;
 }
 
 // `status` is the provider's HTTP status (null when no answer arrived), `code` its machine-readable

@@ -37,6 +37,10 @@ const MAX_CONFLICT_WAITS = 3;
 // KOMOJU keeps keys of up to 100 ASCII characters; header values cannot carry spaces/controls anyway.
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,100}$/;
 const MAX_REMOTE_MESSAGE = 300;
+// KOMOJU documents per_page but not its maximum; 100 is what we ask for.
+const LIST_PAGE_SIZE = 100;
+// A bound on one listing (100 000 records), so a provider answering a wrong last_page cannot loop us.
+const MAX_LIST_PAGES = 1000;
 
 const PAYMENT_STATUSES = [
   'pending',
@@ -128,6 +132,13 @@ function subscriptionCustomerId(customer: z.infer<typeof subscriptionCustomerSch
   // Before the uuid was documented, `id` was the customer's id; a number is KOMOJU's internal one.
   return typeof customer?.id === 'string' && customer.id !== '' ? customer.id : null;
 }
+
+// PaymentList / SubscriptionList (komoju-node-sdk docs/Models/PaymentList.md): one page.
+const listPageSchema = z.object({
+  data: z.array(z.unknown()),
+  page: z.number().int().nullish(),
+  last_page: z.number().int().nullish(),
+});
 
 const errorBodySchema = z.object({
   error: z.object({ code: z.string().nullish(), message: z.string().nullish() }),
@@ -365,6 +376,18 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
     };
   }
 
+  /** Every record of a KOMOJU list endpoint, page by page until `last_page`. */
+  async function listAll(path: string, query: Record<string, string>): Promise<unknown[]> {
+    const records: unknown[] = [];
+    for (let page = 1; page <= MAX_LIST_PAGES; page += 1) {
+      const search = new URLSearchParams({ ...query, per_page: String(LIST_PAGE_SIZE), page: String(page) });
+      const list = parse(listPageSchema, await call('GET', `${path}?${search.toString()}`), `KOMOJU GET ${path}`);
+      records.push(...list.data);
+      if (list.data.length === 0 || (list.last_page ?? page) <= page) return records;
+    }
+    throw fail(`KOMOJU GET ${path} listed more than ${MAX_LIST_PAGES} pages`, null, 'invalid_response', false);
+  }
+
   async function readPayment(id: string): Promise<PaymentSnapshot> {
     const path = `/api/v1/payments/${encodeURIComponent(id)}`;
     return toPaymentSnapshot(parse(paymentSchema, await call('GET', path), `KOMOJU GET ${path}`), null);
@@ -460,6 +483,20 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
     async getSubscription(id: string): Promise<SubscriptionSnapshot> {
       const path = `/api/v1/subscriptions/${encodeURIComponent(id)}`;
       return parseSubscriptionAnswer(await call('GET', path), `KOMOJU GET ${path}`);
+    },
+
+    async findSubscriptions(customerId: string, since: Date): Promise<SubscriptionSnapshot[]> {
+      const found: SubscriptionSnapshot[] = [];
+      for (const raw of await listAll('/api/v1/subscriptions', { start_time: since.toISOString() })) {
+        const snapshot = parseKomojuSubscription(raw);
+        if (snapshot.customerId === customerId) found.push(await parseSubscriptionAnswer(raw, 'KOMOJU GET /api/v1/subscriptions'));
+      }
+      return found;
+    },
+
+    async listPayments(range: { since: Date; until: Date }): Promise<PaymentSnapshot[]> {
+      const rows = await listAll('/api/v1/payments', { start_time: range.since.toISOString(), end_time: range.until.toISOString() });
+      return rows.map((raw) => toPaymentSnapshot(parse(paymentSchema, raw, 'KOMOJU GET /api/v1/payments'), null));
     },
 
     // KOMOJU's idempotency header is for POSTs; deleting twice stops the same subscription.

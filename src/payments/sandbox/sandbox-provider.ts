@@ -154,5 +154,20 @@ export function createSandboxProvider({ prisma, publicBaseUrl }: SandboxProvider
     async cancelSubscription(id: string): Promise<SubscriptionSnapshot> {
       return subscriptionAnswer(await cancelSandboxSubscription(prisma, id), id);
     },
+
+    async findSubscriptions(customerId: string, since: Date): Promise<SubscriptionSnapshot[]> {
+      const rows = await prisma.sandboxSubscription.findMany({ where: { customerId, createdAt: { gte: since } }, orderBy: { createdAt: 'asc' }, select: { id: true } });
+      const found: SubscriptionSnapshot[] = [];
+      for (const row of rows) {
+        const current = await readSandboxSubscription(prisma, row.id);
+        if (current) found.push(subscriptionAnswer({ kind: 'ok', value: current }, row.id));
+      }
+      return found;
+    },
+
+    async listPayments(range: { since: Date; until: Date }): Promise<PaymentSnapshot[]> {
+      const rows = await prisma.sandboxPayment.findMany({ where: { createdAt: { gte: range.since, lte: range.until } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      return rows.map((payment) => parseKomojuPayment(komojuPaymentJson(payment)));
+    },
   };
 }

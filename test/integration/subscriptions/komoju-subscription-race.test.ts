@@ -101,7 +101,8 @@ describe.each(await databaseKinds())('creating a subscription once through KOMOJ
     const checkout = await prisma.checkout.findUniqueOrThrow({ where: { sessionId } });
     const deps = { prisma, config: harness.config, log: createLogger('silent') };
     const createsBefore = subscriptionCreates().length;
-    fake.failNext(4, 503);
+    // A refusal KOMOJU answered (4xx): nothing was made, so the claim is given back.
+    fake.failNext(1, 422);
     expect((await ensureSubscription(deps, checkout.id, { sessionCompleted: true })).kind).toBe('provider_error');
     expect(await prisma.subscription.count({ where: { checkoutId: checkout.id } })).toBe(0);
     expect((await ensureSubscription(deps, checkout.id, { sessionCompleted: true })).kind).toBe('subscribed');
