@@ -6,6 +6,8 @@
 //     konbini payment made days ago is paid today;
 //   - every stored `payment.*` event whose payment we could not read, by the id in its data.
 // Accounts: the operator's default KOMOJU account, each merchant's own, or the sandbox.
+// It also takes over subscription claims left 'creating' (a create whose outcome stayed unknown and
+// nobody came back for): ensureSubscription reads the provider first, then creates with the same key.
 import type { Config } from '../../config.js';
 import type { Prisma } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
@@ -13,6 +15,7 @@ import { createKomojuProvider } from '../komoju/komoju-client.js';
 import type { PaymentProvider, PaymentSnapshot } from '../provider.js';
 import { isSandboxEnabled, providerForLink, sandboxProvider } from '../provider-for-link.js';
 import { recordPaymentSnapshot } from '../record-payment-event.js';
+import { CLAIM_SECONDS, ensureSubscription } from '../subscriptions/ensure-subscription.js';
 
 export interface ReconcileDeps {
   prisma: Prisma;
@@ -130,6 +133,14 @@ export async function reconcilePayments(deps: ReconcileDeps, options: { since: D
       const id = paymentIdInPayload(event.payload);
       if (id !== null) await readById(account, id);
     }
+  }
+  const stale = await prisma.subscription.findMany({
+    where: { status: 'creating', updatedAt: { lt: new Date(options.now.getTime() - CLAIM_SECONDS * 1000) } },
+    select: { checkoutId: true },
+  });
+  for (const claim of stale) {
+    const outcome = await ensureSubscription(deps, claim.checkoutId, { sessionCompleted: true });
+    log.info({ checkoutId: claim.checkoutId, outcome: outcome.kind }, 'reconcile: took over a subscription claim');
   }
   log.info({ checked: report.checked, differences: report.differences.length, repaired: report.repaired }, 'reconcile: payments compared with the provider');
   return report;

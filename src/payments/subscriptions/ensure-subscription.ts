@@ -17,7 +17,8 @@ import { nextSubscriptionStatus } from './subscription-status.js';
 
 /** Metadata key naming our Subscription row on the provider's subscription. */
 export const SUBSCRIPTION_ID_METADATA_KEY = 'subscriptionId';
-const CLAIM_SECONDS = 60;
+/** After this long a claim's creator is taken for dead and its claim may be taken over. */
+export const CLAIM_SECONDS = 60;
 
 export interface SubscriptionDeps extends ProviderDeps {
   log: Logger;

@@ -8,6 +8,7 @@ import { createLogger } from '../../../src/logger.js';
 import { cancelSubscription } from '../../../src/payments/subscriptions/cancel-subscription.js';
 import { ensureSubscription } from '../../../src/payments/subscriptions/ensure-subscription.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
+import { runAdminInProcess } from '../../support/admin-cli.js';
 import { formTokenIn, seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
 import { databaseKinds } from '../../support/databases.js';
 import { LogCapture } from '../../support/line-harness.js';
@@ -77,9 +78,12 @@ describe.each(await databaseKinds())('unknown subscription outcomes at KOMOJU on
     // Another caller meanwhile (the webhook, a reload) does not create again.
     expect((await ensureSubscription(deps(), checkoutId, { sessionCompleted: true })).kind).toBe('creating');
     expect(creates().length - before).toBe(3);
-    // The claim's creator is gone: after CLAIM_SECONDS the next caller takes it over, reads, and records.
+    // The claim's creator is gone and nobody came back: after CLAIM_SECONDS the reconciliation takes
+    // it over, reads KOMOJU, and records what it finds.
     await prisma.subscription.updateMany({ where: { checkoutId }, data: { updatedAt: new Date(Date.now() - 120_000) } });
-    expect((await ensureSubscription(deps(), checkoutId, { sessionCompleted: true })).kind).toBe('subscribed');
+    const { outcome } = await runAdminInProcess('payment:reconcile', {}, { config: harness.config, db: database.db });
+    expect(outcome.exitCode).toBe(0);
+    expect(await prisma.subscription.findUniqueOrThrow({ where: { checkoutId } })).toMatchObject({ status: 'active' });
     expect(creates().length - before).toBe(3);
     expect(fake.subscriptions().filter((subscription) => subscription.customer.uuid === customerId)).toHaveLength(1);
   });
