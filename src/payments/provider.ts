@@ -73,7 +73,12 @@ export interface SubscriptionSnapshot {
   customerId: string | null;
   nextCaptureAt: Date | null;
   metadata: Record<string, string>;
-  /** The payments the subscription made so far, as far as the provider lists them. */
+  /** The ids of the payments the subscription made so far, oldest first (KOMOJU lists ids). */
+  paymentIds: string[];
+  /**
+   * Those payments, read: complete from the provider's API; from a webhook's `data` only those
+   * given inline (usually none: KOMOJU lists ids), so a webhook's subscription is re-read.
+   */
   payments: PaymentSnapshot[];
 }
 
@@ -168,6 +173,13 @@ export interface PaymentProvider {
   getSubscription(id: string): Promise<SubscriptionSnapshot>;
   /** Stops the subscription's payments (`DELETE /api/v1/subscriptions/:id`); answers the subscription. */
   cancelSubscription(id: string): Promise<SubscriptionSnapshot>;
+  /**
+   * The subscriptions created since `since` that bill this customer (`GET /api/v1/subscriptions`
+   * by time range, every page: KOMOJU has no customer filter). Decides a create whose answer was lost.
+   */
+  findSubscriptions(customerId: string, since: Date): Promise<SubscriptionSnapshot[]>;
+  /** Every payment created in [since, until] (`GET /api/v1/payments?start_time&end_time`, every page): reconciliation. */
+  listPayments(range: { since: Date; until: Date }): Promise<PaymentSnapshot[]>;
 }
 
 // `status` is the provider's HTTP status (null when no answer arrived), `code` its machine-readable

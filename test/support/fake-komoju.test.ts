@@ -41,7 +41,7 @@ describe('fake KOMOJU', () => {
   it('answers 401 in KOMOJU format without valid Basic auth', async () => {
     const response = await fetch(`${fake.url}/api/v1/payments/x`);
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+    expect(await response.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String), param: null, details: {} } });
   });
 
   it('replays the same key + body, refuses the same key with another body', async () => {
@@ -58,7 +58,7 @@ describe('fake KOMOJU', () => {
     const response = await createSession({ currency: 'JPY' });
     expect(response.status).toBe(422);
     expect(await response.json()).toEqual({
-      error: { code: 'missing_parameter', message: expect.any(String), param: 'amount' },
+      error: { code: 'missing_parameter', message: expect.any(String), param: 'amount', details: {} },
     });
   });
 
@@ -109,7 +109,7 @@ describe('fake KOMOJU', () => {
 
     expect(before).toMatchObject({ resource: 'event', reason: null, data: { status: 'authorized' } });
     expect(after.data).toMatchObject({ status: 'captured' });
-    expect(before.id).toMatch(/^evt_/);
+    expect(before.id).toMatch(/^[a-z0-9]{25}$/);
     expect(after.id).not.toBe(before.id);
   });
 });

@@ -1,39 +1,48 @@
 /**
- * Fake KOMOJU: a node:http server on 127.0.0.1 (random port) speaking KOMOJU's documented wire
- * format, for tests that point KOMOJU_API_BASE_URL / createKomojuProvider at `fake.url`.
+ * Fake KOMOJU: a node:http server on 127.0.0.1 (random port) serving KOMOJU's documented models
+ * (test/support/komoju-models/, each field traced to komoju/komoju-node-sdk docs/Models), for
+ * tests that point KOMOJU_API_BASE_URL / createKomojuProvider at `fake.url`.
  *
  *   const fake = await startFakeKomoju({ secretKey: 'sk_test_…' });
  *
- * API (Basic auth with `secretKey` as user, else 401 `{ error: { code: 'unauthorized', … } }`):
+ * API (Basic auth with `secretKey` as user, else 401 APIError `unauthorized`). One handler per
+ * route (see `routes`); errors are KOMOJU's APIError body `{ error: { code, message, param, details } }`.
  *   POST /api/v1/sessions       validates like KOMOJU (422 missing_parameter / invalid_parameter;
  *                               `mode` payment or customer; customer_payment is refused). A
  *                               customer-mode session has `customer_id` from creation; the buyer
  *                               saving a card completes it with no payment (saveCard()).
- *                               X-KOMOJU-IDEMPOTENCY: same key + same body → the same session,
- *                               same key + other body → 422, same key while the first request is
- *                               still running → 409.
  *   GET  /api/v1/sessions/:id   current state; `payment` appears once completed.
+ *   GET  /api/v1/payments       PaymentList: start_time / end_time (created after / before),
+ *                               external_order_num, status (comma-separated), currency, page,
+ *                               per_page (default 10, at most 100 — KOMOJU does not document
+ *                               either), newest first (order undocumented too).
  *   GET  /api/v1/payments/:id
  *   POST /api/v1/payments/:id/refund          `amount` (default: all that is left of `total`),
  *                               `description`; captured only (422 otherwise, and for konbini /
  *                               bank_transfer / pay_easy, which need a refund request); answers
  *                               the payment (partial keeps `captured`, full makes `refunded`).
  *   POST /api/v1/payments/:id/cancel          pending / authorized → cancelled; answers the payment.
- *   POST /api/v1/payments/:id/refund_request  amount, customer_name (half-width katakana),
- *                               bank_name, branch_number (3 digits), account_type (normal |
- *                               checking | savings), account_number (7-digit string),
- *                               include_payment_method_fee; captured only;
- *                               answers 200 with an empty body and lists the request in the
- *                               payment's `refund_requests` (status `pending`).
- *   Payment POSTs honour X-KOMOJU-IDEMPOTENCY like sessions do: the same key and body answer the
- *   first answer again without acting twice.
- *   POST   /api/v1/subscriptions      customer (a saved one, else 422), amount, currency, period
- *                               (weekly | monthly | yearly), metadata; idempotent like payment
- *                               POSTs. The first period is charged at once: `payments` holds a
- *                               captured payment with `customer` set and no session (KOMOJU's
- *                               timing of the first charge is unconfirmed; this is our assumption).
+ *   POST /api/v1/payments/:id/refund_request  CreateRefundRequestRequest: amount, customer_name
+ *                               (half-width katakana), bank_name, branch_number (3 digits),
+ *                               account_type, account_number (documented Integer; a 7-digit
+ *                               string is accepted too), include_payment_method_fee; captured
+ *                               only; answers 200 with an empty body and lists a RefundRequest
+ *                               (status `pending`, account_number a 7-digit string) in the
+ *                               payment's `refund_requests`.
+ *   POST   /api/v1/subscriptions      customer (a saved one's uuid, else 422), amount, currency,
+ *                               period (weekly | monthly | yearly), metadata. The first period is
+ *                               charged at once (KOMOJU's timing is undocumented: our assumption).
+ *                               The Subscription's `customer` is a Subscription_customer (numeric
+ *                               `id`, string `uuid`), its `payments` a list of payment IDS.
+ *   GET    /api/v1/subscriptions      SubscriptionList (start_time / end_time, page, per_page).
  *   GET    /api/v1/subscriptions/:id
  *   DELETE /api/v1/subscriptions/:id  status → cancelled, `ended_at` set; answers the subscription.
+ *   GET    /api/v1/customers/:id      the Customer a customer-mode session saved.
+ * Idempotency (X-KOMOJU-IDEMPOTENCY, every POST): the same key with the same path and body
+ * answers the first answer again without acting twice; a request arriving while the first with
+ * its key is still running gets 409; keys are kept 24 h (IDEMPOTENCY_KEY_LIFETIME_MS). What
+ * KOMOJU answers for the same key with another body is undocumented: the fake answers 422
+ * `idempotency_key_reused`. Only successful answers are kept (also undocumented).
  * Buyer pages (no auth): GET /sessions/:id/pay shows a tiny page with Pay / Fail buttons; POST
  * there (form field `result` = captured | authorized | failed) completes the session like
  * completeSession() and redirects 303 to return_url with `session_id` appended.
@@ -53,10 +62,13 @@
  *   saveCard(sessionId)                    the buyer saved a card on a customer-mode session:
  *                                          completed, its customer usable; → session JSON
  *   renew(subscriptionId, 'captured' | 'failed')  a period passed: a new payment of the
- *                                          subscription (listed in its `payments`) → payment JSON
+ *                                          subscription (listed in its `payments`) → payment JSON.
+ *                                          Its metadata is empty: KOMOJU does not document
+ *                                          whether a renewal carries the subscription's.
  *   subscription(id), subscriptions()      current JSON
  *   subscriptionEvent(type, subscriptionId) / customerEvent(type, customerId)
  *                                          event bodies whose `data` is the subscription / customer
+ *                                          (undocumented: Event.data is documented as a Payment)
  *   payment(id), session(id), sessions()   current JSON
  *   event(type, paymentId?)                KOMOJU event body with the payment as of now (`data`
  *                                          is {} without a payment id, e.g. for `ping`)
@@ -65,11 +77,13 @@
  *                                          X-Komoju-Event; resolves to the HTTP status
  *   failNext(count, httpStatus, body?, method?)  the next `count` API requests (of `method` only,
  *                                          when given) answer httpStatus with
- *                                          body (default: KOMOJU error body), before auth
+ *                                          body (default: KOMOJU error body), before auth: nothing done
  *   delayNext(count, ms)                   the next `count` API requests are held `ms` first
- *   loseAnswerNext(count, method?)         the next `count` API requests (of `method` only, when
- *                                          given) are carried out, but their answer never arrives
- *                                          (the connection is cut): an outcome the caller cannot know
+ *   loseAnswer({ method, path, count?, status? })  the next `count` (default 1) requests matching
+ *                                          method and path (a RegExp on the path) are CARRIED OUT,
+ *                                          then their answer is lost: the connection is cut, or,
+ *                                          with `status`, a KOMOJU error body with that status is
+ *                                          sent instead (an unknown outcome for the caller)
  *   requests                               every request received: { method, path, headers, body }
  *   close()
  */
@@ -79,6 +93,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { AddressInfo } from 'node:net';
 import { signKomojuBody } from '../../src/payments/komoju/komoju-webhook.js';
 import type { PaymentStatus } from '../../src/payments/provider.js';
+import { IDEMPOTENCY_KEY_LIFETIME_MS } from './komoju-models/error.js';
 
 export interface FakeKomojuRequest {
   method: string;
@@ -89,6 +104,7 @@ export interface FakeKomojuRequest {
   body: unknown;
 }
 
+/** komoju-models/refund.ts */
 export interface FakeKomojuRefund {
   id: string;
   resource: 'refund';
@@ -100,12 +116,29 @@ export interface FakeKomojuRefund {
   chargeback: boolean;
 }
 
+/** komoju-models/refund-request.ts */
+export interface FakeKomojuRefundRequest {
+  id: string;
+  payment: string;
+  customer_name: string;
+  bank_name: string;
+  bank_code: string | null;
+  branch_name: string | null;
+  branch_number: string;
+  account_number: string;
+  description: string | null;
+  status: 'pending';
+  created_at: string;
+}
+
+/** komoju-models/payment.ts */
 export interface FakeKomojuPayment {
   id: string;
   resource: 'payment';
   status: PaymentStatus;
   amount: number;
   tax: number;
+  /** The customer's uuid for a payment billed to a saved customer, else null. */
   customer: string | null;
   payment_deadline: string | null;
   // KOMOJU sends more per method; `email` is the buyer's when the method asked for one.
@@ -121,8 +154,12 @@ export interface FakeKomojuPayment {
   amount_refunded: number;
   locale: string;
   session: string | null;
+  customer_family_name: string | null;
+  customer_given_name: string | null;
+  mcc: string | null;
+  statement_descriptor: unknown;
   refunds: FakeKomojuRefund[];
-  refund_requests: unknown[];
+  refund_requests: FakeKomojuRefundRequest[];
 }
 
 export interface FakeKomojuLineItem {
@@ -132,24 +169,53 @@ export interface FakeKomojuLineItem {
   image?: string;
 }
 
+/** komoju-models/subscription-customer.ts */
+export interface FakeKomojuSubscriptionCustomer {
+  id: number;
+  uuid: string;
+  merchant_id: number;
+  created_at: string;
+  updated_at: string;
+  email: string | null;
+  currency: string;
+  locale: string;
+  name: string | null;
+  phone: string | null;
+  archived_at: string | null;
+}
+
+/** komoju-models/subscription.ts */
 export interface FakeKomojuSubscription {
   id: string;
   resource: 'subscription';
   status: 'active' | 'cancelled';
   amount: number;
   currency: string;
-  customer: { id: string; resource: 'customer' };
+  customer: FakeKomojuSubscriptionCustomer;
   period: 'weekly' | 'monthly' | 'yearly';
   day: number;
+  payment_details: { type: string };
   retry_count: number;
   retry_at: string | null;
   next_capture_at: string | null;
   created_at: string;
   ended_at: string | null;
   metadata: Record<string, string>;
-  payments: FakeKomojuPayment[];
+  /** Payment ids, oldest first. */
+  payments: string[];
 }
 
+/** komoju-models/customer.ts */
+export interface FakeKomojuCustomer {
+  id: string;
+  resource: 'customer';
+  email: string | null;
+  source: { type: string };
+  metadata: Record<string, string>;
+  created_at: string;
+}
+
+/** komoju-models/session.ts */
 export interface FakeKomojuSession {
   id: string;
   resource: 'session';
@@ -161,30 +227,40 @@ export interface FakeKomojuSession {
   session_url: string;
   return_url: string | null;
   default_locale: string;
-  payment_methods: unknown[];
+  payment_methods: { type: string }[];
   created_at: string;
   cancelled_at: string | null;
   completed_at: string | null;
   status: 'pending' | 'completed' | 'cancelled';
   expired: boolean;
+  merchant: { id: string; name: string };
   metadata: Record<string, string>;
   payment_data: { external_order_num?: string };
   line_items: FakeKomojuLineItem[];
   /** The buyer's email, when the session was created with one. */
   email?: string;
-  /** The payment types the session was limited to, when it was. */
+  /** The payment types the session was limited to, when it was (our record of the request). */
   payment_types?: string[];
   // Absent until completed.
   payment?: FakeKomojuPayment;
 }
 
+/** komoju-models/event.ts */
 export interface FakeKomojuEvent {
   id: string;
   type: string;
   resource: 'event';
-  data: FakeKomojuPayment | FakeKomojuSubscription | Record<string, unknown>;
+  data: FakeKomojuPayment | FakeKomojuSubscription | FakeKomojuCustomer | Record<string, unknown>;
   created_at: string;
   reason: string | null;
+}
+
+export interface LoseAnswer {
+  method: string;
+  path: RegExp;
+  count?: number;
+  /** Send this status with a KOMOJU error body instead of cutting the connection. */
+  status?: number;
 }
 
 export interface FakeKomoju {
@@ -210,7 +286,7 @@ export interface FakeKomoju {
   sendWebhook(url: string, body: unknown, webhookSecret: string): Promise<number>;
   failNext(count: number, httpStatus: number, body?: unknown, method?: 'GET' | 'POST' | 'DELETE'): void;
   delayNext(count: number, ms: number): void;
-  loseAnswerNext(count: number, method?: 'GET' | 'POST' | 'DELETE'): void;
+  loseAnswer(rule: LoseAnswer): void;
   close(): Promise<void>;
 }
 
@@ -223,22 +299,12 @@ export interface CompleteOptions {
   amount?: number;
 }
 
-export interface FakeKomojuRefundRequest {
-  id: string;
-  resource: 'refund_request';
-  amount: number;
-  status: 'pending';
-  customer_name: string;
-  bank_name: string;
-  branch_number: string;
-  account_type: string;
-  account_number: string;
-  include_payment_method_fee: boolean;
-  created_at: string;
-}
-
 const BANK_REFUND_METHODS = ['konbini', 'bank_transfer', 'pay_easy'];
 const HALF_WIDTH_KATAKANA_NAME = /^[\uFF66-\uFF9F ()\-.]+$/;
+const DEFAULT_PAYMENT_TYPES = ['credit_card', 'konbini'];
+const FAKE_MERCHANT = { id: 'fakemerchant0000000000000', name: 'Fake KOMOJU merchant' };
+const FAKE_MERCHANT_NUMBER = 1;
+const PERIODS = ['weekly', 'monthly', 'yearly'];
 
 interface SessionRecord {
   json: Omit<FakeKomojuSession, 'expired' | 'payment'>;
@@ -269,6 +335,8 @@ const ERROR_CODES: Record<number, string> = {
   504: 'gateway_timeout',
 };
 const DEFAULT_EXPIRY_SECONDS = 86_400;
+const DEFAULT_PER_PAGE = 10;
+const MAX_PER_PAGE = 100;
 
 // KOMOJU ids are 25 lowercase alphanumerics.
 function komojuId(): string {
@@ -276,8 +344,9 @@ function komojuId(): string {
   return Array.from(randomBytes(25), (byte) => alphabet[byte % alphabet.length]).join('');
 }
 
-function komojuError(code: string, message: string, param?: string): { error: Record<string, string> } {
-  return { error: param === undefined ? { code, message } : { code, message, param } };
+/** KOMOJU's APIError body (komoju-models/error.ts). */
+function komojuError(code: string, message: string, param?: string): { error: { code: string; message: string; param: string | null; details: Record<string, unknown> } } {
+  return { error: { code, message, param: param ?? null, details: {} } };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -299,6 +368,65 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const notFound = (): Answer => ({ status: 404, body: komojuError('not_found', 'The requested resource could not be found') });
+const invalid = (param: string): Answer => ({ status: 422, body: komojuError('invalid_parameter', `The parameter (${param}) is invalid`, param) });
+const missing = (param: string): Answer => ({ status: 422, body: komojuError('missing_parameter', `A required parameter (${param}) is missing`, param) });
+
+/** An answer: `body` '' is an empty body (refund_request). */
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+interface RouteRequest {
+  params: string[];
+  body: Record<string, unknown>;
+  query: URLSearchParams;
+}
+
+interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: RegExp;
+  handle(request: RouteRequest): Answer;
+}
+
+/** A list page as KOMOJU's PaymentList / SubscriptionList (komoju-models/payment-list.ts). */
+function listPage<T extends { created_at: string }>(resource: string, items: T[], query: URLSearchParams): Answer {
+  const time = (name: string): number | null | undefined => {
+    const value = query.get(name);
+    if (value === null) return undefined;
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? null : ms;
+  };
+  const start = time('start_time');
+  const end = time('end_time');
+  if (start === null) return invalid('start_time');
+  if (end === null) return invalid('end_time');
+  const perPage = Number(query.get('per_page') ?? DEFAULT_PER_PAGE);
+  const page = Number(query.get('page') ?? 1);
+  if (!isInt(perPage, 1, MAX_PER_PAGE)) return invalid('per_page');
+  if (!isInt(page, 1)) return invalid('page');
+  const matching = items
+    .filter((item) => {
+      const created = Date.parse(item.created_at);
+      return (start === undefined || created >= start) && (end === undefined || created <= end);
+    })
+    .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
+  return {
+    status: 200,
+    body: {
+      resource,
+      data: matching.slice((page - 1) * perPage, page * perPage),
+      start_time: start === undefined ? null : new Date(start).toISOString(),
+      end_time: end === undefined ? null : new Date(end).toISOString(),
+      total: matching.length,
+      page,
+      per_page: perPage,
+      last_page: Math.max(1, Math.ceil(matching.length / perPage)),
+    },
+  };
 }
 
 type Validated = { ok: true; session: SessionRecord } | { ok: false; error: ReturnType<typeof komojuError> };
@@ -381,11 +509,12 @@ function validateSessionBody(body: unknown, origin: string): Validated {
         session_url: `${origin}/sessions/${id}/pay`,
         return_url: (body.return_url as string | undefined) ?? null,
         default_locale: (body.default_locale as string | undefined) ?? 'ja',
-        payment_methods: [],
+        payment_methods: (Array.isArray(body.payment_types) ? (body.payment_types as string[]) : DEFAULT_PAYMENT_TYPES).map((type) => ({ type })),
         created_at: new Date(now).toISOString(),
         cancelled_at: null,
         completed_at: null,
         status: 'pending',
+        merchant: { ...FAKE_MERCHANT },
         metadata: { ...(metadata as Record<string, string>) },
         payment_data:
           typeof paymentData.external_order_num === 'string'
@@ -405,17 +534,16 @@ function validateSessionBody(body: unknown, origin: string): Validated {
 export async function startFakeKomoju({ secretKey }: { secretKey: string }): Promise<FakeKomoju> {
   const sessions = new Map<string, SessionRecord>();
   const payments = new Map<string, FakeKomojuPayment>();
-  const idempotent = new Map<string, { body: string; sessionId: string }>();
   const subscriptions = new Map<string, FakeKomojuSubscription>();
-  // Customers whose card a completed customer-mode session saved.
-  const savedCustomers = new Set<string>();
-  const paymentActions = new Map<string, { path: string; body: string; status: number; response: unknown }>();
+  // Customers whose card a completed customer-mode session saved, by uuid.
+  const customers = new Map<string, { number: number; json: FakeKomojuCustomer; currency: string; locale: string }>();
+  // X-KOMOJU-IDEMPOTENCY → the first successful answer.
+  const idempotent = new Map<string, { route: string; raw: string; answer: Answer; at: number }>();
   const inFlight = new Set<string>();
   const requests: FakeKomojuRequest[] = [];
   const failures: (Injection & { status: number; body: unknown })[] = [];
   const delays: (Injection & { ms: number })[] = [];
-  const losses: Injection[] = [];
-  const losing = new WeakSet<ServerResponse>();
+  const lostAnswers: (Injection & LoseAnswer)[] = [];
   const expectedAuth = `Basic ${Buffer.from(`${secretKey}:`).toString('base64')}`;
   let origin = '';
 
@@ -439,6 +567,12 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     return record;
   }
 
+  function subscriptionRecord(id: string): FakeKomojuSubscription {
+    const record = subscriptions.get(id);
+    if (!record) throw new Error(`fake-komoju: no subscription ${id}`);
+    return record;
+  }
+
   function renderSession(record: SessionRecord): FakeKomojuSession {
     const json: FakeKomojuSession = {
       ...structuredClone(record.json),
@@ -448,43 +582,64 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     return json;
   }
 
-  function completeSession(sessionId: string, status: 'captured' | 'authorized' | 'failed', options: CompleteOptions = {}): FakeKomojuPayment {
-    const record = sessionRecord(sessionId);
-    if (record.json.status !== 'pending') throw new Error(`fake-komoju: session ${sessionId} is ${record.json.status}`);
-    if (renderSession(record).expired) throw new Error(`fake-komoju: session ${sessionId} has expired`);
+  function newPayment(fields: Pick<FakeKomojuPayment, 'status' | 'amount' | 'currency' | 'customer' | 'session' | 'metadata' | 'external_order_num' | 'locale'> & { tax?: number; fee?: number; type: string }): FakeKomojuPayment {
     const now = new Date();
-    const session = record.json;
-    const amount = options.amount ?? session.amount;
-    const tax = options.tax ?? 0;
-    const fee = options.paymentMethodFee ?? 0;
+    const tax = fields.tax ?? 0;
+    const fee = fields.fee ?? 0;
     const payment: FakeKomojuPayment = {
       id: komojuId(),
       resource: 'payment',
-      status,
-      amount,
+      status: fields.status,
+      amount: fields.amount,
       tax,
-      customer: null,
+      customer: fields.customer,
       // authorized = konbini-style: awaiting payment at the store until the deadline.
-      payment_deadline: status === 'authorized' ? new Date(now.getTime() + 3 * 86_400_000).toISOString() : null,
-      payment_details: { type: options.paymentMethod ?? (status === 'authorized' ? 'konbini' : 'credit_card') },
+      payment_deadline: fields.status === 'authorized' ? new Date(now.getTime() + 3 * 86_400_000).toISOString() : null,
+      payment_details: { type: fields.type },
       payment_method_fee: fee,
-      total: amount + tax + fee,
-      currency: options.currency ?? session.currency,
+      total: fields.amount + tax + fee,
+      currency: fields.currency,
       description: null,
-      captured_at: status === 'captured' ? now.toISOString() : null,
-      external_order_num: session.payment_data.external_order_num ?? null,
-      metadata: { ...session.metadata },
+      captured_at: fields.status === 'captured' ? now.toISOString() : null,
+      external_order_num: fields.external_order_num,
+      metadata: fields.metadata,
       created_at: now.toISOString(),
       amount_refunded: 0,
-      locale: session.default_locale,
-      session: session.id,
+      locale: fields.locale,
+      session: fields.session,
+      customer_family_name: null,
+      customer_given_name: null,
+      mcc: null,
+      statement_descriptor: null,
       refunds: [],
       refund_requests: [],
     };
     payments.set(payment.id, payment);
+    return payment;
+  }
+
+  function completeSession(sessionId: string, status: 'captured' | 'authorized' | 'failed', options: CompleteOptions = {}): FakeKomojuPayment {
+    const record = sessionRecord(sessionId);
+    if (record.json.status !== 'pending') throw new Error(`fake-komoju: session ${sessionId} is ${record.json.status}`);
+    if (renderSession(record).expired) throw new Error(`fake-komoju: session ${sessionId} has expired`);
+    const session = record.json;
+    const payment = newPayment({
+      status,
+      amount: options.amount ?? session.amount,
+      ...(options.tax === undefined ? {} : { tax: options.tax }),
+      ...(options.paymentMethodFee === undefined ? {} : { fee: options.paymentMethodFee }),
+      type: options.paymentMethod ?? (status === 'authorized' ? 'konbini' : 'credit_card'),
+      currency: options.currency ?? session.currency,
+      customer: null,
+      session: session.id,
+      metadata: { ...session.metadata },
+      external_order_num: session.payment_data.external_order_num ?? null,
+      locale: session.default_locale,
+    });
+    if (session.email !== undefined) payment.payment_details.email = session.email;
     if (status !== 'failed') {
       session.status = 'completed';
-      session.completed_at = now.toISOString();
+      session.completed_at = payment.created_at;
       record.paymentId = payment.id;
     }
     return structuredClone(payment);
@@ -498,7 +653,7 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     return structuredClone(payment);
   }
 
-  function refund(paymentId: string, amount: number, options: { chargeback?: boolean } = {}): FakeKomojuPayment {
+  function refund(paymentId: string, amount: number, options: { chargeback?: boolean; description?: string } = {}): FakeKomojuPayment {
     const payment = paymentRecord(paymentId);
     if (payment.status !== 'captured') throw new Error(`fake-komoju: payment ${paymentId} is ${payment.status}`);
     if (!isInt(amount, 1, payment.total - payment.amount_refunded)) {
@@ -510,7 +665,7 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
       amount,
       currency: payment.currency,
       payment: payment.id,
-      description: null,
+      description: options.description ?? null,
       created_at: new Date().toISOString(),
       chargeback: options.chargeback ?? false,
     });
@@ -519,125 +674,174 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     return structuredClone(payment);
   }
 
-  function paymentAction(
-    paymentId: string,
-    action: 'refund' | 'cancel' | 'refund_request',
-    body: Record<string, unknown>,
-  ): { status: number; response: unknown } {
-    const payment = payments.get(paymentId);
-    if (!payment) return { status: 404, response: komojuError('not_found', 'The requested resource could not be found') };
-    const left = payment.total - payment.amount_refunded;
-    if (action === 'cancel') {
-      if (payment.status !== 'pending' && payment.status !== 'authorized') {
-        return { status: 422, response: komojuError('invalid_payment_status', `Payment is ${payment.status} and cannot be cancelled`) };
-      }
-      payment.status = 'cancelled';
-      return { status: 200, response: structuredClone(payment) };
-    }
-    if (payment.status !== 'captured') {
-      return { status: 422, response: komojuError('invalid_payment_status', `Payment is ${payment.status} and cannot be refunded`) };
-    }
-    const amount = body.amount === undefined ? left : body.amount;
-    if (!isInt(amount, 1, left)) return { status: 422, response: komojuError('invalid_parameter', 'The parameter (amount) is invalid', 'amount') };
-    const bankMethod = BANK_REFUND_METHODS.includes(payment.payment_details.type);
-    if (action === 'refund') {
-      if (bankMethod) return { status: 422, response: komojuError('not_refundable', 'This payment type needs a refund request') };
-      if (body.description !== undefined && typeof body.description !== 'string') {
-        return { status: 422, response: komojuError('invalid_parameter', 'The parameter (description) is invalid', 'description') };
-      }
-      return { status: 200, response: refund(paymentId, amount) };
-    }
-    const invalid = (param: string) => ({ status: 422, response: komojuError('invalid_parameter', `The parameter (${param}) is invalid`, param) });
-    if (typeof body.customer_name !== 'string' || !HALF_WIDTH_KATAKANA_NAME.test(body.customer_name)) return invalid('customer_name');
-    if (typeof body.bank_name !== 'string' || body.bank_name.trim() === '') return invalid('bank_name');
-    if (typeof body.branch_number !== 'string' || !/^[0-9]{3}$/.test(body.branch_number)) return invalid('branch_number');
-    // komoju-php-sdk CreateRefundRequestRequest: account_type is one of these.
-    if (typeof body.account_type !== 'string' || !['normal', 'checking', 'savings'].includes(body.account_type)) return invalid('account_type');
-    // KOMOJU's RefundRequest model: "7-digit account number", a string (a leading 0 is a digit).
-    if (typeof body.account_number !== 'string' || !/^[0-9]{7}$/.test(body.account_number)) return invalid('account_number');
-    if (typeof body.include_payment_method_fee !== 'boolean') return invalid('include_payment_method_fee');
-    payment.refund_requests.push({
-      id: komojuId(),
-      resource: 'refund_request',
-      amount,
-      status: 'pending',
-      customer_name: body.customer_name,
-      bank_name: body.bank_name,
-      branch_number: body.branch_number,
-      account_type: body.account_type,
-      account_number: body.account_number,
-      include_payment_method_fee: body.include_payment_method_fee,
-      created_at: new Date().toISOString(),
-    } satisfies FakeKomojuRefundRequest);
-    return { status: 200, response: '' };
-  }
-
   function saveCard(sessionId: string): FakeKomojuSession {
     const record = sessionRecord(sessionId);
     const session = record.json;
     if (session.mode !== 'customer' || !session.customer_id) throw new Error(`fake-komoju: session ${sessionId} is not in customer mode`);
     if (session.status !== 'pending') throw new Error(`fake-komoju: session ${sessionId} is ${session.status}`);
+    const now = new Date().toISOString();
     session.status = 'completed';
-    session.completed_at = new Date().toISOString();
-    savedCustomers.add(session.customer_id);
+    session.completed_at = now;
+    customers.set(session.customer_id, {
+      number: 4200 + customers.size,
+      currency: session.currency,
+      locale: session.default_locale,
+      json: { id: session.customer_id, resource: 'customer', email: session.email ?? null, source: { type: 'credit_card' }, metadata: {}, created_at: now },
+    });
     return renderSession(record);
   }
 
-  function subscriptionRecord(id: string): FakeKomojuSubscription {
-    const record = subscriptions.get(id);
-    if (!record) throw new Error(`fake-komoju: no subscription ${id}`);
-    return record;
+  function customerRecord(uuid: string) {
+    const customer = customers.get(uuid);
+    if (!customer) throw new Error(`fake-komoju: no customer ${uuid}`);
+    return customer;
   }
 
-  /** A payment billed to the subscription's saved card (no session, `customer` set). */
-  function chargeSubscription(subscription: FakeKomojuSubscription, status: 'captured' | 'failed'): FakeKomojuPayment {
-    const now = new Date();
-    const payment: FakeKomojuPayment = {
-      id: komojuId(),
-      resource: 'payment',
+  /** Subscription_customer: numeric `id`, the uuid apart (komoju-models/subscription-customer.ts). */
+  function subscriptionCustomer(uuid: string): FakeKomojuSubscriptionCustomer {
+    const customer = customerRecord(uuid);
+    return {
+      id: customer.number,
+      uuid,
+      merchant_id: FAKE_MERCHANT_NUMBER,
+      created_at: customer.json.created_at,
+      updated_at: customer.json.created_at,
+      email: customer.json.email,
+      currency: customer.currency,
+      locale: customer.locale,
+      name: null,
+      phone: null,
+      archived_at: null,
+    };
+  }
+
+  /** A payment billed to the subscription's saved card (no session, `customer` = its uuid). */
+  function chargeSubscription(subscription: FakeKomojuSubscription, status: 'captured' | 'failed', metadata: Record<string, string>): FakeKomojuPayment {
+    const payment = newPayment({
       status,
       amount: subscription.amount,
-      tax: 0,
-      customer: subscription.customer.id,
-      payment_deadline: null,
-      payment_details: { type: 'credit_card' },
-      payment_method_fee: 0,
-      total: subscription.amount,
+      type: 'credit_card',
       currency: subscription.currency,
-      description: null,
-      captured_at: status === 'captured' ? now.toISOString() : null,
-      external_order_num: null,
-      metadata: { ...subscription.metadata },
-      created_at: now.toISOString(),
-      amount_refunded: 0,
-      locale: 'ja',
+      customer: subscription.customer.uuid,
       session: null,
-      refunds: [],
-      refund_requests: [],
-    };
-    payments.set(payment.id, payment);
-    subscription.payments.push(payment);
+      metadata,
+      external_order_num: null,
+      locale: subscription.customer.locale,
+    });
+    subscription.payments.push(payment.id);
     return payment;
   }
 
   function renderSubscription(subscription: FakeKomojuSubscription): FakeKomojuSubscription {
-    // Payments as they are now (a refund since changes them).
-    return structuredClone({ ...subscription, payments: subscription.payments.map((payment) => paymentRecord(payment.id)) });
+    return structuredClone(subscription);
   }
 
-  const PERIODS = ['weekly', 'monthly', 'yearly'];
+  function validMetadata(metadata: unknown): metadata is Record<string, string> {
+    return isRecord(metadata) && Object.entries(metadata).every(([k, v]) => k.length <= 30 && typeof v === 'string' && v.length <= 2000);
+  }
 
-  function createSubscription(body: Record<string, unknown>): { status: number; response: unknown } {
-    const invalid = (param: string) => ({ status: 422, response: komojuError('invalid_parameter', `The parameter (${param}) is invalid`, param) });
-    for (const param of ['customer', 'amount', 'currency', 'period']) {
-      if (body[param] === undefined) return { status: 422, response: komojuError('missing_parameter', `A required parameter (${param}) is missing`, param) };
+  // ---- one handler per route ----
+
+  function postSession({ body }: RouteRequest): Answer {
+    const validated = validateSessionBody(Object.keys(body).length === 0 ? undefined : body, origin);
+    if (!validated.ok) return { status: 422, body: validated.error };
+    sessions.set(validated.session.json.id, validated.session);
+    return { status: 200, body: renderSession(validated.session) };
+  }
+
+  function getSession({ params }: RouteRequest): Answer {
+    const record = sessions.get(params[0] ?? '');
+    return record ? { status: 200, body: renderSession(record) } : notFound();
+  }
+
+  function listPayments({ query }: RouteRequest): Answer {
+    const statuses = query.get('status')?.split(',').map((status) => status.trim());
+    const order = query.get('external_order_num');
+    const currency = query.get('currency');
+    const items = [...payments.values()].filter(
+      (payment) =>
+        (statuses === undefined || statuses.includes(payment.status)) &&
+        (order === null || payment.external_order_num === order) &&
+        (currency === null || payment.currency === currency),
+    );
+    return listPage('payment_list', structuredClone(items), query);
+  }
+
+  function getPayment({ params }: RouteRequest): Answer {
+    const payment = payments.get(params[0] ?? '');
+    return payment ? { status: 200, body: structuredClone(payment) } : notFound();
+  }
+
+  function refundPayment({ params, body }: RouteRequest): Answer {
+    const payment = payments.get(params[0] ?? '');
+    if (!payment) return notFound();
+    if (payment.status !== 'captured') {
+      return { status: 422, body: komojuError('invalid_payment_status', `Payment is ${payment.status} and cannot be refunded`) };
     }
-    if (typeof body.customer !== 'string' || !savedCustomers.has(body.customer)) return invalid('customer');
+    if (BANK_REFUND_METHODS.includes(payment.payment_details.type)) {
+      return { status: 422, body: komojuError('not_refundable', 'This payment type needs a refund request') };
+    }
+    const amount = body.amount ?? payment.total - payment.amount_refunded;
+    if (!isInt(amount, 1, payment.total - payment.amount_refunded)) return invalid('amount');
+    if (body.description !== undefined && typeof body.description !== 'string') return invalid('description');
+    return { status: 200, body: refund(payment.id, amount, typeof body.description === 'string' ? { description: body.description } : {}) };
+  }
+
+  function cancelPayment({ params }: RouteRequest): Answer {
+    const payment = payments.get(params[0] ?? '');
+    if (!payment) return notFound();
+    if (payment.status !== 'pending' && payment.status !== 'authorized') {
+      return { status: 422, body: komojuError('invalid_payment_status', `Payment is ${payment.status} and cannot be cancelled`) };
+    }
+    payment.status = 'cancelled';
+    return { status: 200, body: structuredClone(payment) };
+  }
+
+  function requestRefund({ params, body }: RouteRequest): Answer {
+    const payment = payments.get(params[0] ?? '');
+    if (!payment) return notFound();
+    if (payment.status !== 'captured') {
+      return { status: 422, body: komojuError('invalid_payment_status', `Payment is ${payment.status} and cannot be refunded`) };
+    }
+    if (!isInt(body.amount ?? payment.total - payment.amount_refunded, 1, payment.total - payment.amount_refunded)) return invalid('amount');
+    if (typeof body.customer_name !== 'string' || !HALF_WIDTH_KATAKANA_NAME.test(body.customer_name)) return invalid('customer_name');
+    if (typeof body.bank_name !== 'string' || body.bank_name.trim() === '') return invalid('bank_name');
+    if (typeof body.branch_number !== 'string' || !/^[0-9]{3}$/.test(body.branch_number)) return invalid('branch_number');
+    if (typeof body.account_type !== 'string' || body.account_type === '') return invalid('account_type');
+    // Documented as an Integer in the request, a 7-digit String in the RefundRequest.
+    const accountNumber = isInt(body.account_number, 0, 9_999_999)
+      ? String(body.account_number).padStart(7, '0')
+      : typeof body.account_number === 'string' && /^[0-9]{7}$/.test(body.account_number)
+        ? body.account_number
+        : null;
+    if (accountNumber === null) return invalid('account_number');
+    if (typeof body.include_payment_method_fee !== 'boolean') return invalid('include_payment_method_fee');
+    payment.refund_requests.push({
+      id: komojuId(),
+      payment: payment.id,
+      customer_name: body.customer_name,
+      bank_name: body.bank_name,
+      bank_code: typeof body.bank_code === 'string' ? body.bank_code : null,
+      branch_name: typeof body.branch_name === 'string' ? body.branch_name : null,
+      branch_number: body.branch_number,
+      account_number: accountNumber,
+      description: typeof body.description === 'string' ? body.description : null,
+      status: 'pending',
+      created_at: new Date().toISOString(),
+    });
+    return { status: 200, body: '' };
+  }
+
+  function createSubscription({ body }: RouteRequest): Answer {
+    for (const param of ['customer', 'amount', 'currency', 'period']) {
+      if (body[param] === undefined) return missing(param);
+    }
+    if (typeof body.customer !== 'string' || !customers.has(body.customer)) return invalid('customer');
     if (!isInt(body.amount, 0)) return invalid('amount');
     if (typeof body.currency !== 'string' || !/^[A-Z]{3}$/.test(body.currency)) return invalid('currency');
     if (typeof body.period !== 'string' || !PERIODS.includes(body.period)) return invalid('period');
     const metadata = body.metadata ?? {};
-    if (!isRecord(metadata) || Object.entries(metadata).some(([k, v]) => k.length > 30 || typeof v !== 'string' || v.length > 2000)) return invalid('metadata');
+    if (!validMetadata(metadata)) return invalid('metadata');
     const now = new Date();
     const subscription: FakeKomojuSubscription = {
       id: komojuId(),
@@ -645,132 +849,124 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
       status: 'active',
       amount: body.amount,
       currency: body.currency,
-      customer: { id: body.customer, resource: 'customer' },
+      customer: subscriptionCustomer(body.customer),
       period: body.period as FakeKomojuSubscription['period'],
       day: now.getUTCDate(),
+      payment_details: { type: 'credit_card' },
       retry_count: 0,
       retry_at: null,
       next_capture_at: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
       created_at: now.toISOString(),
       ended_at: null,
-      metadata: { ...(metadata as Record<string, string>) },
+      metadata: { ...metadata },
       payments: [],
     };
     subscriptions.set(subscription.id, subscription);
-    chargeSubscription(subscription, 'captured');
-    return { status: 200, response: renderSubscription(subscription) };
+    // The first charge carries the subscription's metadata (our assumption; undocumented).
+    chargeSubscription(subscription, 'captured', { ...metadata });
+    return { status: 200, body: renderSubscription(subscription) };
   }
 
-  function send(res: ServerResponse, status: number, body: unknown): void {
-    if (losing.has(res)) {
-      res.destroy();
-      return;
+  function listSubscriptions({ query }: RouteRequest): Answer {
+    return listPage('subscription_list', [...subscriptions.values()].map(renderSubscription), query);
+  }
+
+  function getSubscription({ params }: RouteRequest): Answer {
+    const subscription = subscriptions.get(params[0] ?? '');
+    return subscription ? { status: 200, body: renderSubscription(subscription) } : notFound();
+  }
+
+  function deleteSubscription({ params }: RouteRequest): Answer {
+    const subscription = subscriptions.get(params[0] ?? '');
+    if (!subscription) return notFound();
+    if (subscription.status === 'active') {
+      subscription.status = 'cancelled';
+      subscription.ended_at = new Date().toISOString();
+      subscription.next_capture_at = null;
     }
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-    res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    return { status: 200, body: renderSubscription(subscription) };
   }
 
-  // `concurrent`: another request with the same idempotency key was still running on arrival.
-  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, raw: string, concurrent: boolean) {
+  function getCustomer({ params }: RouteRequest): Answer {
+    const customer = customers.get(params[0] ?? '');
+    return customer ? { status: 200, body: structuredClone(customer.json) } : notFound();
+  }
+
+  const ID = '([^/]+)';
+  const routes: Route[] = [
+    { method: 'POST', path: /^\/api\/v1\/sessions$/, handle: postSession },
+    { method: 'GET', path: new RegExp(`^/api/v1/sessions/${ID}$`), handle: getSession },
+    { method: 'GET', path: /^\/api\/v1\/payments$/, handle: listPayments },
+    { method: 'GET', path: new RegExp(`^/api/v1/payments/${ID}$`), handle: getPayment },
+    { method: 'POST', path: new RegExp(`^/api/v1/payments/${ID}/refund$`), handle: refundPayment },
+    { method: 'POST', path: new RegExp(`^/api/v1/payments/${ID}/cancel$`), handle: cancelPayment },
+    { method: 'POST', path: new RegExp(`^/api/v1/payments/${ID}/refund_request$`), handle: requestRefund },
+    { method: 'POST', path: /^\/api\/v1\/subscriptions$/, handle: createSubscription },
+    { method: 'GET', path: /^\/api\/v1\/subscriptions$/, handle: listSubscriptions },
+    { method: 'GET', path: new RegExp(`^/api/v1/subscriptions/${ID}$`), handle: getSubscription },
+    { method: 'DELETE', path: new RegExp(`^/api/v1/subscriptions/${ID}$`), handle: deleteSubscription },
+    { method: 'GET', path: new RegExp(`^/api/v1/customers/${ID}$`), handle: getCustomer },
+  ];
+
+  function send(res: ServerResponse, answer: Answer): void {
+    res.writeHead(answer.status, { 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+  }
+
+  /** Routes the request; POSTs go through KOMOJU's idempotency. `concurrent`: its key was busy on arrival. */
+  function answerApi(req: IncomingMessage, pathname: string, query: URLSearchParams, raw: string, concurrent: boolean): Answer {
+    let params: string[] | null = null;
+    const route = routes.find((candidate) => {
+      if (candidate.method !== req.method) return false;
+      const match = candidate.path.exec(pathname);
+      params = match ? match.slice(1).map((param) => decodeURIComponent(param)) : null;
+      return match !== null;
+    });
+    if (!route || params === null) return notFound();
+    const key = req.method === 'POST' ? req.headers['x-komoju-idempotency'] : undefined;
+    const routeName = `${req.method} ${pathname}`;
+    if (typeof key === 'string') {
+      const previous = idempotent.get(key);
+      if (previous && Date.now() - previous.at < IDEMPOTENCY_KEY_LIFETIME_MS) {
+        return previous.route === routeName && previous.raw === raw
+          ? previous.answer
+          : { status: 422, body: komojuError('idempotency_key_reused', 'This idempotency key was used with a different request') };
+      }
+      if (concurrent) return { status: 409, body: komojuError('conflict', 'A request with this idempotency key is in progress') };
+    }
+    let body: unknown = {};
+    try {
+      if (raw !== '') body = JSON.parse(raw);
+    } catch {
+      return { status: 400, body: komojuError('bad_request', 'Malformed JSON') };
+    }
+    const answer = route.handle({ params, body: isRecord(body) ? body : {}, query });
+    if (typeof key === 'string' && answer.status < 300) idempotent.set(key, { route: routeName, raw, answer: structuredClone(answer), at: Date.now() });
+    return answer;
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, raw: string, concurrent: boolean): Promise<void> {
     const delay = takeInjection(delays);
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay.ms));
     const failure = takeInjection(failures, req.method);
-    if (failure) return send(res, failure.status, failure.body);
+    if (failure) return send(res, { status: failure.status, body: failure.body });
     if (req.headers.authorization !== expectedAuth) {
-      return send(res, 401, komojuError('unauthorized', 'User authorization failed'));
+      return send(res, { status: 401, body: komojuError('unauthorized', 'User authorization failed') });
     }
-
-    let match: RegExpExecArray | null;
-    if (req.method === 'POST' && path === '/api/v1/sessions') {
-      const key = req.headers['x-komoju-idempotency'];
-      if (typeof key === 'string') {
-        const previous = idempotent.get(key);
-        if (previous) {
-          return previous.body === raw
-            ? send(res, 200, renderSession(sessionRecord(previous.sessionId)))
-            : send(res, 422, komojuError('unprocessable_entity', 'Idempotency key reused with a different request'));
-        }
-        if (concurrent) {
-          return send(res, 409, komojuError('conflict', 'A request with this idempotency key is in progress'));
-        }
+    const [pathname = '/', search = ''] = path.split('?');
+    const answer = answerApi(req, pathname, new URLSearchParams(search), raw, concurrent);
+    const lose = lostAnswers.findIndex((rule) => rule.method === req.method && rule.path.test(pathname));
+    const rule = lostAnswers[lose];
+    if (rule) {
+      rule.remaining -= 1;
+      if (rule.remaining <= 0) lostAnswers.splice(lose, 1);
+      if (rule.status === undefined) {
+        res.destroy();
+        return;
       }
-      let body: unknown;
-      try {
-        body = raw === '' ? undefined : JSON.parse(raw);
-      } catch {
-        return send(res, 400, komojuError('bad_request', 'Malformed JSON'));
-      }
-      const validated = validateSessionBody(body, origin);
-      if (!validated.ok) return send(res, 422, validated.error);
-      sessions.set(validated.session.json.id, validated.session);
-      if (typeof key === 'string') idempotent.set(key, { body: raw, sessionId: validated.session.json.id });
-      return send(res, 200, renderSession(validated.session));
+      return send(res, { status: rule.status, body: komojuError(ERROR_CODES[rule.status] ?? `http_${rule.status}`, `Injected lost answer (HTTP ${rule.status})`) });
     }
-    if (req.method === 'GET' && (match = /^\/api\/v1\/sessions\/([^/?]+)$/.exec(path))) {
-      const record = sessions.get(decodeURIComponent(match[1] ?? ''));
-      return record
-        ? send(res, 200, renderSession(record))
-        : send(res, 404, komojuError('not_found', 'The requested resource could not be found'));
-    }
-    if (req.method === 'POST' && (match = /^\/api\/v1\/payments\/([^/?]+)\/(refund|cancel|refund_request)$/.exec(path))) {
-      const key = req.headers['x-komoju-idempotency'];
-      if (typeof key === 'string') {
-        const previous = paymentActions.get(key);
-        if (previous) {
-          return previous.path === path && previous.body === raw
-            ? send(res, previous.status, previous.response)
-            : send(res, 422, komojuError('unprocessable_entity', 'Idempotency key reused with a different request'));
-        }
-        if (concurrent) return send(res, 409, komojuError('conflict', 'A request with this idempotency key is in progress'));
-      }
-      let body: unknown;
-      try {
-        body = raw === '' ? {} : JSON.parse(raw);
-      } catch {
-        return send(res, 400, komojuError('bad_request', 'Malformed JSON'));
-      }
-      const answer = paymentAction(decodeURIComponent(match[1] ?? ''), match[2] as 'refund' | 'cancel' | 'refund_request', isRecord(body) ? body : {});
-      if (typeof key === 'string' && answer.status < 300) paymentActions.set(key, { path, body: raw, ...answer });
-      return send(res, answer.status, answer.response);
-    }
-    if (req.method === 'POST' && path === '/api/v1/subscriptions') {
-      const key = req.headers['x-komoju-idempotency'];
-      if (typeof key === 'string') {
-        const previous = paymentActions.get(key);
-        if (previous) {
-          return previous.path === path && previous.body === raw
-            ? send(res, previous.status, previous.response)
-            : send(res, 422, komojuError('unprocessable_entity', 'Idempotency key reused with a different request'));
-        }
-        if (concurrent) return send(res, 409, komojuError('conflict', 'A request with this idempotency key is in progress'));
-      }
-      let body: unknown;
-      try {
-        body = raw === '' ? {} : JSON.parse(raw);
-      } catch {
-        return send(res, 400, komojuError('bad_request', 'Malformed JSON'));
-      }
-      const answer = createSubscription(isRecord(body) ? body : {});
-      if (typeof key === 'string' && answer.status < 300) paymentActions.set(key, { path, body: raw, ...answer });
-      return send(res, answer.status, answer.response);
-    }
-    if ((req.method === 'GET' || req.method === 'DELETE') && (match = /^\/api\/v1\/subscriptions\/([^/?]+)$/.exec(path))) {
-      const subscription = subscriptions.get(decodeURIComponent(match[1] ?? ''));
-      if (!subscription) return send(res, 404, komojuError('not_found', 'The requested resource could not be found'));
-      if (req.method === 'DELETE' && subscription.status === 'active') {
-        subscription.status = 'cancelled';
-        subscription.ended_at = new Date().toISOString();
-        subscription.next_capture_at = null;
-      }
-      return send(res, 200, renderSubscription(subscription));
-    }
-    if (req.method === 'GET' && (match = /^\/api\/v1\/payments\/([^/?]+)$/.exec(path))) {
-      const payment = payments.get(decodeURIComponent(match[1] ?? ''));
-      return payment
-        ? send(res, 200, payment)
-        : send(res, 404, komojuError('not_found', 'The requested resource could not be found'));
-    }
-    return send(res, 404, komojuError('not_found', 'The requested resource could not be found'));
+    return send(res, answer);
   }
 
   function handlePayPage(req: IncomingMessage, res: ServerResponse, sessionId: string, raw: string): void {
@@ -840,9 +1036,8 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
       const concurrent = typeof key === 'string' && inFlight.has(key);
       const owns = typeof key === 'string' && !concurrent;
       if (owns) inFlight.add(key);
-      if (takeInjection(losses, req.method)) losing.add(res);
       try {
-        return await handleApi(req, res, pathname, raw, concurrent);
+        return await handleApi(req, res, path, raw, concurrent);
       } finally {
         if (owns) inFlight.delete(key);
       }
@@ -857,12 +1052,16 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, komojuError('internal_server_error', String(error)));
+      if (!res.headersSent) send(res, { status: 500, body: komojuError('internal_server_error', String(error)) });
       else res.destroy();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  function eventBody(type: string, data: FakeKomojuEvent['data']): FakeKomojuEvent {
+    return { id: komojuId(), type, resource: 'event', data, created_at: new Date().toISOString(), reason: null };
+  }
 
   return {
     url: origin,
@@ -881,29 +1080,19 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     renew(subscriptionId, status) {
       const subscription = subscriptionRecord(subscriptionId);
       if (subscription.status !== 'active') throw new Error(`fake-komoju: subscription ${subscriptionId} is ${subscription.status}`);
-      return structuredClone(chargeSubscription(subscription, status));
+      return structuredClone(chargeSubscription(subscription, status, {}));
     },
     subscription: (id) => renderSubscription(subscriptionRecord(id)),
     subscriptions: () => [...subscriptions.values()].map(renderSubscription),
-    subscriptionEvent(type, subscriptionId) {
-      return { id: `evt_${komojuId()}`, type, resource: 'event', data: renderSubscription(subscriptionRecord(subscriptionId)), created_at: new Date().toISOString(), reason: null };
-    },
+    subscriptionEvent: (type, subscriptionId) => eventBody(type, renderSubscription(subscriptionRecord(subscriptionId))),
     customerEvent(type, customerId) {
-      return { id: `evt_${komojuId()}`, type, resource: 'event', data: { id: customerId, resource: 'customer', metadata: {} }, created_at: new Date().toISOString(), reason: null };
+      const saved = customers.get(customerId);
+      return eventBody(type, saved ? structuredClone(saved.json) : { id: customerId, resource: 'customer', email: null, source: { type: 'credit_card' }, metadata: {}, created_at: new Date().toISOString() });
     },
     payment: (id) => structuredClone(paymentRecord(id)),
     session: (id) => renderSession(sessionRecord(id)),
     sessions: () => [...sessions.values()].map(renderSession),
-    event(type, paymentId) {
-      return {
-        id: `evt_${komojuId()}`,
-        type,
-        resource: 'event',
-        data: paymentId === undefined ? {} : structuredClone(paymentRecord(paymentId)),
-        created_at: new Date().toISOString(),
-        reason: null,
-      };
-    },
+    event: (type, paymentId) => eventBody(type, paymentId === undefined ? {} : structuredClone(paymentRecord(paymentId))),
     async sendWebhook(url, body, webhookSecret) {
       const raw = typeof body === 'string' ? body : JSON.stringify(body);
       const type = isRecord(body) && typeof body.type === 'string' ? body.type : '';
@@ -931,8 +1120,8 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     delayNext(count, ms) {
       delays.push({ remaining: count, ms });
     },
-    loseAnswerNext(count, method) {
-      losses.push({ remaining: count, method });
+    loseAnswer(rule) {
+      lostAnswers.push({ ...rule, remaining: rule.count ?? 1 });
     },
     async close() {
       server.closeAllConnections();

@@ -105,6 +105,10 @@ export function komojuPayment(state: PaymentState): FakeKomojuPayment {
     amount_refunded: state.amountRefunded ?? refunds.reduce((sum, refund) => sum + refund.amount, 0),
     locale: 'ja',
     session: state.session,
+    customer_family_name: null,
+    customer_given_name: null,
+    mcc: null,
+    statement_descriptor: null,
     refunds,
     refund_requests: [],
   };

@@ -37,6 +37,10 @@ const MAX_CONFLICT_WAITS = 3;
 // KOMOJU keeps keys of up to 100 ASCII characters; header values cannot carry spaces/controls anyway.
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,100}$/;
 const MAX_REMOTE_MESSAGE = 300;
+// KOMOJU documents per_page but not its maximum; 100 is what we ask for.
+const LIST_PAGE_SIZE = 100;
+// A bound on one listing (100 000 records), so a provider answering a wrong last_page cannot loop us.
+const MAX_LIST_PAGES = 1000;
 
 const PAYMENT_STATUSES = [
   'pending',
@@ -103,18 +107,39 @@ const sessionSchema = z.object({
   customer_id: z.string().min(1).nullish(),
 });
 
-// KOMOJU's Subscription (komoju-ruby-sdk docs/Subscription.md). `customer` is documented as an
-// object; an id string is accepted too. Payments KOMOJU lists but we cannot read are skipped.
+// KOMOJU's Subscription (komoju-node-sdk docs/Models/Subscription.md). `customer` is a
+// Subscription_customer: its `id` is KOMOJU's internal NUMBER, the customer id we know (the
+// session's customer_id, Payment.customer) is its `uuid`; a bare id string is tolerated.
+// `payments` is documented as a list of payment ids; payment objects are tolerated too.
+const subscriptionCustomerSchema = z.union([
+  z.string().min(1),
+  z.object({ id: z.union([z.number(), z.string()]).nullish(), uuid: z.string().min(1).nullish() }).passthrough(),
+]);
+
 const subscriptionSchema = z.object({
   id: z.string().min(1),
   status: z.string().min(1),
   amount: money,
   currency: z.string().min(1),
   period: z.enum(['weekly', 'monthly', 'yearly']),
-  customer: z.union([z.string().min(1), z.object({ id: z.string().min(1) }).passthrough()]).nullish(),
+  customer: subscriptionCustomerSchema.nullish(),
   next_capture_at: timestamp.nullish(),
   metadata,
   payments: z.array(z.unknown()).nullish(),
+});
+
+function subscriptionCustomerId(customer: z.infer<typeof subscriptionCustomerSchema> | null | undefined): string | null {
+  if (typeof customer === 'string') return customer;
+  if (customer?.uuid) return customer.uuid;
+  // Before the uuid was documented, `id` was the customer's id; a number is KOMOJU's internal one.
+  return typeof customer?.id === 'string' && customer.id !== '' ? customer.id : null;
+}
+
+// PaymentList / SubscriptionList (komoju-node-sdk docs/Models/PaymentList.md): one page.
+const listPageSchema = z.object({
+  data: z.array(z.unknown()),
+  page: z.number().int().nullish(),
+  last_page: z.number().int().nullish(),
 });
 
 const errorBodySchema = z.object({
@@ -188,20 +213,28 @@ export function parseKomojuSubscription(json: unknown): SubscriptionSnapshot {
   }
   const subscription = parsed.data;
   const payments: PaymentSnapshot[] = [];
+  const paymentIds: string[] = [];
   for (const raw of subscription.payments ?? []) {
+    if (typeof raw === 'string' && raw !== '') {
+      paymentIds.push(raw);
+      continue;
+    }
     const payment = paymentSchema.safeParse(raw);
-    if (payment.success) payments.push(toPaymentSnapshot(payment.data, null));
+    if (payment.success) {
+      paymentIds.push(payment.data.id);
+      payments.push(toPaymentSnapshot(payment.data, null));
+    }
   }
-  const customer = subscription.customer;
   return {
     id: subscription.id,
     status: subscription.status,
     amount: subscription.amount,
     currency: subscription.currency,
     period: subscription.period,
-    customerId: typeof customer === 'string' ? customer : (customer?.id ?? null),
+    customerId: subscriptionCustomerId(subscription.customer),
     nextCaptureAt: subscription.next_capture_at ?? null,
     metadata: subscription.metadata,
+    paymentIds,
     payments,
   };
 }
@@ -346,6 +379,23 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
     };
   }
 
+  /** Every record of a KOMOJU list endpoint, page by page until `last_page`. */
+  async function listAll(path: string, query: Record<string, string>): Promise<unknown[]> {
+    const records: unknown[] = [];
+    for (let page = 1; page <= MAX_LIST_PAGES; page += 1) {
+      const search = new URLSearchParams({ ...query, per_page: String(LIST_PAGE_SIZE), page: String(page) });
+      const list = parse(listPageSchema, await call('GET', `${path}?${search.toString()}`), `KOMOJU GET ${path}`);
+      records.push(...list.data);
+      if (list.data.length === 0 || (list.last_page ?? page) <= page) return records;
+    }
+    throw fail(`KOMOJU GET ${path} listed more than ${MAX_LIST_PAGES} pages`, null, 'invalid_response', false);
+  }
+
+  async function readPayment(id: string): Promise<PaymentSnapshot> {
+    const path = `/api/v1/payments/${encodeURIComponent(id)}`;
+    return toPaymentSnapshot(parse(paymentSchema, await call('GET', path), `KOMOJU GET ${path}`), null);
+  }
+
   return {
     name: 'komoju',
     testMode: isTestSecretKey(secretKey),
@@ -386,10 +436,7 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
       return toSessionSnapshot(await call('GET', path), `KOMOJU GET ${path}`);
     },
 
-    async getPayment(id: string): Promise<PaymentSnapshot> {
-      const path = `/api/v1/payments/${encodeURIComponent(id)}`;
-      return toPaymentSnapshot(parse(paymentSchema, await call('GET', path), `KOMOJU GET ${path}`), null);
-    },
+    getPayment: readPayment,
 
     async refundPayment(id: string, input: RefundInput): Promise<PaymentSnapshot> {
       checkIdempotencyKey(input.idempotencyKey);
@@ -443,6 +490,20 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
       return parseSubscriptionAnswer(await call('GET', path), `KOMOJU GET ${path}`);
     },
 
+    async findSubscriptions(customerId: string, since: Date): Promise<SubscriptionSnapshot[]> {
+      const found: SubscriptionSnapshot[] = [];
+      for (const raw of await listAll('/api/v1/subscriptions', { start_time: since.toISOString() })) {
+        const snapshot = parseKomojuSubscription(raw);
+        if (snapshot.customerId === customerId) found.push(await parseSubscriptionAnswer(raw, 'KOMOJU GET /api/v1/subscriptions'));
+      }
+      return found;
+    },
+
+    async listPayments(range: { since: Date; until: Date }): Promise<PaymentSnapshot[]> {
+      const rows = await listAll('/api/v1/payments', { start_time: range.since.toISOString(), end_time: range.until.toISOString() });
+      return rows.map((raw) => toPaymentSnapshot(parse(paymentSchema, raw, 'KOMOJU GET /api/v1/payments'), null));
+    },
+
     // KOMOJU's idempotency header is for POSTs; deleting twice stops the same subscription.
     async cancelSubscription(id: string): Promise<SubscriptionSnapshot> {
       const path = `/api/v1/subscriptions/${encodeURIComponent(id)}`;
@@ -450,11 +511,30 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
     },
   };
 
-  function parseSubscriptionAnswer(json: unknown, label: string): SubscriptionSnapshot {
+  // The subscription lists its payments by id: each one not given inline is read by id. One that
+  // KOMOJU no longer knows (404) is left out; any other failure fails the read (a retry redoes it).
+  async function parseSubscriptionAnswer(json: unknown, label: string): Promise<SubscriptionSnapshot> {
+    let snapshot: SubscriptionSnapshot;
     try {
-      return parseKomojuSubscription(json);
+      snapshot = parseKomojuSubscription(json);
     } catch (error) {
       throw fail(`${label} answered with an unexpected shape: ${error instanceof Error ? error.message : 'invalid'}`, null, 'invalid_response', false);
     }
+    const known = new Map(snapshot.payments.map((payment) => [payment.id, payment]));
+    const payments: PaymentSnapshot[] = [];
+    for (const id of snapshot.paymentIds) {
+      const inline = known.get(id);
+      if (inline) {
+        payments.push(inline);
+        continue;
+      }
+      try {
+        payments.push(await readPayment(id));
+      } catch (error) {
+        if (error instanceof ProviderError && error.status === 404) continue;
+        throw error;
+      }
+    }
+    return { ...snapshot, payments };
   }
 }

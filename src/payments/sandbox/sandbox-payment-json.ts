@@ -57,7 +57,11 @@ export function komojuPaymentJson(payment: SandboxPayment): Record<string, unkno
   };
 }
 
-/** A sandbox subscription as KOMOJU serialises one (komoju-ruby-sdk docs/Subscription.md), payments oldest first. */
+/**
+ * A sandbox subscription as KOMOJU serialises one (komoju-node-sdk docs/Models/Subscription.md):
+ * `customer` a Subscription_customer (KOMOJU's numeric id — the sandbox has none, so 0 — and the
+ * customer's `uuid`), `payments` the payment ids, oldest first.
+ */
 export function komojuSubscriptionJson(subscription: SandboxSubscription, payments: SandboxPayment[]): Record<string, unknown> {
   return {
     id: subscription.id,
@@ -65,13 +69,13 @@ export function komojuSubscriptionJson(subscription: SandboxSubscription, paymen
     status: subscription.status,
     amount: subscription.amount,
     currency: subscription.currency,
-    customer: { id: subscription.customerId, resource: 'customer' },
+    customer: { id: 0, uuid: subscription.customerId },
     period: subscription.period,
     // The sandbox renews only when `sandbox:renew` says so: it has no schedule.
     next_capture_at: null,
     created_at: subscription.createdAt.toISOString(),
     ended_at: subscription.endedAt?.toISOString() ?? null,
     metadata: sandboxMetadata(subscription.metadata),
-    payments: payments.map(komojuPaymentJson),
+    payments: payments.map((payment) => payment.id),
   };
 }

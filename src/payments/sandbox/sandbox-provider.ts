@@ -67,7 +67,9 @@ export function createSandboxProvider({ prisma, publicBaseUrl }: SandboxProvider
   function subscriptionAnswer(result: SandboxSubscriptionResult, id: string): SubscriptionSnapshot {
     if (result.kind === 'not_found') throw new ProviderError(`Sandbox subscription ${id} not found`, 404, 'not_found', false);
     if (result.kind === 'refused') throw new ProviderError(result.reason, 422, 'invalid_parameter', false);
-    return parseKomojuSubscription(komojuSubscriptionJson(result.value.subscription, result.value.payments));
+    // Like KOMOJU the subscription lists payment ids; the sandbox reads them from its own rows.
+    const snapshot = parseKomojuSubscription(komojuSubscriptionJson(result.value.subscription, result.value.payments));
+    return { ...snapshot, payments: result.value.payments.map((payment) => parseKomojuPayment(komojuPaymentJson(payment))) };
   }
 
   return {
@@ -151,6 +153,21 @@ export function createSandboxProvider({ prisma, publicBaseUrl }: SandboxProvider
 
     async cancelSubscription(id: string): Promise<SubscriptionSnapshot> {
       return subscriptionAnswer(await cancelSandboxSubscription(prisma, id), id);
+    },
+
+    async findSubscriptions(customerId: string, since: Date): Promise<SubscriptionSnapshot[]> {
+      const rows = await prisma.sandboxSubscription.findMany({ where: { customerId, createdAt: { gte: since } }, orderBy: { createdAt: 'asc' }, select: { id: true } });
+      const found: SubscriptionSnapshot[] = [];
+      for (const row of rows) {
+        const current = await readSandboxSubscription(prisma, row.id);
+        if (current) found.push(subscriptionAnswer({ kind: 'ok', value: current }, row.id));
+      }
+      return found;
+    },
+
+    async listPayments(range: { since: Date; until: Date }): Promise<PaymentSnapshot[]> {
+      const rows = await prisma.sandboxPayment.findMany({ where: { createdAt: { gte: range.since, lte: range.until } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      return rows.map((payment) => parseKomojuPayment(komojuPaymentJson(payment)));
     },
   };
 }

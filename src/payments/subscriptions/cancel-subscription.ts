@@ -1,8 +1,9 @@
 // Stops a buyer's subscription at its provider: from the chat (the shop's owner, after a
 // confirmation card) or the admin CLI. The row is claimed (active/failed → cancelling) before the
 // provider is asked, so a double press, a redelivered event or two operators at once call the
-// provider once; a refusal gives the claim back.
-import type { Subscription } from '../../generated/prisma/client.js';
+// provider once; a refusal gives the claim back. A call whose outcome is unknown (timeout, lost
+// answer, 5xx) is decided by reading the subscription: cancelled there is cancelled here.
+import type { Checkout, Link, Subscription } from '../../generated/prisma/client.js';
 import { providerForCheckout } from '../provider-for-link.js';
 import { ProviderError } from '../provider.js';
 import { recordDomainEvents } from '../../events/domain-events.js';
@@ -34,15 +35,31 @@ export async function cancelSubscription(deps: SubscriptionDeps, input: { subscr
     const { provider } = await providerForCheckout(deps, row.checkout, row.link);
     await provider.cancelSubscription(providerId);
   } catch (error) {
+    if (providerId !== null && (await cancelledAtProvider(deps, row, providerId))) return finishCancel(deps, row);
     await prisma.subscription.updateMany({ where: { id: row.id, status: 'cancelling' }, data: { status: row.status } });
     log.error({ subscriptionId: row.id, err: error }, 'subscription: the provider did not cancel it');
     return { ok: false, reason: 'provider', message: error instanceof Error ? error.message : String(error) };
   }
-  const subscription = await prisma.$transaction(async (tx) => {
+  return finishCancel(deps, row);
+}
+
+async function finishCancel(deps: SubscriptionDeps, row: Subscription & { link: Link }): Promise<CancelSubscriptionOutcome> {
+  const subscription = await deps.prisma.$transaction(async (tx) => {
     const cancelled = await tx.subscription.update({ where: { id: row.id }, data: { status: 'cancelled', cancelledAt: new Date(), nextPaymentAt: null } });
     await recordDomainEvents(tx, [subscriptionFact('subscriptions.cancelled', row)]);
     return cancelled;
   });
-  log.info({ subscriptionId: row.id, linkId: row.linkId }, 'subscription cancelled');
+  deps.log.info({ subscriptionId: row.id, linkId: row.linkId }, 'subscription cancelled');
   return { ok: true, subscription, already: false };
+}
+
+/** After a failed DELETE: whether the provider shows the subscription cancelled (the answer may have been lost). */
+async function cancelledAtProvider(deps: SubscriptionDeps, row: Subscription & { link: Link; checkout: Checkout }, providerId: string): Promise<boolean> {
+  try {
+    const { provider } = await providerForCheckout(deps, row.checkout, row.link);
+    return (await provider.getSubscription(providerId)).status === 'cancelled';
+  } catch (error) {
+    deps.log.warn({ subscriptionId: row.id, err: error }, 'subscription: could not read the provider after a failed cancel');
+    return false;
+  }
 }

@@ -18,7 +18,8 @@ import { nextSubscriptionStatus } from './subscription-status.js';
 
 /** Metadata key naming our Subscription row on the provider's subscription. */
 export const SUBSCRIPTION_ID_METADATA_KEY = 'subscriptionId';
-const CLAIM_SECONDS = 60;
+/** After this long a claim's creator is taken for dead and its claim may be taken over. */
+export const CLAIM_SECONDS = 60;
 
 export interface SubscriptionDeps extends ProviderDeps {
   log: Logger;
@@ -97,10 +98,12 @@ export function subscriptionFact(
   };
 }
 
-async function claim(prisma: Prisma, checkoutId: string, fields: Omit<Subscription, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'providerSubscriptionId' | 'nextPaymentAt' | 'cancelledAt'>): Promise<{ claimed: Subscription } | { existing: Subscription }> {
+type Claim = { claimed: Subscription; takenOver: boolean } | { existing: Subscription };
+
+async function claim(prisma: Prisma, checkoutId: string, fields: Omit<Subscription, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'providerSubscriptionId' | 'nextPaymentAt' | 'cancelledAt'>): Promise<Claim> {
   const id = newSubscriptionId();
   const inserted = await prisma.subscription.createMany({ data: [{ id, status: 'creating', ...fields }], skipDuplicates: true });
-  if (inserted.count === 1) return { claimed: await prisma.subscription.findUniqueOrThrow({ where: { id } }) };
+  if (inserted.count === 1) return { claimed: await prisma.subscription.findUniqueOrThrow({ where: { id } }), takenOver: false };
   const existing = await prisma.subscription.findUniqueOrThrow({ where: { checkoutId } });
   if (existing.status !== 'creating') return { existing };
   // A claim older than CLAIM_SECONDS was left by a caller that died before finishing: take it over.
@@ -108,7 +111,27 @@ async function claim(prisma: Prisma, checkoutId: string, fields: Omit<Subscripti
     where: { id: existing.id, status: 'creating', updatedAt: { lt: new Date(Date.now() - CLAIM_SECONDS * 1000) } },
     data: { updatedAt: new Date() },
   });
-  return takenOver.count === 1 ? { claimed: existing } : { existing };
+  return takenOver.count === 1 ? { claimed: existing, takenOver: true } : { existing };
+}
+
+/**
+ * Whether a failed create may nonetheless have been made: only an answer in which the provider
+ * refused it (a 4xx other than 409 "still running" and 429) or a key we never sent says it was not.
+ */
+function mayHaveCreated(error: unknown): boolean {
+  if (!(error instanceof ProviderError)) return true;
+  if (error.code === 'invalid_idempotency_key') return false;
+  return !(error.status !== null && error.status >= 400 && error.status < 500 && error.status !== 409 && error.status !== 429);
+}
+
+// Clocks differ: the provider's created_at may be a little before our claim's.
+const CLOCK_SLACK_MS = 5 * 60 * 1000;
+
+/** The subscription an earlier create of this claim made at the provider, if it made one. */
+async function findCreated(provider: PaymentProvider, row: Subscription): Promise<SubscriptionSnapshot | null> {
+  const found = await provider.findSubscriptions(row.customerId, new Date(row.createdAt.getTime() - CLOCK_SLACK_MS));
+  // The customer was saved for this checkout alone; the metadata names the claim when KOMOJU keeps it.
+  return found.find((snapshot) => snapshot.metadata[SUBSCRIPTION_ID_METADATA_KEY] === row.id) ?? found[0] ?? null;
 }
 
 /**
@@ -149,22 +172,52 @@ export async function ensureSubscription(
   if ('existing' in claimed) return claimed.existing.status === 'creating' ? { kind: 'creating' } : { kind: 'subscribed', subscription: claimed.existing };
   const row = claimed.claimed;
 
-  let snapshot: SubscriptionSnapshot;
-  try {
-    snapshot = await createAtProvider(provider, row, link);
-  } catch (error) {
-    // Give the claim back: the next caller (a redelivered webhook, a reload) tries again, with the
-    // same idempotency key, so a create that did reach the provider is not made twice.
-    await prisma.subscription.deleteMany({ where: { id: row.id, status: 'creating' } });
-    const fields = error instanceof ProviderError ? { code: error.code, status: error.status } : {};
-    log.error({ checkoutId, linkId: link.id, ...fields, err: error }, 'subscription: the provider could not create it');
-    return { kind: 'provider_error', error };
+  // A claim taken over may hide a create that reached the provider: look before asking again.
+  let snapshot: SubscriptionSnapshot | null = null;
+  if (claimed.takenOver) {
+    try {
+      snapshot = await findCreated(provider, row);
+    } catch (error) {
+      log.warn({ checkoutId, err: error }, 'subscription: could not read the provider before repeating a create');
+      return { kind: 'creating' };
+    }
+  }
+  if (snapshot === null) {
+    try {
+      snapshot = await createAtProvider(provider, row, link);
+    } catch (error) {
+      const outcome = await decideFailedCreate(deps, provider, row, error);
+      if (!('snapshot' in outcome)) return outcome;
+      snapshot = outcome.snapshot;
+    }
   }
   const subscription = await applySubscriptionSnapshot(prisma, row, snapshot);
   await prisma.checkout.updateMany({ where: { id: checkout.id, status: 'pending' }, data: { status: 'completed' } });
   const recorded = await recordSubscriptionPayments(prisma, subscription, snapshot, merchantAccountId);
   log.info({ subscriptionId: subscription.id, providerSubscriptionId: snapshot.id, linkId: link.id, payments: recorded.length }, 'subscription created');
   return { kind: 'subscribed', subscription };
+}
+
+/** A create that failed: refused (claim given back) or unknown (decided by reading, else the claim stays). */
+async function decideFailedCreate(deps: SubscriptionDeps, provider: PaymentProvider, row: Subscription, error: unknown): Promise<EnsureOutcome | { snapshot: SubscriptionSnapshot }> {
+  const { prisma, log } = deps;
+  const fields = error instanceof ProviderError ? { code: error.code, status: error.status } : {};
+  const where = { checkoutId: row.checkoutId, linkId: row.linkId };
+  if (!mayHaveCreated(error)) {
+    // Refused: give the claim back; the next caller tries again with the same key.
+    await prisma.subscription.deleteMany({ where: { id: row.id, status: 'creating' } });
+    log.error({ ...where, ...fields, err: error }, 'subscription: the provider refused to create it');
+    return { kind: 'provider_error', error };
+  }
+  const found = await findCreated(provider, row).catch((readError: unknown) => {
+    log.warn({ ...where, err: readError }, 'subscription: could not read the provider after an unknown create');
+    return null;
+  });
+  if (found) return { snapshot: found };
+  // Unknown and not (yet) visible: the claim stays, so nobody creates blind; it is taken over after
+  // CLAIM_SECONDS (webhook redelivery, the return page, the hourly reconciliation) and read again.
+  log.warn({ ...where, ...fields }, 'subscription: create outcome unknown; claim kept until the provider shows it');
+  return { kind: 'creating' };
 }
 
 function createAtProvider(provider: PaymentProvider, row: Subscription, link: Link): Promise<SubscriptionSnapshot> {

@@ -61,7 +61,7 @@ describe.each(await databaseKinds())('creating a subscription once through KOMOJ
     // KOMOJU redelivers what got 503: once more, after the creator finished.
     await fake.sendWebhook(webhookUrl(), fake.customerEvent('customer.updated', customerId), WEBHOOK_SECRET);
     expect(subscriptionCreates().slice(createsBefore)).toHaveLength(1);
-    expect(fake.subscriptions().filter((subscription) => subscription.customer.id === customerId)).toHaveLength(1);
+    expect(fake.subscriptions().filter((subscription) => subscription.customer.uuid === customerId)).toHaveLength(1);
     expect(await prisma.subscription.count({ where: { linkId: link.linkId } })).toBe(1);
     expect(await getLinkSummary(prisma, link.linkId)).toMatchObject({ capturedAmount: 2000, capturedPayments: 1 });
   });
@@ -104,7 +104,8 @@ describe.each(await databaseKinds())('creating a subscription once through KOMOJ
     const checkout = await prisma.checkout.findUniqueOrThrow({ where: { sessionId } });
     const deps = { prisma, config: harness.config, log: createLogger('silent') };
     const createsBefore = subscriptionCreates().length;
-    fake.failNext(4, 503);
+    // A refusal KOMOJU answered (4xx): nothing was made, so the claim is given back.
+    fake.failNext(1, 422);
     expect((await ensureSubscription(deps, checkout.id, { sessionCompleted: true })).kind).toBe('provider_error');
     expect(await prisma.subscription.count({ where: { checkoutId: checkout.id } })).toBe(0);
     expect((await ensureSubscription(deps, checkout.id, { sessionCompleted: true })).kind).toBe('subscribed');
