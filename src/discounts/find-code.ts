@@ -18,9 +18,10 @@ export async function hasUseLeft(db: Reader, code: Pick<DiscountCode, 'id' | 'us
 
 /**
  * The shop's code matching `typed` (case, width and spaces ignored), checked for this link now.
- * An inactive code reads as unknown: the buyer need not learn it existed.
+ * An inactive code reads as unknown: the buyer need not learn it existed. `cap: false` leaves the
+ * cap to the caller, who decides it under the code's lock (payments/start-checkout.ts).
  */
-export async function findCodeForLink(db: Reader, link: { id: string; merchantId: string }, typed: string, now: Date): Promise<FoundCode> {
+export async function findCodeForLink(db: Reader, link: { id: string; merchantId: string }, typed: string, now: Date, options: { cap: boolean } = { cap: true }): Promise<FoundCode> {
   const key = codeKey(typed);
   if (key === '') return { ok: false, reason: 'unknown' };
   const code = await db.discountCode.findUnique({
@@ -32,7 +33,7 @@ export async function findCodeForLink(db: Reader, link: { id: string; merchantId
   if (!off) return { ok: false, reason: 'unknown' };
   if (code.expiresAt !== null && code.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
   if (code.links.length > 0 && !code.links.some((entry) => entry.linkId === link.id)) return { ok: false, reason: 'not_for_link' };
-  if (!(await hasUseLeft(db, code, now))) return { ok: false, reason: 'used_up' };
+  if (options.cap && !(await hasUseLeft(db, code, now))) return { ok: false, reason: 'used_up' };
   const { links: _links, ...row } = code;
   return { ok: true, code: row, off };
 }
