@@ -32,7 +32,7 @@ const RETURN_RATE_LIMIT = { limit: 20, windowMs: 60_000 };
 const RESERVED_RETRY_AFTER_SECONDS = 60;
 
 /** Why a page or Pay press was refused by a rule (not a failure): the /metrics label. */
-export type RefusalReason = ClosedOffer['reason'] | 'mode_mismatch' | 'rate_limited' | 'hold_limit' | 'invalid_field' | 'forbidden';
+type RefusalReason = ClosedOffer['reason'] | 'mode_mismatch' | 'rate_limited' | 'hold_limit' | 'invalid_field' | 'forbidden';
 
 function linkPath(slug: string): string {
   return `/l/${encodeURIComponent(slug)}`;

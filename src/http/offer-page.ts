@@ -32,7 +32,7 @@ export interface OfferPageRetry {
   priced?: CheckoutOrder | null;
 }
 
-export interface OfferPageInput {
+interface OfferPageInput {
   link: Link;
   shop: ShopBrand;
   offer: OpenOffer;

@@ -17,7 +17,7 @@ import { NO_LIVE_STATE, offerFor, offerTermsOf } from './offer-rule.js';
 /** The refunds capability's entry for one payment (refunds/chat.ts REFUND_ACTIONS.start; owners only). */
 const REFUND_START_ACTION = 'refunds.start';
 
-export type BrokenRule = 'inactive' | 'expired' | 'usedUp' | 'codeCap';
+type BrokenRule = 'inactive' | 'expired' | 'usedUp' | 'codeCap';
 
 interface CapturedPayment {
   id: string;

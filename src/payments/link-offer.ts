@@ -55,7 +55,7 @@ async function countHeldPlaces(db: LedgerReader, linkId: string, now: Date): Pro
 }
 
 /** The link's live state: counts only a usage limit needs are read only then; codes only when asked (the page's code field). */
-export async function readLinkState(db: LedgerReader, link: Link, now: Date, options: { codes: boolean }): Promise<LinkLiveState> {
+async function readLinkState(db: LedgerReader, link: Link, now: Date, options: { codes: boolean }): Promise<LinkLiveState> {
   const codeOffered = options.codes ? await offersCodes(db, link, now) : false;
   if (link.usageLimit === null) return { ...NO_LIVE_STATE, codeOffered };
   const captured = await countCapturedPlaces(db, link.id);
