@@ -221,12 +221,6 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log, metrics })
     );
   });
 
-  router.use(((error, _req, _res, next) => {
-    // A buyer page that broke (not one a rule refused): what an operator's alert should see.
-    metrics?.buyerFailed.inc({ reason: 'error' });
-    next(error);
-  }) as ErrorRequestHandler);
-
   router.get('/l/:slug/return', async (req, res) => {
     const link = await findLink(req, res);
     if (!link) return;
@@ -270,6 +264,13 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log, metrics })
       }),
     );
   });
+
+  // Last, so it sees every route's error: a buyer page that broke (not one a rule refused), what an
+  // operator's alert should see; app.ts still answers it.
+  router.use(((error, _req, _res, next) => {
+    metrics?.buyerFailed.inc({ reason: 'error' });
+    next(error);
+  }) as ErrorRequestHandler);
 
   return router;
 };

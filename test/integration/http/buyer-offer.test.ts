@@ -49,6 +49,11 @@ describe.each(await databaseKinds())('what the page offers is what the checkout 
     return post(link, { ...form, ...extra }, client);
   }
 
+  async function metricValue(name: string, reason: string): Promise<number> {
+    const metric = await harness.server.metrics.registry.getSingleMetric(name)?.get();
+    return metric?.values.find((value) => value.labels.reason === reason)?.value ?? 0;
+  }
+
   async function webhook(type: string, paymentId: string): Promise<void> {
     expect(await fake.sendWebhook(`${harness.url}/webhooks/komoju`, fake.event(type, paymentId), WEBHOOK_SECRET)).toBe(200);
   }
@@ -128,6 +133,19 @@ describe.each(await databaseKinds())('what the page offers is what the checkout 
     fake.expire(konbini.id);
     await webhook('payment.expired', konbini.id);
     expect((await payAsRendered(link, '198.51.100.31', { code: 'KONBINI1' })).status).toBe(303);
+  });
+
+  it('counts a provider that cannot open a session as failed (502), a closed link as refused (410)', async () => {
+    const failedBefore = await metricValue('buyer_requests_failed_total', 'provider_error');
+    const link = await seedLink(prisma, { language: 'en' });
+    fake.failNext(3, 500);
+    expect((await payAsRendered(link, '203.0.113.50')).status).toBe(502);
+    expect(await metricValue('buyer_requests_failed_total', 'provider_error')).toBe(failedBefore + 1);
+    const refusedBefore = await metricValue('buyer_requests_refused_total', 'inactive');
+    await prisma.link.update({ where: { id: link.linkId }, data: { status: 'inactive' } });
+    expect((await openPage(link.slug)).status).toBe(410);
+    expect(await metricValue('buyer_requests_refused_total', 'inactive')).toBe(refusedBefore + 1);
+    expect(await metricValue('buyer_requests_failed_total', 'provider_error')).toBe(failedBefore + 1);
   });
 
   it('cannot sell 6 on a limit-3 link when payments are declined and retried', async () => {
