@@ -62,6 +62,20 @@ export function createMetrics() {
       buckets: callBuckets,
       registers,
     }),
+    // A flash sale refuses most buyers by rule (sold out, held, rate-limited): normal, not an
+    // outage. Only `buyer_requests_failed_total` (and 5xx) means something is broken.
+    buyerRefused: new Counter({
+      name: 'buyer_requests_refused_total',
+      help: 'Buyer page views and Pay presses refused by a rule (closed, expired, used up, held by others, rate-limited, invalid field), by reason',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    buyerFailed: new Counter({
+      name: 'buyer_requests_failed_total',
+      help: 'Buyer page views and Pay presses that failed (the payment provider did not open a session, or an error)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     apiErrors: new Counter({
       name: 'outbound_api_errors_total',
       help: 'Calls to the LINE and KOMOJU APIs that failed (network error or HTTP status ≥ 400)',

@@ -102,7 +102,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     routers: [
       lineWebhookRouter({ db, channelSecret: config.line.channelSecret, log, metrics, worker }),
       metricsRouter({ metrics, db, log, token: config.metricsToken }),
-      ...featureRoutes.map((factory) => factory({ db, config: effectiveConfig, line, log, lineStub })),
+      ...featureRoutes.map((factory) => factory({ db, config: effectiveConfig, line, log, lineStub, metrics })),
     ],
   });
 

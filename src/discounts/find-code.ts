@@ -20,8 +20,12 @@ export async function hasUseLeft(db: Reader, code: Pick<DiscountCode, 'id' | 'us
   return code.usageCap === null || (await codeUses(db, code.id, now)) < code.usageCap;
 }
 
-/** The shop's code matching `typed` (case, width and spaces ignored), if it applies to this link now. */
-export async function findCodeForLink(db: Reader, link: { id: string; merchantId: string }, typed: string, now: Date): Promise<FoundCode> {
+/**
+ * The shop's code matching `typed` (case, width and spaces ignored), if it applies to this link now.
+ * `cap: false` leaves the cap to the caller, who decides it under the code's lock
+ * (payments/start-checkout.ts).
+ */
+export async function findCodeForLink(db: Reader, link: { id: string; merchantId: string }, typed: string, now: Date, options: { cap: boolean } = { cap: true }): Promise<FoundCode> {
   const key = codeKey(typed);
   if (key === '') return { ok: false, reason: 'unknown' };
   const code = await db.discountCode.findUnique({
@@ -33,7 +37,7 @@ export async function findCodeForLink(db: Reader, link: { id: string; merchantId
   if (!off) return { ok: false, reason: 'unknown' };
   if (code.expiresAt !== null && code.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'unknown' };
   if (code.links.length > 0 && !code.links.some((entry) => entry.linkId === link.id)) return { ok: false, reason: 'unknown' };
-  if (!(await hasUseLeft(db, code, now))) return { ok: false, reason: 'unknown' };
+  if (options.cap && !(await hasUseLeft(db, code, now))) return { ok: false, reason: 'unknown' };
   const { links: _links, ...row } = code;
   return { ok: true, code: row, off };
 }

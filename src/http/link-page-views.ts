@@ -1,7 +1,7 @@
 // The buyer-facing pages of a link, in the link's language. Every user-supplied text goes
 // through the `html` template, which escapes it.
 import type { Translate } from '../i18n/i18n.js';
-import type { LinkAvailability } from '../payments/link-availability-rule.js';
+import type { ClosedReason as OfferClosedReason } from '../links/offer-rule.js';
 import type { ReturnOutcome } from '../payments/confirm-checkout-return.js';
 import { html, renderPage, type Html } from './html.js';
 import { ADDRESS_LINE_MAX, ANSWER_MAX, BUYER_NAME_MAX, type BuyerField, type BuyerFields } from '../links/buyer-fields.js';
@@ -393,8 +393,11 @@ ${view.action ? html`<a class="button secondary" href="${view.action.href}">${vi
 }
 
 /** Why a link's page takes no payment: its own state, or a provider now in another mode (test/live) than the link. */
-/** too_few_left: fewer places than the link's fixed (minimum) quantity remain, and no hold can give them back. */
-export type ClosedReason = Exclude<LinkAvailability, 'open'> | 'made_in_test_mode' | 'made_in_live_mode' | 'too_few_left';
+/**
+ * The offer rule's reasons (links/offer-rule.ts); `reserved_awaiting`: the last places are held by
+ * payments awaiting payment at a store or bank, and free up at `time` if not paid.
+ */
+export type ClosedReason = OfferClosedReason | 'reserved_awaiting' | 'made_in_test_mode' | 'made_in_live_mode';
 
 export function renderClosedPage(
   language: string,
@@ -402,15 +405,15 @@ export function renderClosedPage(
   productName: string,
   reason: ClosedReason,
   shop?: ShopBrand,
-  places: { count: number; min: number } = { count: 0, min: 1 },
+  places: { count: number; min: number; time?: string } = { count: 0, min: 1 },
 ): string {
   return renderMessagePage({
     language,
     t,
     ...(shop ? { shop } : {}),
-    title: reason === 'reserved' ? t('closed.reservedTitle') : t('closed.title'),
+    title: reason === 'reserved' || reason === 'reserved_awaiting' ? t('closed.reservedTitle') : t('closed.title'),
     detail: productName,
-    message: t(`closed.${reason}`, places),
+    message: t(`closed.${reason}`, { time: '', ...places }),
     testId: 'closed',
   });
 }

@@ -1,126 +1,72 @@
 // A link's public pages: GET /l/:slug (the product and a Pay button; starts nothing, since chat
 // apps' preview crawlers fetch it), POST /l/:slug/checkout (the Pay button), and
 // GET /l/:slug/return (where the provider sends the buyer back).
-import express, { type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { Link } from '../generated/prisma/client.js';
-import { isLanguage, translator, type Language } from '../i18n/i18n.js';
-import { formatStoredPrice } from '../i18n/format.js';
-import { linkPageUrl, mediaUrl, qrImageUrl } from '../links/link-urls.js';
+import { translator } from '../i18n/i18n.js';
+import { formatDateTime, formatStoredPrice } from '../i18n/format.js';
 import { isSlug } from '../links/slug.js';
 import { confirmCheckoutReturn } from '../payments/confirm-checkout-return.js';
-import { linkPlaces } from '../payments/link-availability.js';
-import { readPaymentTypes } from '../links/payment-types.js';
-import { isAdjustable, readBuyerQuantity, type BuyerQuantityError } from '../links/quantity.js';
-import { BUYER_FIELD_MAX, readBuyerDetails, readBuyerFields, type BuyerField } from '../links/buyer-fields.js';
+import { readLinkOffer } from '../payments/link-offer.js';
+import type { ClosedOffer, OpenOffer } from '../links/offer-rule.js';
 import { providerForLink, servesLinkMode } from '../payments/provider-for-link.js';
-import { priceCheckout, startCheckout, type PricedCheckout } from '../payments/start-checkout.js';
-import { offersCodes } from '../discounts/find-code.js';
-import { CUSTOM_AMOUNT_CHOICE, NO_TIP_CHOICE, readBuyerAmount, readBuyerTip, readLinkPrice, readTipOptions } from '../links/link-price.js';
-import { isSupportedCurrency } from '../i18n/currency.js';
-import type { Language as PageLanguage } from '../i18n/i18n.js';
+import { heldSessionUrl, startCheckout } from '../payments/start-checkout.js';
+import { readCheckoutForm, type CheckoutOrder, type FormProblem } from '../payments/read-checkout-form.js';
 import { clientKey } from './client-address.js';
 import { countClientAttempt } from './count-client-attempt.js';
-import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
+import { isSameOriginPost, verifyFormToken } from './csrf.js';
 import type { RouteFactory } from './route-deps.js';
-import { newScriptNonce, preferredLanguage, sendPage } from './html.js';
-import { linkPageScript, renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, subscriptionTerms, type AmountField, type Breakdown, type ClosedReason, type FieldError, type ShopBrand, type TipField } from './link-page-views.js';
+import { preferredLanguage, sendPage } from './html.js';
+import { renderClosedPage, renderMessagePage, renderReturnPage, subscriptionTerms, type ClosedReason, type ShopBrand } from './link-page-views.js';
+import { CHECKOUT_FORM, linkLanguage, problemErrors, renderOfferPage, type OfferPageRetry } from './offer-page.js';
 import { readBillingInterval } from '../links/billing.js';
 import { loadShopBrand } from './shop-brand.js';
 
-const CHECKOUT_FORM = 'checkout';
-/** The buyer's fields a 422 page shows again as typed. */
-const BUYER_FORM_FIELDS: readonly BuyerField[] = ['buyerName', 'phone', 'email', 'country', 'postalCode', 'address1', 'address2', 'answer'];
 // Pay presses per client IP per minute: generous for a hesitant buyer, useless for a flood.
 const CHECKOUT_RATE_LIMIT = { limit: 10, windowMs: 60_000 };
 // Return-page views per client per minute: a buyer comes back once or reloads a few times.
 const RETURN_RATE_LIMIT = { limit: 20, windowMs: 60_000 };
 
-/** "Card, PayPay" in the page's language when the link limits the payment types; null: all. */
-function paymentMethodNames(link: Link, language: Language): string | null {
-  const types = readPaymentTypes(link.paymentTypes);
-  if (types.length === 0) return null;
-  const t = translator(language, 'links');
-  return types.map((type) => t(`paymentTypes.names.${type}`)).join(t('buyerAsk.separator'));
-}
-
-function linkLanguage(link: Link): Language {
-  return isLanguage(link.language) ? link.language : 'ja';
-}
-
-type PriceRefusal = Extract<PricedCheckout, { kind: 'invalid' }>;
-
-/** The page's message for a refused amount, tip or code, in the link's language. */
-function priceRefusalMessage(link: Link, language: PageLanguage, refusal: PriceRefusal): string {
-  const t = translator(language, 'pages');
-  if (refusal.field === 'tip') return t('link.errors.tip.not_an_option');
-  if (refusal.field === 'code') return t(`link.errors.code.${refusal.reason}`);
-  const price = readLinkPrice(link);
-  const [min, max] = price.mode === 'buyer' ? [price.min, price.max] : [link.amount, link.amount];
-  return t(`link.errors.amount.${refusal.reason}`, { min: formatStoredPrice(min, link.currency, language), max: formatStoredPrice(max, link.currency, language), currency: link.currency });
-}
-
-/** The buyer's price choices on the page, as posted (or the defaults on first view). */
-function amountFieldFor(link: Link, language: PageLanguage, form: Record<string, unknown> | undefined): AmountField | null {
-  const price = readLinkPrice(link);
-  if (price.mode !== 'buyer') return null;
-  const t = translator(language, 'pages');
-  const format = (amount: number) => formatStoredPrice(amount, link.currency, language);
-  const posted = typeof form?.amountChoice === 'string' ? form.amountChoice.slice(0, 20) : null;
-  return {
-    presets: price.presets.map((preset) => ({ value: String(preset), label: format(preset) })),
-    choice: posted ?? (price.presets[0] !== undefined ? String(price.presets[0]) : CUSTOM_AMOUNT_CHOICE),
-    custom: typeof form?.customAmount === 'string' ? form.customAmount.slice(0, 20) : '',
-    hint: t('link.amount.hint', { min: format(price.min), max: format(price.max) }),
-  };
-}
-
-function tipFieldFor(link: Link, language: PageLanguage, form: Record<string, unknown> | undefined): TipField | null {
-  const tips = readTipOptions(link.tipOptions);
-  if (!tips) return null;
-  const t = translator(language, 'pages');
-  const options = tips.values.map((value, index) => ({
-    value: String(index),
-    label: tips.kind === 'percent' ? t('link.tip.percent', { percent: value }) : formatStoredPrice(value, link.currency, language),
-  }));
-  return { options: [{ value: NO_TIP_CHOICE, label: t('link.tip.none') }, ...options], choice: typeof form?.tip === 'string' ? form.tip.slice(0, 8) : NO_TIP_CHOICE };
-}
-
-function breakdownFor(link: Link, language: PageLanguage, priced: Extract<PricedCheckout, { ok: true }>): Breakdown {
-  const t = translator(language, 'pages');
-  const format = (amount: number) => formatStoredPrice(amount, link.currency, language);
-  const { amount, code } = priced;
-  const rows: Breakdown['rows'] = [];
-  if (amount.discount > 0 || amount.tip > 0) rows.push({ label: t('link.breakdown.subtotal'), value: format(amount.subtotal) });
-  if (code && amount.discount > 0) rows.push({ label: t('link.breakdown.discount', { code: code.code }), value: `−${format(amount.discount)}` });
-  if (amount.tip > 0) rows.push({ label: t('link.breakdown.tip'), value: format(amount.tip) });
-  return { rows, total: format(amount.total) };
-}
-
-// Places held by other buyers' checkouts come back when those end or expire: a moment, not gone.
+// Places held by checkouts come back within minutes; when nothing says when, a minute is a fair guess.
 const RESERVED_RETRY_AFTER_SECONDS = 60;
 
-function sendClosedPage(res: Response, link: Link, reason: ClosedReason, shop: ShopBrand, places?: { count: number; min: number }): void {
-  const language = linkLanguage(link);
-  const page = renderClosedPage(language, translator(language, 'pages'), link.productName, reason, shop, places);
-  if (reason === 'reserved') {
-    res.set('Retry-After', String(RESERVED_RETRY_AFTER_SECONDS));
-    sendPage(res, 503, page);
-    return;
-  }
-  sendPage(res, 410, page);
-}
-
-function modeMismatchReason(link: Link): ClosedReason {
-  return link.testMode ? 'made_in_test_mode' : 'made_in_live_mode';
-}
+/** Why a page or Pay press was refused by a rule (not a failure): the /metrics label. */
+type RefusalReason = ClosedOffer['reason'] | 'mode_mismatch' | 'rate_limited' | 'hold_limit' | 'invalid_field' | 'forbidden';
 
 function linkPath(slug: string): string {
   return `/l/${encodeURIComponent(slug)}`;
 }
 
-export const linkPageRoutes: RouteFactory = ({ db, config, log }) => {
+export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
   const { prisma } = db;
   const router = express.Router();
+  const refused = (reason: RefusalReason) => metrics?.buyerRefused.inc({ reason });
+
+  /**
+   * The closed page: 410 Gone for a link that takes no more payments (inactive, expired, used up,
+   * too few left, made in the other mode); 409 Conflict with Retry-After while every place left is
+   * held by other buyers — business states, never 5xx (CONTRACT.md).
+   */
+  function sendClosedPage(res: Response, link: Link, offer: ClosedOffer | { reason: 'made_in_test_mode' | 'made_in_live_mode' }, shop: ShopBrand): void {
+    const language = linkLanguage(link);
+    const t = translator(language, 'pages');
+    refused(offer.reason === 'made_in_test_mode' || offer.reason === 'made_in_live_mode' ? 'mode_mismatch' : offer.reason);
+    if ('open' in offer && offer.reason === 'reserved') {
+      const now = Date.now();
+      const seconds = offer.freesAt ? Math.max(1, Math.ceil((offer.freesAt.getTime() - now) / 1000)) : RESERVED_RETRY_AFTER_SECONDS;
+      res.set('Retry-After', String(seconds));
+      const reason: ClosedReason = offer.byAwaiting && offer.freesAt ? 'reserved_awaiting' : 'reserved';
+      const time = offer.freesAt ? formatDateTime(offer.freesAt.toISOString(), language) : '';
+      sendPage(res, 409, renderClosedPage(language, t, link.productName, reason, shop, { count: 0, min: 1, time }));
+      return;
+    }
+    const places = 'open' in offer && offer.reason === 'too_few_left' ? { count: offer.left, min: offer.setSize } : undefined;
+    sendPage(res, 410, renderClosedPage(language, t, link.productName, offer.reason, shop, places));
+  }
+
+  function modeMismatch(link: Link): { reason: 'made_in_test_mode' | 'made_in_live_mode' } {
+    return { reason: link.testMode ? 'made_in_test_mode' : 'made_in_live_mode' };
+  }
 
   /** The link named in the path; when there is none, the 404 page has been sent. */
   async function findLink(req: Request, res: Response): Promise<Link | null> {
@@ -152,83 +98,16 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log }) => {
     return false;
   }
 
-  /**
-   * The link's page: on GET, or again with the buyer's answers and what was wrong with them (422).
-   * `placesLeft` caps the stepper (a usage limit's remaining places).
-   */
-  async function sendLinkPage(
-    res: Response,
-    link: Link,
-    shop: ShopBrand,
-    placesLeft: number | null,
-    retry?: { errors: FieldError[]; form: Record<string, unknown>; priced?: Extract<PricedCheckout, { ok: true }> },
-  ): Promise<void> {
-    const language = linkLanguage(link);
-    const t = translator(language, 'pages');
-    const range = { min: link.quantityMin, max: placesLeft === null ? link.quantityMax : Math.min(link.quantityMax, placesLeft) };
-    const price = (quantity: number) => formatStoredPrice(link.amount * quantity, link.currency, language);
-    // A subscription bills its fixed price every period: no buyer-chosen amount, tip or code.
-    const subscription = readBillingInterval(link.billingInterval);
-    const amountField = subscription ? null : amountFieldFor(link, language, retry?.form);
-    const tipField = subscription ? null : tipFieldFor(link, language, retry?.form);
-    // The stepper's live totals only hold for a fixed price without a tip; otherwise Show total / Apply tells.
-    const totals: string[] = [];
-    if (!amountField && !tipField) for (let quantity = range.min; quantity <= range.max; quantity += 1) totals.push(price(quantity));
-    const priceMode = readLinkPrice(link);
-    const headline = priceMode.mode === 'buyer' ? t('link.priceRange', { min: formatStoredPrice(priceMode.min, link.currency, language), max: formatStoredPrice(priceMode.max, link.currency, language) }) : price(1);
-    // A code the buyer typed stays on the page with its error even when no code is live any more.
-    const typedCode = typeof retry?.form.code === 'string' && retry.form.code.trim() !== '';
-    const codeField = !subscription && (typedCode || (await offersCodes(prisma, link, new Date())))
-      ? {
-          value: typeof retry?.form.code === 'string' ? retry.form.code.slice(0, 40) : '',
-          applied:
-            retry?.priced?.code && retry.priced.amount.discount > 0
-              ? t('link.code.applied', { code: retry.priced.code.code, amount: formatStoredPrice(retry.priced.amount.discount, link.currency, language) })
-              : null,
-        }
-      : null;
-    const posted = typeof retry?.form.quantity === 'string' ? retry.form.quantity.slice(0, 8) : String(range.min);
-    const values: Partial<Record<BuyerField, string>> = {};
-    for (const field of BUYER_FORM_FIELDS) {
-      const value = retry?.form[field];
-      if (typeof value === 'string') values[field] = value.slice(0, 300);
-    }
-    const scriptNonce = newScriptNonce();
-    const quantityView = { min: range.min, max: range.max, value: posted, totals };
-    sendPage(
-      res,
-      retry && retry.errors.length > 0 ? 422 : 200,
-      renderLinkPage({
-        language,
-        t,
-        shop,
-        productName: link.productName,
-        description: link.description,
-        price: headline,
-        pageUrl: linkPageUrl(config.publicBaseUrl, link.slug),
-        imageUrl: link.imageId ? mediaUrl(config.publicBaseUrl, link.imageId) : null,
-        qrImageUrl: qrImageUrl(config.publicBaseUrl, link.slug),
-        checkoutPath: `${linkPath(link.slug)}/checkout`,
-        formToken: formToken(config.appSecret, CHECKOUT_FORM, link.slug),
-        testMode: link.testMode,
-        quantity: isAdjustable(range) ? quantityView : null,
-        fixedTotal: price(link.quantityMin),
-        fixedQuantity: link.quantityMin,
-        errors: retry?.errors ?? [],
-        scriptNonce,
-        buyerFields: readBuyerFields(link.buyerFields),
-        values,
-        paymentMethods: paymentMethodNames(link, language),
-        subscription: subscriptionTerms(t, subscription, price(1)),
-        amountField,
-        tipField,
-        codeField,
-        breakdown: retry?.priced ? breakdownFor(link, language, retry.priced) : null,
-      }),
-      // Pay redirects to KOMOJU's hosted page, or to the sandbox's at PUBLIC_BASE_URL.
-      [config.publicBaseUrl, config.komojuApiBaseUrl],
-      linkPageScript({ quantity: isAdjustable(range) ? quantityView : null, amountField, tipField, codeField }) ? scriptNonce : undefined,
-    );
+  /** The link's page, rendered from the offer (offer-page.ts): on GET, or again with what was wrong (422). */
+  function sendLinkPage(res: Response, link: Link, shop: ShopBrand, offer: OpenOffer, retry?: OfferPageRetry): void {
+    const page = renderOfferPage({ link, shop, offer, config, retry });
+    // Pay redirects to KOMOJU's hosted page, or to the sandbox's at PUBLIC_BASE_URL.
+    sendPage(res, page.status, page.html, [config.publicBaseUrl, config.komojuApiBaseUrl], page.scriptNonce);
+  }
+
+  /** The page again with a message at each field the offer does not accept (422). */
+  function sendProblems(res: Response, link: Link, shop: ShopBrand, offer: OpenOffer, problems: FormProblem[], form: Record<string, unknown>, priced: CheckoutOrder | null): void {
+    sendLinkPage(res, link, shop, offer, { errors: problemErrors(link, offer, problems, form), form, priced });
   }
 
   router.get('/l/:slug', async (req, res) => {
@@ -236,23 +115,16 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log }) => {
     if (!link) return;
     const language = linkLanguage(link);
     const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
-    const { availability, placesLeft, uncaptured } = await linkPlaces(prisma, link, new Date());
-    if (availability !== 'open') {
-      sendClosedPage(res, link, availability, shop);
-      return;
-    }
-    // A fixed quantity of 3 cannot be bought while 2 places are left: "try again soon" while held
-    // places may come back, closed for good when even they would not make 3.
-    if (placesLeft !== null && placesLeft < link.quantityMin) {
-      if (uncaptured !== null && uncaptured < link.quantityMin) sendClosedPage(res, link, 'too_few_left', shop, { count: uncaptured, min: link.quantityMin });
-      else sendClosedPage(res, link, 'reserved', shop);
+    const offer = await readLinkOffer(prisma, link, new Date(), { codes: true });
+    if (!offer.open) {
+      sendClosedPage(res, link, offer, shop);
       return;
     }
     if (!(await providerServesLink(link))) {
-      sendClosedPage(res, link, modeMismatchReason(link), shop);
+      sendClosedPage(res, link, modeMismatch(link), shop);
       return;
     }
-    await sendLinkPage(res, link, shop, placesLeft);
+    sendLinkPage(res, link, shop, offer);
   });
 
   router.post('/l/:slug/checkout', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
@@ -264,6 +136,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log }) => {
     const token: unknown = (req.body as Record<string, unknown> | undefined)?.token;
     if (!isSameOriginPost(req, config.publicBaseUrl) || !verifyFormToken(config.appSecret, CHECKOUT_FORM, link.slug, token)) {
       log.warn({ linkId: link.id, origin: req.get('origin') }, 'checkout refused: cross-site post or bad form token');
+      refused('forbidden');
       sendPage(res, 403, renderMessagePage({ language, title: t('forbidden.title'), message: t('forbidden.body'), action: back, testId: 'forbidden' }));
       return;
     }
@@ -271,72 +144,47 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log }) => {
     const attempt = await countClientAttempt(prisma, config.appSecret, 'checkout', req, CHECKOUT_RATE_LIMIT);
     if (!attempt.allowed) {
       log.warn({ linkId: link.id, client: attempt.client }, 'checkout refused: rate limit');
+      refused('rate_limited');
       res.set('Retry-After', String(Math.max(1, Math.ceil((attempt.resetAt.getTime() - Date.now()) / 1000))));
       sendPage(res, 429, renderMessagePage({ language, title: t('rateLimited.title'), message: t('rateLimited.body'), action: back, testId: 'rate-limited' }));
       return;
     }
 
     const form = (req.body ?? {}) as Record<string, unknown>;
+    const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
+    // The same rule the page was rendered from, on the state as it is at the press.
+    const offer = await readLinkOffer(prisma, link, new Date(), { codes: true });
+    if (!offer.open) {
+      // A buyer whose own session holds one of the held places (e.g. declined, trying again) goes back to it.
+      const own = offer.reason === 'reserved' ? await heldSessionUrl({ prisma, config, log }, link, client, new Date()) : null;
+      if (own) res.redirect(303, own);
+      else sendClosedPage(res, link, offer, shop);
+      return;
+    }
     // Apply (the code) / Show total: the server prices the order and shows the page again; nothing starts.
-    if (form.preview !== undefined) {
-      const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
-      const quantity = readBuyerQuantity(form.quantity, { min: link.quantityMin, max: link.quantityMax }, null);
-      if (!quantity.ok) {
-        await sendLinkPage(res, link, shop, null, { errors: [{ field: 'quantity', message: t(`link.errors.quantity.${quantity.reason}`, { min: link.quantityMin, max: link.quantityMax, count: 0 }) }], form });
+    const preview = form.preview !== undefined;
+    const read = await readCheckoutForm(prisma, link, offer, form, new Date(), preview ? 'preview' : 'pay');
+    if (!read.ok) {
+      log.info({ linkId: link.id, fields: read.problems.map((problem) => problem.field), preview }, 'checkout refused: fields the buyer filled in are not acceptable');
+      if (!preview) refused('invalid_field');
+      sendProblems(res, link, shop, offer, read.problems, form, read.priced);
+      return;
+    }
+    if (preview) {
+      sendLinkPage(res, link, shop, offer, { errors: [], form, priced: read.order });
+      return;
+    }
+    const result = await startCheckout({ prisma, config, log }, link, read.order, { client });
+    if (result.kind === 'invalid') {
+      // Places or the code's uses went between the page and the press: the page as it is now.
+      log.info({ linkId: link.id, field: result.field, reason: result.reason }, 'checkout refused: taken by others since the page was read');
+      const now = await readLinkOffer(prisma, link, new Date(), { codes: true });
+      if (!now.open) {
+        sendClosedPage(res, link, now, shop);
         return;
       }
-      const priced = await priceCheckout(prisma, link, { amountChoice: form.amountChoice, customAmount: form.customAmount, tip: form.tip, code: form.code, quantity: quantity.quantity }, new Date());
-      if ('ok' in priced) {
-        await sendLinkPage(res, link, shop, null, { errors: [], form, priced });
-      } else {
-        log.info({ linkId: link.id, field: priced.field, reason: priced.reason }, 'preview refused: the buyer\'s price choice is not acceptable');
-        await sendLinkPage(res, link, shop, null, { errors: [{ field: priced.field, message: priceRefusalMessage(link, language, priced) }], form });
-      }
-      return;
-    }
-    const quantityMessage = (reason: BuyerQuantityError, placesLeft: number | null) =>
-      t(`link.errors.quantity.${reason}`, { min: link.quantityMin, max: link.quantityMax, count: placesLeft ?? 0 });
-    // Every field is checked before anything starts, and every problem is reported at once.
-    const errors: FieldError[] = [];
-    const quantity = readBuyerQuantity(form.quantity, { min: link.quantityMin, max: link.quantityMax }, null);
-    if (!quantity.ok) errors.push({ field: 'quantity', message: quantityMessage(quantity.reason, null) });
-    const price = readLinkPrice(link);
-    if (price.mode === 'buyer' && isSupportedCurrency(link.currency)) {
-      const chosen = readBuyerAmount(form.amountChoice, form.customAmount, price, link.currency);
-      if (!chosen.ok) errors.push({ field: 'amount', message: priceRefusalMessage(link, language, { kind: 'invalid', link, field: 'amount', reason: chosen.reason }) });
-    }
-    if (!readBuyerTip(form.tip, readTipOptions(link.tipOptions)).ok) errors.push({ field: 'tip', message: t('link.errors.tip.not_an_option') });
-    const details = readBuyerDetails(form, readBuyerFields(link.buyerFields));
-    if (!details.ok) {
-      const country = form.country === 'KR' ? 'KR' : 'JP';
-      for (const { field, reason } of details.errors) {
-        const key = reason === 'not_postal_code' ? (`not_postal_code_${country}` as const) : reason;
-        errors.push({ field, message: t(`link.buyer.errors.${key}`, { max: BUYER_FIELD_MAX[field] }) });
-      }
-    }
-    if (errors.length > 0) {
-      log.info({ linkId: link.id, fields: errors.map((error) => error.field) }, 'checkout refused: fields the buyer filled in are not acceptable');
-      const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
-      await sendLinkPage(res, link, shop, null, { errors, form });
-      return;
-    }
-    const result = await startCheckout({ prisma, config, log }, link, {
-      client,
-      quantity: form.quantity,
-      amountChoice: form.amountChoice,
-      customAmount: form.customAmount,
-      tip: form.tip,
-      code: form.code,
-      ...(details.ok ? { details: details.details } : {}),
-    });
-    const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
-    if (result.kind === 'invalid') {
-      log.info({ linkId: link.id, field: result.field, reason: result.reason }, 'checkout refused: the buyer\'s choice is not acceptable');
-      if (result.field === 'quantity') {
-        await sendLinkPage(res, link, shop, result.placesLeft, { errors: [{ field: result.field, message: quantityMessage(result.reason, result.placesLeft) }], form });
-      } else {
-        await sendLinkPage(res, link, shop, null, { errors: [{ field: result.field, message: priceRefusalMessage(link, language, result) }], form });
-      }
+      refused('invalid_field');
+      sendProblems(res, link, shop, now, [result.field === 'quantity' ? { field: 'quantity', reason: result.reason } : { field: 'code', reason: result.reason }], form, null);
       return;
     }
     if (result.kind === 'redirect') {
@@ -345,17 +193,19 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log }) => {
     }
     if (result.kind === 'hold_limit') {
       log.warn({ linkId: link.id, client: attempt.client }, 'checkout refused: this client let too many holds of the link lapse unpaid today');
+      refused('hold_limit');
       sendPage(res, 429, renderMessagePage({ language, title: t('holdLimit.title'), message: t('holdLimit.body'), testId: 'hold-limit' }));
       return;
     }
     if (result.kind === 'closed') {
-      sendClosedPage(res, link, result.availability, shop);
+      sendClosedPage(res, link, result.offer, shop);
       return;
     }
     if (result.kind === 'mode_mismatch') {
-      sendClosedPage(res, link, modeMismatchReason(link), shop);
+      sendClosedPage(res, link, modeMismatch(link), shop);
       return;
     }
+    metrics?.buyerFailed.inc({ reason: 'provider_error' });
     sendPage(
       res,
       502,
@@ -407,6 +257,13 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log }) => {
       }),
     );
   });
+
+  // Last, so it sees every route's error: a buyer page that broke (not one a rule refused), what an
+  // operator's alert should see; app.ts still answers it.
+  router.use(((error, _req, _res, next) => {
+    metrics?.buyerFailed.inc({ reason: 'error' });
+    next(error);
+  }) as ErrorRequestHandler);
 
   return router;
 };

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { LineApiStub } from '../line/line-api-stub.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 
 /** What every feature's routes may use. */
 export interface RouteDeps {
@@ -13,6 +14,8 @@ export interface RouteDeps {
   log: Logger;
   /** The in-process LINE API stub behind the simulator (local mode only). */
   lineStub: LineApiStub | undefined;
+  /** The server's /metrics counters (absent where routes are mounted without a server, e.g. a bare test app). */
+  metrics?: Metrics;
 }
 
 export type RouteFactory = (deps: RouteDeps) => Router;

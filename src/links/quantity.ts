@@ -55,18 +55,19 @@ export type BuyerQuantityError = 'not_a_number' | 'below_min' | 'above_max' | 'n
 export type BuyerQuantity = { ok: true; quantity: number } | { ok: false; reason: BuyerQuantityError };
 
 /**
- * The quantity a buyer posted. A fixed link ignores the field (its quantity is the link's);
- * `placesLeft`: what a usage limit still allows (null: no limit).
+ * The quantity a buyer posted, read against what the offer allows now (links/offer-rule.ts). A
+ * link whose own quantity is fixed has no field and ignores one. When only one quantity is left to
+ * choose (min = max below the link's own maximum) the page has no field either, and an absent field
+ * means that quantity; a value posted from a page rendered when more were left is checked, never
+ * silently changed. Above `offered.max` is "not enough left" when places, not the link's own
+ * maximum (`linkMax`), set that maximum.
  */
-export function readBuyerQuantity(raw: unknown, range: QuantityRange, placesLeft: number | null): BuyerQuantity {
-  let quantity = range.min;
-  if (isAdjustable(range)) {
-    const text = typeof raw === 'string' ? normalizeText(raw) : '';
-    if (!/^\d{1,3}$/.test(text)) return { ok: false, reason: 'not_a_number' };
-    quantity = Number(text);
-    if (quantity < range.min) return { ok: false, reason: 'below_min' };
-    if (quantity > range.max) return { ok: false, reason: 'above_max' };
-  }
-  if (placesLeft !== null && quantity > placesLeft) return { ok: false, reason: 'not_enough_left' };
+export function readBuyerQuantity(raw: unknown, offered: QuantityRange, linkMax: number): BuyerQuantity {
+  const text = typeof raw === 'string' ? normalizeText(raw) : '';
+  if (!isAdjustable(offered) && (offered.max === linkMax || text === '')) return { ok: true, quantity: offered.min };
+  if (!/^\d{1,3}$/.test(text)) return { ok: false, reason: 'not_a_number' };
+  const quantity = Number(text);
+  if (quantity < offered.min) return { ok: false, reason: 'below_min' };
+  if (quantity > offered.max) return { ok: false, reason: offered.max < linkMax && quantity <= linkMax ? 'not_enough_left' : 'above_max' };
   return { ok: true, quantity };
 }

@@ -1,10 +1,11 @@
-// The Pay button: re-check that the link is open, record the checkout attempt, open a provider
-// session for it and hand back the page the buyer goes to. One press, one session — except on a
+// The Pay button: the order read from the form (read-checkout-form.ts) is checked once more against
+// the offer under the link's lock (places may have gone since the page was read), the checkout is
+// recorded, a provider session opened for it and the page the buyer goes to handed back. One press, one session — except on a
 // link with a usage limit, where each checkout holds a place while it can be paid, and so:
 //   - a client (one address, see http/client-address.ts) holds at most ONE place of a link: a
 //     further press from it goes back to the session it already holds (no new session, no new
 //     pending payment), so pressing Pay a hundred times holds one place, not a hundred;
-//   - a hold is short (RESERVED_SESSION_SECONDS) and the session expires with it, so a place held
+//   - a hold is short (CHECKOUT_HOLD_SECONDS) and the session expires with it, so a place held
 //     by a buyer who walked away comes back soon and can never be paid after it came back;
 //   - a client whose holds on a link ended unpaid MAX_UNPAID_HOLDS times in a day gets no new one
 //     there until the day is over, so one client cannot keep renewing its hold to close the link.
@@ -15,19 +16,17 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { Link } from '../generated/prisma/client.js';
 import { isLanguage, translator } from '../i18n/i18n.js';
 import { formatStoredPrice } from '../i18n/format.js';
-import { isSupportedCurrency } from '../i18n/currency.js';
-import { findCodeForLink, hasUseLeft, type CodeRefusal } from '../discounts/find-code.js';
-import { clientCodeHold, lockCode, CODE_HOLD_SECONDS } from '../discounts/code-uses.js';
-import type { DiscountCode } from '../generated/prisma/client.js';
-import { readBuyerAmount, readBuyerTip, readLinkPrice, readTipOptions, type BuyerAmountError } from '../links/link-price.js';
-import { checkoutAmount, type CheckoutAmount } from './checkout-amount.js';
+import { hasUseLeft } from '../discounts/find-code.js';
+import { clientCodeHold, lockCode } from '../discounts/code-uses.js';
+import { CHECKOUT_HOLD_SECONDS } from '../links/checkout-holds.js';
+import type { ClosedOffer } from '../links/offer-rule.js';
 import { linkPageUrl, mediaUrl } from '../links/link-urls.js';
 import type { Logger } from '../logger.js';
-import { readBuyerQuantity, type BuyerQuantityError } from '../links/quantity.js';
 import type { BuyerDetails } from '../links/buyer-fields.js';
 import { readPaymentTypes } from '../links/payment-types.js';
 import { readBillingInterval, SUBSCRIPTION_PAYMENT_TYPES } from '../links/billing.js';
-import { linkPlaces, lockLink, RESERVED_SESSION_SECONDS, type LinkAvailability } from './link-availability.js';
+import { lockLink, readLinkOffer } from './link-offer.js';
+import type { CheckoutOrder } from './read-checkout-form.js';
 import { providerForLink, servesLinkMode } from './provider-for-link.js';
 import { ProviderError } from './provider.js';
 import { CHECKOUT_ID_METADATA_KEY, LINK_ID_METADATA_KEY } from './record-payment-event.js';
@@ -53,12 +52,12 @@ export type StartCheckoutResult =
   | { kind: 'redirect'; sessionUrl: string; checkoutId: string; reused: boolean }
   /** This client let MAX_UNPAID_HOLDS holds of this usage-limited link lapse unpaid today. */
   | { kind: 'hold_limit'; link: Link }
-  | { kind: 'closed'; link: Link; availability: Exclude<LinkAvailability, 'open'> }
-  /** A buyer's answer on the page is not acceptable; nothing was started. */
-  | { kind: 'invalid'; link: Link; field: 'quantity'; reason: BuyerQuantityError; placesLeft: number | null }
-  | { kind: 'invalid'; link: Link; field: 'amount'; reason: BuyerAmountError | 'too_large' }
-  | { kind: 'invalid'; link: Link; field: 'tip'; reason: 'not_an_option' }
-  | { kind: 'invalid'; link: Link; field: 'code'; reason: CodeRefusal | 'discount_too_large' | 'discount_other_currency' | 'held' }
+  /** The offer closed since the page was read (checked under the link's lock). */
+  | { kind: 'closed'; link: Link; offer: ClosedOffer }
+  /** Places went since the page was read: fewer are left than the order's quantity; nothing was started. */
+  | { kind: 'invalid'; link: Link; field: 'quantity'; reason: 'not_enough_left'; placesLeft: number }
+  /** The code's cap was reached, or this client holds its use on another order (checked under the code's lock). */
+  | { kind: 'invalid'; link: Link; field: 'code'; reason: 'unknown' | 'held' }
   /** The provider in use now is live and the link was made in test mode, or the other way round. */
   | { kind: 'mode_mismatch'; link: Link }
   | { kind: 'provider_error'; link: Link; checkoutId: string | null };
@@ -74,16 +73,33 @@ export function checkoutClientKey(appSecret: string, client: string): string {
 
 type HoldDecision = { kind: 'new' } | { kind: 'reuse'; sessionUrl: string; checkoutId: string } | { kind: 'opening' } | { kind: 'hold_limit' };
 
-/** For a usage-limited link, under its row lock: what this client's press may do (see the top). */
-async function decideHold(tx: Prisma.TransactionClient, linkId: string, clientKey: string, now: Date): Promise<HoldDecision> {
-  const reusableSince = new Date(now.getTime() - (RESERVED_SESSION_SECONDS - REUSE_MARGIN_SECONDS) * 1000);
-  // Only a session nobody has paid into yet is handed out again (a started konbini payment, say,
-  // shows that buyer's payment slip).
-  const held = await tx.checkout.findFirst({
-    where: { linkId, clientKey, status: 'pending', createdAt: { gt: reusableSince }, payments: { none: {} } },
+/**
+ * The checkout of the link this client still holds a place with, if its session can be handed out
+ * again: nobody has paid into it yet (a started konbini payment, say, shows that buyer's payment
+ * slip) — a declined attempt is not a payment, and the session still holds its place, so the buyer
+ * goes back to it rather than taking a second place.
+ */
+async function reusableHold(db: Prisma.TransactionClient | Db, linkId: string, clientKey: string, now: Date) {
+  const reusableSince = new Date(now.getTime() - (CHECKOUT_HOLD_SECONDS - REUSE_MARGIN_SECONDS) * 1000);
+  return db.checkout.findFirst({
+    where: { linkId, clientKey, status: 'pending', createdAt: { gt: reusableSince }, payments: { every: { status: 'failed', capturedAt: null } } },
     orderBy: { createdAt: 'desc' },
     select: { id: true, sessionUrl: true, createdAt: true },
   });
+}
+
+/**
+ * Where Pay sends a client back to while every place is held (by others, and one by itself): its
+ * own session, or null. Read-only: handing out a session already opened takes nothing.
+ */
+export async function heldSessionUrl(deps: CheckoutDeps, link: Link, client: string, now: Date): Promise<string | null> {
+  if (link.usageLimit === null) return null;
+  return (await reusableHold(deps.prisma, link.id, checkoutClientKey(deps.config.appSecret, client), now))?.sessionUrl ?? null;
+}
+
+/** For a usage-limited link, under its row lock: what this client's press may do (see the top). */
+async function decideHold(tx: Prisma.TransactionClient, linkId: string, clientKey: string, now: Date): Promise<HoldDecision> {
+  const held = await reusableHold(tx, linkId, clientKey, now);
   if (held?.sessionUrl) return { kind: 'reuse', sessionUrl: held.sessionUrl, checkoutId: held.id };
   if (held && now.getTime() - held.createdAt.getTime() < OPENING_SECONDS * 1000) return { kind: 'opening' };
 
@@ -100,74 +116,22 @@ async function decideHold(tx: Prisma.TransactionClient, linkId: string, clientKe
 }
 
 // A session must not stay payable after the link itself expires, nor after the place it holds
-// under a usage limit, or the use of a capped discount code, is given back (countCheckoutsInFlight,
-// discounts/code-uses.ts).
+// under a usage limit, or the use of a capped discount code, is given back (links/checkout-holds.ts).
 function sessionLifetimeSeconds(link: Link, now: Date, holdsCodeUse: boolean): number | undefined {
-  const holds = [...(link.usageLimit === null ? [] : [RESERVED_SESSION_SECONDS]), ...(holdsCodeUse ? [CODE_HOLD_SECONDS] : [])];
-  const cap = Math.min(MAX_SESSION_SECONDS, ...holds);
+  const cap = link.usageLimit !== null || holdsCodeUse ? CHECKOUT_HOLD_SECONDS : MAX_SESSION_SECONDS;
   const seconds = link.expiresAt === null ? cap : Math.max(Math.ceil((link.expiresAt.getTime() - now.getTime()) / 1000), 1);
   const lifetime = Math.min(seconds, cap);
   return lifetime < MAX_SESSION_SECONDS ? lifetime : undefined;
 }
 
-export interface CheckoutRequest {
+export interface CheckoutOptions {
   now?: Date;
   /** Who pressed (http/client-address.ts); presses without one (operator tools) are each their own client. */
   client?: string;
-  /** The quantity field as posted (only an adjustable link reads it). */
-  quantity?: unknown;
-  /** The buyer's answers to what the link asks, already checked (links/buyer-fields.ts). */
-  details?: BuyerDetails;
-  /** On a buyer-chosen link: the preset pressed (its amount, or "custom") and the typed amount. */
-  amountChoice?: unknown;
-  customAmount?: unknown;
-  /** The tip option chosen ("none" or its index). */
-  tip?: unknown;
-  /** The discount code typed, as typed. */
-  code?: unknown;
-}
-
-export type PricedCheckout =
-  | { ok: true; unitAmount: number; chosenAmount: number | null; amount: CheckoutAmount; code: DiscountCode | null }
-  | Exclude<Extract<StartCheckoutResult, { kind: 'invalid' }>, { field: 'quantity' }>;
-
-/**
- * What this press charges (payments/checkout-amount.ts): the unit amount (the link's, or the
- * buyer's choice within its range), the code (checked for this link now; its cap is checked again
- * under its lock) and the tip. Also the page's Apply button, which shows the total before Pay.
- */
-export async function priceCheckout(prisma: Db, link: Link, options: CheckoutRequest & { quantity: number }, now: Date): Promise<PricedCheckout> {
-  if (!isSupportedCurrency(link.currency)) return { kind: 'invalid', link, field: 'amount', reason: 'other_currency' };
-  const currency = link.currency;
-  // A subscription bills the link's fixed price every period: no buyer-chosen amount, tip or code.
-  const fixedOnly = readBillingInterval(link.billingInterval) !== null;
-  const price = fixedOnly ? ({ mode: 'fixed', amount: link.amount } as const) : readLinkPrice(link);
-  let unitAmount = link.amount;
-  let chosenAmount: number | null = null;
-  if (price.mode === 'buyer') {
-    const chosen = readBuyerAmount(options.amountChoice, options.customAmount, price, currency);
-    if (!chosen.ok) return { kind: 'invalid', link, field: 'amount', reason: chosen.reason };
-    unitAmount = chosen.amount;
-    chosenAmount = chosen.amount;
-  }
-  const tips = fixedOnly ? null : readTipOptions(link.tipOptions);
-  const tip = readBuyerTip(options.tip, tips);
-  if (!tip.ok) return { kind: 'invalid', link, field: 'tip', reason: tip.reason };
-  let code: DiscountCode | null = null;
-  let discount = null;
-  if (!fixedOnly && typeof options.code === 'string' && options.code.trim() !== '') {
-    const found = await findCodeForLink(prisma, link, options.code, now);
-    if (!found.ok) return { kind: 'invalid', link, field: 'code', reason: found.reason };
-    code = found.code;
-    discount = found.off;
-  }
-  const amount = checkoutAmount({ unitAmount, quantity: options.quantity, currency, discount, tips, tipOption: tip.option });
-  if (!amount.ok) return amount.reason === 'too_large' ? { kind: 'invalid', link, field: 'amount', reason: 'too_large' } : { kind: 'invalid', link, field: 'code', reason: amount.reason };
-  return { ok: true, unitAmount, chosenAmount, amount: amount.amount, code };
 }
 
 /** The one line KOMOJU's page shows; its amount × quantity is always the session amount. */
-function lineItemFor(link: Link, priced: Extract<PricedCheckout, { ok: true }>, quantity: number): { description: string; amount: number; quantity: number } {
+function lineItemFor(link: Link, priced: CheckoutOrder, quantity: number): { description: string; amount: number; quantity: number } {
   const { amount, code } = priced;
   if (amount.discount === 0 && amount.tip === 0) return { description: link.productName, amount: priced.unitAmount, quantity };
   const language = isLanguage(link.language) ? link.language : 'ja';
@@ -193,7 +157,7 @@ function buyerMetadata(details: BuyerDetails | undefined): Record<string, string
 }
 
 /** What the buyer chose, for KOMOJU's dashboard (amounts in the smallest unit, as text). */
-function choiceMetadata(priced: Extract<PricedCheckout, { ok: true }>): Record<string, string> {
+function choiceMetadata(priced: CheckoutOrder): Record<string, string> {
   const metadata: Record<string, string> = {};
   if (priced.chosenAmount !== null) metadata.chosenAmount = String(priced.chosenAmount);
   if (priced.code) {
@@ -204,7 +168,7 @@ function choiceMetadata(priced: Extract<PricedCheckout, { ok: true }>): Record<s
   return metadata;
 }
 
-export async function startCheckout(deps: CheckoutDeps, link: Link, options: CheckoutRequest = {}): Promise<StartCheckoutResult> {
+export async function startCheckout(deps: CheckoutDeps, link: Link, order: CheckoutOrder, options: CheckoutOptions = {}): Promise<StartCheckoutResult> {
   const now = options.now ?? new Date();
   const clientKey = options.client === undefined ? null : checkoutClientKey(deps.config.appSecret, options.client);
   const { prisma, config, log } = deps;
@@ -225,62 +189,55 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
   }
 
   const subscription = readBillingInterval(link.billingInterval) !== null;
-  // One unit per subscription, whatever an older edit left in the quantity columns.
-  const range = subscription ? { min: 1, max: 1 } : { min: link.quantityMin, max: link.quantityMax };
-  // The field alone first: a bad value starts nothing and takes no lock.
-  const asked = readBuyerQuantity(options.quantity, range, null);
-  if (!asked.ok) return { kind: 'invalid', link, field: 'quantity', reason: asked.reason, placesLeft: null };
-  const quantity = asked.quantity;
-  const priced = await priceCheckout(prisma, link, { ...options, quantity }, now);
-  if (!('ok' in priced)) return priced;
-  const { code } = priced;
-
+  const { code, quantity } = order;
   // A subscription link's session saves the buyer's card (customer mode, card only); the
   // subscription is created once it completed (payments/subscriptions/ensure-subscription.ts).
   const paymentTypes = subscription ? SUBSCRIPTION_PAYMENT_TYPES : readPaymentTypes(link.paymentTypes);
   const checkoutId = newCheckoutId();
-  type Decision = HoldDecision | { kind: 'closed'; availability: Exclude<LinkAvailability, 'open'> } | { kind: 'too_many'; placesLeft: number } | { kind: 'code_used_up' } | { kind: 'code_held' };
+  type Decision = HoldDecision | { kind: 'closed'; offer: ClosedOffer } | { kind: 'too_many'; placesLeft: number } | { kind: 'code_used_up' } | { kind: 'code_held' };
   const decision = await prisma.$transaction(async (tx): Promise<Decision> => {
     await lockLink(tx, link.id);
     // Re-read under the lock: the merchant may have just deactivated it.
     const current = await tx.link.findUnique({ where: { id: link.id } });
-    if (!current) return { kind: 'closed', availability: 'inactive' };
+    if (!current) return { kind: 'closed', offer: { open: false, reason: 'inactive' } };
     const hold = current.usageLimit !== null && clientKey !== null ? await decideHold(tx, link.id, clientKey, now) : { kind: 'new' as const };
-    const { availability: state, placesLeft } = await linkPlaces(tx, current, now);
+    // The same rule the page was rendered from, on the counts as committed now.
+    const offer = await readLinkOffer(tx, current, now, { codes: false });
     // A closed link stays closed even for a client holding a place of it (e.g. just deactivated).
-    if (state !== 'open' && (hold.kind !== 'reuse' || state !== 'reserved')) return { kind: 'closed', availability: state };
-    if (hold.kind === 'opening') return { kind: 'closed', availability: 'reserved' };
-    if (hold.kind === 'new') {
+    if (!offer.open && (hold.kind !== 'reuse' || offer.reason !== 'reserved')) return { kind: 'closed', offer };
+    if (hold.kind === 'opening') return { kind: 'closed', offer: { open: false, reason: 'reserved', freesAt: new Date(now.getTime() + OPENING_SECONDS * 1000), byAwaiting: false } };
+    if (hold.kind === 'new' && offer.open) {
       // A quantity-3 purchase uses 3 of the usage limit's places.
-      if (placesLeft !== null && quantity > placesLeft) return { kind: 'too_many', placesLeft };
+      if (quantity > offer.quantity.max) return { kind: 'too_many', placesLeft: offer.placesLeft ?? 0 };
       // The code's cap is decided one checkout at a time, like the link's places (code-uses.ts).
       if (code && code.usageCap !== null) {
         await lockCode(tx, code.id);
         // The same press again (same link, same total) goes back to its session; anything else waits for it to end.
         const held = clientKey === null ? null : await clientCodeHold(tx, code.id, clientKey, now);
-        if (held?.sessionUrl && held.linkId === link.id && held.amount === priced.amount.total) return { kind: 'reuse', sessionUrl: held.sessionUrl, checkoutId: held.id };
+        if (held?.sessionUrl && held.linkId === link.id && held.amount === order.amount.total) return { kind: 'reuse', sessionUrl: held.sessionUrl, checkoutId: held.id };
         if (held) return { kind: 'code_held' };
         if (!(await hasUseLeft(tx, code, now))) return { kind: 'code_used_up' };
       }
       const chosen = {
-        chosenAmount: priced.chosenAmount,
+        chosenAmount: order.chosenAmount,
         discountCodeId: code?.id ?? null,
         discountCode: code?.code ?? null,
-        discountAmount: priced.amount.discount,
-        tipAmount: priced.amount.tip,
-        amount: priced.amount.total,
+        discountAmount: order.amount.discount,
+        tipAmount: order.amount.tip,
+        amount: order.amount.total,
       };
-      const buyerDetails = options.details && Object.keys(options.details).length > 0 ? { buyerDetails: options.details as Prisma.InputJsonObject } : {};
+      const buyerDetails = order.details && Object.keys(order.details).length > 0 ? { buyerDetails: order.details as Prisma.InputJsonObject } : {};
       await tx.checkout.create({ data: { id: checkoutId, linkId: link.id, provider: provider.name, clientKey, quantity, ...chosen, ...buyerDetails } });
     }
     return hold;
   });
-  if (decision.kind === 'closed') return { kind: 'closed', link, availability: decision.availability };
+  if (decision.kind === 'closed') return { kind: 'closed', link, offer: decision.offer };
   if (decision.kind === 'too_many') return { kind: 'invalid', link, field: 'quantity', reason: 'not_enough_left', placesLeft: decision.placesLeft };
   if (decision.kind === 'code_used_up') return { kind: 'invalid', link, field: 'code', reason: 'unknown' };
   if (decision.kind === 'code_held') return { kind: 'invalid', link, field: 'code', reason: 'held' };
   if (decision.kind === 'hold_limit') return { kind: 'hold_limit', link };
   if (decision.kind === 'reuse') return { kind: 'redirect', sessionUrl: decision.sessionUrl, checkoutId: decision.checkoutId, reused: true };
+  const priced = order;
 
   try {
     const session = await provider.createSession({
@@ -289,8 +246,8 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
       locale: isLanguage(link.language) ? link.language : 'ja',
       returnUrl: `${linkPageUrl(config.publicBaseUrl, link.slug)}/return`,
       lineItem: { ...lineItemFor(link, priced, quantity), imageUrl: link.imageId ? mediaUrl(config.publicBaseUrl, link.imageId) : undefined },
-      metadata: { ...buyerMetadata(options.details), ...choiceMetadata(priced), [LINK_ID_METADATA_KEY]: link.id, [CHECKOUT_ID_METADATA_KEY]: checkoutId },
-      ...(options.details?.email ? { email: options.details.email } : {}),
+      metadata: { ...buyerMetadata(order.details), ...choiceMetadata(priced), [LINK_ID_METADATA_KEY]: link.id, [CHECKOUT_ID_METADATA_KEY]: checkoutId },
+      ...(order.details?.email ? { email: order.details.email } : {}),
       ...(paymentTypes.length > 0 ? { paymentTypes } : {}),
       ...(subscription ? { mode: 'customer' as const } : {}),
       idempotencyKey: checkoutId,

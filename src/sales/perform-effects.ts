@@ -4,7 +4,7 @@ import type { Link } from '../generated/prisma/client.js';
 import { toLinkView } from '../links/link-view.js';
 import { mayChangeLinkField, updateLink } from '../links/update-link.js';
 import { membershipOf, type Role } from '../merchants/authorization.js';
-import { countCapturedPlaces } from '../payments/link-availability.js';
+import { countCapturedPlaces } from '../payments/link-offer.js';
 import { listTransactions } from '../payments/list-transactions.js';
 import { getLinkSummaries, getLinkSummary } from '../payments/summary.js';
 import { isLanguage } from '../i18n/i18n.js';
@@ -25,7 +25,7 @@ function merchantLink(prisma: Prisma, merchantId: string, linkId: string): Promi
 /** Links with their usage and captured amount (one summary statement for the whole page). */
 async function salesLinkViews(prisma: Prisma, links: Link[], publicBaseUrl: string): Promise<SalesLinkView[]> {
   const summaries = await getLinkSummaries(prisma, links.map((link) => link.id));
-  // A usage limit counts units (a quantity-3 purchase takes 3 places), as the link page does (link-availability.ts).
+  // A usage limit counts units (a quantity-3 purchase takes 3 places), as the link page does (payments/link-offer.ts).
   const places = new Map<string, number>();
   for (const link of links) if (link.usageLimit !== null && link.quantityMax > 1) places.set(link.id, await countCapturedPlaces(prisma, link.id));
   return links.map((link) => {

@@ -1,6 +1,8 @@
 // Links for the buyer-side tests, inserted directly (the link-creation dialog is tested elsewhere).
 import { randomBytes } from 'node:crypto';
-import type { PrismaClient } from '../../src/generated/prisma/client.js';
+import type { Link, PrismaClient } from '../../src/generated/prisma/client.js';
+import { readLinkOffer } from '../../src/payments/link-offer.js';
+import { readCheckoutForm, type CheckoutOrder } from '../../src/payments/read-checkout-form.js';
 import type { BuyerFields } from '../../src/links/buyer-fields.js';
 import { retryKeyFor } from '../../src/line/line-client.js';
 
@@ -110,4 +112,39 @@ export function sessionIdFrom(response: Response): string {
 export async function noticeRetryKey(prisma: PrismaClient, type: 'payments.captured' | 'payments.awaiting' | 'payments.expired', paymentId: string): Promise<string> {
   const event = await prisma.domainEvent.findUniqueOrThrow({ where: { dedupeKey: `${type}:${paymentId}` }, select: { id: true } });
   return retryKeyFor('payments', type, event.id);
+}
+
+/** The order the link's page, as first rendered at `now`, starts when Pay is pressed without touching a field. */
+export async function orderAsRendered(prisma: PrismaClient, link: Link, now = new Date()): Promise<CheckoutOrder> {
+  const offer = await readLinkOffer(prisma, link, now, { codes: true });
+  if (!offer.open) throw new Error(`the link is closed: ${offer.reason}`);
+  const read = await readCheckoutForm(prisma, link, offer, {}, now, 'pay');
+  if (!read.ok) throw new Error(`the page as rendered does not read: ${read.problems.map((problem) => problem.field).join(', ')}`);
+  return read.order;
+}
+
+function unescapeHtml(text: string): string {
+  return text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/**
+ * The Pay form of a link page as a browser would submit it untouched: every named input's value
+ * (checked radios only; a select's selected or first option). Null when the page has no Pay form.
+ */
+export function formAsRendered(page: string): Record<string, string> | null {
+  const form = /<form method="post" action="[^"]*\/checkout"[^>]*>([\s\S]*?)<\/form>/.exec(page)?.[1];
+  if (form === undefined) return null;
+  const fields: Record<string, string> = {};
+  for (const [tag] of form.matchAll(/<input\b[^>]*>/g)) {
+    const name = /\bname="([^"]*)"/.exec(tag)?.[1];
+    if (!name) continue;
+    const type = /\btype="([^"]*)"/.exec(tag)?.[1] ?? 'text';
+    if ((type === 'radio' || type === 'checkbox') && !/\bchecked\b/.test(tag)) continue;
+    fields[name] = unescapeHtml(/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '');
+  }
+  for (const [, name = '', options = ''] of form.matchAll(/<select\b[^>]*\bname="([^"]*)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    const chosen = /<option[^>]*\bselected\b[^>]*\bvalue="([^"]*)"|<option[^>]*\bvalue="([^"]*)"[^>]*\bselected\b/.exec(options) ?? /<option[^>]*\bvalue="([^"]*)"/.exec(options);
+    fields[name] = unescapeHtml(chosen?.[1] ?? chosen?.[2] ?? '');
+  }
+  return fields;
 }

@@ -4,6 +4,7 @@
 // never used past its cap however many buyers press Pay at once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscountCode } from '../../../src/discounts/create-code.js';
+import { codeUses } from '../../../src/discounts/code-uses.js';
 import { listTransactions } from '../../../src/payments/list-transactions.js';
 import { databaseKinds } from '../../support/databases.js';
 import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
@@ -180,7 +181,7 @@ describe.each(await databaseKinds())('discount codes on %s', (kind) => {
     expect((await post(link, { code: 'FEW2', quantity: '1' }, '198.51.100.81')).status).toBe(303);
   });
 
-  it('gives a use back when its payment fails', async () => {
+  it('keeps a use held through a declined attempt while its session can still be paid: decline, press Pay again, one use', async () => {
     const link = await shopLink();
     const codeId = await code(link, { code: 'ONLY1', amount: 100, usageCap: 1 });
     const first = await post(link, { code: 'ONLY1' }, '198.51.100.70');
@@ -188,7 +189,21 @@ describe.each(await databaseKinds())('discount codes on %s', (kind) => {
     expect((await post(link, { code: 'ONLY1' }, '198.51.100.71')).status).toBe(422);
     const failed = fake.completeSession(sessionIdFrom(first), 'failed');
     expect(await fake.sendWebhook(`${harness.url}/webhooks/komoju`, fake.event('payment.failed', failed.id), WEBHOOK_SECRET)).toBe(200);
-    expect((await post(link, { code: 'ONLY1' }, '198.51.100.72')).status).toBe(303);
-    expect(await prisma.checkout.count({ where: { discountCodeId: codeId } })).toBe(2);
+    // The declined buyer presses Pay again: back to the same session, still one use.
+    const again = await post(link, { code: 'ONLY1' }, '198.51.100.70');
+    expect(again.status).toBe(303);
+    expect(sessionIdFrom(again)).toBe(sessionIdFrom(first));
+    expect((await post(link, { code: 'ONLY1' }, '198.51.100.72')).status).toBe(422);
+    expect(await prisma.checkout.count({ where: { discountCodeId: codeId } })).toBe(1);
+    const paid = fake.completeSession(sessionIdFrom(first), 'captured');
+    expect(await fake.sendWebhook(`${harness.url}/webhooks/komoju`, fake.event('payment.captured', paid.id), WEBHOOK_SECRET)).toBe(200);
+    expect(await codeUses(prisma, codeId, new Date())).toBe(1);
+    // Unpaid, the use comes back once the session can no longer be paid (its 15 minutes and a margin).
+    const other = await code(link, { code: 'ONLY1B', amount: 100, usageCap: 1 });
+    const lapsed = await post(link, { code: 'ONLY1B' }, '198.51.100.73');
+    const declinedAgain = fake.completeSession(sessionIdFrom(lapsed), 'failed');
+    expect(await fake.sendWebhook(`${harness.url}/webhooks/komoju`, fake.event('payment.failed', declinedAgain.id), WEBHOOK_SECRET)).toBe(200);
+    expect(await codeUses(prisma, other, new Date())).toBe(1);
+    expect(await codeUses(prisma, other, new Date(Date.now() + 18 * 60_000))).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import { startCheckout } from '../../../src/payments/start-checkout.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
 import { databaseKinds } from '../../support/databases.js';
 import { LogCapture } from '../../support/line-harness.js';
-import { fixtureId, formTokenIn, noticeRetryKey, seedLink, type SeededLink, sessionIdFrom } from '../../support/buyer-fixtures.js';
+import { fixtureId, formTokenIn, noticeRetryKey, orderAsRendered, seedLink, type SeededLink, sessionIdFrom } from '../../support/buyer-fixtures.js';
 import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
 
 const SECRET_KEY = 'sk_test_buyer_0123456789';
@@ -432,7 +432,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     // Two buyers press Pay before anyone paid: the first holds the only place.
     const first = await pressPay(link.slug, { client: '203.0.113.1' });
     const second = await pressPay(link.slug, { token: staleTabToken(link.slug), client: '203.0.113.2' });
-    expect([first.status, second.status]).toEqual([303, 503]);
+    expect([first.status, second.status]).toEqual([303, 409]);
     const payment = fake.completeSession(sessionIdFrom(first), 'captured');
     expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
 
@@ -492,31 +492,38 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     const sessionsBefore = fake.sessions().length;
     const presses = await Promise.all(Array.from({ length: 5 }, (_, buyer) => pressPay(link.slug, { token, client: `198.51.100.${buyer + 1}` })));
     const statuses = presses.map((response) => response.status).sort();
-    expect(statuses).toEqual([...Array(usageLimit).fill(303), ...Array(5 - usageLimit).fill(503)]);
+    expect(statuses).toEqual([...Array(usageLimit).fill(303), ...Array(5 - usageLimit).fill(409)]);
     expect(fake.sessions()).toHaveLength(sessionsBefore + usageLimit);
     expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(usageLimit);
-    const refused = presses.find((response) => response.status === 503);
-    expect(refused?.headers.get('retry-after')).toBe('60');
+    const refused = presses.find((response) => response.status === 409);
+    // When the first hold ends: its session's 15 minutes and a margin from now.
+    expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(15 * 60);
+    expect(Number(refused?.headers.get('retry-after'))).toBeLessThanOrEqual(17 * 60);
     expect(await refused?.text()).toContain('All remaining places are being paid for right now');
     // Each place is held no longer than its session lives.
     const creates = fake.requests.filter((request) => request.method === 'POST' && (request.body as { metadata?: { linkId?: string } }).metadata?.linkId === link.linkId);
     expect(creates.map((request) => (request.body as { expires_in_seconds?: number }).expires_in_seconds)).toEqual(Array(usageLimit).fill(900));
   });
 
-  it('says temporarily unavailable, not used up, while the last place is being paid for, and gives it back when that payment fails', async () => {
+  it('says temporarily unavailable, not used up, while the last place is being paid for, and keeps it held through a declined attempt', async () => {
     const link = await seedLink(prisma, { usageLimit: 1, language: 'en' });
     const sessionId = sessionIdFrom(await pressPay(link.slug));
     const page = await openPage(link.slug);
-    expect(page.status).toBe(503);
+    expect(page.status).toBe(409);
     expect(page.body).toContain('Temporarily unavailable');
     expect(page.body).toContain('try again in a few minutes');
     expect(page.body).not.toContain('all places have been taken');
     expect(page.body).not.toContain('name="token"');
 
+    // KOMOJU keeps the session payable after a decline: the place stays held, and the buyer who
+    // was declined goes back to the same session rather than taking a second place.
     const declined = fake.completeSession(sessionId, 'failed');
     expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.failed', declined.id), WEBHOOK_SECRET)).toBe(200);
-    expect((await openPage(link.slug)).status).toBe(200);
-    expect((await pressPay(link.slug)).status).toBe(303);
+    expect((await openPage(link.slug)).status).toBe(409);
+    const again = await pressPay(link.slug, { token: staleTabToken(link.slug) });
+    expect(again.status).toBe(303);
+    expect(sessionIdFrom(again)).toBe(sessionId);
+    expect((await pressPay(link.slug, { token: staleTabToken(link.slug), client: '203.0.113.99' })).status).toBe(409);
   });
 
   it('gives a place back once the session holding it can no longer be paid', async () => {
@@ -524,10 +531,11 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     const deps = { prisma, config: harness.config, log: createLogger('debug', new LogCapture()) };
     const linkRow = await prisma.link.findUniqueOrThrow({ where: { id: link.linkId } });
     const now = new Date();
-    expect(await startCheckout(deps, linkRow, { now })).toMatchObject({ kind: 'redirect' });
-    expect(await startCheckout(deps, linkRow, { now: new Date(now.getTime() + 10 * 60_000) })).toMatchObject({ kind: 'closed', availability: 'reserved' });
+    const order = await orderAsRendered(prisma, linkRow, now);
+    expect(await startCheckout(deps, linkRow, order, { now })).toMatchObject({ kind: 'redirect' });
+    expect(await startCheckout(deps, linkRow, order, { now: new Date(now.getTime() + 10 * 60_000) })).toMatchObject({ kind: 'closed', offer: { reason: 'reserved' } });
     // The first session (15 min) has expired by then.
-    expect(await startCheckout(deps, linkRow, { now: new Date(now.getTime() + 18 * 60_000) })).toMatchObject({ kind: 'redirect' });
+    expect(await startCheckout(deps, linkRow, order, { now: new Date(now.getTime() + 18 * 60_000) })).toMatchObject({ kind: 'redirect' });
   });
 
   it('does not hold places for links without a usage limit', async () => {

@@ -103,7 +103,7 @@ describe.each(await databaseKinds())('buying a quantity on %s', (kind) => {
     const last = await pressPay(link, { quantity: '1' }, '203.0.113.22');
     expect(last.status).toBe(303);
     // The last place is held by that checkout now.
-    expect((await openPage(link.slug)).status).toBe(503);
+    expect((await openPage(link.slug)).status).toBe(409);
   });
 
   it('a fixed set of 3 with 2 places left: "try again soon" while a hold may come back, closed once none can', async () => {
@@ -111,7 +111,7 @@ describe.each(await databaseKinds())('buying a quantity on %s', (kind) => {
     const held = await pressPay(link, {}, '203.0.113.30');
     // 3 of 5 held: the 2 places left cannot make a set, but the hold may lapse and give its 3 back.
     const busy = await openPage(link.slug);
-    expect(busy.status).toBe(503);
+    expect(busy.status).toBe(409);
     expect(busy.body).toContain('try again in a few minutes');
 
     const payment = fake.completeSession(sessionIdFrom(held), 'captured');

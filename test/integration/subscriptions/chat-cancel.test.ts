@@ -9,6 +9,7 @@ import { ensureSubscription } from '../../../src/payments/subscriptions/ensure-s
 import { databaseKinds } from '../../support/databases.js';
 import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';
 import { messageText } from '../../support/line-harness.js';
+import { orderAsRendered } from '../../support/buyer-fixtures.js';
 import { actionsOf, bubbles, postbackData, seedLink, seedMerchant, signedPostback, tap } from '../sales/sales-fixtures.js';
 
 const SECRET_KEY = 'sk_test_chat_subs_0123456789';
@@ -36,7 +37,7 @@ describe.each(await databaseKinds())('cancelling subscriptions from the chat on 
     const linkId = await seedLink(prisma, 'bakery', { productName, amount: 1000, testMode: true });
     const link = await prisma.link.update({ where: { id: linkId }, data: { billingInterval: 'month', paymentTypes: ['credit_card'] } });
     const deps = { prisma, config: harness.config, log: createLogger('silent') };
-    const started = await startCheckout(deps, link);
+    const started = await startCheckout(deps, link, await orderAsRendered(prisma, link));
     if (started.kind !== 'redirect') throw new Error(`checkout did not start: ${started.kind}`);
     const checkout = await prisma.checkout.findUniqueOrThrow({ where: { id: started.checkoutId } });
     fake.saveCard(checkout.sessionId ?? '');

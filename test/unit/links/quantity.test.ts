@@ -33,8 +33,8 @@ describe('a link quantity as the merchant types it', () => {
 describe('the quantity a buyer posts', () => {
   const range = { min: 1, max: 3 };
   it('reads an adjustable link’s field, full-width digits too', () => {
-    expect(readBuyerQuantity('2', range, null)).toEqual({ ok: true, quantity: 2 });
-    expect(readBuyerQuantity('３', range, null)).toEqual({ ok: true, quantity: 3 });
+    expect(readBuyerQuantity('2', range, 3)).toEqual({ ok: true, quantity: 2 });
+    expect(readBuyerQuantity('３', range, 3)).toEqual({ ok: true, quantity: 3 });
   });
   it.each([
     ['', 'not_a_number'],
@@ -43,12 +43,19 @@ describe('the quantity a buyer posts', () => {
     ['0', 'below_min'],
     ['4', 'above_max'],
   ])('refuses %j (%s)', (raw, reason) => {
-    expect(readBuyerQuantity(raw, range, null)).toEqual({ ok: false, reason });
+    expect(readBuyerQuantity(raw, range, 3)).toEqual({ ok: false, reason });
   });
   it('respects the places a usage limit leaves', () => {
-    expect(readBuyerQuantity('3', range, 2)).toEqual({ ok: false, reason: 'not_enough_left' });
+    expect(readBuyerQuantity('3', { min: 1, max: 2 }, 3)).toEqual({ ok: false, reason: 'not_enough_left' });
+    expect(readBuyerQuantity('4', { min: 1, max: 2 }, 3)).toEqual({ ok: false, reason: 'above_max' });
   });
   it('ignores the field on a fixed link', () => {
-    expect(readBuyerQuantity('50', { min: 1, max: 1 }, null)).toEqual({ ok: true, quantity: 1 });
+    expect(readBuyerQuantity('50', { min: 1, max: 1 }, 1)).toEqual({ ok: true, quantity: 1 });
+  });
+  it('reads an absent field as the only quantity left, and checks one posted from an older page', () => {
+    expect(readBuyerQuantity(undefined, { min: 1, max: 1 }, 5)).toEqual({ ok: true, quantity: 1 });
+    expect(readBuyerQuantity('', { min: 1, max: 1 }, 5)).toEqual({ ok: true, quantity: 1 });
+    expect(readBuyerQuantity('1', { min: 1, max: 1 }, 5)).toEqual({ ok: true, quantity: 1 });
+    expect(readBuyerQuantity('2', { min: 1, max: 1 }, 5)).toEqual({ ok: false, reason: 'not_enough_left' });
   });
 });
