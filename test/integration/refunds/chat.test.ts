@@ -212,6 +212,24 @@ describe.each(await databaseKinds())('refunds and cancels from the chat on %s', 
     expect(await prisma.refundRequest.findFirstOrThrow({ where: { paymentId } })).toMatchObject({ status: 'completed' });
   });
 
+  it('a partial refund double-tapped into two concurrent deliveries is made once, whatever the interleaving', async () => {
+    for (let trial = 0; trial < 5; trial++) {
+      const { linkId, paymentId } = await linkWithPayment('captured');
+      const bubble = await openPaymentBubble('Uowner', linkId);
+      await tap(harness, 'Uowner', postbackData(bubble, 'Refund'));
+      const [card] = await harness.say('Uowner', '300');
+      const confirm = postbackData(card, 'Refund ¥300');
+      const before = harness.line.messagesTo('Uowner').length;
+      // Two taps, two webhook requests at once (LINE delivers each tap on its own).
+      const responses = await Promise.all([harness.deliver([harness.postbackEvent('Uowner', confirm)]), harness.deliver([harness.postbackEvent('Uowner', confirm)])]);
+      expect(responses.map((response) => response.status)).toEqual([200, 200]);
+      await harness.line.waitForMessages('Uowner', before + 2);
+      await harness.server.worker.idle();
+      expect(fake.payment(paymentId).amount_refunded).toBe(300);
+      expect(fake.payment(paymentId).refunds).toHaveLength(1);
+    }
+  });
+
   /** Runs the scheduled re-read of an unknown outcome now, as the domain-event worker would. */
   async function runOutcomeCheck(paymentId: string): Promise<void> {
     const row = await prisma.domainEvent.findFirstOrThrow({ where: { type: 'refunds.outcomeCheckDue', subjectId: paymentId } });
