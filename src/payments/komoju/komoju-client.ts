@@ -167,7 +167,8 @@ function toPaymentSnapshot(payment: KomojuPayment, sessionId: string | null): Pa
     // Older payloads may omit the total; the refunds list then is the only record.
     amountRefunded: payment.amount_refunded ?? refunds.reduce((sum, refund) => sum + refund.amount, 0),
     refunds,
-    refundRequests: (payment.refund_requests ?? []).map((request) => ({ id: request.id, status: request.status ?? null })),
+    // Only when KOMOJU lists some: most payments never have one.
+    ...(payment.refund_requests?.length ? { refundRequests: payment.refund_requests.map((request) => ({ id: request.id, status: request.status ?? null })) } : {}),
     paymentMethod: payment.payment_details?.type ?? null,
     paymentDeadline: payment.payment_deadline ?? null,
     buyerEmail: payment.payment_details?.email ?? null,

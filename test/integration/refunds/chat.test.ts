@@ -3,7 +3,11 @@
 // KOMOJU's webhooks. Staff never see the buttons and are refused when they forge them.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createKomojuProvider } from '../../../src/payments/komoju/komoju-client.js';
+import { createLineClient } from '../../../src/line/line-client.js';
+import { createLogger } from '../../../src/logger.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
+import { refundsEventHandlers } from '../../../src/refunds/event-handlers.js';
+import type { DomainEvent } from '../../../src/events/domain-events.js';
 import { databaseKinds } from '../../support/databases.js';
 import type { CompleteOptions } from '../../support/fake-komoju.js';
 import { messageText } from '../../support/line-harness.js';
@@ -206,5 +210,70 @@ describe.each(await databaseKinds())('refunds and cancels from the chat on %s', 
     const update = { id: `evt_rr_${paymentId}`, type: 'refund_request.updated', resource: 'event', data: { id: 'rr_1', status: 'completed', payment: paymentId }, created_at: new Date().toISOString() };
     expect(await fake.sendWebhook(webhookUrl(), update, WEBHOOK_SECRET)).toBe(200);
     expect(await prisma.refundRequest.findFirstOrThrow({ where: { paymentId } })).toMatchObject({ status: 'completed' });
+  });
+
+  it('a partial refund double-tapped into two concurrent deliveries is made once, whatever the interleaving', async () => {
+    for (let trial = 0; trial < 5; trial++) {
+      const { linkId, paymentId } = await linkWithPayment('captured');
+      const bubble = await openPaymentBubble('Uowner', linkId);
+      await tap(harness, 'Uowner', postbackData(bubble, 'Refund'));
+      const [card] = await harness.say('Uowner', '300');
+      const confirm = postbackData(card, 'Refund ¥300');
+      const before = harness.line.messagesTo('Uowner').length;
+      // Two taps, two webhook requests at once (LINE delivers each tap on its own).
+      const responses = await Promise.all([harness.deliver([harness.postbackEvent('Uowner', confirm)]), harness.deliver([harness.postbackEvent('Uowner', confirm)])]);
+      expect(responses.map((response) => response.status)).toEqual([200, 200]);
+      await harness.line.waitForMessages('Uowner', before + 2);
+      await harness.server.worker.idle();
+      expect(fake.payment(paymentId).amount_refunded).toBe(300);
+      expect(fake.payment(paymentId).refunds).toHaveLength(1);
+    }
+  });
+
+  /** Runs the scheduled re-read of an unknown outcome now, as the domain-event worker would. */
+  async function runOutcomeCheck(paymentId: string): Promise<void> {
+    const row = await prisma.domainEvent.findFirstOrThrow({ where: { type: 'refunds.outcomeCheckDue', subjectId: paymentId } });
+    expect(row.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 60_000);
+    const event = { ...row, attempts: 1 } as unknown as DomainEvent<'refunds.outcomeCheckDue'>;
+    const deps = { prisma, line: createLineClient(harness.config.line), config: harness.config, log: createLogger('silent'), now: () => new Date() };
+    await refundsEventHandlers.on['refunds.outcomeCheckDue']!(event, deps);
+  }
+
+  it('a refund KOMOJU never answers is "still unknown", and the later read tells the owner it was not made', async () => {
+    const { linkId, paymentId } = await linkWithPayment('captured');
+    const bubble = await openPaymentBubble('Uowner', linkId);
+    const [ask] = await tap(harness, 'Uowner', postbackData(bubble, 'Refund'));
+    const [card] = await tap(harness, 'Uowner', postbackData(ask, 'All ¥1,000'));
+    fake.failNext(3, 503, undefined, 'POST');
+    const [unknown] = await tap(harness, 'Uowner', postbackData(card, 'Refund ¥1,000'));
+    expect(messageText(unknown!)).toContain("can't tell yet whether ¥1,000");
+    expect(messageText(unknown!)).toContain("Please don't refund it again");
+    expect(fake.payment(paymentId).amount_refunded).toBe(0);
+
+    const seen = harness.line.messagesTo('Uowner').length;
+    await runOutcomeCheck(paymentId);
+    const [late] = (await harness.line.waitForMessages('Uowner', seen + 1)).slice(seen);
+    expect(JSON.stringify(late)).toContain('was not refunded. Nothing went back to the buyer');
+    expect(await prisma.moneyBackAttempt.findFirstOrThrow({ where: { paymentId } })).toMatchObject({ outcome: 'notDone' });
+    // Read only: no second call after the three the client made.
+    expect(calls(paymentId, 'refund')).toHaveLength(3);
+    expect(new Set(calls(paymentId, 'refund').map((call) => call.headers['x-komoju-idempotency'])).size).toBe(1);
+  });
+
+  it('a bank refund request whose answer is lost is read back: KOMOJU has it, so it is reported sent, once', async () => {
+    const { linkId, paymentId } = await linkWithPayment('authorized');
+    fake.capture(paymentId);
+    await send('payment.captured', paymentId);
+    const bubble = await openPaymentBubble('Uowner', linkId);
+    await tap(harness, 'Uowner', postbackData(bubble, 'Refund'), 2);
+    for (const answer of ['500', 'ヤマダ タロウ', 'みずほ銀行']) await harness.say('Uowner', answer);
+    const [type] = await harness.say('Uowner', '012');
+    await tap(harness, 'Uowner', postbackData(type, 'Ordinary'));
+    const [card] = await harness.say('Uowner', '7654321');
+    fake.loseAnswerNext(3, 'POST');
+    const [done] = await tap(harness, 'Uowner', postbackData(card, 'Send the request'));
+    expect(messageText(done!)).toContain('Refund request of ¥500');
+    expect(fake.payment(paymentId).refund_requests).toHaveLength(1);
+    expect(await prisma.refundRequest.findFirstOrThrow({ where: { paymentId } })).toMatchObject({ status: 'requested', amount: 500 });
   });
 });

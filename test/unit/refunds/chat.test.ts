@@ -118,5 +118,11 @@ describe('refund request fields', () => {
     expect(toAccountType('普通')).toBe('normal');
     expect(toAccountType('당좌')).toBe('checking');
     expect(toAccountType('savings account')).toBeNull();
+    // KOMOJU's own enum has savings (貯蓄): it is not an ordinary account.
+    expect(toAccountType('savings')).toBe('savings');
+    expect(toAccountType('貯蓄預金')).toBe('savings');
+    expect(toAccountType('저축')).toBe('savings');
+    // A leading zero is part of the account number.
+    expect(toAccountNumber('０１２３４５６')).toBe('0123456');
   });
 });

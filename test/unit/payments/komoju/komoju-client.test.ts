@@ -283,11 +283,11 @@ describe('refunds and cancels', () => {
     expect(error).toMatchObject({ status: 422, code: 'invalid_payment_status' });
   });
 
-  it('files a refund request with KOMOJU field names and accepts its empty answer', async () => {
+  it('files a refund request with KOMOJU field names, the account number as text, and accepts its empty answer', async () => {
     const payment = await paid('authorized', { paymentMethodFee: 190 });
     fake.capture(payment.id);
     await provider().requestRefund(payment.id, {
-      amount: 1690,
+      amount: 1500,
       customerName: 'ﾔﾏﾀﾞ ﾀﾛｳ',
       bankName: 'みずほ銀行',
       branchNumber: '012',
@@ -298,15 +298,17 @@ describe('refunds and cancels', () => {
     });
     const [request] = apiRequests('POST', `/api/v1/payments/${payment.id}/refund_request`);
     expect(request?.body).toEqual({
-      amount: 1690,
+      amount: 1500,
       customer_name: 'ﾔﾏﾀﾞ ﾀﾛｳ',
       bank_name: 'みずほ銀行',
       branch_number: '012',
       account_type: 'normal',
-      account_number: 123456,
+      // A leading zero is a digit of the account: 0123456 is not account 123456.
+      account_number: '0123456',
       include_payment_method_fee: true,
     });
     expect(fake.payment(payment.id).refund_requests).toHaveLength(1);
+    expect((await provider().getPayment(payment.id)).refundRequests).toEqual([{ id: expect.any(String), status: 'pending' }]);
   });
 });
 
