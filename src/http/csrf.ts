@@ -17,8 +17,8 @@ export function formToken(appSecret: string, purpose: string, subject: string, n
 
 export function verifyFormToken(appSecret: string, purpose: string, subject: string, token: unknown, now = Date.now()): boolean {
   if (typeof token !== 'string') return false;
-  const [issued, mac] = token.split('.');
-  if (!issued || !mac || !/^[0-9a-z]{1,12}$/.test(issued)) return false;
+  const [issued, mac, extra] = token.split('.');
+  if (!issued || !mac || extra !== undefined || !/^[0-9a-z]{1,12}$/.test(issued)) return false;
   const issuedAt = parseInt(issued, 36);
   if (!(issuedAt <= now + 60_000 && now - issuedAt <= TOKEN_LIFETIME_MS)) return false;
   const expected = Buffer.from(tokenMac(appSecret, purpose, subject, issuedAt));
