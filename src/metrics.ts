@@ -11,6 +11,7 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
   const callBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  const perEventType = (name: string, help: string) => new Counter({ name, help, labelNames: ['type'] as const, registers });
   return {
     registry,
     eventsReceived: new Counter({ name: 'line_events_received_total', help: 'LINE webhook events received with a valid signature', registers }),
@@ -31,24 +32,9 @@ export function createMetrics() {
     webhookUnavailable: new Counter({ name: 'line_webhook_unavailable_total', help: 'LINE webhooks answered 503 because the inbox could not store them in time', registers }),
     inboxDepth: new Gauge({ name: 'line_inbox_depth', help: 'LINE events stored and not yet finished', registers }),
     inboxOldestAge: new Gauge({ name: 'line_inbox_oldest_pending_age_seconds', help: 'Age of the oldest unfinished LINE event (0 when none)', registers }),
-    domainEventsHandled: new Counter({
-      name: 'domain_events_handled_total',
-      help: 'Domain events (payment facts, scheduled jobs) whose handlers all ran, by event type',
-      labelNames: ['type'] as const,
-      registers,
-    }),
-    domainEventsFailed: new Counter({
-      name: 'domain_event_attempts_failed_total',
-      help: 'Domain event attempts where a handler failed and the event will be retried, by event type',
-      labelNames: ['type'] as const,
-      registers,
-    }),
-    domainEventsParked: new Counter({
-      name: 'domain_events_parked_total',
-      help: 'Domain events set aside after their last failed attempt (DomainEvent.lastError says why), by event type',
-      labelNames: ['type'] as const,
-      registers,
-    }),
+    domainEventsHandled: perEventType('domain_events_handled_total', 'Domain events (payment facts, scheduled jobs) whose handlers all ran, by event type'),
+    domainEventsFailed: perEventType('domain_event_attempts_failed_total', 'Domain event attempts where a handler failed and the event will be retried, by event type'),
+    domainEventsParked: perEventType('domain_events_parked_total', 'Domain events set aside after their last failed attempt (DomainEvent.lastError says why), by event type'),
     domainEventsDue: new Gauge({ name: 'domain_events_due', help: 'Domain events due and not yet handled (scheduled ones count once due)', registers }),
     domainEventsOldestDueAge: new Gauge({
       name: 'domain_events_oldest_due_age_seconds',

@@ -173,7 +173,7 @@ function settleCommand(name: 'sandbox:capture' | 'sandbox:expire', to: 'captured
       if (result.kind === 'refused') throw new CliError(result.reason, 2);
       const type = to === 'captured' ? 'payment.captured' : 'payment.expired';
       const report = await reportToServer(context, sandboxEvent(type, result.payment));
-      const told = report.delivered === 'server' ? "the server recorded it and tells the link's creator on LINE" : 'no server answered: recorded in the ledger only, nobody was told on LINE';
+      const told = report.delivered === 'server' ? "the server recorded it and tells the link's creator on LINE" : "no server answered: recorded in the ledger; the link's creator is told on LINE when the server next runs";
       return {
         json: { paymentId, status: result.payment.status, eventId: report.eventId, delivered: report.delivered },
         text: `${paymentId}: ${result.payment.status} (${told})`,

@@ -88,7 +88,7 @@ export const sandboxRenewCommand: AdminCommand = {
     if (result.kind === 'refused') throw new CliError(result.reason, 2);
     const event = sandboxSubscriptionEvent(outcome === 'captured' ? 'subscription.captured' : 'subscription.failed', result.value);
     const report = await reportToServer(context, event);
-    const told = report.delivered === 'server' ? "the server recorded it and tells the link's creator on LINE" : 'no server answered: recorded in the ledger only, nobody was told on LINE';
+    const told = report.delivered === 'server' ? "the server recorded it and tells the link's creator on LINE" : "no server answered: recorded in the ledger; the link's creator is told on LINE when the server next runs";
     return {
       json: { subscriptionId: found.id, paymentId: result.payment?.id ?? null, status: outcome, eventId: report.eventId, delivered: report.delivered },
       text: `${found.id}: renewal ${outcome} (${result.payment?.id ?? ''}; ${told})`,

@@ -117,8 +117,9 @@ export interface HandlerDeps {
 /**
  * Reacts to one event. It may run more than once for the same event (a crash after its side effect,
  * before the event is marked done), so its side effects are keyed by `event.id`: a LINE push passes
- * `retryKeyFor(<handler name>, event.id)` as its X-Line-Retry-Key. Throwing retries the event with
- * backoff; after the worker's last attempt it is parked with the error's first line.
+ * `retryKeyFor(<handlers name>, <event type>, event.id)` as its X-Line-Retry-Key (as
+ * src/links/notify-link-creator.ts does). Throwing retries the event with backoff; after the
+ * worker's last attempt it is parked with the error's first line.
  */
 export type DomainEventHandler<T extends DomainEventType> = (event: DomainEvent<T>, deps: HandlerDeps) => Promise<void>;
 

@@ -8,17 +8,20 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { DomainEvent, DomainEventHandler, DomainEventType, EventHandlers, HandlerDeps } from './domain-events.js';
 
+/** Tuning, defaulted for production; tests shorten the intervals. */
 export interface EventWorkerOptions {
+  /** Events run at once by one instance (8). */
   concurrency?: number;
+  /** Between polls when nothing woke the worker (1 s). */
   pollIntervalMs?: number;
-  maxAttempts?: number;
-  /** How long a claimed event stays ours before another instance may take it over. */
+  /** A claim's lease, renewed every third of it while the handlers run (30 s). */
   leaseMs?: number;
-  /** Backoff before attempt n+1 (n ≥ 1). */
+  /** Attempts before an event is parked (10), and the wait after the n-th failed one. */
+  maxAttempts?: number;
   backoffMs?: (attempt: number) => number;
-  /** Done events are deleted this long after they were handled (parked ones stay for the operator). */
+  /** How long done events are kept (30 days); parked ones stay for the operator. */
   retentionMs?: number;
-  /** How long `stop()` waits for events in flight; unfinished ones are retried after their lease. */
+  /** How long `stop()` waits for events in flight (1.5 s); the rest are retried after their lease. */
   stopTimeoutMs?: number;
 }
 
@@ -38,7 +41,16 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 // The worker counts as stalled (readiness fails) when it has not reached the database for this long.
 const STALLED_AFTER_MS = 5_000;
 
-const defaultBackoff = (attempt: number) => Math.min(5 * 60_000, 2_000 * 4 ** (attempt - 1));
+const DEFAULTS: Required<EventWorkerOptions> = {
+  concurrency: 8,
+  pollIntervalMs: 1_000,
+  leaseMs: 30_000,
+  maxAttempts: 10,
+  // 2 s, 8 s, 32 s, 2 min, then every 10 min: ten attempts span about 50 minutes of a LINE outage.
+  backoffMs: (attempt) => Math.min(10 * 60_000, 2_000 * 4 ** (attempt - 1)),
+  retentionMs: 30 * DAY_MS,
+  stopTimeoutMs: 1_500,
+};
 
 // An event may run when it is due and unleased, and no other pending event of its subject is
 // running or older (a payment's awaiting notice goes before its expired one). An older event only
@@ -70,21 +82,17 @@ function reasonOf(error: unknown): string {
 }
 
 export class EventWorker {
-  private readonly concurrency: number;
-  private readonly pollIntervalMs: number;
-  private readonly maxAttempts: number;
-  private readonly leaseMs: number;
-  private readonly backoffMs: (attempt: number) => number;
-  private readonly retentionMs: number;
-  private readonly stopTimeoutMs: number;
+  private readonly settings: Required<EventWorkerOptions>;
   private readonly byType = new Map<string, { name: string; handle: DomainEventHandler<DomainEventType> }[]>();
   private lastPrunedAt = 0;
   private lastReachedDatabaseAt = Date.now();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly inFlightIds = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  private loop: Promise<void> = Promise.resolve();
+  /** Ends the current sleep between polls early. */
+  private nap: (() => void) | undefined;
+  private woken = false;
   private polling = false;
-  private pollAgain = false;
   private stopped = true;
 
   constructor(
@@ -94,13 +102,7 @@ export class EventWorker {
     private readonly metrics: Metrics | undefined,
     options: EventWorkerOptions = {},
   ) {
-    this.concurrency = options.concurrency ?? 8;
-    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
-    this.maxAttempts = options.maxAttempts ?? 8;
-    this.leaseMs = options.leaseMs ?? 30_000;
-    this.backoffMs = options.backoffMs ?? defaultBackoff;
-    this.retentionMs = options.retentionMs ?? 30 * DAY_MS;
-    this.stopTimeoutMs = options.stopTimeoutMs ?? 1_500;
+    this.settings = { ...DEFAULTS, ...options };
     const names = new Set<string>();
     for (const capability of handlers) {
       // The name is part of every retry key: two capabilities sharing one would share keys.
@@ -117,7 +119,7 @@ export class EventWorker {
   start(): void {
     this.stopped = false;
     this.lastReachedDatabaseAt = Date.now();
-    this.wake();
+    this.loop = this.pollUntilStopped();
   }
 
   /** True when the worker has been unable to reach the database for a while (readiness). */
@@ -125,52 +127,65 @@ export class EventWorker {
     return !this.stopped && Date.now() - this.lastReachedDatabaseAt > STALLED_AFTER_MS;
   }
 
-  /** Polls now (new events were recorded), rather than at the next interval. */
+  /** Polls now (new events were recorded, or a slot freed), rather than at the next interval. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.polling) {
-      this.pollAgain = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.polling = true;
-    this.poll()
-      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'domain event poll failed; will retry'))
-      .finally(() => {
-        this.polling = false;
-        if (this.stopped) return;
-        if (this.pollAgain) {
-          this.pollAgain = false;
-          this.wake();
-        } else {
-          this.timer = setTimeout(() => this.wake(), this.pollIntervalMs);
-        }
-      });
+    this.woken = true;
+    this.nap?.();
   }
 
   /** Stops claiming and waits (at most stopTimeoutMs) for events in flight; the rest are retried after their lease. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    const deadline = Date.now() + this.stopTimeoutMs;
-    while ((this.inFlight.size > 0 || this.polling) && Date.now() < deadline) {
-      await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 20))]);
+    this.wake();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.settings.stopTimeoutMs)));
+    const settled = Promise.all([this.loop, ...this.inFlight]).then(() => 'settled' as const);
+    if ((await Promise.race([settled, timeout])) === 'timeout') {
+      this.deps.log.warn({ inFlight: this.inFlight.size }, 'stopped with domain events in flight; they are retried when their lease runs out');
     }
-    if (this.inFlight.size > 0) this.deps.log.warn({ inFlight: this.inFlight.size }, 'stopped with domain events in flight; they are retried when their lease runs out');
+    clearTimeout(timer);
   }
 
   /** Resolves once no event is due or in flight (tests and the CLI use it); scheduled and backing-off events are not waited for. */
   async idle(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.inFlight.size === 0 && !this.polling) {
-        const [row] = await this.db.query<{ due: number }>(`SELECT count(*)::int AS due FROM "DomainEvent" WHERE "status" = 'pending' AND "nextAttemptAt" <= now()`);
-        if (row?.due === 0) return;
-        this.wake();
-      }
+    const giveUpAt = Date.now() + timeoutMs;
+    for (;;) {
+      const busy = this.inFlight.size > 0 || this.polling;
+      const due = busy ? 1 : await this.countDue();
+      if (due === 0) return;
+      if (Date.now() >= giveUpAt) throw new Error('domain events did not become idle in time');
+      if (!busy) this.wake();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    throw new Error('domain events did not become idle in time');
+  }
+
+  private async countDue(): Promise<number> {
+    const [row] = await this.db.query<{ due: number }>(`SELECT count(*)::int AS due FROM "DomainEvent" WHERE "status" = 'pending' AND "nextAttemptAt" <= now()`);
+    return row?.due ?? 0;
+  }
+
+  /** One poll at a time per instance: poll, then sleep until the interval passes or wake() is called. */
+  private async pollUntilStopped(): Promise<void> {
+    while (!this.stopped) {
+      this.woken = false;
+      this.polling = true;
+      try {
+        await this.poll();
+      } catch (error) {
+        this.deps.log.warn({ err: error }, 'domain event poll failed; will retry');
+      } finally {
+        this.polling = false;
+      }
+      if (this.woken || this.stopped) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.settings.pollIntervalMs);
+        this.nap = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.nap = undefined;
+    }
   }
 
   /** Deletes done events older than the retention: the fact's own row is the record, and the dedupe key has long done its job. */
@@ -178,7 +193,7 @@ export class EventWorker {
     this.lastPrunedAt = now;
     const [row] = await this.db.query<{ deleted: number }>(
       `WITH gone AS (DELETE FROM "DomainEvent" WHERE "status" = 'done' AND "processedAt" < $1 RETURNING 1) SELECT count(*)::int AS deleted FROM gone`,
-      [new Date(now - this.retentionMs)],
+      [new Date(now - this.settings.retentionMs)],
     );
     const deleted = row?.deleted ?? 0;
     if (deleted > 0) this.deps.log.info({ deleted }, 'old domain events pruned');
@@ -187,12 +202,12 @@ export class EventWorker {
 
   private async poll(): Promise<void> {
     if (Date.now() - this.lastPrunedAt >= PRUNE_EVERY_MS) await this.prune();
-    const free = this.concurrency - this.inFlight.size;
+    const free = this.settings.concurrency - this.inFlight.size;
     if (free <= 0) {
       this.lastReachedDatabaseAt = Date.now();
       return;
     }
-    const claimed = await this.db.query<ClaimedRow>(CLAIM_SQL, [this.leaseMs / 1000, free, [...this.inFlightIds]]);
+    const claimed = await this.db.query<ClaimedRow>(CLAIM_SQL, [this.settings.leaseMs / 1000, free, [...this.inFlightIds]]);
     this.lastReachedDatabaseAt = Date.now();
     for (const row of claimed) this.launch(row);
   }
@@ -203,7 +218,7 @@ export class EventWorker {
       this.inFlight.delete(task);
       this.inFlightIds.delete(row.id);
       // A slot freed: more may be due (a burst larger than the concurrency).
-      this.wake();
+      if (!this.stopped) this.wake();
     });
     this.inFlight.add(task);
   }
@@ -222,9 +237,9 @@ export class EventWorker {
     // Keep the lease while the handlers run, so a slow LINE call cannot let another instance take it too.
     const heartbeat = setInterval(() => {
       this.db
-        .query(`UPDATE "DomainEvent" SET "lockedUntil" = now() + make_interval(secs => $2) WHERE "id" = $1 AND "status" = 'pending'`, [row.id, this.leaseMs / 1000])
+        .query(`UPDATE "DomainEvent" SET "lockedUntil" = now() + make_interval(secs => $2) WHERE "id" = $1 AND "status" = 'pending'`, [row.id, this.settings.leaseMs / 1000])
         .catch((error: unknown) => log.warn({ err: error }, 'could not renew the lease'));
-    }, this.leaseMs / 3);
+    }, this.settings.leaseMs / 3);
     let failure: { error: unknown } | undefined;
     try {
       // Every handler runs on every attempt (their effects are keyed by the event id, so a repeat
@@ -255,13 +270,13 @@ export class EventWorker {
 
   private async recordFailure(row: ClaimedRow, error: unknown, log: Logger): Promise<void> {
     const reason = reasonOf(error);
-    if (row.attempts >= this.maxAttempts) {
+    if (row.attempts >= this.settings.maxAttempts) {
       log.error({ reason }, 'domain event failed too often; parked');
       await this.db.query(`UPDATE "DomainEvent" SET "status" = 'parked', "lockedUntil" = NULL, "lastError" = $2 WHERE "id" = $1`, [row.id, reason]);
       this.metrics?.domainEventsParked.inc({ type: row.type });
       return;
     }
-    const delay = this.backoffMs(row.attempts);
+    const delay = this.settings.backoffMs(row.attempts);
     log.warn({ reason, retryInMs: delay }, 'domain event failed; will retry');
     this.metrics?.domainEventsFailed.inc({ type: row.type });
     await this.db.query(

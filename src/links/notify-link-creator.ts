@@ -7,7 +7,7 @@ import { isLanguage, type Language } from '../i18n/i18n.js';
 import { pushOnce, retryKeyFor } from '../line/line-client.js';
 import { mayReadBuyerDetails } from '../merchants/buyer-details-access.js';
 
-export interface Recipient {
+interface Recipient {
   language: Language;
   /** The member's "payment notices" setting; news they must have anyway (a link closing) ignores it. */
   notices: boolean;
@@ -15,7 +15,7 @@ export interface Recipient {
   mayReadBuyerDetails: boolean;
 }
 
-export interface CreatorNotice {
+interface CreatorNotice {
   linkId: string;
   /** The handler set's name and the handler's key (the event type): with the event id, the retry key. */
   handlers: string;
@@ -24,7 +24,7 @@ export interface CreatorNotice {
   compose(recipient: Recipient): Promise<string[]>;
 }
 
-export type CreatorNoticeOutcome = 'sent' | 'no_recipient' | 'nothing_to_say';
+type CreatorNoticeOutcome = 'sent' | 'no_recipient' | 'nothing_to_say';
 
 /** Throws when LINE does not take the push: the worker retries the event with the same retry key. */
 export async function notifyLinkCreator(deps: HandlerDeps, event: DomainEvent, notice: CreatorNotice): Promise<CreatorNoticeOutcome> {

@@ -41,7 +41,7 @@ export interface RecordedPayment {
   paymentId: string;
   /** The link the payment counts for; null when none could be found (stored anyway). */
   linkId: string | null;
-  /** True exactly once per payment: on the event that first showed it captured (for notices). */
+  /** True exactly once per payment: on the event that first showed it captured (logged; the notice is its domain event). */
   becameCaptured: boolean;
   /** No link was found for the payment: it is stored with linkId null and should be logged. */
   unknownLink: boolean;
