@@ -5,6 +5,7 @@ import { createBot } from './bot/bot.js';
 import type { Config } from './config.js';
 import { createMachine } from './bot/capabilities.js';
 import { eventHandlers } from './bot/event-handlers.js';
+import { scheduleReconciliation } from './payments/reconcile/reconcile-handlers.js';
 import { EventWorker, type EventWorkerOptions } from './events/event-worker.js';
 import { stepContextSql } from './bot/step-store.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -119,6 +120,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const cliEndpoint = !options.db && db.kind === 'pglite' ? await (await import('./cli/cli-endpoint.js')).serveCliCommands({ config: effectiveConfig, db, log }) : undefined;
   worker.start();
   events.start();
+  await scheduleReconciliation(db.prisma, new Date());
   const stopEraser = startBuyerDataEraser(db.prisma, config.buyerDataRetentionDays, log.child({ component: 'buyer-data' }));
 
   return {

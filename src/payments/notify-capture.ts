@@ -11,8 +11,8 @@ import { readBillingInterval } from '../links/billing.js';
 import { buyerDetailLines, readStoredBuyerDetails } from '../links/buyer-fields.js';
 import { notifyLinkCreator } from '../links/notify-link-creator.js';
 import { choiceLines, readCheckoutChoices } from './checkout-choices.js';
-import { ledgerState } from './payment-status.js';
 import { getLinkSummary } from './summary.js';
+import { usageLimitReachedBy } from './usage-limit-reached.js';
 
 /** The payments capability's event handlers' name (logs, retry keys). */
 export const PAYMENTS_HANDLERS = 'payments';
@@ -42,40 +42,6 @@ async function subscriptionPaymentText(
 }
 
 /**
- * Whether this payment is the one that filled the link's usage limit: the limit-th of the link's
- * counted payments (captured, not fully refunded, not charged back — as the summary counts them)
- * in capture order. Exactly one payment holds that place, so the news goes out once however many
- * over-limit payments follow; a refund that reopens the link lets a later capture fill it again.
- */
-async function filledUsageLimit(prisma: Prisma, payment: { id: string; linkId: string; capturedAt: Date | null }, usageLimit: number): Promise<boolean> {
-  const { capturedAt } = payment;
-  if (capturedAt === null) return false;
-  const capturedUpToThis = await prisma.payment.findMany({
-    where: {
-      linkId: payment.linkId,
-      OR: [{ capturedAt: { lt: capturedAt } }, { capturedAt, id: { lte: payment.id } }],
-    },
-    select: { id: true, status: true, capturedAt: true, amount: true, total: true, amountRefunded: true, refunds: { select: { amount: true, chargeback: true } } },
-  });
-  let rank = 0;
-  let counts = false;
-  for (const row of capturedUpToThis) {
-    const refundTotal = row.refunds.reduce((sum, refund) => sum + refund.amount, 0);
-    const state = ledgerState({
-      status: row.status,
-      capturedAt: row.capturedAt,
-      amount: row.total ?? row.amount,
-      refundedAmount: Math.max(row.amountRefunded, refundTotal),
-      chargeback: row.refunds.some((refund) => refund.chargeback),
-    });
-    if (state !== 'captured' && state !== 'partially_refunded') continue;
-    rank += 1;
-    if (row.id === payment.id) counts = true;
-  }
-  return counts && rank === usageLimit;
-}
-
-/**
  * `payments.captured`: the creator hears of the payment (unless notices are off) and, when this
  * payment filled the link's usage limit, that the link closed (even with notices off).
  */
@@ -100,10 +66,7 @@ export async function notifyCapture(event: DomainEvent<'payments.captured'>, dep
       const { language, notices } = recipient;
       const summary = await getLinkSummary(prisma, linkId);
       const t = translator(language, 'pages');
-      const usedUp =
-        link.usageLimit !== null &&
-        summary.capturedPayments >= link.usageLimit &&
-        (await filledUsageLimit(prisma, { id: payment.id, linkId, capturedAt: payment.capturedAt }, link.usageLimit));
+      const usedUp = await usageLimitReachedBy(prisma, payment.id);
       const texts: string[] = [];
       if (notices) {
         const amount = formatStoredPrice(payment.total ?? payment.amount, payment.currency, language);

@@ -34,6 +34,20 @@ async function reconcileDue(event: DomainEvent<'payments.reconcileDue'>, deps: H
   );
 }
 
+// After a start the first run waits a little: a restart loop must not become a reconciliation loop.
+const FIRST_RUN_DELAY_MS = 10 * 60 * 1000;
+
+/**
+ * Makes sure a run is scheduled (each instance calls it at start): the run 10 minutes from now,
+ * keyed by its hour, so instances starting together, or a chain already running, make one.
+ */
+export async function scheduleReconciliation(prisma: HandlerDeps['prisma'], now: Date): Promise<void> {
+  const at = new Date(now.getTime() + FIRST_RUN_DELAY_MS);
+  await prisma.$transaction((tx) =>
+    recordDomainEvents(tx, [{ type: 'payments.reconcileDue', dedupeKey: reconcileDedupeKey(at), subjectId: null, merchantId: null, payload: { since: null }, notBefore: at }]),
+  );
+}
+
 export const paymentsReconcileHandlers: EventHandlers = {
   name: 'payments-reconcile',
   on: { 'payments.reconcileDue': reconcileDue },
