@@ -8,6 +8,7 @@ import { shareText } from '../links/link-card.js';
 import { linksCarousel, salesLinkCard } from './links-carousel.js';
 import { linkState } from './sales-link-view.js';
 import { summaryCard } from './summary-card.js';
+import { todayCard } from './today-card.js';
 import { transactionsReply } from './transactions.js';
 
 /** One sales effect for the merchant the user is acting for (the machine already refused guests). */
@@ -35,10 +36,14 @@ function showSummary(linkId: string | undefined, ctx: Context): Step {
   return perform(ctx, (merchantId) => ({ type: 'sales.loadSummary', merchantId, linkId }));
 }
 
+/** The shop's day so far; `summary` with no name adds the whole shop's 30-day picture. */
+function showToday(ctx: Context, withChart: boolean): Step {
+  return perform(ctx, (merchantId) => ({ type: 'sales.loadToday', merchantId, at: ctx.now.toISOString(), withChart }));
+}
+
 function summaryByName(command: MatchedCommand, ctx: Context): Step {
   const name = command.argument.trim();
-  // No name: ask for one, with the whole shop's picture (top links, daily total) alongside.
-  if (name === '') return perform(ctx, (merchantId) => ({ type: 'sales.loadShopPicture', merchantId }));
+  if (name === '') return showToday(ctx, true);
   return perform(ctx, (merchantId) => ({ type: 'sales.findLinkByName', merchantId, name }));
 }
 
@@ -72,8 +77,7 @@ function nameMatched(result: EffectResultOf<'sales.nameMatched'>, ctx: Context):
 const results: ResultHandlers = {
   'sales.linksListed': (result, ctx) => reply(linksCarousel({ ...result, pageSize: LINKS_PAGE_SIZE }, ctx)),
   'sales.nameMatched': nameMatched,
-  'sales.shopPicture': (result, ctx) =>
-    reply(text(ctx.t('sales:summary.askName'), [linksButton(ctx)]), ...(result.chartUrl ? [{ kind: 'image' as const, url: result.chartUrl }] : [])),
+  'sales.todayLoaded': (result, ctx) => reply(todayCard(result.today, ctx), ...(result.chartUrl ? [{ kind: 'image' as const, url: result.chartUrl }] : [])),
   'sales.summaryLoaded': (result, ctx) =>
     reply(summaryCard(result.link, result.summary, ctx), ...(result.chartUrl ? [{ kind: 'image' as const, url: result.chartUrl }] : [])),
   'sales.linkLoaded': (result, ctx) => {
@@ -107,11 +111,13 @@ export const salesChat: Capability = {
   commands: {
     links: { words: ['links', 'リンク', 'リンク一覧', '링크', '링크목록'], run: (_command, ctx) => listLinks(0, ctx) },
     summary: { words: ['summary', '売上', 'サマリー', '매출', '요약'], run: summaryByName },
+    today: { words: ['today', '今日', 'きょう', '本日', '오늘'], run: (_command, ctx) => showToday(ctx, false) },
   },
   helpButtons: (ctx) => [commandButton(ctx.t('buttons.links'), 'links')],
   actions: {
     links: ([page], ctx) => listLinks(pageArgument(page, 0), ctx),
     summary: ([linkId], ctx) => showSummary(linkId, ctx),
+    today: (_args, ctx) => showToday(ctx, false),
     'sales.qr': ([linkId], ctx) => (linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'qr' })) : showSummary(undefined, ctx)),
     'sales.setStatus': setStatus,
     'sales.duplicate': ([linkId], ctx) =>

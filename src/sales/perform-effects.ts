@@ -12,6 +12,8 @@ import { signChartToken } from './chart-token.js';
 import { LINKS_PAGE_SIZE, TRANSACTIONS_PAGE_SIZE, type SalesEffect, type SalesEffectResult, type SalesRefusal } from './effects.js';
 import { matchLinksByName, nameKey } from './find-links-by-name.js';
 import type { SalesLinkView } from './sales-link-view.js';
+import { shopTimeZone } from './shop-day.js';
+import { getShopToday } from './shop-today.js';
 
 /** Newest names searched for near matches of `summary <name>` (exact names are always found). */
 const NAME_SEARCH_LIMIT = 2000;
@@ -53,14 +55,17 @@ function forMember<T extends SalesEffect['type']>(perform: SalesPerformer<T>): (
 }
 
 export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
-  'sales.loadShopPicture': forMember(async (effect, env) => {
+  'sales.loadToday': forMember(async (effect, env) => {
     const { prisma } = env;
-    // No picture for a shop that has taken no money yet: the question alone says enough.
-    const paid = await prisma.payment.findFirst({ where: { link: { merchantId: effect.merchantId }, capturedAt: { not: null } }, select: { id: true } });
-    if (!paid) return { type: 'sales.shopPicture', chartUrl: null };
     const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
-    const token = signChartToken(env.config.appSecret, { merchantId: effect.merchantId }, isLanguage(user?.language) ? user.language : 'ja');
-    return { type: 'sales.shopPicture', chartUrl: `${env.config.publicBaseUrl}/charts/${token}.png` };
+    const language = isLanguage(user?.language) ? user.language : 'ja';
+    const today = await getShopToday(prisma, effect.merchantId, new Date(effect.at), shopTimeZone(language));
+    if (!effect.withChart) return { type: 'sales.todayLoaded', today, chartUrl: null };
+    // No 30-day picture for a shop that has taken no money yet: the card alone says enough.
+    const paid = await prisma.payment.findFirst({ where: { link: { merchantId: effect.merchantId }, capturedAt: { not: null } }, select: { id: true } });
+    if (!paid) return { type: 'sales.todayLoaded', today, chartUrl: null };
+    const token = signChartToken(env.config.appSecret, { merchantId: effect.merchantId }, language);
+    return { type: 'sales.todayLoaded', today, chartUrl: `${env.config.publicBaseUrl}/charts/${token}.png` };
   }),
   'sales.listLinks': forMember(async (effect, env) => {
     const { prisma } = env;

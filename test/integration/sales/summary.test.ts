@@ -95,8 +95,9 @@ describe.each(kinds)('Total Sales Summary in chat on %s', (kind) => {
     expect(messageText(refused!)).not.toContain('2,500');
   });
 
-  it('asks for a name when none is given', async () => {
-    const [ask] = await harness.say('Uen', 'summary');
-    expect(messageText(ask!)).toContain('Which product?');
+  it('answers with the shop\'s day, and how to ask for one link, when no name is given', async () => {
+    const [card] = await harness.say('Uen', 'summary', 2);
+    expect(messageText(card!)).toContain('Captured today');
+    expect(messageText(card!)).toContain('summary <product name>');
   });
 });

@@ -3,7 +3,7 @@ import { assembleMachine, step } from '../../../src/conversation/machine.js';
 import type { Button, Context, DialogState, Input, Reply, Step } from '../../../src/conversation/types.js';
 import type { SalesEffectResult } from '../../../src/sales/effects.js';
 import { salesChat } from '../../../src/sales/chat.js';
-import { NOW, STAFF, context, salesLink } from './sales-fixtures.js';
+import { NOW, STAFF, context, salesLink, todayView } from './sales-fixtures.js';
 
 const say = (text: string): Input => ({ kind: 'text', text });
 const tap = (action: string, args: string[] = [], dialogId: string | null = null): Input => ({ kind: 'postback', action, args, dialogId });
@@ -37,12 +37,13 @@ describe('links and summary commands', () => {
   it('looks a typed product name up (width-folded), or asks for one', () => {
     expect(run(say('ｓｕｍｍａｒｙ　Ｃｏｆｆｅｅ Beans')).effect).toEqual({ type: 'sales.findLinkByName', merchantId: 'm1', name: 'Coffee Beans' });
     expect(run(say('売上 コーヒー豆')).effect).toEqual({ type: 'sales.findLinkByName', merchantId: 'm1', name: 'コーヒー豆' });
-    // No name: the shop's picture is fetched, then the question comes with it.
-    expect(run(say('summary')).effect).toEqual({ type: 'sales.loadShopPicture', merchantId: 'm1' });
-    const ask = run(result({ type: 'sales.shopPicture', chartUrl: 'https://pay.example/charts/t.png' }));
-    expect(textOf(ask.replies[0])).toContain('Which product?');
-    expect(ask.replies[1]).toEqual({ kind: 'image', url: 'https://pay.example/charts/t.png' });
-    expect(run(result({ type: 'sales.shopPicture', chartUrl: null })).replies).toHaveLength(1);
+    // No name: today's card, then the whole shop's 30-day picture.
+    expect(run(say('summary')).effect).toEqual({ type: 'sales.loadToday', merchantId: 'm1', at: NOW.toISOString(), withChart: true });
+    const shown = run(result({ type: 'sales.todayLoaded', today: todayView(), chartUrl: 'https://pay.example/charts/t.png' }));
+    expect(shown.replies[0]?.kind).toBe('card');
+    expect(textOf(shown.replies[0])).toContain('summary <product name>');
+    expect(shown.replies[1]).toEqual({ kind: 'image', url: 'https://pay.example/charts/t.png' });
+    expect(run(result({ type: 'sales.todayLoaded', today: todayView(), chartUrl: null })).replies).toHaveLength(1);
   });
 
   it('shows one match, offers several, suggests close names for none', () => {
