@@ -1,7 +1,8 @@
 import type { MatchedCommand } from '../conversation/commands.js';
-import { commandButton, reply, text, type Capability, type ResultHandlers } from '../conversation/machine.js';
+import { commandButton, reply, text, type ActionHandler, type Capability, type ResultHandlers } from '../conversation/machine.js';
 import type { Button, Context, EffectResultOf, Step } from '../conversation/types.js';
-import { LINKS_PAGE_SIZE, type SalesEffect } from './effects.js';
+import { LINKS_PAGE_SIZE, type LinkPurpose, type SalesEffect } from './effects.js';
+import { REFUND_ACTIONS, refundChat } from '../refunds/chat.js';
 import { startDuplicateDialog } from '../links/dialogs/create-link-dialog.js';
 import { startEditDialog } from '../links/dialogs/edit-link-dialog.js';
 import { shareText } from '../links/link-card.js';
@@ -55,18 +56,51 @@ function setStatus(args: string[], ctx: Context): Step {
   return perform(ctx, (merchantId) => ({ type: 'sales.setStatus', merchantId, linkId, status }));
 }
 
+/** The button each typed link command stands for: its action and arguments, and whether only owners have it. */
+const LINK_PURPOSES: Record<LinkPurpose, { action: string; args: (linkId: string) => string[]; ownerOnly: boolean }> = {
+  summary: { action: 'summary', args: (linkId) => [linkId], ownerOnly: false },
+  // The refunds capability's list of a link's payments, with Refund and (for awaiting ones) Cancel.
+  refund: { action: REFUND_ACTIONS.choose, args: (linkId) => [linkId, '1'], ownerOnly: true },
+  cancel: { action: REFUND_ACTIONS.choose, args: (linkId) => [linkId, '1'], ownerOnly: true },
+  deactivate: { action: 'sales.setStatus', args: (linkId) => [linkId, 'inactive'], ownerOnly: true },
+  activate: { action: 'sales.setStatus', args: (linkId) => [linkId, 'active'], ownerOnly: true },
+  transactions: { action: 'sales.transactions', args: (linkId) => [linkId, '1'], ownerOnly: false },
+  qr: { action: 'sales.qr', args: (linkId) => [linkId], ownerOnly: false },
+  edit: { action: 'sales.edit', args: (linkId) => [linkId], ownerOnly: false },
+  duplicate: { action: 'sales.duplicate', args: (linkId) => [linkId], ownerOnly: false },
+};
+
+/** `refund Coffee`, `受付停止 コーヒー`, …: the link looked up by name, then the same step as its button. */
+function linkCommand(purpose: LinkPurpose) {
+  return (command: MatchedCommand, ctx: Context): Step => {
+    if (LINK_PURPOSES[purpose].ownerOnly && ctx.membership?.role !== 'owner') return reply(text(ctx.t('sales:byName.ownerOnly')));
+    const name = command.argument.trim();
+    if (name === '') return reply(text(ctx.t('sales:byName.ask', { example: ctx.t(`sales:byName.examples.${purpose}`) }), [linksButton(ctx)]));
+    return perform(ctx, (merchantId) => ({ type: 'sales.findLinkByName', merchantId, name, purpose }));
+  };
+}
+
+function linkButton(link: { id: string; productName: string }, purpose: LinkPurpose) {
+  const { action, args } = LINK_PURPOSES[purpose];
+  return commandButton(link.productName, action, args(link.id));
+}
+
 function nameMatched(result: EffectResultOf<'sales.nameMatched'>, ctx: Context): Step {
   const { t } = ctx;
   const { match, query } = result;
+  const purpose = result.purpose ?? 'summary';
   switch (match.kind) {
-    case 'one':
-      return showSummary(match.link.id, ctx);
+    case 'one': {
+      const { action, args } = LINK_PURPOSES[purpose];
+      const handler = Object.hasOwn(linkActions, action) ? linkActions[action] : undefined;
+      return handler ? handler(args(match.link.id), ctx) : showSummary(match.link.id, ctx);
+    }
     case 'several':
-      return reply(text(t('sales:summary.several', { query }), match.links.map((link) => commandButton(link.productName, 'summary', [link.id]))));
+      return reply(text(t('sales:summary.several', { query }), match.links.map((link) => linkButton(link, purpose))));
     case 'none': {
       const none = t('sales:summary.none', { query });
       if (match.suggestions.length === 0) return reply(text(none, [linksButton(ctx)]));
-      const buttons = match.suggestions.map((link) => commandButton(link.productName, 'summary', [link.id]));
+      const buttons = match.suggestions.map((link) => linkButton(link, purpose));
       const names = match.suggestions.map((link) => `• ${link.productName}`).join('\n');
       return reply(text(`${none}\n${t('sales:summary.suggestions')}\n${names}`, [...buttons, linksButton(ctx)]));
     }
@@ -102,6 +136,24 @@ const results: ResultHandlers = {
   'sales.refused': (result, ctx) => reply(text(ctx.t(`sales:refused.${result.reason}`), [linksButton(ctx)])),
 };
 
+/** The sales capability's button actions. */
+const salesActions: Record<string, ActionHandler> = {
+  links: ([page], ctx) => listLinks(pageArgument(page, 0), ctx),
+  summary: ([linkId], ctx) => showSummary(linkId, ctx),
+  today: (_args, ctx) => showToday(ctx, false),
+  'sales.qr': ([linkId], ctx) => (linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'qr' })) : showSummary(undefined, ctx)),
+  'sales.setStatus': setStatus,
+  'sales.duplicate': ([linkId], ctx) =>
+    linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'duplicate' })) : showSummary(undefined, ctx),
+  'sales.edit': ([linkId], ctx) =>
+    linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'edit' })) : showSummary(undefined, ctx),
+  'sales.transactions': ([linkId, page], ctx) =>
+    linkId ? perform(ctx, (merchantId) => ({ type: 'sales.listTransactions', merchantId, linkId, page: pageArgument(page, 1) })) : showSummary(undefined, ctx),
+};
+
+/** Every action a typed link command may stand for: this capability's and the refunds list. */
+const linkActions: Record<string, ActionHandler> = { ...salesActions, [REFUND_ACTIONS.choose]: (args, ctx) => refundChat.actions?.[REFUND_ACTIONS.choose]?.(args, ctx) ?? showSummary(undefined, ctx) };
+
 /**
  * The merchant's view of their links: the list, each link's Total Sales Summary and payments,
  * QR code, activate/deactivate, duplicating and starting an edit (the edit dialog is the links capability's). Every link id in a button is re-authorised when the
@@ -112,20 +164,18 @@ export const salesChat: Capability = {
     links: { words: ['links', 'リンク', 'リンク一覧', '링크', '링크목록'], run: (_command, ctx) => listLinks(0, ctx) },
     summary: { words: ['summary', '売上', 'サマリー', '매출', '요약'], run: summaryByName },
     today: { words: ['today', '今日', 'きょう', '本日', '오늘'], run: (_command, ctx) => showToday(ctx, false) },
+    refund: { words: ['refund', '返金', '환불'], run: linkCommand('refund') },
+    cancelPayment: { words: ['取り消し', '取消', '결제취소'], run: linkCommand('cancel') },
+    deactivate: { words: ['deactivate', 'stop', '受付停止', '停止', '판매중지', '중지'], run: linkCommand('deactivate') },
+    activate: { words: ['activate', 'reopen', '受付再開', '再開', '판매재개', '재개'], run: linkCommand('activate') },
+    transactions: { words: ['transactions', 'payments', '取引一覧', '取引', '거래내역', '거래'], run: linkCommand('transactions') },
+    qr: { words: ['qr', 'QRコード', 'QR코드'], run: linkCommand('qr') },
+    edit: { words: ['edit', '編集', '수정'], run: linkCommand('edit') },
+    duplicate: { words: ['duplicate', 'copy', '複製', '복제'], run: linkCommand('duplicate') },
   },
+  // `cancel <product>`: the payments to cancel; plain `cancel` still only leaves a dialog.
+  cancelWithArgument: linkCommand('cancel'),
   helpButtons: (ctx) => [commandButton(ctx.t('buttons.links'), 'links')],
-  actions: {
-    links: ([page], ctx) => listLinks(pageArgument(page, 0), ctx),
-    summary: ([linkId], ctx) => showSummary(linkId, ctx),
-    today: (_args, ctx) => showToday(ctx, false),
-    'sales.qr': ([linkId], ctx) => (linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'qr' })) : showSummary(undefined, ctx)),
-    'sales.setStatus': setStatus,
-    'sales.duplicate': ([linkId], ctx) =>
-      linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'duplicate' })) : showSummary(undefined, ctx),
-    'sales.edit': ([linkId], ctx) =>
-      linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'edit' })) : showSummary(undefined, ctx),
-    'sales.transactions': ([linkId, page], ctx) =>
-      linkId ? perform(ctx, (merchantId) => ({ type: 'sales.listTransactions', merchantId, linkId, page: pageArgument(page, 1) })) : showSummary(undefined, ctx),
-  },
+  actions: salesActions,
   results,
 };

@@ -46,6 +46,9 @@ export interface SummaryView {
   asOf: string;
 }
 
+/** What a command typed with a product name does with that link (`refund Coffee`, `deactivate Coffee`, …). */
+export type LinkPurpose = 'summary' | 'refund' | 'cancel' | 'deactivate' | 'activate' | 'transactions' | 'qr' | 'edit' | 'duplicate';
+
 /** Why an action on a link was refused. 'notFound' also covers another shop's link: it leaks nothing. */
 export type SalesRefusal = 'notFound' | 'notMember' | 'notOwner';
 
@@ -56,7 +59,8 @@ export type SalesRefusal = 'notFound' | 'notMember' | 'notOwner';
  */
 export type SalesEffect =
   | { type: 'sales.listLinks'; merchantId: string; page: number }
-  | { type: 'sales.findLinkByName'; merchantId: string; name: string }
+  /** `purpose`: what the typed command does with the link found (absent: its summary). */
+  | { type: 'sales.findLinkByName'; merchantId: string; name: string; purpose?: LinkPurpose }
   | { type: 'sales.loadSummary'; merchantId: string; linkId: string }
   /** `today` (and `summary` with no name): the shop's day so far at `at` (the conversation's clock, ISO). */
   | { type: 'sales.loadToday'; merchantId: string; at: string; withChart: boolean }
@@ -67,7 +71,7 @@ export type SalesEffect =
 
 export type SalesEffectResult =
   | { type: 'sales.linksListed'; page: number; links: SalesLinkView[]; hasMore: boolean }
-  | { type: 'sales.nameMatched'; query: string; match: NameMatch }
+  | { type: 'sales.nameMatched'; query: string; match: NameMatch; purpose?: LinkPurpose }
   /** `chartUrl`: the signed URL of the link's sales picture (an image message after the card). */
   | { type: 'sales.summaryLoaded'; link: SalesLinkView; summary: SummaryView; chartUrl?: string }
   | { type: 'sales.todayLoaded'; today: TodayView; chartUrl: string | null }

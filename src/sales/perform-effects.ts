@@ -87,14 +87,15 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
       where: { merchantId: effect.merchantId, productNameKey: nameKey(effect.name) },
       select: { id: true, productName: true, productNameKey: true },
     });
-    if (exact) return { type: 'sales.nameMatched', query: effect.name, match: { kind: 'one', link: exact } };
+    const purpose = effect.purpose ? { purpose: effect.purpose } : {};
+    if (exact) return { type: 'sales.nameMatched', query: effect.name, match: { kind: 'one', link: exact }, ...purpose };
     const candidates = await prisma.link.findMany({
       where: { merchantId: effect.merchantId },
       select: { id: true, productName: true, productNameKey: true },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: NAME_SEARCH_LIMIT,
     });
-    return { type: 'sales.nameMatched', query: effect.name, match: matchLinksByName(effect.name, candidates) };
+    return { type: 'sales.nameMatched', query: effect.name, match: matchLinksByName(effect.name, candidates), ...purpose };
   }),
   'sales.loadSummary': forMember(async (effect, env) => {
     const { prisma } = env;
