@@ -10,6 +10,8 @@ import { linksCarousel, salesLinkCard } from './links-carousel.js';
 import { linkState } from './sales-link-view.js';
 import { summaryCard } from './summary-card.js';
 import { todayCard } from './today-card.js';
+import { readDigestTime } from './digest-time.js';
+import { formatDateTime } from '../i18n/format.js';
 import { transactionsReply } from './transactions.js';
 
 /** One sales effect for the merchant the user is acting for (the machine already refused guests). */
@@ -111,6 +113,7 @@ function nameMatched(result: EffectResultOf<'sales.nameMatched'>, ctx: Context):
 const results: ResultHandlers = {
   'sales.linksListed': (result, ctx) => reply(linksCarousel({ ...result, pageSize: LINKS_PAGE_SIZE }, ctx)),
   'sales.nameMatched': nameMatched,
+  'sales.digestSet': digestSet,
   'sales.todayLoaded': (result, ctx) => reply(todayCard(result.today, ctx), ...(result.chartUrl ? [{ kind: 'image' as const, url: result.chartUrl }] : [])),
   'sales.summaryLoaded': (result, ctx) =>
     reply(summaryCard(result.link, result.summary, ctx), ...(result.chartUrl ? [{ kind: 'image' as const, url: result.chartUrl }] : [])),
@@ -136,11 +139,28 @@ const results: ResultHandlers = {
   'sales.refused': (result, ctx) => reply(text(ctx.t(`sales:refused.${result.reason}`), [linksButton(ctx)])),
 };
 
+/** `digest 21:00` / `digest off`; alone, or with something unreadable, how to use it. */
+function setDigest(argument: string, ctx: Context): Step {
+  const minutes = readDigestTime(argument);
+  if (minutes === undefined) {
+    const buttons = [commandButton('21:00', 'sales.digest', ['21:00']), commandButton(ctx.t('sales:digest.offButton'), 'sales.digest', ['off'])];
+    return reply(text(ctx.t(argument.trim() === '' ? 'sales:digest.usage' : 'sales:digest.invalid'), buttons));
+  }
+  return perform(ctx, (merchantId) => ({ type: 'sales.setDigest', merchantId, minutes, at: ctx.now.toISOString() }));
+}
+
+function digestSet(result: EffectResultOf<'sales.digestSet'>, ctx: Context): Step {
+  if (result.minutes === null || result.nextAt === null) return reply(text(ctx.t('sales:digest.off')));
+  const time = `${Math.floor(result.minutes / 60)}:${String(result.minutes % 60).padStart(2, '0')}`;
+  return reply(text(ctx.t('sales:digest.on', { time, next: formatDateTime(result.nextAt, ctx.language) }), [commandButton(ctx.t('sales:digest.offButton'), 'sales.digest', ['off'])]));
+}
+
 /** The sales capability's button actions. */
 const salesActions: Record<string, ActionHandler> = {
   links: ([page], ctx) => listLinks(pageArgument(page, 0), ctx),
   summary: ([linkId], ctx) => showSummary(linkId, ctx),
   today: (_args, ctx) => showToday(ctx, false),
+  'sales.digest': (args, ctx) => setDigest(args.join(' '), ctx),
   'sales.qr': ([linkId], ctx) => (linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'qr' })) : showSummary(undefined, ctx)),
   'sales.setStatus': setStatus,
   'sales.duplicate': ([linkId], ctx) =>
@@ -164,6 +184,7 @@ export const salesChat: Capability = {
     links: { words: ['links', 'リンク', 'リンク一覧', '링크', '링크목록'], run: (_command, ctx) => listLinks(0, ctx) },
     summary: { words: ['summary', '売上', 'サマリー', '매출', '요약'], run: summaryByName },
     today: { words: ['today', '今日', 'きょう', '本日', '오늘'], run: (_command, ctx) => showToday(ctx, false) },
+    digest: { words: ['digest', 'ダイジェスト', '日報', '다이제스트', '일일요약'], run: (command, ctx) => setDigest(command.argument, ctx) },
     refund: { words: ['refund', '返金', '환불'], run: linkCommand('refund') },
     cancelPayment: { words: ['取り消し', '取消', '결제취소'], run: linkCommand('cancel') },
     deactivate: { words: ['deactivate', 'stop', '受付停止', '停止', '판매중지', '중지'], run: linkCommand('deactivate') },

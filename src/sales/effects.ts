@@ -64,6 +64,8 @@ export type SalesEffect =
   | { type: 'sales.loadSummary'; merchantId: string; linkId: string }
   /** `today` (and `summary` with no name): the shop's day so far at `at` (the conversation's clock, ISO). */
   | { type: 'sales.loadToday'; merchantId: string; at: string; withChart: boolean }
+  /** `digest 21:00` / `digest off`: the member's daily digest time in local minutes after midnight, or off (null). */
+  | { type: 'sales.setDigest'; merchantId: string; minutes: number | null; at: string }
   | { type: 'sales.loadLink'; merchantId: string; linkId: string; purpose: 'qr' | 'edit' | 'duplicate' }
   | { type: 'sales.setStatus'; merchantId: string; linkId: string; status: 'active' | 'inactive' }
   /** `page` is 1-based. */
@@ -75,6 +77,8 @@ export type SalesEffectResult =
   /** `chartUrl`: the signed URL of the link's sales picture (an image message after the card). */
   | { type: 'sales.summaryLoaded'; link: SalesLinkView; summary: SummaryView; chartUrl?: string }
   | { type: 'sales.todayLoaded'; today: TodayView; chartUrl: string | null }
+  /** `nextAt`: ISO time of the next digest (null when off). */
+  | { type: 'sales.digestSet'; minutes: number | null; nextAt: string | null }
   /** `imageId`: the link's photo, for a duplicate to reuse. */
   | { type: 'sales.linkLoaded'; purpose: 'qr' | 'edit' | 'duplicate'; link: SalesLinkView; imageId?: string | null }
   | { type: 'sales.statusChanged'; link: SalesLinkView }

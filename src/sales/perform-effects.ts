@@ -12,6 +12,7 @@ import { signChartToken } from './chart-token.js';
 import { LINKS_PAGE_SIZE, TRANSACTIONS_PAGE_SIZE, type SalesEffect, type SalesEffectResult, type SalesRefusal } from './effects.js';
 import { matchLinksByName, nameKey } from './find-links-by-name.js';
 import type { SalesLinkView } from './sales-link-view.js';
+import { nextDigestDue, scheduleDigest, unscheduleDigests } from './digest-schedule.js';
 import { shopTimeZone } from './shop-day.js';
 import { getShopToday } from './shop-today.js';
 
@@ -66,6 +67,20 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     if (!paid) return { type: 'sales.todayLoaded', today, chartUrl: null };
     const token = signChartToken(env.config.appSecret, { merchantId: effect.merchantId }, language);
     return { type: 'sales.todayLoaded', today, chartUrl: `${env.config.publicBaseUrl}/charts/${token}.png` };
+  }),
+  'sales.setDigest': forMember(async (effect, env) => {
+    const { prisma } = env;
+    const owner = { merchantId: effect.merchantId, userId: env.userId };
+    const now = new Date(effect.at);
+    const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
+    const zone = shopTimeZone(isLanguage(user?.language) ? user.language : 'ja');
+    const due = effect.minutes === null ? null : nextDigestDue(now, effect.minutes, zone);
+    await prisma.$transaction(async (tx) => {
+      await tx.member.update({ where: { merchantId_userId: owner }, data: { digestMinutes: effect.minutes } });
+      await unscheduleDigests(tx, owner, now);
+      if (due) await scheduleDigest(tx, owner, due);
+    });
+    return { type: 'sales.digestSet', minutes: effect.minutes, nextAt: due ? due.at.toISOString() : null };
   }),
   'sales.listLinks': forMember(async (effect, env) => {
     const { prisma } = env;

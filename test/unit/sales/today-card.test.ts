@@ -7,6 +7,7 @@ import { renderReplies } from '../../../src/line/render.js';
 import { salesChat } from '../../../src/sales/chat.js';
 import { shiftShopDay, shopDayOf, shopTimeOn, shopTimeZone } from '../../../src/sales/shop-day.js';
 import { todayCard } from '../../../src/sales/today-card.js';
+import { readDigestTime } from '../../../src/sales/digest-time.js';
 import { NOW, context, todayView } from './sales-fixtures.js';
 
 const NAME = '北海道産の有機栽培そば粉を使った手打ち十割そばと季節の天ぷら盛り合わせのセット（二人前・冷蔵便でお届け・賞味期限三日）と自家製つゆ・薬味・そば湯用のそば粉の詰め合わせ'.slice(0, 80);
@@ -70,5 +71,33 @@ describe('today command', () => {
     const topLinks = [1, 2, 3].map((rank) => ({ linkId: `lnk_${rank}`.padEnd(40, 'x'), productName: NAME, amount: 99_999_999, payments: 99_999 }));
     const reply = todayCard(todayView({ topLinks, capturedAmount: 999_999_999, otherCurrencies: { USD: 999_999, KRW: 9_999_999 } }), context(language));
     expect(messageProblems(renderReplies([reply, { kind: 'image', url: 'https://shop.example/charts/t.png' }], 'secret'))).toEqual([]);
+  });
+});
+
+describe('digest command', () => {
+  const say = (text: string, language: 'en' | 'ja' | 'ko' = 'en') => step(salesOnly, null, { kind: 'text', text }, context(language));
+
+  it('reads a local time or off, in ja / en / ko', () => {
+    expect(readDigestTime('21:00')).toBe(1260);
+    expect(readDigestTime('２１：３０')).toBe(1290);
+    expect(readDigestTime('9時')).toBe(540);
+    expect(readDigestTime('21시 05분')).toBe(1265);
+    expect(readDigestTime('オフ')).toBeNull();
+    expect(readDigestTime('끄기')).toBeNull();
+    expect(readDigestTime('24:00')).toBeUndefined();
+    expect(readDigestTime('tonight')).toBeUndefined();
+  });
+
+  it('sets the time at the conversation clock, and answers with usage or a clear error', () => {
+    expect(say('digest 21:00').effect).toEqual({ type: 'sales.setDigest', merchantId: 'm1', minutes: 1260, at: NOW.toISOString() });
+    expect(say('ダイジェスト オフ', 'ja').effect).toEqual({ type: 'sales.setDigest', merchantId: 'm1', minutes: null, at: NOW.toISOString() });
+    expect(say('다이제스트 21:00', 'ko').effect?.type).toBe('sales.setDigest');
+    const usage = say('digest').replies[0];
+    expect(usage?.kind === 'text' && usage.text).toContain('digest 21:00');
+    const invalid = say('digest 25:00').replies[0];
+    expect(invalid?.kind === 'text' && invalid.text).toContain("couldn't read that time");
+    const on = step(salesOnly, null, { kind: 'result', result: { type: 'sales.digestSet', minutes: 1260, nextAt: '2026-11-28T12:00:00.000Z' } }, context('ja'));
+    expect(on.replies[0]?.kind === 'text' && on.replies[0].text).toContain('毎日21:00');
+    expect(on.replies[0]?.kind === 'text' && on.replies[0].text).toContain('2026/11/28 21:00');
   });
 });
