@@ -2,6 +2,7 @@
 // apps' preview crawlers fetch it), POST /l/:slug/checkout (the Pay button), and
 // GET /l/:slug/return (where the provider sends the buyer back).
 import express, { type Request, type Response } from 'express';
+import { countPageView } from '../links/count-page-view.js';
 import type { Link } from '../generated/prisma/client.js';
 import { isLanguage, translator, type Language } from '../i18n/i18n.js';
 import { formatStoredPrice } from '../i18n/format.js';
@@ -254,6 +255,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, line, log }) => {
       sendClosedPage(res, link, modeMismatchReason(link), shop);
       return;
     }
+    await countPageView(prisma, link.id, req.get('user-agent'));
     await sendLinkPage(res, link, shop, placesLeft);
   });
 

@@ -44,6 +44,8 @@ export interface SummaryView {
   /** Money kept in currencies other than the link's (a payment method that charged in another). */
   otherCurrencies?: Record<string, number>;
   asOf: string;
+  /** How the page converts: views (people, not crawlers), Pay presses (checkouts opened), payments captured. */
+  funnel?: { views: number; presses: number; paid: number };
 }
 
 /** What a command typed with a product name does with that link (`refund Coffee`, `deactivate Coffee`, …). */

@@ -131,6 +131,11 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
         refundedPayments: summary.refundedPayments,
         otherCurrencies: summary.otherCurrencies,
         asOf: summary.asOf.toISOString(),
+        funnel: {
+          views: link.pageViews,
+          presses: await prisma.checkout.count({ where: { linkId: link.id, status: { not: 'error' } } }),
+          paid: summary.capturedPayments + summary.refundedPayments,
+        },
       },
     };
   }),
