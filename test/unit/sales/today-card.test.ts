@@ -8,6 +8,8 @@ import { salesChat } from '../../../src/sales/chat.js';
 import { shiftShopDay, shopDayOf, shopTimeOn, shopTimeZone } from '../../../src/sales/shop-day.js';
 import { todayCard } from '../../../src/sales/today-card.js';
 import { readDigestTime } from '../../../src/sales/digest-time.js';
+import { shopChartView } from '../../../src/sales/sales-chart-view.js';
+import { translator } from '../../../src/i18n/i18n.js';
 import { NOW, context, todayView } from './sales-fixtures.js';
 
 const NAME = '北海道産の有機栽培そば粉を使った手打ち十割そばと季節の天ぷら盛り合わせのセット（二人前・冷蔵便でお届け・賞味期限三日）と自家製つゆ・薬味・そば湯用のそば粉の詰め合わせ'.slice(0, 80);
@@ -99,5 +101,15 @@ describe('digest command', () => {
     const on = step(salesOnly, null, { kind: 'result', result: { type: 'sales.digestSet', minutes: 1260, nextAt: '2026-11-28T12:00:00.000Z' } }, context('ja'));
     expect(on.replies[0]?.kind === 'text' && on.replies[0].text).toContain('毎日21:00');
     expect(on.replies[0]?.kind === 'text' && on.replies[0].text).toContain('2026/11/28 21:00');
+  });
+});
+
+describe('chart wording', () => {
+  it('says "today" for a link made today, not "last 1 days"', () => {
+    const t = translator('en', 'sales');
+    const view = shopChartView('Cafe', { currency: 'JPY', capturedAmount: 0, capturedPayments: 0, topLinks: [], days: [{ day: '2026-11-28', amount: 0 }] }, NOW, 'en', t);
+    expect(view.subtitle).toBe('Whole shop · money kept per day · today · top links');
+    const month = shopChartView('Cafe', { currency: 'JPY', capturedAmount: 0, capturedPayments: 0, topLinks: [], days: Array.from({ length: 30 }, () => ({ day: '2026-11-28', amount: 0 })) }, NOW, 'en', t);
+    expect(month.subtitle).toContain('last 30 days');
   });
 });
