@@ -43,6 +43,8 @@ export interface Capability {
    * link", a bare amount), checked before command words; null to let the rest of the chat try.
    */
   understand?: (text: string, ctx: Context) => Step | null;
+  /** `cancel <something>` outside a dialog (plain `cancel` only ever leaves a dialog); at most one capability. */
+  cancelWithArgument?: CommandHandler;
 }
 
 /** The capabilities merged: what `step` runs. */
@@ -59,6 +61,7 @@ export interface Machine {
   understand: (text: string, ctx: Context) => Step | null;
   /** Words a near-miss may be a slip of, grouped by what they run (for "did you mean …?"). */
   suggestible: Record<string, readonly string[]>;
+  cancelWithArgument: CommandHandler | null;
 }
 
 function mergeNamed<T>(what: string, parts: (Record<string, T> | undefined)[], reserved: readonly string[] = []): Record<string, T> {
@@ -81,6 +84,8 @@ export function assembleMachine(capabilities: readonly Capability[]): Machine {
   const suggestible: Record<string, readonly string[]> = {};
   for (const [name, list] of Object.entries(words)) suggestible[`command:${name}`] = list;
   for (const [name, list] of Object.entries(actionWords)) suggestible[`action:${name}`] = list;
+  const cancelHandlers = capabilities.flatMap((capability) => (capability.cancelWithArgument ? [capability.cancelWithArgument] : []));
+  if (cancelHandlers.length > 1) throw new Error('two capabilities define what "cancel <argument>" does');
   return {
     dialogs: mergeNamed('dialog', capabilities.map((capability) => capability.dialogs)),
     commands,
@@ -98,6 +103,7 @@ export function assembleMachine(capabilities: readonly Capability[]): Machine {
       return null;
     },
     suggestible,
+    cancelWithArgument: cancelHandlers[0] ?? null,
   };
 }
 
@@ -193,13 +199,14 @@ function nearMissStep(machine: Machine, body: string, ctx: Context): Step | null
   return reply(text(ctx.t('didYouMean'), [...buttons, ...help]));
 }
 
-function runCoreCommand(machine: Machine, command: CoreCommand, ctx: Context): Step {
-  switch (command) {
+function runCoreCommand(machine: Machine, matched: MatchedCommand & { command: CoreCommand }, ctx: Context): Step {
+  switch (matched.command) {
     case 'help':
       return helpStep(machine, ctx);
     case 'language':
       return languageStep(ctx);
     case 'cancel':
+      if (matched.argument !== '' && machine.cancelWithArgument) return ctx.membership ? machine.cancelWithArgument(matched, ctx) : notMember(ctx);
       return reply(text(ctx.t('dialog.nothingToCancel')));
     case 'back':
       return reply(text(ctx.t('dialog.nothingToGoBack')));
@@ -207,7 +214,8 @@ function runCoreCommand(machine: Machine, command: CoreCommand, ctx: Context): S
 }
 
 function runCommand(machine: Machine, matched: MatchedCommand, ctx: Context): Step {
-  if (isCoreCommand(matched.command)) return runCoreCommand(machine, matched.command, ctx);
+  const { command } = matched;
+  if (isCoreCommand(command)) return runCoreCommand(machine, { ...matched, command }, ctx);
   const spec = machine.commands[matched.command];
   if (!spec) return fallback(ctx);
   if (!ctx.membership && !spec.guest) return notMember(ctx);

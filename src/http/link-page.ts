@@ -2,6 +2,7 @@
 // apps' preview crawlers fetch it), POST /l/:slug/checkout (the Pay button), and
 // GET /l/:slug/return (where the provider sends the buyer back).
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import { countPageView } from '../links/count-page-view.js';
 import type { Link } from '../generated/prisma/client.js';
 import { translator } from '../i18n/i18n.js';
 import { formatDateTime, formatStoredPrice } from '../i18n/format.js';
@@ -124,6 +125,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
       sendClosedPage(res, link, modeMismatch(link), shop);
       return;
     }
+    await countPageView(prisma, link.id, req.get('user-agent'));
     sendLinkPage(res, link, shop, offer);
   });
 

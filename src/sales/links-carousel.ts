@@ -12,7 +12,7 @@ export function stateLabel(link: SalesLinkView, ctx: Context): string {
   return link.testMode ? ctx.t('sales:state.withTest', { state }) : state;
 }
 
-/** Summary, QR, Share, Activate/Deactivate, Edit, Transactions, Duplicate for one link. */
+/** Summary, QR, Share, Activate/Deactivate (owners), Edit, Transactions, Duplicate for one link. */
 export function linkActionButtons(link: SalesLinkView, ctx: Context): Button[] {
   const { t } = ctx;
   const toggle =
@@ -23,7 +23,8 @@ export function linkActionButtons(link: SalesLinkView, ctx: Context): Button[] {
     { ...commandButton(t('sales:buttons.summary'), 'summary', [link.id]), style: 'primary' },
     { ...commandButton(t('sales:buttons.qr'), 'sales.qr', [link.id]), style: 'secondary' },
     { label: t('sales:buttons.share'), action: { type: 'share', text: shareText(link) }, style: 'secondary' },
-    { ...toggle, style: 'secondary' },
+    // Only owners may switch a link on or off: staff never see a button that would be refused.
+    ...(ctx.membership?.role === 'owner' ? [{ ...toggle, style: 'secondary' as const }] : []),
     { ...commandButton(t('sales:buttons.edit'), 'sales.edit', [link.id]), style: 'secondary' },
     { ...commandButton(t('sales:buttons.transactions'), 'sales.transactions', [link.id, '1']), style: 'secondary' },
     { ...commandButton(t('sales:buttons.duplicate'), 'sales.duplicate', [link.id]), style: 'secondary' },

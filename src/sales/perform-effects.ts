@@ -13,6 +13,9 @@ import { mayReadBuyerDetails } from '../merchants/buyer-details-access.js';
 import { LINKS_PAGE_SIZE, TRANSACTIONS_PAGE_SIZE, type SalesEffect, type SalesEffectResult, type SalesRefusal } from './effects.js';
 import { matchLinksByName, nameKey } from './find-links-by-name.js';
 import type { SalesLinkView } from './sales-link-view.js';
+import { nextDigestDue, scheduleDigest, unscheduleDigests } from './digest-schedule.js';
+import { shopTimeZone } from './shop-day.js';
+import { getShopToday } from './shop-today.js';
 
 /** Newest names searched for near matches of `summary <name>` (exact names are always found). */
 const NAME_SEARCH_LIMIT = 2000;
@@ -54,14 +57,31 @@ function forMember<T extends SalesEffect['type']>(perform: SalesPerformer<T>): (
 }
 
 export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
-  'sales.loadShopPicture': forMember(async (effect, env) => {
+  'sales.loadToday': forMember(async (effect, env) => {
     const { prisma } = env;
-    // No picture for a shop that has taken no money yet: the question alone says enough.
-    const paid = await prisma.payment.findFirst({ where: { link: { merchantId: effect.merchantId }, capturedAt: { not: null } }, select: { id: true } });
-    if (!paid) return { type: 'sales.shopPicture', chartUrl: null };
     const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
-    const token = signChartToken(env.config.appSecret, { merchantId: effect.merchantId }, env.userId, isLanguage(user?.language) ? user.language : 'ja');
-    return { type: 'sales.shopPicture', chartUrl: `${env.config.publicBaseUrl}/charts/${token}.png` };
+    const language = isLanguage(user?.language) ? user.language : 'ja';
+    const today = await getShopToday(prisma, effect.merchantId, new Date(effect.at), shopTimeZone(language));
+    if (!effect.withChart) return { type: 'sales.todayLoaded', today, chartUrl: null };
+    // No 30-day picture for a shop that has taken no money yet: the card alone says enough.
+    const paid = await prisma.payment.findFirst({ where: { link: { merchantId: effect.merchantId }, capturedAt: { not: null } }, select: { id: true } });
+    if (!paid) return { type: 'sales.todayLoaded', today, chartUrl: null };
+    const token = signChartToken(env.config.appSecret, { merchantId: effect.merchantId }, env.userId, language);
+    return { type: 'sales.todayLoaded', today, chartUrl: `${env.config.publicBaseUrl}/charts/${token}.png` };
+  }),
+  'sales.setDigest': forMember(async (effect, env) => {
+    const { prisma } = env;
+    const owner = { merchantId: effect.merchantId, userId: env.userId };
+    const now = new Date(effect.at);
+    const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
+    const zone = shopTimeZone(isLanguage(user?.language) ? user.language : 'ja');
+    const due = effect.minutes === null ? null : nextDigestDue(now, effect.minutes, zone);
+    await prisma.$transaction(async (tx) => {
+      await tx.member.update({ where: { merchantId_userId: owner }, data: { digestMinutes: effect.minutes } });
+      await unscheduleDigests(tx, owner, now);
+      if (due) await scheduleDigest(tx, owner, due);
+    });
+    return { type: 'sales.digestSet', minutes: effect.minutes, nextAt: due ? due.at.toISOString() : null };
   }),
   'sales.listLinks': forMember(async (effect, env) => {
     const { prisma } = env;
@@ -83,14 +103,15 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
       where: { merchantId: effect.merchantId, productNameKey: nameKey(effect.name) },
       select: { id: true, productName: true, productNameKey: true },
     });
-    if (exact) return { type: 'sales.nameMatched', query: effect.name, match: { kind: 'one', link: exact } };
+    const purpose = effect.purpose ? { purpose: effect.purpose } : {};
+    if (exact) return { type: 'sales.nameMatched', query: effect.name, match: { kind: 'one', link: exact }, ...purpose };
     const candidates = await prisma.link.findMany({
       where: { merchantId: effect.merchantId },
       select: { id: true, productName: true, productNameKey: true },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: NAME_SEARCH_LIMIT,
     });
-    return { type: 'sales.nameMatched', query: effect.name, match: matchLinksByName(effect.name, candidates) };
+    return { type: 'sales.nameMatched', query: effect.name, match: matchLinksByName(effect.name, candidates), ...purpose };
   }),
   'sales.loadSummary': forMember(async (effect, env) => {
     const { prisma } = env;
@@ -111,6 +132,11 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
         refundedPayments: summary.refundedPayments,
         otherCurrencies: summary.otherCurrencies,
         asOf: summary.asOf.toISOString(),
+        funnel: {
+          views: link.pageViews,
+          presses: await prisma.checkout.count({ where: { linkId: link.id, status: { not: 'error' } } }),
+          paid: summary.capturedPayments + summary.refundedPayments,
+        },
       },
     };
   }),

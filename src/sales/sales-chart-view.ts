@@ -18,7 +18,7 @@ export function shopChartView(shopName: string, sales: ShopSales, asOf: Date, la
   return {
     language,
     title: shopName,
-    subtitle: t('chart.shopSubtitle', { days: sales.days.length }),
+    subtitle: t('chart.shopSubtitle', { count: sales.days.length, days: sales.days.length }),
     figures: [
       { label: t('summary.capturedAmount'), value: price(sales.capturedAmount) },
       ...sales.topLinks.map((link) => ({ label: link.productName, value: price(link.capturedAmount) })),
@@ -41,7 +41,7 @@ export function salesChartView(
   return {
     language,
     title: link.productName,
-    subtitle: t('chart.subtitle', { days: days.length }),
+    subtitle: t('chart.subtitle', { count: days.length, days: days.length }),
     figures: [
       { label: t('summary.capturedAmount'), value: price(summary.capturedAmount) },
       { label: t('summary.capturedPayments'), value: formatCount(summary.capturedPayments, language) },

@@ -233,8 +233,9 @@ export const editValueDialog: DialogHandler = (state, input, ctx) => {
     case 'text': {
       const { command } = input;
       if (command?.command === 'back') return backToMenu(state, slots, ctx);
-      // Free-text fields take any text as the value; elsewhere a command leaves the dialog.
-      if (command && !field.freeText) return null;
+      // Free-text fields take any text as the value; elsewhere a command leaves the dialog, unless
+      // it is also this field's answer (`今日` / `today` for the expiry).
+      if (command && !field.freeText && !field.parse(input.text, ctx, slots.draft).ok) return null;
       return answer(field, input.text, state, slots, ctx);
     }
     case 'image': {

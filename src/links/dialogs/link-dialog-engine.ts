@@ -162,6 +162,8 @@ function handleText(turn: Turn, slots: LinkDialogSlots, answer: string, matched:
   if (matched && !(freeText && matched.argument !== '')) {
     if (matched.command === 'back') return back(turn, slots);
     if (matched.command === 'help') return ask(turn, slots, [text(turn.ctx.t('links:dialog.hint'))]);
+    // A word that is both a command and this choice step's answer (`今日` / `today` for the expiry) answers it.
+    if (!freeText && linkField(slots.step)?.parse(answer, turn.ctx, slots.draft).ok) return answerText(turn, slots, answer);
     // Any other command leaves this dialog and runs as usual (e.g. `quick` starts over).
     return null;
   }

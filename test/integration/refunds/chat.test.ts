@@ -123,6 +123,18 @@ describe.each(await databaseKinds())('refunds and cancels from the chat on %s', 
     expect(await getLinkSummary(prisma, linkId)).toMatchObject({ capturedPayments: 0, pendingPayments: 1 });
   });
 
+  it('reaches the same payment list by words: refund / 返金 / cancel <product>', async () => {
+    const { linkId } = await linkWithPayment('captured');
+    const byButton = await openPaymentBubble('Uowner', linkId);
+    const product = `Sencha ${sequence}`;
+    const [byWord] = await harness.say('Uowner', `refund ${product}`);
+    expect(messageText(bubbles(byWord)[0]!)).toBe(messageText(byButton));
+    const [byJapanese] = await harness.say('Uowja', `返金 ${product}`);
+    expect(bubbles(byJapanese)).toHaveLength(1);
+    const [byCancel] = await harness.say('Uowner', `cancel ${product}`);
+    expect(messageText(bubbles(byCancel)[0]!)).toBe(messageText(byButton));
+  });
+
   it('staff see no refund button and are refused when they press a forged one', async () => {
     const { linkId, paymentId } = await linkWithPayment('captured');
     const [transactions] = await tap(harness, 'Ustaff', signedPostback('sales.transactions', [linkId]));

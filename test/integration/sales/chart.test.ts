@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDailyCaptured, getShopSales } from '../../../src/payments/daily-captured.js';
 import { databaseKinds } from '../../support/databases.js';
+import { messageText } from '../../support/line-harness.js';
 import { seedCheckout, seedLink, seedMerchant } from './sales-fixtures.js';
 import { useLineHarness } from '../../support/suite-setup.js';
 
@@ -47,9 +48,9 @@ describe.each(await databaseKinds())('sales picture on %s', (kind) => {
     expect((await fetch(`${harness.url}${path.replace(/\.png$/, 'x.png')}`)).status).toBe(404);
   });
 
-  it('answers summary with no name with the question and the whole shop\'s picture', async () => {
-    const [ask, image] = await harness.say('Uko', '매출', 2);
-    expect(String(ask?.text)).toContain('어떤 상품인가요?');
+  it('answers summary with no name with today\'s card and the whole shop\'s picture', async () => {
+    const [card, image] = await harness.say('Uko', '매출', 2);
+    expect(messageText(card!)).toContain('오늘 결제 완료');
     const response = await fetch(`${harness.url}${new URL(String(image?.originalContentUrl)).pathname}`);
     expect(response.status).toBe(200);
     expect(PNG.sync.read(Buffer.from(await response.arrayBuffer()))).toMatchObject({ width: 1200, height: 900 });

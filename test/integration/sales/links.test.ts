@@ -80,10 +80,11 @@ describe.each(kinds)('links, activate/deactivate, QR and transactions on %s', (k
     expect((await prisma.link.findUniqueOrThrow({ where: { id: ids['Item 14']! } })).status).toBe('active');
   });
 
-  it('refuses staff who try to deactivate, even with a correctly signed button', async () => {
+  it('shows staff no Deactivate button, and refuses them a correctly signed one or the typed word', async () => {
     const [list] = await harness.say('Ustaff', 'リンク一覧');
-    const [refusal] = await tap(harness, 'Ustaff', postbackData(list, '受付を停止'));
-    expect(messageText(refusal!)).toContain('オーナーだけ');
+    expect(actionsOf(list!).map((action) => action.label)).not.toContain('受付を停止');
+    const [typed] = await harness.say('Ustaff', '受付停止 Item 13');
+    expect(messageText(typed!)).toContain('オーナーだけ');
     const [forged] = await tap(harness, 'Ustaff', signedPostback('sales.setStatus', [ids['Item 13']!, 'inactive']));
     expect(messageText(forged!)).toContain('オーナーだけ');
     expect((await prisma.link.findUniqueOrThrow({ where: { id: ids['Item 13']! } })).status).toBe('active');

@@ -48,6 +48,20 @@ describe.each(kinds)('Total Sales Summary in chat on %s', (kind) => {
     expect(text).toMatch(/As of \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M/);
   });
 
+  it('counts page views through real HTTP (not crawlers or LINE\'s preview fetcher) beside presses and paid', async () => {
+    // A slug of the real shape (16 base64url characters), in test mode so the sandbox serves it.
+    const slug = 'viewCountTest_ab';
+    await prisma.link.update({ where: { id: beansId }, data: { slug, testMode: true } });
+    const open = (userAgent: string) => fetch(`${harness.url}/l/${slug}`, { headers: { 'user-agent': userAgent } });
+    const browser = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Line/14.0.0';
+    for (let view = 0; view < 3; view++) expect((await open(browser)).status).toBe(200);
+    expect((await open('facebookexternalhit/1.1;line-poker/1.0')).status).toBe(200);
+    expect((await open('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)')).status).toBe(200);
+    const [card] = await harness.say('Uen', 'summary Coffee Beans');
+    // 6 checkouts were opened (Pay presses); 3 payments were captured (one later fully refunded; the charged-back one is not counted).
+    expect(metrics(card)).toContain('3 views → 6 presses → 3 paid');
+  });
+
   it('matches the name ignoring case, width and spacing, in every command language', async () => {
     const [ja] = await harness.say('Uja', '売上　ＣＯＦＦＥＥ　ｂｅａｎｓ');
     expect(metrics(ja)).toMatch(/売上金額\n¥2,500/);
@@ -95,8 +109,9 @@ describe.each(kinds)('Total Sales Summary in chat on %s', (kind) => {
     expect(messageText(refused!)).not.toContain('2,500');
   });
 
-  it('asks for a name when none is given', async () => {
-    const [ask] = await harness.say('Uen', 'summary');
-    expect(messageText(ask!)).toContain('Which product?');
+  it('answers with the shop\'s day, and how to ask for one link, when no name is given', async () => {
+    const [card] = await harness.say('Uen', 'summary', 2);
+    expect(messageText(card!)).toContain('Captured today');
+    expect(messageText(card!)).toContain('summary <product name>');
   });
 });

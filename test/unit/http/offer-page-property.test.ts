@@ -87,6 +87,7 @@ const linkArb = fc
     testMode: true,
     qrPng: null,
     qrUrl: null,
+    pageViews: 0,
     createdAt: NOW,
     updatedAt: NOW,
   }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Button, Card, Reply } from '../../../src/conversation/types.js';
 import { linksCarousel, salesLinkCard } from '../../../src/sales/links-carousel.js';
 import { linkState } from '../../../src/sales/sales-link-view.js';
-import { NOW, context, salesLink } from './sales-fixtures.js';
+import { NOW, STAFF, context, salesLink } from './sales-fixtures.js';
 
 function row(card: Card, label: string): string | undefined {
   return card.rows.find((entry) => entry.label === label)?.value;
@@ -27,6 +27,11 @@ describe('linkState', () => {
 });
 
 describe('salesLinkCard', () => {
+  it('offers staff no Activate / Deactivate: only owners may switch a link', () => {
+    const labels = salesLinkCard(salesLink(), context('en', STAFF)).buttons.map((button) => button.label);
+    expect(labels).toEqual(['Summary', 'QR code', 'Share', 'Edit', 'Transactions', 'Duplicate']);
+  });
+
   it('shows product, price, status, captured amount and the seven actions', () => {
     const card = salesLinkCard(salesLink({ capturedAmount: 4500 }), context('en'));
     expect(card.title).toBe('Coffee Beans');

@@ -65,6 +65,15 @@ describe('edit dialog', () => {
     expect(textOf(done.replies[0])).toContain('Saved: Product name of "Dark Roast" is updated.');
   });
 
+  it('takes 今日 / today as the expiry although it is also the today command; another command leaves', () => {
+    for (const [word, ctx] of [['今日', context('ja')], ['today', context('en')], ['오늘', context('ko')]] as const) {
+      const asked = choose('expiry', ctx);
+      const saving = run(say(word), ctx, asked.state);
+      expect(saving.effect?.type).toBe('links.update');
+    }
+    expect(run(say('links'), context('en'), choose('expiry').state).effect?.type).toBe('sales.listLinks');
+  });
+
   it('takes a command word as a product name, but "back" returns to the menu', () => {
     const asked = choose('productName');
     expect(run(say('help'), context('en'), asked.state).effect).toMatchObject({ change: { field: 'productName', value: 'help' } });
