@@ -1,4 +1,4 @@
-// The dependency direction of src/ (README "How it is built"), read from the imports themselves:
+// The dependency direction of src/ (CONTRIBUTING.md "How it is built"), read from the imports themselves:
 // core (conversation/) ← capabilities ← edges ← main. A folder-level circle fails here, naming
 // the imports that close it.
 import { readFileSync, readdirSync } from 'node:fs';
