@@ -17,9 +17,10 @@ export default tseslint.config(
       // Numbers in template strings (ids, counts, amounts in the smallest unit) print as themselves;
       // objects, null and undefined in a template stay findings.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
-      // `(x) => void send(x)` and `() => res.end()` as callbacks are clear; a void value used
-      // anywhere else stays a finding.
-      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      // `return notFound(res)` / `return send(res, 404, …)` is the house's way to end a branch of a
+      // handler (about 80 places); the rule's fix turns each into `{ notFound(res); return; }`, and
+      // its options cannot allow it in handlers whose return type is inferred.
+      '@typescript-eslint/no-confusing-void-expression': 'off',
       // A leading underscore marks a binding left unused on purpose: a field dropped from a rest
       // copy (`{ secret: _secret, ...rest }`), Express's four-argument error handler.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],

@@ -86,7 +86,7 @@ export function assembleMachine(capabilities: readonly Capability[]): Machine {
     commands,
     actions: mergeNamed('action', capabilities.map((capability) => capability.actions), Object.keys(builtinActions)),
     guestActions: new Set([...BUILTIN_GUEST_ACTIONS, ...capabilities.flatMap((capability) => capability.guestActions ?? [])]),
-    results: mergeNamed('result handler', capabilities.map((capability) => capability.results as Record<string, unknown>)) as ResultHandlers,
+    results: mergeNamed('result handler', capabilities.map((capability) => capability.results as Record<string, unknown>)),
     words: actionWords,
     commandTable: commandTable(words),
     helpButtons: (ctx) => capabilities.flatMap((capability) => capability.helpButtons?.(ctx) ?? []),

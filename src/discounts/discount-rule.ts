@@ -35,7 +35,7 @@ export type DiscountOff = { kind: 'percent'; percent: number } | { kind: 'amount
 
 export const discountOffSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('percent'), percent: z.number().int().min(1).max(PERCENT_OFF_MAX) }),
-  z.object({ kind: z.literal('amount'), amount: z.number().int().min(1), currency: z.string().refine(isSupportedCurrency) as z.ZodType<Currency> }),
+  z.object({ kind: z.literal('amount'), amount: z.number().int().min(1), currency: z.string().refine(isSupportedCurrency) }),
 ]);
 
 export type DiscountOffError = 'not_an_offer' | 'percent_out_of_range' | 'amount_invalid';

@@ -99,5 +99,5 @@ export function checkRefundRequestFields(fields: RefundRequestFields): RefundReq
   const accountType = toAccountType(fields.accountType);
   if (!customerName || !bankName || !branchNumber || !accountNumber || !accountType) return null;
   if (!Number.isSafeInteger(fields.amount) || fields.amount < 1) return null;
-  return { amount: fields.amount, customerName, bankName, branchNumber, accountType, accountNumber, includePaymentMethodFee: fields.includePaymentMethodFee === true };
+  return { amount: fields.amount, customerName, bankName, branchNumber, accountType, accountNumber, includePaymentMethodFee: fields.includePaymentMethodFee };
 }
