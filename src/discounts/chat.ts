@@ -14,7 +14,7 @@ import { capSlotsSchema, codeSlotsSchema, expirySlotsSchema, linkSlotsSchema, of
 import type { CodeDraft, DiscountEffect } from './effects.js';
 import type { DiscountCodeView } from './list-codes.js';
 
-export const DISCOUNT_ACTIONS = {
+const DISCOUNT_ACTIONS = {
   list: 'discounts.list',
   create: 'discounts.new',
   deactivate: 'discounts.deactivate',
@@ -26,7 +26,7 @@ export const DISCOUNT_ACTIONS = {
 } as const;
 
 /** Typed words that list the codes, in en / ja / ko. */
-export const CODES_WORDS = ['codes', 'coupons', 'discounts', 'クーポン', '割引コード', '쿠폰', '할인코드'];
+const CODES_WORDS = ['codes', 'coupons', 'discounts', 'クーポン', '割引コード', '쿠폰', '할인코드'];
 
 const ASK_CODE = 'discounts.code';
 const ASK_OFF = 'discounts.off';

@@ -5,9 +5,9 @@ import { normalizeText } from '../conversation/normalize.js';
 import { parseAmount } from '../links/amount.js';
 import { isSupportedCurrency, type Currency } from '../i18n/currency.js';
 
-export const CODE_MIN_LENGTH = 3;
-export const CODE_MAX_LENGTH = 20;
-export const PERCENT_OFF_MAX = 99;
+const CODE_MIN_LENGTH = 3;
+const CODE_MAX_LENGTH = 20;
+const PERCENT_OFF_MAX = 99;
 export const USAGE_CAP_MAX = 1_000_000;
 
 /**

@@ -199,7 +199,7 @@ export function buyerDetailLines(details: BuyerDetails, label: (kind: 'name' | '
   return lines;
 }
 
-export const buyerDetailsSchema = z.object({
+const buyerDetailsSchema = z.object({
   name: z.string().optional(),
   phone: z.string().optional(),
   email: z.string().optional(),

@@ -11,7 +11,7 @@ import { normalizeText } from '../conversation/normalize.js';
 import { maxAmount, type Currency } from '../i18n/currency.js';
 import { parseAmount } from './amount.js';
 
-export const PRICE_MODES = ['fixed', 'buyer'] as const;
+const PRICE_MODES = ['fixed', 'buyer'] as const;
 export type PriceMode = (typeof PRICE_MODES)[number];
 
 export const PRESETS_MAX = 4;

@@ -57,12 +57,12 @@ function clean(raw: string, multiLine: boolean): string {
   return flat.trim();
 }
 
-export function isPhoneNumber(text: string): boolean {
+function isPhoneNumber(text: string): boolean {
   return PHONE.test(text) && (text.match(/[0-9]/g)?.length ?? 0) >= 8;
 }
 
 /** A web address buyers can open: http(s) only (no javascript: or data: URLs on our pages). */
-export function isWebUrl(text: string): boolean {
+function isWebUrl(text: string): boolean {
   if (/\s/.test(text)) return false;
   try {
     const url = new URL(text);

@@ -8,10 +8,10 @@ import type { Logger } from '../logger.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often a running server looks for details past their retention. */
-export const ERASE_EVERY_MS = 60 * 60 * 1000;
+const ERASE_EVERY_MS = 60 * 60 * 1000;
 
 /** The metadata keys start-checkout.ts writes the buyer's details under. */
-export const BUYER_METADATA_KEYS = ['buyerName', 'buyerPhone', 'shippingAddress', 'buyerAnswer'] as const;
+const BUYER_METADATA_KEYS = ['buyerName', 'buyerPhone', 'shippingAddress', 'buyerAnswer'] as const;
 
 export interface ErasedCounts {
   checkouts: number;

@@ -22,7 +22,7 @@ const RESERVATION_MARGIN_SECONDS = 120;
  * within a reserved session's lifetime, and with no payment that ended it (captured — then it
  * counts as captured — failed, expired or cancelled).
  */
-export async function countCheckoutsInFlight(db: LedgerReader, linkId: string, now: Date): Promise<number> {
+async function countCheckoutsInFlight(db: LedgerReader, linkId: string, now: Date): Promise<number> {
   const since = new Date(now.getTime() - (RESERVED_SESSION_SECONDS + RESERVATION_MARGIN_SECONDS) * 1000);
   const [row] = await db.$queryRaw<{ count: number }[]>`
     SELECT COALESCE(SUM(c."quantity"), 0)::int AS "count"
@@ -76,10 +76,6 @@ export async function linkPlaces(db: LedgerReader, link: AvailabilityFields & { 
     placesLeft: Math.max(0, link.usageLimit - captured - inFlight),
     uncaptured: Math.max(0, link.usageLimit - captured),
   };
-}
-
-export async function linkAvailability(db: LedgerReader, link: AvailabilityFields & { id: string }, now: Date): Promise<LinkAvailability> {
-  return (await linkPlaces(db, link, now)).availability;
 }
 
 /**

@@ -135,7 +135,7 @@ async function notifyFollowUp(deps: NoticeDeps, paymentId: string, kind: FollowU
   }
 }
 
-export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promise<NoticeOutcome> {
+async function notifyCapture(deps: NoticeDeps, paymentId: string): Promise<NoticeOutcome> {
   const { prisma, line, log } = deps;
   const current = await prisma.payment.findUnique({ where: { id: paymentId }, select: { status: true, capturedAt: true } });
   if (current && !wasCaptured(current.status, current.capturedAt)) {

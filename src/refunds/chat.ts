@@ -14,7 +14,7 @@ import { paymentSlotsSchema, refundConfirmSlotsSchema, refundRequestFieldsSchema
 import type { RefundEffect, RefundPaymentView, RefundRequestFields } from './effects.js';
 import { toAccountName, toAccountNumber, toAccountType, toBankName, toBranchNumber } from './refund-request-fields.js';
 
-export const REFUND_ACTIONS = {
+const REFUND_ACTIONS = {
   choose: 'refunds.choose',
   start: 'refunds.start',
   cancel: 'refunds.cancel',
@@ -33,7 +33,7 @@ const CANCEL_CONFIRM = 'refunds.cancelConfirm';
 const REQUEST = 'refunds.request';
 
 /** KOMOJU's fee per bank refund request, from its help article (the amount is KOMOJU's to change). */
-export const REFUND_REQUEST_FEE_JPY = 600;
+const REFUND_REQUEST_FEE_JPY = 600;
 
 function price(amount: number, currency: string, ctx: Context): string {
   return formatStoredPrice(amount, currency, ctx.language);

@@ -5,8 +5,8 @@ import { normalizeText, removeInvisible } from '../conversation/normalize.js';
 import type { RefundRequestFields } from './effects.js';
 
 /** Japanese bank transfers (Zengin format) carry at most 30 half-width characters of a name. */
-export const MAX_ACCOUNT_NAME = 30;
-export const MAX_BANK_NAME = 30;
+const MAX_ACCOUNT_NAME = 30;
+const MAX_BANK_NAME = 30;
 
 const HALF_WIDTH_KATAKANA = /^[\uFF66-\uFF9F]$/;
 const VOICED = '\uFF9E';

@@ -11,7 +11,7 @@ import { formatDateTime, formatStoredPrice } from '../i18n/format.js';
 import { BILLING_INTERVALS } from '../links/billing.js';
 import type { SubscriptionEffect, SubscriptionView } from './effects.js';
 
-export const SUBSCRIPTION_ACTIONS = {
+const SUBSCRIPTION_ACTIONS = {
   list: 'subscriptions.list',
   cancel: 'subscriptions.cancel',
   confirm: 'subscriptions.confirm',
