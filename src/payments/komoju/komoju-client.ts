@@ -79,7 +79,7 @@ const paymentSchema = z.object({
   payment_method_fee: money.nullish(),
   total: money.nullish(),
   currency: z.string().min(1),
-  payment_details: z.object({ type: z.string().nullish(), email: z.string().nullish() }).passthrough().nullish(),
+  payment_details: z.object({ type: z.string().nullish(), email: z.string().nullish() }).loose().nullish(),
   payment_deadline: timestamp.nullish(),
   amount_refunded: money.nullish(),
   refunds: z
@@ -109,7 +109,7 @@ const subscriptionSchema = z.object({
   amount: money,
   currency: z.string().min(1),
   period: z.enum(['weekly', 'monthly', 'yearly']),
-  customer: z.union([z.string().min(1), z.object({ id: z.string().min(1) }).passthrough()]).nullish(),
+  customer: z.union([z.string().min(1), z.object({ id: z.string().min(1) }).loose()]).nullish(),
   next_capture_at: timestamp.nullish(),
   metadata,
   payments: z.array(z.unknown()).nullish(),
