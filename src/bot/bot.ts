@@ -153,4 +153,3 @@ export function createBot(deps: BotDeps) {
   return { processEvent, parkEvent };
 }
 
-export type Bot = ReturnType<typeof createBot>;

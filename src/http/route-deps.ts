@@ -6,7 +6,7 @@ import type { LineApiStub } from '../line/line-api-stub.js';
 import type { Logger } from '../logger.js';
 
 /** What every feature's routes may use. */
-export interface RouteDeps {
+interface RouteDeps {
   db: Database;
   config: Config;
   line: LineBotClient;

@@ -72,7 +72,7 @@ export function parseQuestion(input: string): { ok: true; question: NonNullable<
 
 export type PostalCountry = 'JP' | 'KR';
 
-export interface ShippingAddress {
+interface ShippingAddress {
   country: PostalCountry;
   /** JP "123-4567", KR "12345". */
   postalCode: string;
@@ -91,7 +91,7 @@ export interface BuyerDetails {
 
 /** Form field names, which the 422 page names. */
 export type BuyerField = 'buyerName' | 'phone' | 'email' | 'country' | 'postalCode' | 'address1' | 'address2' | 'answer';
-export type BuyerFieldError = 'missing' | 'too_long' | 'not_phone' | 'not_email' | 'not_postal_code' | 'not_a_choice';
+type BuyerFieldError = 'missing' | 'too_long' | 'not_phone' | 'not_email' | 'not_postal_code' | 'not_a_choice';
 
 export const BUYER_NAME_MAX = 100;
 export const ADDRESS_LINE_MAX = 200;

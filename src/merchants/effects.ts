@@ -16,7 +16,7 @@ export type MerchantEffect =
   /** Reads (enabled omitted) or sets the user's own payment notices for the merchant. */
   | { type: 'merchants.notices'; merchantId: string; enabled?: boolean };
 
-export interface MemberView {
+interface MemberView {
   userId: string;
   name: string;
   role: Role;

@@ -25,7 +25,7 @@ export type LegalItem = (typeof LEGAL_ITEMS)[number];
 
 export type ShopProfileValues = Record<ShopTextField, string | null> & { logoId: string | null };
 
-export type ShopFieldError = 'empty' | 'too_long' | 'not_contact' | 'not_phone' | 'not_url';
+type ShopFieldError = 'empty' | 'too_long' | 'not_contact' | 'not_phone' | 'not_url';
 export type CheckedShopValue = { ok: true; value: string } | { ok: false; reason: ShopFieldError };
 
 /** Longest value per field, in code points. */

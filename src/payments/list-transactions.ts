@@ -15,7 +15,7 @@ const listTransactionsOptionsSchema = z.object({
 
 export type ListTransactionsOptions = z.input<typeof listTransactionsOptionsSchema>;
 
-export interface LinkTransaction {
+interface LinkTransaction {
   paymentId: string;
   /** The provider's status as last merged (pending, authorized, captured, refunded, failed, …). */
   status: string;

@@ -48,7 +48,7 @@ export interface NoticeDeps {
   log: Logger;
 }
 
-export type NoticeOutcome = 'sent' | 'already_sent' | 'not_captured' | 'notices_off' | 'no_recipient' | 'failed';
+type NoticeOutcome = 'sent' | 'already_sent' | 'not_captured' | 'notices_off' | 'no_recipient' | 'failed';
 
 /**
  * Whether this payment is the one that filled the link's usage limit: the limit-th of the link's

@@ -20,7 +20,7 @@ export interface WebhookDeps {
   log: Logger;
 }
 
-export interface WebhookSource {
+interface WebhookSource {
   provider: 'komoju' | 'sandbox';
   /** Set when the body was signed with a merchant's own webhook secret. */
   merchantId: string | undefined;

@@ -75,7 +75,7 @@ import type { AddressInfo } from 'node:net';
 import { signKomojuBody } from '../../src/payments/komoju/komoju-webhook.js';
 import type { PaymentStatus } from '../../src/payments/provider.js';
 
-export interface FakeKomojuRequest {
+interface FakeKomojuRequest {
   method: string;
   // Path plus query string.
   path: string;
@@ -120,14 +120,14 @@ export interface FakeKomojuPayment {
   refund_requests: unknown[];
 }
 
-export interface FakeKomojuLineItem {
+interface FakeKomojuLineItem {
   description?: string;
   amount?: number;
   quantity?: number;
   image?: string;
 }
 
-export interface FakeKomojuSubscription {
+interface FakeKomojuSubscription {
   id: string;
   resource: 'subscription';
   status: 'active' | 'cancelled';
@@ -145,7 +145,7 @@ export interface FakeKomojuSubscription {
   payments: FakeKomojuPayment[];
 }
 
-export interface FakeKomojuSession {
+interface FakeKomojuSession {
   id: string;
   resource: 'session';
   mode: 'payment' | 'customer';
@@ -217,7 +217,7 @@ export interface CompleteOptions {
   amount?: number;
 }
 
-export interface FakeKomojuRefundRequest {
+interface FakeKomojuRefundRequest {
   id: string;
   resource: 'refund_request';
   amount: number;

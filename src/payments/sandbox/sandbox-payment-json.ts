@@ -13,7 +13,6 @@ export const sandboxRefundsSchema = z.array(
     idempotencyKey: z.string().optional(),
   }),
 );
-export type SandboxRefund = z.infer<typeof sandboxRefundsSchema>[number];
 
 export function sandboxMetadata(json: unknown): Record<string, string> {
   const parsed = z.record(z.string(), z.string()).safeParse(json);
