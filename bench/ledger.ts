@@ -255,7 +255,7 @@ async function main(): Promise<void> {
         const statement = linkSummarySql([linkId]);
         const { rows } = await client.query<{ 'QUERY PLAN': [{ 'Execution Time': number; Plan: Record<string, number> }] }>(
           `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement.text}`,
-          statement.values as unknown[],
+          statement.values,
         );
         const plan = rows[0]?.['QUERY PLAN'][0];
         if (plan) out.push({ ms: plan['Execution Time'], hit: plan.Plan['Shared Hit Blocks'] ?? 0, read: plan.Plan['Shared Read Blocks'] ?? 0 });

@@ -14,13 +14,12 @@ const optionalText = z
 
 const origin = (what: string) =>
   z
-    .string()
     .url(`${what} must be an absolute URL such as https://example.com`)
     .transform((value) => value.replace(/\/+$/, ''));
 
 const environmentSchema = z.object({
   PORT: z.coerce
-    .number({ message: 'PORT must be a number' })
+    .number({ error: 'PORT must be a number' })
     .int('PORT must be a whole number')
     .min(0, 'PORT must be between 0 and 65535')
     .max(65535, 'PORT must be between 0 and 65535')
@@ -44,7 +43,7 @@ const environmentSchema = z.object({
   APP_SECRET: optionalText.pipe(
     z.string().min(32, 'APP_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   ),
-  LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
+  LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 32)').optional()),
   TRUST_PROXY: optionalText,
   SANDBOX_IN_PRODUCTION: optionalText.pipe(z.enum(['0', '1'], { message: 'SANDBOX_IN_PRODUCTION must be 1 (or 0, or unset)' }).optional()),

@@ -11,7 +11,7 @@ const STACK_FRAME = /^\s+at .*:\d+:\d+\)?$/;
  * detail quote the values of the statement (a user's message, a reply token), and an HTTP
  * client's error holds the response body.
  */
-export function safeError(error: unknown, depth = 0): Record<string, unknown> {
+function safeError(error: unknown, depth = 0): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error, message: typeof error === 'string' ? error.split('\n')[0]!.slice(0, FIRST_LINE_MAX) : undefined };
   const fields = error as Error & { code?: unknown; status?: unknown; statusCode?: unknown };
   const out: Record<string, unknown> = {

@@ -52,14 +52,14 @@ async function refund(context: CliContext, chargeback: boolean): Promise<CliResu
   return { json, text };
 }
 
-export const sandboxRefundCommand: AdminCommand = {
+const sandboxRefundCommand: AdminCommand = {
   name: 'sandbox:refund',
   usage: 'sandbox:refund --payment ID [--amount N]',
   summary: 'refund a sandbox payment (all that is left, or N in the smallest unit)',
   run: (context) => refund(context, false),
 };
 
-export const sandboxChargebackCommand: AdminCommand = {
+const sandboxChargebackCommand: AdminCommand = {
   name: 'sandbox:chargeback',
   usage: 'sandbox:chargeback --payment ID [--amount N]',
   summary: 'charge back a sandbox payment (a refund with chargeback: true)',
@@ -104,7 +104,7 @@ function cliConfirmation(context: CliContext): string {
 }
 
 /** `payment:refund`: through the payment's own provider (KOMOJU or the sandbox), never more than is left. */
-export const paymentRefundCommand: AdminCommand = {
+const paymentRefundCommand: AdminCommand = {
   name: 'payment:refund',
   usage: 'payment:refund --payment ID [--amount N] [--request-id ID]',
   summary: 'refund a payment through its provider (all that is left, or N in the smallest unit); the same command again refunds once',
@@ -182,7 +182,7 @@ function settleCommand(name: 'sandbox:capture' | 'sandbox:expire', to: 'captured
   };
 }
 
-export const sandboxCaptureCommand = settleCommand('sandbox:capture', 'captured', 'the buyer paid a sandbox "pay later (konbini)" payment: authorized → captured');
-export const sandboxExpireCommand = settleCommand('sandbox:expire', 'expired', 'a sandbox payment awaiting payment was not paid in time: → expired');
+const sandboxCaptureCommand = settleCommand('sandbox:capture', 'captured', 'the buyer paid a sandbox "pay later (konbini)" payment: authorized → captured');
+const sandboxExpireCommand = settleCommand('sandbox:expire', 'expired', 'a sandbox payment awaiting payment was not paid in time: → expired');
 
 export const paymentCommands: AdminCommand[] = [paymentRefundCommand, sandboxRefundCommand, sandboxChargebackCommand, sandboxCaptureCommand, sandboxExpireCommand];

@@ -19,7 +19,7 @@ async function findSubscription(context: CliContext, id: string) {
   return found;
 }
 
-export const subscriptionListCommand: AdminCommand = {
+const subscriptionListCommand: AdminCommand = {
   name: 'subscription:list',
   usage: 'subscription:list --link SLUG',
   summary: "a subscription link's subscriptions, newest first (the link's id works too)",
@@ -52,7 +52,7 @@ export const subscriptionListCommand: AdminCommand = {
   },
 };
 
-export const subscriptionCancelCommand: AdminCommand = {
+const subscriptionCancelCommand: AdminCommand = {
   name: 'subscription:cancel',
   usage: 'subscription:cancel --subscription ID',
   summary: "stops a buyer's subscription at its provider (no further payments)",
@@ -73,7 +73,7 @@ export const subscriptionCancelCommand: AdminCommand = {
   },
 };
 
-export const sandboxRenewCommand: AdminCommand = {
+const sandboxRenewCommand: AdminCommand = {
   name: 'sandbox:renew',
   usage: 'sandbox:renew --subscription ID [--fail] [--url URL]',
   summary: "a sandbox subscription's period passed: its card is charged (captured), or declined with --fail",

@@ -12,13 +12,13 @@ export const DIALOG_IDLE_MS = 30 * 60 * 1000;
 /** A dialog in progress: gets every input first; returns null to let global handling run. */
 export type DialogHandler = (state: DialogState, input: DialogInput, ctx: Context) => Step | null;
 /** A command typed or tapped with no dialog in progress (or interrupting one). */
-export type CommandHandler = (command: MatchedCommand, ctx: Context) => Step;
+type CommandHandler = (command: MatchedCommand, ctx: Context) => Step;
 /** A postback action outside any dialog (e.g. a Summary button on a card). */
 export type ActionHandler = (args: string[], ctx: Context) => Step;
 /** Effect outcomes arriving when no dialog is in progress (e.g. a list of links to show), by result type. */
 export type ResultHandlers = { [T in EffectResult['type']]?: (result: EffectResultOf<T>, ctx: Context) => Step };
 
-export interface CommandSpec {
+interface CommandSpec {
   /** The words that start it, in en / ja / ko (matched after NFKC, case-insensitively). */
   words: readonly string[];
   run: CommandHandler;
@@ -91,7 +91,7 @@ export function assembleMachine(capabilities: readonly Capability[]): Machine {
     commands,
     actions: mergeNamed('action', capabilities.map((capability) => capability.actions), Object.keys(builtinActions)),
     guestActions: new Set([...BUILTIN_GUEST_ACTIONS, ...capabilities.flatMap((capability) => capability.guestActions ?? [])]),
-    results: mergeNamed('result handler', capabilities.map((capability) => capability.results as Record<string, unknown>)) as ResultHandlers,
+    results: mergeNamed('result handler', capabilities.map((capability) => capability.results as Record<string, unknown>)),
     words: actionWords,
     commandTable: commandTable(words),
     helpButtons: (ctx) => capabilities.flatMap((capability) => capability.helpButtons?.(ctx) ?? []),

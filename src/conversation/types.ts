@@ -73,6 +73,8 @@ export interface Context {
  * capability adds its entry from its pure `effects.ts` (declaration merging:
  * `declare module '../conversation/types.js' { interface CapabilityEffects { … } }`), so the core
  * names no capability and the unions below still list every effect and every outcome.
+ *
+ * @public (knip: other files extend it through `declare module`, which knip does not follow)
  */
 export interface CapabilityEffects {
   core: {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlSession } from './sql.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
 
 // Same key Prisma's schema engine takes, so this runner and `prisma migrate deploy` exclude each other.
 const ADVISORY_LOCK_KEY = 72707369;

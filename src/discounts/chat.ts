@@ -3,16 +3,18 @@
 // off (`10%` or `500`), an expiry, a cap on uses, and the links it is for (all, or picked from the
 // newest ones). Staff are told politely that codes are the owner's; the effects check the role
 // again against the database (perform-effects.ts).
-import { commandButton, continueDialog, reply, startDialog, text, type Capability, type DialogHandler } from '../conversation/machine.js';
+import { commandButton, continueDialog, reply, startDialog, text, type Capability } from '../conversation/machine.js';
+import { typedDialog } from '../conversation/typed-dialog.js';
 import type { Button, Card, Context, DialogState, Step } from '../conversation/types.js';
 import { isSupportedCurrency } from '../i18n/currency.js';
 import { clip, formatDateTime, formatPrice } from '../i18n/format.js';
 import { parseExpiry, parseUsageLimit } from '../links/link-limits.js';
 import { checkCodeText, parseDiscountOff, type DiscountOff } from './discount-rule.js';
-import type { CodeDraft, DiscountEffect, LinkChoice } from './effects.js';
+import { capSlotsSchema, codeSlotsSchema, expirySlotsSchema, linkSlotsSchema, offSlotsSchema, type CapSlots, type LinkSlots } from './dialog-slots.js';
+import type { CodeDraft, DiscountEffect } from './effects.js';
 import type { DiscountCodeView } from './list-codes.js';
 
-export const DISCOUNT_ACTIONS = {
+const DISCOUNT_ACTIONS = {
   list: 'discounts.list',
   create: 'discounts.new',
   deactivate: 'discounts.deactivate',
@@ -24,7 +26,7 @@ export const DISCOUNT_ACTIONS = {
 } as const;
 
 /** Typed words that list the codes, in en / ja / ko. */
-export const CODES_WORDS = ['codes', 'coupons', 'discounts', 'クーポン', '割引コード', '쿠폰', '할인코드'];
+const CODES_WORDS = ['codes', 'coupons', 'discounts', 'クーポン', '割引コード', '쿠폰', '할인코드'];
 
 const ASK_CODE = 'discounts.code';
 const ASK_OFF = 'discounts.off';
@@ -36,13 +38,6 @@ const ASK_LINKS = 'discounts.links';
 const LINK_LABEL_MAX = 20;
 /** Codes shown as cards: a carousel holds 12, and the owner needs the newest. */
 const CARDS_MAX = 10;
-
-type Draft = Partial<CodeDraft>;
-
-interface LinkSlots {
-  draft: CodeDraft;
-  choices: LinkChoice[];
-}
 
 function run(effect: DiscountEffect, state: DialogState | null = null): Step {
   return { state, replies: [], effect };
@@ -134,41 +129,33 @@ function create(draft: CodeDraft, state: DialogState, ctx: Context): Step {
   return run({ type: 'discounts.create', merchantId: ctx.membership!.merchantId, draft }, continueDialog(state, ctx, {}));
 }
 
-const askCode: DialogHandler = (state, input, ctx) => {
+const askCode = typedDialog(codeSlotsSchema, (state, _slots, input, ctx) => {
   if (input.kind !== 'text' || input.command) return null;
   const checked = checkCodeText(input.text);
   if (!checked.ok) return { state: continueDialog(state, ctx, {}), replies: [text(ctx.t(`discounts:invalid.code.${checked.reason}`))] };
   return ask(state, ctx, ASK_OFF, { code: checked.code }, ctx.t('discounts:ask.off', { code: checked.code }));
-};
+});
 
-const askOff: DialogHandler = (state, input, ctx) => {
+const askOff = typedDialog(offSlotsSchema, (state, draft, input, ctx) => {
   if (input.kind !== 'text' || input.command) return null;
-  const draft = state.slots as Draft;
   const parsed = parseDiscountOff(input.text);
   if (!parsed.ok) return { state: continueDialog(state, ctx, {}), replies: [text(ctx.t(`discounts:invalid.off.${parsed.reason}`))] };
   return ask(state, ctx, ASK_EXPIRY, { ...draft, off: parsed.off }, ctx.t('discounts:ask.expiry'), [commandButton(ctx.t('discounts:buttons.noExpiry'), DISCOUNT_ACTIONS.noExpiry, [], state.dialogId)]);
-};
+});
 
-function askCapStep(draft: Draft, state: DialogState, ctx: Context): Step {
-  return ask(state, ctx, ASK_CAP, draft as Record<string, unknown>, ctx.t('discounts:ask.cap'), [commandButton(ctx.t('discounts:buttons.noCap'), DISCOUNT_ACTIONS.noCap, [], state.dialogId)]);
+function askCapStep(draft: CapSlots, state: DialogState, ctx: Context): Step {
+  return ask(state, ctx, ASK_CAP, draft, ctx.t('discounts:ask.cap'), [commandButton(ctx.t('discounts:buttons.noCap'), DISCOUNT_ACTIONS.noCap, [], state.dialogId)]);
 }
 
-const askExpiry: DialogHandler = (state, input, ctx) => {
-  const draft = state.slots as Draft;
+const askExpiry = typedDialog(expirySlotsSchema, (state, draft, input, ctx) => {
   if (input.kind === 'postback' && input.action === DISCOUNT_ACTIONS.noExpiry) return askCapStep({ ...draft, expiresAt: null }, state, ctx);
   if (input.kind !== 'text' || input.command) return null;
   const parsed = parseExpiry(input.text, ctx.now);
   if (!parsed.ok) return { state: continueDialog(state, ctx, {}), replies: [text(ctx.t(`discounts:invalid.expiry.${parsed.reason}`), [commandButton(ctx.t('discounts:buttons.noExpiry'), DISCOUNT_ACTIONS.noExpiry, [], state.dialogId)])] };
   return askCapStep({ ...draft, expiresAt: parsed.expiresAt.toISOString() }, state, ctx);
-};
+});
 
-function completeDraft(draft: Draft, usageCap: number | null): CodeDraft | null {
-  if (draft.code === undefined || draft.off === undefined || draft.expiresAt === undefined) return null;
-  return { code: draft.code, off: draft.off, expiresAt: draft.expiresAt, usageCap, linkIds: [] };
-}
-
-const askCap: DialogHandler = (state, input, ctx) => {
-  const draft = state.slots as Draft;
+const askCap = typedDialog(capSlotsSchema, (state, draft, input, ctx) => {
   let usageCap: number | null;
   if (input.kind === 'postback' && input.action === DISCOUNT_ACTIONS.noCap) usageCap = null;
   else if (input.kind === 'text' && !input.command) {
@@ -176,13 +163,10 @@ const askCap: DialogHandler = (state, input, ctx) => {
     if (!parsed.ok) return { state: continueDialog(state, ctx, {}), replies: [text(ctx.t('discounts:invalid.cap'), [commandButton(ctx.t('discounts:buttons.noCap'), DISCOUNT_ACTIONS.noCap, [], state.dialogId)])] };
     usageCap = parsed.usageLimit;
   } else return null;
-  const complete = completeDraft(draft, usageCap);
-  if (!complete) return reply(text(ctx.t('dialog.reset')));
-  return askLinks(complete, state, ctx);
-};
+  return askLinks({ code: draft.code, off: draft.off, expiresAt: draft.expiresAt, usageCap, linkIds: [] }, state, ctx);
+});
 
-const askLinksDialog: DialogHandler = (state, input, ctx) => {
-  const slots = state.slots as unknown as LinkSlots;
+const askLinksDialog = typedDialog(linkSlotsSchema, (state, slots, input, ctx) => {
   switch (input.kind) {
     case 'result':
       if (input.result.type === 'discounts.linksListed') {
@@ -206,7 +190,7 @@ const askLinksDialog: DialogHandler = (state, input, ctx) => {
     default:
       return null;
   }
-};
+});
 
 export const discountChat: Capability = {
   // Owners reach their codes from help too (every command is also on a button).

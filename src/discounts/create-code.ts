@@ -8,7 +8,7 @@ import type { DiscountCode, Prisma, PrismaClient } from '../generated/prisma/cli
 import { expiryOutOfRange } from '../links/link-limits.js';
 import { USAGE_CAP_MAX, checkCodeText, discountOffSchema } from './discount-rule.js';
 
-export const newDiscountCodeSchema = z.object({
+const newDiscountCodeSchema = z.object({
   merchantId: z.string().min(1),
   code: z.string().max(200),
   off: discountOffSchema,

@@ -5,9 +5,9 @@ import { normalizeText } from '../conversation/normalize.js';
 import { parseAmount } from '../links/amount.js';
 import { isSupportedCurrency, type Currency } from '../i18n/currency.js';
 
-export const CODE_MIN_LENGTH = 3;
-export const CODE_MAX_LENGTH = 20;
-export const PERCENT_OFF_MAX = 99;
+const CODE_MIN_LENGTH = 3;
+const CODE_MAX_LENGTH = 20;
+const PERCENT_OFF_MAX = 99;
 export const USAGE_CAP_MAX = 1_000_000;
 
 /**
@@ -35,7 +35,7 @@ export type DiscountOff = { kind: 'percent'; percent: number } | { kind: 'amount
 
 export const discountOffSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('percent'), percent: z.number().int().min(1).max(PERCENT_OFF_MAX) }),
-  z.object({ kind: z.literal('amount'), amount: z.number().int().min(1), currency: z.string().refine(isSupportedCurrency) as z.ZodType<Currency> }),
+  z.object({ kind: z.literal('amount'), amount: z.number().int().min(1), currency: z.string().refine(isSupportedCurrency) }),
 ]);
 
 export type DiscountOffError = 'not_an_offer' | 'percent_out_of_range' | 'amount_invalid';

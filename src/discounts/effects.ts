@@ -26,7 +26,7 @@ export type DiscountEffect =
   | { type: 'discounts.create'; merchantId: string; draft: CodeDraft }
   | { type: 'discounts.deactivate'; merchantId: string; codeId: string };
 
-export type DiscountRefusal = 'notMember' | 'notOwner' | 'duplicate' | 'notFound' | 'invalid' | 'currencyMismatch';
+type DiscountRefusal = 'notMember' | 'notOwner' | 'duplicate' | 'notFound' | 'invalid' | 'currencyMismatch';
 
 export type DiscountEffectResult =
   | { type: 'discounts.listed'; codes: DiscountCodeView[] }

@@ -19,7 +19,7 @@ export interface DiscountCodeView {
 }
 
 /** At most this many, newest first: a small shop's running promotions. */
-export const CODES_LISTED_MAX = 50;
+const CODES_LISTED_MAX = 50;
 
 export async function listDiscountCodes(prisma: PrismaClient | Prisma.TransactionClient, merchantId: string, now = new Date(), where: { id?: string } = {}): Promise<DiscountCodeView[]> {
   const codes = await prisma.discountCode.findMany({

@@ -6,7 +6,7 @@ import type { Context, Step } from '../conversation/types.js';
 import { formatDateTime } from '../i18n/format.js';
 import type { ExportEffect } from './effects.js';
 
-export const EXPORT_ACTION = 'exports.link';
+const EXPORT_ACTION = 'exports.link';
 
 function exportStep(ctx: Context, scope: Pick<ExportEffect, 'linkId' | 'name'>): Step {
   if (!ctx.membership) return reply(text(ctx.t('auth.notMember')));

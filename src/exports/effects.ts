@@ -2,7 +2,7 @@
 // comes back. Types only: perform-effects.ts does the work.
 
 /** Why no file: `notFound` also covers another shop's link. */
-export type ExportRefusal = 'notFound' | 'notMember' | 'notOwner';
+type ExportRefusal = 'notFound' | 'notMember' | 'notOwner';
 
 export type ExportEffect =
   /** `linkId` or `name` picks one link; neither: every payment of the shop. */

@@ -24,7 +24,7 @@ const DEFAULT_LIMIT = 4 * KB;
 // under load): the sender would learn nothing. A client that stops on the 413 closes sooner.
 const LINGER_MS = 1000;
 
-export function bodyLimitFor(path: string): number {
+function bodyLimitFor(path: string): number {
   return BODY_LIMITS.find(([prefix]) => path.startsWith(prefix))?.[1] ?? DEFAULT_LIMIT;
 }
 

@@ -68,7 +68,7 @@ export interface LinkPageView {
   breakdown?: Breakdown | null;
 }
 
-export interface Choice {
+interface Choice {
   value: string;
   label: string;
 }
@@ -87,7 +87,7 @@ export interface TipField {
   choice: string;
 }
 
-export interface CodeField {
+interface CodeField {
   value: string;
   /** "Code SPRING10 applied: −¥300" once the server accepted it. */
   applied: string | null;
@@ -110,7 +110,7 @@ export function subscriptionTerms(t: Translate<'pages'>, interval: BillingInterv
   return { every, terms: t('subscription.terms', { every }) };
 }
 
-export interface QuantityField {
+interface QuantityField {
   min: number;
   max: number;
   /** As the buyer sent it, or the minimum. */

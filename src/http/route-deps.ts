@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
 /** What every feature's routes may use. */
-export interface RouteDeps {
+interface RouteDeps {
   db: Database;
   config: Config;
   line: LineBotClient;

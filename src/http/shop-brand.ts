@@ -6,11 +6,11 @@ import { loadShopProfile, shopDisplayName, type ShopProfile } from '../merchants
 import type { ShopBrand } from './link-page-views.js';
 
 /** Our legal page, in the language of the page that links to it. */
-export function legalPagePath(shopSlug: string, language: Language): string {
+function legalPagePath(shopSlug: string, language: Language): string {
   return `/s/${encodeURIComponent(shopSlug)}/legal?lang=${language}`;
 }
 
-export function brandOf(profile: ShopProfile, publicBaseUrl: string, language: Language): ShopBrand {
+function brandOf(profile: ShopProfile, publicBaseUrl: string, language: Language): ShopBrand {
   return {
     name: shopDisplayName(profile),
     logoUrl: profile.logoId ? mediaUrl(publicBaseUrl, profile.logoId) : null,

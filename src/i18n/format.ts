@@ -74,7 +74,7 @@ export function formatCount(count: number, _language: Language): string {
 }
 
 /** Merchants and buyers are in Japan or Korea, both UTC+9 (no daylight saving); dates are shown in that zone. */
-export const DISPLAY_TIME_ZONE = 'Asia/Tokyo';
+const DISPLAY_TIME_ZONE = 'Asia/Tokyo';
 const UTC_PLUS_9_MS = 9 * 60 * 60 * 1000;
 const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

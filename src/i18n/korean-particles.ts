@@ -8,7 +8,7 @@ import type { Formatter } from 'i18next';
 const { code: finalConsonantCode } = createRequire(import.meta.url)('jongseong') as { code: (word: string) => number };
 
 /** The particle pairs templates may ask for: the form after a final consonant / after a vowel. */
-export const PARTICLES = {
+const PARTICLES = {
   '이/가': ['이', '가'],
   '을/를': ['을', '를'],
   '은/는': ['은', '는'],
@@ -54,7 +54,7 @@ export function particleFor(word: string, pair: ParticlePair): string {
   return sound === 'vowel' ? afterVowel : afterConsonant;
 }
 
-export function isParticlePair(value: string): value is ParticlePair {
+function isParticlePair(value: string): value is ParticlePair {
   return Object.hasOwn(PARTICLES, value);
 }
 
@@ -62,7 +62,7 @@ export function isParticlePair(value: string): value is ParticlePair {
  * The i18next formatter behind `{{name, josa(을/를)}}`: the value followed by its particle.
  * i18next hands the text in brackets over as an option name; an unknown pair is a template bug.
  */
-export function josaFormatter(value: unknown, _language: string | undefined, options: Record<string, unknown>): string {
+function josaFormatter(value: unknown, _language: string | undefined, options: Record<string, unknown>): string {
   const word = String(value);
   const pair = Object.keys(options).find(isParticlePair);
   if (pair === undefined) throw new Error(`josa: no known particle pair in ${JSON.stringify(Object.keys(options))}`);
@@ -70,7 +70,7 @@ export function josaFormatter(value: unknown, _language: string | undefined, opt
 }
 
 /** `{{name, quote, josa(을/를)}}` → "커피"를: the quotes go before the particle. */
-export function quoteFormatter(value: unknown): string {
+function quoteFormatter(value: unknown): string {
   return `"${String(value)}"`;
 }
 

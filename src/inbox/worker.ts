@@ -6,7 +6,7 @@ import type { Metrics } from '../metrics.js';
  * An event's life: pending → replying (the step's state and rendered replies are saved: the
  * intent to send) → pushing (only when LINE refused the reply token) → done; or parked.
  */
-export type EventStatus = 'pending' | 'replying' | 'pushing';
+type EventStatus = 'pending' | 'replying' | 'pushing';
 export const UNFINISHED = `'pending', 'replying', 'pushing'`;
 
 export interface ClaimedEvent {

@@ -55,7 +55,7 @@ function toAction(label: string, action: ButtonAction, secret: string): Action {
     case 'share':
       return { type: 'uri', label: shortLabel, uri: shareUri(action.text) };
     case 'copy':
-      return { type: 'clipboard', label: shortLabel, clipboardText: clipUnits(action.text, LINE_LIMITS.clipboardText) } as Action;
+      return { type: 'clipboard', label: shortLabel, clipboardText: clipUnits(action.text, LINE_LIMITS.clipboardText) };
   }
 }
 

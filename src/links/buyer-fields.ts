@@ -72,7 +72,7 @@ export function parseQuestion(input: string): { ok: true; question: NonNullable<
 
 export type PostalCountry = 'JP' | 'KR';
 
-export interface ShippingAddress {
+interface ShippingAddress {
   country: PostalCountry;
   /** JP "123-4567", KR "12345". */
   postalCode: string;
@@ -199,7 +199,7 @@ export function buyerDetailLines(details: BuyerDetails, label: (kind: 'name' | '
   return lines;
 }
 
-export const buyerDetailsSchema = z.object({
+const buyerDetailsSchema = z.object({
   name: z.string().optional(),
   phone: z.string().optional(),
   email: z.string().optional(),

@@ -16,7 +16,7 @@ import { renderQrPng } from './qr.js';
 import { newSlug } from './slug.js';
 import { buyerPriceProblem, buyerPriceSchema, priceColumns, tipOptionsSchema } from './link-price.js';
 
-export const newLinkSchema = z.object({
+const newLinkSchema = z.object({
   merchantId: z.string().min(1),
   createdByUserId: z.string().min(1),
   amount: z.number().int().positive(),

@@ -6,7 +6,7 @@ import type { LinkView } from './link-view.js';
 import type { LinkChange, UpdateLinkRefusal } from './update-link.js';
 
 /** A change to an issued link as the chat asks for it: a photo arrives as a LINE message id to download first. */
-export type LinkEdit = LinkChange | { field: 'imageMessage'; value: string };
+type LinkEdit = LinkChange | { field: 'imageMessage'; value: string };
 
 export type LinkEffect =
   /** Is the name still free in this merchant? (Early answer; the create itself decides races.) */

@@ -5,7 +5,7 @@
 // first photo, not at startup: libvips adds about 30 MB to a process that may never see one.
 import type { ImageMimeType } from './image-type.js';
 
-export const MAX_IMAGE_SIDE = 1024;
+const MAX_IMAGE_SIDE = 1024;
 
 export interface FittedImage {
   bytes: Buffer;

@@ -4,12 +4,12 @@ import { normalizeText } from '../conversation/normalize.js';
 
 export const USAGE_LIMIT_MAX = 1_000_000;
 /** A link may stay open at most about a year; longer is almost always a typo. */
-export const EXPIRY_MAX_DAYS = 366;
+const EXPIRY_MAX_DAYS = 366;
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Dates are typed in Japan/Korea local time (UTC+9, no daylight saving).
 const UTC_PLUS_9_MS = 9 * 60 * 60 * 1000;
 
-export type UsageLimitError = 'not_a_number' | 'out_of_range';
+type UsageLimitError = 'not_a_number' | 'out_of_range';
 export type ParsedUsageLimit = { ok: true; usageLimit: number } | { ok: false; reason: UsageLimitError };
 
 /*

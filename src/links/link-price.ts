@@ -11,7 +11,7 @@ import { normalizeText } from '../conversation/normalize.js';
 import { maxAmount, type Currency } from '../i18n/currency.js';
 import { parseAmount } from './amount.js';
 
-export const PRICE_MODES = ['fixed', 'buyer'] as const;
+const PRICE_MODES = ['fixed', 'buyer'] as const;
 export type PriceMode = (typeof PRICE_MODES)[number];
 
 export const PRESETS_MAX = 4;
@@ -28,8 +28,8 @@ export const amountPresetsSchema = z.array(amountSchema).max(PRESETS_MAX);
 
 export const buyerPriceSchema = z
   .object({ min: amountSchema, max: amountSchema, presets: amountPresetsSchema.default([]) })
-  .refine((price) => price.min < price.max, { message: 'the minimum must be below the maximum', path: ['max'] })
-  .refine((price) => price.presets.every((preset) => preset >= price.min && preset <= price.max), { message: 'presets must lie within the range', path: ['presets'] });
+  .refine((price) => price.min < price.max, { error: 'the minimum must be below the maximum', path: ['max'] })
+  .refine((price) => price.presets.every((preset) => preset >= price.min && preset <= price.max), { error: 'presets must lie within the range', path: ['presets'] });
 export type BuyerPrice = z.infer<typeof buyerPriceSchema>;
 
 export const tipOptionsSchema = z.discriminatedUnion('kind', [

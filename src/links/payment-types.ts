@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { normalizeText } from '../conversation/normalize.js';
 
 /** KOMOJU payment type ids a Japanese or Korean small shop is likely to offer or avoid. */
-export const PAYMENT_TYPES = ['credit_card', 'konbini', 'bank_transfer', 'pay_easy', 'paypay', 'linepay', 'merpay', 'rakutenpay', 'aupay', 'paidy'] as const;
+const PAYMENT_TYPES = ['credit_card', 'konbini', 'bank_transfer', 'pay_easy', 'paypay', 'linepay', 'merpay', 'rakutenpay', 'aupay', 'paidy'] as const;
 export type PaymentType = (typeof PAYMENT_TYPES)[number];
 
 export const paymentTypesSchema = z.array(z.enum(PAYMENT_TYPES)).max(PAYMENT_TYPES.length);

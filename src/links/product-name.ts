@@ -7,11 +7,11 @@ export const DESCRIPTION_MAX = 1000;
 /** Longest after-payment message, in code points: a note, not a second description. */
 export const AFTER_PAYMENT_MAX = 500;
 
-export type ProductNameError = 'empty' | 'too_long';
+type ProductNameError = 'empty' | 'too_long';
 /** `key` is the case-insensitive form two names must not share within a merchant. */
 export type NormalizedProductName = { ok: true; name: string; key: string } | { ok: false; reason: ProductNameError };
 
-export type DescriptionError = 'too_long';
+type DescriptionError = 'too_long';
 export type ValidatedDescription = { ok: true; text: string } | { ok: false; reason: DescriptionError };
 
 function codePointLength(text: string): number {

@@ -12,8 +12,6 @@ export interface QuantityRange {
   max: number;
 }
 
-export const FIXED_ONE: QuantityRange = { min: 1, max: 1 };
-
 export function isAdjustable(range: QuantityRange): boolean {
   return range.max > range.min;
 }

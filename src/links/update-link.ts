@@ -18,7 +18,7 @@ import { isSupportedCurrency } from '../i18n/currency.js';
  * Staff could otherwise close a link as surely as with the owner-only Deactivate, by a usage limit
  * already reached or an expiry a minute away.
  */
-export const OWNER_ONLY_LINK_FIELDS = ['status', 'usageLimit', 'expiresAt', 'quantity'] as const;
+const OWNER_ONLY_LINK_FIELDS = ['status', 'usageLimit', 'expiresAt', 'quantity'] as const;
 
 /** The one rule for who may change which field of a link. */
 export function mayChangeLinkField(role: string, field: string): boolean {
@@ -33,7 +33,7 @@ export type MutableLinkField = (typeof MUTABLE_LINK_FIELDS)[number];
  * Fields fixed once issued: buyers may already hold the URL, QR or a forwarded preview showing
  * the price, and past payments must keep meaning what they meant. A new link is the way.
  */
-export const IMMUTABLE_LINK_FIELDS = ['amount', 'currency'] as const;
+const IMMUTABLE_LINK_FIELDS = ['amount', 'currency'] as const;
 export type ImmutableLinkField = (typeof IMMUTABLE_LINK_FIELDS)[number];
 
 export const linkChangeSchema = z.discriminatedUnion('field', [

@@ -26,7 +26,7 @@ export function hasRole(membership: Membership | null, role: Role): boolean {
 }
 
 /** The membership if it has `role`, else an AuthorizationError (pure: for the conversation core and effects). */
-export function requireRole(membership: Membership | null, role: Role): Membership {
+function requireRole(membership: Membership | null, role: Role): Membership {
   if (!membership) throw new AuthorizationError('notMember', 'not a member of this merchant');
   if (!hasRole(membership, role)) throw new AuthorizationError('notOwner', `needs role ${role}, has ${membership.role}`);
   return membership;

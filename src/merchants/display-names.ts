@@ -15,7 +15,7 @@ interface CachedName {
 const caches = new WeakMap<LineBotClient, Map<string, CachedName>>();
 
 /** The fallback when LINE gives no name (a user who blocked the bot): the id's last four characters. */
-export function shortUserId(userId: string): string {
+function shortUserId(userId: string): string {
   return `…${userId.slice(-4)}`;
 }
 

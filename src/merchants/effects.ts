@@ -18,7 +18,7 @@ export type MerchantEffect =
   /** Reads (staffMayRead omitted) or, as an owner, sets whether staff read buyers' details. */
   | { type: 'merchants.buyerDetails'; merchantId: string; staffMayRead?: boolean };
 
-export interface MemberView {
+interface MemberView {
   userId: string;
   name: string;
   role: Role;

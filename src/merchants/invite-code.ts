@@ -4,7 +4,7 @@ import { normalizeText } from '../conversation/normalize.js';
 // 32 symbols without 0/O and 1/I, so a code read aloud or copied by hand cannot be mistyped
 // into another valid code; 8 symbols = 40 bits, guarded further by the join rate limit.
 const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
-export const INVITE_CODE_LENGTH = 8;
+const INVITE_CODE_LENGTH = 8;
 
 // Hyphens and dashes people type between the two halves (ASCII, Unicode dashes, the katakana
 // long-vowel mark a Japanese keyboard produces), plus spaces.

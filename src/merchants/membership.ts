@@ -2,7 +2,7 @@ import type { Prisma } from '../db/database.js';
 import type { Membership } from '../conversation/types.js';
 import { listUserMerchants } from './active-merchant.js';
 
-export const DEMO_MERCHANT_ID = 'demo';
+const DEMO_MERCHANT_ID = 'demo';
 
 /**
  * The merchant a user is working for: their chosen active merchant if they are still a member

@@ -25,7 +25,7 @@ export type LegalItem = (typeof LEGAL_ITEMS)[number];
 
 export type ShopProfileValues = Record<ShopTextField, string | null> & { logoId: string | null };
 
-export type ShopFieldError = 'empty' | 'too_long' | 'not_contact' | 'not_phone' | 'not_url';
+type ShopFieldError = 'empty' | 'too_long' | 'not_contact' | 'not_phone' | 'not_url';
 export type CheckedShopValue = { ok: true; value: string } | { ok: false; reason: ShopFieldError };
 
 /** Longest value per field, in code points. */
@@ -57,12 +57,12 @@ function clean(raw: string, multiLine: boolean): string {
   return flat.trim();
 }
 
-export function isPhoneNumber(text: string): boolean {
+function isPhoneNumber(text: string): boolean {
   return PHONE.test(text) && (text.match(/[0-9]/g)?.length ?? 0) >= 8;
 }
 
 /** A web address buyers can open: http(s) only (no javascript: or data: URLs on our pages). */
-export function isWebUrl(text: string): boolean {
+function isWebUrl(text: string): boolean {
   if (/\s/.test(text)) return false;
   try {
     const url = new URL(text);

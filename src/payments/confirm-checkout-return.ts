@@ -23,7 +23,7 @@ export interface ReturnDeps extends ProviderDeps {
 
 const SESSION_ID = /^[A-Za-z0-9_-]{1,100}$/;
 // A buyer reloading the page, or a script hammering it, gets our records in between.
-export const RECHECK_SECONDS = 10;
+const RECHECK_SECONDS = 10;
 
 function checkoutStatus(session: SessionSnapshot): string | null {
   if (session.status === 'completed') return 'completed';

@@ -4,7 +4,7 @@
 import { Prisma } from '../generated/prisma/client.js';
 import { getLinkSummaries, type LedgerReader } from './summary.js';
 
-export const CHART_DAYS = 30;
+const CHART_DAYS = 30;
 const DAY_MS = 86_400_000;
 // Japan time (UTC+9, no daylight saving): the day a merchant in Japan or Korea calls "today".
 const ZONE_OFFSET_MS = 9 * 60 * 60 * 1000;

@@ -7,7 +7,7 @@ import { readCheckoutChoices, type CheckoutChoices } from './checkout-choices.js
 import type { LedgerState } from './payment-status.js';
 import type { LedgerReader } from './summary.js';
 
-export const listTransactionsOptionsSchema = z.object({
+const listTransactionsOptionsSchema = z.object({
   /** 1-based. */
   page: z.number().int().min(1).default(1),
   pageSize: z.number().int().min(1).max(100).default(10),
@@ -15,7 +15,7 @@ export const listTransactionsOptionsSchema = z.object({
 
 export type ListTransactionsOptions = z.input<typeof listTransactionsOptionsSchema>;
 
-export interface LinkTransaction {
+interface LinkTransaction {
   paymentId: string;
   /** The provider's status as last merged (pending, authorized, captured, refunded, failed, …). */
   status: string;

@@ -19,7 +19,7 @@ const STATUS_RANK: Record<PaymentStatus, number> = {
 
 export const PAYMENT_STATUSES = Object.keys(STATUS_RANK) as PaymentStatus[];
 
-export function isPaymentStatus(value: string): value is PaymentStatus {
+function isPaymentStatus(value: string): value is PaymentStatus {
   return Object.hasOwn(STATUS_RANK, value);
 }
 
@@ -62,7 +62,7 @@ export function ledgerState(payment: {
 }
 
 /** Payment methods (KOMOJU's `payment_details.type`) the chat and notices name in words; others show as sent. */
-export const NAMED_PAYMENT_METHODS = ['credit_card', 'konbini', 'bank_transfer', 'pay_easy', 'paypay', 'sandbox'] as const;
+const NAMED_PAYMENT_METHODS = ['credit_card', 'konbini', 'bank_transfer', 'pay_easy', 'paypay', 'sandbox'] as const;
 export type NamedPaymentMethod = (typeof NAMED_PAYMENT_METHODS)[number];
 
 export function namedPaymentMethod(method: string | null): NamedPaymentMethod | undefined {

@@ -13,7 +13,7 @@ export type PaymentStatus =
   | 'failed';
 
 // A chargeback is a refund with `chargeback: true` (no separate resource).
-export interface RefundSnapshot {
+interface RefundSnapshot {
   id: string;
   amount: number;
   chargeback: boolean;
@@ -61,7 +61,7 @@ export interface SessionSnapshot {
 }
 
 /** KOMOJU's subscription periods (Subscription: Create). */
-export type SubscriptionPeriod = 'weekly' | 'monthly' | 'yearly';
+type SubscriptionPeriod = 'weekly' | 'monthly' | 'yearly';
 
 export interface SubscriptionSnapshot {
   id: string;

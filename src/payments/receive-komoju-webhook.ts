@@ -20,7 +20,7 @@ export interface WebhookDeps {
   log: Logger;
 }
 
-export interface WebhookSource {
+interface WebhookSource {
   provider: 'komoju' | 'sandbox';
   /** Set when the body was signed with a merchant's own webhook secret. */
   merchantId: string | undefined;
@@ -90,7 +90,7 @@ async function verifyWithMerchantKeys(deps: WebhookDeps, rawBody: Buffer, signat
  * signature must not make us load and decrypt everyone's secrets (so there a merchant account's
  * events that name none of its links, such as its ping, are refused: use the merchant's URL).
  */
-export async function authenticateKomojuWebhook(
+async function authenticateKomojuWebhook(
   deps: WebhookDeps,
   rawBody: Buffer,
   signature: string | undefined,

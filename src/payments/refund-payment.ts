@@ -23,7 +23,7 @@ export interface MoneyBackDeps {
 }
 
 /** Methods whose money cannot go back the way it came: KOMOJU takes a refund request instead. */
-export const BANK_REFUND_METHODS: readonly string[] = ['konbini', 'bank_transfer', 'pay_easy'];
+const BANK_REFUND_METHODS: readonly string[] = ['konbini', 'bank_transfer', 'pay_easy'];
 
 export function needsRefundRequest(paymentMethod: string | null): boolean {
   return paymentMethod !== null && BANK_REFUND_METHODS.includes(paymentMethod);

@@ -38,7 +38,7 @@ const REUSE_MARGIN_SECONDS = 120;
 // A press whose session is still being opened (the provider is slow) blocks a second hold this long.
 const OPENING_SECONDS = 60;
 /** Holds of one link a client may let lapse unpaid within UNPAID_HOLDS_WINDOW_MS. */
-export const MAX_UNPAID_HOLDS = 3;
+const MAX_UNPAID_HOLDS = 3;
 const UNPAID_HOLDS_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export interface CheckoutDeps {
@@ -67,7 +67,7 @@ function newCheckoutId(): string {
 }
 
 /** The stored form of a client's address: keyed, so the table never holds buyers' addresses. */
-export function checkoutClientKey(appSecret: string, client: string): string {
+function checkoutClientKey(appSecret: string, client: string): string {
   return createHmac('sha256', appSecret).update(`checkout-client:${client}`).digest('base64url').slice(0, 32);
 }
 

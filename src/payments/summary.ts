@@ -57,7 +57,7 @@ export interface LinkSummary {
   asOf: Date;
 }
 
-export class LinkNotFoundError extends Error {
+class LinkNotFoundError extends Error {
   override readonly name = 'LinkNotFoundError';
 
   constructor(readonly linkId: string) {

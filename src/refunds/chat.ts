@@ -3,12 +3,14 @@
 // for a payment still awaiting payment; and for konbini / bank-transfer / Pay-easy payments, whose
 // money cannot go back to a card, a bank refund request dialog. Staff never see these buttons, and
 // the effects check the owner role again against the database (perform-effects.ts).
-import { commandButton, continueDialog, reply, startDialog, text, type Capability, type DialogHandler, type ResultHandlers } from '../conversation/machine.js';
+import { commandButton, continueDialog, reply, startDialog, text, type Capability, type ResultHandlers } from '../conversation/machine.js';
+import { typedDialog } from '../conversation/typed-dialog.js';
 import type { Button, Card, Context, DialogState, EffectResultOf, Reply, Step } from '../conversation/types.js';
 import { isSupportedCurrency } from '../i18n/currency.js';
 import { formatDateTime, formatStoredPrice } from '../i18n/format.js';
 import { parseAmount } from '../links/amount.js';
 import { namedPaymentMethod } from '../payments/payment-status.js';
+import { paymentSlotsSchema, refundConfirmSlotsSchema, refundRequestFieldsSchema, REQUEST_STEPS, requestSlotsSchema, type RequestSlots, type RequestStep } from './dialog-slots.js';
 import type { RefundEffect, RefundPaymentView, RefundRequestFields } from './effects.js';
 import { toAccountName, toAccountNumber, toAccountType, toBankName, toBranchNumber } from './refund-request-fields.js';
 
@@ -31,15 +33,7 @@ const CANCEL_CONFIRM = 'refunds.cancelConfirm';
 const REQUEST = 'refunds.request';
 
 /** KOMOJU's fee per bank refund request, from its help article (the amount is KOMOJU's to change). */
-export const REFUND_REQUEST_FEE_JPY = 600;
-
-type RequestStep = 'amount' | 'name' | 'bank' | 'branch' | 'type' | 'account' | 'fee' | 'confirm';
-
-interface RequestSlots {
-  payment: RefundPaymentView;
-  step: RequestStep;
-  fields: Partial<RefundRequestFields>;
-}
+const REFUND_REQUEST_FEE_JPY = 600;
 
 function price(amount: number, currency: string, ctx: Context): string {
   return formatStoredPrice(amount, currency, ctx.language);
@@ -140,18 +134,15 @@ function readAmount(input: string, payment: RefundPaymentView, ctx: Context): { 
   return { ok: true, amount: parsed.amount };
 }
 
-const amountDialog: DialogHandler = (state, input, ctx) => {
-  const payment = state.slots.payment as RefundPaymentView;
+const amountDialog = typedDialog(paymentSlotsSchema, (state, { payment }, input, ctx) => {
   if (input.kind === 'postback' && input.action === REFUND_ACTIONS.full) return confirmRefund(payment, payment.left, state, ctx);
   if (input.kind !== 'text' || input.command) return null;
   const amount = readAmount(input.text, payment, ctx);
   if (!amount.ok) return askAmount(payment, continueDialog(state, ctx, {}), ctx, [text(amount.message)]);
   return confirmRefund(payment, amount.amount, state, ctx);
-};
+});
 
-const confirmDialog: DialogHandler = (state, input, ctx) => {
-  const payment = state.slots.payment as RefundPaymentView;
-  const amount = state.slots.amount as number;
+const confirmDialog = typedDialog(refundConfirmSlotsSchema, (state, { payment, amount }, input, ctx) => {
   if (input.kind === 'postback' && input.action === REFUND_ACTIONS.confirm) {
     const merchantId = ctx.membership?.merchantId;
     if (!merchantId) return reply(text(ctx.t('auth.notMember')));
@@ -161,7 +152,7 @@ const confirmDialog: DialogHandler = (state, input, ctx) => {
   if (input.kind === 'postback' && input.action === REFUND_ACTIONS.keep) return reply(text(ctx.t('refunds:kept'), [transactionsButton(payment, ctx)]));
   if (input.kind === 'text' && !input.command) return { state, replies: [text(ctx.t('refunds:confirm.useButtons'))] };
   return null;
-};
+});
 
 // ── Cancel an awaiting payment ─────────────────────────────────────────────
 
@@ -180,8 +171,7 @@ function confirmCancel(payment: RefundPaymentView, ctx: Context): Step {
   return { state, replies: [{ kind: 'card', altText: card.title, card }] };
 }
 
-const cancelConfirmDialog: DialogHandler = (state, input, ctx) => {
-  const payment = state.slots.payment as RefundPaymentView;
+const cancelConfirmDialog = typedDialog(paymentSlotsSchema, (state, { payment }, input, ctx) => {
   if (input.kind === 'postback' && input.action === REFUND_ACTIONS.confirmCancel) {
     const merchantId = ctx.membership?.merchantId;
     if (!merchantId) return reply(text(ctx.t('auth.notMember')));
@@ -190,7 +180,7 @@ const cancelConfirmDialog: DialogHandler = (state, input, ctx) => {
   if (input.kind === 'postback' && input.action === REFUND_ACTIONS.keep) return reply(text(ctx.t('refunds:keptPayment'), [transactionsButton(payment, ctx)]));
   if (input.kind === 'text' && !input.command) return { state, replies: [text(ctx.t('refunds:confirm.useButtons'))] };
   return null;
-};
+});
 
 // ── Bank refund request (konbini, bank transfer, Pay-easy) ────────────────
 
@@ -273,13 +263,11 @@ function startRequest(full: RefundPaymentView, ctx: Context): Step {
 
 /** The step after `step`, skipping the fee question when the payment had no fee. */
 function after(step: RequestStep, payment: RefundPaymentView): RequestStep {
-  const order: RequestStep[] = ['amount', 'name', 'bank', 'branch', 'type', 'account', 'fee', 'confirm'];
-  const next = order[order.indexOf(step) + 1] ?? 'confirm';
+  const next = REQUEST_STEPS[REQUEST_STEPS.indexOf(step) + 1] ?? 'confirm';
   return next === 'fee' && payment.paymentMethodFee === 0 ? 'confirm' : next;
 }
 
-const requestDialog: DialogHandler = (state, input, ctx) => {
-  const slots = state.slots as unknown as RequestSlots;
+const requestDialog = typedDialog(requestSlotsSchema, (state, slots, input, ctx) => {
   const { payment } = slots;
   const advance = (fields: Partial<RefundRequestFields>): Step => {
     const step = after(slots.step, payment);
@@ -299,7 +287,10 @@ const requestDialog: DialogHandler = (state, input, ctx) => {
     if (slots.step === 'confirm' && input.action === REFUND_ACTIONS.send) {
       const merchantId = ctx.membership?.merchantId;
       if (!merchantId) return reply(text(ctx.t('auth.notMember')));
-      return run({ type: 'refunds.request', merchantId, paymentId: payment.id, fields: slots.fields as RefundRequestFields, dialogId: state.dialogId });
+      const fields = refundRequestFieldsSchema.safeParse(slots.fields);
+      // The card is shown only once every answer is in; fields missing here are a stored shape we do not know.
+      if (!fields.success) return reply(text(ctx.t('dialog.reset')));
+      return run({ type: 'refunds.request', merchantId, paymentId: payment.id, fields: fields.data, dialogId: state.dialogId });
     }
     return null;
   }
@@ -334,7 +325,7 @@ const requestDialog: DialogHandler = (state, input, ctx) => {
     case 'confirm':
       return again(ctx.t('refunds:confirm.useButtons'));
   }
-};
+});
 
 // ── Entry points and outcomes ──────────────────────────────────────────────
 

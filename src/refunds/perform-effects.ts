@@ -40,7 +40,7 @@ const LIST_PAGE_SIZE = 10;
 const refused = (refusal: RefundRefusal): RefundEffectResult => ({ type: 'refunds.refused', ...refusal });
 
 /** The payment as the dialogs show it, only when it was paid through one of `merchantId`'s links. */
-export async function loadPaymentView(prisma: Prisma, paymentId: string, merchantId: string): Promise<RefundPaymentView | null> {
+async function loadPaymentView(prisma: Prisma, paymentId: string, merchantId: string): Promise<RefundPaymentView | null> {
   const row = await prisma.payment.findUnique({
     where: { id: paymentId },
     include: { link: { select: { id: true, merchantId: true, productName: true, testMode: true } }, refunds: { select: { amount: true, chargeback: true } } },

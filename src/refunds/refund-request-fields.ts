@@ -5,8 +5,8 @@ import { normalizeText, removeInvisible } from '../conversation/normalize.js';
 import type { RefundRequestFields } from './effects.js';
 
 /** Japanese bank transfers (Zengin format) carry at most 30 half-width characters of a name. */
-export const MAX_ACCOUNT_NAME = 30;
-export const MAX_BANK_NAME = 30;
+const MAX_ACCOUNT_NAME = 30;
+const MAX_BANK_NAME = 30;
 
 const HALF_WIDTH_KATAKANA = /^[\uFF66-\uFF9F]$/;
 const VOICED = '\uFF9E';
@@ -101,5 +101,5 @@ export function checkRefundRequestFields(fields: RefundRequestFields): RefundReq
   const accountType = toAccountType(fields.accountType);
   if (!customerName || !bankName || !branchNumber || !accountNumber || !accountType) return null;
   if (!Number.isSafeInteger(fields.amount) || fields.amount < 1) return null;
-  return { amount: fields.amount, customerName, bankName, branchNumber, accountType, accountNumber, includePaymentMethodFee: fields.includePaymentMethodFee === true };
+  return { amount: fields.amount, customerName, bankName, branchNumber, accountType, accountNumber, includePaymentMethodFee: fields.includePaymentMethodFee };
 }

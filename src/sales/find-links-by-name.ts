@@ -13,8 +13,8 @@ export type NameMatch =
   | { kind: 'none'; suggestions: NamedLink[] };
 
 /** Buttons offered for several matches (LINE shows at most 13 quick replies). */
-export const MAX_CHOICES = 12;
-export const MAX_SUGGESTIONS = 3;
+const MAX_CHOICES = 12;
+const MAX_SUGGESTIONS = 3;
 
 /** The uniqueness key of a typed name (width, case and spacing folded like stored names). */
 export function nameKey(raw: string): string {

@@ -1,37 +1,35 @@
 // The owner edits the shop's public profile in chat: `profile` (or the shop menu's Profile
 // button) shows it; owners then pick a field, type its value (or send a photo for the logo), and
 // stay in the menu to edit the next one. Staff see the profile but cannot change it.
-import { commandButton, continueDialog, reply, startDialog, text, type Capability, type DialogHandler } from '../conversation/machine.js';
-import type { Button, Context, DialogState, EffectResult, Reply, Step } from '../conversation/types.js';
+import { z } from 'zod';
+import { commandButton, continueDialog, reply, startDialog, text, type Capability } from '../conversation/machine.js';
+import { typedDialog } from '../conversation/typed-dialog.js';
+import type { Button, Context, DialogInput, DialogState, EffectResult, Reply, Step } from '../conversation/types.js';
 import { clip } from '../i18n/format.js';
 import { hasRole } from '../merchants/authorization.js';
 import { SHOP_PROFILE_ACTION } from '../merchants/chat.js';
-import { SHOP_FIELD_MAX, SHOP_PROFILE_FIELDS, checkShopValue, type ShopProfileField, type ShopTextField } from '../merchants/shop-profile-rules.js';
+import { SHOP_FIELD_MAX, SHOP_PROFILE_FIELDS, SHOP_TEXT_FIELDS, checkShopValue, type ShopProfileField, type ShopTextField } from '../merchants/shop-profile-rules.js';
 import type { ShopProfileEdit, ShopProfileEffect, ShopProfileView } from './effects.js';
 
-export const PROFILE_MENU = 'shopProfile.menu';
-export const PROFILE_VALUE = 'shopProfile.value';
+const PROFILE_MENU = 'shopProfile.menu';
+const PROFILE_VALUE = 'shopProfile.value';
 /** Postback actions inside the profile dialog (always stamped with its dialog id). */
-export const PROFILE_FIELD_ACTION = 'shopProfile.field';
-export const PROFILE_CLEAR_ACTION = 'shopProfile.clear';
-export const PROFILE_BACK_ACTION = 'shopProfile.back';
-export const PROFILE_DONE_ACTION = 'shopProfile.done';
+const PROFILE_FIELD_ACTION = 'shopProfile.field';
+const PROFILE_CLEAR_ACTION = 'shopProfile.clear';
+const PROFILE_BACK_ACTION = 'shopProfile.back';
+const PROFILE_DONE_ACTION = 'shopProfile.done';
 
 /** Typed words that show the profile, in en / ja / ko. */
-export const PROFILE_WORDS = ['profile', 'legal', 'プロフィール', '特商法', '프로필', '특상법'];
+const PROFILE_WORDS = ['profile', 'legal', 'プロフィール', '特商法', '프로필', '특상법'];
 
 // A card row shows the start of a long value (the returns policy may be 1,000 characters).
 const ROW_VALUE_MAX = 60;
 // Fields whose value is any text: a command word typed there is the value, not a command.
 const FREE_TEXT: ReadonlySet<ShopProfileField> = new Set(['displayName', 'legalName', 'legalAddress', 'legalResponsible', 'returnsPolicy', 'deliveryTiming']);
 
-interface ProfileSlots {
-  field?: ShopProfileField;
-}
-
-function slotsOf(state: DialogState): ProfileSlots {
-  return state.slots as ProfileSlots;
-}
+/** The menu keeps nothing; the value question keeps the field being asked. */
+const menuSlotsSchema = z.strictObject({});
+const valueSlotsSchema = z.object({ field: z.enum(['logo', ...SHOP_TEXT_FIELDS]) });
 
 function isProfileField(value: string): value is ShopProfileField {
   return (SHOP_PROFILE_FIELDS as readonly string[]).includes(value);
@@ -138,7 +136,7 @@ function outcome(result: EffectResult, state: DialogState, ctx: Context): Step |
   }
 }
 
-const menuDialog: DialogHandler = (state, input, ctx) => {
+function menuStep(state: DialogState, input: DialogInput, ctx: Context): Step | null {
   switch (input.kind) {
     case 'postback': {
       if (input.action === PROFILE_DONE_ACTION) return reply(text(ctx.t('shop:done'), [commandButton(ctx.t('buttons.help'), 'help')]));
@@ -156,16 +154,16 @@ const menuDialog: DialogHandler = (state, input, ctx) => {
     default:
       return null;
   }
-};
+}
 
-const valueDialog: DialogHandler = (state, input, ctx) => {
-  const { field } = slotsOf(state);
-  if (!field) return backToMenu(state, ctx);
+const menuDialog = typedDialog(menuSlotsSchema, (state, _slots, input, ctx) => menuStep(state, input, ctx));
+
+const valueDialog = typedDialog(valueSlotsSchema, (state, { field }, input, ctx) => {
   switch (input.kind) {
     case 'postback':
       if (input.action === PROFILE_BACK_ACTION) return backToMenu(state, ctx);
       if (input.action === PROFILE_CLEAR_ACTION) return update(state, ctx, field === 'logo' ? { field: 'logo', value: null } : { field, value: null });
-      if (input.action === PROFILE_FIELD_ACTION || input.action === PROFILE_DONE_ACTION) return menuDialog(state, input, ctx);
+      if (input.action === PROFILE_FIELD_ACTION || input.action === PROFILE_DONE_ACTION) return menuStep(state, input, ctx);
       return null;
     case 'text':
       if (input.command?.command === 'back') return backToMenu(state, ctx);
@@ -179,7 +177,7 @@ const valueDialog: DialogHandler = (state, input, ctx) => {
     default:
       return null;
   }
-};
+});
 
 export const shopProfileChat: Capability = {
   words: { [SHOP_PROFILE_ACTION]: PROFILE_WORDS },

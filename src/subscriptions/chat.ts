@@ -3,12 +3,15 @@
 // card → the provider, once. Staff never see these buttons, and the effects check the owner role
 // again against the database (perform-effects.ts). The confirmation ends the dialog, so a second
 // press of its button is a stale button, never a second call.
-import { commandButton, reply, startDialog, text, type Capability, type DialogHandler, type ResultHandlers } from '../conversation/machine.js';
+import { z } from 'zod';
+import { commandButton, reply, startDialog, text, type Capability, type ResultHandlers } from '../conversation/machine.js';
+import { typedDialog } from '../conversation/typed-dialog.js';
 import type { Card, Context, EffectResultOf, Step } from '../conversation/types.js';
 import { formatDateTime, formatStoredPrice } from '../i18n/format.js';
+import { BILLING_INTERVALS } from '../links/billing.js';
 import type { SubscriptionEffect, SubscriptionView } from './effects.js';
 
-export const SUBSCRIPTION_ACTIONS = {
+const SUBSCRIPTION_ACTIONS = {
   list: 'subscriptions.list',
   cancel: 'subscriptions.cancel',
   confirm: 'subscriptions.confirm',
@@ -16,6 +19,24 @@ export const SUBSCRIPTION_ACTIONS = {
 } as const;
 
 const CONFIRM = 'subscriptions.confirm';
+
+const subscriptionViewSchema: z.ZodType<SubscriptionView> = z.object({
+  id: z.string().min(1),
+  linkId: z.string().min(1),
+  productName: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  interval: z.enum(BILLING_INTERVALS),
+  status: z.string(),
+  startedAt: z.string(),
+  payments: z.number().int(),
+  nextPaymentAt: z.string().nullable(),
+  buyer: z.string().nullable(),
+  testMode: z.boolean(),
+});
+
+/** The confirmation keeps the subscription it would cancel, as it was shown. */
+const confirmSlotsSchema = z.object({ subscription: subscriptionViewSchema });
 
 function run(effect: SubscriptionEffect): Step {
   return { state: null, replies: [], effect };
@@ -74,8 +95,7 @@ function confirmCard(subscription: SubscriptionView, ctx: Context): Step {
   return { state, replies: [{ kind: 'card', altText: card.title, card }] };
 }
 
-const confirmDialog: DialogHandler = (state, input, ctx) => {
-  const subscription = state.slots.subscription as SubscriptionView;
+const confirmDialog = typedDialog(confirmSlotsSchema, (state, { subscription }, input, ctx) => {
   if (input.kind === 'postback' && input.action === SUBSCRIPTION_ACTIONS.confirm) {
     const merchantId = ctx.membership?.merchantId;
     if (!merchantId) return reply(text(ctx.t('auth.notMember')));
@@ -84,7 +104,7 @@ const confirmDialog: DialogHandler = (state, input, ctx) => {
   if (input.kind === 'postback' && input.action === SUBSCRIPTION_ACTIONS.keep) return reply(text(ctx.t('subscriptions:kept'), [transactionsButton(subscription.linkId, ctx)]));
   if (input.kind === 'text' && !input.command) return { state, replies: [text(ctx.t('refunds:confirm.useButtons'))] };
   return null;
-};
+});
 
 const results: ResultHandlers = {
   'subscriptions.listed': listed,

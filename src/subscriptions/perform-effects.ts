@@ -12,7 +12,7 @@ const LIST_SIZE = 10;
 const refused = (refusal: SubscriptionRefusal): SubscriptionEffectResult => ({ type: 'subscriptions.refused', ...refusal });
 
 /** The subscription as the chat shows it, only when it is one of `merchantId`'s links'. */
-export async function loadSubscriptionView(prisma: Prisma, subscriptionId: string, merchantId: string): Promise<SubscriptionView | null> {
+async function loadSubscriptionView(prisma: Prisma, subscriptionId: string, merchantId: string): Promise<SubscriptionView | null> {
   const row = await prisma.subscription.findUnique({
     where: { id: subscriptionId },
     include: {

@@ -7,12 +7,12 @@ import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-export const REQUIRE_POSTGRES = process.env.REQUIRE_POSTGRES === '1';
+const REQUIRE_POSTGRES = process.env.REQUIRE_POSTGRES === '1';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 
 /** The migrated databases test/support/database-templates.ts made for this run (vitest's globalSetup). */
-export interface DatabaseTemplates {
+interface DatabaseTemplates {
   /** A directory for this run's embedded databases, removed after the run. */
   root: string;
   /** A migrated PGlite data directory (what DATA_DIR/pglite holds). */

@@ -51,7 +51,7 @@ export function buttonsOf(replies: Reply[]): Button[] {
   ]);
 }
 
-export function textOf(replies: Reply[]): string {
+function textOf(replies: Reply[]): string {
   return replies
     .map((reply) => {
       switch (reply.kind) {

@@ -1,4 +1,4 @@
-// The dependency direction of src/ (README "How it is built"), read from the imports themselves:
+// The dependency direction of src/ (CONTRIBUTING.md "How it is built"), read from the imports themselves:
 // core (conversation/) ← capabilities ← edges ← main. A folder-level circle fails here, naming
 // the imports that close it.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -87,6 +87,24 @@ function circles(edges: Edge[]): string[][] {
   return found;
 }
 
+/** Every unit of src/: its top folders and the files directly in it. */
+const UNITS = readdirSync(SRC, { withFileTypes: true })
+  .filter((entry) => (entry.isDirectory() ? entry.name !== 'generated' : entry.name.endsWith('.ts')))
+  .map((entry) => entry.name.replace(/\.ts$/, ''))
+  .sort();
+/** The pure chat core. */
+const CORE = ['conversation'];
+// Infrastructure any capability may use and that knows none of them: the database, words, the LINE
+// client and rendering, the event rows, configuration, logging and metrics.
+const INFRASTRUCTURE = ['db', 'i18n', 'line', 'events', 'config', 'logger', 'metrics', 'effect-env'];
+/** What talks to the outside world (webhooks, pages, the CLI, the inbox) and what starts it all. */
+const EDGES_AND_ABOVE = ['bot', 'http', 'inbox', 'cli', 'server', 'main'];
+/** Everything else is a capability, so a new folder is held to the rule without editing this test. */
+const CAPABILITIES = UNITS.filter((unit) => ![...CORE, ...INFRASTRUCTURE, ...EDGES_AND_ABOVE].includes(unit));
+
+/** Imports from a capability into an edge: the direction the layering forbids. */
+const upwardImports = (edges: Edge[]) => edges.filter((edge) => CAPABILITIES.includes(edge.from) && EDGES_AND_ABOVE.includes(edge.to));
+
 const describeEdges = (edges: Edge[]) => edges.map((edge) => `${edge.file} → ${edge.target}`);
 
 describe('folder-level dependencies of src/', () => {
@@ -107,10 +125,19 @@ describe('folder-level dependencies of src/', () => {
   });
 
   it('point from edges to capabilities, never back', () => {
-    const capabilities = ['links', 'merchants', 'sales', 'payments', 'shop-profile'];
-    // line/ (the LINE client, rendering) is infrastructure like db/: capabilities may use it, it uses none of them.
-    const edgesAndAbove = ['bot', 'http', 'inbox', 'cli', 'server', 'main'];
-    const upward = edges.filter((edge) => capabilities.includes(edge.from) && edgesAndAbove.includes(edge.to));
-    expect(describeEdges(upward)).toEqual([]);
+    expect(describeEdges(upwardImports(edges))).toEqual([]);
+  });
+
+  it('treat every folder not named as core, infrastructure or edge as a capability (a new folder is covered)', () => {
+    expect(CAPABILITIES).toEqual(expect.arrayContaining(['links', 'payments', 'refunds', 'discounts', 'subscriptions', 'shop-profile']));
+    const named = [...CORE, ...INFRASTRUCTURE, ...EDGES_AND_ABOVE];
+    expect(named.filter((unit) => !UNITS.includes(unit))).toEqual([]);
+  });
+});
+
+describe('the upward check', () => {
+  it('fails on an import from a capability into an edge (refunds/ → http/)', () => {
+    const planted: Edge = { from: 'refunds', to: 'http', file: 'refunds/chat.ts', target: 'http/link-page.ts' };
+    expect(describeEdges(upwardImports([planted]))).toEqual(['refunds/chat.ts → http/link-page.ts']);
   });
 });

@@ -6,7 +6,7 @@ export type SimulatorLanguage = 'ja' | 'en' | 'ko';
 /** The simulator's own texts (src/i18n/locales/<language>/simulator.json), `{{name}}` placeholders unfilled. */
 export type SimulatorLabels = Record<string, string>;
 
-export interface RichMenuArea {
+interface RichMenuArea {
   /** In the image's pixels (LINE's 2500 × 1686 large menu). */
   bounds: { x: number; y: number; width: number; height: number };
   /** Sent as the user's message when tapped, as LINE does for a message action. */

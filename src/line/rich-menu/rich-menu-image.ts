@@ -52,7 +52,7 @@ function label(text: string, x: number, baseline: number, size: number, family: 
 }
 
 /** The rich menu as SVG: one card per button with an icon and its ja / en / ko labels. */
-export function richMenuSvg(): string {
+function richMenuSvg(): string {
   const buttons = RICH_MENU_BUTTONS.map((button, index) => {
     const bounds = buttonBounds(index);
     const centerX = bounds.x + bounds.width / 2;

@@ -12,8 +12,8 @@ export interface RichMenuButton {
 // LINE's large rich menu size; 3 × 2 buttons of 833 × 843 px.
 export const RICH_MENU_WIDTH = 2500;
 export const RICH_MENU_HEIGHT = 1686;
-export const RICH_MENU_COLUMNS = 3;
-export const RICH_MENU_ROWS = 2;
+const RICH_MENU_COLUMNS = 3;
+const RICH_MENU_ROWS = 2;
 
 // The labels match the bot's own buttons; the image is drawn from them with bundled fonts.
 export const RICH_MENU_BUTTONS: RichMenuButton[] = [
@@ -26,7 +26,7 @@ export const RICH_MENU_BUTTONS: RichMenuButton[] = [
 ];
 
 /** ≤ 14 characters (LINE's limit for the chat bar label). */
-export const CHAT_BAR_TEXT = 'メニュー Menu 메뉴';
+const CHAT_BAR_TEXT = 'メニュー Menu 메뉴';
 
 export function buttonBounds(index: number): { x: number; y: number; width: number; height: number } {
   const column = index % RICH_MENU_COLUMNS;

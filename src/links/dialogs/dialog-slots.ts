@@ -5,13 +5,13 @@ import { LINK_FIELDS, type LinkFieldId } from '../fields/link-fields.js';
 const FIELD_IDS = LINK_FIELDS.map((field) => field.id) as [LinkFieldId, ...LinkFieldId[]];
 
 /** A dialog step: a field being asked, the review card (create) or the Advanced settings (quick). */
-export const linkDialogStepSchema = z.enum([...FIELD_IDS, 'review', 'advanced']);
+const linkDialogStepSchema = z.enum([...FIELD_IDS, 'review', 'advanced']);
 export type LinkDialogStep = z.infer<typeof linkDialogStepSchema>;
 
 /** Bounded so that endless edit loops cannot grow the stored state. */
 export const HISTORY_MAX = 20;
 
-export const linkDialogSlotsSchema = z.object({
+const linkDialogSlotsSchema = z.object({
   /** The shop the link is being made for; a dialog never carries over to another shop. */
   merchantId: z.string().min(1),
   step: linkDialogStepSchema,

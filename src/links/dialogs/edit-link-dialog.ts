@@ -13,9 +13,9 @@ import { fieldLabel, fieldRows } from './draft-card.js';
 export const EDIT_MENU = 'sales.edit';
 export const EDIT_VALUE = 'sales.editValue';
 /** Postback actions inside the edit dialog (always stamped with its dialog id; names kept for buttons already sent). */
-export const EDIT_FIELD_ACTION = 'sales.editField';
-export const EDIT_VALUE_ACTION = 'sales.editValue';
-export const EDIT_MENU_ACTION = 'sales.editMenu';
+const EDIT_FIELD_ACTION = 'sales.editField';
+const EDIT_VALUE_ACTION = 'sales.editValue';
+const EDIT_MENU_ACTION = 'sales.editMenu';
 /** The button value meaning "none" (No limit, No expiry, remove…). */
 const NONE = 'none';
 

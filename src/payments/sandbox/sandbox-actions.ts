@@ -10,7 +10,7 @@ import { sandboxRefundsSchema } from './sandbox-payment-json.js';
 export type SandboxBuyerOutcome = 'captured' | 'failed' | 'authorized';
 
 /** Like a konbini slip: payable for 3 days. */
-export const SANDBOX_PAY_LATER_DAYS = 3;
+const SANDBOX_PAY_LATER_DAYS = 3;
 
 export type SandboxPayResult =
   | { kind: 'captured'; session: SandboxSession; payment: SandboxPayment }

@@ -2,7 +2,6 @@
 // `data`), so they travel through the same parsing and ingestion code as real ones.
 import { z } from 'zod';
 import type { SandboxPayment, SandboxSubscription } from '../../generated/prisma/client.js';
-import type { PaymentStatus } from '../provider.js';
 
 export const sandboxRefundsSchema = z.array(
   z.object({
@@ -14,7 +13,6 @@ export const sandboxRefundsSchema = z.array(
     idempotencyKey: z.string().optional(),
   }),
 );
-export type SandboxRefund = z.infer<typeof sandboxRefundsSchema>[number];
 
 export function sandboxMetadata(json: unknown): Record<string, string> {
   const parsed = z.record(z.string(), z.string()).safeParse(json);
@@ -30,7 +28,7 @@ export function komojuPaymentJson(payment: SandboxPayment): Record<string, unkno
   return {
     id: payment.id,
     resource: 'payment',
-    status: payment.status as PaymentStatus,
+    status: payment.status,
     amount: payment.amount,
     tax: 0,
     payment_method_fee: 0,

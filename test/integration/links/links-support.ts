@@ -18,7 +18,7 @@ export function actionsOf(message: Json): Map<string, Json> {
     else if (value && typeof value === 'object') {
       const record = value as Json;
       if (typeof record['type'] === 'string' && typeof record['label'] === 'string' && ('data' in record || 'uri' in record || 'clipboardText' in record || 'text' in record)) {
-        actions.set(record['label'] as string, record);
+        actions.set(record['label'], record);
       }
       Object.values(record).forEach(walk);
     }

@@ -55,7 +55,10 @@ describe('Japanese punctuation', () => {
 });
 
 describe('Korean punctuation and register', () => {
-  const CHAT = ['bot', 'links', 'merchants', 'sales', 'shop', 'discounts', 'pricing'];
+  // Every namespace is chat except the buyer's pages and the developer simulator (and a
+  // capability's own web page, under `page.`), so a new capability's namespace is held to the chat
+  // register without editing this list.
+  const NOT_CHAT = ['pages', 'simulator'];
   const rules: Rule[] = [
     { name: 'full-width or Japanese punctuation', pattern: /[（）！？：，、。「」『』・〜]/ },
     { name: 'curly or single quotes (ko uses "double quotes")', pattern: /[“”‘’']/ },
@@ -71,7 +74,7 @@ describe('Korean punctuation and register', () => {
     // 합니다체 endings; buyer pages keep them, and the share text is read by the buyer.
     const formal = /(습니다|습니까|십시오|합니다|됩니다|입니다)(?=[.!?)\n]|$)/;
     const found = localeStrings('ko')
-      .filter((entry) => CHAT.includes(entry.namespace) || (entry.namespace === 'pages' && entry.key.startsWith('notice.')))
+      .filter((entry) => (!NOT_CHAT.includes(entry.namespace) && !entry.key.startsWith('page.')) || (entry.namespace === 'pages' && entry.key.startsWith('notice.')))
       .filter((entry) => entry.key !== 'share.text')
       .filter((entry) => formal.test(entry.text))
       .map((entry) => `${entry.namespace}:${entry.key}: ${entry.text}`);

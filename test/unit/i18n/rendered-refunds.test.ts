@@ -2,7 +2,6 @@
 // as text beside this test (like rendered-text.test.ts) so a change of wording shows up in review.
 import { describe, expect, it } from 'vitest';
 import type { Card, Reply } from '../../../src/conversation/types.js';
-import type { Language } from '../../../src/i18n/i18n.js';
 import type { RefundPaymentView } from '../../../src/refunds/effects.js';
 import { DialogDriver } from '../../support/dialog-driver.js';
 
@@ -61,7 +60,7 @@ function screens(language: 'ja' | 'ko'): string {
   const out: string[] = [];
   const show = (title: string, driver: DialogDriver) => out.push(`== ${title}\n${driver.last.replies.map(replyText).join('\n\n')}\n`);
 
-  const refund = new DialogDriver(language as Language);
+  const refund = new DialogDriver(language);
   refund.result({ type: 'refunds.paymentsListed', linkId: 'lnk_1', page: 1, productName: PRODUCT[language], payments: [payment(language), payment(language, { status: 'authorized', state: 'awaiting', paymentMethod: 'konbini', paymentDeadline: '2026-11-30T14:59:00.000Z' })] });
   show('refundable payments', refund);
   refund.result({ type: 'refunds.paymentLoaded', purpose: 'refund', payment: payment(language) });
@@ -71,11 +70,11 @@ function screens(language: 'ja' | 'ko'): string {
   refund.result({ type: 'refunds.refunded', payment: { ...payment(language), refundedAmount: 500, left: 1000 }, amount: 500, full: false });
   show('refunded', refund);
 
-  const cancel = new DialogDriver(language as Language);
+  const cancel = new DialogDriver(language);
   cancel.result({ type: 'refunds.paymentLoaded', purpose: 'cancel', payment: payment(language, { status: 'authorized', state: 'awaiting', paymentMethod: 'konbini', paymentDeadline: '2026-11-30T14:59:00.000Z' }) });
   show('cancel: confirm', cancel);
 
-  const request = new DialogDriver(language as Language);
+  const request = new DialogDriver(language);
   request.result({ type: 'refunds.paymentLoaded', purpose: 'refund', payment: payment(language, { paymentMethod: 'konbini', byRequest: true, total: 1690, left: 1690, paymentMethodFee: 190 }) });
   show('bank refund request', request);
   for (const answer of ['1500', 'ヤマダ タロウ', 'みずほ銀行', '012']) request.say(answer);
@@ -86,7 +85,7 @@ function screens(language: 'ja' | 'ko'): string {
   show('bank refund request: confirm', request);
 
   for (const refusal of [{ reason: 'notOwner' }, { reason: 'alreadyRefunded' }, { reason: 'notCaptured', status: 'authorized' }, { reason: 'tooMuch', left: 700, currency: 'JPY' }] as const) {
-    const refused = new DialogDriver(language as Language);
+    const refused = new DialogDriver(language);
     refused.result({ type: 'refunds.refused', ...refusal });
     show(`refused: ${refusal.reason}`, refused);
   }

@@ -5,7 +5,7 @@ import type { SalesLinkView } from '../../../src/sales/sales-link-view.js';
 import { testContext } from '../../support/context.js';
 
 export const NOW = new Date('2026-11-28T03:00:00.000Z');
-export const OWNER: Membership = { merchantId: 'm1', merchantName: 'Cafe', role: 'owner' };
+const OWNER: Membership = { merchantId: 'm1', merchantName: 'Cafe', role: 'owner' };
 export const STAFF: Membership = { merchantId: 'm1', merchantName: 'Cafe', role: 'staff' };
 
 export function context(language: Language = 'en', membership: Membership | null = OWNER): Context {
