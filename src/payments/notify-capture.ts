@@ -160,7 +160,7 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
     where: { id: paymentId },
     include: {
       link: { select: { id: true, productName: true, merchantId: true, createdByUserId: true, usageLimit: true, currency: true } },
-      checkout: { select: { quantity: true, buyerDetails: true, chosenAmount: true, discountCode: true, discountAmount: true, tipAmount: true } },
+      checkout: { select: { orderNumber: true, quantity: true, buyerDetails: true, chosenAmount: true, discountCode: true, discountAmount: true, tipAmount: true } },
       subscription: { select: { id: true, interval: true } },
     },
   });
@@ -191,6 +191,7 @@ export async function notifyCapture(deps: NoticeDeps, paymentId: string): Promis
       : t('notice.captured', { product: link.productName, amount, total });
     const quantity = payment.checkout?.quantity ?? 1;
     const lines = [captured];
+    if (payment.checkout?.orderNumber) lines.push(t('notice.orderNumber', { number: payment.checkout.orderNumber }));
     if (quantity > 1) lines.push(t('notice.quantity', { count: quantity }));
     const choices = readCheckoutChoices(payment.checkout);
     if (choices) {

@@ -96,6 +96,8 @@ export interface CreateSessionInput {
   email?: string;
   /** KOMOJU payment types the session offers; absent: every type of the account. */
   paymentTypes?: string[];
+  /** The checkout's short order number (payments/order-number.ts): KOMOJU's external_order_num. */
+  orderNumber?: string;
   /** `customer`: the hosted page saves the buyer's card to a new customer and charges nothing. */
   mode?: 'payment' | 'customer';
   // Same key + same input → the same session, so a retried create never opens a second one.

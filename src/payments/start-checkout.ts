@@ -27,6 +27,7 @@ import { readBuyerQuantity, type BuyerQuantityError } from '../links/quantity.js
 import type { BuyerDetails } from '../links/buyer-fields.js';
 import { readPaymentTypes } from '../links/payment-types.js';
 import { readBillingInterval, SUBSCRIPTION_PAYMENT_TYPES } from '../links/billing.js';
+import { newOrderNumber } from './order-number.js';
 import { linkPlaces, lockLink, RESERVED_SESSION_SECONDS, type LinkAvailability } from './link-availability.js';
 import { providerForLink, servesLinkMode } from './provider-for-link.js';
 import { ProviderError } from './provider.js';
@@ -239,6 +240,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
   // subscription is created once it completed (payments/subscriptions/ensure-subscription.ts).
   const paymentTypes = subscription ? SUBSCRIPTION_PAYMENT_TYPES : readPaymentTypes(link.paymentTypes);
   const checkoutId = newCheckoutId();
+  const orderNumber = newOrderNumber();
   type Decision = HoldDecision | { kind: 'closed'; availability: Exclude<LinkAvailability, 'open'> } | { kind: 'too_many'; placesLeft: number } | { kind: 'code_used_up' } | { kind: 'code_held' };
   const decision = await prisma.$transaction(async (tx): Promise<Decision> => {
     await lockLink(tx, link.id);
@@ -271,7 +273,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
         amount: priced.amount.total,
       };
       const buyerDetails = options.details && Object.keys(options.details).length > 0 ? { buyerDetails: options.details as Prisma.InputJsonObject } : {};
-      await tx.checkout.create({ data: { id: checkoutId, linkId: link.id, provider: provider.name, clientKey, quantity, ...chosen, ...buyerDetails } });
+      await tx.checkout.create({ data: { id: checkoutId, orderNumber, linkId: link.id, provider: provider.name, clientKey, quantity, ...chosen, ...buyerDetails } });
     }
     return hold;
   });
@@ -293,6 +295,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, options: Che
       ...(options.details?.email ? { email: options.details.email } : {}),
       ...(paymentTypes.length > 0 ? { paymentTypes } : {}),
       ...(subscription ? { mode: 'customer' as const } : {}),
+      orderNumber,
       idempotencyKey: checkoutId,
       expiresInSeconds: sessionLifetimeSeconds(link, now, code !== null && code.usageCap !== null),
     });

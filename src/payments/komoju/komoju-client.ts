@@ -349,7 +349,8 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
 
     async createSession(input: CreateSessionInput): Promise<SessionSnapshot> {
       checkIdempotencyKey(input.idempotencyKey);
-      const checkoutId = input.metadata.checkoutId;
+      // The short order number the buyer reads out; older callers fall back to the checkout id.
+      const externalOrderNum = input.orderNumber ?? input.metadata.checkoutId;
       // Undefined fields are dropped by JSON.stringify.
       const body = JSON.stringify({
         // Said explicitly: a one-off payment, or `customer` (save a card for a subscription).
@@ -371,7 +372,7 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
         payment_types: input.paymentTypes,
         expires_in_seconds: input.expiresInSeconds,
         // Customer mode makes no payment, so it documents no payment_data.
-        payment_data: checkoutId === undefined || input.mode === 'customer' ? undefined : { external_order_num: checkoutId },
+        payment_data: externalOrderNum === undefined || input.mode === 'customer' ? undefined : { external_order_num: externalOrderNum },
       });
       const path = '/api/v1/sessions';
       const json = await call('POST', path, { key: input.idempotencyKey, body });

@@ -138,7 +138,7 @@ function buyerScreens(language: Language): string {
   const reasons: ClosedReason[] = ['inactive', 'expired', 'used_up', 'reserved', 'made_in_test_mode', 'made_in_live_mode'];
   for (const reason of reasons) out.push(section(`closed: ${reason}`, pageText(renderClosedPage(language, t, names.product, reason, shop))));
   for (const outcome of ['paid', 'awaiting', 'not_completed'] as const) {
-    out.push(section(`return: ${outcome}`, pageText(renderReturnPage({ language, t, shop, outcome, productName: names.product, price, linkPath: '/l/abc', testMode: false, orderReference: 'chk_0123456789abcdef01234567', afterPaymentMessage: language === 'ja' ? 'お支払い後3日以内に発送します。' : '결제 후 3일 이내에 발송합니다.', lineAddFriendUrl: 'https://line.me/R/ti/p/%40shop' }))));
+    out.push(section(`return: ${outcome}`, pageText(renderReturnPage({ language, t, shop, outcome, productName: names.product, price, linkPath: '/l/abc', testMode: false, orderReference: 'K7QM4XP2', afterPaymentMessage: language === 'ja' ? 'お支払い後3日以内に発送します。' : '결제 후 3일 이내에 발송합니다.', lineAddFriendUrl: 'https://line.me/R/ti/p/%40shop' }))));
   }
   for (const [name, testId] of [['notFound', 'not-found'], ['providerError', 'provider-error'], ['rateLimited', 'rate-limited'], ['forbidden', 'forbidden']] as const) {
     out.push(section(name, pageText(renderMessagePage({ language, title: t(`${name}.title`), message: t(`${name}.body`), testId }))));
