@@ -1,6 +1,7 @@
 // Provider-neutral view of a hosted checkout. KOMOJU and the built-in sandbox both implement
 // PaymentProvider; the rest of the app sees only these shapes. Amounts are integers in the
 // currency's smallest unit.
+import type { OfferedPaymentMethod } from '../conversation/types.js';
 
 // `refunded` means fully refunded; a partially refunded payment stays `captured`.
 export type PaymentStatus =
@@ -168,6 +169,8 @@ export interface PaymentProvider {
   getSubscription(id: string): Promise<SubscriptionSnapshot>;
   /** Stops the subscription's payments (`DELETE /api/v1/subscriptions/:id`); answers the subscription. */
   cancelSubscription(id: string): Promise<SubscriptionSnapshot>;
+  /** The payment methods the account can take (`GET /api/v1/payment_methods`). */
+  listPaymentMethods(): Promise<OfferedPaymentMethod[]>;
 }
 
 // `status` is the provider's HTTP status (null when no answer arrived), `code` its machine-readable

@@ -205,8 +205,26 @@ export interface FakeKomoju {
   sendWebhook(url: string, body: unknown, webhookSecret: string): Promise<number>;
   failNext(count: number, httpStatus: number, body?: unknown): void;
   delayNext(count: number, ms: number): void;
+  /** Replaces what `GET /api/v1/payment_methods` lists. */
+  setPaymentMethods(methods: readonly FakeKomojuPaymentMethod[]): void;
   close(): Promise<void>;
 }
+
+/** One entry of `GET /api/v1/payment_methods` (AvailablePaymentMethod in komoju-node-sdk's docs). */
+export interface FakeKomojuPaymentMethod {
+  type_slug: string;
+  name_en: string;
+  name_ja: string;
+  name_ko: string;
+  currency: string;
+}
+
+/** What the fake account takes until a test calls setPaymentMethods: card, konbini and PayPay in JPY. */
+export const FAKE_KOMOJU_PAYMENT_METHODS: readonly FakeKomojuPaymentMethod[] = [
+  { type_slug: 'credit_card', name_en: 'Credit Card', name_ja: 'クレジットカード', name_ko: '신용카드', currency: 'JPY' },
+  { type_slug: 'konbini', name_en: 'Konbini', name_ja: 'コンビニ', name_ko: '편의점', currency: 'JPY' },
+  { type_slug: 'paypay', name_en: 'PayPay', name_ja: 'PayPay', name_ko: 'PayPay', currency: 'JPY' },
+];
 
 export interface CompleteOptions {
   tax?: number;
@@ -399,6 +417,7 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
   const payments = new Map<string, FakeKomojuPayment>();
   const idempotent = new Map<string, { body: string; sessionId: string }>();
   const subscriptions = new Map<string, FakeKomojuSubscription>();
+  let paymentMethods: readonly FakeKomojuPaymentMethod[] = FAKE_KOMOJU_PAYMENT_METHODS;
   // Customers whose card a completed customer-mode session saved.
   const savedCustomers = new Set<string>();
   const paymentActions = new Map<string, { path: string; body: string; status: number; response: unknown }>();
@@ -754,6 +773,7 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
         ? send(res, 200, payment)
         : send(res, 404, komojuError('not_found', 'The requested resource could not be found'));
     }
+    if (req.method === 'GET' && path === '/api/v1/payment_methods') return send(res, 200, paymentMethods);
     return send(res, 404, komojuError('not_found', 'The requested resource could not be found'));
   }
 
@@ -902,6 +922,9 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
       });
       await response.arrayBuffer();
       return response.status;
+    },
+    setPaymentMethods(methods) {
+      paymentMethods = methods;
     },
     failNext(count, httpStatus, body) {
       failures.push({

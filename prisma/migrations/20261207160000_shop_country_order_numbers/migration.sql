@@ -16,3 +16,11 @@ ALTER TABLE "Merchant" ADD COLUMN "paymentMethodsFetchedAt" TIMESTAMPTZ(3);
 -- payment_data.external_order_num. Null on checkouts made before it existed.
 ALTER TABLE "Checkout" ADD COLUMN "orderNumber" TEXT;
 CREATE UNIQUE INDEX "Checkout_orderNumber_key" ON "Checkout"("orderNumber");
+
+-- The legal page now lists メールアドレス / 이메일 as its own item; a contact that was an email
+-- address becomes it (the free "contact" field is no longer asked).
+UPDATE "Merchant" SET "legalEmail" = "contact" WHERE "contact" LIKE '%_@_%.%' AND "contact" NOT LIKE '% %';
+
+-- The sandbox checkout offers only the payment types its session was opened with (a card-only
+-- link gets no "pay at a konbini" button); null: every type, as a session without payment_types.
+ALTER TABLE "SandboxSession" ADD COLUMN "paymentTypes" JSONB;

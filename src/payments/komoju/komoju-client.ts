@@ -1,6 +1,7 @@
 // KOMOJU over HTTP: hosted-page Sessions and Payments, validated with zod and mapped onto the
 // provider-neutral snapshots. Wire format: KOMOJU API docs and komoju/komoju-node-sdk.
 import { z } from 'zod';
+import type { OfferedPaymentMethod } from '../../conversation/types.js';
 import { isTestSecretKey } from '../../merchants/komoju-keys.js';
 import { ProviderError } from '../provider.js';
 import type {
@@ -49,6 +50,11 @@ const PAYMENT_STATUSES = [
 ] as const satisfies readonly PaymentStatus[];
 
 const money = z.number().int().nonnegative();
+
+// AvailablePaymentMethod in KOMOJU's API reference (komoju-node-sdk docs/Models): an array of these.
+const paymentMethodsSchema = z.array(
+  z.object({ type_slug: z.string().min(1), name_en: z.string().optional(), name_ja: z.string().optional(), name_ko: z.string().optional(), currency: z.string().optional() }).loose(),
+);
 
 const timestamp = z.string().transform((value, ctx) => {
   const date = new Date(value);
@@ -437,6 +443,19 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
     async getSubscription(id: string): Promise<SubscriptionSnapshot> {
       const path = `/api/v1/subscriptions/${encodeURIComponent(id)}`;
       return parseSubscriptionAnswer(await call('GET', path), `KOMOJU GET ${path}`);
+    },
+
+    async listPaymentMethods(): Promise<OfferedPaymentMethod[]> {
+      const path = '/api/v1/payment_methods';
+      const methods = parse(paymentMethodsSchema, await call('GET', path), `KOMOJU GET ${path}`);
+      // One entry per type and currency: a method that takes JPY and USD is listed twice.
+      const byType = new Map<string, OfferedPaymentMethod>();
+      for (const method of methods) {
+        if (!byType.has(method.type_slug)) {
+          byType.set(method.type_slug, { type: method.type_slug, names: { en: method.name_en ?? method.type_slug, ja: method.name_ja ?? method.name_en ?? method.type_slug, ko: method.name_ko ?? method.name_en ?? method.type_slug } });
+        }
+      }
+      return [...byType.values()];
     },
 
     // KOMOJU's idempotency header is for POSTs; deleting twice stops the same subscription.

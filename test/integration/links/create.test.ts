@@ -121,6 +121,7 @@ describe.each(kinds)('createLink on %s', (kind) => {
         log: createLogger('silent'),
         userId,
         idempotencyKey,
+        paymentMethods: async () => null,
       };
     };
     const createEffect = (merchantId: string, productName: string) =>
