@@ -104,7 +104,7 @@ describe.each(kinds)('the shop profile in chat on %s', (kind) => {
     expect(messageText(card!)).toContain('판매자 정보: 상호, 대표자, 사업장 주소, 전화번호, 이메일, 사업자등록번호 항목이 비어 있어요.');
     expect(messageText(askCurrency!)).toContain('어느 통화로 볼까요?');
     const [saved] = await tap(harness, 'Ukowner', postbackData(askCurrency, '원 (KRW)'));
-    expect(messageText(saved!)).toContain('통화: 원 (KRW)');
+    expect(messageText(saved!)).toContain('통화\n원 (KRW)');
     expect(await prisma.merchant.findUniqueOrThrow({ where: { id: 'gage' } })).toMatchObject({ country: 'KR', currency: 'KRW' });
     // Each country's fields, and never more than LINE's 13 quick replies (the stub refuses more).
     expect(actionsOf(saved!).map((action) => action.label)).toContain('사업자등록번호');
