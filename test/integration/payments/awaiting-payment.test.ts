@@ -51,6 +51,24 @@ describe.each(await databaseKinds())('awaiting payments through the sandbox on %
     return command.run({ config: harness.config, db: database.db, log: createLogger('silent', new LogCapture()), flags: new Map(Object.entries(flags)), stdin: process.stdin });
   }
 
+  it('offers a card-only link no konbini payment, on the page or by a forged button', async () => {
+    const link = await seedLink(prisma, { productName: 'Card only', language: 'ja', amount: 900, paymentTypes: ['credit_card'] });
+    const checkout = await post(`/l/${link.slug}/checkout`, { token: formTokenIn(await get(`/l/${link.slug}`)) });
+    const checkoutPath = new URL(checkout.headers.get('location') ?? '').pathname;
+    const page = await get(checkoutPath);
+    expect(page).toContain('value="pay"');
+    expect(page).not.toContain('value="later"');
+    const forged = await post(checkoutPath, { token: formTokenIn(page), action: 'later' });
+    expect(forged.status).toBe(303);
+    expect(await prisma.payment.count({ where: { linkId: link.linkId } })).toBe(0);
+    // A konbini-only link has no card button either.
+    const konbini = await seedLink(prisma, { productName: 'Konbini only', language: 'ja', amount: 900, paymentTypes: ['konbini'] });
+    const konbiniCheckout = await post(`/l/${konbini.slug}/checkout`, { token: formTokenIn(await get(`/l/${konbini.slug}`)) });
+    const konbiniPage = await get(new URL(konbiniCheckout.headers.get('location') ?? '').pathname);
+    expect(konbiniPage).toContain('value="later"');
+    expect(konbiniPage).not.toContain('value="pay"');
+  });
+
   it('tells the creator it awaits payment until the deadline, then once that it was paid', async () => {
     const link = await seedLink(prisma, { productName: 'Hojicha', language: 'en', amount: 1800 });
     const { paymentId, returnPath } = await payLater(link);
