@@ -144,7 +144,7 @@ describe.each(await databaseKinds())('buyer details on %s', (kind) => {
     const link = await seedLink(prisma, { language: 'ko', buyerFields: { ask: ['address'], question: null } });
     const refused = await pressPay(link, { country: 'KR', postalCode: '123-4567', address1: '서울특별시 마포구 1' }, '198.51.100.8');
     expect(refused.status).toBe(422);
-    expect(await refused.text()).toContain('04524 같은 5자리 우편번호를 입력하십시오.');
+    expect(await refused.text()).toContain('04524 같은 5자리 우편번호를 입력해 주세요.');
     const accepted = await pressPay(link, { country: 'KR', postalCode: '04524', address1: '서울특별시 마포구 1' }, '198.51.100.9');
     expect(accepted.status).toBe(303);
     expect(fake.session(sessionIdFrom(accepted)).metadata.shippingAddress).toBe('KR 04524 서울특별시 마포구 1');
