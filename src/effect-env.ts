@@ -1,5 +1,6 @@
 import type { LineBotClient } from '@line/bot-sdk';
 import type { Config } from './config.js';
+import type { OfferedPaymentMethod } from './conversation/types.js';
 import type { Prisma } from './db/database.js';
 import type { Logger } from './logger.js';
 
@@ -12,6 +13,8 @@ export interface EffectEnv {
   userId: string;
   /** Stable per event: effects that create something use it so a retried event creates it once. */
   idempotencyKey: string;
+  /** The payment methods a shop's account offers, at most a day old (payments/payment-methods.ts); null: unknown now. */
+  paymentMethods(merchantId: string): Promise<OfferedPaymentMethod[] | null>;
 }
 
 /**

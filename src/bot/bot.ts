@@ -11,6 +11,7 @@ import { renderReplies } from '../line/render.js';
 import { answerSharedChat, sharedChatOf } from '../line/shared-chat.js';
 import { toInput } from '../line/to-input.js';
 import type { Logger } from '../logger.js';
+import { offeredPaymentMethods } from '../payments/payment-methods.js';
 import { claimDemoMerchant, findMembership } from '../merchants/membership.js';
 import { performEffect } from './effects.js';
 import { loadStepContext, saveStep, stepContextFromJson, type StepContext } from './step-store.js';
@@ -84,6 +85,7 @@ export function createBot(deps: BotDeps) {
         log,
         userId,
         idempotencyKey: `${event.webhookEventId}:${round}`,
+        paymentMethods: (merchantId) => offeredPaymentMethods({ prisma, config }, merchantId, new Date()),
       });
       if (outcome.type === 'languageSet' && isLanguage(outcome.language)) {
         ctx = { ...ctx, language: outcome.language, t: translator(outcome.language) };

@@ -1,14 +1,16 @@
 import { loadedStateFromRow, rowOfState, StaleStateError, type ConversationRow, type LoadedState } from './state-store.js';
-import type { DialogState } from '../conversation/types.js';
+import type { DialogState, Membership } from '../conversation/types.js';
 import type { SqlQuery } from '../db/sql.js';
-import { asRole, type Role } from '../merchants/authorization.js';
+import { asRole } from '../merchants/authorization.js';
+import { isShopCountry, shopCurrency } from '../merchants/shop-profile-rules.js';
+import { cachedPaymentMethods } from '../payments/payment-methods.js';
 
 /** Everything one conversation step needs to know about its user, read in one round trip. */
 export interface StepContext {
   /** Null when the user has never talked to the bot (no row yet). */
   user: { language: string; activeMerchantId: string | null } | null;
   /** The user's memberships, oldest first. */
-  memberships: { merchantId: string; merchantName: string; role: Role }[];
+  memberships: Membership[];
   loaded: LoadedState;
 }
 
@@ -24,7 +26,8 @@ export const stepContextSql = (userId: string) => `(
            'conversation', CASE WHEN c."userId" IS NULL THEN NULL ELSE json_build_object(
              'state', c."state", 'slots', c."slots", 'dialogId', c."dialogId", 'version', c."version",
              'schemaVersion', c."schemaVersion", 'expiresAt', c."expiresAt") END,
-           'memberships', (SELECT coalesce(json_agg(json_build_object('merchantId', m."merchantId", 'merchantName', mm."name", 'role', m."role") ORDER BY m."createdAt"), '[]'::json)
+           'memberships', (SELECT coalesce(json_agg(json_build_object('merchantId', m."merchantId", 'merchantName', mm."name", 'role', m."role",
+                                                      'country', mm."country", 'currency', mm."currency", 'paymentMethods', mm."paymentMethods") ORDER BY m."createdAt"), '[]'::json)
                              FROM "Member" m JOIN "Merchant" mm ON mm."id" = m."merchantId"
                             WHERE m."userId" = u."id"))
     FROM "LineUser" u LEFT JOIN "Conversation" c ON c."userId" = u."id"
@@ -36,7 +39,7 @@ interface ContextJson {
   language: string;
   activeMerchantId: string | null;
   conversation: (Omit<ConversationRow, 'expiresAt'> & { expiresAt: string }) | null;
-  memberships: { merchantId: string; merchantName: string; role: string }[];
+  memberships: { merchantId: string; merchantName: string; role: string; country?: string | null; currency?: string | null; paymentMethods?: unknown }[];
 }
 
 /** The context a claim read (see stepContextSql). */
@@ -46,7 +49,16 @@ export function stepContextFromJson(value: unknown): StepContext {
   const conversation = json.conversation ? { ...json.conversation, expiresAt: new Date(json.conversation.expiresAt) } : null;
   return {
     user: { language: json.language, activeMerchantId: json.activeMerchantId },
-    memberships: json.memberships.map((member) => ({ ...member, role: asRole(member.role) })),
+    memberships: json.memberships.map(({ merchantId, merchantName, role, country, currency, paymentMethods }) => {
+      const methods = cachedPaymentMethods(paymentMethods);
+      return {
+        merchantId,
+        merchantName,
+        role: asRole(role),
+        currency: shopCurrency({ country: isShopCountry(country) ? country : null, currency: currency ?? null }),
+        ...(methods ? { paymentMethods: methods } : {}),
+      };
+    }),
     loaded: loadedStateFromRow(conversation),
   };
 }

@@ -48,6 +48,16 @@ export interface Membership {
   merchantId: string;
   merchantName: string;
   role: 'owner' | 'staff';
+  /** What a bare number in a price means: the shop's currency (merchants/shop-profile-rules.ts); absent: JPY. */
+  currency?: 'JPY' | 'KRW';
+  /** The payment methods the shop's account offers as last read (payments/payment-methods.ts); absent: not read yet. */
+  paymentMethods?: OfferedPaymentMethod[];
+}
+
+/** A payment method as the provider lists it: its KOMOJU type and its own name in each language. */
+export interface OfferedPaymentMethod {
+  type: string;
+  names: { en: string; ja: string; ko: string };
 }
 
 /** Persisted dialog state (one per user). `slots` must stay JSON. */

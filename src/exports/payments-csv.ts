@@ -16,7 +16,7 @@ export function neutraliseFormula(value: string): string {
 }
 
 // The code, its discount and the tip come from the buyer's checkout (empty for payments without one).
-const COLUMNS = ['date', 'product', 'amount', 'currency', 'status', 'refunded', 'method', 'paymentId', 'email', 'discountCode', 'discount', 'tip'] as const;
+const COLUMNS = ['date', 'product', 'amount', 'currency', 'status', 'refunded', 'method', 'paymentId', 'email', 'discountCode', 'discount', 'tip', 'orderNumber'] as const;
 
 /** At most this many rows per file: a month of a busy shop, and a file LINE's browser still opens. */
 export const MAX_EXPORT_ROWS = 50_000;
@@ -29,7 +29,7 @@ export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; l
     include: {
       link: { select: { productName: true } },
       refunds: { select: { amount: true, chargeback: true } },
-      checkout: { select: { discountCode: true, discountAmount: true, tipAmount: true } },
+      checkout: { select: { orderNumber: true, discountCode: true, discountAmount: true, tipAmount: true } },
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: MAX_EXPORT_ROWS,
@@ -51,6 +51,7 @@ export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; l
       neutraliseFormula(row.checkout?.discountCode ?? ''),
       row.checkout?.discountCode ? formatMajorUnits(row.checkout.discountAmount, row.currency) : '',
       row.checkout && row.checkout.tipAmount > 0 ? formatMajorUnits(row.checkout.tipAmount, row.currency) : '',
+      row.checkout?.orderNumber ?? '',
     ];
   });
   return stringify([COLUMNS.map((column) => t(`columns.${column}`)), ...records], { bom: true, record_delimiter: 'windows' });

@@ -6,6 +6,7 @@ import type { ReturnOutcome } from '../payments/confirm-checkout-return.js';
 import { html, renderPage, type Html } from './html.js';
 import { ADDRESS_LINE_MAX, ANSWER_MAX, BUYER_NAME_MAX, type BuyerField, type BuyerFields } from '../links/buyer-fields.js';
 import type { BillingInterval } from '../links/billing.js';
+import type { ShopCountry } from '../merchants/shop-profile-rules.js';
 
 /** Who sells, as every buyer page shows it: name, logo, and where the legal notice is. */
 export interface ShopBrand {
@@ -13,6 +14,8 @@ export interface ShopBrand {
   logoUrl: string | null;
   /** Our /s/<shop slug>/legal page, or the shop's own legal notice URL. */
   legalUrl: string;
+  /** Whose law the legal page follows (its link is named after it); absent: Japan's. */
+  legalCountry?: ShopCountry;
 }
 
 export function shopHeader(shop: ShopBrand | undefined): Html | null {
@@ -22,7 +25,7 @@ export function shopHeader(shop: ShopBrand | undefined): Html | null {
 
 export function legalFooter(t: Translate<'pages'>, shop: ShopBrand | undefined): Html | undefined {
   if (!shop) return undefined;
-  return html`<footer><a href="${shop.legalUrl}" data-testid="legal-link">${t('legal.link')}</a></footer>`;
+  return html`<footer><a href="${shop.legalUrl}" data-testid="legal-link">${t(shop.legalCountry === 'KR' ? 'legal.linkKR' : 'legal.linkJP')}</a></footer>`;
 }
 
 export interface LinkPageView {
@@ -322,7 +325,7 @@ ${view.imageUrl ? html`<img class="product-image" src="${view.imageUrl}" alt="${
 ${testBadge(t, view.testMode)}
 ${shopHeader(view.shop)}
 <h1 data-testid="product-name">${view.productName}</h1>
-<p class="price"><span data-testid="price">${view.price}</span> <span class="tax-note" data-testid="tax-note">${t('link.taxIncluded')}</span></p>
+<p class="price"><span data-testid="price">${view.price}</span><span class="tax-note" data-testid="tax-note">${t('link.taxIncluded')}</span></p>
 ${view.subscription ? html`<p class="description" data-testid="subscription-terms"><strong>${view.subscription.terms}</strong></p>` : null}
 ${view.description.trim() === '' ? null : html`<p class="description" data-testid="description">${view.description}</p>`}
 ${view.fixedQuantity > 1 && !view.quantity ? html`<p data-testid="fixed-quantity">${t('link.fixedQuantity', { count: view.fixedQuantity })}</p>` : null}

@@ -237,7 +237,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
     // confirmCheckoutReturn checked the session belongs to this link before saying paid or awaiting.
     const checkout =
       outcome !== 'not_completed' && typeof req.query.session_id === 'string'
-        ? await prisma.checkout.findUnique({ where: { sessionId: req.query.session_id }, select: { id: true, quantity: true, amount: true } })
+        ? await prisma.checkout.findUnique({ where: { sessionId: req.query.session_id }, select: { orderNumber: true, quantity: true, amount: true } })
         : null;
     sendPage(
       res,
@@ -250,7 +250,8 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
         productName: link.productName,
         price: formatStoredPrice(checkout?.amount ?? link.amount * (checkout?.quantity ?? 1), link.currency, language),
         linkPath: linkPath(link.slug),
-        orderReference: checkout?.id ?? null,
+        // The short number the buyer can read out; a checkout from before it existed shows none.
+        orderReference: checkout?.orderNumber ?? null,
         afterPaymentMessage: link.afterPaymentMessage,
         lineAddFriendUrl: config.lineAddFriendUrl ?? null,
         subscription: subscriptionTerms(translator(language, 'pages'), readBillingInterval(link.billingInterval), formatStoredPrice(link.amount, link.currency, language)),

@@ -7,6 +7,7 @@ import { legalFooter, shopHeader, type ShopBrand } from './link-page-views.js';
 import { isLanguage, translator } from '../i18n/i18n.js';
 import { isSupportedCurrency } from '../i18n/currency.js';
 import { formatPrice } from '../i18n/format.js';
+import { sandboxOffer } from '../payments/sandbox/sandbox-offered.js';
 
 const lineItemsSchema = z.array(z.object({ description: z.string().optional(), image: z.string().optional(), quantity: z.number().int().optional() }).loose());
 
@@ -34,6 +35,8 @@ export function renderSandboxPage(view: SandboxPageView): string {
   const price = isSupportedCurrency(session.currency)
     ? formatPrice(session.amount, session.currency, language)
     : `${session.amount} ${session.currency}`;
+  // Only the ways of paying the session offers, as KOMOJU's page shows only its payment_types.
+  const offer = sandboxOffer(session.paymentTypes);
   const button = (action: string, style: string, label: string) =>
     html`<button class="button ${style}" type="submit" name="action" value="${action}" data-testid="sandbox-${action}">${label}</button>`;
   const body = html`<div class="card"><div class="body stack">
@@ -54,8 +57,8 @@ ${button('leave', 'secondary', t('sandbox.leave'))}
     : view.open
     ? html`<form method="post" action="${view.actionPath}" class="stack">
 <input type="hidden" name="token" value="${view.formToken}">
-${button('pay', 'primary', t('sandbox.pay'))}
-${button('later', 'secondary', t('sandbox.payLater'))}
+${offer.pay ? button('pay', 'primary', t('sandbox.pay')) : null}
+${offer.later ? button('later', 'secondary', t('sandbox.payLater')) : null}
 ${button('decline', 'danger', t('sandbox.decline'))}
 ${button('leave', 'secondary', t('sandbox.leave'))}
 </form>

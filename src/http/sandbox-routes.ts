@@ -120,7 +120,7 @@ export const sandboxRoutes: RouteFactory = ({ db, config, log }) => {
       return;
     }
     const result = await paySandboxSession(prisma, session.id, action === 'pay' ? 'captured' : action === 'later' ? 'authorized' : 'failed');
-    if (result.kind === 'not_found' || result.kind === 'closed') {
+    if (result.kind === 'not_found' || result.kind === 'closed' || result.kind === 'not_offered') {
       res.redirect(303, sandboxSessionPath(session.id));
       return;
     }

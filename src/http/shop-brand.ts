@@ -3,6 +3,7 @@ import type { Prisma } from '../db/database.js';
 import type { Language } from '../i18n/i18n.js';
 import { mediaUrl } from '../links/link-urls.js';
 import { loadShopProfile, shopDisplayName, type ShopProfile } from '../merchants/shop-profile.js';
+import { shopCountry } from '../merchants/shop-profile-rules.js';
 import type { ShopBrand } from './link-page-views.js';
 
 /** Our legal page, in the language of the page that links to it. */
@@ -15,6 +16,7 @@ function brandOf(profile: ShopProfile, publicBaseUrl: string, language: Language
     name: shopDisplayName(profile),
     logoUrl: profile.logoId ? mediaUrl(publicBaseUrl, profile.logoId) : null,
     legalUrl: profile.legalUrl ?? legalPagePath(profile.shopSlug, language),
+    legalCountry: shopCountry(profile),
   };
 }
 

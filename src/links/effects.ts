@@ -1,5 +1,8 @@
 // What the links capability asks the outer layer to do, and what comes back. Types only: the
 // conversation core and the dialogs see these; perform-effects.ts does the work.
+import type { OfferedPaymentMethod } from '../conversation/types.js';
+import type { LegalItem } from '../merchants/shop-profile-rules.js';
+import type { PaymentType } from './payment-types.js';
 import type { FetchImageOutcome } from './fetch-image.js';
 import type { CompleteLinkDraft } from './link-draft.js';
 import type { LinkView } from './link-view.js';
@@ -26,11 +29,15 @@ export type LinkEffectResult =
   | { type: 'links.updated'; field: LinkChange['field']; link: LinkView }
   /** 'image': the photo sent could not be used (`imageProblem` says why); 'notFound' also covers another shop's link. */
   | { type: 'links.updateRefused'; reason: UpdateLinkRefusal | 'image'; imageProblem?: Extract<FetchImageOutcome, { ok: false }>['reason'] }
+  | { type: 'links.updateRefused'; reason: 'paymentTypes'; notOffered: PaymentType[]; offered: OfferedPaymentMethod[] }
   /**
    * notMember: the user is no longer a member of that merchant; invalid: a rule was broken;
    * legalNotice: a live link needs the shop's legal notice (特定商取引法に基づく表記) first.
    */
-  | { type: 'links.rejected'; reason: 'notMember' | 'invalid' | 'legalNotice' };
+  | { type: 'links.rejected'; reason: 'notMember' | 'invalid' }
+  | { type: 'links.rejected'; reason: 'legalNotice'; missing: LegalItem[] }
+  /** The link restricts to methods the shop's KOMOJU account does not list. */
+  | { type: 'links.rejected'; reason: 'paymentTypes'; notOffered: PaymentType[]; offered: OfferedPaymentMethod[] };
 
 declare module '../conversation/types.js' {
   interface CapabilityEffects {

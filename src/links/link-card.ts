@@ -1,12 +1,12 @@
 import { commandButton } from '../conversation/machine.js';
-import type { Card, Context, Reply } from '../conversation/types.js';
+import type { Card, Context, OfferedPaymentMethod, Reply } from '../conversation/types.js';
 import { translator } from '../i18n/i18n.js';
 import { fitShareText } from '../line/render.js';
 import { formatDateTime, formatPrice } from '../i18n/format.js';
 import type { LinkView } from './link-view.js';
 import { isAdjustable, type QuantityRange } from './quantity.js';
 import type { BuyerDetailKind, BuyerFields } from './buyer-fields.js';
-import type { PaymentType } from './payment-types.js';
+import { isPaymentType, PAYMENT_TYPES, type PaymentType } from './payment-types.js';
 import { linkPriceText, presetsText, tipOptionsText } from './link-price-text.js';
 
 /**
@@ -28,6 +28,26 @@ export function quantityText(range: QuantityRange, ctx: Context): string {
 /** "Card, PayPay" / "All of the shop's". */
 export function paymentTypesText(types: readonly PaymentType[], ctx: Context): string {
   return types.length === 0 ? ctx.t('links:paymentTypes.all') : types.map((type) => ctx.t(`links:paymentTypes.names.${type}`)).join(ctx.t('links:buyerAsk.separator'));
+}
+
+/**
+ * The payment methods a link may restrict to, as the shop's account names them (KOMOJU's own names),
+ * or every method we know while the account's list was never read.
+ */
+export function offeredMethodsText(ctx: Context): string {
+  const separator = ctx.t('links:buyerAsk.separator');
+  const offered = ctx.membership?.paymentMethods?.filter((method) => isPaymentType(method.type));
+  if (offered && offered.length > 0) return offered.map((method) => method.names[ctx.language]).join(separator);
+  return PAYMENT_TYPES.map((type) => ctx.t(`links:paymentTypes.names.${type}`)).join(separator);
+}
+
+/** Which chosen methods the account does not offer, and what it offers instead. */
+export function notOfferedText(notOffered: readonly PaymentType[], offered: readonly OfferedPaymentMethod[], ctx: Context): string {
+  const separator = ctx.t('links:buyerAsk.separator');
+  return ctx.t('links:paymentTypes.notOffered', {
+    methods: notOffered.map((type) => ctx.t(`links:paymentTypes.names.${type}`)).join(separator),
+    offered: offered.filter((method) => isPaymentType(method.type)).map((method) => method.names[ctx.language]).join(separator),
+  });
 }
 
 /** "Name, Phone" / "None". */

@@ -18,7 +18,7 @@ export function understandLinkText(body: string, ctx: Context): Step | null {
     if (!ctx.membership) return notMember(ctx);
     return reply(text(ctx.t('links:offer.makeLink'), [commandButton(ctx.t('buttons.quick'), 'quick'), commandButton(ctx.t('buttons.create'), 'create')]));
   }
-  const amount = parseAmount(body);
+  const amount = parseAmount(body, ctx.membership?.currency ?? 'JPY');
   if (!amount.ok) return null;
   if (!ctx.membership) return notMember(ctx);
   const price = formatPrice(amount.amount, amount.currency, ctx.language);

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import type { EffectEnv, Performers } from '../effect-env.js';
 import { membershipOf } from '../merchants/authorization.js';
 import { isTestMode } from '../merchants/komoju-keys.js';
-import { hasCompleteLegalNotice } from '../merchants/shop-profile.js';
+import { typesNotOffered } from './payment-types.js';
+import { legalItemsMissing } from '../merchants/shop-profile.js';
 import { createLink } from './create-link.js';
 import { fetchImage } from './fetch-image.js';
 import type { LinkEffect, LinkEffectResult } from './effects.js';
@@ -88,9 +89,13 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
     };
     const options = { linkId: idForEvent('lnk', env), publicBaseUrl: base, testMode: await isTestMode(env.prisma, env.config, effect.merchantId) };
     // Real payments need the seller's identity reachable from the page (特定商取引法); test links do not.
-    if (!options.testMode && !(await hasCompleteLegalNotice(env.prisma, effect.merchantId))) {
-      env.log.info({ merchantId: effect.merchantId }, 'live link refused: the shop legal notice is incomplete');
-      return { type: 'links.rejected', reason: 'legalNotice' };
+    const offered = fields.paymentTypes.length > 0 ? await env.paymentMethods(effect.merchantId) : null;
+    const notOffered = typesNotOffered(fields.paymentTypes, offered);
+    if (offered && notOffered.length > 0) return { type: 'links.rejected', reason: 'paymentTypes', notOffered, offered };
+    const missing = options.testMode ? [] : await legalItemsMissing(env.prisma, effect.merchantId);
+    if (missing.length > 0) {
+      env.log.info({ merchantId: effect.merchantId, missing }, 'live link refused: the shop legal notice is incomplete');
+      return { type: 'links.rejected', reason: 'legalNotice', missing };
     }
     const outcome = await withLoading(env, () => createLink(env.prisma, fields, options));
     switch (outcome.kind) {
@@ -121,6 +126,11 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
       linkChange = { field: 'image', value: stored.mediaId };
     } else {
       linkChange = change;
+    }
+    if (linkChange.field === 'paymentTypes' && linkChange.value.length > 0) {
+      const offered = await env.paymentMethods(effect.merchantId);
+      const notOffered = typesNotOffered(linkChange.value, offered);
+      if (offered && notOffered.length > 0) return { type: 'links.updateRefused', reason: 'paymentTypes', notOffered, offered };
     }
     const result = await updateLink(prisma, { merchantId: effect.merchantId, linkId: effect.linkId, role, change: linkChange });
     if (!result.ok) return { type: 'links.updateRefused', reason: result.reason };

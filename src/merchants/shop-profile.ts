@@ -1,7 +1,7 @@
 // Reading and changing a shop's public profile (rules in shop-profile-rules.ts). The link pages,
 // the sandbox checkout and the legal page read it; only owners change it (checked by callers).
 import type { Prisma } from '../db/database.js';
-import { SHOP_TEXT_FIELDS, isLegalNoticeComplete, type ShopProfileValues, type ShopTextField } from './shop-profile-rules.js';
+import { SHOP_TEXT_FIELDS, isShopCountry, missingLegalItems, type LegalItem, type ShopCountry, type ShopProfileValues, type ShopTextField } from './shop-profile-rules.js';
 
 export interface ShopProfile extends ShopProfileValues {
   merchantId: string;
@@ -15,14 +15,16 @@ const PROFILE_SELECT = {
   name: true,
   shopSlug: true,
   logoId: true,
+  country: true,
+  currency: true,
   ...Object.fromEntries(SHOP_TEXT_FIELDS.map((field) => [field, true])),
 } as const;
 
-type ProfileRow = { id: string; name: string; shopSlug: string; logoId: string | null } & Record<ShopTextField, string | null>;
+type ProfileRow = { id: string; name: string; shopSlug: string; logoId: string | null; country: string | null; currency: string | null } & Record<ShopTextField, string | null>;
 
 function toProfile(row: ProfileRow): ShopProfile {
   const values = Object.fromEntries(SHOP_TEXT_FIELDS.map((field) => [field, row[field]])) as Record<ShopTextField, string | null>;
-  return { merchantId: row.id, merchantName: row.name, shopSlug: row.shopSlug, logoId: row.logoId, ...values };
+  return { merchantId: row.id, merchantName: row.name, shopSlug: row.shopSlug, logoId: row.logoId, country: isShopCountry(row.country) ? row.country : null, currency: row.currency, ...values };
 }
 
 /** The name buyers see: the display name, else the merchant's own name. */
@@ -40,17 +42,28 @@ export async function findShopBySlug(prisma: Prisma, shopSlug: string): Promise<
   return row ? toProfile(row as ProfileRow) : null;
 }
 
-/** Whether the merchant's legal notice allows live payments (see isLegalNoticeComplete). */
-export async function hasCompleteLegalNotice(prisma: Prisma, merchantId: string): Promise<boolean> {
+/** The legal items the shop's country requires that are still empty: none means live payments may start. */
+export async function legalItemsMissing(prisma: Prisma, merchantId: string): Promise<LegalItem[]> {
   const profile = await loadShopProfile(prisma, merchantId);
-  return profile !== null && isLegalNoticeComplete(profile);
+  if (!profile) throw new Error(`merchant ${merchantId} does not exist`);
+  return missingLegalItems(profile);
 }
 
-export type ShopProfileChange = { field: ShopTextField; value: string | null } | { field: 'logo'; value: string | null };
+export type ShopProfileChange =
+  | { field: ShopTextField; value: string | null }
+  | { field: 'logo'; value: string | null }
+  | { field: 'country'; value: ShopCountry }
+  | { field: 'currency'; value: 'JPY' | 'KRW' };
 
 /** Applies one already-validated change; null when the merchant no longer exists. */
 export async function updateShopProfile(prisma: Prisma, merchantId: string, change: ShopProfileChange): Promise<ShopProfile | null> {
-  const data = change.field === 'logo' ? { logoId: change.value } : { [change.field]: change.value };
+  const data =
+    change.field === 'logo'
+      ? { logoId: change.value }
+      : // A Japanese shop prices in yen; a Korean shop is asked next (its default stays KRW until then).
+        change.field === 'country'
+        ? { country: change.value, currency: change.value === 'JP' ? 'JPY' : null }
+        : { [change.field]: change.value };
   const updated = await prisma.merchant.updateMany({ where: { id: merchantId }, data });
   return updated.count === 0 ? null : loadShopProfile(prisma, merchantId);
 }

@@ -39,6 +39,8 @@ interface LinkTransaction {
   occurredAt: Date;
   createdAt: Date;
   capturedAt: Date | null;
+  /** The checkout's short order number the buyer was shown; null for payments without one. */
+  orderNumber: string | null;
   /** Units bought (the checkout's quantity; 1 for a payment no checkout of ours started). */
   quantity: number;
   /** What the buyer filled in; null when the link asked nothing or the retention period erased it. */
@@ -74,6 +76,7 @@ interface TransactionRow {
   chargeback: boolean | null;
   createdAt: Date;
   capturedAt: Date | null;
+  orderNumber: string | null;
   quantity: number | null;
   buyerDetails: unknown;
   chosenAmount: number | null;
@@ -93,7 +96,7 @@ export async function listTransactions(
     db.$queryRaw<TransactionRow[]>`
       SELECT p."id", p."status", p."amount", p."total", p."currency", p."paymentMethod", p."paymentDeadline", p."fraud",
              p."amountRefunded", p."createdAt", p."capturedAt",
-             r."total" AS "refundTotal", r."chargeback", c."quantity", c."buyerDetails",
+             r."total" AS "refundTotal", r."chargeback", c."orderNumber", c."quantity", c."buyerDetails",
              c."chosenAmount", c."discountCode", c."discountAmount", c."tipAmount",
              CASE WHEN p."subscriptionId" IS NULL THEN NULL
                   WHEN p."capturedAt" IS NULL THEN 0
@@ -131,6 +134,7 @@ export async function listTransactions(
       occurredAt: row.capturedAt ?? row.createdAt,
       createdAt: row.createdAt,
       capturedAt: row.capturedAt,
+      orderNumber: row.orderNumber,
       quantity: row.quantity ?? 1,
       buyerDetails: readStoredBuyerDetails(row.buyerDetails),
       choices: readCheckoutChoices(row),

@@ -52,7 +52,7 @@ export async function notifyCapture(event: DomainEvent<'payments.captured'>, dep
     where: { id: paymentId },
     include: {
       link: { select: { productName: true, usageLimit: true, currency: true } },
-      checkout: { select: { quantity: true, buyerDetails: true, chosenAmount: true, discountCode: true, discountAmount: true, tipAmount: true } },
+      checkout: { select: { orderNumber: true, quantity: true, buyerDetails: true, chosenAmount: true, discountCode: true, discountAmount: true, tipAmount: true } },
       subscription: { select: { id: true, interval: true } },
     },
   });
@@ -76,6 +76,7 @@ export async function notifyCapture(event: DomainEvent<'payments.captured'>, dep
           : t('notice.captured', { product: link.productName, amount, total });
         const quantity = payment.checkout?.quantity ?? 1;
         const lines = [captured];
+        if (payment.checkout?.orderNumber) lines.push(t('notice.orderNumber', { number: payment.checkout.orderNumber }));
         if (quantity > 1) lines.push(t('notice.quantity', { count: quantity }));
         const choices = readCheckoutChoices(payment.checkout);
         if (choices) {

@@ -1,6 +1,7 @@
 // Provider-neutral view of a hosted checkout. KOMOJU and the built-in sandbox both implement
 // PaymentProvider; the rest of the app sees only these shapes. Amounts are integers in the
 // currency's smallest unit.
+import type { OfferedPaymentMethod } from '../conversation/types.js';
 
 // `refunded` means fully refunded; a partially refunded payment stays `captured`.
 export type PaymentStatus =
@@ -103,6 +104,8 @@ export interface CreateSessionInput {
   email?: string;
   /** KOMOJU payment types the session offers; absent: every type of the account. */
   paymentTypes?: string[];
+  /** The checkout's short order number (payments/order-number.ts): KOMOJU's external_order_num. */
+  orderNumber?: string;
   /** `customer`: the hosted page saves the buyer's card to a new customer and charges nothing. */
   mode?: 'payment' | 'customer';
   // Same key + same input → the same session, so a retried create never opens a second one.
@@ -180,6 +183,8 @@ export interface PaymentProvider {
   findSubscriptions(customerId: string, since: Date): Promise<SubscriptionSnapshot[]>;
   /** Every payment created in [since, until] (`GET /api/v1/payments?start_time&end_time`, every page): reconciliation. */
   listPayments(range: { since: Date; until: Date }): Promise<PaymentSnapshot[]>;
+  /** The payment methods the account can take (`GET /api/v1/payment_methods`). */
+  listPaymentMethods(): Promise<OfferedPaymentMethod[]>;
 }
 
 // `status` is the provider's HTTP status (null when no answer arrived), `code` its machine-readable

@@ -27,6 +27,7 @@ import { readPaymentTypes } from '../links/payment-types.js';
 import { readBillingInterval, SUBSCRIPTION_PAYMENT_TYPES } from '../links/billing.js';
 import { lockLink, readLinkOffer } from './link-offer.js';
 import type { CheckoutOrder } from './read-checkout-form.js';
+import { newOrderNumber } from './order-number.js';
 import { providerForLink, servesLinkMode } from './provider-for-link.js';
 import { ProviderError } from './provider.js';
 import { CHECKOUT_ID_METADATA_KEY, LINK_ID_METADATA_KEY } from './record-payment-event.js';
@@ -194,6 +195,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, order: Check
   // subscription is created once it completed (payments/subscriptions/ensure-subscription.ts).
   const paymentTypes = subscription ? SUBSCRIPTION_PAYMENT_TYPES : readPaymentTypes(link.paymentTypes);
   const checkoutId = newCheckoutId();
+  const orderNumber = newOrderNumber();
   type Decision = HoldDecision | { kind: 'closed'; offer: ClosedOffer } | { kind: 'too_many'; placesLeft: number } | { kind: 'code_used_up' } | { kind: 'code_held' };
   const decision = await prisma.$transaction(async (tx): Promise<Decision> => {
     await lockLink(tx, link.id);
@@ -227,7 +229,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, order: Check
         amount: order.amount.total,
       };
       const buyerDetails = order.details && Object.keys(order.details).length > 0 ? { buyerDetails: order.details as Prisma.InputJsonObject } : {};
-      await tx.checkout.create({ data: { id: checkoutId, linkId: link.id, provider: provider.name, clientKey, quantity, ...chosen, ...buyerDetails } });
+      await tx.checkout.create({ data: { id: checkoutId, orderNumber, linkId: link.id, provider: provider.name, clientKey, quantity, ...chosen, ...buyerDetails } });
     }
     return hold;
   });
@@ -250,6 +252,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, order: Check
       ...(order.details?.email ? { email: order.details.email } : {}),
       ...(paymentTypes.length > 0 ? { paymentTypes } : {}),
       ...(subscription ? { mode: 'customer' as const } : {}),
+      orderNumber,
       idempotencyKey: checkoutId,
       expiresInSeconds: sessionLifetimeSeconds(link, now, code !== null && code.usageCap !== null),
     });

@@ -184,6 +184,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
         ...(item.choices ? { choices: item.choices } : {}),
         ...(item.state === 'awaiting' && item.paymentDeadline ? { deadline: item.paymentDeadline.toISOString() } : {}),
         ...(item.fraud ? { fraud: true } : {}),
+        ...(item.orderNumber === null ? {} : { orderNumber: item.orderNumber }),
         ...(item.subscriptionPayment === null ? {} : { subscriptionPayment: item.subscriptionPayment }),
       })),
       hasMore: listed.hasMore,

@@ -20,6 +20,8 @@ export interface TransactionView {
   currency?: string;
   refundedAmount: number;
   at: string;
+  /** The short order number the buyer was shown (and may quote). */
+  orderNumber?: string;
   /** Units bought; absent means 1. */
   quantity?: number;
   /** What the buyer filled in on the page, while kept (see BUYER_DATA_RETENTION_DAYS). */
@@ -51,6 +53,7 @@ function describe(transaction: TransactionView, link: SalesLinkView, ctx: Contex
     ? t('sales:transactions.line', { state, amount })
     : t('sales:transactions.lineRefunded', { state, amount, refunded: formatStoredPrice(transaction.refundedAmount, currency, language) });
   const notes = [
+    ...(transaction.orderNumber ? [t('sales:transactions.orderNumber', { number: transaction.orderNumber })] : []),
     ...(transaction.subscriptionPayment === undefined
       ? []
       : [transaction.subscriptionPayment > 0 ? t('sales:transactions.subscriptionPayment', { count: transaction.subscriptionPayment }) : t('sales:transactions.subscriptionAttempt')]),

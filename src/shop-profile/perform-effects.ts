@@ -4,7 +4,7 @@ import { mediaUrl } from '../links/link-urls.js';
 import { idForEvent } from '../links/perform-effects.js';
 import { AuthorizationError, assertMemberOf } from '../merchants/authorization.js';
 import { loadShopProfile, updateShopProfile, type ShopProfile, type ShopProfileChange } from '../merchants/shop-profile.js';
-import { SHOP_TEXT_FIELDS, checkShopValue, missingLegalItems, type ShopTextField } from '../merchants/shop-profile-rules.js';
+import { SHOP_CURRENCIES, SHOP_TEXT_FIELDS, checkShopValue, isShopCountry, missingLegalItems, shopCountry, shopCurrency, type ShopTextField } from '../merchants/shop-profile-rules.js';
 import type { ShopProfileEffect, ShopProfileEffectResult, ShopProfileView } from './effects.js';
 import { shopLegalPageUrl } from './shop-urls.js';
 
@@ -12,6 +12,8 @@ export function shopProfileView(profile: ShopProfile, publicBaseUrl: string): Sh
   return {
     merchantName: profile.merchantName,
     values: Object.fromEntries(SHOP_TEXT_FIELDS.map((field) => [field, profile[field]])) as Record<ShopTextField, string | null>,
+    country: profile.country,
+    currency: shopCurrency(profile),
     logoUrl: profile.logoId ? mediaUrl(publicBaseUrl, profile.logoId) : null,
     legalPageUrl: shopLegalPageUrl(publicBaseUrl, profile.shopSlug),
     missingLegalItems: missingLegalItems(profile),
@@ -50,6 +52,14 @@ export const shopProfilePerformers: Performers<ShopProfileEffect, ShopProfileEff
       const stored = await fetchImage(env.line, prisma, { merchantId: effect.merchantId, messageId: edit.value, mediaId: idForEvent('img', env) });
       if (!stored.ok) return { type: 'shopProfile.logoRefused', reason: stored.reason };
       change = { field: 'logo', value: stored.mediaId };
+    } else if (edit.field === 'country') {
+      if (!isShopCountry(edit.value)) throw new Error(`shop profile country refused: ${String(edit.value)}`);
+      change = edit;
+    } else if (edit.field === 'currency') {
+      // Only a currency the shop's country allows (a Japanese shop prices in yen).
+      const current = await loadShopProfile(prisma, effect.merchantId);
+      if (!current || !SHOP_CURRENCIES[shopCountry(current)].includes(edit.value)) throw new Error(`shop profile currency refused: ${edit.value}`);
+      change = edit;
     } else if (edit.field === 'logo' || edit.value === null) {
       change = edit;
     } else {

@@ -287,8 +287,26 @@ export interface FakeKomoju {
   failNext(count: number, httpStatus: number, body?: unknown, method?: 'GET' | 'POST' | 'DELETE'): void;
   delayNext(count: number, ms: number): void;
   loseAnswer(rule: LoseAnswer): void;
+  /** Replaces what `GET /api/v1/payment_methods` lists. */
+  setPaymentMethods(methods: readonly FakeKomojuPaymentMethod[]): void;
   close(): Promise<void>;
 }
+
+/** One entry of `GET /api/v1/payment_methods` (AvailablePaymentMethod in komoju-node-sdk's docs). */
+export interface FakeKomojuPaymentMethod {
+  type_slug: string;
+  name_en: string;
+  name_ja: string;
+  name_ko: string;
+  currency: string;
+}
+
+/** What the fake account takes until a test calls setPaymentMethods: card, konbini and PayPay in JPY. */
+const FAKE_KOMOJU_PAYMENT_METHODS: readonly FakeKomojuPaymentMethod[] = [
+  { type_slug: 'credit_card', name_en: 'Credit Card', name_ja: 'クレジットカード', name_ko: '신용카드', currency: 'JPY' },
+  { type_slug: 'konbini', name_en: 'Konbini', name_ja: 'コンビニ', name_ko: '편의점', currency: 'JPY' },
+  { type_slug: 'paypay', name_en: 'PayPay', name_ja: 'PayPay', name_ko: 'PayPay', currency: 'JPY' },
+];
 
 export interface CompleteOptions {
   tax?: number;
@@ -535,6 +553,7 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
   const sessions = new Map<string, SessionRecord>();
   const payments = new Map<string, FakeKomojuPayment>();
   const subscriptions = new Map<string, FakeKomojuSubscription>();
+  let paymentMethods: readonly FakeKomojuPaymentMethod[] = FAKE_KOMOJU_PAYMENT_METHODS;
   // Customers whose card a completed customer-mode session saved, by uuid.
   const customers = new Map<string, { number: number; json: FakeKomojuCustomer; currency: string; locale: string }>();
   // X-KOMOJU-IDEMPOTENCY → the first successful answer.
@@ -892,8 +911,13 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     return customer ? { status: 200, body: structuredClone(customer.json) } : notFound();
   }
 
+  function listPaymentMethods(): Answer {
+    return { status: 200, body: structuredClone(paymentMethods) };
+  }
+
   const ID = '([^/]+)';
   const routes: Route[] = [
+    { method: 'GET', path: /^\/api\/v1\/payment_methods$/, handle: listPaymentMethods },
     { method: 'POST', path: /^\/api\/v1\/sessions$/, handle: postSession },
     { method: 'GET', path: new RegExp(`^/api/v1/sessions/${ID}$`), handle: getSession },
     { method: 'GET', path: /^\/api\/v1\/payments$/, handle: listPayments },
@@ -1119,6 +1143,9 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     },
     delayNext(count, ms) {
       delays.push({ remaining: count, ms });
+    },
+    setPaymentMethods(methods) {
+      paymentMethods = methods;
     },
     loseAnswer(rule) {
       lostAnswers.push({ ...rule, remaining: rule.count ?? 1 });

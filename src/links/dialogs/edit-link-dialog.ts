@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commandButton, continueDialog, reply, startDialog, text, type DialogHandler } from '../../conversation/machine.js';
 import type { Button, Context, DialogState, EffectResult, Reply, Step } from '../../conversation/types.js';
-import { linkCard } from '../link-card.js';
+import { linkCard, notOfferedText } from '../link-card.js';
 import { linkDraftSchema, type LinkDraft } from '../link-draft.js';
 import type { LinkView } from '../link-view.js';
 import type { LinkEffect } from '../effects.js';
@@ -183,6 +183,8 @@ function updateOutcome(result: EffectResult, state: DialogState, slots: EditSlot
           return reply(text(t('links:edit.refused.notOwner')));
         case 'image':
           return retry(state, slots, ctx, t(`links:image.errors.${result.imageProblem ?? 'unavailable'}`));
+        case 'paymentTypes':
+          return retry(state, slots, ctx, notOfferedText(result.notOffered, result.offered, ctx));
         default:
           return retry(state, slots, ctx, t('links:errors.invalid'));
       }

@@ -2,7 +2,7 @@ import type { MatchedCommand } from '../../conversation/commands.js';
 import { commandButton, continueDialog, reply, startDialog, text, type DialogHandler } from '../../conversation/machine.js';
 import { SHOP_PROFILE_ACTION } from '../../merchants/chat.js';
 import type { Context, DialogState, EffectResult, Reply, Step } from '../../conversation/types.js';
-import { linkCard, issuedLinkReplies } from '../link-card.js';
+import { linkCard, issuedLinkReplies, notOfferedText } from '../link-card.js';
 import { isComplete, type LinkDraft } from '../link-draft.js';
 import type { LinkEffect } from '../effects.js';
 import type { LinkView } from '../link-view.js';
@@ -149,7 +149,8 @@ function handleResult(turn: Turn, slots: LinkDialogSlots, outcome: EffectResult)
     }
     case 'links.rejected':
       if (outcome.reason === 'notMember') return reply(text(ctx.t('auth.notMember')));
-      if (outcome.reason === 'legalNotice') return reply(text(ctx.t('links:errors.legalNotice'), [commandButton(ctx.t('merchants:buttons.profile'), SHOP_PROFILE_ACTION)]));
+      if (outcome.reason === 'paymentTypes') return goTo(turn, slots, 'paymentTypes', [text(notOfferedText(outcome.notOffered, outcome.offered, ctx))]);
+      if (outcome.reason === 'legalNotice') return reply(text(ctx.t('links:errors.legalNotice', { items: outcome.missing.map((item) => ctx.t(`shop:fields.${item}`)).join(ctx.t('shop:listSeparator')) }), [commandButton(ctx.t('merchants:buttons.profile'), SHOP_PROFILE_ACTION)]));
       return ask(turn, slots, [text(ctx.t('links:errors.invalid'))]);
     default:
       return null;

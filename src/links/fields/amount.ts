@@ -23,11 +23,16 @@ function amountError(reason: AmountError, ctx: Context, currency: Currency): str
   }
 }
 
-/** Which currency an error talks about: the one typed if recognisable, else the default. */
-function currencyMentioned(input: string): Currency {
-  if (input.length > AMOUNT_INPUT_MAX) return 'JPY';
-  const parsed = parseAmount(`1 ${input.replace(/[\d.,\s\-\u2212]/g, '').slice(0, 8)}`);
-  return parsed.ok ? parsed.currency : 'JPY';
+/** What a bare number means: the shop's currency (a Korean shop may price in won). */
+function shopCurrencyOf(ctx: Context): Currency {
+  return ctx.membership?.currency ?? 'JPY';
+}
+
+/** Which currency an error talks about: the one typed if recognisable, else the shop's. */
+function currencyMentioned(input: string, ctx: Context): Currency {
+  if (input.length > AMOUNT_INPUT_MAX) return shopCurrencyOf(ctx);
+  const parsed = parseAmount(`1 ${input.replace(/[\d.,\s\-\u2212]/g, '').slice(0, 8)}`, shopCurrencyOf(ctx));
+  return parsed.ok ? parsed.currency : shopCurrencyOf(ctx);
 }
 
 /** The price and its currency: fixed once issued (buyers may hold the URL showing it). */
@@ -39,8 +44,8 @@ export const amountField: LinkField<'amount'> = {
   question: (ctx) => ctx.t('links:amount.ask'),
   choices: () => [],
   parse(answer, ctx) {
-    const parsed = parseAmount(answer);
-    if (!parsed.ok) return { ok: false, error: amountError(parsed.reason, ctx, currencyMentioned(answer)) };
+    const parsed = parseAmount(answer, shopCurrencyOf(ctx));
+    if (!parsed.ok) return { ok: false, error: amountError(parsed.reason, ctx, currencyMentioned(answer, ctx)) };
     return { ok: true, changes: { amount: parsed.amount, currency: parsed.currency } };
   },
   describe: (draft, ctx) => (draft.amount !== undefined && draft.currency ? formatPrice(draft.amount, draft.currency, ctx.language) : null),

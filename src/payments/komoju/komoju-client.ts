@@ -1,6 +1,7 @@
 // KOMOJU over HTTP: hosted-page Sessions and Payments, validated with zod and mapped onto the
 // provider-neutral snapshots. Wire format: KOMOJU API docs and komoju/komoju-node-sdk.
 import { z } from 'zod';
+import type { OfferedPaymentMethod } from '../../conversation/types.js';
 import { isTestSecretKey } from '../../merchants/komoju-keys.js';
 import { ProviderError } from '../provider.js';
 import type {
@@ -53,6 +54,11 @@ const PAYMENT_STATUSES = [
 ] as const satisfies readonly PaymentStatus[];
 
 const money = z.number().int().nonnegative();
+
+// AvailablePaymentMethod in KOMOJU's API reference (komoju-node-sdk docs/Models): an array of these.
+const paymentMethodsSchema = z.array(
+  z.object({ type_slug: z.string().min(1), name_en: z.string().optional(), name_ja: z.string().optional(), name_ko: z.string().optional(), currency: z.string().optional() }).loose(),
+);
 
 const timestamp = z.string().transform((value, ctx) => {
   const date = new Date(value);
@@ -403,7 +409,8 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
 
     async createSession(input: CreateSessionInput): Promise<SessionSnapshot> {
       checkIdempotencyKey(input.idempotencyKey);
-      const checkoutId = input.metadata.checkoutId;
+      // The short order number the buyer reads out; older callers fall back to the checkout id.
+      const externalOrderNum = input.orderNumber ?? input.metadata.checkoutId;
       // Undefined fields are dropped by JSON.stringify.
       const body = JSON.stringify({
         // Said explicitly: a one-off payment, or `customer` (save a card for a subscription).
@@ -425,7 +432,7 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
         payment_types: input.paymentTypes,
         expires_in_seconds: input.expiresInSeconds,
         // Customer mode makes no payment, so it documents no payment_data.
-        payment_data: checkoutId === undefined || input.mode === 'customer' ? undefined : { external_order_num: checkoutId },
+        payment_data: externalOrderNum === undefined || input.mode === 'customer' ? undefined : { external_order_num: externalOrderNum },
       });
       const path = '/api/v1/sessions';
       const json = await call('POST', path, { key: input.idempotencyKey, body });
@@ -503,6 +510,19 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
     async listPayments(range: { since: Date; until: Date }): Promise<PaymentSnapshot[]> {
       const rows = await listAll('/api/v1/payments', { start_time: range.since.toISOString(), end_time: range.until.toISOString() });
       return rows.map((raw) => toPaymentSnapshot(parse(paymentSchema, raw, 'KOMOJU GET /api/v1/payments'), null));
+    },
+
+    async listPaymentMethods(): Promise<OfferedPaymentMethod[]> {
+      const path = '/api/v1/payment_methods';
+      const methods = parse(paymentMethodsSchema, await call('GET', path), `KOMOJU GET ${path}`);
+      // One entry per type and currency: a method that takes JPY and USD is listed twice.
+      const byType = new Map<string, OfferedPaymentMethod>();
+      for (const method of methods) {
+        if (!byType.has(method.type_slug)) {
+          byType.set(method.type_slug, { type: method.type_slug, names: { en: method.name_en ?? method.type_slug, ja: method.name_ja ?? method.name_en ?? method.type_slug, ko: method.name_ko ?? method.name_en ?? method.type_slug } });
+        }
+      }
+      return [...byType.values()];
     },
 
     // KOMOJU's idempotency header is for POSTs; deleting twice stops the same subscription.

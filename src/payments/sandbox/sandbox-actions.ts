@@ -5,6 +5,7 @@ import type { Prisma } from '../../db/database.js';
 import type { SandboxPayment, SandboxSession } from '../../generated/prisma/client.js';
 import { isSessionExpired, newSandboxId } from './sandbox-provider.js';
 import { sandboxRefundsSchema } from './sandbox-payment-json.js';
+import { sandboxOffer } from './sandbox-offered.js';
 
 /** Pay, Decline, or "Pay later (konbini)" (authorized: awaiting payment at the store until a deadline). */
 export type SandboxBuyerOutcome = 'captured' | 'failed' | 'authorized';
@@ -17,6 +18,8 @@ export type SandboxPayResult =
   | { kind: 'authorized'; session: SandboxSession; payment: SandboxPayment }
   | { kind: 'declined'; session: SandboxSession; payment: SandboxPayment }
   | { kind: 'not_found' }
+  /** The session does not offer that way of paying (a card-only link has no konbini). */
+  | { kind: 'not_offered'; session: SandboxSession }
   | { kind: 'closed'; session: SandboxSession };
 
 /**
@@ -29,6 +32,8 @@ export async function paySandboxSession(prisma: Prisma, sessionId: string, outco
     const session = await tx.sandboxSession.findUnique({ where: { id: sessionId } });
     if (!session) return { kind: 'not_found' };
     if (session.status !== 'pending' || isSessionExpired(session)) return { kind: 'closed', session };
+    const offer = sandboxOffer(session.paymentTypes);
+    if ((outcome === 'authorized' && offer.later === null) || (outcome === 'captured' && !offer.pay)) return { kind: 'not_offered', session };
     const now = new Date();
     const later = outcome === 'authorized';
     const payment = await tx.sandboxPayment.create({
@@ -39,7 +44,7 @@ export async function paySandboxSession(prisma: Prisma, sessionId: string, outco
         amount: session.amount,
         currency: session.currency,
         metadata: session.metadata ?? {},
-        ...(later ? { paymentMethod: 'konbini', paymentDeadline: new Date(now.getTime() + SANDBOX_PAY_LATER_DAYS * 86_400_000) } : {}),
+        ...(later ? { paymentMethod: offer.later ?? 'konbini', paymentDeadline: new Date(now.getTime() + SANDBOX_PAY_LATER_DAYS * 86_400_000) } : {}),
         ...(outcome === 'captured' ? { capturedAt: now } : {}),
       },
     });

@@ -1,5 +1,6 @@
 // The built-in test provider used when no KOMOJU key is configured: sessions and payments live in
 // SandboxSession / SandboxPayment and the buyer "pays" on a page this app serves under /sandbox.
+import type { OfferedPaymentMethod } from '../../conversation/types.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Prisma } from '../../db/database.js';
 import type { SandboxSession } from '../../generated/prisma/client.js';
@@ -22,6 +23,18 @@ import { cancelSandboxSubscription, createSandboxSubscription, readSandboxSubscr
 
 // Like KOMOJU: a session lives at most 24 h.
 const MAX_SESSION_SECONDS = 86_400;
+
+/**
+ * What the sandbox account offers (its documented set, README "Sandbox"): a payment captured at
+ * once (card, PayPay) or one awaiting payment at a store, ATM or bank; named as each names itself.
+ */
+const SANDBOX_PAYMENT_METHODS: OfferedPaymentMethod[] = [
+  { type: 'credit_card', names: { en: 'Credit card', ja: 'クレジットカード', ko: '신용카드' } },
+  { type: 'konbini', names: { en: 'Konbini', ja: 'コンビニ', ko: '편의점' } },
+  { type: 'bank_transfer', names: { en: 'Bank transfer', ja: '銀行振込', ko: '계좌이체' } },
+  { type: 'pay_easy', names: { en: 'Pay-easy', ja: 'Pay-easy（ペイジー）', ko: 'Pay-easy' } },
+  { type: 'paypay', names: { en: 'PayPay', ja: 'PayPay', ko: 'PayPay' } },
+];
 
 export function sandboxSessionPath(sessionId: string): string {
   return `/sandbox/sessions/${encodeURIComponent(sessionId)}`;
@@ -76,6 +89,10 @@ export function createSandboxProvider({ prisma, publicBaseUrl }: SandboxProvider
     name: 'sandbox',
     testMode: true,
 
+    async listPaymentMethods(): Promise<OfferedPaymentMethod[]> {
+      return SANDBOX_PAYMENT_METHODS;
+    },
+
     async createSession(input: CreateSessionInput): Promise<SessionSnapshot> {
       const customerMode = input.mode === 'customer';
       if (!Number.isSafeInteger(input.amount) || input.amount < (customerMode ? 0 : 1)) {
@@ -101,6 +118,7 @@ export function createSandboxProvider({ prisma, publicBaseUrl }: SandboxProvider
               },
             ],
             expiresAt: new Date(Date.now() + lifetime * 1000),
+            ...(input.paymentTypes && input.paymentTypes.length > 0 ? { paymentTypes: input.paymentTypes } : {}),
             ...(customerMode ? { mode: 'customer', customerId: newSandboxId('sbcus') } : {}),
           },
         ],

@@ -55,7 +55,7 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     await deliver(prisma, { ...komojuEvent('payment.captured', { id: 'pay_tea_1', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId } }), data: { ...paid, payment_details: { type: 'konbini', email: 'hanako@example.jp' } } });
     await deliver(prisma, komojuEvent('payment.refund.created', { id: 'pay_tea_2', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId }, refunds: [{ id: 'rf_1', amount: 500 }] }));
     // Bought with a code and a tip: the checkout says what they were.
-    await prisma.checkout.create({ data: { id: 'chk_code', linkId: trickyId, provider: 'komoju', discountCode: 'SPRING10', discountAmount: 110, tipAmount: 100, amount: 990 } });
+    await prisma.checkout.create({ data: { id: 'chk_code', linkId: trickyId, provider: 'komoju', discountCode: 'SPRING10', discountAmount: 110, tipAmount: 100, amount: 990, orderNumber: 'K7QM4XP2' } });
     await deliver(prisma, komojuEvent('payment.captured', { id: 'pay_tricky', status: 'captured', amount: 990, session: null, metadata: { linkId: trickyId, checkoutId: 'chk_code' } }));
     await deliver(prisma, komojuEvent('payment.captured', { id: 'pay_rival', status: 'captured', amount: 700, session: null, metadata: { linkId: rivalId } }));
   });
@@ -88,13 +88,13 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     expect(raw).toContain('"\'=HYPERLINK(""x""), ""quoted"""');
 
     const rows = parse(raw, { bom: true }) as string[][];
-    expect(rows[0]).toEqual(['日時', '商品', '支払額', '通貨', '状況', '返金額', '支払い方法', 'KOMOJU決済ID', '購入者のメール', 'クーポン', '割引額', 'チップ']);
+    expect(rows[0]).toEqual(['日時', '商品', '支払額', '通貨', '状況', '返金額', '支払い方法', 'KOMOJU決済ID', '購入者のメール', 'クーポン', '割引額', 'チップ', '注文番号']);
     const byId = new Map(rows.slice(1).map((row) => [row[7], row]));
     expect(byId.size).toBe(3);
-    expect(byId.get('pay_tea_1')).toEqual([expect.stringMatching(/^2026-11-28 10:00$/), '宇治抹茶（特選）', '1500', 'JPY', '決済完了', '0', 'konbini', 'pay_tea_1', 'hanako@example.jp', '', '', '']);
+    expect(byId.get('pay_tea_1')).toEqual([expect.stringMatching(/^2026-11-28 10:00$/), '宇治抹茶（特選）', '1500', 'JPY', '決済完了', '0', 'konbini', 'pay_tea_1', 'hanako@example.jp', '', '', '', '']);
     expect(byId.get('pay_tea_2')?.slice(1, 6)).toEqual(['宇治抹茶（特選）', '1500', 'JPY', '一部返金', '500']);
     expect(byId.get('pay_tricky')?.[1]).toBe('\'=HYPERLINK("x"), "quoted"');
-    expect(byId.get('pay_tricky')?.slice(9)).toEqual(['SPRING10', '110', '100']);
+    expect(byId.get('pay_tricky')?.slice(9)).toEqual(['SPRING10', '110', '100', 'K7QM4XP2']);
     expect(byId.has('pay_rival')).toBe(false);
   });
 

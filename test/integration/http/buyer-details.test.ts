@@ -96,8 +96,11 @@ describe.each(await databaseKinds())('buyer details on %s', (kind) => {
     expect(text).toContain('Phone: 09012345678');
     expect(text).toContain('Ship to: 〒150-0001 東京都渋谷区神宮前1-2-3');
     expect(text).toContain('Size? M');
+    // The number the buyer was shown, so the seller can find the order the buyer quotes.
+    expect(text).toContain(`Order number: ${checkout.orderNumber}`);
     const [listed] = (await listTransactions(prisma, link.linkId)).items;
     expect(listed?.buyerDetails?.name).toBe('山田 花子');
+    expect(listed?.orderNumber).toBe(checkout.orderNumber);
   });
 
   it("tells a staff member who made the link of the payment without the buyer's details, unless the owner allowed it", async () => {
@@ -129,12 +132,15 @@ describe.each(await databaseKinds())('buyer details on %s', (kind) => {
     const page = await (await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`)).text();
     const checkout = await prisma.checkout.findFirstOrThrow({ where: { linkId: link.linkId } });
     expect(page).toContain('data-testid="paid"');
-    expect(page).toContain(`Order reference: <strong>${checkout.id}</strong>`);
-    expect(fake.session(sessionId).payment_data.external_order_num).toBe(checkout.id);
+    // A short number the buyer can read out, not our internal checkout id; KOMOJU gets the same one.
+    expect(checkout.orderNumber).toMatch(/^[23456789ABCDEFGHJKMNPQRSTWXYZ]{8}$/);
+    expect(page).toContain(`Order number: <strong>${checkout.orderNumber}</strong>`);
+    expect(page).not.toContain(checkout.id);
+    expect(fake.session(sessionId).payment_data.external_order_num).toBe(checkout.orderNumber);
     expect(page).toContain('We ship within 3 days.\nThank you!');
     // The amount paid: 3 × ¥500.
     expect(page).toContain('¥1,500');
-    expect(page).toContain('<a class="button secondary" href="https://line.me/R/ti/p/%40shopbot">Back to the seller on LINE</a>');
+    expect(page).toContain('<a class="button secondary" href="https://line.me/R/ti/p/%40shopbot">Back to the chat on LINE</a>');
 
     // Before paying, none of it shows.
     const unpaid = await seedLink(prisma, { language: 'en', afterPaymentMessage: 'Secret pickup code 1234' });
@@ -159,7 +165,7 @@ describe.each(await databaseKinds())('buyer details on %s', (kind) => {
     const link = await seedLink(prisma, { language: 'ko', buyerFields: { ask: ['address'], question: null } });
     const refused = await pressPay(link, { country: 'KR', postalCode: '123-4567', address1: '서울특별시 마포구 1' }, '198.51.100.8');
     expect(refused.status).toBe(422);
-    expect(await refused.text()).toContain('04524 같은 5자리 우편번호를 입력하십시오.');
+    expect(await refused.text()).toContain('04524 같은 5자리 우편번호를 입력해 주세요.');
     const accepted = await pressPay(link, { country: 'KR', postalCode: '04524', address1: '서울특별시 마포구 1' }, '198.51.100.9');
     expect(accepted.status).toBe(303);
     expect(fake.session(sessionIdFrom(accepted)).metadata.shippingAddress).toBe('KR 04524 서울특별시 마포구 1');

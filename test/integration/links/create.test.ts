@@ -121,6 +121,7 @@ describe.each(kinds)('createLink on %s', (kind) => {
         log: createLogger('silent'),
         userId,
         idempotencyKey,
+        paymentMethods: async () => null,
       };
     };
     const createEffect = (merchantId: string, productName: string) =>
@@ -145,7 +146,8 @@ describe.each(kinds)('createLink on %s', (kind) => {
 
       // A live link needs the shop's legal notice first; a test link does not.
       const refused = await performEffect(createEffect('shop-a', 'Live'), env('Ua', 'evt-3b:0', 'sk_live_abc'));
-      expect(refused).toEqual({ type: 'links.rejected', reason: 'legalNotice' });
+      // What 特定商取引法 requires of a Japanese seller, listed so the owner knows what to fill in.
+      expect(refused).toEqual({ type: 'links.rejected', reason: 'legalNotice', missing: ['legalName', 'legalAddress', 'legalPhone', 'legalEmail', 'extraCharges', 'deliveryTiming', 'returnsPolicy'] });
       expect(await database.db.prisma.link.count({ where: { productName: 'Live' } })).toBe(0);
       await updateShopProfile(database.db.prisma, 'shop-a', { field: 'legalUrl', value: 'https://shop.example/legal' });
       const live = await performEffect(createEffect('shop-a', 'Live'), env('Ua', 'evt-4:0', 'sk_live_abc'));

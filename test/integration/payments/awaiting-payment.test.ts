@@ -51,6 +51,24 @@ describe.each(await databaseKinds())('awaiting payments through the sandbox on %
     return command.run({ config: harness.config, db: database.db, log: createLogger('silent', new LogCapture()), flags: new Map(Object.entries(flags)), stdin: process.stdin });
   }
 
+  it('offers a card-only link no konbini payment, on the page or by a forged button', async () => {
+    const link = await seedLink(prisma, { productName: 'Card only', language: 'ja', amount: 900, paymentTypes: ['credit_card'] });
+    const checkout = await post(`/l/${link.slug}/checkout`, { token: formTokenIn(await get(`/l/${link.slug}`)) });
+    const checkoutPath = new URL(checkout.headers.get('location') ?? '').pathname;
+    const page = await get(checkoutPath);
+    expect(page).toContain('value="pay"');
+    expect(page).not.toContain('value="later"');
+    const forged = await post(checkoutPath, { token: formTokenIn(page), action: 'later' });
+    expect(forged.status).toBe(303);
+    expect(await prisma.payment.count({ where: { linkId: link.linkId } })).toBe(0);
+    // A konbini-only link has no card button either.
+    const konbini = await seedLink(prisma, { productName: 'Konbini only', language: 'ja', amount: 900, paymentTypes: ['konbini'] });
+    const konbiniCheckout = await post(`/l/${konbini.slug}/checkout`, { token: formTokenIn(await get(`/l/${konbini.slug}`)) });
+    const konbiniPage = await get(new URL(konbiniCheckout.headers.get('location') ?? '').pathname);
+    expect(konbiniPage).toContain('value="later"');
+    expect(konbiniPage).not.toContain('value="pay"');
+  });
+
   it('tells the creator it awaits payment until the deadline, then once that it was paid', async () => {
     const link = await seedLink(prisma, { productName: 'Hojicha', language: 'en', amount: 1800 });
     const { paymentId, returnPath } = await payLater(link);
@@ -59,7 +77,7 @@ describe.each(await databaseKinds())('awaiting payments through the sandbox on %
     expect(stored.paymentDeadline?.getTime()).toBeGreaterThan(Date.now() + 2 * 86_400_000);
     expect(await get(returnPath)).toContain('Your payment is awaiting completion');
     const [awaiting] = await harness.line.waitForMessages(link.creatorId, 1);
-    expect(String(awaiting?.message.text)).toMatch(/^Awaiting payment\nHojicha: ¥1,800\nThe buyer chose to pay later \(Convenience store\)\. Awaiting payment until \w{3} \d{1,2}, 2026/);
+    expect(String(awaiting?.message.text)).toMatch(/^Awaiting payment \(Convenience store\)\nHojicha: ¥1,800\nThe buyer chose to pay by Convenience store\. Paid by \w{3} \d{1,2}, 2026.*; do not ship before it is paid\./);
     expect((await listTransactions(prisma, link.linkId)).items[0]).toMatchObject({ state: 'awaiting', paymentDeadline: stored.paymentDeadline });
 
     const captured = await run('sandbox:capture', { payment: paymentId, url: harness.url });

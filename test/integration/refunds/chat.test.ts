@@ -100,7 +100,7 @@ describe.each(await databaseKinds())('refunds and cancels from the chat on %s', 
     const bubble = await openPaymentBubble('Uowja', linkId, '返金・取消');
     const [ask] = await tap(harness, 'Uowja', postbackData(bubble, '返金する'));
     const [card] = await tap(harness, 'Uowja', postbackData(ask, '全額 ¥1,000'));
-    expect(messageText(card!)).toContain('残り全額を購入者に返します。');
+    expect(messageText(card!)).toContain('残り全額を購入者に返金します。');
     const [done] = await tap(harness, 'Uowja', postbackData(card, '¥1,000を返金'));
     expect(messageText(done!)).toContain('全額返金しました');
     await send('payment.refunded', paymentId);

@@ -2,7 +2,7 @@
 // becomes the logo, staff may look but not change; the legal page and live links follow it.
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hasCompleteLegalNotice } from '../../../src/merchants/shop-profile.js';
+import { legalItemsMissing } from '../../../src/merchants/shop-profile.js';
 import { databaseKinds } from '../../support/databases.js';
 import { messageText } from '../../support/line-harness.js';
 import { actionsOf, postbackData, seedMerchant, signedPostback, tap } from '../sales/sales-fixtures.js';
@@ -30,17 +30,26 @@ describe.each(kinds)('the shop profile in chat on %s', (kind) => {
 
   it('shows the profile from the shop menu, and the legal page link', async () => {
     const [menu] = await harness.say('Uowner', 'shop');
-    const [profile] = await tap(harness, 'Uowner', postbackData(menu, 'Shop profile'));
+    const [profile, askCountry] = await tap(harness, 'Uowner', postbackData(menu, 'Shop profile'));
     const shown = messageText(profile!);
     expect(shown).toContain('Shop profile');
-    expect(shown).toContain('Legal notice: missing Seller (legal name), Address, Phone');
+    // What Japan's 特定商取引法 needs, until the owner says where the shop sells from (asked first, once).
+    expect(shown).toContain('Legal notice (Japan): missing Seller (legal name), Address, Phone, Email, Other charges, Delivery timing, Returns policy.');
+    expect(messageText(askCountry!)).toContain('Which country does the shop sell from?');
+    expect(actionsOf(askCountry!).map((action) => action.label)).toEqual(['Japan', 'Korea', 'Back']);
     const { shopSlug } = await merchant();
     expect(actionsOf(profile!).find((action) => action.label === 'Open legal notice')?.uri).toBe(`${harness.config.publicBaseUrl}/s/${shopSlug}/legal`);
     await harness.say('Uowner', 'cancel');
   });
 
   it('saves checked values, refuses bad ones with a reason, and completes the legal notice', async () => {
-    let [card] = await harness.say('Uowner', 'profile');
+    const [, askCountry] = await harness.say('Uowner', 'profile');
+    let [card] = await tap(harness, 'Uowner', postbackData(askCountry, 'Japan'));
+    expect(messageText(card!)).toContain('Saved: Country.');
+    expect(await merchant()).toMatchObject({ country: 'JP', currency: 'JPY' });
+    // Asked once: the next time the profile opens with the menu, not the question.
+    const again = await harness.say('Uowner', 'profile');
+    expect(again).toHaveLength(1);
     const [askPhone] = await tap(harness, 'Uowner', postbackData(card, 'Phone'));
     expect(messageText(askPhone!)).toContain('phone number');
     const [bad] = await harness.say('Uowner', 'call me');
@@ -55,6 +64,8 @@ describe.each(kinds)('the shop profile in chat on %s', (kind) => {
       ['Seller (legal name)', 'Momo K.K.'],
       ['Address', '1-2-3 Shibuya, Tokyo'],
       ['Person responsible', 'Hanako Yamada'],
+      ['Email', 'shop@example.com'],
+      ['Other charges', 'Shipping ¥500 anywhere in Japan'],
       ['Returns policy', 'Returns within 7 days of delivery.\nUnopened items only.'],
     ];
     for (const [label, value] of values) {
@@ -62,17 +73,17 @@ describe.each(kinds)('the shop profile in chat on %s', (kind) => {
       [card] = await harness.say('Uowner', value);
       expect(messageText(card!)).toContain(`Saved: ${label}.`);
     }
-    expect(await hasCompleteLegalNotice(prisma, 'cafe')).toBe(false);
+    expect(await legalItemsMissing(prisma, 'cafe')).toEqual(['deliveryTiming']);
     await tap(harness, 'Uowner', postbackData(card, 'Delivery timing'));
     [card] = await harness.say('Uowner', 'Shipped within 3 days');
-    expect(messageText(card!)).toContain('Legal notice: complete');
+    expect(messageText(card!)).toContain('Legal notice (Japan): every required item is filled in.');
     expect(await merchant()).toMatchObject({
       displayName: 'Café Momo',
       legalName: 'Momo K.K.',
       returnsPolicy: 'Returns within 7 days of delivery.\nUnopened items only.',
       deliveryTiming: 'Shipped within 3 days',
     });
-    expect(await hasCompleteLegalNotice(prisma, 'cafe')).toBe(true);
+    expect(await legalItemsMissing(prisma, 'cafe')).toEqual([]);
 
     // A URL must be a web address; Clear removes a value.
     await tap(harness, 'Uowner', postbackData(card, 'Legal notice URL'));
@@ -84,6 +95,30 @@ describe.each(kinds)('the shop profile in chat on %s', (kind) => {
     expect((await merchant()).displayName).toBeNull();
     const [done] = await tap(harness, 'Uowner', postbackData(card, 'Done'));
     expect(messageText(done!)).toContain('shop profile is saved');
+  });
+
+  it('asks a Korean shop for the 전자상거래법 items and its currency, and its bare numbers are won', async () => {
+    await seedMerchant(prisma, 'gage', [{ userId: 'Ukowner', role: 'owner', language: 'ko' }]);
+    const [, askCountry] = await harness.say('Ukowner', '프로필');
+    const [card, askCurrency] = await tap(harness, 'Ukowner', postbackData(askCountry, '한국'));
+    expect(messageText(card!)).toContain('판매자 정보: 상호, 대표자, 사업장 주소, 전화번호, 이메일, 사업자등록번호 항목이 비어 있어요.');
+    expect(messageText(askCurrency!)).toContain('어느 통화로 볼까요?');
+    const [saved] = await tap(harness, 'Ukowner', postbackData(askCurrency, '원 (KRW)'));
+    expect(messageText(saved!)).toContain('통화\n원 (KRW)');
+    expect(await prisma.merchant.findUniqueOrThrow({ where: { id: 'gage' } })).toMatchObject({ country: 'KR', currency: 'KRW' });
+    // Each country's fields, and never more than LINE's 13 quick replies (the stub refuses more).
+    expect(actionsOf(saved!).map((action) => action.label)).toContain('사업자등록번호');
+    const [askNumber] = await tap(harness, 'Ukowner', postbackData(saved, '사업자등록번호'));
+    expect(messageText(askNumber!)).toContain('사업자등록번호(10자리)');
+    const [bad] = await harness.say('Ukowner', '12345');
+    expect(messageText(bad!)).toContain('10자리 숫자');
+    await harness.say('Ukowner', '1234567890');
+    expect((await prisma.merchant.findUniqueOrThrow({ where: { id: 'gage' } })).businessNumber).toBe('123-45-67890');
+    await harness.say('Ukowner', '취소');
+
+    // A bare number now means won, and the confirmation says so.
+    const [offer] = await harness.say('Ukowner', '15000');
+    expect(messageText(offer!)).toContain('15,000원');
   });
 
   it('takes a photo as the logo', async () => {

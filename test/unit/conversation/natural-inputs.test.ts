@@ -155,7 +155,7 @@ describe('natural inputs through the chat', () => {
     driver.say('日本語');
     driver.say('受付中');
     expect(driver.slots).toMatchObject({ step: 'review' });
-    driver.tap('支払い回数の上限を編集');
+    driver.tap('受付上限を編集');
     driver.say('3個');
     expect(driver.slots).toMatchObject({ draft: { usageLimit: 3 } });
     driver.tap('有効期限を編集');

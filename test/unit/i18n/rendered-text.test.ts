@@ -138,7 +138,7 @@ function buyerScreens(language: Language): string {
   const reasons: ClosedReason[] = ['inactive', 'expired', 'used_up', 'reserved', 'made_in_test_mode', 'made_in_live_mode'];
   for (const reason of reasons) out.push(section(`closed: ${reason}`, pageText(renderClosedPage(language, t, names.product, reason, shop))));
   for (const outcome of ['paid', 'awaiting', 'not_completed'] as const) {
-    out.push(section(`return: ${outcome}`, pageText(renderReturnPage({ language, t, shop, outcome, productName: names.product, price, linkPath: '/l/abc', testMode: false, orderReference: 'chk_0123456789abcdef01234567', afterPaymentMessage: language === 'ja' ? 'お支払い後3日以内に発送します。' : '결제 후 3일 이내에 발송합니다.', lineAddFriendUrl: 'https://line.me/R/ti/p/%40shop' }))));
+    out.push(section(`return: ${outcome}`, pageText(renderReturnPage({ language, t, shop, outcome, productName: names.product, price, linkPath: '/l/abc', testMode: false, orderReference: 'K7QM4XP2', afterPaymentMessage: language === 'ja' ? 'お支払い後3日以内に発送します。' : '결제 후 3일 이내에 발송합니다.', lineAddFriendUrl: 'https://line.me/R/ti/p/%40shop' }))));
   }
   for (const [name, testId] of [['notFound', 'not-found'], ['providerError', 'provider-error'], ['rateLimited', 'rate-limited'], ['forbidden', 'forbidden']] as const) {
     out.push(section(name, pageText(renderMessagePage({ language, title: t(`${name}.title`), message: t(`${name}.body`), testId }))));
@@ -149,7 +149,7 @@ function buyerScreens(language: Language): string {
 function shopScreens(language: 'ja' | 'ko'): string {
   const names = NAMES[language];
   const empty = Object.fromEntries(SHOP_TEXT_FIELDS.map((field) => [field, null])) as Record<(typeof SHOP_TEXT_FIELDS)[number], null>;
-  const blank: ShopProfile = { merchantId: 'm1', merchantName: names.merchant, shopSlug: '0123456789abcdef0123456789abcdef', logoId: null, ...empty };
+  const blank: ShopProfile = { merchantId: 'm1', merchantName: names.merchant, shopSlug: '0123456789abcdef0123456789abcdef', logoId: null, country: null, currency: null, ...empty };
   const filled: ShopProfile = {
     ...blank,
     displayName: `${names.merchant} 本店`,
@@ -159,13 +159,30 @@ function shopScreens(language: 'ja' | 'ko'): string {
     legalResponsible: language === 'ja' ? '山田花子' : '김하나',
     returnsPolicy: language === 'ja' ? '商品到着後7日以内' : '수령 후 7일 이내',
     deliveryTiming: language === 'ja' ? 'お支払い後3日以内に発送' : '결제 후 3일 이내 발송',
+    legalEmail: 'shop@example.com',
+    extraCharges: language === 'ja' ? '送料全国一律500円' : '배송비 전국 500엔',
+    country: 'JP',
+  };
+  const korean: ShopProfile = {
+    ...blank,
+    country: 'KR',
+    currency: 'KRW',
+    legalName: '주식회사 모모',
+    legalResponsible: '김하나',
+    legalAddress: '서울특별시 마포구 1-2',
+    legalPhone: '02-123-4567',
+    legalEmail: 'shop@example.com',
+    businessNumber: '123-45-67890',
   };
   const out: string[] = [];
   out.push(section('legal page, nothing given yet', pageText(renderLegalPage(blank, language, 'https://shop.example'))));
   out.push(section('legal page, complete', pageText(renderLegalPage(filled, language, 'https://shop.example'))));
+  out.push(section('legal page, Japanese seller without 運営統括責任者', pageText(renderLegalPage({ ...filled, legalResponsible: null }, language, 'https://shop.example'))));
+  out.push(section('legal page, Korean seller', pageText(renderLegalPage(korean, language, 'https://shop.example'))));
   const profile = (p: ShopProfile) => ({ type: 'shopProfile.loaded', profile: shopProfileView(p, 'https://shop.example'), canEdit: true }) as const;
   out.push(section('shop profile in chat, nothing given', resultReplies(profile(blank), language).map(replyText).join('\n\n')));
   out.push(section('shop profile in chat, complete', resultReplies(profile(filled), language).map(replyText).join('\n\n')));
+  out.push(section('shop profile in chat, Korean seller', resultReplies(profile(korean), language).map(replyText).join('\n\n')));
   return out.join('\n');
 }
 

@@ -22,7 +22,10 @@ describe('what a link asks, as the merchant types it', () => {
   it('reads payment types in three languages', () => {
     expect(parsePaymentTypes('card, PayPay')).toEqual(['credit_card', 'paypay']);
     expect(parsePaymentTypes('カード・コンビニ')).toEqual(['credit_card', 'konbini']);
-    expect(parsePaymentTypes('카드 LINE Pay')).toEqual(['credit_card', 'linepay']);
+    expect(parsePaymentTypes('카드 Rakuten Pay')).toEqual(['credit_card', 'rakutenpay']);
+    expect(parsePaymentTypes('ペイディ')).toEqual(['paidy']);
+    // LINE Pay's Japanese service ended on 30 April 2025: no longer a method to choose.
+    expect(parsePaymentTypes('카드 LINE Pay')).toBeNull();
     expect(parsePaymentTypes('cash')).toBeNull();
   });
 });

@@ -33,7 +33,7 @@ function longestDraft(ctx: Context): LinkDraft {
     buyerAsk: 'name phone email address',
     question: `${'い'.repeat(99)}? ${Array.from({ length: 10 }, (_, index) => `${index}${CHOICE}`.slice(0, 40)).join(' / ')}`,
     afterPayment: 'う'.repeat(500),
-    paymentTypes: 'card konbini bank payeasy paypay linepay merpay rakuten au paidy',
+    paymentTypes: 'card konbini bank payeasy paypay merpay rakuten au paidy',
     expiry: '2027-11-27',
   };
   let draft: LinkDraft = { imageId: 'img_1', imageUrl: 'https://shop.example/media/img_1' };

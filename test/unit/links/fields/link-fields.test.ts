@@ -56,7 +56,7 @@ describe('the link field table', () => {
       ok: true,
       changes: { billingInterval: 'month', paymentTypes: ['credit_card'], quantityMin: 1, quantityMax: 1, usageLimit: null, amountMin: null, amountMax: null, amountPresets: [], tipOptions: null },
     });
-    for (const [word, interval] of [['毎月', 'month'], ['매주', 'week'], ['毎年', 'year'], ['1回払い', null], ['한 번 결제', null]] as const) {
+    for (const [word, interval] of [['毎月', 'month'], ['매주', 'week'], ['毎年', 'year'], ['1回払い', null], ['한 번 결제', null], ['通常購入', null], ['일반 결제', null]] as const) {
       expect(billing.parse(word, en, draft), word).toMatchObject({ ok: true, changes: { billingInterval: interval } });
     }
     expect(billing.parse('fortnightly', testContext({ now: NOW, language: 'ko' }), draft).ok).toBe(false);

@@ -31,6 +31,7 @@ function sessionInput(overrides: Partial<CreateSessionInput> = {}): CreateSessio
     returnUrl: 'https://app.example/l/abc/return',
     lineItem: { description: 'Tシャツ', amount: 1500, quantity: 1, imageUrl: 'https://app.example/media/1' },
     metadata: { checkoutId: 'chk_1', linkId: 'lnk_1' },
+    orderNumber: 'K7QM4XP2',
     idempotencyKey: 'checkout-chk_1',
     expiresInSeconds: 1800,
     ...overrides,
@@ -70,7 +71,8 @@ describe('request format', () => {
       line_items: [{ description: 'Tシャツ', amount: 1500, quantity: 1, image: 'https://app.example/media/1' }],
       metadata: { checkoutId: 'chk_1', linkId: 'lnk_1' },
       expires_in_seconds: 1800,
-      payment_data: { external_order_num: 'chk_1' },
+      // The short order number the buyer sees, so KOMOJU's dashboard and our page agree.
+      payment_data: { external_order_num: 'K7QM4XP2' },
     });
   });
 
@@ -79,6 +81,7 @@ describe('request format', () => {
       sessionInput({
         lineItem: { description: 'x', amount: 1500, quantity: 1 },
         metadata: { linkId: 'lnk_1' },
+        orderNumber: undefined,
         expiresInSeconds: undefined,
       }),
     );
