@@ -8,30 +8,37 @@
 //        --systems echo,postgresql,embedded,two-instances (all by default)
 //        --cpu-prof (writes a CPU profile of each product process and prints where its time went)
 //        --wire (PostgreSQL through a counting proxy: round trips and statements per event)
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
-import pg from 'pg';
 import { LineApiStub } from '../src/line/line-api-stub.js';
 import { PgWireCounter, type WireCounts } from '../test/support/pg-wire-counter.js';
+import {
+  ADMIN_URL,
+  backendsOf,
+  cpuMs,
+  freePort,
+  loadAverage,
+  percentile,
+  recreateDatabase,
+  ROOT,
+  rssMb,
+  startProcess,
+  stopProcess,
+  waitForHttp,
+} from './processes.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // Beside dist/main.js, so it resolves the same node_modules.
 const ECHO_BOT_JS = 'dist/echo-bot-baseline.js';
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const CHANNEL_SECRET = 'bench-channel-secret-0123456789abcdef';
 const ACCESS_TOKEN = 'bench-access-token';
 const APP_SECRET = 'bench-app-secret-0123456789abcdef0123456789';
 const ANSWER_TIMEOUT_MS = 300_000;
-// /proc/<pid>/stat counts CPU time in clock ticks: USER_HZ, 100 on Linux (getconf CLK_TCK).
-const CLOCK_TICKS_PER_SECOND = 100;
 
 const args = process.argv.slice(2);
 function flag(name: string, fallback: number): number {
@@ -66,26 +73,7 @@ interface Result {
   wire: WireCounts | undefined;
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!);
 const userId = (index: number) => `U${index.toString(16).padStart(32, '0')}`;
-const loadAverage = () => loadavg().map((value) => value.toFixed(1)).join(' / ');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function rssMb(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
 
 interface RunningSystem {
   urls: string[];
@@ -93,31 +81,6 @@ interface RunningSystem {
   /** The PostgreSQL server processes serving this system (its backends), when it uses one. */
   databasePids?: () => Promise<number[]>;
   stop(): Promise<void>;
-}
-
-/**
- * CPU time a process has used (user + system), from /proc/<pid>/stat, in ms. Unlike rates, CPU per
- * event hardly depends on what else the machine runs, so it compares systems fairly on a busy one.
- */
-function cpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
-
-async function backendsOf(database: string): Promise<number[]> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
-    return rows.map((row) => row.pid);
-  } finally {
-    await admin.end();
-  }
 }
 
 /**
@@ -129,39 +92,6 @@ function buildSystems(): void {
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   const echo = transformSync(readFileSync(path.join(ROOT, 'bench/echo-bot.ts'), 'utf8'), { loader: 'ts', format: 'esm', target: 'node20' });
   writeFileSync(path.join(ROOT, ECHO_BOT_JS), echo.code);
-}
-
-function startProcess(script: string, env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeFlags, script], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return child;
-}
-
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (response.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 async function startEcho(lineOrigin: string): Promise<RunningSystem> {
@@ -193,17 +123,6 @@ async function startProduct(lineOrigin: string, database: { url: string } | { da
   const child = startProcess('dist/main.js', env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   await waitForHttp(`http://127.0.0.1:${port}/readyz`, child);
   return { url: `http://127.0.0.1:${port}/webhooks/line`, child };
-}
-
-async function recreateDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 /** Sends every event as its own signed webhook over `connections` keep-alive connections. */
