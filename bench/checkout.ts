@@ -9,6 +9,7 @@
 //
 // Flags: --buyers N (600, the unlimited run) --crowd N (300, the contention runs) --concurrency C (40)
 //        --databases postgresql,embedded (both by default)
+//        --cpu-prof (profiles the product's server and prints where its time went)
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { transformSync } from 'esbuild';
 import { openDatabase } from '../src/db/database.js';
 import { LineApiStub } from '../src/line/line-api-stub.js';
 import { startFakeKomoju, type FakeKomoju } from '../test/support/fake-komoju.js';
-import { backendsOf, cpuMs, freePort, loadAverage, percentile, recreateDatabase, ROOT, startProcess, stopProcess, waitForHttp } from './processes.js';
+import { backendsOf, cpuMs, freePort, loadAverage, percentile, recreateDatabase, ROOT, startProcess, stopProcess, summariseProfiles, waitForHttp } from './processes.js';
 
 const BARE_JS = 'dist/bare-checkout-baseline.js';
 const KOMOJU_SECRET = 'sk_test_bench_checkout';
@@ -40,6 +41,7 @@ const CROWD = flag('crowd', 300);
 const CONCURRENCY = flag('concurrency', 40);
 const databasesIndex = args.indexOf('--databases');
 const DATABASES = (databasesIndex >= 0 ? args[databasesIndex + 1]! : 'postgresql,embedded').split(',') as ('postgresql' | 'embedded')[];
+const CPU_PROFILE = args.includes('--cpu-prof');
 
 interface Scenario {
   name: string;
@@ -191,7 +193,7 @@ async function startBare(fake: FakeKomoju, database: DatabaseChoice): Promise<Ru
   return { origin, pid: child.pid!, databaseName: 'url' in database ? database.name : undefined, stop: () => stopProcess(child) };
 }
 
-async function startProduct(fake: FakeKomoju, lineOrigin: string, database: DatabaseChoice): Promise<{ server: RunningServer; child: ChildProcess }> {
+async function startProduct(fake: FakeKomoju, lineOrigin: string, database: DatabaseChoice, profileDir?: string): Promise<{ server: RunningServer; child: ChildProcess }> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const child = startProcess('dist/main.js', {
@@ -209,7 +211,7 @@ async function startProduct(fake: FakeKomoju, lineOrigin: string, database: Data
     TRUST_PROXY: 'loopback',
     LOG_LEVEL: 'warn',
     ...('url' in database ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
-  });
+  }, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   await waitForHttp(`${origin}/readyz`, child);
   return { server: { origin, pid: child.pid!, databaseName: 'url' in database ? database.name : undefined, stop: () => stopProcess(child) }, child };
 }
@@ -327,7 +329,8 @@ async function runOn(kind: 'postgresql' | 'embedded', fake: FakeKomoju, lineOrig
     const first = await startProduct(fake, lineOrigin, productDatabase);
     await first.server.stop();
     const links = await seed(productDatabase);
-    const { server } = await startProduct(fake, lineOrigin, productDatabase);
+    const profileDir = CPU_PROFILE ? path.join(scratch, 'profile') : undefined;
+    const { server } = await startProduct(fake, lineOrigin, productDatabase, profileDir);
     try {
       await crowd(server, { name: 'warm-up', page: `/l/${links.unlimited.slug}`, buyers: 50, sessionsOf: sessionsOfLink(links.unlimited.id) }, fake);
       results.push(await crowd(server, { name: 'product, unlimited', page: `/l/${links.unlimited.slug}`, buyers: BUYERS, sessionsOf: sessionsOfLink(links.unlimited.id) }, fake));
@@ -345,6 +348,7 @@ async function runOn(kind: 'postgresql' | 'embedded', fake: FakeKomoju, lineOrig
       await server.stop();
     }
     printTable(kind, results);
+    if (profileDir) summariseProfiles(profileDir);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

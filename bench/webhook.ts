@@ -10,7 +10,7 @@
 //        --wire (PostgreSQL through a counting proxy: round trips and statements per event)
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,7 @@ import {
   freePort,
   loadAverage,
   percentile,
+  summariseProfiles,
   recreateDatabase,
   ROOT,
   rssMb,
@@ -302,59 +303,6 @@ async function measure(name: string, line: LineApiStub, system: RunningSystem, c
   console.log(`  ${name}: burst of ${EVENTS} events from ${USERS} users over ${CONNECTIONS} connections (load average ${loadAverage()})`);
   const result = await runBurst(line, system, EVENTS, USERS, counter);
   return { system: name, rssIdleMb, ...result };
-}
-
-function summariseProfiles(dir: string): void {
-  const selfByArea = new Map<string, number>();
-  const inclusiveByArea = new Map<string, number>();
-  const selfByFunction = new Map<string, number>();
-  let total = 0;
-  let idle = 0;
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'))) {
-    const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
-      nodes: { id: number; callFrame: { functionName: string; url: string }; children?: number[] }[];
-      samples: number[];
-      timeDeltas: number[];
-    };
-    const area = new Map<number, string>();
-    const where = new Map<number, string>();
-    const parent = new Map<number, number>();
-    for (const node of profile.nodes) {
-      const { url, functionName } = node.callFrame;
-      for (const child of node.children ?? []) parent.set(child, node.id);
-      where.set(node.id, `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(ROOT, '')}`);
-      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
-      const ours = /\/(?:src|dist)\/([^/]+)\//.exec(url)?.[1];
-      area.set(
-        node.id,
-        pkg ?? (url.startsWith('node:') ? `node:${url.slice(5).split('/')[0]}` : ours ? `src/${ours}` : url === '' ? functionName || '(native)' : 'other'),
-      );
-    }
-    profile.samples.forEach((id, index) => {
-      const delta = profile.timeDeltas[index] ?? 0;
-      total += delta;
-      const key = area.get(id) ?? 'other';
-      if (key === '(idle)') {
-        idle += delta;
-        return;
-      }
-      selfByArea.set(key, (selfByArea.get(key) ?? 0) + delta);
-      const fn = where.get(id) ?? 'other';
-      selfByFunction.set(fn, (selfByFunction.get(fn) ?? 0) + delta);
-      // Inclusive: the sample counts once for every area on its stack (pg's time includes the
-      // socket writes it asks node for, our code's includes what it calls).
-      const onStack = new Set<string>();
-      for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) onStack.add(area.get(node) ?? 'other');
-      for (const key of onStack) inclusiveByArea.set(key, (inclusiveByArea.get(key) ?? 0) + delta);
-    });
-  }
-  const busy = total - idle;
-  const share = (value: number) => `${((100 * value) / busy).toFixed(1).padStart(5)} %`;
-  console.log(`  CPU profile (share of busy time ${(busy / 1e6).toFixed(1)} s; self = in that code itself, inclusive = with what it called):`);
-  const top = [...inclusiveByArea].filter(([key]) => key !== '(root)' && key !== '(program)').sort((a, b) => b[1] - a[1]).slice(0, 18);
-  for (const [key, value] of top) console.log(`    ${key.padEnd(28)} self ${share(selfByArea.get(key) ?? 0)}   inclusive ${share(value)}`);
-  console.log('  hottest functions (self time):');
-  for (const [key, value] of [...selfByFunction].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${share(value)}  ${key}`);
 }
 
 function printTable(results: Result[]): void {
