@@ -8,7 +8,7 @@ import type { Formatter } from 'i18next';
 const { code: finalConsonantCode } = createRequire(import.meta.url)('jongseong') as { code: (word: string) => number };
 
 /** The particle pairs templates may ask for: the form after a final consonant / after a vowel. */
-const PARTICLES = {
+export const PARTICLES = {
   '이/가': ['이', '가'],
   '을/를': ['을', '를'],
   '은/는': ['은', '는'],
@@ -54,7 +54,7 @@ export function particleFor(word: string, pair: ParticlePair): string {
   return sound === 'vowel' ? afterVowel : afterConsonant;
 }
 
-function isParticlePair(value: string): value is ParticlePair {
+export function isParticlePair(value: string): value is ParticlePair {
   return Object.hasOwn(PARTICLES, value);
 }
 

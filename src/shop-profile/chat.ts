@@ -8,7 +8,7 @@ import type { Button, Context, DialogInput, DialogState, EffectResult, Reply, St
 import { clip } from '../i18n/format.js';
 import { hasRole } from '../merchants/authorization.js';
 import { SHOP_PROFILE_ACTION } from '../merchants/chat.js';
-import { SHOP_COUNTRIES, SHOP_CURRENCIES, SHOP_FIELD_MAX, SHOP_TEXT_FIELDS, checkShopValue, isShopCountry, shopProfileFields, type ShopCountry, type ShopProfileField, type ShopTextField } from '../merchants/shop-profile-rules.js';
+import { SHOP_COUNTRIES, SHOP_CURRENCIES, SHOP_FIELD_MAX, SHOP_TEXT_FIELDS, checkShopValue, isShopCountry, shopProfileFields, type ShopProfileField, type ShopTextField } from '../merchants/shop-profile-rules.js';
 import type { ShopProfileEdit, ShopProfileEffect, ShopProfileView } from './effects.js';
 
 export const PROFILE_MENU = 'shopProfile.menu';

@@ -46,7 +46,7 @@ describe.each(kinds)('daily digest on %s (fixed clock)', (kind) => {
 
   async function setDigest(userId: string, minutes: number | null, at: Date) {
     const { line, config, log } = deps(at);
-    return salesPerformers['sales.setDigest']({ type: 'sales.setDigest', merchantId: 'cafe', minutes, at: at.toISOString() }, { prisma, line, config, log, userId, idempotencyKey: randomUUID() });
+    return salesPerformers['sales.setDigest']({ type: 'sales.setDigest', merchantId: 'cafe', minutes, at: at.toISOString() }, { prisma, line, config, log, userId, idempotencyKey: randomUUID(), paymentMethods: async () => null });
   }
 
   const digestEvents = (userId: string) =>
