@@ -160,7 +160,12 @@ export class EventWorker {
   }
 
   private async countDue(): Promise<number> {
-    const [row] = await this.db.query<{ due: number }>(`SELECT count(*)::int AS due FROM "DomainEvent" WHERE "status" = 'pending' AND "nextAttemptAt" <= now()`);
+    // A retry about to come due counts too: between a failed attempt and its retry nothing is due,
+    // and idle must not return in that gap. A scheduled event (never attempted) waits its time.
+    const [row] = await this.db.query<{ due: number }>(
+      `SELECT count(*)::int AS due FROM "DomainEvent"
+        WHERE "status" = 'pending' AND ("nextAttemptAt" <= now() OR ("attempts" > 0 AND "nextAttemptAt" <= now() + interval '1 second'))`,
+    );
     return row?.due ?? 0;
   }
 

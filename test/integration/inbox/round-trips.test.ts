@@ -20,7 +20,7 @@ describe.runIf(await isPostgresAvailable())('database round trips per event', ()
     url.port = String(await counter.start());
     counted = await openDatabase({ databaseUrl: url.toString(), dataDir: '', poolSize: 5 });
     // No timed polls during the count: only the events' own statements reach the wire.
-    bot = await startLineHarness({ db: counted, worker: { pollIntervalMs: 60_000 } });
+    bot = await startLineHarness({ db: counted, worker: { pollIntervalMs: 60_000 }, events: { pollIntervalMs: 60_000 } });
   });
   afterAll(async () => {
     await bot?.stop();

@@ -80,6 +80,11 @@ describe.each(await databaseKinds())('payment:reconcile against KOMOJU on %s', (
     const link = await seedLink(prisma, { productName: 'Hourly', amount: 900, language: 'en' });
     const paid = fake.completeSession(await startCheckout(link), 'captured');
     const now = new Date();
+    // Every server start schedules a run ten minutes on (a chain with no webhook to start it)…
+    const seeded = await prisma.domainEvent.findFirstOrThrow({ where: { type: 'payments.reconcileDue', status: 'pending' } });
+    expect(seeded.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 5 * 60_000);
+    // …which could share the next run's hour key: the handler is tested without it.
+    await prisma.domainEvent.deleteMany({ where: { type: 'payments.reconcileDue' } });
     const handler = paymentsReconcileHandlers.on['payments.reconcileDue'];
     // The reconcile handler sends no LINE message.
     const deps = { prisma, config: harness.config, log: createLogger('silent'), now: () => now, line: undefined as never } satisfies HandlerDeps;
