@@ -104,13 +104,18 @@ describe.each(await databaseKinds())('sandbox subscriptions on %s', (kind) => {
     await expect(runCommand('sandbox:renew', { subscription: subscription.id, url: harness.url })).rejects.toThrow(/only active subscriptions renew/);
   });
 
-  it('a subscription link takes no discount code: the page offers none and a posted code is ignored', async () => {
+  it('a subscription link takes no discount code: the page offers none, and a code posted anyway is refused at its field', async () => {
     const link = await seedLink(prisma, { productName: 'Tea club', amount: 1000, language: 'en', billingInterval: 'month' });
     const created = await createDiscountCode(prisma, { merchantId: link.merchantId, code: 'SPRING10', off: { kind: 'percent', percent: 10 }, usageCap: null, expiresAt: null, linkIds: [] });
     expect(created.kind).toBe('created');
     const page = await get(`/l/${link.slug}`);
     expect(page.body).not.toContain('data-testid="code"');
-    const pressed = await postForm(`/l/${link.slug}/checkout`, { token: formTokenIn(page.body), code: 'SPRING10' });
+    // The checkout accepts exactly what the page offers (links/offer-rule.ts): no code field, no code.
+    const sessionsBefore = await prisma.sandboxSession.count();
+    const forged = await postForm(`/l/${link.slug}/checkout`, { token: formTokenIn(page.body), code: 'SPRING10' });
+    expect(forged.status).toBe(422);
+    expect(await prisma.sandboxSession.count()).toBe(sessionsBefore);
+    const pressed = await postForm(`/l/${link.slug}/checkout`, { token: formTokenIn(page.body) });
     expect(pressed.status).toBe(303);
     const session = await prisma.sandboxSession.findUniqueOrThrow({ where: { id: new URL(pressed.headers.get('location') ?? '').pathname.split('/').pop() ?? '' } });
     expect(session).toMatchObject({ mode: 'customer', amount: 1000 });
