@@ -4,7 +4,7 @@
 import { randomInt } from 'node:crypto';
 
 export const ORDER_NUMBER_ALPHABET = '23456789ABCDEFGHJKMNPQRSTWXYZ';
-export const ORDER_NUMBER_LENGTH = 8;
+const ORDER_NUMBER_LENGTH = 8;
 
 /** A fresh random order number, e.g. "K7QM4XP2". */
 export function newOrderNumber(): string {

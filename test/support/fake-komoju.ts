@@ -95,7 +95,7 @@ import { signKomojuBody } from '../../src/payments/komoju/komoju-webhook.js';
 import type { PaymentStatus } from '../../src/payments/provider.js';
 import { IDEMPOTENCY_KEY_LIFETIME_MS } from './komoju-models/error.js';
 
-export interface FakeKomojuRequest {
+interface FakeKomojuRequest {
   method: string;
   // Path plus query string.
   path: string;
@@ -117,7 +117,7 @@ export interface FakeKomojuRefund {
 }
 
 /** komoju-models/refund-request.ts */
-export interface FakeKomojuRefundRequest {
+interface FakeKomojuRefundRequest {
   id: string;
   payment: string;
   customer_name: string;
@@ -162,7 +162,7 @@ export interface FakeKomojuPayment {
   refund_requests: FakeKomojuRefundRequest[];
 }
 
-export interface FakeKomojuLineItem {
+interface FakeKomojuLineItem {
   description?: string;
   amount?: number;
   quantity?: number;
@@ -170,7 +170,7 @@ export interface FakeKomojuLineItem {
 }
 
 /** komoju-models/subscription-customer.ts */
-export interface FakeKomojuSubscriptionCustomer {
+interface FakeKomojuSubscriptionCustomer {
   id: number;
   uuid: string;
   merchant_id: number;
@@ -185,7 +185,7 @@ export interface FakeKomojuSubscriptionCustomer {
 }
 
 /** komoju-models/subscription.ts */
-export interface FakeKomojuSubscription {
+interface FakeKomojuSubscription {
   id: string;
   resource: 'subscription';
   status: 'active' | 'cancelled';
@@ -206,7 +206,7 @@ export interface FakeKomojuSubscription {
 }
 
 /** komoju-models/customer.ts */
-export interface FakeKomojuCustomer {
+interface FakeKomojuCustomer {
   id: string;
   resource: 'customer';
   email: string | null;
@@ -216,7 +216,7 @@ export interface FakeKomojuCustomer {
 }
 
 /** komoju-models/session.ts */
-export interface FakeKomojuSession {
+interface FakeKomojuSession {
   id: string;
   resource: 'session';
   mode: 'payment' | 'customer';
@@ -255,7 +255,7 @@ export interface FakeKomojuEvent {
   reason: string | null;
 }
 
-export interface LoseAnswer {
+interface LoseAnswer {
   method: string;
   path: RegExp;
   count?: number;
@@ -293,7 +293,7 @@ export interface FakeKomoju {
 }
 
 /** One entry of `GET /api/v1/payment_methods` (AvailablePaymentMethod in komoju-node-sdk's docs). */
-export interface FakeKomojuPaymentMethod {
+interface FakeKomojuPaymentMethod {
   type_slug: string;
   name_en: string;
   name_ja: string;
