@@ -101,7 +101,7 @@ export async function recordDomainEvents(tx: Transaction, events: NewDomainEvent
       dedupeKey: event.dedupeKey,
       subjectId: event.subjectId,
       merchantId: event.merchantId,
-      payload: event.payload as unknown as Prisma.InputJsonValue,
+      payload: event.payload,
       ...(event.notBefore ? { nextAttemptAt: event.notBefore } : {}),
     })),
     skipDuplicates: true,

@@ -9,6 +9,6 @@ const ORDER_NUMBER_LENGTH = 8;
 /** A fresh random order number, e.g. "K7QM4XP2". */
 export function newOrderNumber(): string {
   let number = '';
-  for (let index = 0; index < ORDER_NUMBER_LENGTH; index += 1) number += ORDER_NUMBER_ALPHABET[randomInt(ORDER_NUMBER_ALPHABET.length)];
+  for (let index = 0; index < ORDER_NUMBER_LENGTH; index += 1) number += ORDER_NUMBER_ALPHABET.charAt(randomInt(ORDER_NUMBER_ALPHABET.length));
   return number;
 }

@@ -411,7 +411,7 @@ interface Route {
 }
 
 /** A list page as KOMOJU's PaymentList / SubscriptionList (komoju-models/payment-list.ts). */
-function listPage<T extends { created_at: string }>(resource: string, items: T[], query: URLSearchParams): Answer {
+function listPage(resource: string, items: { created_at: string }[], query: URLSearchParams): Answer {
   const time = (name: string): number | null | undefined => {
     const value = query.get(name);
     if (value === null) return undefined;
