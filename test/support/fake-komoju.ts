@@ -525,9 +525,9 @@ function validateSessionBody(body: unknown, origin: string): Validated {
         amount: (body.amount as number | undefined) ?? 0,
         currency: body.currency,
         session_url: `${origin}/sessions/${id}/pay`,
-        return_url: (body.return_url as string | undefined) ?? null,
+        return_url: body.return_url ?? null,
         default_locale: (body.default_locale as string | undefined) ?? 'ja',
-        payment_methods: (Array.isArray(body.payment_types) ? (body.payment_types as string[]) : DEFAULT_PAYMENT_TYPES).map((type) => ({ type })),
+        payment_methods: (Array.isArray(body.payment_types) ? body.payment_types : DEFAULT_PAYMENT_TYPES).map((type) => ({ type })),
         created_at: new Date(now).toISOString(),
         cancelled_at: null,
         completed_at: null,
@@ -540,9 +540,9 @@ function validateSessionBody(body: unknown, origin: string): Validated {
             : {},
         line_items: lineItems as FakeKomojuLineItem[],
         ...(typeof body.email === 'string' ? { email: body.email } : {}),
-        ...(Array.isArray(body.payment_types) ? { payment_types: body.payment_types as string[] } : {}),
+        ...(Array.isArray(body.payment_types) ? { payment_types: body.payment_types } : {}),
       },
-      expiresAt: now + ((body.expires_in_seconds as number | undefined) ?? DEFAULT_EXPIRY_SECONDS) * 1000,
+      expiresAt: now + (body.expires_in_seconds ?? DEFAULT_EXPIRY_SECONDS) * 1000,
       forcedExpired: false,
       paymentId: null,
     },
@@ -675,7 +675,7 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
   function refund(paymentId: string, amount: number, options: { chargeback?: boolean; description?: string } = {}): FakeKomojuPayment {
     const payment = paymentRecord(paymentId);
     if (payment.status !== 'captured') throw new Error(`fake-komoju: payment ${paymentId} is ${payment.status}`);
-    if (!isInt(amount, 1, payment.total - payment.amount_refunded)) {
+    if (!Number.isSafeInteger(amount) || amount < 1 || amount > payment.total - payment.amount_refunded) {
       throw new Error(`fake-komoju: cannot refund ${amount} of payment ${paymentId}`);
     }
     payment.refunds.push({
