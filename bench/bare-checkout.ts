@@ -17,7 +17,7 @@ async function openDatabase(): Promise<Query> {
     const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
     return { query: async <Row>(text: string, params?: unknown[]) => (await pool.query(text, params)).rows as Row[] };
   }
-  const db = await PGlite.create(process.env.DATA_DIR!);
+  const db = await PGlite.create(process.env.DATA_DIR);
   return { query: async <Row>(text: string, params?: unknown[]) => (await db.query<Row>(text, params)).rows };
 }
 

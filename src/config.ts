@@ -46,7 +46,7 @@ const environmentSchema = z.object({
   LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 32)').optional()),
   TRUST_PROXY: optionalText,
-  SANDBOX_IN_PRODUCTION: optionalText.pipe(z.enum(['0', '1'], { message: 'SANDBOX_IN_PRODUCTION must be 1 (or 0, or unset)' }).optional()),
+  SANDBOX_IN_PRODUCTION: optionalText.pipe(z.enum(['0', '1'], { error: 'SANDBOX_IN_PRODUCTION must be 1 (or 0, or unset)' }).optional()),
   LINE_CHANNEL_BASIC_ID: optionalText.pipe(
     z.string().regex(/^@?[0-9a-z._-]{3,32}$/i, "LINE_CHANNEL_BASIC_ID must be the channel's basic ID, such as @123abcde").optional(),
   ),

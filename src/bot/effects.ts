@@ -32,6 +32,8 @@ const performers: Performers<Effect, EffectResult> = {
 };
 
 /** Performs one effect the conversation core asked for and reports its outcome. */
+// T ties the effect to its own performer; without it the lookup is a union of functions no call fits.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 export function performEffect<T extends Effect['type']>(effect: Extract<Effect, { type: T }>, env: EffectEnv): Promise<EffectResult> {
   const perform: Performers<Effect, EffectResult>[T] = performers[effect.type];
   return perform(effect, env);

@@ -30,7 +30,7 @@ function describeMessage(message: Record<string, unknown>): string {
     else if (value && typeof value === 'object') {
       for (const [key, inner] of Object.entries(value)) {
         if (key === 'text' && typeof inner === 'string') parts.push(inner);
-        else if (key === 'altText' && typeof inner === 'string') parts.push(`[${message.type}] ${inner}`);
+        else if (key === 'altText' && typeof inner === 'string') parts.push(`[${String(message.type)}] ${inner}`);
         else if (key === 'label' && typeof inner === 'string') parts.push(`[button] ${inner}`);
         else if (key !== 'data') walk(inner);
       }

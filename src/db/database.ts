@@ -106,7 +106,7 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
       await client.connect();
       try {
         const session: SqlSession = {
-          query: async (text, params) => (await client.query(text, params)).rows,
+          query: async <Row>(text: string, params?: unknown[]) => (await client.query<Row & pg.QueryResultRow>(text, params)).rows,
           exec: async (script) => {
             await client.query(script);
           },

@@ -29,5 +29,7 @@ export function storableJson(value: unknown, maxDepth = 32): StorableJson {
     return out;
   };
   const cleaned = clean(value, 0);
+  // clean() sets tooDeep from inside the closure, which TypeScript's narrowing does not see.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   return tooDeep ? { ok: false, reason: `nested deeper than ${maxDepth} levels` } : { ok: true, value: cleaned };
 }

@@ -10,7 +10,10 @@ import type { Prisma as Database } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 
-/** What each event type carries. Ids only where the row can be re-read: handlers read current state. */
+/**
+ * What each event type carries. Ids only where the row can be re-read: handlers read current state.
+ * @public the agreed event table that capabilities extend (CONTRIBUTING.md), kept exported.
+ */
 export interface DomainEventPayloads {
   /** A payment of a link was captured (first time only). */
   'payments.captured': { paymentId: string; linkId: string };
@@ -38,6 +41,7 @@ export interface DomainEventPayloads {
 
 export type DomainEventType = keyof DomainEventPayloads;
 
+/** Every event type, as a value. @public the agreed list, extended beside the payloads (CONTRIBUTING.md). */
 export const DOMAIN_EVENT_TYPES = [
   'payments.captured',
   'payments.awaiting',
@@ -97,7 +101,7 @@ export async function recordDomainEvents(tx: Transaction, events: NewDomainEvent
       dedupeKey: event.dedupeKey,
       subjectId: event.subjectId,
       merchantId: event.merchantId,
-      payload: event.payload as unknown as Prisma.InputJsonValue,
+      payload: event.payload,
       ...(event.notBefore ? { nextAttemptAt: event.notBefore } : {}),
     })),
     skipDuplicates: true,

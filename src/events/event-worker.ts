@@ -181,6 +181,8 @@ export class EventWorker {
       } finally {
         this.polling = false;
       }
+      // wake() and stop() set these while poll() awaits; TypeScript keeps the narrowing from above.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       if (this.woken || this.stopped) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.settings.pollIntervalMs);

@@ -35,7 +35,7 @@ export const chartRoutes: RouteFactory = ({ db, config }) => {
   }
 
   router.get('/charts/:token.png', async (req, res) => {
-    const grant = verifyChartToken(config.appSecret, String(req.params.token ?? ''));
+    const grant = verifyChartToken(config.appSecret, req.params.token);
     const png = grant ? await drawChart(grant.scope, grant.userId, grant.language) : null;
     if (!png) {
       res.status(404).set({ 'Cache-Control': 'no-store' }).type('text/plain').send('Not found');

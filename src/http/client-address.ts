@@ -34,7 +34,7 @@ function ipv6Network(address: string, groups: number): string {
 }
 
 /** The networks one address counts against: IPv4 as it is; IPv6 as its /64, then its /48. Empty when not an IP. */
-export function addressNetworks(address: string | undefined): string[] {
+function addressNetworks(address: string | undefined): string[] {
   if (address === undefined) return [];
   const mapped = IPV4_MAPPED.exec(address);
   if (mapped?.[1] && isIP(mapped[1]) === 4) return [mapped[1]];

@@ -16,7 +16,7 @@ import type { RouteFactory } from './route-deps.js';
 export const exportRoutes: RouteFactory = ({ db, config, log }) => {
   const router = express.Router();
   router.get('/exports/:token', async (req, res) => {
-    const verified = verifyExportToken(config.appSecret, String(req.params.token ?? ''));
+    const verified = verifyExportToken(config.appSecret, req.params.token);
     const refusal = verified.ok ? ((await membershipOf(db.prisma, verified.grant.userId, verified.grant.merchantId))?.role === 'owner' ? null : 'revoked') : verified.reason;
     if (!verified.ok || refusal !== null) {
       const reason = refusal ?? 'invalid';

@@ -21,7 +21,7 @@ export const komojuWebhookRoutes: RouteFactory = ({ db, config, log }) => {
   };
   const rawBody = express.raw({ type: () => true, limit: MAX_BODY });
   router.post('/webhooks/komoju', rawBody, receive(undefined));
-  router.post('/webhooks/komoju/merchants/:merchantId', rawBody, (req, res, next) => receive(String(req.params.merchantId))(req, res, next));
+  router.post('/webhooks/komoju/merchants/:merchantId', rawBody, (req, res, next) => receive(req.params.merchantId)(req, res, next));
 
   return router;
 };

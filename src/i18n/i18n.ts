@@ -27,7 +27,7 @@ function loadResources(): Resource {
     resources[language] = {};
     for (const file of readdirSync(`${localesDir}/${language}`)) {
       if (!file.endsWith('.json')) continue;
-      resources[language][file.replace(/\.json$/, '')] = JSON.parse(readFileSync(`${localesDir}/${language}/${file}`, 'utf8'));
+      resources[language][file.replace(/\.json$/, '')] = JSON.parse(readFileSync(`${localesDir}/${language}/${file}`, 'utf8')) as ResourceLanguage[string];
     }
   }
   return resources;

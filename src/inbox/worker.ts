@@ -7,7 +7,7 @@ import type { Metrics } from '../metrics.js';
  * intent to send) → pushing (only when LINE refused the reply token) → done; or parked.
  */
 type EventStatus = 'pending' | 'replying' | 'pushing';
-export const UNFINISHED = `'pending', 'replying', 'pushing'`;
+const UNFINISHED = `'pending', 'replying', 'pushing'`;
 
 export interface ClaimedEvent {
   webhookEventId: string;

@@ -55,7 +55,7 @@ export class LineApiStub {
   origin = '';
 
   constructor(private readonly options: LineApiStubOptions) {
-    this.profiles = options.profiles ?? new Map();
+    this.profiles = options.profiles ?? new Map<string, { displayName: string; language?: string }>();
   }
 
   /** A reply token for an event of `userId`, valid for `ttlMs` (LINE: about a minute). */

@@ -16,7 +16,7 @@ export interface FittedImage {
 /** The image within 1024 × 1024 px (unchanged bytes when it already fits and needs no rotation). */
 export async function fitImage(bytes: Buffer, mimeType: ImageMimeType): Promise<FittedImage> {
   const { default: sharp } = await import('sharp');
-  const { width = 0, height = 0, orientation } = await sharp(bytes).metadata();
+  const { width, height, orientation } = await sharp(bytes).metadata();
   const upright = orientation === undefined || orientation === 1;
   if (width <= MAX_IMAGE_SIDE && height <= MAX_IMAGE_SIDE && upright) return { bytes, width, height };
   const pipeline = sharp(bytes).rotate().resize({ width: MAX_IMAGE_SIDE, height: MAX_IMAGE_SIDE, fit: 'inside', withoutEnlargement: true });

@@ -11,8 +11,7 @@ import { normalizeText } from '../conversation/normalize.js';
 import { maxAmount, type Currency } from '../i18n/currency.js';
 import { parseAmount } from './amount.js';
 
-const PRICE_MODES = ['fixed', 'buyer'] as const;
-export type PriceMode = (typeof PRICE_MODES)[number];
+export type PriceMode = 'fixed' | 'buyer';
 
 export const PRESETS_MAX = 4;
 export const TIP_OPTIONS_MAX = 4;

@@ -7,7 +7,7 @@ import { parseInviteCode } from './invite-code.js';
 import type { MerchantEffect } from './effects.js';
 
 /** Postback actions of this feature (buttons; `join` also arrives typed as a command). */
-export const MERCHANT_ACTIONS = {
+const MERCHANT_ACTIONS = {
   join: 'join',
   shop: 'shop',
   invite: 'invite',
@@ -24,7 +24,7 @@ export const MERCHANT_ACTIONS = {
 export const SHOP_PROFILE_ACTION = 'shopProfile';
 
 /** Typed words for the actions above, in en / ja / ko (the core matches them after NFKC, case-insensitively). */
-export const MERCHANT_WORDS: Record<'shop' | 'invite' | 'members' | 'shops' | 'notices' | 'buyerDetails', readonly string[]> = {
+const MERCHANT_WORDS: Record<'shop' | 'invite' | 'members' | 'shops' | 'notices' | 'buyerDetails', readonly string[]> = {
   shop: ['shop', 'team', 'ショップ', 'お店', '가게', '상점'],
   invite: ['invite', '招待', '초대'],
   members: ['members', 'staff', 'メンバー', 'スタッフ', '멤버', '직원'],

@@ -14,7 +14,7 @@ const SEPARATORS = /[\s\-‐‑‒–—―−ー_]/g;
 export function inviteCodeFromBytes(bytes: Uint8Array): string {
   if (bytes.length < INVITE_CODE_LENGTH) throw new Error(`need ${INVITE_CODE_LENGTH} bytes for an invite code`);
   let code = '';
-  for (let index = 0; index < INVITE_CODE_LENGTH; index++) code += ALPHABET[bytes[index]! & 31];
+  for (let index = 0; index < INVITE_CODE_LENGTH; index++) code += ALPHABET.charAt(bytes[index]! & 31);
   return code;
 }
 

@@ -35,7 +35,7 @@ export async function countAttempt(prisma: Prisma, key: string, rule: RateLimitR
     ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimit"."count" + 1
     RETURNING "count"`;
   await prisma.rateLimit.deleteMany({ where: { windowStart: { lt: new Date(now.getTime() - RETENTION_MS) } } });
-  const count = Number(rows[0]?.count ?? 1);
+  const count = rows[0]?.count ?? 1;
   return {
     allowed: count <= rule.limit,
     count,

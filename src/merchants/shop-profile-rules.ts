@@ -26,7 +26,7 @@ export const SHOP_TEXT_FIELDS = [
   'legalUrl',
 ] as const;
 export type ShopTextField = (typeof SHOP_TEXT_FIELDS)[number];
-export type ShopChoiceField = 'country' | 'currency';
+type ShopChoiceField = 'country' | 'currency';
 export type ShopProfileField = ShopTextField | ShopChoiceField | 'logo';
 
 /**
@@ -73,7 +73,7 @@ export function shopCurrency(profile: Pick<ShopProfileValues, 'country' | 'curre
   return allowed.find((currency) => currency === profile.currency) ?? allowed[0]!;
 }
 
-export type ShopFieldError = 'empty' | 'too_long' | 'not_email' | 'not_phone' | 'not_url' | 'not_business_number';
+type ShopFieldError = 'empty' | 'too_long' | 'not_email' | 'not_phone' | 'not_url' | 'not_business_number';
 export type CheckedShopValue = { ok: true; value: string } | { ok: false; reason: ShopFieldError };
 
 /** Longest value per field, in code points. */

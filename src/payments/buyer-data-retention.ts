@@ -8,9 +8,13 @@ import type { Logger } from '../logger.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often a running server looks for details past their retention. */
-export const ERASE_EVERY_MS = 60 * 60 * 1000;
+const ERASE_EVERY_MS = 60 * 60 * 1000;
 
-/** Every place buyer data lives, what it holds there, and what happens to it (README lists the same). */
+/**
+ * Every place buyer data lives, what it holds there, and what happens to it (README lists the same).
+ * @public the reference list the README and test/integration/payments/buyer-data-erasure.test.ts
+ * follow; no code reads it, so it is kept exported on purpose.
+ */
 export const BUYER_DATA_PLACES = [
   { place: 'Checkout.buyerDetails', holds: 'name, phone, email, address, answer', erased: 'set to null; buyerDetailsErasedAt says when' },
   { place: 'Payment.buyerEmail', holds: "the email KOMOJU reports (the CSV's email column)", erased: 'set to null' },

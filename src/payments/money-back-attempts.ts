@@ -23,7 +23,7 @@ export interface MoneyBackAttempt {
 }
 
 /** How long after a lost answer the provider is read again (its own processing ends long before). */
-export const OUTCOME_CHECK_AFTER_MS = 2 * 60 * 1000;
+const OUTCOME_CHECK_AFTER_MS = 2 * 60 * 1000;
 
 export async function findAttempt(prisma: Prisma, id: string): Promise<MoneyBackAttempt | null> {
   const row = await prisma.moneyBackAttempt.findUnique({ where: { id } });
@@ -51,7 +51,7 @@ export async function settleAttempt(prisma: Prisma, id: string, outcome: Exclude
 }
 
 /** Marks the outcome unknown and schedules the read that will decide it (and tell the merchant). */
-export async function markUnknown(prisma: Prisma, attempt: Pick<MoneyBackAttempt, 'id' | 'paymentId' | 'merchantId'>, now = new Date()): Promise<void> {
+async function markUnknown(prisma: Prisma, attempt: Pick<MoneyBackAttempt, 'id' | 'paymentId' | 'merchantId'>, now = new Date()): Promise<void> {
   await prisma.$transaction(async (tx) => {
     await tx.moneyBackAttempt.updateMany({ where: { id: attempt.id, outcome: { in: ['sending', 'unknown'] } }, data: { outcome: 'unknown' } });
     await recordDomainEvents(tx, [

@@ -4,11 +4,11 @@
 import { randomInt } from 'node:crypto';
 
 export const ORDER_NUMBER_ALPHABET = '23456789ABCDEFGHJKMNPQRSTWXYZ';
-export const ORDER_NUMBER_LENGTH = 8;
+const ORDER_NUMBER_LENGTH = 8;
 
 /** A fresh random order number, e.g. "K7QM4XP2". */
 export function newOrderNumber(): string {
   let number = '';
-  for (let index = 0; index < ORDER_NUMBER_LENGTH; index += 1) number += ORDER_NUMBER_ALPHABET[randomInt(ORDER_NUMBER_ALPHABET.length)];
+  for (let index = 0; index < ORDER_NUMBER_LENGTH; index += 1) number += ORDER_NUMBER_ALPHABET.charAt(randomInt(ORDER_NUMBER_ALPHABET.length));
   return number;
 }

@@ -60,7 +60,8 @@ async function merchantHint(prisma: Prisma, body: unknown): Promise<string | nul
       : null);
   if (checkout) return checkout.link.merchantId;
   // A subscription's payment or a customer.* event: the customer our checkout saved the card to.
-  const customerEvent = String(record(body).type ?? '').startsWith('customer.');
+  const eventType = record(body).type;
+  const customerEvent = typeof eventType === 'string' && eventType.startsWith('customer.');
   const customerId = typeof data.customer === 'string' ? data.customer : customerEvent && typeof data.id === 'string' ? data.id : undefined;
   if (customerId !== undefined) {
     const saved = await prisma.checkout.findUnique({ where: { customerId }, select: { link: { select: { merchantId: true } } } });

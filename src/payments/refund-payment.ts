@@ -95,7 +95,7 @@ export function refundIdempotencyKey(parts: { paymentId: string; amount: number 
 }
 
 /** One cancel per payment: cancelling twice cancels the same payment. */
-export function cancelIdempotencyKey(paymentId: string): string {
+function cancelIdempotencyKey(paymentId: string): string {
   return `cancel-${paymentId}`;
 }
 

@@ -93,9 +93,9 @@ export async function getLinkSummaries(db: LedgerReader, linkIds: readonly strin
     summaries.set(row.linkId, {
       currency: row.currency,
       capturedAmount: Number(row.capturedAmount),
-      capturedPayments: Number(row.capturedPayments),
-      pendingPayments: Number(row.pendingPayments),
-      refundedPayments: Number(row.refundedPayments),
+      capturedPayments: row.capturedPayments,
+      pendingPayments: row.pendingPayments,
+      refundedPayments: row.refundedPayments,
       otherCurrencies: Object.fromEntries(Object.entries(row.otherCurrencies ?? {}).map(([currency, amount]) => [currency, Number(amount)])),
       asOf: row.asOf,
     });

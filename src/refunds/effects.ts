@@ -55,7 +55,7 @@ export type RefundRefusal =
   | { reason: 'provider'; message: string };
 
 /** What a call whose answer was lost was about: a later read decides and the owner is told. */
-export type UnknownOutcome = { type: 'refunds.unknown'; what: 'refund' | 'cancel' | 'request'; payment: RefundPaymentView; amount: number };
+type UnknownOutcome = { type: 'refunds.unknown'; what: 'refund' | 'cancel' | 'request'; payment: RefundPaymentView; amount: number };
 
 /*
  * Every effect names the merchant the owner acted for and is re-authorised when performed: still

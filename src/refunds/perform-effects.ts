@@ -4,7 +4,7 @@ import type { EffectEnv, Performers } from '../effect-env.js';
 import { membershipOf } from '../merchants/authorization.js';
 import { listTransactions } from '../payments/list-transactions.js';
 import { ledgerState } from '../payments/payment-status.js';
-import { attemptVisible, decideByReading, findAttempt, isDefiniteRefusal, knownIds, recordAttempt, settleAttempt, type MoneyBackAttempt } from '../payments/money-back-attempts.js';
+import { attemptVisible, decideByReading, findAttempt, isDefiniteRefusal, knownIds, recordAttempt, settleAttempt } from '../payments/money-back-attempts.js';
 import { ProviderError, type PaymentSnapshot } from '../payments/provider.js';
 import {
   cancelPayment,
@@ -191,7 +191,7 @@ export const refundPerformers: Performers<RefundEffect, RefundEffectResult> = {
         return refused({ reason: 'provider', message: (error as Error).message });
       }
       if (!(error instanceof ProviderError)) throw error;
-      const decided = await decideByReading(env, provider, attempt as MoneyBackAttempt, error);
+      const decided = await decideByReading(env, provider, attempt, error);
       if (!decided.done) {
         await setStatus('unknown');
         return { type: 'refunds.unknown', what: 'request', payment: view, amount: fields.amount };

@@ -13,7 +13,7 @@ export function stateLabel(link: SalesLinkView, ctx: Context): string {
 }
 
 /** Summary, QR, Share, Activate/Deactivate (owners), Edit, Transactions, Duplicate for one link. */
-export function linkActionButtons(link: SalesLinkView, ctx: Context): Button[] {
+function linkActionButtons(link: SalesLinkView, ctx: Context): Button[] {
   const { t } = ctx;
   const toggle =
     link.status === 'active'

@@ -60,7 +60,7 @@ export async function getShopToday(db: LedgerReader, merchantId: string, now: Da
      LIMIT ${TODAY_TOP_LINKS}`);
 
   const total = (rows: CapturedRow[]) => rows.reduce((acc, row) => acc + Number(row.amount), 0);
-  const count = (rows: CapturedRow[]) => rows.reduce((acc, row) => acc + Number(row.payments), 0);
+  const count = (rows: CapturedRow[]) => rows.reduce((acc, row) => acc + row.payments, 0);
   return {
     zone,
     asOf: now.toISOString(),
@@ -71,11 +71,11 @@ export async function getShopToday(db: LedgerReader, merchantId: string, now: Da
     capturedPayments: count(sum(true, true)),
     lastWeekAmount: total(sum(false, true)),
     lastWeekPayments: count(sum(false, true)),
-    awaitingPayments: Number(awaiting?.awaiting ?? 0),
-    awaitingDueSoon: Number(awaiting?.dueSoon ?? 0),
-    refunds: Number(refunds?.refunds ?? 0),
+    awaitingPayments: awaiting?.awaiting ?? 0,
+    awaitingDueSoon: awaiting?.dueSoon ?? 0,
+    refunds: refunds?.refunds ?? 0,
     refundedAmount: Number(refunds?.amount ?? 0),
-    topLinks: top.map((row) => ({ linkId: row.linkId, productName: row.productName, amount: Number(row.amount), payments: Number(row.payments) })),
+    topLinks: top.map((row) => ({ linkId: row.linkId, productName: row.productName, amount: Number(row.amount), payments: row.payments })),
     otherCurrencies: Object.fromEntries(sum(true, false).map((row) => [row.currency, Number(row.amount)])),
   };
 }
@@ -83,7 +83,7 @@ export async function getShopToday(db: LedgerReader, merchantId: string, now: Da
 /** The currency most of the period's payments are in, else the newest link's, else yen. */
 async function mainCurrency(db: LedgerReader, merchantId: string, captured: CapturedRow[]): Promise<string> {
   const byCurrency = new Map<string, number>();
-  for (const row of captured) byCurrency.set(row.currency, (byCurrency.get(row.currency) ?? 0) + Number(row.payments));
+  for (const row of captured) byCurrency.set(row.currency, (byCurrency.get(row.currency) ?? 0) + row.payments);
   const busiest = [...byCurrency.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
   if (busiest) return busiest;
   const newest = await db.link.findFirst({ where: { merchantId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { currency: true } });

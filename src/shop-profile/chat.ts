@@ -11,18 +11,18 @@ import { SHOP_PROFILE_ACTION } from '../merchants/chat.js';
 import { SHOP_COUNTRIES, SHOP_CURRENCIES, SHOP_FIELD_MAX, SHOP_TEXT_FIELDS, checkShopValue, isShopCountry, shopProfileFields, type ShopProfileField, type ShopTextField } from '../merchants/shop-profile-rules.js';
 import type { ShopProfileEdit, ShopProfileEffect, ShopProfileView } from './effects.js';
 
-export const PROFILE_MENU = 'shopProfile.menu';
-export const PROFILE_VALUE = 'shopProfile.value';
+const PROFILE_MENU = 'shopProfile.menu';
+const PROFILE_VALUE = 'shopProfile.value';
 /** Postback actions inside the profile dialog (always stamped with its dialog id). */
-export const PROFILE_FIELD_ACTION = 'shopProfile.field';
-export const PROFILE_CLEAR_ACTION = 'shopProfile.clear';
-export const PROFILE_BACK_ACTION = 'shopProfile.back';
-export const PROFILE_DONE_ACTION = 'shopProfile.done';
+const PROFILE_FIELD_ACTION = 'shopProfile.field';
+const PROFILE_CLEAR_ACTION = 'shopProfile.clear';
+const PROFILE_BACK_ACTION = 'shopProfile.back';
+const PROFILE_DONE_ACTION = 'shopProfile.done';
 /** A country or currency button (the value is the postback's argument). */
-export const PROFILE_CHOICE_ACTION = 'shopProfile.choice';
+const PROFILE_CHOICE_ACTION = 'shopProfile.choice';
 
 /** Typed words that show the profile, in en / ja / ko. */
-export const PROFILE_WORDS = ['profile', 'legal', 'プロフィール', '特商法', '프로필', '특상법'];
+const PROFILE_WORDS = ['profile', 'legal', 'プロフィール', '特商法', '프로필', '특상법'];
 
 // A card row shows the start of a long value (the returns policy may be 1,000 characters).
 const ROW_VALUE_MAX = 60;

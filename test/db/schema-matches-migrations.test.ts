@@ -71,7 +71,7 @@ function parseSchema(source: string) {
   return { columns, indexes, foreignKeys };
 }
 
-const sortBy = <T>(items: T[]) => [...items].map((item) => JSON.stringify(item)).sort();
+const sortBy = (items: unknown[]) => [...items].map((item) => JSON.stringify(item)).sort();
 
 describe('schema.prisma and prisma/migrations', () => {
   let database: TestDatabase;

@@ -95,7 +95,7 @@ import { signKomojuBody } from '../../src/payments/komoju/komoju-webhook.js';
 import type { PaymentStatus } from '../../src/payments/provider.js';
 import { IDEMPOTENCY_KEY_LIFETIME_MS } from './komoju-models/error.js';
 
-export interface FakeKomojuRequest {
+interface FakeKomojuRequest {
   method: string;
   // Path plus query string.
   path: string;
@@ -117,7 +117,7 @@ export interface FakeKomojuRefund {
 }
 
 /** komoju-models/refund-request.ts */
-export interface FakeKomojuRefundRequest {
+interface FakeKomojuRefundRequest {
   id: string;
   payment: string;
   customer_name: string;
@@ -162,7 +162,7 @@ export interface FakeKomojuPayment {
   refund_requests: FakeKomojuRefundRequest[];
 }
 
-export interface FakeKomojuLineItem {
+interface FakeKomojuLineItem {
   description?: string;
   amount?: number;
   quantity?: number;
@@ -170,7 +170,7 @@ export interface FakeKomojuLineItem {
 }
 
 /** komoju-models/subscription-customer.ts */
-export interface FakeKomojuSubscriptionCustomer {
+interface FakeKomojuSubscriptionCustomer {
   id: number;
   uuid: string;
   merchant_id: number;
@@ -185,7 +185,7 @@ export interface FakeKomojuSubscriptionCustomer {
 }
 
 /** komoju-models/subscription.ts */
-export interface FakeKomojuSubscription {
+interface FakeKomojuSubscription {
   id: string;
   resource: 'subscription';
   status: 'active' | 'cancelled';
@@ -206,7 +206,7 @@ export interface FakeKomojuSubscription {
 }
 
 /** komoju-models/customer.ts */
-export interface FakeKomojuCustomer {
+interface FakeKomojuCustomer {
   id: string;
   resource: 'customer';
   email: string | null;
@@ -216,7 +216,7 @@ export interface FakeKomojuCustomer {
 }
 
 /** komoju-models/session.ts */
-export interface FakeKomojuSession {
+interface FakeKomojuSession {
   id: string;
   resource: 'session';
   mode: 'payment' | 'customer';
@@ -255,7 +255,7 @@ export interface FakeKomojuEvent {
   reason: string | null;
 }
 
-export interface LoseAnswer {
+interface LoseAnswer {
   method: string;
   path: RegExp;
   count?: number;
@@ -293,7 +293,7 @@ export interface FakeKomoju {
 }
 
 /** One entry of `GET /api/v1/payment_methods` (AvailablePaymentMethod in komoju-node-sdk's docs). */
-export interface FakeKomojuPaymentMethod {
+interface FakeKomojuPaymentMethod {
   type_slug: string;
   name_en: string;
   name_ja: string;
@@ -411,7 +411,7 @@ interface Route {
 }
 
 /** A list page as KOMOJU's PaymentList / SubscriptionList (komoju-models/payment-list.ts). */
-function listPage<T extends { created_at: string }>(resource: string, items: T[], query: URLSearchParams): Answer {
+function listPage(resource: string, items: { created_at: string }[], query: URLSearchParams): Answer {
   const time = (name: string): number | null | undefined => {
     const value = query.get(name);
     if (value === null) return undefined;
@@ -525,9 +525,9 @@ function validateSessionBody(body: unknown, origin: string): Validated {
         amount: (body.amount as number | undefined) ?? 0,
         currency: body.currency,
         session_url: `${origin}/sessions/${id}/pay`,
-        return_url: (body.return_url as string | undefined) ?? null,
+        return_url: body.return_url ?? null,
         default_locale: (body.default_locale as string | undefined) ?? 'ja',
-        payment_methods: (Array.isArray(body.payment_types) ? (body.payment_types as string[]) : DEFAULT_PAYMENT_TYPES).map((type) => ({ type })),
+        payment_methods: (Array.isArray(body.payment_types) ? body.payment_types : DEFAULT_PAYMENT_TYPES).map((type) => ({ type })),
         created_at: new Date(now).toISOString(),
         cancelled_at: null,
         completed_at: null,
@@ -540,9 +540,9 @@ function validateSessionBody(body: unknown, origin: string): Validated {
             : {},
         line_items: lineItems as FakeKomojuLineItem[],
         ...(typeof body.email === 'string' ? { email: body.email } : {}),
-        ...(Array.isArray(body.payment_types) ? { payment_types: body.payment_types as string[] } : {}),
+        ...(Array.isArray(body.payment_types) ? { payment_types: body.payment_types } : {}),
       },
-      expiresAt: now + ((body.expires_in_seconds as number | undefined) ?? DEFAULT_EXPIRY_SECONDS) * 1000,
+      expiresAt: now + (body.expires_in_seconds ?? DEFAULT_EXPIRY_SECONDS) * 1000,
       forcedExpired: false,
       paymentId: null,
     },
@@ -675,7 +675,7 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
   function refund(paymentId: string, amount: number, options: { chargeback?: boolean; description?: string } = {}): FakeKomojuPayment {
     const payment = paymentRecord(paymentId);
     if (payment.status !== 'captured') throw new Error(`fake-komoju: payment ${paymentId} is ${payment.status}`);
-    if (!isInt(amount, 1, payment.total - payment.amount_refunded)) {
+    if (!Number.isSafeInteger(amount) || amount < 1 || amount > payment.total - payment.amount_refunded) {
       throw new Error(`fake-komoju: cannot refund ${amount} of payment ${paymentId}`);
     }
     payment.refunds.push({

@@ -89,14 +89,14 @@ const paymentSchema = z.object({
   payment_method_fee: money.nullish(),
   total: money.nullish(),
   currency: z.string().min(1),
-  payment_details: z.object({ type: z.string().nullish(), email: z.string().nullish() }).passthrough().nullish(),
+  payment_details: z.object({ type: z.string().nullish(), email: z.string().nullish() }).loose().nullish(),
   payment_deadline: timestamp.nullish(),
   amount_refunded: money.nullish(),
   refunds: z
     .array(z.object({ id: z.string().min(1), amount: money, chargeback: z.boolean().nullish() }))
     .nullish(),
   // Documented fields are id, status and the bank details (komoju-node-sdk docs/Models/RefundRequest.md).
-  refund_requests: z.array(z.object({ id: z.string().min(1), status: z.string().nullish() }).passthrough()).nullish(),
+  refund_requests: z.array(z.object({ id: z.string().min(1), status: z.string().nullish() }).loose()).nullish(),
   session: z.string().min(1).nullish(),
   metadata,
   captured_at: timestamp.nullish(),
@@ -119,7 +119,7 @@ const sessionSchema = z.object({
 // `payments` is documented as a list of payment ids; payment objects are tolerated too.
 const subscriptionCustomerSchema = z.union([
   z.string().min(1),
-  z.object({ id: z.union([z.number(), z.string()]).nullish(), uuid: z.string().min(1).nullish() }).passthrough(),
+  z.object({ id: z.union([z.number(), z.string()]).nullish(), uuid: z.string().min(1).nullish() }).loose(),
 ]);
 
 const subscriptionSchema = z.object({

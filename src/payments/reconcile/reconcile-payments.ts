@@ -23,7 +23,7 @@ export interface ReconcileDeps {
   log: Logger;
 }
 
-export interface PaymentDifference {
+interface PaymentDifference {
   paymentId: string;
   field: 'presence' | 'status' | 'amountRefunded' | 'total' | 'currency';
   ours: string | number | null;

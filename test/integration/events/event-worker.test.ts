@@ -56,7 +56,7 @@ describe.each(await databaseKinds())('the domain event worker on %s', (kind) => 
 
   async function counter(metrics: Metrics, name: string, type: string): Promise<number> {
     const metric = (await metrics.registry.getMetricsAsJSON()).find((entry) => entry.name === name);
-    return Number(metric?.values.find((value) => value.labels.type === type)?.value ?? 0);
+    return metric?.values.find((value) => value.labels.type === type)?.value ?? 0;
   }
 
   it('runs every handler registered for the type once and marks the event done', async () => {

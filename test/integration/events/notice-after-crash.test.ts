@@ -35,13 +35,13 @@ async function startService(env: Record<string, string>): Promise<Service> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000; // a first embedded start runs initdb: slow on a loaded machine
   for (;;) {
-    if ((await fetch(`${url}/readyz`).then((response) => response.ok, () => false)) === true) break;
+    if (await fetch(`${url}/readyz`).then((response) => response.ok, () => false)) break;
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -87,7 +87,7 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     expect(raw).toContain('\r\n');
     expect(raw).toContain('"\'=HYPERLINK(""x""), ""quoted"""');
 
-    const rows = parse(raw, { bom: true }) as string[][];
+    const rows = parse(raw, { bom: true });
     expect(rows[0]).toEqual(['日時', '商品', '支払額', '通貨', '状況', '返金額', '支払い方法', 'KOMOJU決済ID', '購入者のメール', 'クーポン', '割引額', 'チップ', '注文番号']);
     const byId = new Map(rows.slice(1).map((row) => [row[7], row]));
     expect(byId.size).toBe(3);
@@ -102,7 +102,7 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     const [card] = await tap(harness, 'Uowner', signedPostback('summary', [teaId]));
     const [reply] = await tap(harness, 'Uowner', postbackData(card, 'CSVで書き出す'));
     expect(messageText(reply!)).toContain('「宇治抹茶（特選）」の取引のCSVです（2行）。');
-    const rows = parse(Buffer.from(await (await download(urlIn(reply))).arrayBuffer()).toString('utf8'), { bom: true }) as string[][];
+    const rows = parse(Buffer.from(await (await download(urlIn(reply))).arrayBuffer()).toString('utf8'), { bom: true });
     expect(rows.slice(1).map((row) => row[7]).sort()).toEqual(['pay_tea_1', 'pay_tea_2']);
 
     const [named] = await harness.say('Uowner', 'エクスポート 宇治抹茶（特選）');

@@ -69,7 +69,7 @@ describe.each(await databaseKinds())('a flash sale on %s', (kind) => {
     expect(late[0]?.body).toContain('all places have been taken');
 
     const refused = await harness.server.metrics.registry.getSingleMetric('buyer_requests_refused_total')?.get();
-    const byReason = Object.fromEntries((refused?.values ?? []).map((value) => [value.labels.reason, value.value]));
+    const byReason: Record<string, number> = Object.fromEntries((refused?.values ?? []).map((value) => [value.labels.reason, value.value]));
     expect(byReason.reserved).toBe(statuses.filter((status) => status === 409).length);
     expect(byReason.used_up).toBe(AT_A_TIME);
     const failed = await harness.server.metrics.registry.getSingleMetric('buyer_requests_failed_total')?.get();

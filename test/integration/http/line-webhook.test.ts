@@ -33,7 +33,7 @@ describe.each(kinds)('LINE webhook on %s', (kind) => {
   it('verifies the signature on the exact bytes (non-ASCII, emoji, odd whitespace)', async () => {
     const event = harness.textEvent('Ubytes', 'ヘルプ 🙂');
     const compact = JSON.stringify({ destination: 'U1', events: [event] });
-    const spaced = JSON.stringify({ destination: 'U1', events: [{ ...event, webhookEventId: event.webhookEventId + 'b' }] }, null, 3).replace(/\n/g, '\r\n');
+    const spaced = JSON.stringify({ destination: 'U1', events: [{ ...event, webhookEventId: `${String(event.webhookEventId)}b` }] }, null, 3).replace(/\n/g, '\r\n');
     expect((await harness.deliver([], { rawBody: compact })).status).toBe(200);
     expect((await harness.deliver([], { rawBody: spaced })).status).toBe(200);
     // The same bytes re-encoded (escaped non-ASCII) no longer match the signature computed over the original.

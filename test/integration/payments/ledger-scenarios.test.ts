@@ -29,7 +29,7 @@ const none: Numbers = { capturedAmount: 0, capturedPayments: 0, pendingPayments:
 interface Context {
   linkId: string;
   /** A Pay press: a checkout row with a provider session; returns a payment factory for it. */
-  checkout(options?: { status?: string }): Promise<(amount?: number) => PaymentState>;
+  checkout: (options?: { status?: string }) => Promise<(amount?: number) => PaymentState>;
 }
 
 interface Step {

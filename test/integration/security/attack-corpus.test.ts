@@ -81,9 +81,9 @@ function forge(kind: TokenKind, token: string, mutation: string): string[] {
   const join = (b: string, s: string) => `${b}${kind.separator}${s}`;
   switch (mutation) {
     case 'flip-each-signature-char':
-      return [...signature].map((char, index) => join(body, signature.slice(0, index) + flipped(char) + signature.slice(index + 1)));
+      return Array.from(signature).map((char, index) => join(body, signature.slice(0, index) + flipped(char) + signature.slice(index + 1)));
     case 'flip-each-body-char':
-      return [...body].map((char, index) => join(body.slice(0, index) + flipped(char) + body.slice(index + 1), signature));
+      return Array.from(body).map((char, index) => join(body.slice(0, index) + flipped(char) + body.slice(index + 1), signature));
     case 'drop-signature':
       return [body];
     case 'empty-signature':

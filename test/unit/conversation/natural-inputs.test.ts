@@ -9,10 +9,10 @@ const sentText = (button: Button | undefined) => (button?.action.type === 'text'
 
 describe('edit distance and near misses', () => {
   it('counts a swap of neighbours as one edit', () => {
-    expect(editDistance([...'qiuck'], [...'quick'])).toBe(1);
-    expect(editDistance([...'sumary'], [...'summary'])).toBe(1);
-    expect(editDistance([...'kitten'], [...'sitting'])).toBe(3);
-    expect(editDistance([], [...'abc'])).toBe(3);
+    expect(editDistance(Array.from('qiuck'), Array.from('quick'))).toBe(1);
+    expect(editDistance(Array.from('sumary'), Array.from('summary'))).toBe(1);
+    expect(editDistance(Array.from('kitten'), Array.from('sitting'))).toBe(3);
+    expect(editDistance([], Array.from('abc'))).toBe(3);
   });
 
   const groups = { quick: ['quick', 'クイック', '퀵'], summary: ['summary', '売上', 'サマリー', '매출'], links: ['links', 'リンク一覧', '링크목록'], help: ['help', '?', 'ヘルプ', '도움말'] };

@@ -472,7 +472,7 @@ describe('secret key hygiene', () => {
     expect(errors[0]?.message).toContain('[REDACTED]');
     for (const error of errors) {
       expect(error.message).not.toContain(SECRET);
-      expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain(SECRET);
+      expect(JSON.stringify(Object.assign({}, error, { message: error.message, stack: error.stack }))).not.toContain(SECRET);
     }
   });
 });

@@ -100,7 +100,7 @@ describe('our parsers accept every documented KOMOJU shape', () => {
     };
     const asked: string[] = [];
     const fetchImpl: typeof fetch = async (input) => {
-      const path = new URL(String(input)).pathname;
+      const path = new URL(input instanceof Request ? input.url : input).pathname;
       asked.push(path);
       const answer = answers[path] ?? { status: 404, body: errorModel };
       return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'Content-Type': 'application/json' } });
