@@ -40,7 +40,9 @@ interface BareLink {
 app.get('/l/:slug', async (req, res) => {
   const [link] = await db.query<BareLink>('SELECT * FROM bare_link WHERE slug = $1', [req.params.slug]);
   if (!link) return res.status(404).send('not found');
-  res.type('html').send(`<!doctype html><title>${link.name}</title><form method="post" action="/l/${link.slug}/checkout"><input type="hidden" name="quantity" value="1"><button>Pay ¥${link.amount}</button></form>`);
+  res
+    .type('html')
+    .send(`<!doctype html><title>${link.name}</title><form method="post" action="/l/${link.slug}/checkout"><input type="hidden" name="quantity" value="1"><button>Pay ¥${link.amount}</button></form>`);
 });
 
 app.post('/l/:slug/checkout', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {

@@ -93,7 +93,15 @@ function readForm(html: string): { action: string; fields: URLSearchParams } | n
     const type = /\btype="([^"]*)"/.exec(tag)?.[1] ?? 'text';
     if ((type === 'radio' || type === 'checkbox') && !/\bchecked\b/.test(tag)) continue;
     const value = /\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '';
-    fields.set(name, value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+    fields.set(
+      name,
+      value
+        .replace(/&amp;/g, '&')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>'),
+    );
   }
   return { action: form[1]!.replace(/&amp;/g, '&'), fields };
 }
@@ -196,22 +204,26 @@ async function startBare(fake: FakeKomoju, database: DatabaseChoice): Promise<Ru
 async function startProduct(fake: FakeKomoju, lineOrigin: string, database: DatabaseChoice, profileDir?: string): Promise<{ server: RunningServer; child: ChildProcess }> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const child = startProcess('dist/main.js', {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_BASE_URL: origin,
-    LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-    LINE_CHANNEL_ACCESS_TOKEN: ACCESS_TOKEN,
-    LINE_API_BASE_URL: lineOrigin,
-    LINE_DATA_API_BASE_URL: lineOrigin,
-    KOMOJU_SECRET_KEY: KOMOJU_SECRET,
-    KOMOJU_WEBHOOK_SECRET,
-    KOMOJU_API_BASE_URL: fake.url,
-    APP_SECRET,
-    TRUST_PROXY: 'loopback',
-    LOG_LEVEL: 'warn',
-    ...('url' in database ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
-  }, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const child = startProcess(
+    'dist/main.js',
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_BASE_URL: origin,
+      LINE_CHANNEL_SECRET: CHANNEL_SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: ACCESS_TOKEN,
+      LINE_API_BASE_URL: lineOrigin,
+      LINE_DATA_API_BASE_URL: lineOrigin,
+      KOMOJU_SECRET_KEY: KOMOJU_SECRET,
+      KOMOJU_WEBHOOK_SECRET,
+      KOMOJU_API_BASE_URL: fake.url,
+      APP_SECRET,
+      TRUST_PROXY: 'loopback',
+      LOG_LEVEL: 'warn',
+      ...('url' in database ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
+    },
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
   await waitForHttp(`${origin}/readyz`, child);
   return { server: { origin, pid: child.pid!, databaseName: 'url' in database ? database.name : undefined, stop: () => stopProcess(child) }, child };
 }
@@ -264,11 +276,15 @@ async function seed(database: DatabaseChoice): Promise<SeededLinks> {
 }
 
 const sessionsOfLink = (linkId: string) => (fake: FakeKomoju) => fake.sessions().filter((session) => session.metadata.linkId === linkId).length;
-const discountedSessionsOf = (linkId: string) => (fake: FakeKomoju) =>
-  fake.sessions().filter((session) => session.metadata.linkId === linkId && session.amount < 1500).length;
+const discountedSessionsOf = (linkId: string) => (fake: FakeKomoju) => fake.sessions().filter((session) => session.metadata.linkId === linkId && session.amount < 1500).length;
 
 function statuses(map: Map<number, number>): string {
-  return [...map.entries()].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ') || '–';
+  return (
+    [...map.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, n]) => `${status}×${n}`)
+      .join(' ') || '–'
+  );
 }
 
 function fiveXx(result: Measured): number {
@@ -306,17 +322,17 @@ function printTable(kind: string, results: Measured[]): void {
   for (const r of contention) {
     const ratio = percentile(r.buyerMs, 99) / percentile(unlimited.buyerMs, 99);
     const exact = r.expectedSessions === undefined || r.sessions === r.expectedSessions;
-    console.log(`  ${r.scenario}: p99 ≤ 1.5× the unlimited p99: ${ratio.toFixed(2)}× ${verdict(ratio <= 1.5)}; sessions ${r.sessions} of ${r.expectedSessions} ${verdict(exact)}; 5xx ${fiveXx(r)} ${verdict(fiveXx(r) === 0)}`);
+    console.log(
+      `  ${r.scenario}: p99 ≤ 1.5× the unlimited p99: ${ratio.toFixed(2)}× ${verdict(ratio <= 1.5)}; sessions ${r.sessions} of ${r.expectedSessions} ${verdict(exact)}; 5xx ${fiveXx(r)} ${verdict(fiveXx(r) === 0)}`,
+    );
   }
 }
 
 async function runOn(kind: 'postgresql' | 'embedded', fake: FakeKomoju, lineOrigin: string): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'bench-checkout-'));
   try {
-    const bareDatabase: DatabaseChoice =
-      kind === 'postgresql' ? { url: await recreateDatabase('bench_checkout_bare'), name: 'bench_checkout_bare' } : { dataDir: path.join(scratch, 'bare') };
-    const productDatabase: DatabaseChoice =
-      kind === 'postgresql' ? { url: await recreateDatabase('bench_checkout'), name: 'bench_checkout' } : { dataDir: path.join(scratch, 'product') };
+    const bareDatabase: DatabaseChoice = kind === 'postgresql' ? { url: await recreateDatabase('bench_checkout_bare'), name: 'bench_checkout_bare' } : { dataDir: path.join(scratch, 'bare') };
+    const productDatabase: DatabaseChoice = kind === 'postgresql' ? { url: await recreateDatabase('bench_checkout'), name: 'bench_checkout' } : { dataDir: path.join(scratch, 'product') };
     const results: Measured[] = [];
     const bare = await startBare(fake, bareDatabase);
     try {

@@ -112,9 +112,7 @@ async function load(): Promise<void> {
 }
 
 async function isLoaded(): Promise<boolean> {
-  const exists = await withClient(ADMIN_URL, async (admin) =>
-    (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE])).rowCount === 1,
-  );
+  const exists = await withClient(ADMIN_URL, async (admin) => (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE])).rowCount === 1);
   if (!exists) return false;
   return withClient(databaseUrl(DATABASE), async (client) => {
     const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM "Payment"');
@@ -181,7 +179,10 @@ async function benchWrites(prisma: Parameters<typeof recordProviderEvent>[0]): P
         capturedAt: new Date(),
       };
       const refunded = { ...payment, amountRefunded: 400, refunds: [{ id: `rw${checkout}`, amount: 400, chargeback: false }] };
-      for (const [type, snapshot] of [['payment.captured', payment], ['payment.refund.created', refunded]] as const) {
+      for (const [type, snapshot] of [
+        ['payment.captured', payment],
+        ['payment.refund.created', refunded],
+      ] as const) {
         const started = performance.now();
         await recordProviderEvent(prisma, { id: `ew${type}${checkout}`, type, payment: snapshot, createdAt: new Date() }, { provider: 'komoju' });
         times.push(performance.now() - started);
@@ -262,7 +263,10 @@ async function main(): Promise<void> {
       }
       return out;
     });
-    describeTimes('server execution time (EXPLAIN ANALYZE)', plans.map((plan) => plan.ms));
+    describeTimes(
+      'server execution time (EXPLAIN ANALYZE)',
+      plans.map((plan) => plan.ms),
+    );
     const mean = (values: number[]) => (values.reduce((sum, value) => sum + value, 0) / values.length).toFixed(0);
     console.log(`pages per summary: mean ${mean(plans.map((plan) => plan.hit + plan.read))} (${mean(plans.map((plan) => plan.read))} not in shared_buffers)`);
 
@@ -270,9 +274,7 @@ async function main(): Promise<void> {
     console.log('sample summary:', links[WARMUP_QUERIES], sample);
 
     await withClient(databaseUrl(DATABASE), async (client) => {
-      const { rows } = await client.query<{ linkId: string }>(
-        `SELECT "linkId" FROM "Payment" GROUP BY "linkId" ORDER BY count(*) DESC LIMIT 1`,
-      );
+      const { rows } = await client.query<{ linkId: string }>(`SELECT "linkId" FROM "Payment" GROUP BY "linkId" ORDER BY count(*) DESC LIMIT 1`);
       const busiest = rows[0]?.linkId ?? 'l0';
       const started = performance.now();
       await getLinkSummary(db.prisma, busiest);

@@ -14,7 +14,10 @@ export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres
 const CLOCK_TICKS_PER_SECOND = 100;
 
 export const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!);
-export const loadAverage = () => loadavg().map((value) => value.toFixed(1)).join(' / ');
+export const loadAverage = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' / ');
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -125,10 +128,7 @@ export function summariseProfiles(dir: string): void {
       where.set(node.id, `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(ROOT, '')}`);
       const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
       const ours = /\/(?:src|dist)\/([^/]+)\//.exec(url)?.[1];
-      area.set(
-        node.id,
-        pkg ?? (url.startsWith('node:') ? `node:${url.slice(5).split('/')[0]}` : ours ? `src/${ours}` : url === '' ? functionName || '(native)' : 'other'),
-      );
+      area.set(node.id, pkg ?? (url.startsWith('node:') ? `node:${url.slice(5).split('/')[0]}` : ours ? `src/${ours}` : url === '' ? functionName || '(native)' : 'other'));
     }
     profile.samples.forEach((id, index) => {
       const delta = profile.timeDeltas[index] ?? 0;
@@ -151,7 +151,10 @@ export function summariseProfiles(dir: string): void {
   const busy = total - idle;
   const share = (value: number) => `${((100 * value) / busy).toFixed(1).padStart(5)} %`;
   console.log(`  CPU profile (share of busy time ${(busy / 1e6).toFixed(1)} s; self = in that code itself, inclusive = with what it called):`);
-  const top = [...inclusiveByArea].filter(([key]) => key !== '(root)' && key !== '(program)').sort((a, b) => b[1] - a[1]).slice(0, 18);
+  const top = [...inclusiveByArea]
+    .filter(([key]) => key !== '(root)' && key !== '(program)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 18);
   for (const [key, value] of top) console.log(`    ${key.padEnd(28)} self ${share(selfByArea.get(key) ?? 0)}   inclusive ${share(value)}`);
   console.log('  hottest functions (self time):');
   for (const [key, value] of [...selfByFunction].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${share(value)}  ${key}`);

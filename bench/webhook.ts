@@ -18,21 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { transformSync } from 'esbuild';
 import { LineApiStub } from '../src/line/line-api-stub.js';
 import { PgWireCounter, type WireCounts } from '../test/support/pg-wire-counter.js';
-import {
-  ADMIN_URL,
-  backendsOf,
-  cpuMs,
-  freePort,
-  loadAverage,
-  percentile,
-  summariseProfiles,
-  recreateDatabase,
-  ROOT,
-  rssMb,
-  startProcess,
-  stopProcess,
-  waitForHttp,
-} from './processes.js';
+import { ADMIN_URL, backendsOf, cpuMs, freePort, loadAverage, percentile, summariseProfiles, recreateDatabase, ROOT, rssMb, startProcess, stopProcess, waitForHttp } from './processes.js';
 
 // Beside dist/main.js, so it resolves the same node_modules.
 const ECHO_BOT_JS = 'dist/echo-bot-baseline.js';
@@ -127,13 +113,7 @@ async function startProduct(lineOrigin: string, database: { url: string } | { da
 }
 
 /** Sends every event as its own signed webhook over `connections` keep-alive connections. */
-async function sendAll(
-  urls: string[],
-  bodies: string[],
-  connections: number,
-  onSend: (index: number) => void,
-  onAck: (index: number, ms: number, status: number) => void,
-): Promise<void> {
+async function sendAll(urls: string[], bodies: string[], connections: number, onSend: (index: number) => void, onAck: (index: number, ms: number, status: number) => void): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   let next = 0;
   const post = (index: number) =>
@@ -284,10 +264,7 @@ async function runBurst(line: LineApiStub, system: RunningSystem, events: number
     rssPeakMb: rssPeak,
     cpuMsPerEvent: cpuUsed / events,
     databaseCpuMsPerEvent: databaseCpu === undefined ? undefined : databaseCpu / events,
-    wire:
-      wireBefore && wireAfter
-        ? { roundTrips: wireAfter.roundTrips - wireBefore.roundTrips, statements: wireAfter.statements - wireBefore.statements }
-        : undefined,
+    wire: wireBefore && wireAfter ? { roundTrips: wireAfter.roundTrips - wireBefore.roundTrips, statements: wireAfter.statements - wireBefore.statements } : undefined,
   };
 }
 
@@ -319,10 +296,13 @@ function printTable(results: Result[]): void {
     ['pushes used', (r) => String(r.pushes)],
     ['RSS idle → peak (MB)', (r) => `${fmt(r.rssIdleMb)} → ${fmt(r.rssPeakMb)}`],
     ['CPU per event: process / PostgreSQL backends (ms)', (r) => `${fmt(r.cpuMsPerEvent, 2)} / ${r.databaseCpuMsPerEvent === undefined ? '–' : fmt(r.databaseCpuMsPerEvent, 2)}`],
-    ['CPU per event, all, ratio to the echo bot', (r) => {
-      const all = r.cpuMsPerEvent + (r.databaseCpuMsPerEvent ?? 0);
-      return `${fmt(all, 2)} ms${echo ? ` (${(all / echo.cpuMsPerEvent).toFixed(2)}×)` : ''}`;
-    }],
+    [
+      'CPU per event, all, ratio to the echo bot',
+      (r) => {
+        const all = r.cpuMsPerEvent + (r.databaseCpuMsPerEvent ?? 0);
+        return `${fmt(all, 2)} ms${echo ? ` (${(all / echo.cpuMsPerEvent).toFixed(2)}×)` : ''}`;
+      },
+    ],
     ['DB round trips / statements per event', (r) => (r.wire ? `${(r.wire.roundTrips / r.events).toFixed(2)} / ${(r.wire.statements / r.events).toFixed(2)}` : '–')],
   ];
   console.log(`\n| ${EVENTS} events, ${USERS} users, ${CONNECTIONS} connections | ${results.map((r) => r.system).join(' | ')} |`);

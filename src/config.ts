@@ -12,18 +12,10 @@ const optionalText = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
-const origin = (what: string) =>
-  z
-    .url(`${what} must be an absolute URL such as https://example.com`)
-    .transform((value) => value.replace(/\/+$/, ''));
+const origin = (what: string) => z.url(`${what} must be an absolute URL such as https://example.com`).transform((value) => value.replace(/\/+$/, ''));
 
 const environmentSchema = z.object({
-  PORT: z.coerce
-    .number({ error: 'PORT must be a number' })
-    .int('PORT must be a whole number')
-    .min(0, 'PORT must be between 0 and 65535')
-    .max(65535, 'PORT must be between 0 and 65535')
-    .default(3000),
+  PORT: z.coerce.number({ error: 'PORT must be a number' }).int('PORT must be a whole number').min(0, 'PORT must be between 0 and 65535').max(65535, 'PORT must be between 0 and 65535').default(3000),
   HOST: optionalText,
   PUBLIC_BASE_URL: optionalText.pipe(origin('PUBLIC_BASE_URL').optional()),
   DATABASE_URL: optionalText.pipe(
@@ -40,15 +32,16 @@ const environmentSchema = z.object({
   KOMOJU_SECRET_KEY: optionalText,
   KOMOJU_WEBHOOK_SECRET: optionalText,
   KOMOJU_API_BASE_URL: optionalText.pipe(origin('KOMOJU_API_BASE_URL').optional()),
-  APP_SECRET: optionalText.pipe(
-    z.string().min(32, 'APP_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
-  ),
+  APP_SECRET: optionalText.pipe(z.string().min(32, 'APP_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)').optional()),
   LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 32)').optional()),
   TRUST_PROXY: optionalText,
   SANDBOX_IN_PRODUCTION: optionalText.pipe(z.enum(['0', '1'], { error: 'SANDBOX_IN_PRODUCTION must be 1 (or 0, or unset)' }).optional()),
   LINE_CHANNEL_BASIC_ID: optionalText.pipe(
-    z.string().regex(/^@?[0-9a-z._-]{3,32}$/i, "LINE_CHANNEL_BASIC_ID must be the channel's basic ID, such as @123abcde").optional(),
+    z
+      .string()
+      .regex(/^@?[0-9a-z._-]{3,32}$/i, "LINE_CHANNEL_BASIC_ID must be the channel's basic ID, such as @123abcde")
+      .optional(),
   ),
   BUYER_DATA_RETENTION_DAYS: optionalText.pipe(
     z
@@ -144,7 +137,10 @@ function parseTrustProxy(value: string | undefined): TrustProxy | string {
     const hops = Number(value);
     return hops <= 10 ? hops : 'TRUST_PROXY: a hop count must be between 0 and 10';
   }
-  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   const ranges = new Map(entries.filter((entry) => !PROXY_RANGE_NAMES.has(entry)).map((entry) => [entry, rangeOf(entry)] as const));
   const bad = [...ranges].filter(([, range]) => range === null).map(([entry]) => entry);
   if (entries.length === 0 || bad.length > 0) {

@@ -46,19 +46,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     base: undefined,
     serializers: { err: (error: unknown) => safeError(error) },
     redact: {
-      paths: [
-        '*.channelSecret',
-        '*.channelAccessToken',
-        '*.secretKey',
-        '*.webhookSecret',
-        '*.appSecret',
-        '*.authorization',
-        '*.replyToken',
-        'secretKey',
-        'webhookSecret',
-        'appSecret',
-        'replyToken',
-      ],
+      paths: ['*.channelSecret', '*.channelAccessToken', '*.secretKey', '*.webhookSecret', '*.appSecret', '*.authorization', '*.replyToken', 'secretKey', 'webhookSecret', 'appSecret', 'replyToken'],
       censor: '[redacted]',
     },
   };

@@ -109,7 +109,7 @@ export function createBot(deps: BotDeps) {
   async function deliver(event: ClaimedEvent, payload: webhook.Event, outbox: Outbox, sentBefore: boolean, log: Logger): Promise<Answered> {
     if (outbox.messages.length === 0) return 'none';
     const userId = event.userId ?? undefined;
-    const replyToken = 'replyToken' in payload ? (payload.replyToken) : undefined;
+    const replyToken = 'replyToken' in payload ? payload.replyToken : undefined;
     if (replyToken && event.status !== 'pushing') {
       try {
         await line.replyMessage({ replyToken, messages: outbox.messages });
@@ -154,4 +154,3 @@ export function createBot(deps: BotDeps) {
 
   return { processEvent, parkEvent };
 }
-

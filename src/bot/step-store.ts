@@ -85,13 +85,9 @@ const UPDATE_SQL = saveSql(`
                             "version" = "version" + 1, "updatedAt" = now()
    WHERE "userId" = $1 AND "version" = $9`);
 
-export async function saveStep(
-  db: SqlQuery,
-  step: { userId: string; webhookEventId: string; loaded: LoadedState; next: DialogState | null; outbox: unknown },
-): Promise<void> {
+export async function saveStep(db: SqlQuery, step: { userId: string; webhookEventId: string; loaded: LoadedState; next: DialogState | null; outbox: unknown }): Promise<void> {
   const row = rowOfState(step.next);
   const params = [step.userId, row.state, row.dialogId, JSON.stringify(row.slots), row.schemaVersion, row.expiresAt, step.webhookEventId, JSON.stringify(step.outbox)];
-  const saved =
-    step.loaded.version === null ? await db.query(INSERT_SQL, params) : await db.query(UPDATE_SQL, [...params, step.loaded.version]);
+  const saved = step.loaded.version === null ? await db.query(INSERT_SQL, params) : await db.query(UPDATE_SQL, [...params, step.loaded.version]);
   if (saved.length === 0) throw new StaleStateError(`conversation of ${step.userId} changed concurrently`);
 }

@@ -61,9 +61,7 @@ async function main(): Promise<number> {
       const opened = await openDatabaseOrServer(config);
       if ('server' in opened) {
         // `npm start` holds the embedded database: the command runs inside that server.
-        const stdin = command.stdinPrompts
-          ? (await readSecretLines(process.stdin, command.stdinPrompts).catch(() => Promise.reject(new CliError('cancelled; nothing stored')))).join('\n')
-          : '';
+        const stdin = command.stdinPrompts ? (await readSecretLines(process.stdin, command.stdinPrompts).catch(() => Promise.reject(new CliError('cancelled; nothing stored')))).join('\n') : '';
         return report(await runInServer(opened.server, { command: command.name, flags: [...parsed.flags], stdin }), json);
       }
       db = opened.db;

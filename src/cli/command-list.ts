@@ -8,4 +8,13 @@ import { summaryCommand } from './summary-command.js';
 import { subscriptionCommands } from './subscription-commands.js';
 import { discountCommands } from './discount-commands.js';
 
-export const adminCommands: AdminCommand[] = [...merchantCommands, ...lineCommands, summaryCommand, paymentListCommand, ...paymentCommands, reconcileCommand, ...subscriptionCommands, ...discountCommands];
+export const adminCommands: AdminCommand[] = [
+  ...merchantCommands,
+  ...lineCommands,
+  summaryCommand,
+  paymentListCommand,
+  ...paymentCommands,
+  reconcileCommand,
+  ...subscriptionCommands,
+  ...discountCommands,
+];

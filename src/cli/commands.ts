@@ -3,7 +3,10 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
 
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'CliError';
   }

@@ -71,7 +71,13 @@ const discountCreate: AdminCommand = {
     const merchantId = requireFlag(context, 'merchant');
     const code = requireFlag(context, 'code');
     const linkFlag = context.flags.get('link');
-    const slugs = typeof linkFlag === 'string' ? linkFlag.split(',').map((slug) => slug.trim()).filter(Boolean) : [];
+    const slugs =
+      typeof linkFlag === 'string'
+        ? linkFlag
+            .split(',')
+            .map((slug) => slug.trim())
+            .filter(Boolean)
+        : [];
     if (linkFlag === true) throw new CliError('missing --link <slug>', 2);
     const { prisma } = requireDb(context);
     const merchant = await prisma.merchant.findUnique({ where: { id: merchantId }, select: { id: true } });

@@ -82,7 +82,10 @@ const merchantList: AdminCommand = {
     }));
     return {
       json: { merchants: rows },
-      text: rows.length === 0 ? 'no merchants yet (merchant:create --name N)' : rows.map((row) => `${row.merchantId}  ${row.name}  members: ${row.members}  KOMOJU: ${row.ownKomojuKeys ? 'own keys' : 'default'}`).join('\n'),
+      text:
+        rows.length === 0
+          ? 'no merchants yet (merchant:create --name N)'
+          : rows.map((row) => `${row.merchantId}  ${row.name}  members: ${row.members}  KOMOJU: ${row.ownKomojuKeys ? 'own keys' : 'default'}`).join('\n'),
     };
   },
 };

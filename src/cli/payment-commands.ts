@@ -31,11 +31,7 @@ async function refund(context: CliContext, chargeback: boolean): Promise<CliResu
 
   const event = sandboxEvent(result.full && !chargeback ? 'payment.refunded' : 'payment.refund.created', result.payment);
   const { body, headers } = signedSandboxEvent(event, context.config.appSecret);
-  const delivered = await receiveKomojuWebhook(
-    { prisma, config: context.config, log: context.log },
-    Buffer.from(body),
-    headers['X-Komoju-Signature'],
-  );
+  const delivered = await receiveKomojuWebhook({ prisma, config: context.config, log: context.log }, Buffer.from(body), headers['X-Komoju-Signature']);
   if (delivered.status !== 200) throw new CliError(`the ledger did not accept the ${event.type} event: ${delivered.message}`);
 
   const json = {
@@ -77,7 +73,10 @@ function refusalMessage(paymentId: string, refusal: MoneyBackRefusal): { message
     case 'notCancellable':
       return { message: `payment ${paymentId} is ${refusal.status} and cannot be cancelled`, exitCode: 2 };
     case 'needsRefundRequest':
-      return { message: `payment ${paymentId} was paid by ${refusal.paymentMethod}: that money cannot go back automatically; file a bank refund request from the chat (Transactions → Refund) or KOMOJU's dashboard`, exitCode: 2 };
+      return {
+        message: `payment ${paymentId} was paid by ${refusal.paymentMethod}: that money cannot go back automatically; file a bank refund request from the chat (Transactions → Refund) or KOMOJU's dashboard`,
+        exitCode: 2,
+      };
     case 'tooMuch':
       return { message: `--amount must be from 1 to ${refusal.left} (what is left of payment ${paymentId}, in ${refusal.currency}'s smallest unit)`, exitCode: 2 };
     case 'provider':
@@ -173,7 +172,10 @@ function settleCommand(name: 'sandbox:capture' | 'sandbox:expire', to: 'captured
       if (result.kind === 'refused') throw new CliError(result.reason, 2);
       const type = to === 'captured' ? 'payment.captured' : 'payment.expired';
       const report = await reportToServer(context, sandboxEvent(type, result.payment));
-      const told = report.delivered === 'server' ? "the server recorded it and tells the link's creator on LINE" : "no server answered: recorded in the ledger; the link's creator is told on LINE when the server next runs";
+      const told =
+        report.delivered === 'server'
+          ? "the server recorded it and tells the link's creator on LINE"
+          : "no server answered: recorded in the ledger; the link's creator is told on LINE when the server next runs";
       return {
         json: { paymentId, status: result.payment.status, eventId: report.eventId, delivered: report.delivered },
         text: `${paymentId}: ${result.payment.status} (${told})`,

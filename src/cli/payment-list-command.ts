@@ -39,7 +39,10 @@ export const paymentListCommand: AdminCommand = {
     const more = listed.hasMore ? [`more: payment:list --link ${slug} --page ${page + 1}`] : [];
     return {
       json: { link: slug, currency: link.currency, page, total: listed.total, hasMore: listed.hasMore, payments },
-      text: payments.length === 0 ? `${link.productName} (${slug}): no payments yet` : [`${link.productName} (${slug}): ${listed.total} payment(s), amounts in the smallest unit`, ...lines, ...more].join('\n'),
+      text:
+        payments.length === 0
+          ? `${link.productName} (${slug}): no payments yet`
+          : [`${link.productName} (${slug}): ${listed.total} payment(s), amounts in the smallest unit`, ...lines, ...more].join('\n'),
     };
   },
 };

@@ -13,8 +13,7 @@ import { reportToServer } from './payment-commands.js';
 /** Our id (sub_…) or the provider's. */
 async function findSubscription(context: CliContext, id: string) {
   const { prisma } = requireDb(context);
-  const found =
-    (await prisma.subscription.findUnique({ where: { id } })) ?? (await prisma.subscription.findUnique({ where: { providerSubscriptionId: id } }));
+  const found = (await prisma.subscription.findUnique({ where: { id } })) ?? (await prisma.subscription.findUnique({ where: { providerSubscriptionId: id } }));
   if (!found) throw new CliError(`no subscription "${id}" (see subscription:list --link SLUG)`, 3);
   return found;
 }
@@ -47,7 +46,10 @@ const subscriptionListCommand: AdminCommand = {
       cancelledAt: row.cancelledAt?.toISOString() ?? null,
     }));
     const lines = subscriptions.map((row) => `${row.subscriptionId}  ${row.status}  ${row.amount} ${row.currency}/${row.interval}  ${row.capturedPayments} paid  since ${row.createdAt}`);
-    const text = [`${link.productName} (${link.slug}): ${link.billingInterval ? `billed every ${link.billingInterval}` : 'one-time payments'}`, ...(lines.length > 0 ? lines : ['no subscriptions'])].join('\n');
+    const text = [
+      `${link.productName} (${link.slug}): ${link.billingInterval ? `billed every ${link.billingInterval}` : 'one-time payments'}`,
+      ...(lines.length > 0 ? lines : ['no subscriptions']),
+    ].join('\n');
     return { json: { linkId: link.id, billingInterval: link.billingInterval, subscriptions }, text };
   },
 };
@@ -88,7 +90,10 @@ const sandboxRenewCommand: AdminCommand = {
     if (result.kind === 'refused') throw new CliError(result.reason, 2);
     const event = sandboxSubscriptionEvent(outcome === 'captured' ? 'subscription.captured' : 'subscription.failed', result.value);
     const report = await reportToServer(context, event);
-    const told = report.delivered === 'server' ? "the server recorded it and tells the link's creator on LINE" : "no server answered: recorded in the ledger; the link's creator is told on LINE when the server next runs";
+    const told =
+      report.delivered === 'server'
+        ? "the server recorded it and tells the link's creator on LINE"
+        : "no server answered: recorded in the ledger; the link's creator is told on LINE when the server next runs";
     return {
       json: { subscriptionId: found.id, paymentId: result.payment?.id ?? null, status: outcome, eventId: report.eventId, delivered: report.delivered },
       text: `${found.id}: renewal ${outcome} (${result.payment?.id ?? ''}; ${told})`,

@@ -77,21 +77,38 @@ function mergeNamed<T>(what: string, parts: (Record<string, T> | undefined)[], r
 
 /** Merges capabilities into one machine; a name defined twice is a programming error. */
 export function assembleMachine(capabilities: readonly Capability[]): Machine {
-  const commands = mergeNamed('command', capabilities.map((capability) => capability.commands), Object.keys(CORE_COMMAND_WORDS));
+  const commands = mergeNamed(
+    'command',
+    capabilities.map((capability) => capability.commands),
+    Object.keys(CORE_COMMAND_WORDS),
+  );
   const words: Record<string, readonly string[]> = { ...CORE_COMMAND_WORDS };
   for (const [name, spec] of Object.entries(commands)) words[name] = spec.words;
-  const actionWords = mergeNamed('action word', capabilities.map((capability) => capability.words));
+  const actionWords = mergeNamed(
+    'action word',
+    capabilities.map((capability) => capability.words),
+  );
   const suggestible: Record<string, readonly string[]> = {};
   for (const [name, list] of Object.entries(words)) suggestible[`command:${name}`] = list;
   for (const [name, list] of Object.entries(actionWords)) suggestible[`action:${name}`] = list;
   const cancelHandlers = capabilities.flatMap((capability) => (capability.cancelWithArgument ? [capability.cancelWithArgument] : []));
   if (cancelHandlers.length > 1) throw new Error('two capabilities define what "cancel <argument>" does');
   return {
-    dialogs: mergeNamed('dialog', capabilities.map((capability) => capability.dialogs)),
+    dialogs: mergeNamed(
+      'dialog',
+      capabilities.map((capability) => capability.dialogs),
+    ),
     commands,
-    actions: mergeNamed('action', capabilities.map((capability) => capability.actions), Object.keys(builtinActions)),
+    actions: mergeNamed(
+      'action',
+      capabilities.map((capability) => capability.actions),
+      Object.keys(builtinActions),
+    ),
     guestActions: new Set([...BUILTIN_GUEST_ACTIONS, ...capabilities.flatMap((capability) => capability.guestActions ?? [])]),
-    results: mergeNamed('result handler', capabilities.map((capability) => capability.results as Record<string, unknown>)),
+    results: mergeNamed(
+      'result handler',
+      capabilities.map((capability) => capability.results as Record<string, unknown>),
+    ),
     words: actionWords,
     commandTable: commandTable(words),
     helpButtons: (ctx) => capabilities.flatMap((capability) => capability.helpButtons?.(ctx) ?? []),
@@ -157,8 +174,7 @@ function languageStep(ctx: Context): Step {
 const builtinActions: Record<string, (args: string[], ctx: Context, machine: Machine) => Step> = {
   help: (_args, ctx, machine) => helpStep(machine, ctx),
   language: (_args, ctx) => languageStep(ctx),
-  setLanguage: ([language], ctx) =>
-    isLanguage(language) ? { state: null, replies: [], effect: { type: 'setLanguage', language } } : languageStep(ctx),
+  setLanguage: ([language], ctx) => (isLanguage(language) ? { state: null, replies: [], effect: { type: 'setLanguage', language } } : languageStep(ctx)),
 };
 
 /** Actions a non-member may use besides those capabilities mark; everything else answers with how to join. */

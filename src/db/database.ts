@@ -39,9 +39,7 @@ export interface DatabaseOptions {
 const CLOSE_TIMEOUT_MS = 1_000;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs ?? 4_000)
-    : openPglite(options);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs ?? 4_000) : openPglite(options);
 }
 
 function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {

@@ -31,7 +31,10 @@ export interface Migration {
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
@@ -62,29 +65,19 @@ export async function applyMigrations(session: SqlSession, migrations: Migration
       const existing = applied.get(migration.name);
       if (existing) {
         if (existing.finished_at === null) {
-          throw new MigrationError(
-            `Migration ${migration.name} started earlier but never finished; inspect the database, then mark it rolled back in _prisma_migrations`,
-          );
+          throw new MigrationError(`Migration ${migration.name} started earlier but never finished; inspect the database, then mark it rolled back in _prisma_migrations`);
         }
         if (existing.checksum !== migration.checksum) {
-          throw new MigrationError(
-            `Migration ${migration.name} was edited after it was applied (checksum differs); add a new migration instead`,
-          );
+          throw new MigrationError(`Migration ${migration.name} was edited after it was applied (checksum differs); add a new migration instead`);
         }
         continue;
       }
       const id = randomUUID();
       await session.exec('BEGIN');
       try {
-        await session.query(
-          'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)',
-          [id, migration.checksum, migration.name],
-        );
+        await session.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)', [id, migration.checksum, migration.name]);
         await session.exec(migration.sql);
-        await session.query(
-          'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
-          [id],
-        );
+        await session.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
         await session.exec('COMMIT');
       } catch (error) {
         await session.exec('ROLLBACK');

@@ -151,7 +151,11 @@ const askExpiry = typedDialog(expirySlotsSchema, (state, draft, input, ctx) => {
   if (input.kind === 'postback' && input.action === DISCOUNT_ACTIONS.noExpiry) return askCapStep({ ...draft, expiresAt: null }, state, ctx);
   if (input.kind !== 'text' || input.command) return null;
   const parsed = parseExpiry(input.text, ctx.now);
-  if (!parsed.ok) return { state: continueDialog(state, ctx, {}), replies: [text(ctx.t(`discounts:invalid.expiry.${parsed.reason}`), [commandButton(ctx.t('discounts:buttons.noExpiry'), DISCOUNT_ACTIONS.noExpiry, [], state.dialogId)])] };
+  if (!parsed.ok)
+    return {
+      state: continueDialog(state, ctx, {}),
+      replies: [text(ctx.t(`discounts:invalid.expiry.${parsed.reason}`), [commandButton(ctx.t('discounts:buttons.noExpiry'), DISCOUNT_ACTIONS.noExpiry, [], state.dialogId)])],
+    };
   return askCapStep({ ...draft, expiresAt: parsed.expiresAt.toISOString() }, state, ctx);
 });
 
@@ -160,7 +164,8 @@ const askCap = typedDialog(capSlotsSchema, (state, draft, input, ctx) => {
   if (input.kind === 'postback' && input.action === DISCOUNT_ACTIONS.noCap) usageCap = null;
   else if (input.kind === 'text' && !input.command) {
     const parsed = parseUsageLimit(input.text);
-    if (!parsed.ok) return { state: continueDialog(state, ctx, {}), replies: [text(ctx.t('discounts:invalid.cap'), [commandButton(ctx.t('discounts:buttons.noCap'), DISCOUNT_ACTIONS.noCap, [], state.dialogId)])] };
+    if (!parsed.ok)
+      return { state: continueDialog(state, ctx, {}), replies: [text(ctx.t('discounts:invalid.cap'), [commandButton(ctx.t('discounts:buttons.noCap'), DISCOUNT_ACTIONS.noCap, [], state.dialogId)])] };
     usageCap = parsed.usageLimit;
   } else return null;
   return askLinks({ code: draft.code, off: draft.off, expiresAt: draft.expiresAt, usageCap, linkIds: [] }, state, ctx);
@@ -206,8 +211,7 @@ export const discountChat: Capability = {
   },
   results: {
     'discounts.listed': (result, ctx) => listed(result.codes, ctx),
-    'discounts.created': (result, ctx) =>
-      reply(text(ctx.t('discounts:created', { code: result.code.code, off: offText(result.code.off, ctx) }), [listButton(ctx)])),
+    'discounts.created': (result, ctx) => reply(text(ctx.t('discounts:created', { code: result.code.code, off: offText(result.code.off, ctx) }), [listButton(ctx)])),
     'discounts.deactivated': (result, ctx) => reply(text(ctx.t('discounts:deactivated', { code: result.code.code }), [listButton(ctx)])),
     'discounts.refused': (result, ctx) => reply(text(ctx.t(`discounts:refused.${result.reason}`), [listButton(ctx)])),
   },

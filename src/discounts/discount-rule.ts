@@ -56,9 +56,7 @@ export function parseDiscountOff(input: string, defaultCurrency: Currency = 'JPY
 
 /** The stored columns as an offer; null when they do not read (never applied). */
 export function readDiscountOff(code: { percentOff: number | null; amountOff: number | null; currency: string | null }): DiscountOff | null {
-  const parsed = discountOffSchema.safeParse(
-    code.percentOff !== null ? { kind: 'percent', percent: code.percentOff } : { kind: 'amount', amount: code.amountOff, currency: code.currency },
-  );
+  const parsed = discountOffSchema.safeParse(code.percentOff !== null ? { kind: 'percent', percent: code.percentOff } : { kind: 'amount', amount: code.amountOff, currency: code.currency });
   return parsed.success ? parsed.data : null;
 }
 

@@ -28,7 +28,11 @@ export async function listDiscountCodes(prisma: PrismaClient | Prisma.Transactio
     take: CODES_LISTED_MAX,
     include: { links: { select: { link: { select: { id: true, slug: true, productName: true } } } } },
   });
-  const uses = await countCodeUses(prisma, codes.map((code) => code.id), now);
+  const uses = await countCodeUses(
+    prisma,
+    codes.map((code) => code.id),
+    now,
+  );
   return codes.map((code) => ({
     id: code.id,
     code: code.code,

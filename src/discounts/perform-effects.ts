@@ -37,15 +37,19 @@ export const discountPerformers: Performers<DiscountEffect, DiscountEffectResult
   }),
   'discounts.create': ownerOnly(async (effect, env) => {
     const { draft } = effect;
-    const outcome = await createDiscountCode(env.prisma, {
-      merchantId: effect.merchantId,
-      code: draft.code,
-      off: draft.off,
-      expiresAt: draft.expiresAt === null ? null : new Date(draft.expiresAt),
-      usageCap: draft.usageCap,
-      linkIds: draft.linkIds,
-      createdBy: env.userId,
-    }, { codeId: idForEvent('dc', env) });
+    const outcome = await createDiscountCode(
+      env.prisma,
+      {
+        merchantId: effect.merchantId,
+        code: draft.code,
+        off: draft.off,
+        expiresAt: draft.expiresAt === null ? null : new Date(draft.expiresAt),
+        usageCap: draft.usageCap,
+        linkIds: draft.linkIds,
+        createdBy: env.userId,
+      },
+      { codeId: idForEvent('dc', env) },
+    );
     if (outcome.kind === 'duplicate') return { type: 'discounts.refused', reason: 'duplicate' };
     if (outcome.kind === 'currency_mismatch') return { type: 'discounts.refused', reason: 'currencyMismatch' };
     if (outcome.kind === 'unknown_link') return { type: 'discounts.refused', reason: 'notFound' };

@@ -286,9 +286,6 @@ export class EventWorker {
     const delay = this.settings.backoffMs(row.attempts);
     log.warn({ reason, retryInMs: delay }, 'domain event failed; will retry');
     this.metrics?.domainEventsFailed.inc({ type: row.type });
-    await this.db.query(
-      `UPDATE "DomainEvent" SET "lockedUntil" = NULL, "lastError" = $2, "nextAttemptAt" = now() + make_interval(secs => $3) WHERE "id" = $1`,
-      [row.id, reason, delay / 1000],
-    );
+    await this.db.query(`UPDATE "DomainEvent" SET "lockedUntil" = NULL, "lastError" = $2, "nextAttemptAt" = now() + make_interval(secs => $3) WHERE "id" = $1`, [row.id, reason, delay / 1000]);
   }
 }

@@ -29,12 +29,17 @@ export const exportChat: Capability = {
   results: {
     'exports.ready': (result, ctx) => {
       const until = formatDateTime(result.expiresAt, ctx.language);
-      const body = result.productName === null
-        ? ctx.t('exports:ready.shop', { rows: result.rows, until, url: result.url })
-        : ctx.t('exports:ready.link', { product: result.productName, rows: result.rows, until, url: result.url });
+      const body =
+        result.productName === null
+          ? ctx.t('exports:ready.shop', { rows: result.rows, until, url: result.url })
+          : ctx.t('exports:ready.link', { product: result.productName, rows: result.rows, until, url: result.url });
       return reply(text(body, [{ label: ctx.t('exports:buttons.download'), action: { type: 'url', url: result.url } }, commandButton(ctx.t('sales:buttons.links'), 'links')]));
     },
     'exports.refused': (result, ctx) =>
-      reply(text(result.reason === 'notFound' && result.name ? ctx.t('exports:refused.noSuchName', { query: result.name }) : ctx.t(`exports:refused.${result.reason}`), [commandButton(ctx.t('sales:buttons.links'), 'links')])),
+      reply(
+        text(result.reason === 'notFound' && result.name ? ctx.t('exports:refused.noSuchName', { query: result.name }) : ctx.t(`exports:refused.${result.reason}`), [
+          commandButton(ctx.t('sales:buttons.links'), 'links'),
+        ]),
+      ),
   },
 };

@@ -36,9 +36,9 @@ function mac(appSecret: string, body: string): string {
 
 export function signExportToken(appSecret: string, grant: Omit<ExportGrant, 'expiresAt'>, now = Date.now()): { token: string; expiresAt: Date } {
   const expiresAt = new Date(now + EXPORT_LIFETIME_MS);
-  const body = Buffer.from(
-    JSON.stringify({ m: grant.merchantId, l: grant.linkId, u: grant.userId, g: grant.language, e: expiresAt.getTime(), n: randomBytes(16).toString('base64url') }),
-  ).toString('base64url');
+  const body = Buffer.from(JSON.stringify({ m: grant.merchantId, l: grant.linkId, u: grant.userId, g: grant.language, e: expiresAt.getTime(), n: randomBytes(16).toString('base64url') })).toString(
+    'base64url',
+  );
   return { token: `${body}.${mac(appSecret, body)}`, expiresAt };
 }
 

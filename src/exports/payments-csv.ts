@@ -35,7 +35,10 @@ export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; l
     take: MAX_EXPORT_ROWS,
   });
   const records = rows.map((row) => {
-    const refunded = Math.max(row.amountRefunded, row.refunds.reduce((sum, refund) => sum + refund.amount, 0));
+    const refunded = Math.max(
+      row.amountRefunded,
+      row.refunds.reduce((sum, refund) => sum + refund.amount, 0),
+    );
     const total = row.total ?? row.amount;
     const state = ledgerState({ status: row.status, capturedAt: row.capturedAt, amount: total, refundedAmount: refunded, chargeback: row.refunds.some((refund) => refund.chargeback) });
     return [

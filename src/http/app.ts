@@ -71,7 +71,10 @@ export function createApp(deps: AppDeps): Express {
     if (res.headersSent) return;
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
     if (status >= 500) deps.log.error({ err: error }, 'request failed');
-    res.status(status).type('text/plain').send(status === 413 ? 'Payload too large' : status < 500 ? 'Bad request' : 'Internal error');
+    res
+      .status(status)
+      .type('text/plain')
+      .send(status === 413 ? 'Payload too large' : status < 500 ? 'Bad request' : 'Internal error');
   };
   app.use(onError);
   return app;

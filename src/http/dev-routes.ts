@@ -20,7 +20,10 @@ const sendSchemas = {
   postbackData: z.strictObject({ userId: userIdSchema, postbackData: z.string().min(1).max(300), displayText: z.string().max(300).optional() }),
   imageBase64: z.strictObject({
     userId: userIdSchema,
-    imageBase64: z.string().min(1).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'imageBase64 must be base64'),
+    imageBase64: z
+      .string()
+      .min(1)
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'imageBase64 must be base64'),
     contentType: z.enum(imageContentTypes),
   }),
   follow: z.strictObject({ userId: userIdSchema, follow: z.literal(true) }),

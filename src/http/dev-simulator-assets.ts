@@ -30,9 +30,7 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
   };
 }
 
-const staticFiles = new Map<StaticAsset, () => Promise<Buffer>>(
-  (Object.keys(STATIC_ASSETS) as StaticAsset[]).map((name) => [name, once(() => readFile(`${ASSETS}${name}`))]),
-);
+const staticFiles = new Map<StaticAsset, () => Promise<Buffer>>((Object.keys(STATIC_ASSETS) as StaticAsset[]).map((name) => [name, once(() => readFile(`${ASSETS}${name}`))]));
 
 export function staticAsset(name: StaticAsset): Promise<Buffer> {
   return staticFiles.get(name)!();

@@ -14,11 +14,13 @@ export const komojuWebhookRoutes: RouteFactory = ({ db, config, log }) => {
   const router = express.Router();
   const webhookLog = log.child({ component: 'komoju-webhook' });
 
-  const receive = (merchantIdFromUrl: string | undefined): RequestHandler => async (req, res) => {
-    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const outcome = await receiveKomojuWebhook({ prisma: db.prisma, config, log: webhookLog }, rawBody, req.get('x-komoju-signature'), merchantIdFromUrl);
-    res.status(outcome.status).json({ message: outcome.message });
-  };
+  const receive =
+    (merchantIdFromUrl: string | undefined): RequestHandler =>
+    async (req, res) => {
+      const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const outcome = await receiveKomojuWebhook({ prisma: db.prisma, config, log: webhookLog }, rawBody, req.get('x-komoju-signature'), merchantIdFromUrl);
+      res.status(outcome.status).json({ message: outcome.message });
+    };
   const rawBody = express.raw({ type: () => true, limit: MAX_BODY });
   router.post('/webhooks/komoju', rawBody, receive(undefined));
   router.post('/webhooks/komoju/merchants/:merchantId', rawBody, (req, res, next) => receive(req.params.merchantId)(req, res, next));

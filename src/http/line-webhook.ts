@@ -29,13 +29,19 @@ class StoreDeadlineError extends Error {
 function storeWithin(deps: LineWebhookDeps, events: StorableEvent[]): Promise<StoreResult> {
   const free = deps.worker.freeSlots();
   const storing = storeEvents(deps.db, events, free > 0 ? { limit: free, leaseMs: deps.worker.leaseMs, context: deps.worker.context } : null);
-  storing.then((result) => deps.worker.noteStored(result.stored - result.parked - result.claimed.length, free >= events.length), () => undefined);
+  storing.then(
+    (result) => deps.worker.noteStored(result.stored - result.parked - result.claimed.length, free >= events.length),
+    () => undefined,
+  );
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new StoreDeadlineError(`not stored within ${STORE_DEADLINE_MS} ms`)), STORE_DEADLINE_MS);
   });
   // Events stored (and claimed) after we answered 503 still run: LINE's redelivery is then a duplicate.
-  storing.then((result) => deps.worker.adopt(result.claimed), () => undefined);
+  storing.then(
+    (result) => deps.worker.adopt(result.claimed),
+    () => undefined,
+  );
   return Promise.race([storing, deadline]).finally(() => clearTimeout(timer));
 }
 

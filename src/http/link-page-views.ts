@@ -173,8 +173,9 @@ function radioGroup(view: LinkPageView, field: 'amount' | 'tip', legend: string,
 ${extra.hint ? html`<p class="hint" id="${field}-hint">${extra.hint}</p>` : null}
 ${error ? html`<p class="field-error" id="${field}-error" data-testid="${field}-error">${error.message}</p>` : null}
 <div class="choices">${choices.map(
-  (choice, index) => html`<label class="choice"><input type="radio" name="${name}" value="${choice.value}"${chosen === choice.value ? html` checked` : null} data-testid="${field}-choice-${index}"> ${choice.label}</label>`,
-)}</div>
+    (choice, index) =>
+      html`<label class="choice"><input type="radio" name="${name}" value="${choice.value}"${chosen === choice.value ? html` checked` : null} data-testid="${field}-choice-${index}"> ${choice.label}</label>`,
+  )}</div>
 ${extra.after ?? null}
 </fieldset>`;
 }
@@ -244,7 +245,8 @@ function questionField(view: LinkPageView, question: NonNullable<BuyerFields['qu
 <legend id="answer">${question.text}</legend>
 ${error ? html`<p class="field-error" id="answer-error" data-testid="answer-error">${error.message}</p>` : null}
 ${question.choices.map(
-  (choice, index) => html`<label class="choice"><input type="radio" name="answer" value="${choice}" required${view.values.answer === choice ? html` checked` : null}${error ? html` aria-invalid="true"` : null} data-testid="answer-${index}"> ${choice}</label>`,
+  (choice, index) =>
+    html`<label class="choice"><input type="radio" name="answer" value="${choice}" required${view.values.answer === choice ? html` checked` : null}${error ? html` aria-invalid="true"` : null} data-testid="answer-${index}"> ${choice}</label>`,
 )}
 </fieldset>`;
 }
@@ -256,7 +258,8 @@ function buyerInputs(view: LinkPageView): Html | null {
   const parts: Html[] = [];
   for (const kind of buyerFields.ask) {
     if (kind === 'name') parts.push(textInput(view, 'buyerName', { label: t('link.buyer.name'), type: 'text', autocomplete: 'name', maxlength: BUYER_NAME_MAX, required: true }));
-    if (kind === 'phone') parts.push(textInput(view, 'phone', { label: t('link.buyer.phone'), type: 'tel', autocomplete: 'tel', maxlength: 30, required: true, inputmode: 'tel', hint: t('link.buyer.phoneHint') }));
+    if (kind === 'phone')
+      parts.push(textInput(view, 'phone', { label: t('link.buyer.phone'), type: 'tel', autocomplete: 'tel', maxlength: 30, required: true, inputmode: 'tel', hint: t('link.buyer.phoneHint') }));
     if (kind === 'email') parts.push(textInput(view, 'email', { label: t('link.buyer.email'), type: 'email', autocomplete: 'email', maxlength: 254, required: true }));
     if (kind === 'address') parts.push(addressFields(view));
   }
@@ -461,9 +464,7 @@ export function renderReturnPage(view: ReturnPageView): string {
       testMode: view.testMode,
       icon: { symbol: '✓' },
       title: view.subscription ? t('return.subscribedTitle') : t('return.paidTitle'),
-      message: view.subscription
-        ? t('return.subscribedBody', { product: view.productName, terms: view.subscription.terms })
-        : t('return.paidBody', { product: view.productName, price: view.price }),
+      message: view.subscription ? t('return.subscribedBody', { product: view.productName, terms: view.subscription.terms }) : t('return.paidBody', { product: view.productName, price: view.price }),
       extra: orderDetails(view, true),
       action: backToLine(view),
       testId: 'paid',

@@ -36,7 +36,10 @@ export function metricsRouter(deps: MetricsRouteDeps): Router {
   const router = express.Router();
   router.get('/metrics', async (req, res) => {
     if (!isOperatorRequest(req, deps.token)) {
-      res.status(deps.token === undefined ? 403 : 401).type('text/plain').send(deps.token === undefined ? 'Forbidden' : 'Unauthorized');
+      res
+        .status(deps.token === undefined ? 403 : 401)
+        .type('text/plain')
+        .send(deps.token === undefined ? 'Forbidden' : 'Unauthorized');
       return;
     }
     try {

@@ -121,18 +121,22 @@ export function renderOfferPage(input: OfferPageInput): { status: number; html: 
   // The stepper's live totals only hold for a fixed price without a tip; otherwise Show total / Apply tells.
   const totals: string[] = [];
   if (!amountField && !tipField) for (let quantity = range.min; quantity <= range.max; quantity += 1) totals.push(price(quantity));
-  const headline = offer.price.mode === 'buyer' ? t('link.priceRange', { min: formatStoredPrice(offer.price.min, link.currency, language), max: formatStoredPrice(offer.price.max, link.currency, language) }) : price(1);
+  const headline =
+    offer.price.mode === 'buyer'
+      ? t('link.priceRange', { min: formatStoredPrice(offer.price.min, link.currency, language), max: formatStoredPrice(offer.price.max, link.currency, language) })
+      : price(1);
   // A code the buyer typed stays on the page with its error even when no code is live any more.
   const typedCode = !offer.subscription && typeof retry?.form.code === 'string' && retry.form.code.trim() !== '';
-  const codeField = offer.code || typedCode
-    ? {
-        value: typeof retry?.form.code === 'string' ? retry.form.code.slice(0, 40) : '',
-        applied:
-          retry?.priced?.code && retry.priced.amount.discount > 0
-            ? t('link.code.applied', { code: retry.priced.code.code, amount: formatStoredPrice(retry.priced.amount.discount, link.currency, language) })
-            : null,
-      }
-    : null;
+  const codeField =
+    offer.code || typedCode
+      ? {
+          value: typeof retry?.form.code === 'string' ? retry.form.code.slice(0, 40) : '',
+          applied:
+            retry?.priced?.code && retry.priced.amount.discount > 0
+              ? t('link.code.applied', { code: retry.priced.code.code, amount: formatStoredPrice(retry.priced.amount.discount, link.currency, language) })
+              : null,
+        }
+      : null;
   const posted = typeof retry?.form.quantity === 'string' ? retry.form.quantity.slice(0, 8) : String(range.min);
   const values: Partial<Record<BuyerField, string>> = {};
   for (const field of BUYER_FORM_FIELDS) {

@@ -32,9 +32,7 @@ export function renderSandboxPage(view: SandboxPageView): string {
   const t = translator(language, 'pages');
   const items = lineItemsSchema.safeParse(session.lineItems);
   const item = items.success ? items.data[0] : undefined;
-  const price = isSupportedCurrency(session.currency)
-    ? formatPrice(session.amount, session.currency, language)
-    : `${session.amount} ${session.currency}`;
+  const price = isSupportedCurrency(session.currency) ? formatPrice(session.amount, session.currency, language) : `${session.amount} ${session.currency}`;
   // Only the ways of paying the session offers, as KOMOJU's page shows only its payment_types.
   const offer = sandboxOffer(session.paymentTypes);
   const button = (action: string, style: string, label: string) =>
@@ -55,7 +53,7 @@ ${button('leave', 'secondary', t('sandbox.leave'))}
 </form>
 <p class="notice">${t('sandbox.customerExplain')}</p>`
     : view.open
-    ? html`<form method="post" action="${view.actionPath}" class="stack">
+      ? html`<form method="post" action="${view.actionPath}" class="stack">
 <input type="hidden" name="token" value="${view.formToken}">
 ${offer.pay ? button('pay', 'primary', t('sandbox.pay')) : null}
 ${offer.later ? button('later', 'secondary', t('sandbox.payLater')) : null}
@@ -63,7 +61,7 @@ ${button('decline', 'danger', t('sandbox.decline'))}
 ${button('leave', 'secondary', t('sandbox.leave'))}
 </form>
 <p class="notice">${t('sandbox.explain')}</p>`
-    : html`<p class="description" data-testid="${view.paymentsOff ? 'sandbox-off' : 'sandbox-closed'}">${t(view.paymentsOff ? 'sandbox.paymentsOff' : 'sandbox.closed')}</p>
+      : html`<p class="description" data-testid="${view.paymentsOff ? 'sandbox-off' : 'sandbox-closed'}">${t(view.paymentsOff ? 'sandbox.paymentsOff' : 'sandbox.closed')}</p>
 <a class="button secondary" href="${view.returnUrl}">${t('sandbox.leave')}</a>`
 }
 </div></div>`;

@@ -1,20 +1,5 @@
 /** Currencies a payment link can be priced in (ISO 4217 codes KOMOJU accepts). */
-export const SUPPORTED_CURRENCIES = [
-  'JPY',
-  'KRW',
-  'VND',
-  'USD',
-  'EUR',
-  'GBP',
-  'TWD',
-  'HKD',
-  'SGD',
-  'AUD',
-  'CAD',
-  'CHF',
-  'CNY',
-  'THB',
-] as const;
+export const SUPPORTED_CURRENCIES = ['JPY', 'KRW', 'VND', 'USD', 'EUR', 'GBP', 'TWD', 'HKD', 'SGD', 'AUD', 'CAD', 'CHF', 'CNY', 'THB'] as const;
 
 export type Currency = (typeof SUPPORTED_CURRENCIES)[number];
 

@@ -29,9 +29,7 @@ export interface FastClaim {
  * save that lands in between is caught by the step's version-checked save (the event is retried).
  */
 const storeSql = (context: FastClaim['context']) => `
-SELECT s."webhookEventId", s."claimed"${
-  context ? `, CASE WHEN s."claimed" AND s."userId" IS NOT NULL THEN ${context('s."userId"')} END AS "context"` : ''
-}
+SELECT s."webhookEventId", s."claimed"${context ? `, CASE WHEN s."claimed" AND s."userId" IS NOT NULL THEN ${context('s."userId"')} END AS "context"` : ''}
   FROM line_store_events($1::jsonb, $2::int, $3::float8) AS s`;
 const STORE_SQL = storeSql(undefined);
 const storeSqlWith = new Map<NonNullable<FastClaim['context']>, string>();
@@ -56,11 +54,7 @@ export async function storeEvents(db: SqlQuery, events: StorableEvent[], fastCla
     sql = storeSqlWith.get(fastClaim.context) ?? storeSql(fastClaim.context);
     storeSqlWith.set(fastClaim.context, sql);
   }
-  const rows = await db.query<{ webhookEventId: string; claimed: boolean; context?: unknown }>(sql, [
-    JSON.stringify(batch),
-    fastClaim?.limit ?? 0,
-    (fastClaim?.leaseMs ?? 0) / 1000,
-  ]);
+  const rows = await db.query<{ webhookEventId: string; claimed: boolean; context?: unknown }>(sql, [JSON.stringify(batch), fastClaim?.limit ?? 0, (fastClaim?.leaseMs ?? 0) / 1000]);
   const byId = new Map(events.map((event) => [event.webhookEventId, event]));
   const claimed: ClaimedEvent[] = [];
   let parked = 0;

@@ -347,10 +347,7 @@ export class InboxWorker {
   }
 
   private async renewLease(webhookEventId: string): Promise<void> {
-    await this.db.query(`UPDATE "LineEvent" SET "lockedUntil" = now() + make_interval(secs => $2) WHERE "webhookEventId" = $1`, [
-      webhookEventId,
-      this.leaseMs / 1000,
-    ]);
+    await this.db.query(`UPDATE "LineEvent" SET "lockedUntil" = now() + make_interval(secs => $2) WHERE "webhookEventId" = $1`, [webhookEventId, this.leaseMs / 1000]);
   }
 
   private async recordFailure(event: ClaimedEvent, error: unknown, ms: number, log: Logger): Promise<void> {
@@ -358,10 +355,7 @@ export class InboxWorker {
     const reason = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0]!.slice(0, 500);
     if (event.attempts >= this.maxAttempts) {
       log.error({ err: error, ms }, 'event failed too often; parked');
-      await this.db.query(`UPDATE "LineEvent" SET "status" = 'parked', "lockedUntil" = NULL, "lastError" = $2 WHERE "webhookEventId" = $1`, [
-        event.webhookEventId,
-        reason,
-      ]);
+      await this.db.query(`UPDATE "LineEvent" SET "status" = 'parked', "lockedUntil" = NULL, "lastError" = $2 WHERE "webhookEventId" = $1`, [event.webhookEventId, reason]);
       this.metrics?.eventsParked.inc({ reason: 'failed' });
       await this.park(event, error).catch((parkError: unknown) => log.warn({ err: parkError }, 'could not tell the user'));
       return;
@@ -369,9 +363,10 @@ export class InboxWorker {
     const delay = this.backoffMs(event.attempts);
     log.warn({ err: error, retryInMs: delay, ms }, 'event failed; will retry');
     this.metrics?.eventsFailed.inc();
-    await this.db.query(
-      `UPDATE "LineEvent" SET "lockedUntil" = NULL, "lastError" = $2, "nextAttemptAt" = now() + make_interval(secs => $3) WHERE "webhookEventId" = $1`,
-      [event.webhookEventId, reason, delay / 1000],
-    );
+    await this.db.query(`UPDATE "LineEvent" SET "lockedUntil" = NULL, "lastError" = $2, "nextAttemptAt" = now() + make_interval(secs => $3) WHERE "webhookEventId" = $1`, [
+      event.webhookEventId,
+      reason,
+      delay / 1000,
+    ]);
   }
 }

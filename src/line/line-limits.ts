@@ -140,7 +140,8 @@ function checker(problems: LimitProblem[]) {
           if (bubbles.length < 1 || bubbles.length > LINE_LIMITS.carouselBubbles) {
             problems.push({ message: `Size must be between 1 and ${LINE_LIMITS.carouselBubbles}`, property: `${property}.contents.contents` });
           }
-          if (Buffer.byteLength(JSON.stringify(contents)) > LINE_LIMITS.carouselBytes) problems.push({ message: `carousel must be at most ${LINE_LIMITS.carouselBytes} bytes`, property: `${property}.contents` });
+          if (Buffer.byteLength(JSON.stringify(contents)) > LINE_LIMITS.carouselBytes)
+            problems.push({ message: `carousel must be at most ${LINE_LIMITS.carouselBytes} bytes`, property: `${property}.contents` });
           bubbles.forEach((inner, index) => bubble(inner, `${property}.contents.contents[${index}]`));
         } else {
           bubble(contents, `${property}.contents`);

@@ -127,7 +127,12 @@ function fitReplies(replies: Reply[]): Reply[] {
     const chunks: Reply[] = [];
     for (let start = 0; start < reply.cards.length; start += LINE_LIMITS.carouselBubbles) {
       const last = start + LINE_LIMITS.carouselBubbles >= reply.cards.length;
-      chunks.push({ kind: 'carousel', altText: reply.altText, cards: reply.cards.slice(start, start + LINE_LIMITS.carouselBubbles), ...(last && reply.quickReplies ? { quickReplies: reply.quickReplies } : {}) });
+      chunks.push({
+        kind: 'carousel',
+        altText: reply.altText,
+        cards: reply.cards.slice(start, start + LINE_LIMITS.carouselBubbles),
+        ...(last && reply.quickReplies ? { quickReplies: reply.quickReplies } : {}),
+      });
     }
     return chunks;
   });
@@ -157,8 +162,7 @@ export function renderReplies(replies: Reply[], secret: string): Message[] {
       }
       case 'card':
       case 'carousel': {
-        const contents: messagingApi.FlexContainer =
-          reply.kind === 'card' ? bubble(reply.card, secret) : { type: 'carousel', contents: reply.cards.map((card) => bubble(card, secret)) };
+        const contents: messagingApi.FlexContainer = reply.kind === 'card' ? bubble(reply.card, secret) : { type: 'carousel', contents: reply.cards.map((card) => bubble(card, secret)) };
         const message: messagingApi.FlexMessage = { type: 'flex', altText: clipUnits(reply.altText || '-', LINE_LIMITS.altText), contents };
         const quick = quickReply(reply.quickReplies, secret);
         if (quick) message.quickReply = quick;

@@ -2,16 +2,7 @@ import { removeInvisible } from '../conversation/normalize.js';
 import { currencyDecimals, isSupportedCurrency, maxAmount } from '../i18n/currency.js';
 import type { Currency } from '../i18n/currency.js';
 
-export type AmountError =
-  | 'empty'
-  | 'too_long'
-  | 'not_a_number'
-  | 'bad_grouping'
-  | 'not_positive'
-  | 'too_many_decimals'
-  | 'too_large'
-  | 'unknown_currency'
-  | 'conflicting_currency';
+export type AmountError = 'empty' | 'too_long' | 'not_a_number' | 'bad_grouping' | 'not_positive' | 'too_many_decimals' | 'too_large' | 'unknown_currency' | 'conflicting_currency';
 
 /** `amount` is in the currency's smallest unit (yen, cents, …): a positive integer. */
 export type ParsedAmount = { ok: true; amount: number; currency: Currency } | { ok: false; reason: AmountError };
@@ -24,8 +15,7 @@ export const AMOUNT_INPUT_MAX = 64;
  * decimal point allowed), optional currency marker. Markers are runs without spaces, digits or
  * number punctuation; whether they name a currency is decided afterwards.
  */
-const AMOUNT_SHAPE =
-  /^(?<leadingMinus>[-\u2212])?\s*(?<prefix>[^\s\d.,\-\u2212]*?)\s*(?<innerMinus>[-\u2212])?\s*(?<integerPart>\d[\d,]*)(?:\.(?<fraction>\d+))?\s*(?<suffix>[^\s\d.,\-\u2212]*)$/u;
+const AMOUNT_SHAPE = /^(?<leadingMinus>[-\u2212])?\s*(?<prefix>[^\s\d.,\-\u2212]*?)\s*(?<innerMinus>[-\u2212])?\s*(?<integerPart>\d[\d,]*)(?:\.(?<fraction>\d+))?\s*(?<suffix>[^\s\d.,\-\u2212]*)$/u;
 
 /** Thousands grouping must be exact: 1,500 and 1,500,000 yes; 1,50 or 15,00 no. */
 const GROUPED_INTEGER = /^\d{1,3}(?:,\d{3})+$/;
@@ -64,11 +54,7 @@ const CURRENCY_MARKERS: ReadonlyMap<string, Currency> = new Map([
   ['฿', 'THB'],
 ]);
 
-type MarkerReading =
-  | { kind: 'none' }
-  | { kind: 'currency'; currency: Currency }
-  | { kind: 'unknown_code' }
-  | { kind: 'garbage' };
+type MarkerReading = { kind: 'none' } | { kind: 'currency'; currency: Currency } | { kind: 'unknown_code' } | { kind: 'garbage' };
 
 function readMarker(marker: string): MarkerReading {
   if (marker === '') return { kind: 'none' };
@@ -102,19 +88,10 @@ export function parseAmount(input: string, defaultCurrency: Currency = 'JPY'): P
   if (prefixReading.kind === 'unknown_code' || suffixReading.kind === 'unknown_code') {
     return { ok: false, reason: 'unknown_currency' };
   }
-  if (
-    prefixReading.kind === 'currency' &&
-    suffixReading.kind === 'currency' &&
-    prefixReading.currency !== suffixReading.currency
-  ) {
+  if (prefixReading.kind === 'currency' && suffixReading.kind === 'currency' && prefixReading.currency !== suffixReading.currency) {
     return { ok: false, reason: 'conflicting_currency' };
   }
-  const currency =
-    prefixReading.kind === 'currency'
-      ? prefixReading.currency
-      : suffixReading.kind === 'currency'
-        ? suffixReading.currency
-        : defaultCurrency;
+  const currency = prefixReading.kind === 'currency' ? prefixReading.currency : suffixReading.kind === 'currency' ? suffixReading.currency : defaultCurrency;
 
   if (leadingMinus !== undefined || innerMinus !== undefined) return { ok: false, reason: 'not_positive' };
   const decimals = currencyDecimals(currency);

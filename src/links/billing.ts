@@ -27,16 +27,36 @@ export function readBillingInterval(stored: unknown): BillingInterval | null {
  * What a subscription link's other fields must be: card only, one unit per subscription. A
  * one-time link keeps what it was given.
  */
-export function subscriptionRules<T extends { paymentTypes: PaymentType[]; quantityMin: number; quantityMax: number }>(
-  interval: BillingInterval | null,
-  fields: T,
-): T {
+export function subscriptionRules<T extends { paymentTypes: PaymentType[]; quantityMin: number; quantityMax: number }>(interval: BillingInterval | null, fields: T): T {
   if (interval === null) return fields;
   return { ...fields, paymentTypes: SUBSCRIPTION_PAYMENT_TYPES, quantityMin: 1, quantityMax: 1 };
 }
 
 const BILLING_WORDS: Record<BillingInterval | 'once', readonly string[]> = {
-  once: ['once', 'one-time', 'onetime', 'one time', 'single', '1回', '一回', '都度', '1回払い', '一括', '単発', '通常購入', '通常', '한 번', '한번', '한 번 결제', '일반 결제', '일반결제', '일반', '일회', '1회', '단건'],
+  once: [
+    'once',
+    'one-time',
+    'onetime',
+    'one time',
+    'single',
+    '1回',
+    '一回',
+    '都度',
+    '1回払い',
+    '一括',
+    '単発',
+    '通常購入',
+    '通常',
+    '한 번',
+    '한번',
+    '한 번 결제',
+    '일반 결제',
+    '일반결제',
+    '일반',
+    '일회',
+    '1회',
+    '단건',
+  ],
   week: ['week', 'weekly', 'every week', '毎週', '週', '週1', '매주', '주', '주간'],
   month: ['month', 'monthly', 'every month', '毎月', '月', '月額', '月1', '매월', '매달', '월', '월간'],
   year: ['year', 'yearly', 'annual', 'annually', 'every year', '毎年', '年', '年額', '年1', '매년', '년', '연간'],

@@ -41,7 +41,10 @@ const KIND_WORDS: Record<BuyerDetailKind, readonly string[]> = {
 
 /** "name, phone", "名前・電話", "이름 주소" → the details to ask, in a fixed order; null if a word is unknown. */
 export function parseBuyerDetailKinds(input: string): BuyerDetailKind[] | null {
-  const words = normalizeText(input).toLowerCase().split(/[\s,、，・/]+/u).filter(Boolean);
+  const words = normalizeText(input)
+    .toLowerCase()
+    .split(/[\s,、，・/]+/u)
+    .filter(Boolean);
   if (words.length === 0) return null;
   const chosen = new Set<BuyerDetailKind>();
   for (const word of words) {
@@ -60,7 +63,12 @@ export function parseQuestion(input: string): { ok: true; question: NonNullable<
   // Choices follow the question's "?" or ":", separated by slashes.
   const split = /^(.*?[?？:：])\s*([^/]+(?:\/[^/]*)+)$/u.exec(text);
   const questionText = split?.[1] ? split[1].replace(/\s*[:：]$/u, '').trim() : text;
-  const choices = split?.[2] ? split[2].split('/').map((choice) => choice.trim()).filter(Boolean) : [];
+  const choices = split?.[2]
+    ? split[2]
+        .split('/')
+        .map((choice) => choice.trim())
+        .filter(Boolean)
+    : [];
   if (questionText === '') return { ok: false, reason: 'empty' };
   if (Array.from(questionText).length > QUESTION_MAX) return { ok: false, reason: 'too_long' };
   if (choices.length > CHOICES_MAX) return { ok: false, reason: 'too_many_choices' };

@@ -49,10 +49,7 @@ export interface CreateLinkOptions {
   now?: Date;
 }
 
-export type CreateLinkOutcome =
-  | { kind: 'created'; link: Link }
-  | { kind: 'duplicate'; existing: Link }
-  | { kind: 'invalid'; reason: string };
+export type CreateLinkOutcome = { kind: 'created'; link: Link } | { kind: 'duplicate'; existing: Link } | { kind: 'invalid'; reason: string };
 
 /**
  * Creates a payment link for a merchant. Every field rule is checked again here (the chat core
@@ -66,10 +63,7 @@ export async function createLink(prisma: Prisma, input: NewLink, options: Create
   // A subscription link is card only, one unit per subscription, at its fixed price with no tip,
   // and has no usage limit (each renewal is a captured payment: a limit on payments would close it
   // as subscribers renew).
-  const fields =
-    parsed.data.billingInterval === null
-      ? parsed.data
-      : { ...subscriptionRules(parsed.data.billingInterval, parsed.data), usageLimit: null, buyerPrice: null, tipOptions: null };
+  const fields = parsed.data.billingInterval === null ? parsed.data : { ...subscriptionRules(parsed.data.billingInterval, parsed.data), usageLimit: null, buyerPrice: null, tipOptions: null };
   if (!isSupportedCurrency(fields.currency)) return { kind: 'invalid', reason: 'unsupported currency' };
   if (fields.amount > maxAmount(fields.currency)) return { kind: 'invalid', reason: 'amount too large' };
   const price = fields.buyerPrice ? ({ mode: 'buyer', ...fields.buyerPrice } as const) : ({ mode: 'fixed', amount: fields.amount } as const);

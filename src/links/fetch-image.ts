@@ -5,9 +5,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { fitImage } from './fit-image.js';
 import { MAX_IMAGE_BYTES, detectImageType, type ImageMimeType } from './image-type.js';
 
-export type FetchImageOutcome =
-  | { ok: true; mediaId: string; mimeType: ImageMimeType; size: number }
-  | { ok: false; reason: 'too_large' | 'not_image' | 'unavailable' };
+export type FetchImageOutcome = { ok: true; mediaId: string; mimeType: ImageMimeType; size: number } | { ok: false; reason: 'too_large' | 'not_image' | 'unavailable' };
 
 export interface FetchImageRequest {
   merchantId: string;

@@ -46,7 +46,10 @@ export function notOfferedText(notOffered: readonly PaymentType[], offered: read
   const separator = ctx.t('links:buyerAsk.separator');
   return ctx.t('links:paymentTypes.notOffered', {
     methods: notOffered.map((type) => ctx.t(`links:paymentTypes.names.${type}`)).join(separator),
-    offered: offered.filter((method) => isPaymentType(method.type)).map((method) => method.names[ctx.language]).join(separator),
+    offered: offered
+      .filter((method) => isPaymentType(method.type))
+      .map((method) => method.names[ctx.language])
+      .join(separator),
   });
 }
 

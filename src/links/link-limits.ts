@@ -179,7 +179,11 @@ function readExpiry(text: string, now: Date): Date | null | 'past' | 'too_far' {
  * "明後日", "내일", "tomorrow", "月末", "来月末", "월말", "end of month") or a weekday ("来週金曜", "다음 주 금요일", "next friday").
  */
 export function parseExpiry(input: string, now: Date): ParsedExpiry {
-  const text = normalizeText(input).toLowerCase().replace(/\s+/gu, ' ').replace(/\s*(?:まで|까지)$/u, '').replace(/^(?:until|by) /u, '');
+  const text = normalizeText(input)
+    .toLowerCase()
+    .replace(/\s+/gu, ' ')
+    .replace(/\s*(?:まで|까지)$/u, '')
+    .replace(/^(?:until|by) /u, '');
   if (text.length > 40) return { ok: false, reason: 'not_a_date' };
   const expiresAt = readExpiry(text, now);
   if (expiresAt === 'past' || expiresAt === 'too_far') return { ok: false, reason: expiresAt };

@@ -159,7 +159,10 @@ export function parseBuyerPrice(input: string, currency: Currency, quantityMax =
   const colon = /\s*[:/]\s*/u.exec(text);
   const rangePart = colon ? text.slice(0, colon.index) : text;
   const presetsPart = colon ? text.slice(colon.index + colon[0].length) : '';
-  const ends = rangePart.split(/\s*(?:-|~|〜|～|–|\bto\b|から|부터)\s*/iu).map((part) => part.replace(/\s*(?:まで|까지)$/u, '')).filter(Boolean);
+  const ends = rangePart
+    .split(/\s*(?:-|~|〜|～|–|\bto\b|から|부터)\s*/iu)
+    .map((part) => part.replace(/\s*(?:まで|까지)$/u, ''))
+    .filter(Boolean);
   if (ends.length !== 2) return { ok: false, reason: 'not_a_range' };
   const amounts: number[] = [];
   for (const part of [...ends, ...presetsPart.split(LIST_SEPARATOR).filter(Boolean)]) {

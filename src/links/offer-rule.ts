@@ -91,7 +91,9 @@ export function offerFor(terms: OfferTerms, state: LinkLiveState, now: Date): Of
 }
 
 /** A stored link's terms. */
-export function offerTermsOf(link: StoredPriceFields & { status: string; expiresAt: Date | null; usageLimit: number | null; quantityMin: number; quantityMax: number; tipOptions: unknown; billingInterval: string | null }): OfferTerms {
+export function offerTermsOf(
+  link: StoredPriceFields & { status: string; expiresAt: Date | null; usageLimit: number | null; quantityMin: number; quantityMax: number; tipOptions: unknown; billingInterval: string | null },
+): OfferTerms {
   return {
     status: link.status,
     expiresAt: link.expiresAt,

@@ -27,7 +27,11 @@ const WORDS: Record<PaymentType, readonly string[]> = {
 
 /** "card, paypay", "カード・PayPay", "카드 페이페이" → the types, in a fixed order; null if a word is unknown. */
 export function parsePaymentTypes(input: string): PaymentType[] | null {
-  const words = normalizeText(input).toLowerCase().replace(/\b(au|pay|rakuten)\s+pay\b/g, '$1pay').split(/[\s,、，・/]+/u).filter(Boolean);
+  const words = normalizeText(input)
+    .toLowerCase()
+    .replace(/\b(au|pay|rakuten)\s+pay\b/g, '$1pay')
+    .split(/[\s,、，・/]+/u)
+    .filter(Boolean);
   if (words.length === 0) return null;
   const chosen = new Set<PaymentType>();
   for (const word of words) {

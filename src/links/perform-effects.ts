@@ -54,9 +54,7 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
     return { type: 'links.nameChecked', productName: name.name, existing: existing ? toLinkView(existing, env.config.publicBaseUrl) : null };
   }),
   'links.fetchImage': forMember(async (effect, env) => {
-    const outcome = await withLoading(env, () =>
-      fetchImage(env.line, env.prisma, { merchantId: effect.merchantId, messageId: effect.messageId, mediaId: idForEvent('img', env) }),
-    );
+    const outcome = await withLoading(env, () => fetchImage(env.line, env.prisma, { merchantId: effect.merchantId, messageId: effect.messageId, mediaId: idForEvent('img', env) }));
     if (!outcome.ok) {
       env.log.info({ reason: outcome.reason }, 'product image refused');
       return { type: 'links.imageFetched', ok: false, reason: outcome.reason };

@@ -36,10 +36,7 @@ export function parseQuantityRange(input: string): ParsedQuantityRange {
 }
 
 /** Why a range cannot be a link's (alone, or with its price and usage limit), or null. */
-export function quantityRangeProblem(
-  range: QuantityRange,
-  link?: { amount?: number | undefined; currency?: Currency | undefined; usageLimit?: number | null | undefined },
-): QuantityRangeError | null {
+export function quantityRangeProblem(range: QuantityRange, link?: { amount?: number | undefined; currency?: Currency | undefined; usageLimit?: number | null | undefined }): QuantityRangeError | null {
   if (!Number.isInteger(range.min) || !Number.isInteger(range.max)) return 'not_a_range';
   if (range.min < 1 || range.max > QUANTITY_MAX) return 'out_of_range';
   if (range.min > range.max) return 'min_above_max';

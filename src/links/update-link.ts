@@ -26,7 +26,21 @@ export function mayChangeLinkField(role: string, field: string): boolean {
 }
 
 /** Fields a merchant may change after a link is issued. */
-export const MUTABLE_LINK_FIELDS = ['productName', 'description', 'image', 'language', 'status', 'usageLimit', 'expiresAt', 'quantity', 'buyerAsk', 'question', 'afterPaymentMessage', 'paymentTypes', 'tipOptions'] as const;
+export const MUTABLE_LINK_FIELDS = [
+  'productName',
+  'description',
+  'image',
+  'language',
+  'status',
+  'usageLimit',
+  'expiresAt',
+  'quantity',
+  'buyerAsk',
+  'question',
+  'afterPaymentMessage',
+  'paymentTypes',
+  'tipOptions',
+] as const;
 export type MutableLinkField = (typeof MUTABLE_LINK_FIELDS)[number];
 
 /**
@@ -68,10 +82,7 @@ export function isImmutableLinkField(field: string): field is ImmutableLinkField
  * name stays unique per merchant through the (merchantId, productNameKey) constraint, so two
  * racing renames cannot both win.
  */
-export async function updateLink(
-  prisma: Db,
-  input: { merchantId: string; linkId: string; role: 'owner' | 'staff'; change: unknown; now?: Date },
-): Promise<UpdateLinkResult> {
+export async function updateLink(prisma: Db, input: { merchantId: string; linkId: string; role: 'owner' | 'staff'; change: unknown; now?: Date }): Promise<UpdateLinkResult> {
   const parsed = linkChangeSchema.safeParse(input.change);
   if (!parsed.success) return { ok: false, reason: 'invalid' };
   const change = parsed.data;

@@ -213,9 +213,7 @@ function inviteCreatedStep(result: EffectResultOf<'merchants.inviteCreated'>, ct
 function membersResultStep(result: EffectResultOf<'merchants.members'>, ctx: Context): Step {
   const isOwner = result.viewerRole === 'owner';
   const removable = isOwner ? result.members.filter((member) => !member.isYou).slice(0, MAX_REMOVE_BUTTONS) : [];
-  const buttons: Button[] = removable.map((member) =>
-    commandButton(ctx.t('merchants:buttons.remove', { name: member.name }), MERCHANT_ACTIONS.removeMember, [result.merchantId, member.userId]),
-  );
+  const buttons: Button[] = removable.map((member) => commandButton(ctx.t('merchants:buttons.remove', { name: member.name }), MERCHANT_ACTIONS.removeMember, [result.merchantId, member.userId]));
   if (isOwner) buttons.push(commandButton(ctx.t('merchants:buttons.invite'), MERCHANT_ACTIONS.invite));
   buttons.push(commandButton(ctx.t('buttons.help'), 'help'));
   return reply({
@@ -270,11 +268,9 @@ export const merchantChat: Capability = {
     'merchants.joinResult': joinResultStep,
     'merchants.inviteCreated': inviteCreatedStep,
     'merchants.members': membersResultStep,
-    'merchants.memberRemoved': (result, ctx) =>
-      reply(text(ctx.t(`merchants:members.${result.outcome}`, { merchant: result.merchantName }), shopButtons(ctx))),
+    'merchants.memberRemoved': (result, ctx) => reply(text(ctx.t(`merchants:members.${result.outcome}`, { merchant: result.merchantName }), shopButtons(ctx))),
     'merchants.shops': shopsResultStep,
-    'merchants.shopSwitched': (result, ctx) =>
-      reply(text(ctx.t('merchants:shops.switched', { merchant: result.merchantName }), memberButtons(ctx))),
+    'merchants.shopSwitched': (result, ctx) => reply(text(ctx.t('merchants:shops.switched', { merchant: result.merchantName }), memberButtons(ctx))),
     'merchants.noticesState': noticesResultStep,
     'merchants.buyerDetailsState': buyerDetailsResultStep,
     'merchants.refused': (result, ctx) => {

@@ -3,10 +3,7 @@ import { z } from 'zod';
 import { normalizeText } from '../conversation/normalize.js';
 import type { Prisma } from '../db/database.js';
 
-export const merchantNameSchema = z
-  .string()
-  .transform(normalizeText)
-  .pipe(z.string().min(1, 'the merchant name is empty').max(80, 'the merchant name is longer than 80 characters'));
+export const merchantNameSchema = z.string().transform(normalizeText).pipe(z.string().min(1, 'the merchant name is empty').max(80, 'the merchant name is longer than 80 characters'));
 
 function newMerchantId(): string {
   return `m_${randomBytes(8).toString('hex')}`;

@@ -95,4 +95,3 @@ export const merchantPerformers: Performers<MerchantEffect, MerchantEffectResult
     return { type: 'merchants.buyerDetailsState', merchantName: membership.merchantName, viewerRole: membership.role, staffMayRead: merchant.staffSeeBuyerDetails, changed: changing };
   }),
 };
-

@@ -23,7 +23,11 @@ export const BUYER_DATA_PLACES = [
     holds: "KOMOJU's events as received: payment_details (email, name, phone, bank details), customer, our metadata with the buyer's details",
     erased: 'reduced to ids, types, statuses, amounts, dates and our metadata that holds no details (PROVIDER_EVENT_KEYS)',
   },
-  { place: 'SandboxSession.metadata, SandboxPayment.metadata, SandboxSubscription.metadata', holds: "the sandbox's copy of the session metadata (name, phone, address, answer)", erased: 'only the keys in SAFE_METADATA_KEYS kept' },
+  {
+    place: 'SandboxSession.metadata, SandboxPayment.metadata, SandboxSubscription.metadata',
+    holds: "the sandbox's copy of the session metadata (name, phone, address, answer)",
+    erased: 'only the keys in SAFE_METADATA_KEYS kept',
+  },
   {
     place: 'LineEvent.payload, LineEvent.outbox',
     holds: "what an owner typed (a buyer's bank details for a refund request) and the replies sent (Transactions lists buyers' details)",
@@ -31,7 +35,7 @@ export const BUYER_DATA_PLACES = [
   },
   { place: 'Conversation.slots', holds: "an unfinished dialog's answers (a refund request's bank details)", erased: 'emptied once the dialog has expired' },
   { place: 'CSV exports', holds: 'built from Payment and Checkout when downloaded, never stored or cached', erased: 'follows those rows' },
-  { place: 'logs', holds: 'nothing: buyers\' details are never logged, and addresses only as keyed hashes', erased: 'n/a' },
+  { place: 'logs', holds: "nothing: buyers' details are never logged, and addresses only as keyed hashes", erased: 'n/a' },
 ] as const;
 
 /** Our metadata keys that hold no buyer data: ids and what was chosen. */

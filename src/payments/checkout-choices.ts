@@ -20,7 +20,9 @@ export interface ChoiceLabels {
 }
 
 /** The checkout's columns as choices (null when it chose nothing). */
-export function readCheckoutChoices(row: { chosenAmount: number | null; discountCode: string | null; discountAmount: number | null; tipAmount: number | null } | null | undefined): CheckoutChoices | null {
+export function readCheckoutChoices(
+  row: { chosenAmount: number | null; discountCode: string | null; discountAmount: number | null; tipAmount: number | null } | null | undefined,
+): CheckoutChoices | null {
   if (!row) return null;
   const choices: CheckoutChoices = {};
   if (row.chosenAmount !== null) choices.chosenAmount = row.chosenAmount;

@@ -72,7 +72,10 @@ export async function getShopSales(db: LedgerReader, merchantId: string, top: nu
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: SHOP_LINKS_READ,
   });
-  const summaries = await getLinkSummaries(db, links.map((link) => link.id));
+  const summaries = await getLinkSummaries(
+    db,
+    links.map((link) => link.id),
+  );
   const payments = new Map<string, number>();
   for (const summary of summaries.values()) payments.set(summary.currency, (payments.get(summary.currency) ?? 0) + summary.capturedPayments);
   const currency = [...payments.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];

@@ -86,11 +86,7 @@ interface TransactionRow {
   subscriptionPayment: bigint | number | string | null;
 }
 
-export async function listTransactions(
-  db: LedgerReader,
-  linkId: string,
-  options: ListTransactionsOptions = {},
-): Promise<TransactionPage> {
+export async function listTransactions(db: LedgerReader, linkId: string, options: ListTransactionsOptions = {}): Promise<TransactionPage> {
   const { page, pageSize } = listTransactionsOptionsSchema.parse(options);
   const [rows, total] = await Promise.all([
     db.$queryRaw<TransactionRow[]>`

@@ -47,13 +47,7 @@ export function isAwaitingPayment(status: string, capturedAt: Date | null): bool
 export type LedgerState = 'awaiting' | 'unsuccessful' | 'captured' | 'partially_refunded' | 'refunded' | 'charged_back';
 
 /** `amount`: what the buyer paid (the payment's total, tax and fee included). */
-export function ledgerState(payment: {
-  status: string;
-  capturedAt: Date | null;
-  amount: number;
-  refundedAmount: number;
-  chargeback: boolean;
-}): LedgerState {
+export function ledgerState(payment: { status: string; capturedAt: Date | null; amount: number; refundedAmount: number; chargeback: boolean }): LedgerState {
   if (isAwaitingPayment(payment.status, payment.capturedAt)) return 'awaiting';
   if (!wasCaptured(payment.status, payment.capturedAt)) return 'unsuccessful';
   if (payment.chargeback) return 'charged_back';

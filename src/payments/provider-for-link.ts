@@ -69,11 +69,7 @@ export async function providerForLink(deps: ProviderDeps, link: { merchantId: st
  * The provider that holds an existing checkout's session: sandbox sessions stay readable in the
  * sandbox's tables even after KOMOJU keys were configured.
  */
-export async function providerForCheckout(
-  deps: ProviderDeps,
-  checkout: { provider: string },
-  link: { merchantId: string },
-): Promise<ProviderChoice> {
+export async function providerForCheckout(deps: ProviderDeps, checkout: { provider: string }, link: { merchantId: string }): Promise<ProviderChoice> {
   if (checkout.provider === 'sandbox') return { provider: sandboxProvider(deps), merchantAccountId: undefined };
   return providerForLink(deps, link);
 }

@@ -4,14 +4,7 @@
 import type { OfferedPaymentMethod } from '../conversation/types.js';
 
 // `refunded` means fully refunded; a partially refunded payment stays `captured`.
-export type PaymentStatus =
-  | 'pending'
-  | 'authorized'
-  | 'captured'
-  | 'refunded'
-  | 'cancelled'
-  | 'expired'
-  | 'failed';
+export type PaymentStatus = 'pending' | 'authorized' | 'captured' | 'refunded' | 'cancelled' | 'expired' | 'failed';
 
 // A chargeback is a refund with `chargeback: true` (no separate resource).
 interface RefundSnapshot {

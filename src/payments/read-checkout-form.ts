@@ -41,14 +41,7 @@ export type ReadCheckoutForm =
  * `pay`: the Pay button (the buyer's answers are read too); `preview`: Apply / Show total (prices
  * only). The code is checked for this link now; its cap is decided again under its lock.
  */
-export async function readCheckoutForm(
-  db: Db,
-  link: Link,
-  offer: OpenOffer,
-  form: Record<string, unknown>,
-  now: Date,
-  purpose: 'pay' | 'preview',
-): Promise<ReadCheckoutForm> {
+export async function readCheckoutForm(db: Db, link: Link, offer: OpenOffer, form: Record<string, unknown>, now: Date, purpose: 'pay' | 'preview'): Promise<ReadCheckoutForm> {
   const problems: FormProblem[] = [];
   const quantity = readBuyerQuantity(form.quantity, offer.quantity, offer.quantityMax);
   if (!quantity.ok) problems.push({ field: 'quantity', reason: quantity.reason });

@@ -55,9 +55,7 @@ async function merchantHint(prisma: Prisma, body: unknown): Promise<string | nul
   const linkId = metadata[LINK_ID_METADATA_KEY];
   const checkout =
     (sessionId ? await prisma.checkout.findUnique({ where: { sessionId }, select: { link: { select: { merchantId: true } } } }) : null) ??
-    (typeof checkoutId === 'string'
-      ? await prisma.checkout.findUnique({ where: { id: checkoutId }, select: { link: { select: { merchantId: true } } } })
-      : null);
+    (typeof checkoutId === 'string' ? await prisma.checkout.findUnique({ where: { id: checkoutId }, select: { link: { select: { merchantId: true } } } }) : null);
   if (checkout) return checkout.link.merchantId;
   // A subscription's payment or a customer.* event: the customer our checkout saved the card to.
   const eventType = record(body).type;
@@ -91,13 +89,7 @@ async function verifyWithMerchantKeys(deps: WebhookDeps, rawBody: Buffer, signat
  * signature must not make us load and decrypt everyone's secrets (so there a merchant account's
  * events that name none of its links, such as its ping, are refused: use the merchant's URL).
  */
-async function authenticateKomojuWebhook(
-  deps: WebhookDeps,
-  rawBody: Buffer,
-  signature: string | undefined,
-  body: unknown,
-  merchantIdFromUrl?: string,
-): Promise<WebhookSource | null> {
+async function authenticateKomojuWebhook(deps: WebhookDeps, rawBody: Buffer, signature: string | undefined, body: unknown, merchantIdFromUrl?: string): Promise<WebhookSource | null> {
   const { prisma, config } = deps;
   // Nothing can verify without a well-formed signature: spare the database the lookups below.
   const wellFormed = typeof signature === 'string' && /^[0-9a-f]{64}$/.test(signature);
@@ -122,18 +114,10 @@ async function authenticateKomojuWebhook(
 const DATA_ERROR_CODES = new Set(['P2000', 'P2005', 'P2006', 'P2007', 'P2019', 'P2020', 'P2023', 'P2033']);
 
 function isDataError(error: unknown): boolean {
-  return (
-    error instanceof PrismaNamespace.PrismaClientValidationError ||
-    (error instanceof PrismaNamespace.PrismaClientKnownRequestError && DATA_ERROR_CODES.has(error.code))
-  );
+  return error instanceof PrismaNamespace.PrismaClientValidationError || (error instanceof PrismaNamespace.PrismaClientKnownRequestError && DATA_ERROR_CODES.has(error.code));
 }
 
-export async function receiveKomojuWebhook(
-  deps: WebhookDeps,
-  rawBody: Buffer,
-  signature: string | undefined,
-  merchantIdFromUrl?: string,
-): Promise<WebhookOutcome> {
+export async function receiveKomojuWebhook(deps: WebhookDeps, rawBody: Buffer, signature: string | undefined, merchantIdFromUrl?: string): Promise<WebhookOutcome> {
   const { prisma, log } = deps;
   const parsed = parseJson(rawBody);
   // Text PostgreSQL cannot hold (a NUL, a lone surrogate) is replaced before anything is stored,

@@ -79,11 +79,7 @@ interface ResolvedLink {
  * anything fails nothing is kept, so the provider's redelivery is processed again rather than
  * dropped as a duplicate. `payload` is the raw event body kept for audit (defaults to the parsed event).
  */
-export async function recordProviderEvent(
-  prisma: PrismaClient,
-  event: ProviderEvent,
-  options: RecordOptions & { payload?: unknown },
-): Promise<RecordedEvent> {
+export async function recordProviderEvent(prisma: PrismaClient, event: ProviderEvent, options: RecordOptions & { payload?: unknown }): Promise<RecordedEvent> {
   return prisma.$transaction(async (tx) => {
     const stored = await tx.providerEvent.createMany({
       data: [
@@ -121,11 +117,7 @@ export async function recordProviderEvent(
 }
 
 /** Merges one payment snapshot (from a webhook or a re-read of the provider's API). */
-export async function recordPaymentSnapshot(
-  prisma: PrismaClient,
-  snapshot: PaymentSnapshot,
-  options: RecordOptions,
-): Promise<RecordedPayment> {
+export async function recordPaymentSnapshot(prisma: PrismaClient, snapshot: PaymentSnapshot, options: RecordOptions): Promise<RecordedPayment> {
   return prisma.$transaction((tx) => mergePaymentSnapshot(tx, snapshot, options));
 }
 
@@ -162,8 +154,7 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
     return { paymentId: snapshot.id, linkId: null, becameCaptured: false, unknownLink: false, foreignPayment: true };
   }
 
-  const resolved =
-    locked.linkId !== null ? null : options.subscription ? { ...options.subscription, subscriptionId: options.subscription.id } : await resolveLink(tx, snapshot, options.merchantId);
+  const resolved = locked.linkId !== null ? null : options.subscription ? { ...options.subscription, subscriptionId: options.subscription.id } : await resolveLink(tx, snapshot, options.merchantId);
   const linkId = locked.linkId ?? resolved?.linkId ?? null;
   const checkoutId = locked.checkoutId ?? resolved?.checkoutId ?? null;
   const subscriptionId = locked.subscriptionId ?? resolved?.subscriptionId ?? options.subscription?.id ?? null;
@@ -174,13 +165,9 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
   if (capturedAt === null && wasCaptured(status, null)) capturedAt = new Date();
 
   const knownRefunds =
-    snapshot.refunds.length === 0
-      ? []
-      : await tx.refund.findMany({ where: { id: { in: snapshot.refunds.map((refund) => refund.id) } }, select: { id: true, paymentId: true, chargeback: true } });
+    snapshot.refunds.length === 0 ? [] : await tx.refund.findMany({ where: { id: { in: snapshot.refunds.map((refund) => refund.id) } }, select: { id: true, paymentId: true, chargeback: true } });
   if (snapshot.refunds.length > 0) {
-    const rows = snapshot.refunds.map(
-      (refund) => Prisma.sql`(${refund.id}, ${snapshot.id}, ${refund.amount}, ${refund.chargeback})`,
-    );
+    const rows = snapshot.refunds.map((refund) => Prisma.sql`(${refund.id}, ${snapshot.id}, ${refund.amount}, ${refund.chargeback})`);
     // A refund id already stored under another payment is left alone (never moved between payments).
     await tx.$executeRaw`
       INSERT INTO "Refund" ("id", "paymentId", "amount", "chargeback")
@@ -217,11 +204,20 @@ async function mergePaymentSnapshot(tx: Transaction, snapshot: PaymentSnapshot, 
     const before = inserted.count === 1 || locked.linkId === null ? null : locked;
     const facts = paymentEvents({ paymentId: snapshot.id, linkId, before, status, capturedAt, merged, snapshot, knownRefunds });
     if (subscriptionId !== null && facts.some((fact) => fact.type === 'payments.captured') && (await isRenewal(tx, subscriptionId, snapshot.id))) {
-      facts.push({ type: 'subscriptions.renewed', dedupeKey: `subscriptions.renewed:${snapshot.id}`, subjectId: subscriptionId, merchantId: null, payload: { subscriptionId, linkId, paymentId: snapshot.id } });
+      facts.push({
+        type: 'subscriptions.renewed',
+        dedupeKey: `subscriptions.renewed:${snapshot.id}`,
+        subjectId: subscriptionId,
+        merchantId: null,
+        payload: { subscriptionId, linkId, paymentId: snapshot.id },
+      });
     }
     if (facts.length > 0) {
       const merchantId = locked.linkMerchantId ?? (await tx.link.findUnique({ where: { id: linkId }, select: { merchantId: true } }))?.merchantId ?? null;
-      await recordDomainEvents(tx, facts.map((fact) => ({ ...fact, merchantId })));
+      await recordDomainEvents(
+        tx,
+        facts.map((fact) => ({ ...fact, merchantId })),
+      );
     }
   }
 

@@ -46,8 +46,7 @@ export type MoneyBackRefusal =
 
 export type RefundOutcome =
   /** `repeated`: this key's refund was made by an earlier call (a retry, or the same command again). */
-  | { ok: true; payment: PaymentSnapshot; amount: number; full: boolean; repeated: boolean }
-  | ({ ok: false } & MoneyBackRefusal);
+  { ok: true; payment: PaymentSnapshot; amount: number; full: boolean; repeated: boolean } | ({ ok: false } & MoneyBackRefusal);
 
 export type CancelOutcome = { ok: true; payment: PaymentSnapshot } | ({ ok: false } & MoneyBackRefusal);
 
@@ -119,10 +118,7 @@ async function reportSandboxChange(deps: MoneyBackDeps, type: string, paymentId:
  * the same command) reads what the first call did and, when it is not visible yet, asks again
  * under the same key, which KOMOJU answers with the first refund instead of a second one.
  */
-export async function refundPayment(
-  deps: MoneyBackDeps,
-  input: { paymentId: string; amount?: number; merchantId?: string; confirmation: string; requestedBy?: string },
-): Promise<RefundOutcome> {
+export async function refundPayment(deps: MoneyBackDeps, input: { paymentId: string; amount?: number; merchantId?: string; confirmation: string; requestedBy?: string }): Promise<RefundOutcome> {
   const ledger = await findLedgerPayment(deps.prisma, input.paymentId, input.merchantId);
   if (!ledger) return { ok: false, reason: 'notFound' };
   const provider = await providerForPayment(deps, ledger);

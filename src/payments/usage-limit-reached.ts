@@ -18,7 +18,12 @@ export async function usageLimitReachedBy(prisma: Prisma, paymentId: string): Pr
   const upToThis = await prisma.payment.findMany({
     where: { linkId: payment.linkId, OR: [{ capturedAt: { lt: capturedAt } }, { capturedAt, id: { lte: payment.id } }] },
     select: {
-      id: true, status: true, capturedAt: true, amount: true, total: true, amountRefunded: true,
+      id: true,
+      status: true,
+      capturedAt: true,
+      amount: true,
+      total: true,
+      amountRefunded: true,
       refunds: { select: { amount: true, chargeback: true } },
       checkout: { select: { quantity: true } },
     },

@@ -81,7 +81,9 @@ function paymentCard(payment: RefundPaymentView, ctx: Context): Card {
     : commandButton(ctx.t('refunds:buttons.refund'), REFUND_ACTIONS.start, [payment.id]);
   return {
     ...(payment.testMode ? { badge: ctx.t('refunds:test') } : {}),
-    title: awaiting ? ctx.t('refunds:list.awaiting', { amount: price(payment.total, payment.currency, ctx) }) : ctx.t('refunds:list.refundable', { amount: price(payment.left, payment.currency, ctx) }),
+    title: awaiting
+      ? ctx.t('refunds:list.awaiting', { amount: price(payment.total, payment.currency, ctx) })
+      : ctx.t('refunds:list.refundable', { amount: price(payment.left, payment.currency, ctx) }),
     rows: factRows(payment, ctx),
     buttons: [{ ...button, style: 'primary' }],
   };
@@ -370,7 +372,9 @@ const results: ResultHandlers = {
   'refunds.requested': (result, ctx) =>
     reply(text(ctx.t('refunds:done.requested', { amount: price(result.amount, result.payment.currency, ctx), product: result.payment.productName }), [transactionsButton(result.payment, ctx)])),
   'refunds.unknown': (result, ctx) =>
-    reply(text(ctx.t(`refunds:unknown.${result.what}`, { amount: price(result.amount, result.payment.currency, ctx), product: result.payment.productName }), [transactionsButton(result.payment, ctx)])),
+    reply(
+      text(ctx.t(`refunds:unknown.${result.what}`, { amount: price(result.amount, result.payment.currency, ctx), product: result.payment.productName }), [transactionsButton(result.payment, ctx)]),
+    ),
   'refunds.refused': refusedStep,
 };
 

@@ -6,14 +6,7 @@ import { listTransactions } from '../payments/list-transactions.js';
 import { ledgerState } from '../payments/payment-status.js';
 import { attemptVisible, decideByReading, findAttempt, isDefiniteRefusal, knownIds, recordAttempt, settleAttempt } from '../payments/money-back-attempts.js';
 import { ProviderError, type PaymentSnapshot } from '../payments/provider.js';
-import {
-  cancelPayment,
-  findLedgerPayment,
-  needsRefundRequest,
-  providerForPayment,
-  refundPayment,
-  type MoneyBackRefusal,
-} from '../payments/refund-payment.js';
+import { cancelPayment, findLedgerPayment, needsRefundRequest, providerForPayment, refundPayment, type MoneyBackRefusal } from '../payments/refund-payment.js';
 import type { RefundEffect, RefundEffectResult, RefundPaymentView, RefundRefusal, RefundRequestFields } from './effects.js';
 import { checkRefundRequestFields } from './refund-request-fields.js';
 
@@ -46,7 +39,10 @@ async function loadPaymentView(prisma: Prisma, paymentId: string, merchantId: st
     include: { link: { select: { id: true, merchantId: true, productName: true, testMode: true } }, refunds: { select: { amount: true, chargeback: true } } },
   });
   if (!row?.link || row.link.merchantId !== merchantId) return null;
-  const refundedAmount = Math.max(row.amountRefunded, row.refunds.reduce((sum, refund) => sum + refund.amount, 0));
+  const refundedAmount = Math.max(
+    row.amountRefunded,
+    row.refunds.reduce((sum, refund) => sum + refund.amount, 0),
+  );
   const chargeback = row.refunds.some((refund) => refund.chargeback);
   const total = row.total ?? row.amount;
   const open = await openRequests(prisma, row.id, row.paymentMethodFee);
@@ -114,7 +110,9 @@ export const refundPerformers: Performers<RefundEffect, RefundEffectResult> = {
     const page = Math.max(1, Math.floor(effect.page));
     const listed = await listTransactions(env.prisma, link.id, { page, pageSize: LIST_PAGE_SIZE });
     const views = await Promise.all(listed.items.map((item) => loadPaymentView(env.prisma, item.paymentId, effect.merchantId)));
-    const payments = views.filter((view): view is RefundPaymentView => view !== null && (view.state === 'awaiting' || (view.left > 0 && (view.state === 'captured' || view.state === 'partially_refunded'))));
+    const payments = views.filter(
+      (view): view is RefundPaymentView => view !== null && (view.state === 'awaiting' || (view.left > 0 && (view.state === 'captured' || view.state === 'partially_refunded'))),
+    );
     return { type: 'refunds.paymentsListed', linkId: link.id, page, productName: link.productName, payments };
   }),
   'refunds.loadPayment': forOwner(async (effect, env) => {
@@ -179,7 +177,16 @@ export const refundPerformers: Performers<RefundEffect, RefundEffectResult> = {
       if (current.status !== 'captured') return refused({ reason: 'notCaptured', status: current.status });
       const decided = await holdRequest(prisma, { ledgerId: ledger.id, merchantId: effect.merchantId, userId: env.userId, currency: view.currency, current, fields, idempotencyKey });
       if (!decided.ok) return refused({ reason: 'tooMuch', left: decided.left, currency: current.currency });
-      attempt = { id: idempotencyKey, kind: 'request', paymentId: ledger.id, merchantId: effect.merchantId, requestedBy: env.userId, amount: fields.amount, knownBefore: knownIds('request', current), outcome: 'sending' };
+      attempt = {
+        id: idempotencyKey,
+        kind: 'request',
+        paymentId: ledger.id,
+        merchantId: effect.merchantId,
+        requestedBy: env.userId,
+        amount: fields.amount,
+        knownBefore: knownIds('request', current),
+        outcome: 'sending',
+      };
       await recordAttempt(prisma, attempt);
     }
     try {

@@ -36,7 +36,9 @@ const NAME_OTHER = /^[A-Z0-9 ().\-/]$/;
  * collapsed. Null when something cannot be written that way (kanji, emoji).
  */
 export function toAccountName(input: string): string | null {
-  const spaced = removeInvisible(input).replace(/[\u3000\s]+/g, ' ').trim();
+  const spaced = removeInvisible(input)
+    .replace(/[\u3000\s]+/g, ' ')
+    .trim();
   if (spaced === '') return null;
   let name = '';
   for (const raw of spaced) {

@@ -98,7 +98,12 @@ function nameMatched(result: EffectResultOf<'sales.nameMatched'>, ctx: Context):
       return handler ? handler(args(match.link.id), ctx) : showSummary(match.link.id, ctx);
     }
     case 'several':
-      return reply(text(t('sales:summary.several', { query }), match.links.map((link) => linkButton(link, purpose))));
+      return reply(
+        text(
+          t('sales:summary.several', { query }),
+          match.links.map((link) => linkButton(link, purpose)),
+        ),
+      );
     case 'none': {
       const none = t('sales:summary.none', { query });
       if (match.suggestions.length === 0) return reply(text(none, [linksButton(ctx)]));
@@ -115,8 +120,7 @@ const results: ResultHandlers = {
   'sales.nameMatched': nameMatched,
   'sales.digestSet': digestSet,
   'sales.todayLoaded': (result, ctx) => reply(todayCard(result.today, ctx), ...(result.chartUrl ? [{ kind: 'image' as const, url: result.chartUrl }] : [])),
-  'sales.summaryLoaded': (result, ctx) =>
-    reply(summaryCard(result.link, result.summary, ctx), ...(result.chartUrl ? [{ kind: 'image' as const, url: result.chartUrl }] : [])),
+  'sales.summaryLoaded': (result, ctx) => reply(summaryCard(result.link, result.summary, ctx), ...(result.chartUrl ? [{ kind: 'image' as const, url: result.chartUrl }] : [])),
   'sales.linkLoaded': (result, ctx) => {
     if (result.purpose === 'edit') return startEditDialog(result.link, ctx);
     if (result.purpose === 'duplicate') return startDuplicateDialog({ ...result.link, imageId: result.imageId ?? null }, ctx);
@@ -163,10 +167,8 @@ const salesActions: Record<string, ActionHandler> = {
   'sales.digest': (args, ctx) => setDigest(args.join(' '), ctx),
   'sales.qr': ([linkId], ctx) => (linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'qr' })) : showSummary(undefined, ctx)),
   'sales.setStatus': setStatus,
-  'sales.duplicate': ([linkId], ctx) =>
-    linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'duplicate' })) : showSummary(undefined, ctx),
-  'sales.edit': ([linkId], ctx) =>
-    linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'edit' })) : showSummary(undefined, ctx),
+  'sales.duplicate': ([linkId], ctx) => (linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'duplicate' })) : showSummary(undefined, ctx)),
+  'sales.edit': ([linkId], ctx) => (linkId ? perform(ctx, (merchantId) => ({ type: 'sales.loadLink', merchantId, linkId, purpose: 'edit' })) : showSummary(undefined, ctx)),
   'sales.transactions': ([linkId, page], ctx) =>
     linkId ? perform(ctx, (merchantId) => ({ type: 'sales.listTransactions', merchantId, linkId, page: pageArgument(page, 1) })) : showSummary(undefined, ctx),
 };

@@ -7,10 +7,7 @@ export interface NamedLink {
   productNameKey: string;
 }
 
-export type NameMatch =
-  | { kind: 'one'; link: NamedLink }
-  | { kind: 'several'; links: NamedLink[] }
-  | { kind: 'none'; suggestions: NamedLink[] };
+export type NameMatch = { kind: 'one'; link: NamedLink } | { kind: 'several'; links: NamedLink[] } | { kind: 'none'; suggestions: NamedLink[] };
 
 /** Buttons offered for several matches (LINE shows at most 13 quick replies). */
 const MAX_CHOICES = 12;

@@ -27,7 +27,10 @@ function merchantLink(prisma: Prisma, merchantId: string, linkId: string): Promi
 
 /** Links with their usage and captured amount (one summary statement for the whole page). */
 async function salesLinkViews(prisma: Prisma, links: Link[], publicBaseUrl: string): Promise<SalesLinkView[]> {
-  const summaries = await getLinkSummaries(prisma, links.map((link) => link.id));
+  const summaries = await getLinkSummaries(
+    prisma,
+    links.map((link) => link.id),
+  );
   // A usage limit counts units (a quantity-3 purchase takes 3 places), as the link page does (payments/link-offer.ts).
   const places = new Map<string, number>();
   for (const link of links) if (link.usageLimit !== null && link.quantityMax > 1) places.set(link.id, await countCapturedPlaces(prisma, link.id));

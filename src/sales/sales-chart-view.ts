@@ -19,23 +19,14 @@ export function shopChartView(shopName: string, sales: ShopSales, asOf: Date, la
     language,
     title: shopName,
     subtitle: t('chart.shopSubtitle', { count: sales.days.length, days: sales.days.length }),
-    figures: [
-      { label: t('summary.capturedAmount'), value: price(sales.capturedAmount) },
-      ...sales.topLinks.map((link) => ({ label: link.productName, value: price(link.capturedAmount) })),
-    ],
+    figures: [{ label: t('summary.capturedAmount'), value: price(sales.capturedAmount) }, ...sales.topLinks.map((link) => ({ label: link.productName, value: price(link.capturedAmount) }))],
     bars: bars(sales.days),
     maxLabel: price(Math.max(0, ...sales.days.map((day) => day.amount))),
     footnote: t('chart.footnote', { time: formatDateTime(asOf.toISOString(), language), currency: sales.currency }),
   };
 }
 
-export function salesChartView(
-  link: { productName: string; currency: string },
-  summary: LinkSummary,
-  days: DailyAmount[],
-  language: Language,
-  t: Translate<'sales'>,
-): SalesChartView {
+export function salesChartView(link: { productName: string; currency: string }, summary: LinkSummary, days: DailyAmount[], language: Language, t: Translate<'sales'>): SalesChartView {
   const price = (amount: number) => formatStoredPrice(amount, link.currency, language);
   const max = Math.max(0, ...days.map((day) => day.amount));
   return {

@@ -33,8 +33,7 @@ export async function getShopToday(db: LedgerReader, merchantId: string, now: Da
          OR (p."capturedAt" >= ${lastWeek.start} AND p."capturedAt" < ${lastWeekUntil}))
      GROUP BY 1, 2`);
   const currency = await mainCurrency(db, merchantId, captured);
-  const sum = (isToday: boolean, inCurrency: boolean) =>
-    captured.filter((row) => row.today === isToday && (row.currency === currency) === inCurrency);
+  const sum = (isToday: boolean, inCurrency: boolean) => captured.filter((row) => row.today === isToday && (row.currency === currency) === inCurrency);
 
   const [awaiting] = await db.$queryRaw<{ awaiting: number; dueSoon: number }[]>(Prisma.sql`
     SELECT COUNT(*)::int AS "awaiting",

@@ -39,7 +39,16 @@ export function summaryCard(link: SalesLinkView, summary: SummaryView, ctx: Cont
         // Never added to the captured amount: a payment method that charged in another currency.
         ...Object.entries(summary.otherCurrencies ?? {}).map(([currency, kept]) => ({ label: t('sales:summary.otherCurrency', { currency }), value: formatStoredPrice(kept, currency, language) })),
         ...(summary.funnel
-          ? [{ label: t('sales:summary.funnel'), value: t('sales:summary.funnelValue', { views: formatCount(summary.funnel.views, language), presses: formatCount(summary.funnel.presses, language), paid: formatCount(summary.funnel.paid, language) }) }]
+          ? [
+              {
+                label: t('sales:summary.funnel'),
+                value: t('sales:summary.funnelValue', {
+                  views: formatCount(summary.funnel.views, language),
+                  presses: formatCount(summary.funnel.presses, language),
+                  paid: formatCount(summary.funnel.paid, language),
+                }),
+              },
+            ]
           : []),
         { label: t('sales:list.price'), value: link.price ? linkPriceText(link.price, link.currency, language) : formatPrice(link.amount, link.currency, language) },
         { label: t('sales:list.status'), value: stateLabel(link, ctx) },

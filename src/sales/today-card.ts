@@ -58,6 +58,10 @@ function todayCardBody(today: TodayView, ctx: Context): Card {
 
 /** The today card as a reply (the `today` command and the daily digest send the same). */
 export function todayCard(today: TodayView, ctx: Context): Reply {
-  const altText = ctx.t('sales:today.altText', { date: dateLabel(today, ctx), amount: formatStoredPrice(today.capturedAmount, today.currency, ctx.language), number: formatCount(today.capturedPayments, ctx.language) });
+  const altText = ctx.t('sales:today.altText', {
+    date: dateLabel(today, ctx),
+    amount: formatStoredPrice(today.capturedAmount, today.currency, ctx.language),
+    number: formatCount(today.capturedPayments, ctx.language),
+  });
   return { kind: 'card', altText, card: todayCardBody(today, ctx) };
 }

@@ -49,9 +49,10 @@ function describe(transaction: TransactionView, link: SalesLinkView, ctx: Contex
   const state = t(`sales:transactions.state.${transaction.state}`);
   const currency = transaction.currency ?? link.currency;
   const amount = formatStoredPrice(transaction.amount, currency, language);
-  const line = transaction.refundedAmount === 0
-    ? t('sales:transactions.line', { state, amount })
-    : t('sales:transactions.lineRefunded', { state, amount, refunded: formatStoredPrice(transaction.refundedAmount, currency, language) });
+  const line =
+    transaction.refundedAmount === 0
+      ? t('sales:transactions.line', { state, amount })
+      : t('sales:transactions.lineRefunded', { state, amount, refunded: formatStoredPrice(transaction.refundedAmount, currency, language) });
   const notes = [
     ...(transaction.orderNumber ? [t('sales:transactions.orderNumber', { number: transaction.orderNumber })] : []),
     ...(transaction.subscriptionPayment === undefined

@@ -8,7 +8,17 @@ import type { Button, Context, DialogInput, DialogState, EffectResult, Reply, St
 import { clip } from '../i18n/format.js';
 import { hasRole } from '../merchants/authorization.js';
 import { SHOP_PROFILE_ACTION } from '../merchants/chat.js';
-import { SHOP_COUNTRIES, SHOP_CURRENCIES, SHOP_FIELD_MAX, SHOP_TEXT_FIELDS, checkShopValue, isShopCountry, shopProfileFields, type ShopProfileField, type ShopTextField } from '../merchants/shop-profile-rules.js';
+import {
+  SHOP_COUNTRIES,
+  SHOP_CURRENCIES,
+  SHOP_FIELD_MAX,
+  SHOP_TEXT_FIELDS,
+  checkShopValue,
+  isShopCountry,
+  shopProfileFields,
+  type ShopProfileField,
+  type ShopTextField,
+} from '../merchants/shop-profile-rules.js';
 import type { ShopProfileEdit, ShopProfileEffect, ShopProfileView } from './effects.js';
 
 const PROFILE_MENU = 'shopProfile.menu';
@@ -71,8 +81,12 @@ function profileCard(profile: ShopProfileView, ctx: Context, note?: string): Rep
   const items = profile.missingLegalItems.map((item) => fieldLabel(item, ctx)).join(ctx.t('shop:listSeparator'));
   const status =
     country === 'KR'
-      ? profile.missingLegalItems.length === 0 ? ctx.t('shop:legalCompleteKR') : ctx.t('shop:legalMissingKR', { items })
-      : profile.missingLegalItems.length === 0 ? ctx.t('shop:legalComplete') : ctx.t('shop:legalMissing', { items });
+      ? profile.missingLegalItems.length === 0
+        ? ctx.t('shop:legalCompleteKR')
+        : ctx.t('shop:legalMissingKR', { items })
+      : profile.missingLegalItems.length === 0
+        ? ctx.t('shop:legalComplete')
+        : ctx.t('shop:legalMissing', { items });
   const title = ctx.t('shop:title', { merchant: profile.values.displayName ?? profile.merchantName });
   return {
     kind: 'card',

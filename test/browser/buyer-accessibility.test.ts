@@ -29,10 +29,11 @@ describe.skipIf(!isChromiumAvailable())('buyer pages pass axe-core WCAG 2.1 AA (
     database = await createTestDatabase('pglite');
     dataDir = mkdtempSync(path.join(tmpdir(), 'buyer-axe-'));
     const port = await freePort();
-    server = await startServer(
-      loadConfig({ PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
-      { db: database.db, log: createLogger('silent'), worker: { pollIntervalMs: 50, backoffMs: () => 50 } },
-    );
+    server = await startServer(loadConfig({ PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), {
+      db: database.db,
+      log: createLogger('silent'),
+      worker: { pollIntervalMs: 50, backoffMs: () => 50 },
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
     // Our CSP forbids every script; axe is injected by the test, so this context ignores the CSP.
     context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, bypassCSP: true });
@@ -108,7 +109,17 @@ describe.skipIf(!isChromiumAvailable())('buyer pages pass axe-core WCAG 2.1 AA (
     const checkout = await prisma.checkout.findUniqueOrThrow({ where: { sessionId } });
     await prisma.sandboxSession.update({ where: { id: sessionId }, data: { status: 'completed' } });
     await prisma.subscription.create({
-      data: { id: `sub_axe_${language}`, provider: 'sandbox', linkId: link.linkId, checkoutId: checkout.id, customerId: checkout.customerId ?? '', status: 'creating', amount: 1000, currency: 'JPY', interval: 'month' },
+      data: {
+        id: `sub_axe_${language}`,
+        provider: 'sandbox',
+        linkId: link.linkId,
+        checkoutId: checkout.id,
+        customerId: checkout.customerId ?? '',
+        status: 'creating',
+        amount: 1000,
+        currency: 'JPY',
+        interval: 'month',
+      },
     });
     await page.goto(`${server.url}/l/${link.slug}/return?session_id=${sessionId}`);
     await expect(page.getByTestId('subscribing').count()).resolves.toBe(1);
@@ -153,7 +164,10 @@ describe.skipIf(!isChromiumAvailable())('buyer pages pass axe-core WCAG 2.1 AA (
   });
 
   it.each(['ja', 'ko'] as const)('a %s buyer-chosen price with tips and a discount code: chosen, applied, refused, paid', async (language) => {
-    const link = await seedLink(database.db.prisma, { language, productName: `北海道産の有機栽培ほうじ茶と手焼きせんべいの詰め合わせ特別限定セット（木箱入り・のし紙対応・送料込み・贈答用・ご家族やご友人へのお土産にも最適な人気の定番${language}` });
+    const link = await seedLink(database.db.prisma, {
+      language,
+      productName: `北海道産の有機栽培ほうじ茶と手焼きせんべいの詰め合わせ特別限定セット（木箱入り・のし紙対応・送料込み・贈答用・ご家族やご友人へのお土産にも最適な人気の定番${language}`,
+    });
     await database.db.prisma.link.update({
       where: { id: link.linkId },
       data: { priceMode: 'buyer', amount: 500, amountMin: 500, amountMax: 5000, amountPresets: [1000, 2000, 3000, 4000], tipOptions: { kind: 'percent', values: [10, 15, 20] } },
@@ -194,4 +208,3 @@ describe.skipIf(!isChromiumAvailable())('buyer pages pass axe-core WCAG 2.1 AA (
     await page.close();
   });
 });
-

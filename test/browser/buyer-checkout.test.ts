@@ -31,10 +31,11 @@ describe.skipIf(!isChromiumAvailable())('buyer checkout in Chromium (sandbox)', 
     database = await createTestDatabase('pglite');
     dataDir = mkdtempSync(path.join(tmpdir(), 'buyer-browser-'));
     const port = await freePort();
-    server = await startServer(
-      loadConfig({ PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
-      { db: database.db, log: createLogger('silent'), worker: { pollIntervalMs: 50, backoffMs: () => 50 } },
-    );
+    server = await startServer(loadConfig({ PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), {
+      db: database.db,
+      log: createLogger('silent'),
+      worker: { pollIntervalMs: 50, backoffMs: () => 50 },
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
     context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
   });

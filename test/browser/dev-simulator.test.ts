@@ -108,7 +108,14 @@ describe.skipIf(!isChromiumAvailable())('LINE simulator page in Chromium', () =>
         layout: 'vertical',
         contents: [
           { type: 'text', text: title, weight: 'bold', size: 'lg' },
-          { type: 'box', layout: 'baseline', contents: [{ type: 'text', text: 'Price', flex: 2 }, { type: 'text', text: '¥1,500', flex: 3 }] },
+          {
+            type: 'box',
+            layout: 'baseline',
+            contents: [
+              { type: 'text', text: 'Price', flex: 2 },
+              { type: 'text', text: '¥1,500', flex: 3 },
+            ],
+          },
           { type: 'text', text: '<script>alert(1)</script>', size: 'xs', color: 'red;background:url(x)' },
         ],
       },

@@ -8,9 +8,7 @@ describe.runIf(await isPostgresAvailable())('migrations on PostgreSQL', () => {
     // createTestDatabase migrated it; start from an empty schema to race the first apply.
     await database.db.prisma.$executeRawUnsafe('DROP SCHEMA public CASCADE');
     await database.db.prisma.$executeRawUnsafe('CREATE SCHEMA public');
-    const instances = await Promise.all(
-      Array.from({ length: 4 }, () => openDatabase({ databaseUrl: database.url, dataDir: '', poolSize: 2 })),
-    );
+    const instances = await Promise.all(Array.from({ length: 4 }, () => openDatabase({ databaseUrl: database.url, dataDir: '', poolSize: 2 })));
     try {
       const applied = await Promise.all(instances.map((instance) => instance.migrate()));
       expect(applied.flat()).toHaveLength(applied.find((names) => names.length > 0)!.length);

@@ -22,9 +22,25 @@ const SCALAR_TYPES: Record<string, string> = {
 };
 const NATIVE_TYPES: Record<string, string> = { 'Timestamptz(3)': 'timestamp(3) with time zone' };
 
-interface Column { table: string; column: string; type: string; nullable: boolean; hasDefault: boolean }
-interface Index { table: string; columns: string; unique: boolean; primary: boolean }
-interface ForeignKey { table: string; columns: string; references: string; onDelete: string }
+interface Column {
+  table: string;
+  column: string;
+  type: string;
+  nullable: boolean;
+  hasDefault: boolean;
+}
+interface Index {
+  table: string;
+  columns: string;
+  unique: boolean;
+  primary: boolean;
+}
+interface ForeignKey {
+  table: string;
+  columns: string;
+  references: string;
+  onDelete: string;
+}
 
 function parseSchema(source: string) {
   const withoutComments = source.replace(/\/\/.*$/gm, '');
@@ -50,8 +66,14 @@ function parseSchema(source: string) {
       if (relation) {
         foreignKeys.push({
           table: table!,
-          columns: relation[1]!.split(',').map((part) => part.trim()).join(','),
-          references: `${type}(${relation[2]!.split(',').map((part) => part.trim()).join(',')})`,
+          columns: relation[1]!
+            .split(',')
+            .map((part) => part.trim())
+            .join(','),
+          references: `${type}(${relation[2]!
+            .split(',')
+            .map((part) => part.trim())
+            .join(',')})`,
           onDelete: (relation[3] ?? (optional ? 'SetNull' : 'Restrict')).toLowerCase(),
         });
       }
@@ -60,7 +82,7 @@ function parseSchema(source: string) {
       columns.push({
         table: table!,
         column: name!,
-        type: native ? NATIVE_TYPES[native] ?? native : SCALAR_TYPES[type!] ?? type!,
+        type: native ? (NATIVE_TYPES[native] ?? native) : (SCALAR_TYPES[type!] ?? type!),
         nullable: Boolean(optional),
         hasDefault: /@default\(/.test(attributes),
       });

@@ -34,7 +34,10 @@ describe('the service as npm start runs it', () => {
     try {
       const deadline = Date.now() + 60_000; // a first start runs initdb: slow on a loaded 2-core machine
       for (;;) {
-        const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.ok, () => false);
+        const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (response) => response.ok,
+          () => false,
+        );
         if (healthy) break;
         if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -54,11 +54,7 @@ export interface InProcessRun {
 }
 
 /** Runs the admin command `name` with `flags` in this process, as admin.ts would after parsing its arguments. */
-export async function runAdminInProcess(
-  name: string,
-  flags: Record<string, string | true>,
-  target: { config: Config; db: Database | undefined; stdin?: string },
-): Promise<InProcessRun> {
+export async function runAdminInProcess(name: string, flags: Record<string, string | true>, target: { config: Config; db: Database | undefined; stdin?: string }): Promise<InProcessRun> {
   const command = adminCommands.find((candidate) => candidate.name === name);
   if (!command) throw new Error(`no admin command "${name}"`);
   const logs = new LogCapture();

@@ -30,7 +30,10 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     made = await Promise.all([pgliteTemplate, postgresTemplate]);
   } catch (error) {
     // Leave nothing behind: the teardown below exists only once this setup returns.
-    await postgresTemplate.then((template) => template?.drop(), () => undefined);
+    await postgresTemplate.then(
+      (template) => template?.drop(),
+      () => undefined,
+    );
     rmSync(root, { recursive: true, force: true });
     throw error;
   }

@@ -91,7 +91,12 @@ export class DialogDriver {
   /** Taps a button (by label) shown in the last replies. */
   tap(label: string): Step {
     const button = buttonsOf(this.last.replies).find((candidate) => candidate.label === label);
-    if (!button) throw new Error(`no button "${label}" in: ${buttonsOf(this.last.replies).map((b) => b.label).join(', ')}`);
+    if (!button)
+      throw new Error(
+        `no button "${label}" in: ${buttonsOf(this.last.replies)
+          .map((b) => b.label)
+          .join(', ')}`,
+      );
     if (button.action.type !== 'command') throw new Error(`button "${label}" is not a command`);
     return this.send({ kind: 'postback', action: button.action.action, args: button.action.args ?? [], dialogId: button.action.dialogId ?? null });
   }

@@ -478,10 +478,7 @@ function validateSessionBody(body: unknown, origin: string): Validated {
     return invalid('expires_in_seconds');
   }
   const metadata = body.metadata ?? {};
-  if (
-    !isRecord(metadata) ||
-    Object.entries(metadata).some(([k, v]) => k.length > 30 || typeof v !== 'string' || v.length > 2000)
-  ) {
+  if (!isRecord(metadata) || Object.entries(metadata).some(([k, v]) => k.length > 30 || typeof v !== 'string' || v.length > 2000)) {
     return invalid('metadata');
   }
   const lineItems = body.line_items ?? [];
@@ -505,10 +502,7 @@ function validateSessionBody(body: unknown, origin: string): Validated {
     return invalid('payment_types');
   }
   const paymentData = body.payment_data ?? {};
-  if (
-    !isRecord(paymentData) ||
-    (paymentData.external_order_num !== undefined && typeof paymentData.external_order_num !== 'string')
-  ) {
+  if (!isRecord(paymentData) || (paymentData.external_order_num !== undefined && typeof paymentData.external_order_num !== 'string')) {
     return invalid('payment_data');
   }
 
@@ -534,10 +528,7 @@ function validateSessionBody(body: unknown, origin: string): Validated {
         status: 'pending',
         merchant: { ...FAKE_MERCHANT },
         metadata: { ...(metadata as Record<string, string>) },
-        payment_data:
-          typeof paymentData.external_order_num === 'string'
-            ? { external_order_num: paymentData.external_order_num }
-            : {},
+        payment_data: typeof paymentData.external_order_num === 'string' ? { external_order_num: paymentData.external_order_num } : {},
         line_items: lineItems as FakeKomojuLineItem[],
         ...(typeof body.email === 'string' ? { email: body.email } : {}),
         ...(Array.isArray(body.payment_types) ? { payment_types: body.payment_types } : {}),
@@ -601,7 +592,9 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     return json;
   }
 
-  function newPayment(fields: Pick<FakeKomojuPayment, 'status' | 'amount' | 'currency' | 'customer' | 'session' | 'metadata' | 'external_order_num' | 'locale'> & { tax?: number; fee?: number; type: string }): FakeKomojuPayment {
+  function newPayment(
+    fields: Pick<FakeKomojuPayment, 'status' | 'amount' | 'currency' | 'customer' | 'session' | 'metadata' | 'external_order_num' | 'locale'> & { tax?: number; fee?: number; type: string },
+  ): FakeKomojuPayment {
     const now = new Date();
     const tax = fields.tax ?? 0;
     const fee = fields.fee ?? 0;
@@ -774,14 +767,14 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
   }
 
   function listPayments({ query }: RouteRequest): Answer {
-    const statuses = query.get('status')?.split(',').map((status) => status.trim());
+    const statuses = query
+      .get('status')
+      ?.split(',')
+      .map((status) => status.trim());
     const order = query.get('external_order_num');
     const currency = query.get('currency');
     const items = [...payments.values()].filter(
-      (payment) =>
-        (statuses === undefined || statuses.includes(payment.status)) &&
-        (order === null || payment.external_order_num === order) &&
-        (currency === null || payment.currency === currency),
+      (payment) => (statuses === undefined || statuses.includes(payment.status)) && (order === null || payment.external_order_num === order) && (currency === null || payment.currency === currency),
     );
     return listPage('payment_list', structuredClone(items), query);
   }
@@ -1111,7 +1104,10 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     subscriptionEvent: (type, subscriptionId) => eventBody(type, renderSubscription(subscriptionRecord(subscriptionId))),
     customerEvent(type, customerId) {
       const saved = customers.get(customerId);
-      return eventBody(type, saved ? structuredClone(saved.json) : { id: customerId, resource: 'customer', email: null, source: { type: 'credit_card' }, metadata: {}, created_at: new Date().toISOString() });
+      return eventBody(
+        type,
+        saved ? structuredClone(saved.json) : { id: customerId, resource: 'customer', email: null, source: { type: 'credit_card' }, metadata: {}, created_at: new Date().toISOString() },
+      );
     },
     payment: (id) => structuredClone(paymentRecord(id)),
     session: (id) => renderSession(sessionRecord(id)),

@@ -19,10 +19,7 @@ export interface SeededLink {
   slug: string;
 }
 
-export async function seedLink(
-  prisma: PrismaClient,
-  options: { amount?: number; currency?: string; merchantId?: string } = {},
-): Promise<SeededLink> {
+export async function seedLink(prisma: PrismaClient, options: { amount?: number; currency?: string; merchantId?: string } = {}): Promise<SeededLink> {
   const merchantId = options.merchantId ?? fixtureId('m_');
   if (!options.merchantId) await prisma.merchant.create({ data: { id: merchantId, name: 'Test shop' } });
   const linkId = fixtureId('l_');
@@ -43,11 +40,7 @@ export async function seedLink(
 }
 
 /** A Pay press as the checkout records it: the row, then the provider session id once opened. */
-export async function seedCheckout(
-  prisma: PrismaClient,
-  linkId: string,
-  options: { sessionId?: string | null; status?: string } = {},
-): Promise<{ checkoutId: string; sessionId: string | null }> {
+export async function seedCheckout(prisma: PrismaClient, linkId: string, options: { sessionId?: string | null; status?: string } = {}): Promise<{ checkoutId: string; sessionId: string | null }> {
   const checkoutId = fixtureId('c_');
   const sessionId = options.sessionId === undefined ? fixtureId('sess') : options.sessionId;
   await prisma.checkout.create({

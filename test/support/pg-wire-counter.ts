@@ -15,7 +15,10 @@ export class PgWireCounter {
   private readonly sockets = new Set<Socket>();
   readonly counts: WireCounts = { roundTrips: 0, statements: 0 };
 
-  constructor(private readonly targetHost: string, private readonly targetPort: number) {}
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
 
   async start(): Promise<number> {
     this.server = net.createServer((client) => {

@@ -62,7 +62,11 @@ export interface SuiteDatabase {
 
 /** A fresh migrated database of `kind` for the enclosing describe. */
 export function useTestDatabase(kind: DatabaseKind): SuiteDatabase {
-  const database = madeForSuite(`the ${kind} test database`, () => createTestDatabase(kind), (made) => made.drop());
+  const database = madeForSuite(
+    `the ${kind} test database`,
+    () => createTestDatabase(kind),
+    (made) => made.drop(),
+  );
   const prisma = madeInBeforeAll<Prisma>(`the ${kind} test database`);
   beforeAll(() => {
     prisma.set(database.db.prisma);
@@ -90,5 +94,9 @@ export function useLineHarness(kind: DatabaseKind, options: Omit<HarnessOptions,
 
 /** The fake KOMOJU server (test/support/fake-komoju.ts) for the enclosing describe. */
 export function useFakeKomoju(secretKey: string): FakeKomoju {
-  return madeForSuite('the fake KOMOJU server', () => startFakeKomoju({ secretKey }), (made) => made.close());
+  return madeForSuite(
+    'the fake KOMOJU server',
+    () => startFakeKomoju({ secretKey }),
+    (made) => made.close(),
+  );
 }

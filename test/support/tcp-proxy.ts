@@ -14,7 +14,10 @@ export class TcpProxy {
   private partitioned = false;
   port = 0;
 
-  constructor(private readonly targetHost: string, private readonly targetPort: number) {}
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
 
   /**
    * From now on nothing passes: open connections stay open but every byte is dropped, new ones are

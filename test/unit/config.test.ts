@@ -57,9 +57,7 @@ describe('configuration', () => {
   });
 
   it('refuses one LINE credential without the other', () => {
-    expect(problems({ LINE_CHANNEL_SECRET: 's', APP_SECRET: 'x'.repeat(32) })).toEqual([
-      expect.stringMatching(/^LINE_CHANNEL_ACCESS_TOKEN: required/),
-    ]);
+    expect(problems({ LINE_CHANNEL_SECRET: 's', APP_SECRET: 'x'.repeat(32) })).toEqual([expect.stringMatching(/^LINE_CHANNEL_ACCESS_TOKEN: required/)]);
   });
 
   it('requires https and APP_SECRET outside local mode, except on loopback', () => {

@@ -150,7 +150,12 @@ function handleResult(turn: Turn, slots: LinkDialogSlots, outcome: EffectResult)
     case 'links.rejected':
       if (outcome.reason === 'notMember') return reply(text(ctx.t('auth.notMember')));
       if (outcome.reason === 'paymentTypes') return goTo(turn, slots, 'paymentTypes', [text(notOfferedText(outcome.notOffered, outcome.offered, ctx))]);
-      if (outcome.reason === 'legalNotice') return reply(text(ctx.t('links:errors.legalNotice', { items: outcome.missing.map((item) => ctx.t(`shop:fields.${item}`)).join(ctx.t('shop:listSeparator')) }), [commandButton(ctx.t('merchants:buttons.profile'), SHOP_PROFILE_ACTION)]));
+      if (outcome.reason === 'legalNotice')
+        return reply(
+          text(ctx.t('links:errors.legalNotice', { items: outcome.missing.map((item) => ctx.t(`shop:fields.${item}`)).join(ctx.t('shop:listSeparator')) }), [
+            commandButton(ctx.t('merchants:buttons.profile'), SHOP_PROFILE_ACTION),
+          ]),
+        );
       return ask(turn, slots, [text(ctx.t('links:errors.invalid'))]);
     default:
       return null;

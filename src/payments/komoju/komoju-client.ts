@@ -43,15 +43,7 @@ const LIST_PAGE_SIZE = 100;
 // A bound on one listing (100 000 records), so a provider answering a wrong last_page cannot loop us.
 const MAX_LIST_PAGES = 1000;
 
-const PAYMENT_STATUSES = [
-  'pending',
-  'authorized',
-  'captured',
-  'refunded',
-  'cancelled',
-  'expired',
-  'failed',
-] as const satisfies readonly PaymentStatus[];
+const PAYMENT_STATUSES = ['pending', 'authorized', 'captured', 'refunded', 'cancelled', 'expired', 'failed'] as const satisfies readonly PaymentStatus[];
 
 const money = z.number().int().nonnegative();
 
@@ -92,9 +84,7 @@ const paymentSchema = z.object({
   payment_details: z.object({ type: z.string().nullish(), email: z.string().nullish() }).loose().nullish(),
   payment_deadline: timestamp.nullish(),
   amount_refunded: money.nullish(),
-  refunds: z
-    .array(z.object({ id: z.string().min(1), amount: money, chargeback: z.boolean().nullish() }))
-    .nullish(),
+  refunds: z.array(z.object({ id: z.string().min(1), amount: money, chargeback: z.boolean().nullish() })).nullish(),
   // Documented fields are id, status and the bank details (komoju-node-sdk docs/Models/RefundRequest.md).
   refund_requests: z.array(z.object({ id: z.string().min(1), status: z.string().nullish() }).loose()).nullish(),
   session: z.string().min(1).nullish(),
@@ -117,10 +107,7 @@ const sessionSchema = z.object({
 // Subscription_customer: its `id` is KOMOJU's internal NUMBER, the customer id we know (the
 // session's customer_id, Payment.customer) is its `uuid`; a bare id string is tolerated.
 // `payments` is documented as a list of payment ids; payment objects are tolerated too.
-const subscriptionCustomerSchema = z.union([
-  z.string().min(1),
-  z.object({ id: z.union([z.number(), z.string()]).nullish(), uuid: z.string().min(1).nullish() }).loose(),
-]);
+const subscriptionCustomerSchema = z.union([z.string().min(1), z.object({ id: z.union([z.number(), z.string()]).nullish(), uuid: z.string().min(1).nullish() }).loose()]);
 
 const subscriptionSchema = z.object({
   id: z.string().min(1),
@@ -197,12 +184,7 @@ function describeIssues(error: z.ZodError): string {
 export function parseKomojuPayment(json: unknown): PaymentSnapshot {
   const parsed = paymentSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ProviderError(
-      `KOMOJU payment did not match the expected shape: ${describeIssues(parsed.error)}`,
-      null,
-      'invalid_response',
-      false,
-    );
+    throw new ProviderError(`KOMOJU payment did not match the expected shape: ${describeIssues(parsed.error)}`, null, 'invalid_response', false);
   }
   return toPaymentSnapshot(parsed.data, null);
 }
@@ -211,12 +193,7 @@ export function parseKomojuPayment(json: unknown): PaymentSnapshot {
 export function parseKomojuSubscription(json: unknown): SubscriptionSnapshot {
   const parsed = subscriptionSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ProviderError(
-      `KOMOJU subscription did not match the expected shape: ${describeIssues(parsed.error)}`,
-      null,
-      'invalid_response',
-      false,
-    );
+    throw new ProviderError(`KOMOJU subscription did not match the expected shape: ${describeIssues(parsed.error)}`, null, 'invalid_response', false);
   }
   const subscription = parsed.data;
   const payments: PaymentSnapshot[] = [];
@@ -246,9 +223,7 @@ export function parseKomojuSubscription(json: unknown): SubscriptionSnapshot {
   };
 }
 
-type Outcome =
-  | { kind: 'response'; status: number; text: string }
-  | { kind: 'failure'; code: 'timeout' | 'network_error'; detail: string };
+type Outcome = { kind: 'response'; status: number; text: string } | { kind: 'failure'; code: 'timeout' | 'network_error'; detail: string };
 
 function failureDetail(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
@@ -303,9 +278,7 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
       });
       return { kind: 'response', status: response.status, text: await response.text() };
     } catch (error) {
-      return isTimeout(error)
-        ? { kind: 'failure', code: 'timeout', detail: `no answer within ${timeoutMs} ms` }
-        : { kind: 'failure', code: 'network_error', detail: failureDetail(error) };
+      return isTimeout(error) ? { kind: 'failure', code: 'timeout', detail: `no answer within ${timeoutMs} ms` } : { kind: 'failure', code: 'network_error', detail: failureDetail(error) };
     }
   }
 
@@ -343,8 +316,7 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
       const status = outcome.kind === 'response' ? outcome.status : null;
       // Repeated: outcomes that say nothing about the request itself (network, timeout, 5xx; for
       // GETs also 429). A POST is safe to repeat because the idempotency key travels with it.
-      const transient =
-        status === null || status >= 500 || (method === 'GET' && status === 429);
+      const transient = status === null || status >= 500 || (method === 'GET' && status === 429);
       const conflict = method === 'POST' && status === 409 && retries + conflictWaits > 0;
       if (transient && retries < MAX_RETRIES) {
         await sleep(retryDelayMs * 2 ** retries);
@@ -363,12 +335,7 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
   function parse<T extends z.ZodType>(schema: T, json: unknown, label: string): z.output<T> {
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw fail(
-        `${label} answered with an unexpected shape: ${describeIssues(parsed.error)}`,
-        null,
-        'invalid_response',
-        false,
-      );
+      throw fail(`${label} answered with an unexpected shape: ${describeIssues(parsed.error)}`, null, 'invalid_response', false);
     }
     return parsed.data;
   }
@@ -519,7 +486,10 @@ export function createKomojuProvider(options: KomojuProviderOptions): PaymentPro
       const byType = new Map<string, OfferedPaymentMethod>();
       for (const method of methods) {
         if (!byType.has(method.type_slug)) {
-          byType.set(method.type_slug, { type: method.type_slug, names: { en: method.name_en ?? method.type_slug, ja: method.name_ja ?? method.name_en ?? method.type_slug, ko: method.name_ko ?? method.name_en ?? method.type_slug } });
+          byType.set(method.type_slug, {
+            type: method.type_slug,
+            names: { en: method.name_en ?? method.type_slug, ja: method.name_ja ?? method.name_en ?? method.type_slug, ko: method.name_ko ?? method.name_en ?? method.type_slug },
+          });
         }
       }
       return [...byType.values()];

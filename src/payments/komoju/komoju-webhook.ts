@@ -38,12 +38,7 @@ export function parseKomojuEvent(body: unknown): ProviderEvent {
   const parsed = eventSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ProviderError(
-      `Not a KOMOJU event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
-      null,
-      'invalid_event',
-      false,
-    );
+    throw new ProviderError(`Not a KOMOJU event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, null, 'invalid_event', false);
   }
   const event = parsed.data;
   let payment: PaymentSnapshot | null = null;

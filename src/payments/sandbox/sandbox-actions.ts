@@ -65,27 +65,19 @@ export async function leaveSandboxSession(prisma: Prisma, sessionId: string): Pr
 
 export type SandboxRefundResult =
   /** `replayed`: a refund with this idempotency key was made before; nothing new was refunded. */
-  | { kind: 'refunded'; payment: SandboxPayment; refundId: string; amount: number; full: boolean; replayed: boolean }
-  | { kind: 'not_found' }
-  | { kind: 'refused'; reason: string };
+  { kind: 'refunded'; payment: SandboxPayment; refundId: string; amount: number; full: boolean; replayed: boolean } | { kind: 'not_found' } | { kind: 'refused'; reason: string };
 
 /**
  * Refunds `amount` (default: everything not yet refunded) of a captured sandbox payment; a
  * chargeback is recorded as a refund with `chargeback: true`, as KOMOJU does. Once nothing is
  * left the payment becomes `refunded`.
  */
-export async function refundSandboxPayment(
-  prisma: Prisma,
-  paymentId: string,
-  options: { amount?: number; chargeback: boolean; idempotencyKey?: string },
-): Promise<SandboxRefundResult> {
+export async function refundSandboxPayment(prisma: Prisma, paymentId: string, options: { amount?: number; chargeback: boolean; idempotencyKey?: string }): Promise<SandboxRefundResult> {
   return prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "SandboxPayment" WHERE id = ${paymentId} FOR UPDATE`;
     const payment = await tx.sandboxPayment.findUnique({ where: { id: paymentId } });
     if (!payment) return { kind: 'not_found' };
-    const earlier = options.idempotencyKey === undefined
-      ? undefined
-      : sandboxRefundsSchema.parse(payment.refunds).find((refund) => refund.idempotencyKey === options.idempotencyKey);
+    const earlier = options.idempotencyKey === undefined ? undefined : sandboxRefundsSchema.parse(payment.refunds).find((refund) => refund.idempotencyKey === options.idempotencyKey);
     if (earlier) {
       const full = payment.amountRefunded === payment.amount;
       return { kind: 'refunded', payment, refundId: earlier.id, amount: earlier.amount, full, replayed: true };
@@ -117,15 +109,9 @@ export async function refundSandboxPayment(
   });
 }
 
-export type SandboxCancelResult =
-  | { kind: 'cancelled'; payment: SandboxPayment }
-  | { kind: 'not_found' }
-  | { kind: 'refused'; reason: string };
+export type SandboxCancelResult = { kind: 'cancelled'; payment: SandboxPayment } | { kind: 'not_found' } | { kind: 'refused'; reason: string };
 
-export type SandboxSettleResult =
-  | { kind: 'settled'; payment: SandboxPayment }
-  | { kind: 'not_found' }
-  | { kind: 'refused'; reason: string };
+export type SandboxSettleResult = { kind: 'settled'; payment: SandboxPayment } | { kind: 'not_found' } | { kind: 'refused'; reason: string };
 
 /**
  * What KOMOJU does when the buyer pays an awaiting (konbini) payment at the store (`captured`), or

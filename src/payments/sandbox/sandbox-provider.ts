@@ -7,16 +7,7 @@ import type { SandboxSession } from '../../generated/prisma/client.js';
 import { parseKomojuPayment } from '../komoju/komoju-client.js';
 import { ProviderError } from '../provider.js';
 import { parseKomojuSubscription } from '../komoju/komoju-client.js';
-import type {
-  CreateSessionInput,
-  CreateSubscriptionInput,
-  PaymentProvider,
-  PaymentSnapshot,
-  RefundInput,
-  RefundRequestInput,
-  SessionSnapshot,
-  SubscriptionSnapshot,
-} from '../provider.js';
+import type { CreateSessionInput, CreateSubscriptionInput, PaymentProvider, PaymentSnapshot, RefundInput, RefundRequestInput, SessionSnapshot, SubscriptionSnapshot } from '../provider.js';
 import { cancelSandboxPayment, refundSandboxPayment } from './sandbox-actions.js';
 import { komojuPaymentJson, komojuSubscriptionJson, sandboxMetadata } from './sandbox-payment-json.js';
 import { cancelSandboxSubscription, createSandboxSubscription, readSandboxSubscription, type SandboxSubscriptionResult } from './sandbox-subscriptions.js';

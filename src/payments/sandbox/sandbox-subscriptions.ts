@@ -29,10 +29,7 @@ async function withPayments(prisma: Prisma, subscription: SandboxSubscription): 
   return { subscription, payments };
 }
 
-export type SandboxSubscriptionResult =
-  | { kind: 'ok'; value: SandboxSubscriptionWithPayments }
-  | { kind: 'not_found' }
-  | { kind: 'refused'; reason: string };
+export type SandboxSubscriptionResult = { kind: 'ok'; value: SandboxSubscriptionWithPayments } | { kind: 'not_found' } | { kind: 'refused'; reason: string };
 
 /** Like KOMOJU: only a customer whose session completed can be billed; the first period is billed at once. */
 export async function createSandboxSubscription(prisma: Prisma, input: CreateSubscriptionInput): Promise<SandboxSubscriptionResult> {
@@ -73,11 +70,7 @@ export async function readSandboxSubscription(prisma: Prisma, id: string): Promi
 }
 
 /** A period passed: the saved card is billed (captured), or declined (failed). Only while active. */
-export async function renewSandboxSubscription(
-  prisma: Prisma,
-  id: string,
-  outcome: 'captured' | 'failed',
-): Promise<SandboxSubscriptionResult & { payment?: SandboxPayment }> {
+export async function renewSandboxSubscription(prisma: Prisma, id: string, outcome: 'captured' | 'failed'): Promise<SandboxSubscriptionResult & { payment?: SandboxPayment }> {
   const renewed = await prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "SandboxSubscription" WHERE id = ${id} FOR UPDATE`;
     const subscription = await tx.sandboxSubscription.findUnique({ where: { id } });

@@ -85,10 +85,7 @@ export async function applySubscriptionSnapshot(prisma: Prisma, subscription: Su
 }
 
 /** A subscription's own fact (started, cancelled): once per subscription. */
-export function subscriptionFact(
-  type: 'subscriptions.started' | 'subscriptions.cancelled',
-  subscription: Pick<Subscription, 'id' | 'linkId'> & { link: { merchantId: string } },
-): NewDomainEvent {
+export function subscriptionFact(type: 'subscriptions.started' | 'subscriptions.cancelled', subscription: Pick<Subscription, 'id' | 'linkId'> & { link: { merchantId: string } }): NewDomainEvent {
   return {
     type,
     dedupeKey: `${type}:${subscription.id}`,
@@ -100,7 +97,11 @@ export function subscriptionFact(
 
 type Claim = { claimed: Subscription; takenOver: boolean } | { existing: Subscription };
 
-async function claim(prisma: Prisma, checkoutId: string, fields: Omit<Subscription, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'providerSubscriptionId' | 'nextPaymentAt' | 'cancelledAt'>): Promise<Claim> {
+async function claim(
+  prisma: Prisma,
+  checkoutId: string,
+  fields: Omit<Subscription, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'providerSubscriptionId' | 'nextPaymentAt' | 'cancelledAt'>,
+): Promise<Claim> {
   const id = newSubscriptionId();
   const inserted = await prisma.subscription.createMany({ data: [{ id, status: 'creating', ...fields }], skipDuplicates: true });
   if (inserted.count === 1) return { claimed: await prisma.subscription.findUniqueOrThrow({ where: { id } }), takenOver: false };
@@ -138,11 +139,7 @@ async function findCreated(provider: PaymentProvider, row: Subscription): Promis
  * `sessionCompleted`: the caller just read the session as completed; otherwise it is read here
  * (a customer.updated webhook may come before the buyer finished).
  */
-export async function ensureSubscription(
-  deps: SubscriptionDeps,
-  checkoutId: string,
-  options: { sessionCompleted?: boolean } = {},
-): Promise<EnsureOutcome> {
+export async function ensureSubscription(deps: SubscriptionDeps, checkoutId: string, options: { sessionCompleted?: boolean } = {}): Promise<EnsureOutcome> {
   const { prisma, log } = deps;
   const checkout = await prisma.checkout.findUnique({ where: { id: checkoutId }, include: { link: true, subscription: true } });
   const interval = checkout ? readBillingInterval(checkout.link.billingInterval) : null;

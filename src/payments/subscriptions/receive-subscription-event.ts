@@ -37,12 +37,7 @@ function retryable(error: unknown): boolean {
   return !(error instanceof ProviderError) || error.retryable;
 }
 
-export async function receiveSubscriptionEvent(
-  deps: SubscriptionDeps,
-  event: ProviderEvent,
-  source: { merchantId: string | undefined },
-  payload: unknown,
-): Promise<SubscriptionEventOutcome> {
+export async function receiveSubscriptionEvent(deps: SubscriptionDeps, event: ProviderEvent, source: { merchantId: string | undefined }, payload: unknown): Promise<SubscriptionEventOutcome> {
   const { prisma, log } = deps;
   if (await prisma.providerEvent.findUnique({ where: { id: event.id }, select: { id: true } })) return answer(200, 'duplicate');
   const owned = (merchantId: string) => source.merchantId === undefined || source.merchantId === merchantId;

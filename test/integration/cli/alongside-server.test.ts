@@ -120,10 +120,7 @@ describe.each(kinds)('admin CLI while the server runs on %s', (kind) => {
       expect(keys).toMatchObject({ merchantId: created.merchantId, stored: true, mode: 'test' });
       expect(refund).toMatchObject({ paymentId, amount: 500, amountRefunded: 500, chargeback: false });
 
-      const [summary, failed] = await Promise.all([
-        admin(['summary', '--link', slug], env, { viaNpm: true }),
-        runAdminProcess(['invite', '--merchant', 'm_nope', '--json'], env, { viaNpm: true }),
-      ]);
+      const [summary, failed] = await Promise.all([admin(['summary', '--link', slug], env, { viaNpm: true }), runAdminProcess(['invite', '--merchant', 'm_nope', '--json'], env, { viaNpm: true })]);
       expect(summary).toEqual({ currency: 'JPY', capturedAmount: 1000, capturedPayments: 1, pendingPayments: 0, refundedPayments: 0 });
       expect(failed.code).toBe(3);
       expect(JSON.parse(failed.stdout)).toEqual({ error: expect.stringContaining('no merchant with id "m_nope"') });
@@ -144,5 +141,4 @@ describe.each(kinds)('admin CLI while the server runs on %s', (kind) => {
     },
     TIMEOUT,
   );
-
 });

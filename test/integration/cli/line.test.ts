@@ -57,7 +57,11 @@ describe('admin CLI: richmenu:setup', () => {
       const richMenuId = run.json.richMenuId as string;
       expect(stub.defaultRichMenuId).toBe(richMenuId);
       const stored = stub.richMenus.get(richMenuId)!;
-      const menu = stored.menu as { size: { width: number; height: number }; chatBarText: string; areas: { bounds: { x: number; y: number; width: number; height: number }; action: { type: string; text: string } }[] };
+      const menu = stored.menu as {
+        size: { width: number; height: number };
+        chatBarText: string;
+        areas: { bounds: { x: number; y: number; width: number; height: number }; action: { type: string; text: string } }[];
+      };
 
       expect(stored.contentType).toBe('image/png');
       expect(stored.image!.length).toBeLessThanOrEqual(1024 * 1024);

@@ -44,7 +44,10 @@ describe.each(await databaseKinds())('admin summary command on %s', (kind) => {
       config: loadConfig({ DATA_DIR: tmpdir() }),
       db: database.db,
       log: createLogger('silent'),
-      flags: new Map<string, string | true>([['link', slug], ['json', true]]),
+      flags: new Map<string, string | true>([
+        ['link', slug],
+        ['json', true],
+      ]),
       stdin: process.stdin,
     };
   }

@@ -41,7 +41,13 @@ async function startService(env: Record<string, string>): Promise<Service> {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000; // a first embedded start runs initdb: slow on a loaded machine
   for (;;) {
-    if (await fetch(`${url}/readyz`).then((response) => response.ok, () => false)) break;
+    if (
+      await fetch(`${url}/readyz`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -57,7 +63,9 @@ async function until(what: string, check: () => boolean, timeoutMs: number): Pro
 }
 
 /** The database the service runs on, seeded with a link; for PGlite opened by the test only while the service is down. */
-async function prepareDatabase(kind: DatabaseKind): Promise<{ env: Record<string, string>; link: SeededLink; open: () => Promise<Database>; release: (db: Database) => Promise<void>; drop: () => Promise<void> }> {
+async function prepareDatabase(
+  kind: DatabaseKind,
+): Promise<{ env: Record<string, string>; link: SeededLink; open: () => Promise<Database>; release: (db: Database) => Promise<void>; drop: () => Promise<void> }> {
   if (kind === 'pglite') {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'crash-'));
     const open = async () => {

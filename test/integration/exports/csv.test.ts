@@ -52,10 +52,18 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     trickyId = await seedLink(prisma, 'kyoto', { productName: '=HYPERLINK("x"), "quoted"' });
     const rivalId = await seedLink(prisma, 'rival', { productName: 'Rival cake' });
     const paid = komojuPayment({ id: 'pay_tea_1', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId } });
-    await deliver(prisma, { ...komojuEvent('payment.captured', { id: 'pay_tea_1', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId } }), data: { ...paid, payment_details: { type: 'konbini', email: 'hanako@example.jp' } } });
-    await deliver(prisma, komojuEvent('payment.refund.created', { id: 'pay_tea_2', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId }, refunds: [{ id: 'rf_1', amount: 500 }] }));
+    await deliver(prisma, {
+      ...komojuEvent('payment.captured', { id: 'pay_tea_1', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId } }),
+      data: { ...paid, payment_details: { type: 'konbini', email: 'hanako@example.jp' } },
+    });
+    await deliver(
+      prisma,
+      komojuEvent('payment.refund.created', { id: 'pay_tea_2', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId }, refunds: [{ id: 'rf_1', amount: 500 }] }),
+    );
     // Bought with a code and a tip: the checkout says what they were.
-    await prisma.checkout.create({ data: { id: 'chk_code', linkId: trickyId, provider: 'komoju', discountCode: 'SPRING10', discountAmount: 110, tipAmount: 100, amount: 990, orderNumber: 'K7QM4XP2' } });
+    await prisma.checkout.create({
+      data: { id: 'chk_code', linkId: trickyId, provider: 'komoju', discountCode: 'SPRING10', discountAmount: 110, tipAmount: 100, amount: 990, orderNumber: 'K7QM4XP2' },
+    });
     await deliver(prisma, komojuEvent('payment.captured', { id: 'pay_tricky', status: 'captured', amount: 990, session: null, metadata: { linkId: trickyId, checkoutId: 'chk_code' } }));
     await deliver(prisma, komojuEvent('payment.captured', { id: 'pay_rival', status: 'captured', amount: 700, session: null, metadata: { linkId: rivalId } }));
   });
@@ -91,7 +99,21 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     expect(rows[0]).toEqual(['日時', '商品', '支払額', '通貨', '状況', '返金額', '支払い方法', 'KOMOJU決済ID', '購入者のメール', 'クーポン', '割引額', 'チップ', '注文番号']);
     const byId = new Map(rows.slice(1).map((row) => [row[7], row]));
     expect(byId.size).toBe(3);
-    expect(byId.get('pay_tea_1')).toEqual([expect.stringMatching(/^2026-11-28 10:00$/), '宇治抹茶（特選）', '1500', 'JPY', '決済完了', '0', 'konbini', 'pay_tea_1', 'hanako@example.jp', '', '', '', '']);
+    expect(byId.get('pay_tea_1')).toEqual([
+      expect.stringMatching(/^2026-11-28 10:00$/),
+      '宇治抹茶（特選）',
+      '1500',
+      'JPY',
+      '決済完了',
+      '0',
+      'konbini',
+      'pay_tea_1',
+      'hanako@example.jp',
+      '',
+      '',
+      '',
+      '',
+    ]);
     expect(byId.get('pay_tea_2')?.slice(1, 6)).toEqual(['宇治抹茶（特選）', '1500', 'JPY', '一部返金', '500']);
     expect(byId.get('pay_tricky')?.[1]).toBe('\'=HYPERLINK("x"), "quoted"');
     expect(byId.get('pay_tricky')?.slice(9)).toEqual(['SPRING10', '110', '100', 'K7QM4XP2']);
@@ -103,7 +125,12 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     const [reply] = await tap(harness, 'Uowner', postbackData(card, 'CSVで書き出す'));
     expect(messageText(reply!)).toContain('「宇治抹茶（特選）」の取引のCSVです（2行）。');
     const rows = parse(Buffer.from(await (await download(urlIn(reply))).arrayBuffer()).toString('utf8'), { bom: true });
-    expect(rows.slice(1).map((row) => row[7]).sort()).toEqual(['pay_tea_1', 'pay_tea_2']);
+    expect(
+      rows
+        .slice(1)
+        .map((row) => row[7])
+        .sort(),
+    ).toEqual(['pay_tea_1', 'pay_tea_2']);
 
     const [named] = await harness.say('Uowner', 'エクスポート 宇治抹茶（特選）');
     expect(messageText(named!)).toContain('（2行）');

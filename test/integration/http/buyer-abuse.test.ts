@@ -71,8 +71,7 @@ describe.each(await databaseKinds())('buyer pages under abuse on %s', (kind) => 
     throw new Error(`no 429 after ${max} attempts`);
   }
 
-  const sessionCreates = (linkId: string) =>
-    fake.requests.filter((request) => request.method === 'POST' && (request.body as { metadata?: { linkId?: string } }).metadata?.linkId === linkId).length;
+  const sessionCreates = (linkId: string) => fake.requests.filter((request) => request.method === 'POST' && (request.body as { metadata?: { linkId?: string } }).metadata?.linkId === linkId).length;
 
   async function payAndConfirm(sessionId: string): Promise<void> {
     const payment = fake.completeSession(sessionId, 'captured');

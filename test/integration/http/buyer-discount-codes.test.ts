@@ -145,9 +145,7 @@ describe.each(await databaseKinds())('discount codes on %s', (kind) => {
     const other = await seedLink(prisma, { merchantId: link.merchantId, language: 'en', amount: 3000 });
     const codeId = await code(link, { code: 'FIRST3', percent: 20, usageCap: 3 });
     const tokens = [formTokenIn((await openPage(link.slug)).body), formTokenIn((await openPage(other.slug)).body)] as const;
-    const responses = await Promise.all(
-      Array.from({ length: 10 }, (_, index) => post(index % 2 === 0 ? link : other, { code: 'first3' }, `198.51.100.${index + 1}`, tokens[index % 2])),
-    );
+    const responses = await Promise.all(Array.from({ length: 10 }, (_, index) => post(index % 2 === 0 ? link : other, { code: 'first3' }, `198.51.100.${index + 1}`, tokens[index % 2])));
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([303, 303, 303, 422, 422, 422, 422, 422, 422, 422]);
     const refused = await Promise.all(responses.filter((response) => response.status === 422).map((response) => response.text()));

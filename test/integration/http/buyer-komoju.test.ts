@@ -114,7 +114,9 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     const checkout = await prisma.checkout.findUniqueOrThrow({ where: { sessionId } });
     expect(checkout).toMatchObject({ linkId: link.linkId, provider: 'komoju', status: 'pending', sessionUrl: response.headers.get('location') });
 
-    const create = fake.requests.find((request) => request.method === 'POST' && request.path === '/api/v1/sessions' && (request.body as { metadata?: { checkoutId?: string } }).metadata?.checkoutId === checkout.id);
+    const create = fake.requests.find(
+      (request) => request.method === 'POST' && request.path === '/api/v1/sessions' && (request.body as { metadata?: { checkoutId?: string } }).metadata?.checkoutId === checkout.id,
+    );
     expect(create?.headers['x-komoju-idempotency']).toBe(checkout.id);
     expect(create?.body).toMatchObject({
       amount: 2400,
@@ -191,7 +193,9 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     const page = await (await fetch(`${harness.url}/l/${link.slug}/return?session_id=${sessionId}`)).text();
     expect(page).toContain('Your payment is awaiting completion');
     const [awaiting] = await harness.line.waitForMessages(link.creatorId, 1);
-    expect(String(awaiting?.message.text)).toMatch(/^Awaiting payment \(Convenience store\)\n.*¥3,300\nThe buyer chose to pay by Convenience store\. Paid by .*, it is captured; do not ship before it is paid\./);
+    expect(String(awaiting?.message.text)).toMatch(
+      /^Awaiting payment \(Convenience store\)\n.*¥3,300\nThe buyer chose to pay by Convenience store\. Paid by .*, it is captured; do not ship before it is paid\./,
+    );
     await harness.server.events.idle();
     expect(harness.line.messagesTo(link.creatorId)).toHaveLength(1);
 
@@ -350,8 +354,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
 
   it("checks a webhook's signature against the named link's merchant only, never every merchant's keys", async () => {
     // Keys sealed under another APP_SECRET: trying one of them is visible in the log.
-    const unreadable = async (merchantId: string) =>
-      setMerchantKomojuKeys(prisma, 'another-app-secret-0123456789abcdef0123', merchantId, { secretKey: SECRET_KEY, webhookSecret: 'x'.repeat(32) });
+    const unreadable = async (merchantId: string) => setMerchantKomojuKeys(prisma, 'another-app-secret-0123456789abcdef0123', merchantId, { secretKey: SECRET_KEY, webhookSecret: 'x'.repeat(32) });
     const bystanders = [fixtureId('m'), fixtureId('m'), fixtureId('m')];
     for (const merchantId of bystanders) {
       await seedLink(prisma, { merchantId });
@@ -359,10 +362,8 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     }
     const named = await seedLink(prisma);
     await unreadable(named.merchantId);
-    const triedKeysOf = (merchantId: string) =>
-      harness.logs.entries().filter((entry) => entry.merchantId === merchantId && String(entry.msg).includes('cannot be decrypted')).length;
-    const forged = (body: unknown) =>
-      fetch(webhookUrl(), { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Komoju-Signature': 'b'.repeat(64) }, body: JSON.stringify(body) });
+    const triedKeysOf = (merchantId: string) => harness.logs.entries().filter((entry) => entry.merchantId === merchantId && String(entry.msg).includes('cannot be decrypted')).length;
+    const forged = (body: unknown) => fetch(webhookUrl(), { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Komoju-Signature': 'b'.repeat(64) }, body: JSON.stringify(body) });
 
     expect((await forged(fake.event('ping'))).status).toBe(401);
     const namingLink = { ...fake.event('ping'), type: 'payment.captured', data: { id: fixtureId('pay'), status: 'captured', amount: 1500, currency: 'JPY', metadata: { linkId: named.linkId } } };
@@ -437,7 +438,13 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
 
     const [notice] = await harness.line.waitForMessages(link.creatorId, 1);
-    const texts = [notice?.message, ...harness.line.messagesTo(link.creatorId).slice(1).map((entry) => entry.message)].map((message) => String(message?.text));
+    const texts = [
+      notice?.message,
+      ...harness.line
+        .messagesTo(link.creatorId)
+        .slice(1)
+        .map((entry) => entry.message),
+    ].map((message) => String(message?.text));
     expect(texts).toHaveLength(2);
     expect(texts[0]).toContain('Limited box: ¥3,000');
     expect(texts[1]).toBe('“Limited box” reached its usage limit (1) and no longer accepts payments.');
@@ -471,13 +478,24 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     });
     const payment = fake.completeSession(late.id, 'captured');
     expect(await fake.sendWebhook(webhookUrl(), fake.event('payment.captured', payment.id), WEBHOOK_SECRET)).toBe(200);
-    await waitFor(() => prisma.payment.findUniqueOrThrow({ where: { id: payment.id } }), (row) => row.noticeSentAt !== null);
+    await waitFor(
+      () => prisma.payment.findUniqueOrThrow({ where: { id: payment.id } }),
+      (row) => row.noticeSentAt !== null,
+    );
     // Its capture notice, and (links/captured-after-close.ts) the owner told which rule it broke.
     await harness.line.waitForMessages(link.creatorId, 5);
     await harness.server.events.idle();
     expect(texts()).toHaveLength(5);
-    expect(texts().slice(3).some((text) => text.includes('Two only: ¥1,000'))).toBe(true);
-    expect(texts().slice(3).some((text) => text.startsWith('A payment came in after “Two only” reached its usage limit (2)'))).toBe(true);
+    expect(
+      texts()
+        .slice(3)
+        .some((text) => text.includes('Two only: ¥1,000')),
+    ).toBe(true);
+    expect(
+      texts()
+        .slice(3)
+        .some((text) => text.startsWith('A payment came in after “Two only” reached its usage limit (2)')),
+    ).toBe(true);
     expect(texts().filter((text) => text === usedUp)).toHaveLength(1);
   });
 
@@ -551,7 +569,10 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
   it('sends no capture notice to a creator who turned notices off', async () => {
     const link = await seedLink(prisma, { notices: false });
     const { paymentId } = await payThroughKomoju(link);
-    await waitFor(() => prisma.payment.findUniqueOrThrow({ where: { id: paymentId } }), (row) => row.status === 'captured');
+    await waitFor(
+      () => prisma.payment.findUniqueOrThrow({ where: { id: paymentId } }),
+      (row) => row.status === 'captured',
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(harness.line.messagesTo(link.creatorId)).toHaveLength(0);
   });

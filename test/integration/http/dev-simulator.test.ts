@@ -78,7 +78,12 @@ describe.each(kinds)('local-mode LINE simulator on %s', (kind) => {
     expect(html).toContain('LINE simulator');
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(html).not.toMatch(/<script>|<style>|style="/);
-    for (const [asset, type] of [['/dev/simulator.js', /^text\/javascript/], ['/dev/simulator.css', /^text\/css/], ['/dev/favicon.svg', /^image\/svg\+xml/], ['/dev/rich-menu.png', /^image\/png/]] as const) {
+    for (const [asset, type] of [
+      ['/dev/simulator.js', /^text\/javascript/],
+      ['/dev/simulator.css', /^text\/css/],
+      ['/dev/favicon.svg', /^image\/svg\+xml/],
+      ['/dev/rich-menu.png', /^image\/png/],
+    ] as const) {
       const file = await fetch(`${server.url}${asset}`);
       expect(file.status, asset).toBe(200);
       expect(file.headers.get('content-type'), asset).toMatch(type);

@@ -84,7 +84,11 @@ describe.each(kinds)('LINE webhook on %s', (kind) => {
 
   it('keeps message bodies and secrets out of info-level logs', async () => {
     await harness.say('Uprivate', 'my secret shipping address 東京都千代田区');
-    const infoAndAbove = harness.logs.entries().filter((entry) => Number(entry.level) >= 30).map((entry) => JSON.stringify(entry)).join('\n');
+    const infoAndAbove = harness.logs
+      .entries()
+      .filter((entry) => Number(entry.level) >= 30)
+      .map((entry) => JSON.stringify(entry))
+      .join('\n');
     expect(infoAndAbove).not.toContain('東京都千代田区');
     expect(harness.logs.text()).not.toContain(harness.config.line.channelSecret);
     expect(harness.logs.text()).not.toContain(harness.config.line.channelAccessToken);

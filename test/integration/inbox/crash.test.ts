@@ -41,7 +41,12 @@ async function startApp(databaseUrl: string, lineOrigin: string): Promise<App> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 40_000;
-  while (!(await fetch(`${url}/readyz`).then((response) => response.ok, () => false))) {
+  while (
+    !(await fetch(`${url}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -105,9 +110,11 @@ describe.runIf(await isPostgresAvailable())('the service killed or stopped in th
     try {
       first = await startApp(database.url!, lineOrigin);
       const firstUrl = first.url;
-      const sending = Promise.all([0, 1, 2].map(async (lane) => {
-        for (let index = lane; index < events.length; index += 3) await deliver(firstUrl, [events[index]!]);
-      }));
+      const sending = Promise.all(
+        [0, 1, 2].map(async (lane) => {
+          for (let index = lane; index < events.length; index += 3) await deliver(firstUrl, [events[index]!]);
+        }),
+      );
       await held;
       first.child.kill('SIGKILL');
       await first.exited;

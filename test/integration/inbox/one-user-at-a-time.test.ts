@@ -32,17 +32,12 @@ describe.each(await databaseKinds())('storing one user’s events from concurren
     for (let trial = 0; trial < TRIALS; trial++) {
       const userId = `Uconcurrent${trial}`;
       const now = Date.now();
-      const [first, next] = await Promise.all([
-        storeEvents(database.db, [event(userId, `ev-${trial}-a`, now)], fastPath),
-        storeEvents(second, [event(userId, `ev-${trial}-b`, now + 1)], fastPath),
-      ]);
+      const [first, next] = await Promise.all([storeEvents(database.db, [event(userId, `ev-${trial}-a`, now)], fastPath), storeEvents(second, [event(userId, `ev-${trial}-b`, now + 1)], fastPath)]);
       expect(first.stored + next.stored).toBe(2);
       if (first.claimed.length + next.claimed.length > 1) doubleClaims.push(userId);
     }
     expect(doubleClaims).toEqual([]);
-    const [row] = await database.db.query<{ leased: number }>(
-      `SELECT count(*)::int AS leased FROM "LineEvent" WHERE "lockedUntil" IS NOT NULL GROUP BY "userId" ORDER BY 1 DESC LIMIT 1`,
-    );
+    const [row] = await database.db.query<{ leased: number }>(`SELECT count(*)::int AS leased FROM "LineEvent" WHERE "lockedUntil" IS NOT NULL GROUP BY "userId" ORDER BY 1 DESC LIMIT 1`);
     expect(row?.leased).toBe(1);
   });
 

@@ -52,7 +52,7 @@ describe.each(await databaseKinds())('group and room chats on %s', (kind) => {
     expect(harness.line.left).toContain(`group:${groupId}`);
   });
 
-  it("refuses a shop button pressed in a group the same way, performing nothing", async () => {
+  it('refuses a shop button pressed in a group the same way, performing nothing', async () => {
     const groupId = `C${randomUUID().replace(/-/g, '')}`;
     const invitesBefore = await prisma.invite.count();
     const data = encodePostback({ action: 'invite', args: [], dialogId: null }, APP_SECRET);
@@ -64,7 +64,13 @@ describe.each(await databaseKinds())('group and room chats on %s', (kind) => {
 
   it('greets a group it is added to with the notice and leaves; says it in a room too', async () => {
     const groupId = `C${randomUUID().replace(/-/g, '')}`;
-    const join = { type: 'join', webhookEventId: `01JOIN${randomUUID().replace(/-/g, '').slice(0, 20).toUpperCase()}`, timestamp: Date.now(), mode: 'active', deliveryContext: { isRedelivery: false } };
+    const join = {
+      type: 'join',
+      webhookEventId: `01JOIN${randomUUID().replace(/-/g, '').slice(0, 20).toUpperCase()}`,
+      timestamp: Date.now(),
+      mode: 'active',
+      deliveryContext: { isRedelivery: false },
+    };
     await deliverAndSettle([{ ...join, source: { type: 'group', groupId }, replyToken: harness.line.issueReplyToken(groupId) }]);
     expect(harness.line.messagesTo(groupId)).toHaveLength(1);
     expect(harness.line.left).toContain(`group:${groupId}`);

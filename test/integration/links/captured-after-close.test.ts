@@ -25,7 +25,16 @@ describe.each(await databaseKinds())('captured after close on %s', (kind) => {
   async function captured(link: SeededLink, capturedAt: Date, options: { quantity?: number; codeId?: string; code?: string } = {}): Promise<string> {
     const checkoutId = fixtureId('chk');
     await prisma.checkout.create({
-      data: { id: checkoutId, linkId: link.linkId, provider: 'komoju', quantity: options.quantity ?? 1, status: 'completed', discountCodeId: options.codeId ?? null, discountCode: options.code ?? null, amount: 1500 },
+      data: {
+        id: checkoutId,
+        linkId: link.linkId,
+        provider: 'komoju',
+        quantity: options.quantity ?? 1,
+        status: 'completed',
+        discountCodeId: options.codeId ?? null,
+        discountCode: options.code ?? null,
+        amount: 1500,
+      },
     });
     const paymentId = `pay_${randomBytes(8).toString('hex')}`;
     await prisma.payment.create({
@@ -39,7 +48,15 @@ describe.each(await databaseKinds())('captured after close on %s', (kind) => {
   }
 
   function event(paymentId: string, link: SeededLink): DomainEvent<'payments.captured'> {
-    return { id: randomBytes(8).toString('hex'), type: 'payments.captured', subjectId: paymentId, merchantId: link.merchantId, payload: { paymentId, linkId: link.linkId }, attempts: 1, createdAt: new Date() };
+    return {
+      id: randomBytes(8).toString('hex'),
+      type: 'payments.captured',
+      subjectId: paymentId,
+      merchantId: link.merchantId,
+      payload: { paymentId, linkId: link.linkId },
+      attempts: 1,
+      createdAt: new Date(),
+    };
   }
 
   async function handle(domainEvent: DomainEvent<'payments.captured'>): Promise<void> {

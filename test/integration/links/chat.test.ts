@@ -137,7 +137,7 @@ describe.each(kinds)('links in chat on %s', (kind) => {
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(served.headers.get('x-content-type-options')).toBe('nosniff');
     expect(Buffer.compare(Buffer.from(await served.arrayBuffer()), photo)).toBe(0);
-    expect((actionsOf(review[0]!).size)).toBeGreaterThan(8);
+    expect(actionsOf(review[0]!).size).toBeGreaterThan(8);
     expect(JSON.stringify(review[0])).toContain(`${PUBLIC_BASE_URL}/media/${media.id}`);
 
     const issued = await tap(userId, postbackData(review, 'Save'), 3);
@@ -149,7 +149,9 @@ describe.each(kinds)('links in chat on %s', (kind) => {
 
   it('scales a phone-sized photo down to the 1024 × 1024 px LINE shows as a card image', async () => {
     const userId = await newMember('en');
-    const photo = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
+    const photo = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#3a7' } })
+      .jpeg()
+      .toBuffer();
     const photoId = lineMessageId();
     harness.line.contents.set(photoId, { bytes: photo, contentType: 'image/jpeg' });
     await harness.say(userId, 'create');
@@ -181,7 +183,12 @@ describe.each(kinds)('links in chat on %s', (kind) => {
     // Not a LINE message id: never spliced into the content API's path (it would reach /v2/bot/info).
     const requestsBefore = harness.line.requests.length;
     expect(messageText((await sendImage(userId, '../../../v2/bot/info#'))[0]!)).toContain("couldn't download");
-    expect(harness.line.requests.slice(requestsBefore).map((request) => request.path).filter((path) => path.includes('/content') || path.includes('/info'))).toEqual([]);
+    expect(
+      harness.line.requests
+        .slice(requestsBefore)
+        .map((request) => request.path)
+        .filter((path) => path.includes('/content') || path.includes('/info')),
+    ).toEqual([]);
     expect(await database.db.prisma.media.count({ where: { merchantId: `shop-${userId}` } })).toBe(0);
     const state = await database.db.prisma.conversation.findUniqueOrThrow({ where: { userId } });
     expect(state.slots).toMatchObject({ step: 'image' });

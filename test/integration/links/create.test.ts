@@ -124,8 +124,7 @@ describe.each(kinds)('createLink on %s', (kind) => {
         paymentMethods: async () => null,
       };
     };
-    const createEffect = (merchantId: string, productName: string) =>
-      ({ type: 'links.create', merchantId, draft: { amount: 500, currency: 'JPY', productName } }) as const;
+    const createEffect = (merchantId: string, productName: string) => ({ type: 'links.create', merchantId, draft: { amount: 500, currency: 'JPY', productName } }) as const;
 
     it('refuses a merchant the user is not a member of', async () => {
       const result = await performEffect(createEffect('shop-b', 'Not mine'), env('Ua', 'evt-1:0'));

@@ -29,7 +29,11 @@ describe.each(kinds)('merchants in chat on %s', (kind) => {
     expect(response.status).toBe(200);
     await harness.line.waitForMessages(userId, before + 1);
     await harness.server.worker.idle();
-    return harness.line.messagesTo(userId).slice(before).map((entry) => messageText(entry.message)).join('\n');
+    return harness.line
+      .messagesTo(userId)
+      .slice(before)
+      .map((entry) => messageText(entry.message))
+      .join('\n');
   }
 
   async function say(userId: string, text: string): Promise<string> {
@@ -110,7 +114,10 @@ describe.each(kinds)('merchants in chat on %s', (kind) => {
   });
 
   it('an invite for a shop with the longest Japanese or Korean name still has a Share button LINE accepts', async () => {
-    for (const [name, language] of [['京都の小さな手作り陶器と季節の和菓子のお店'.repeat(4).slice(0, 80), 'ja'], ['서울의 작은 수제 도자기와 계절 떡 가게'.repeat(4).slice(0, 80), 'ko']] as const) {
+    for (const [name, language] of [
+      ['京都の小さな手作り陶器と季節の和菓子のお店'.repeat(4).slice(0, 80), 'ja'],
+      ['서울의 작은 수제 도자기와 계절 떡 가게'.repeat(4).slice(0, 80), 'ko'],
+    ] as const) {
       const shop = await createMerchant(prisma(), { name });
       expect(shop.name).toHaveLength(80);
       const owner = `Ulongname${language}`;

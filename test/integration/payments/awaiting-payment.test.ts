@@ -77,7 +77,9 @@ describe.each(await databaseKinds())('awaiting payments through the sandbox on %
     expect(stored.paymentDeadline?.getTime()).toBeGreaterThan(Date.now() + 2 * 86_400_000);
     expect(await get(returnPath)).toContain('Your payment is awaiting completion');
     const [awaiting] = await harness.line.waitForMessages(link.creatorId, 1);
-    expect(String(awaiting?.message.text)).toMatch(/^Awaiting payment \(Convenience store\)\nHojicha: ¥1,800\nThe buyer chose to pay by Convenience store\. Paid by \w{3} \d{1,2}, 2026.*; do not ship before it is paid\./);
+    expect(String(awaiting?.message.text)).toMatch(
+      /^Awaiting payment \(Convenience store\)\nHojicha: ¥1,800\nThe buyer chose to pay by Convenience store\. Paid by \w{3} \d{1,2}, 2026.*; do not ship before it is paid\./,
+    );
     expect((await listTransactions(prisma, link.linkId)).items[0]).toMatchObject({ state: 'awaiting', paymentDeadline: stored.paymentDeadline });
 
     const captured = await run('sandbox:capture', { payment: paymentId, url: harness.url });

@@ -65,7 +65,16 @@ describe.each(await databaseKinds())('buyer data erasure on %s', (kind) => {
       method: 'POST',
       redirect: 'manual',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: harness.url, 'X-Forwarded-For': '203.0.113.77' },
-      body: new URLSearchParams({ token, buyerName: BUYER.name, phone: BUYER.phone, email: BUYER.email, country: 'JP', postalCode: BUYER.postalCode, address1: BUYER.line1, answer: BUYER.answer }).toString(),
+      body: new URLSearchParams({
+        token,
+        buyerName: BUYER.name,
+        phone: BUYER.phone,
+        email: BUYER.email,
+        country: 'JP',
+        postalCode: BUYER.postalCode,
+        address1: BUYER.line1,
+        answer: BUYER.answer,
+      }).toString(),
     });
     expect(pressed.status).toBe(303);
     // 2. KOMOJU reports the payment with the buyer's details (Payment.buyerEmail, ProviderEvent.payload).
@@ -78,7 +87,9 @@ describe.each(await databaseKinds())('buyer data erasure on %s', (kind) => {
     expect((await prisma.payment.findFirstOrThrow({ where: { linkId: link.linkId } })).buyerEmail).toBe(BUYER.email);
     // 3. The sandbox's copies (sessions, payments, subscriptions keep the session metadata).
     const metadata = { linkId: link.linkId, buyerName: BUYER.name, buyerPhone: BUYER.phone, shippingAddress: `JP ${BUYER.postalCode} ${BUYER.line1}`, buyerAnswer: `Pickup note? ${BUYER.answer}` };
-    await prisma.sandboxSession.create({ data: { id: fixtureId('sbs'), amount: 1000, currency: 'JPY', locale: 'en', returnUrl: 'http://127.0.0.1:1/r', metadata, lineItems: [], expiresAt: new Date(Date.now() + DAY_MS) } });
+    await prisma.sandboxSession.create({
+      data: { id: fixtureId('sbs'), amount: 1000, currency: 'JPY', locale: 'en', returnUrl: 'http://127.0.0.1:1/r', metadata, lineItems: [], expiresAt: new Date(Date.now() + DAY_MS) },
+    });
     await prisma.sandboxPayment.create({ data: { id: fixtureId('sbp'), status: 'captured', amount: 1000, currency: 'JPY', metadata } });
     await prisma.sandboxSubscription.create({ data: { id: fixtureId('sbsub'), customerId: 'cus_2', amount: 1000, currency: 'JPY', period: 'monthly', metadata } });
     // 4. The chat: an owner types a buyer's bank details for a refund request; Transactions replies
@@ -94,9 +105,20 @@ describe.each(await databaseKinds())('buyer data erasure on %s', (kind) => {
       },
     });
     await prisma.conversation.create({
-      data: { userId: link.creatorId, state: 'refund.account', slots: { accountName: BUYER.kanaName, accountNumber: BUYER.bankAccount }, dialogId: 'd1', schemaVersion: 1, expiresAt: new Date(Date.now() + 60_000) },
+      data: {
+        userId: link.creatorId,
+        state: 'refund.account',
+        slots: { accountName: BUYER.kanaName, accountNumber: BUYER.bankAccount },
+        dialogId: 'd1',
+        schemaVersion: 1,
+        expiresAt: new Date(Date.now() + 60_000),
+      },
     });
-    expect(seededValuesIn(await wholeDatabaseText(prisma)).sort()).toEqual(Object.keys(BUYER).map((key) => BUYER[key as keyof typeof BUYER]).sort());
+    expect(seededValuesIn(await wholeDatabaseText(prisma)).sort()).toEqual(
+      Object.keys(BUYER)
+        .map((key) => BUYER[key as keyof typeof BUYER])
+        .sort(),
+    );
 
     // Not yet past the period: nothing goes.
     expect(Object.values(await eraseExpiredBuyerDetails(prisma, 1)).every((count) => count === 0)).toBe(true);
@@ -115,6 +137,10 @@ describe.each(await databaseKinds())('buyer data erasure on %s', (kind) => {
     const kept = await prisma.payment.findFirstOrThrow({ where: { linkId: link.linkId } });
     expect(kept).toMatchObject({ id: payment.id, status: 'captured', buyerEmail: null });
     const stored = await prisma.providerEvent.findUniqueOrThrow({ where: { id: event.id } });
-    expect(stored.payload).toMatchObject({ id: event.id, type: 'payment.captured', data: { id: payment.id, status: 'captured', payment_details: { type: 'konbini' }, metadata: { linkId: link.linkId } } });
+    expect(stored.payload).toMatchObject({
+      id: event.id,
+      type: 'payment.captured',
+      data: { id: payment.id, status: 'captured', payment_details: { type: 'konbini' }, metadata: { linkId: link.linkId } },
+    });
   });
 });

@@ -30,7 +30,7 @@ describe.each(await databaseKinds())('concurrent ledger writes on %s', (kind) =>
     }
   });
 
-  it("different events of one new payment delivered concurrently merge into its final state, capture signalled once", async () => {
+  it('different events of one new payment delivered concurrently merge into its final state, capture signalled once', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { linkId, state } = await newPayment();
       const partial = { id: fixtureId('rf'), amount: 400 };

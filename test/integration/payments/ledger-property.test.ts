@@ -44,10 +44,7 @@ const lifecycle: fc.Arbitrary<Lifecycle> = fc.record({
 });
 
 const linkPlan: fc.Arbitrary<LinkPlan> = fc.record({
-  checkouts: fc.array(
-    fc.record({ abandoned: oneIn(4), refused: oneIn(10), payments: fc.array(lifecycle, { maxLength: 3 }) }),
-    { maxLength: 5 },
-  ),
+  checkouts: fc.array(fc.record({ abandoned: oneIn(4), refused: oneIn(10), payments: fc.array(lifecycle, { maxLength: 3 }) }), { maxLength: 5 }),
   withoutCheckout: fc.array(lifecycle, { maxLength: 2 }),
   ofNoLink: fc.array(lifecycle, { maxLength: 1 }),
 });
@@ -97,9 +94,7 @@ function referenceSummary(checkouts: { refused: boolean; finals: PaymentState[] 
       result.capturedAmount += payment.amount - refunded;
     }
   }
-  result.pendingPayments =
-    checkouts.filter((checkout) => !checkout.refused && !checkout.finals.some(captured)).length +
-    withoutCheckout.filter((payment) => !captured(payment)).length;
+  result.pendingPayments = checkouts.filter((checkout) => !checkout.refused && !checkout.finals.some(captured)).length + withoutCheckout.filter((payment) => !captured(payment)).length;
   return result;
 }
 

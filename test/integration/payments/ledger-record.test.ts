@@ -48,9 +48,7 @@ describe.each(await databaseKinds())('recording payment events on %s', (kind) =>
     expect(first.duplicate).toBe(false);
     expect(first.payment?.becameCaptured).toBe(true);
     expect(again).toEqual({ duplicate: true, payment: null });
-    expect(await prisma.providerEvent.findMany({ where: { id: event.id }, select: { type: true, paymentId: true } })).toEqual([
-      { type: 'payment.captured', paymentId: state.id },
-    ]);
+    expect(await prisma.providerEvent.findMany({ where: { id: event.id }, select: { type: true, paymentId: true } })).toEqual([{ type: 'payment.captured', paymentId: state.id }]);
   });
 
   it('signals the capture exactly once, whichever event shows it first', async () => {

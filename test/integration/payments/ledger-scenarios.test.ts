@@ -6,14 +6,7 @@ import type { PrismaClient } from '../../../src/generated/prisma/client.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
 import { databaseKinds } from '../../support/databases.js';
 import type { FakeKomojuEvent } from '../../support/fake-komoju.js';
-import {
-  EVENT_TYPE_FOR_STATUS,
-  deliver,
-  fixtureId,
-  komojuEvent,
-  seedCheckout,
-  seedLink,
-} from '../../support/ledger-fixtures.js';
+import { EVENT_TYPE_FOR_STATUS, deliver, fixtureId, komojuEvent, seedCheckout, seedLink } from '../../support/ledger-fixtures.js';
 import type { PaymentState } from '../../support/ledger-fixtures.js';
 import { useTestDatabase } from '../../support/suite-setup.js';
 
@@ -207,11 +200,9 @@ const scenarios: Scenario[] = [
       const bPartly = refund(b, 500);
       const cFully = refund(c, 3000);
       const dCharged = refund(d, 4000, true);
-      return [a, b, c, d, e].map((state) => ({ event: event(state) })).concat([
-        { event: event(bPartly, 'payment.refund.created') },
-        { event: event(cFully, 'payment.refunded') },
-        { event: event(dCharged, 'payment.updated') },
-      ]);
+      return [a, b, c, d, e]
+        .map((state) => ({ event: event(state) }))
+        .concat([{ event: event(bPartly, 'payment.refund.created') }, { event: event(cFully, 'payment.refunded') }, { event: event(dCharged, 'payment.updated') }]);
     },
     expected: { capturedAmount: 1000 + 1500, capturedPayments: 2, pendingPayments: 1, refundedPayments: 1 },
   },

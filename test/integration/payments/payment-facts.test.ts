@@ -30,9 +30,7 @@ describe.each(await databaseKinds())('payment facts recorded as domain events on
     await deliver(prisma, komojuEvent('payment.authorized', { ...state, status: 'authorized' }));
     // The buyer's return page re-reads the provider and records the same snapshot.
     await recordPaymentSnapshot(prisma, parseKomojuPayment(komojuPayment(captured)), { provider: 'komoju' });
-    expect(await factsOf(state.id)).toEqual([
-      { type: 'payments.captured', dedupeKey: `payments.captured:${state.id}`, merchantId, payload: { paymentId: state.id, linkId }, status: 'pending' },
-    ]);
+    expect(await factsOf(state.id)).toEqual([{ type: 'payments.captured', dedupeKey: `payments.captured:${state.id}`, merchantId, payload: { paymentId: state.id, linkId }, status: 'pending' }]);
   });
 
   it('records awaiting (with its deadline) for a konbini payment, then expired — not for a card attempt that expires', async () => {

@@ -219,7 +219,13 @@ describe.each(await databaseKinds())('refunds and cancels from the chat on %s', 
     expect(messageText(held!)).toContain('This refund request has already been sent.');
 
     // KOMOJU reports the request's progress; the record follows.
-    const update = { id: `evt_rr_${paymentId}`, type: 'refund_request.updated', resource: 'event', data: { id: 'rr_1', status: 'completed', payment: paymentId }, created_at: new Date().toISOString() };
+    const update = {
+      id: `evt_rr_${paymentId}`,
+      type: 'refund_request.updated',
+      resource: 'event',
+      data: { id: 'rr_1', status: 'completed', payment: paymentId },
+      created_at: new Date().toISOString(),
+    };
     expect(await fake.sendWebhook(webhookUrl(), update, WEBHOOK_SECRET)).toBe(200);
     expect(await prisma.refundRequest.findFirstOrThrow({ where: { paymentId } })).toMatchObject({ status: 'completed' });
   });

@@ -48,7 +48,7 @@ describe.each(await databaseKinds())('sales picture on %s', (kind) => {
     expect((await fetch(`${harness.url}${path.replace(/\.png$/, 'x.png')}`)).status).toBe(404);
   });
 
-  it('answers summary with no name with today\'s card and the whole shop\'s picture', async () => {
+  it("answers summary with no name with today's card and the whole shop's picture", async () => {
     const [card, image] = await harness.say('Uko', '매출', 2);
     expect(messageText(card!)).toContain('오늘 결제 완료');
     const response = await fetch(`${harness.url}${new URL(String(image?.originalContentUrl)).pathname}`);

@@ -39,23 +39,40 @@ describe.each(kinds)('daily digest on %s (fixed clock)', (kind) => {
   afterAll(() => stub.close());
 
   function deps(now: Date) {
-    const config = loadConfig({ PUBLIC_BASE_URL: 'http://127.0.0.1:1', LINE_CHANNEL_SECRET: 'secret', LINE_CHANNEL_ACCESS_TOKEN: ACCESS_TOKEN, LINE_API_BASE_URL: origin, LINE_DATA_API_BASE_URL: origin, APP_SECRET });
+    const config = loadConfig({
+      PUBLIC_BASE_URL: 'http://127.0.0.1:1',
+      LINE_CHANNEL_SECRET: 'secret',
+      LINE_CHANNEL_ACCESS_TOKEN: ACCESS_TOKEN,
+      LINE_API_BASE_URL: origin,
+      LINE_DATA_API_BASE_URL: origin,
+      APP_SECRET,
+    });
     const line = createLineClient({ channelAccessToken: ACCESS_TOKEN, apiBaseUrl: origin, dataApiBaseUrl: origin });
     return { prisma, line, config, log: createLogger('debug', new LogCapture()), now: () => now };
   }
 
   async function setDigest(userId: string, minutes: number | null, at: Date) {
     const { line, config, log } = deps(at);
-    return salesPerformers['sales.setDigest']({ type: 'sales.setDigest', merchantId: 'cafe', minutes, at: at.toISOString() }, { prisma, line, config, log, userId, idempotencyKey: randomUUID(), paymentMethods: async () => null });
+    return salesPerformers['sales.setDigest'](
+      { type: 'sales.setDigest', merchantId: 'cafe', minutes, at: at.toISOString() },
+      { prisma, line, config, log, userId, idempotencyKey: randomUUID(), paymentMethods: async () => null },
+    );
   }
 
-  const digestEvents = (userId: string) =>
-    prisma.domainEvent.findMany({ where: { type: 'sales.digestDue', subjectId: userId }, orderBy: { nextAttemptAt: 'asc' } });
+  const digestEvents = (userId: string) => prisma.domainEvent.findMany({ where: { type: 'sales.digestDue', subjectId: userId }, orderBy: { nextAttemptAt: 'asc' } });
 
   /** The stored event as the worker hands it to a handler. */
   async function run(eventId: string, now: Date): Promise<void> {
     const row = await prisma.domainEvent.findUniqueOrThrow({ where: { id: eventId } });
-    const event = { id: row.id, type: 'sales.digestDue', subjectId: row.subjectId, merchantId: row.merchantId, payload: row.payload, attempts: 1, createdAt: row.createdAt } as DomainEvent<'sales.digestDue'>;
+    const event = {
+      id: row.id,
+      type: 'sales.digestDue',
+      subjectId: row.subjectId,
+      merchantId: row.merchantId,
+      payload: row.payload,
+      attempts: 1,
+      createdAt: row.createdAt,
+    } as DomainEvent<'sales.digestDue'>;
     await salesEventHandlers.on['sales.digestDue']!(event, deps(now));
   }
 
@@ -64,7 +81,12 @@ describe.each(kinds)('daily digest on %s (fixed clock)', (kind) => {
     await setDigest('Uowner', 21 * 60, MORNING);
     const events = await digestEvents('Uowner');
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ dedupeKey: 'sales.digestDue:cafe:Uowner:2026-11-28', nextAttemptAt: NINE_PM, status: 'pending', payload: { merchantId: 'cafe', userId: 'Uowner', day: '2026-11-28' } });
+    expect(events[0]).toMatchObject({
+      dedupeKey: 'sales.digestDue:cafe:Uowner:2026-11-28',
+      nextAttemptAt: NINE_PM,
+      status: 'pending',
+      payload: { merchantId: 'cafe', userId: 'Uowner', day: '2026-11-28' },
+    });
     // Set after 21:00: tomorrow's.
     await setDigest('Uquiet', 20 * 60, NINE_PM);
     expect((await digestEvents('Uquiet'))[0]).toMatchObject({ dedupeKey: 'sales.digestDue:cafe:Uquiet:2026-11-29', nextAttemptAt: new Date('2026-11-29T11:00:00Z') });

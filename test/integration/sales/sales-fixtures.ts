@@ -4,11 +4,7 @@ import { encodePostback } from '../../../src/line/postback-data.js';
 import { APP_SECRET, messageText, type LineHarness } from '../../support/line-harness.js';
 
 /** A merchant with an owner and a staff member (LINE users with a chosen bot language). */
-export async function seedMerchant(
-  prisma: Prisma,
-  merchantId: string,
-  members: { userId: string; role: 'owner' | 'staff'; language?: 'ja' | 'en' | 'ko' }[],
-): Promise<void> {
+export async function seedMerchant(prisma: Prisma, merchantId: string, members: { userId: string; role: 'owner' | 'staff'; language?: 'ja' | 'en' | 'ko' }[]): Promise<void> {
   await prisma.merchant.create({ data: { id: merchantId, name: `Shop ${merchantId}` } });
   for (const member of members) {
     await prisma.lineUser.create({ data: { id: member.userId, language: member.language ?? 'en', activeMerchantId: merchantId } });
@@ -48,9 +44,7 @@ export async function seedLink(
 export async function seedCheckout(
   prisma: Prisma,
   linkId: string,
-  outcome:
-    | { checkout: 'pending' | 'expired' | 'cancelled' }
-    | { status: string; amount: number; captured?: boolean; refunds?: { amount: number; chargeback?: boolean }[]; createdAt?: Date },
+  outcome: { checkout: 'pending' | 'expired' | 'cancelled' } | { status: string; amount: number; captured?: boolean; refunds?: { amount: number; chargeback?: boolean }[]; createdAt?: Date },
 ): Promise<string | null> {
   const checkoutId = `chk_${randomUUID()}`;
   const completed = 'status' in outcome;

@@ -48,7 +48,7 @@ describe.each(kinds)('Total Sales Summary in chat on %s', (kind) => {
     expect(text).toMatch(/As of \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M/);
   });
 
-  it('counts page views through real HTTP (not crawlers or LINE\'s preview fetcher) beside presses and paid', async () => {
+  it("counts page views through real HTTP (not crawlers or LINE's preview fetcher) beside presses and paid", async () => {
     // A slug of the real shape (16 base64url characters), in test mode so the sandbox serves it.
     const slug = 'viewCountTest_ab';
     await prisma.link.update({ where: { id: beansId }, data: { slug, testMode: true } });
@@ -109,7 +109,7 @@ describe.each(kinds)('Total Sales Summary in chat on %s', (kind) => {
     expect(messageText(refused!)).not.toContain('2,500');
   });
 
-  it('answers with the shop\'s day, and how to ask for one link, when no name is given', async () => {
+  it("answers with the shop's day, and how to ask for one link, when no name is given", async () => {
     const [card] = await harness.say('Uen', 'summary', 2);
     expect(messageText(card!)).toContain('Captured today');
     expect(messageText(card!)).toContain('summary <product name>');

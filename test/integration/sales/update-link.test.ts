@@ -38,7 +38,10 @@ describe.each(kinds)('updateLink on %s', (kind) => {
   });
 
   it('never changes the amount or currency', async () => {
-    for (const change of [{ field: 'amount', value: 1 }, { field: 'currency', value: 'USD' }]) {
+    for (const change of [
+      { field: 'amount', value: 1 },
+      { field: 'currency', value: 'USD' },
+    ]) {
       expect(await updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change })).toEqual({ ok: false, reason: 'immutable' });
     }
     expect(await updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change: { field: 'slug', value: 'x' } })).toEqual({ ok: false, reason: 'invalid' });
@@ -47,8 +50,14 @@ describe.each(kinds)('updateLink on %s', (kind) => {
   it('keeps names unique per merchant, also for two renames racing', async () => {
     expect(await updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change: { field: 'productName', value: 'ＣＡＫＥ' } })).toEqual({ ok: false, reason: 'duplicateName' });
     // A name another merchant uses is fine; a case change of its own name too.
-    expect(await updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change: { field: 'productName', value: 'Scone' } })).toMatchObject({ ok: true, link: { productNameKey: 'scone' } });
-    expect(await updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change: { field: 'productName', value: 'SCONE' } })).toMatchObject({ ok: true, link: { productName: 'SCONE' } });
+    expect(await updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change: { field: 'productName', value: 'Scone' } })).toMatchObject({
+      ok: true,
+      link: { productNameKey: 'scone' },
+    });
+    expect(await updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change: { field: 'productName', value: 'SCONE' } })).toMatchObject({
+      ok: true,
+      link: { productName: 'SCONE' },
+    });
 
     const outcomes = await Promise.all([
       updateLink(prisma, { merchantId: 'cafe', linkId: teaId, role: 'owner', change: { field: 'productName', value: 'Muffin' } }),

@@ -35,7 +35,7 @@ describe.each(await databaseKinds())('access ends with membership on %s', (kind)
     return match[1];
   }
 
-  it("export links end when the owner who asked is demoted or removed (410, a plain page)", async () => {
+  it('export links end when the owner who asked is demoted or removed (410, a plain page)', async () => {
     const [reply] = await harness.say('Ucoowner', 'export');
     const path = pathIn(reply, /http:\/\/127\.0\.0\.1:1(\/exports\/[A-Za-z0-9_.-]+)/);
     const before = await fetch(`${harness.url}${path}`);

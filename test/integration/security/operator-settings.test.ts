@@ -101,7 +101,10 @@ describe('operator endpoints and buyer addresses (no METRICS_TOKEN)', () => {
 
   it('counts IPv6 guesses per /48 as well as per /64: rotating /64s does not reset the allowance', async () => {
     const link = await seedLink(prisma, { language: 'en' });
-    const statuses = await pressesInOneWindow(link.slug, Array.from({ length: 26 }, (_, n) => `2001:db8:4242:${n.toString(16)}::1`));
+    const statuses = await pressesInOneWindow(
+      link.slug,
+      Array.from({ length: 26 }, (_, n) => `2001:db8:4242:${n.toString(16)}::1`),
+    );
     // Each /64 pressed once: only the /48's count (twice one client's 10) stops them.
     expect(statuses.slice(0, 20).every((status) => status !== 429)).toBe(true);
     expect(statuses.slice(20).every((status) => status === 429)).toBe(true);

@@ -80,10 +80,7 @@ describe.each(await databaseKinds())('cancelling subscriptions from the chat on 
     const [card] = await tap(harness, 'Uowner', postbackData(bubbles(carousel)[0], 'Cancel subscription'));
     const [cardKo] = await tap(harness, 'Uowko', signedPostback('subscriptions.cancel', [subscriptionId]));
     expect(messageText(cardKo!)).toContain('매월 ¥1,000 정기 결제를 해지할까요?');
-    await Promise.all([
-      tap(harness, 'Uowner', postbackData(card, 'Yes, cancel it')),
-      tap(harness, 'Uowko', postbackData(cardKo, '이 정기 결제 해지하기')),
-    ]);
+    await Promise.all([tap(harness, 'Uowner', postbackData(card, 'Yes, cancel it')), tap(harness, 'Uowko', postbackData(cardKo, '이 정기 결제 해지하기'))]);
     expect(deletes(providerId)).toHaveLength(1);
     expect(await prisma.subscription.findUniqueOrThrow({ where: { id: subscriptionId } })).toMatchObject({ status: 'cancelled' });
   });
@@ -106,7 +103,9 @@ describe.each(await databaseKinds())('cancelling subscriptions from the chat on 
   it('a one-time link’s transactions have no Subscriptions button', async () => {
     const linkId = await seedLink(prisma, 'bakery', { productName: `One loaf ${++sequence}`, amount: 500, testMode: true });
     await prisma.checkout.create({ data: { id: `chk_one_${sequence}`, linkId, provider: 'komoju' } });
-    await prisma.payment.create({ data: { id: `pay_one_${sequence}`, provider: 'komoju', linkId, checkoutId: `chk_one_${sequence}`, status: 'captured', amount: 500, currency: 'JPY', capturedAt: new Date() } });
+    await prisma.payment.create({
+      data: { id: `pay_one_${sequence}`, provider: 'komoju', linkId, checkoutId: `chk_one_${sequence}`, status: 'captured', amount: 500, currency: 'JPY', capturedAt: new Date() },
+    });
     const [transactions] = await tap(harness, 'Uowner', signedPostback('sales.transactions', [linkId]));
     expect(actionsOf(transactions!).map((action) => action.label)).not.toContain('Subscriptions');
   });

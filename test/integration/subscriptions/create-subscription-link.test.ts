@@ -25,7 +25,15 @@ describe.each(await databaseKinds())('creating a subscription link on %s', (kind
   it('stores the interval and makes the link card only, one unit, no usage limit', async () => {
     const outcome = await createLink(
       database.db.prisma,
-      draft('毎月のお花の定期便', { billingInterval: 'month', paymentTypes: ['konbini', 'paypay'], quantityMin: 1, quantityMax: 5, usageLimit: 10, buyerPrice: { min: 500, max: 5000 }, tipOptions: { kind: 'percent', values: [10] } }),
+      draft('毎月のお花の定期便', {
+        billingInterval: 'month',
+        paymentTypes: ['konbini', 'paypay'],
+        quantityMin: 1,
+        quantityMax: 5,
+        usageLimit: 10,
+        buyerPrice: { min: 500, max: 5000 },
+        tipOptions: { kind: 'percent', values: [10] },
+      }),
       options('lnk_sub_month'),
     );
     expect(outcome.kind).toBe('created');

@@ -109,7 +109,9 @@ describe.each(await databaseKinds())('creating a subscription once through KOMOJ
     expect((await ensureSubscription(deps, checkout.id, { sessionCompleted: true })).kind).toBe('provider_error');
     expect(await prisma.subscription.count({ where: { checkoutId: checkout.id } })).toBe(0);
     expect((await ensureSubscription(deps, checkout.id, { sessionCompleted: true })).kind).toBe('subscribed');
-    const keys = subscriptionCreates().slice(createsBefore).map((request) => request.headers['x-komoju-idempotency']);
+    const keys = subscriptionCreates()
+      .slice(createsBefore)
+      .map((request) => request.headers['x-komoju-idempotency']);
     expect(new Set(keys)).toEqual(new Set([`subscription-${checkout.id}`]));
     expect(fake.subscriptions().filter((subscription) => subscription.metadata.checkoutId === checkout.id)).toHaveLength(1);
   });

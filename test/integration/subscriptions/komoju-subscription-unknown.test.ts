@@ -57,7 +57,11 @@ describe.each(await databaseKinds())('unknown subscription outcomes at KOMOJU on
     fake.loseAnswer({ method: 'POST', path: CREATE, count: 3 });
     const outcome = await ensureSubscription(deps(), checkoutId, { sessionCompleted: true });
     expect(outcome.kind).toBe('subscribed');
-    expect(creates().slice(before).map((request) => request.headers['x-komoju-idempotency'])).toEqual(Array(3).fill(`subscription-${checkoutId}`));
+    expect(
+      creates()
+        .slice(before)
+        .map((request) => request.headers['x-komoju-idempotency']),
+    ).toEqual(Array(3).fill(`subscription-${checkoutId}`));
     const atKomoju = fake.subscriptions().filter((subscription) => subscription.customer.uuid === customerId);
     expect(atKomoju).toHaveLength(1);
     expect(await prisma.subscription.findUniqueOrThrow({ where: { checkoutId } })).toMatchObject({ status: 'active', providerSubscriptionId: atKomoju[0]?.id });

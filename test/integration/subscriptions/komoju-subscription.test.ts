@@ -143,5 +143,4 @@ describe.each(await databaseKinds())('subscription links through KOMOJU on %s', 
     expect(await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ linkId: link.linkId, subscriptionId: subscription.id, checkoutId: subscription.checkoutId });
     expect(await getLinkSummary(prisma, link.linkId)).toMatchObject({ capturedAmount: 1600, capturedPayments: 2, pendingPayments: 0 });
   });
-
 });

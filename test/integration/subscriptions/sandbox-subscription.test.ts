@@ -96,7 +96,11 @@ describe.each(await databaseKinds())('sandbox subscriptions on %s', (kind) => {
     expect(String(afterFail[2]?.message.text)).toContain('Subscription renewal failed');
 
     const listed = await runCommand('subscription:list', { link: link.slug });
-    expect(listed.json).toMatchObject({ linkId: link.linkId, billingInterval: 'month', subscriptions: [{ subscriptionId: subscription.id, status: 'active', capturedPayments: 2, interval: 'month' }] });
+    expect(listed.json).toMatchObject({
+      linkId: link.linkId,
+      billingInterval: 'month',
+      subscriptions: [{ subscriptionId: subscription.id, status: 'active', capturedPayments: 2, interval: 'month' }],
+    });
     const cancelled = await runCommand('subscription:cancel', { subscription: subscription.id });
     expect(cancelled.json).toMatchObject({ subscriptionId: subscription.id, status: 'cancelled', already: false });
     expect(await prisma.sandboxSubscription.findUniqueOrThrow({ where: { id: subscription.providerSubscriptionId ?? '' } })).toMatchObject({ status: 'deleted' });

@@ -35,8 +35,7 @@ const echoState = (overrides: Partial<DialogState> = {}): DialogState => ({
   ...overrides,
 });
 
-const texts = (input: Input, state: DialogState | null = null, context = ctx()) =>
-  step(machine, state, input, context).replies.map((entry) => (entry.kind === 'text' ? entry.text : entry.kind));
+const texts = (input: Input, state: DialogState | null = null, context = ctx()) => step(machine, state, input, context).replies.map((entry) => (entry.kind === 'text' ? entry.text : entry.kind));
 
 describe('conversation core', () => {
   it('gives a dialog in progress the input first', () => {
@@ -64,9 +63,7 @@ describe('conversation core', () => {
   });
 
   it('refuses a dialog button when no dialog is in progress', () => {
-    expect(texts({ kind: 'postback', action: 'next', args: [], dialogId: 'gone' })).toEqual([
-      'That button belongs to a conversation that has already ended. Please start again.',
-    ]);
+    expect(texts({ kind: 'postback', action: 'next', args: [], dialogId: 'gone' })).toEqual(['That button belongs to a conversation that has already ended. Please start again.']);
   });
 
   it('resets state whose dialog no longer exists in this code version', () => {

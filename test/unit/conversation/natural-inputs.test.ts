@@ -56,10 +56,23 @@ describe('small talk', () => {
 });
 
 describe('make-a-link intents', () => {
-  it.each(['リンク作りたい', 'リンクを作りたいです', '支払いリンクを作成したい', 'リンク作って', '링크 만들기', '링크 만들어 주세요', '결제 링크 만들고 싶어요', 'make a link', 'Make a payment link!', 'I want to create a link', 'new link', 'how do I make a link?', 'クイックリンクを作りたい', 'リンク作成お願いします', '퀵 링크 만들기'])(
-    '%j asks for a link',
-    (typed) => expect(isMakeLinkIntent(typed)).toBe(true),
-  );
+  it.each([
+    'リンク作りたい',
+    'リンクを作りたいです',
+    '支払いリンクを作成したい',
+    'リンク作って',
+    '링크 만들기',
+    '링크 만들어 주세요',
+    '결제 링크 만들고 싶어요',
+    'make a link',
+    'Make a payment link!',
+    'I want to create a link',
+    'new link',
+    'how do I make a link?',
+    'クイックリンクを作りたい',
+    'リンク作成お願いします',
+    '퀵 링크 만들기',
+  ])('%j asks for a link', (typed) => expect(isMakeLinkIntent(typed)).toBe(true));
   it.each(['リンク', 'リンク一覧', '링크', 'links', 'summary make a link book', 'link cable', 'リンクケーブル'])('%j does not', (typed) => {
     expect(isMakeLinkIntent(typed)).toBe(false);
   });

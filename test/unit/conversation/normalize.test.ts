@@ -10,7 +10,27 @@ const machine = createMachine();
 
 // One of each kind: zero-width, bidi marks/embeddings/isolates (incl. the Arabic letter mark),
 // word joiner and invisible operators, BOM, soft hyphen, Mongolian vowel separator, Hangul fillers.
-const INVISIBLES = ['\u200B', '\u200C', '\u200D', '\u200E', '\u200F', '\u061C', '\u202A', '\u202E', '\u2066', '\u2069', '\u2060', '\u2063', '\uFEFF', '\u00AD', '\u180E', '\u115F', '\u1160', '\u3164', '\uFFA0'];
+const INVISIBLES = [
+  '\u200B',
+  '\u200C',
+  '\u200D',
+  '\u200E',
+  '\u200F',
+  '\u061C',
+  '\u202A',
+  '\u202E',
+  '\u2066',
+  '\u2069',
+  '\u2060',
+  '\u2063',
+  '\uFEFF',
+  '\u00AD',
+  '\u180E',
+  '\u115F',
+  '\u1160',
+  '\u3164',
+  '\uFFA0',
+];
 
 describe('invisible characters: one rule for every typed field', () => {
   it.each(INVISIBLES.map((char) => [char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0'), char]))(

@@ -22,11 +22,14 @@ const CONFIG = { publicBaseUrl: 'https://pay.example', appSecret: 'property-test
 const SHOP = { name: 'Shop', logoUrl: null, legalUrl: 'https://pay.example/s/shop/legal' };
 
 // The forms here never type a code, so the reader never needs the database; reaching it is a bug.
-const NO_DATABASE = new Proxy({}, {
-  get() {
-    throw new Error('the form reader reached the database for a form without a code');
+const NO_DATABASE = new Proxy(
+  {},
+  {
+    get() {
+      throw new Error('the form reader reached the database for a form without a code');
+    },
   },
-}) as Db;
+) as Db;
 
 const sortedUnique = (values: number[]) => [...new Set(values)].sort((a, b) => a - b);
 
@@ -63,40 +66,45 @@ const linkArb = fc
   })
   // A link's own rules (links/quantity.ts): a minimum the usage limit can never hold is not a link.
   .filter(({ quantity, usageLimit }) => usageLimit === null || quantity.quantityMin <= usageLimit)
-  .map(({ quantity, usageLimit, price, tips, subscription, status, expiresIn }): Link => ({
-    id: 'lnk_property',
-    slug: 'propertyslug123',
-    merchantId: 'm_property',
-    createdByUserId: 'Uproperty',
-    productName: 'Property tea',
-    productNameKey: 'property tea',
-    currency: 'JPY',
-    description: '',
-    imageId: null,
-    language: 'en',
-    status,
-    usageLimit,
-    ...quantity,
-    buyerFields: null,
-    afterPaymentMessage: null,
-    paymentTypes: subscription ? ['credit_card'] : null,
-    ...price,
-    tipOptions: tips,
-    expiresAt: expiresIn === null ? null : new Date(NOW.getTime() + expiresIn),
-    billingInterval: subscription ? 'month' : null,
-    testMode: true,
-    qrPng: null,
-    qrUrl: null,
-    pageViews: 0,
-    createdAt: NOW,
-    updatedAt: NOW,
-  }));
+  .map(
+    ({ quantity, usageLimit, price, tips, subscription, status, expiresIn }): Link => ({
+      id: 'lnk_property',
+      slug: 'propertyslug123',
+      merchantId: 'm_property',
+      createdByUserId: 'Uproperty',
+      productName: 'Property tea',
+      productNameKey: 'property tea',
+      currency: 'JPY',
+      description: '',
+      imageId: null,
+      language: 'en',
+      status,
+      usageLimit,
+      ...quantity,
+      buyerFields: null,
+      afterPaymentMessage: null,
+      paymentTypes: subscription ? ['credit_card'] : null,
+      ...price,
+      tipOptions: tips,
+      expiresAt: expiresIn === null ? null : new Date(NOW.getTime() + expiresIn),
+      billingInterval: subscription ? 'month' : null,
+      testMode: true,
+      qrPng: null,
+      qrUrl: null,
+      pageViews: 0,
+      createdAt: NOW,
+      updatedAt: NOW,
+    }),
+  );
 
 const stateArb = fc.record({
   captured: fc.integer({ min: 0, max: 14 }),
   heldByCheckouts: fc.integer({ min: 0, max: 6 }),
   heldByAwaiting: fc.integer({ min: 0, max: 6 }),
-  nextFreeAt: fc.option(fc.integer({ min: 1, max: 3 * 86_400_000 }).map((ms) => new Date(NOW.getTime() + ms)), { nil: null }),
+  nextFreeAt: fc.option(
+    fc.integer({ min: 1, max: 3 * 86_400_000 }).map((ms) => new Date(NOW.getTime() + ms)),
+    { nil: null },
+  ),
   codeOffered: fc.boolean(),
 }) satisfies fc.Arbitrary<LinkLiveState>;
 

@@ -38,7 +38,19 @@ describe('the legal page', () => {
   it('lists every item of 特定商取引法 and KOMOJU’s template for a Japanese seller', () => {
     const page = renderLegalPage(japanese, 'ja', 'https://shop.example');
     expect(page).toContain('<h1>特定商取引法に基づく表記</h1>');
-    for (const label of ['販売業者', '運営統括責任者', '所在地', '電話番号', 'メールアドレス', '販売価格', '商品代金以外の必要料金', 'お支払い方法', 'お支払い時期', '商品の引渡し時期', '返品・交換について']) {
+    for (const label of [
+      '販売業者',
+      '運営統括責任者',
+      '所在地',
+      '電話番号',
+      'メールアドレス',
+      '販売価格',
+      '商品代金以外の必要料金',
+      'お支払い方法',
+      'お支払い時期',
+      '商品の引渡し時期',
+      '返品・交換について',
+    ]) {
       expect(page).toContain(`<dt>${label}</dt>`);
     }
     expect(cell(page, 'extraCharges')).toBe('送料全国一律500円');

@@ -68,9 +68,7 @@ describe('formatPrice', () => {
   it('pastes back: parseAmount reads every formatted price as the same amount and currency', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...SUPPORTED_CURRENCIES).chain((currency) =>
-          fc.record({ currency: fc.constant(currency), amount: fc.integer({ min: 1, max: maxAmount(currency) }) }),
-        ),
+        fc.constantFrom(...SUPPORTED_CURRENCIES).chain((currency) => fc.record({ currency: fc.constant(currency), amount: fc.integer({ min: 1, max: maxAmount(currency) }) })),
         fc.constantFrom(...LOCALES),
         fc.constantFrom(...SUPPORTED_CURRENCIES),
         ({ currency, amount }, locale, defaultCurrency) => {

@@ -31,7 +31,9 @@ describe('glossary', () => {
   });
 
   it.each(['ja', 'ko'] as const)('every %s term that replaces variants is in use, so the glossary stays true', (language) => {
-    const all = localeStrings(language).map((entry) => entry.text).join('\n');
+    const all = localeStrings(language)
+      .map((entry) => entry.text)
+      .join('\n');
     const unused = glossary.terms.filter((term) => Object.keys(term.forbidden).length > 0 && !all.includes(term[language])).map((term) => term.concept);
     expect(unused).toEqual([]);
   });

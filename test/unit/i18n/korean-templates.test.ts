@@ -40,7 +40,12 @@ describe('Korean particles after a value', () => {
   it.each(withJosa.map((entry) => [`${entry.namespace}:${entry.key}`, entry] as const))('%s renders after a consonant and after a vowel', (_name, entry) => {
     const base = entry.key.replace(/_(zero|one|two|few|many|other)$/, '');
     const t = translator('ko', entry.namespace as Namespace) as unknown as (key: string, values: Record<string, unknown>) => string;
-    for (const [word, form] of [['빵', 0], ['커피', 1], ['¥700', 0], ['¥2', 1]] as const) {
+    for (const [word, form] of [
+      ['빵', 0],
+      ['커피', 1],
+      ['¥700', 0],
+      ['¥2', 1],
+    ] as const) {
       const rendered = t(base, valuesFor(entry.text, word));
       const pairs = [...entry.text.matchAll(/josa\(([^)]+)\)/g)].map((match) => match[1] ?? '').filter(isParticlePair);
       expect(pairs.length).toBeGreaterThan(0);

@@ -45,7 +45,11 @@ describe('Japanese punctuation', () => {
   });
 
   it('has no Korean outside the language names', () => {
-    expect(localeStrings('ja').filter((entry) => /[\uAC00-\uD7A3]/u.test(names(entry))).map((entry) => entry.key)).toEqual([]);
+    expect(
+      localeStrings('ja')
+        .filter((entry) => /[\uAC00-\uD7A3]/u.test(names(entry)))
+        .map((entry) => entry.key),
+    ).toEqual([]);
   });
 
   it('catches half-width punctuation (the check works)', () => {
@@ -91,7 +95,11 @@ describe('Korean punctuation and register', () => {
   });
 
   it('has no Japanese outside the language names', () => {
-    expect(localeStrings('ko').filter((entry) => /[\u3040-\u30FF\u4E00-\u9FFF]/u.test(names(entry)) && entry.key !== 'description.checklist').map((entry) => entry.key)).toEqual([]);
+    expect(
+      localeStrings('ko')
+        .filter((entry) => /[\u3040-\u30FF\u4E00-\u9FFF]/u.test(names(entry)) && entry.key !== 'description.checklist')
+        .map((entry) => entry.key),
+    ).toEqual([]);
   });
 });
 

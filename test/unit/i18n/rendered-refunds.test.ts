@@ -61,7 +61,13 @@ function screens(language: 'ja' | 'ko'): string {
   const show = (title: string, driver: DialogDriver) => out.push(`== ${title}\n${driver.last.replies.map(replyText).join('\n\n')}\n`);
 
   const refund = new DialogDriver(language);
-  refund.result({ type: 'refunds.paymentsListed', linkId: 'lnk_1', page: 1, productName: PRODUCT[language], payments: [payment(language), payment(language, { status: 'authorized', state: 'awaiting', paymentMethod: 'konbini', paymentDeadline: '2026-11-30T14:59:00.000Z' })] });
+  refund.result({
+    type: 'refunds.paymentsListed',
+    linkId: 'lnk_1',
+    page: 1,
+    productName: PRODUCT[language],
+    payments: [payment(language), payment(language, { status: 'authorized', state: 'awaiting', paymentMethod: 'konbini', paymentDeadline: '2026-11-30T14:59:00.000Z' })],
+  });
   show('refundable payments', refund);
   refund.result({ type: 'refunds.paymentLoaded', purpose: 'refund', payment: payment(language) });
   show('refund: how much', refund);
@@ -71,7 +77,11 @@ function screens(language: 'ja' | 'ko'): string {
   show('refunded', refund);
 
   const cancel = new DialogDriver(language);
-  cancel.result({ type: 'refunds.paymentLoaded', purpose: 'cancel', payment: payment(language, { status: 'authorized', state: 'awaiting', paymentMethod: 'konbini', paymentDeadline: '2026-11-30T14:59:00.000Z' }) });
+  cancel.result({
+    type: 'refunds.paymentLoaded',
+    purpose: 'cancel',
+    payment: payment(language, { status: 'authorized', state: 'awaiting', paymentMethod: 'konbini', paymentDeadline: '2026-11-30T14:59:00.000Z' }),
+  });
   show('cancel: confirm', cancel);
 
   const request = new DialogDriver(language);

@@ -86,7 +86,16 @@ function section(title: string, body: string): string {
 function chatScreens(language: 'ja' | 'ko'): string {
   const ctx = context(language);
   const names = NAMES[language];
-  const link = salesLink({ productName: names.product, amount: names.amount, currency: names.currency, language, usageLimit: 20, expiresAt: '2026-12-31T14:59:00.000Z', capturedAmount: names.amount * 3, usedCount: 3 });
+  const link = salesLink({
+    productName: names.product,
+    amount: names.amount,
+    currency: names.currency,
+    language,
+    usageLimit: 20,
+    expiresAt: '2026-12-31T14:59:00.000Z',
+    capturedAmount: names.amount * 3,
+    usedCount: 3,
+  });
   const testLink = salesLink({ id: 'link2', slug: 'testSLUG9', productName: names.other, amount: 1200, currency: 'JPY', language, testMode: true, status: 'inactive' });
   const usedUp = salesLink({ id: 'link3', slug: 'usedUP77', productName: `${names.other} 2`, language, usageLimit: 5, usedCount: 5 });
   const out: string[] = [];
@@ -108,7 +117,14 @@ function chatScreens(language: 'ja' | 'ko'): string {
   out.push(section('transactions', replyText(transactionsReply({ link, page: 1, transactions, hasMore: true }, ctx))));
   const notices = translator(language, 'pages');
   const price = (amount: number) => formatPrice(amount, names.currency, language);
-  out.push(section('payment notices', [notices('notice.captured', { product: names.product, amount: price(names.amount), total: price(names.amount * 4) }), notices('notice.usedUp', { product: names.product, limit: 20 })].join('\n\n')));
+  out.push(
+    section(
+      'payment notices',
+      [notices('notice.captured', { product: names.product, amount: price(names.amount), total: price(names.amount * 4) }), notices('notice.usedUp', { product: names.product, limit: 20 })].join(
+        '\n\n',
+      ),
+    ),
+  );
   const invite = { type: 'merchants.inviteCreated', code: 'ABCD-2345', role: 'staff', expiresAt: '2026-12-05T03:00:00.000Z', merchantName: names.merchant } as const;
   out.push(section('invite code', resultReplies(invite, language).map(replyText).join('\n\n')));
   for (const role of ['owner', 'staff'] as const) {
@@ -127,7 +143,27 @@ function buyerScreens(language: Language): string {
   const price = formatPrice(names.amount, names.currency, language);
   const out: string[] = [];
   const shop = { name: names.merchant, logoUrl: null, legalUrl: '/s/0123456789abcdef0123456789abcdef/legal' };
-  const page = { language, t, shop, productName: names.product, description: '', price, pageUrl: 'https://shop.example/l/abc', imageUrl: null, qrImageUrl: 'https://shop.example/qr/abc.png', checkoutPath: '/l/abc/checkout', formToken: 'token', quantity: null, fixedTotal: price, fixedQuantity: 1, errors: [], scriptNonce: 'nonce', buyerFields: { ask: [], question: null }, values: {}, paymentMethods: null };
+  const page = {
+    language,
+    t,
+    shop,
+    productName: names.product,
+    description: '',
+    price,
+    pageUrl: 'https://shop.example/l/abc',
+    imageUrl: null,
+    qrImageUrl: 'https://shop.example/qr/abc.png',
+    checkoutPath: '/l/abc/checkout',
+    formToken: 'token',
+    quantity: null,
+    fixedTotal: price,
+    fixedQuantity: 1,
+    errors: [],
+    scriptNonce: 'nonce',
+    buyerFields: { ask: [], question: null },
+    values: {},
+    paymentMethods: null,
+  };
   out.push(section('link page', pageText(renderLinkPage({ ...page, testMode: false }))));
   out.push(section('link page (test link)', pageText(renderLinkPage({ ...page, testMode: true }))));
   const totals = [1, 2, 3].map((count) => formatPrice(names.amount * count, names.currency, language));
@@ -138,9 +174,33 @@ function buyerScreens(language: Language): string {
   const reasons: ClosedReason[] = ['inactive', 'expired', 'used_up', 'reserved', 'made_in_test_mode', 'made_in_live_mode'];
   for (const reason of reasons) out.push(section(`closed: ${reason}`, pageText(renderClosedPage(language, t, names.product, reason, shop))));
   for (const outcome of ['paid', 'awaiting', 'not_completed'] as const) {
-    out.push(section(`return: ${outcome}`, pageText(renderReturnPage({ language, t, shop, outcome, productName: names.product, price, linkPath: '/l/abc', testMode: false, orderReference: 'K7QM4XP2', afterPaymentMessage: language === 'ja' ? 'お支払い後3日以内に発送します。' : '결제 후 3일 이내에 발송합니다.', lineAddFriendUrl: 'https://line.me/R/ti/p/%40shop' }))));
+    out.push(
+      section(
+        `return: ${outcome}`,
+        pageText(
+          renderReturnPage({
+            language,
+            t,
+            shop,
+            outcome,
+            productName: names.product,
+            price,
+            linkPath: '/l/abc',
+            testMode: false,
+            orderReference: 'K7QM4XP2',
+            afterPaymentMessage: language === 'ja' ? 'お支払い後3日以内に発送します。' : '결제 후 3일 이내에 발송합니다.',
+            lineAddFriendUrl: 'https://line.me/R/ti/p/%40shop',
+          }),
+        ),
+      ),
+    );
   }
-  for (const [name, testId] of [['notFound', 'not-found'], ['providerError', 'provider-error'], ['rateLimited', 'rate-limited'], ['forbidden', 'forbidden']] as const) {
+  for (const [name, testId] of [
+    ['notFound', 'not-found'],
+    ['providerError', 'provider-error'],
+    ['rateLimited', 'rate-limited'],
+    ['forbidden', 'forbidden'],
+  ] as const) {
     out.push(section(name, pageText(renderMessagePage({ language, title: t(`${name}.title`), message: t(`${name}.body`), testId }))));
   }
   return out.join('\n');

@@ -18,7 +18,16 @@ describe("LINE's content limits, counted as LINE counts", () => {
     expect(
       messageProblems([
         text('😀'.repeat(2500), { quickReply: quick(...Array.from({ length: 13 }, () => '👍'.repeat(20))) }),
-        flex(bubble([button({ type: 'uri', label: 'あ'.repeat(40), uri: `https://x.example/${'a'.repeat(980)}` }), button({ type: 'postback', label: 'p', data: 'd'.repeat(300), displayText: '😀'.repeat(300) })], 'https://x.example/i.png'), 'a'.repeat(1500)),
+        flex(
+          bubble(
+            [
+              button({ type: 'uri', label: 'あ'.repeat(40), uri: `https://x.example/${'a'.repeat(980)}` }),
+              button({ type: 'postback', label: 'p', data: 'd'.repeat(300), displayText: '😀'.repeat(300) }),
+            ],
+            'https://x.example/i.png',
+          ),
+          'a'.repeat(1500),
+        ),
         { type: 'image', originalContentUrl: 'https://x.example/q.png', previewImageUrl: 'http://127.0.0.1:3000/q.png' },
         flex({ type: 'carousel', contents: Array.from({ length: 12 }, () => bubble()) }),
         flex(bubble([button({ type: 'clipboard', label: 'Copy', clipboardText: '😀'.repeat(500) })])),

@@ -81,7 +81,7 @@ describe('rendering replies as LINE messages', () => {
       ],
       SECRET,
     );
-    const actions = ((message as { contents: { footer: { contents: { action: Record<string, string> }[] } } }).contents.footer.contents).map((button) => button.action);
+    const actions = (message as { contents: { footer: { contents: { action: Record<string, string> }[] } } }).contents.footer.contents.map((button) => button.action);
     expect(actions[0]).toEqual({ type: 'uri', label: 'Share', uri: 'https://line.me/R/share?text=Pay%20here%20https%3A%2F%2Fx%2Fl%2Fabc' });
     expect(actions[1]).toEqual({ type: 'clipboard', label: 'Copy link', clipboardText: 'https://x/l/abc' });
     expect(actions[2]).toEqual({ type: 'uri', label: 'Open', uri: 'https://x/l/abc' });
@@ -100,10 +100,7 @@ describe('rendering replies as LINE messages', () => {
   });
 
   it('keeps a share URI within 1,000 characters whatever the text', () => {
-    const [message] = renderReplies(
-      [{ kind: 'card', altText: 'card', card: { title: 'T', rows: [], buttons: [{ label: 'Share', action: { type: 'share', text: 'お'.repeat(500) } }] } }],
-      SECRET,
-    );
+    const [message] = renderReplies([{ kind: 'card', altText: 'card', card: { title: 'T', rows: [], buttons: [{ label: 'Share', action: { type: 'share', text: 'お'.repeat(500) } }] } }], SECRET);
     const uri = (message as { contents: { footer: { contents: { action: { uri: string } }[] } } }).contents.footer.contents[0]!.action.uri;
     expect(uri.length).toBeLessThanOrEqual(1000);
     expect(decodeURIComponent(uri.split('text=')[1]!)).toMatch(/^お+$/);

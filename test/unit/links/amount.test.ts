@@ -5,8 +5,7 @@ import type { AmountError } from '../../../src/links/amount.js';
 import { SUPPORTED_CURRENCIES, currencyDecimals, maxAmount } from '../../../src/i18n/currency.js';
 import type { Currency } from '../../../src/i18n/currency.js';
 
-const toFullWidthDigits = (text: string): string =>
-  text.replace(/[0-9]/g, (digit) => String.fromCharCode(0xff10 + Number(digit)));
+const toFullWidthDigits = (text: string): string => text.replace(/[0-9]/g, (digit) => String.fromCharCode(0xff10 + Number(digit)));
 
 const withThousandsCommas = (digits: string): string => digits.replace(/\B(?=(\d{3})+$)/g, ',');
 
@@ -229,9 +228,7 @@ describe('parseAmount refuses', () => {
 
 describe('parseAmount properties', () => {
   const currencyArb = fc.constantFrom(...SUPPORTED_CURRENCIES);
-  const currencyAndAmountArb = currencyArb.chain((currency) =>
-    fc.record({ currency: fc.constant(currency), amount: fc.integer({ min: 1, max: maxAmount(currency) }) }),
-  );
+  const currencyAndAmountArb = currencyArb.chain((currency) => fc.record({ currency: fc.constant(currency), amount: fc.integer({ min: 1, max: maxAmount(currency) }) }));
 
   it('reads plain, comma-grouped and full-width yen digits back to the same amount', () => {
     fc.assert(
@@ -266,9 +263,7 @@ describe('parseAmount properties', () => {
     const twoDecimalCurrencies = SUPPORTED_CURRENCIES.filter((currency) => currencyDecimals(currency) === 2);
     fc.assert(
       fc.property(
-        fc.constantFrom(...twoDecimalCurrencies).chain((currency) =>
-          fc.record({ currency: fc.constant(currency), amount: fc.integer({ min: 1, max: maxAmount(currency) }) }),
-        ),
+        fc.constantFrom(...twoDecimalCurrencies).chain((currency) => fc.record({ currency: fc.constant(currency), amount: fc.integer({ min: 1, max: maxAmount(currency) }) })),
         ({ currency, amount }) => {
           expect(parseAmount(`${(amount / 100).toFixed(2)} ${currency}`)).toEqual({ ok: true, amount, currency });
         },

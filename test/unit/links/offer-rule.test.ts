@@ -46,11 +46,7 @@ describe('offerFor: what may be chosen', () => {
     expect(offerFor({ ...terms, usageLimit: 1 }, { ...NO_LIVE_STATE, heldByAwaiting: 1, nextFreeAt: freesAt }, NOW)).toEqual({ open: false, reason: 'reserved', freesAt, byAwaiting: true });
   });
   it('a subscription is one unit at its fixed price, with no tip or code', () => {
-    const offer = offerFor(
-      { ...terms, quantityMin: 2, quantityMax: 4, tips: { kind: 'percent', values: [10] }, subscription: true },
-      { ...NO_LIVE_STATE, codeOffered: true },
-      NOW,
-    );
+    const offer = offerFor({ ...terms, quantityMin: 2, quantityMax: 4, tips: { kind: 'percent', values: [10] }, subscription: true }, { ...NO_LIVE_STATE, codeOffered: true }, NOW);
     expect(offer).toMatchObject({ open: true, quantity: { min: 1, max: 1 }, tips: null, code: false });
   });
 });

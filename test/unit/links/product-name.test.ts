@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  DESCRIPTION_MAX,
-  PRODUCT_NAME_MAX,
-  normalizeProductName,
-  validateDescription,
-} from '../../../src/links/product-name.js';
+import { DESCRIPTION_MAX, PRODUCT_NAME_MAX, normalizeProductName, validateDescription } from '../../../src/links/product-name.js';
 
 describe('normalizeProductName', () => {
   it.each<[raw: string, name: string, key: string]>([
@@ -42,12 +37,9 @@ describe('normalizeProductName', () => {
     expect(new Set(keys)).toEqual(new Set(['coffee beans']));
   });
 
-  it.each(['', '   ', '\u3000\u3000', '\u200B\u200C\u200D\uFEFF\u2060', '\n\t\r', '\u0000\u0001', '\u3164\u3164', '\uFFA0'])(
-    'refuses the blank name %j',
-    (raw) => {
-      expect(normalizeProductName(raw)).toEqual({ ok: false, reason: 'empty' });
-    },
-  );
+  it.each(['', '   ', '\u3000\u3000', '\u200B\u200C\u200D\uFEFF\u2060', '\n\t\r', '\u0000\u0001', '\u3164\u3164', '\uFFA0'])('refuses the blank name %j', (raw) => {
+    expect(normalizeProductName(raw)).toEqual({ ok: false, reason: 'empty' });
+  });
 
   it('accepts exactly PRODUCT_NAME_MAX code points and refuses one more', () => {
     expect(PRODUCT_NAME_MAX).toBe(80);

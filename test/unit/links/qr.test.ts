@@ -18,7 +18,7 @@ function degrade(png: PNG, factor: number, noise: number): { data: Uint8ClampedA
   const height = Math.floor(png.height / factor);
   const data = new Uint8ClampedArray(width * height * 4);
   let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let sum = 0;

@@ -70,7 +70,9 @@ describe('links and summary commands', () => {
 
   it('answers a summary button and renders the loaded summary', () => {
     expect(run(tap('summary', ['l9'])).effect).toEqual({ type: 'sales.loadSummary', merchantId: 'm1', linkId: 'l9' });
-    const shown = run(result({ type: 'sales.summaryLoaded', link: salesLink(), summary: { capturedAmount: 3000, capturedPayments: 2, pendingPayments: 1, refundedPayments: 0, asOf: NOW.toISOString() } }));
+    const shown = run(
+      result({ type: 'sales.summaryLoaded', link: salesLink(), summary: { capturedAmount: 3000, capturedPayments: 2, pendingPayments: 1, refundedPayments: 0, asOf: NOW.toISOString() } }),
+    );
     expect(shown.replies[0]?.kind).toBe('card');
   });
 
@@ -117,7 +119,8 @@ describe('activate / deactivate', () => {
 describe('words for every link action', () => {
   const machine = assembleMachine([salesChat, refundChat]);
   const go = (input: Input, ctx: Context = context('en'), state: DialogState | null = null) => step(machine, state, input, ctx);
-  const found = (purpose: string) => result({ type: 'sales.nameMatched', query: 'coffee', purpose: purpose as 'refund', match: { kind: 'one', link: { id: 'l1', productName: 'Coffee', productNameKey: 'coffee' } } });
+  const found = (purpose: string) =>
+    result({ type: 'sales.nameMatched', query: 'coffee', purpose: purpose as 'refund', match: { kind: 'one', link: { id: 'l1', productName: 'Coffee', productNameKey: 'coffee' } } });
 
   it('looks the product up for each word, in ja / en / ko', () => {
     const cases: [string, string][] = [

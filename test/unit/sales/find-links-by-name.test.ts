@@ -5,13 +5,7 @@ function named(id: string, productName: string): NamedLink {
   return { id, productName, productNameKey: productName.normalize('NFKC').toLowerCase() };
 }
 
-const links = [
-  named('a', 'Coffee Beans'),
-  named('b', 'Coffee Mug'),
-  named('c', 'コーヒー豆'),
-  named('d', 'Green Tea'),
-  named('e', 'Tea Set'),
-];
+const links = [named('a', 'Coffee Beans'), named('b', 'Coffee Mug'), named('c', 'コーヒー豆'), named('d', 'Green Tea'), named('e', 'Tea Set')];
 
 describe('matchLinksByName', () => {
   it.each([

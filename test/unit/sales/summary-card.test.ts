@@ -67,15 +67,20 @@ describe('transactionsReply', () => {
   });
 
   it("shows each payment in its own currency, an awaiting payment's deadline and a fraud mark", () => {
-    const card = cardOf(transactionsReply({
-      link: salesLink(),
-      page: 1,
-      transactions: [
-        { id: 'p3', state: 'awaiting', amount: 1190, refundedAmount: 0, at: '2026-11-28T01:00:00.000Z', deadline: '2026-12-01T14:59:00.000Z' },
-        { id: 'p4', state: 'captured', amount: 680, currency: 'USD', refundedAmount: 0, at: '2026-11-28T01:00:00.000Z', fraud: true },
-      ],
-      hasMore: false,
-    }, context('en')));
+    const card = cardOf(
+      transactionsReply(
+        {
+          link: salesLink(),
+          page: 1,
+          transactions: [
+            { id: 'p3', state: 'awaiting', amount: 1190, refundedAmount: 0, at: '2026-11-28T01:00:00.000Z', deadline: '2026-12-01T14:59:00.000Z' },
+            { id: 'p4', state: 'captured', amount: 680, currency: 'USD', refundedAmount: 0, at: '2026-11-28T01:00:00.000Z', fraud: true },
+          ],
+          hasMore: false,
+        },
+        context('en'),
+      ),
+    );
     expect(card.rows.map((entry) => entry.value)).toEqual([
       'Awaiting payment · ¥1,190\nPay by Dec 1, 2026, 11:59 PM\nPayment ID p3',
       'Paid · $6.80\n⚠ KOMOJU marked this payment as fraud\nPayment ID p4',

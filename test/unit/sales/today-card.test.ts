@@ -109,7 +109,13 @@ describe('chart wording', () => {
     const t = translator('en', 'sales');
     const view = shopChartView('Cafe', { currency: 'JPY', capturedAmount: 0, capturedPayments: 0, topLinks: [], days: [{ day: '2026-11-28', amount: 0 }] }, NOW, 'en', t);
     expect(view.subtitle).toBe('Whole shop · money kept per day · today · top links');
-    const month = shopChartView('Cafe', { currency: 'JPY', capturedAmount: 0, capturedPayments: 0, topLinks: [], days: Array.from({ length: 30 }, () => ({ day: '2026-11-28', amount: 0 })) }, NOW, 'en', t);
+    const month = shopChartView(
+      'Cafe',
+      { currency: 'JPY', capturedAmount: 0, capturedPayments: 0, topLinks: [], days: Array.from({ length: 30 }, () => ({ day: '2026-11-28', amount: 0 })) },
+      NOW,
+      'en',
+      t,
+    );
     expect(month.subtitle).toContain('last 30 days');
   });
 });

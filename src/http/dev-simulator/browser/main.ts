@@ -81,9 +81,12 @@ function toast(message: string, isError = false): void {
   toastBox.className = isError ? 'toast error' : 'toast';
   toastBox.hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = window.setTimeout(() => {
-    toastBox.hidden = true;
-  }, isError ? 6000 : 2200);
+  toastTimer = window.setTimeout(
+    () => {
+      toastBox.hidden = true;
+    },
+    isError ? 6000 : 2200,
+  );
 }
 
 function copyText(text: string): void {

@@ -81,18 +81,18 @@ describe('Create link dialog', () => {
 
     const saved = driver.tap('Save');
     expect(saved.effect).toEqual({
-        type: 'links.create',
-        merchantId: MEMBERSHIP.merchantId,
-        draft: {
-          amount: 1500,
-          currency: 'JPY',
-          productName: 'Workshop ticket',
-          description: 'Two-hour pottery workshop.\nTax included.',
-          imageId: null,
-          language: 'en',
-          status: 'inactive',
-        },
-      });
+      type: 'links.create',
+      merchantId: MEMBERSHIP.merchantId,
+      draft: {
+        amount: 1500,
+        currency: 'JPY',
+        productName: 'Workshop ticket',
+        description: 'Two-hour pottery workshop.\nTax included.',
+        imageId: null,
+        language: 'en',
+        status: 'inactive',
+      },
+    });
     const issued = driver.result({ type: 'links.created', link: linkView({ status: 'inactive', language: 'en' }) });
     expect(issued.state).toBeNull();
     expect(issued.replies.map((reply) => reply.kind)).toEqual(['card', 'image', 'text']);

@@ -5,7 +5,11 @@ import type { SalesLinkView } from '../../../../src/sales/sales-link-view.js';
 import { DialogDriver, linkView } from '../../../support/dialog-driver.js';
 
 function source(): SalesLinkView {
-  return { ...linkView({ productName: '抹茶ラテ', amount: 680, description: '濃いめ', imageUrl: 'https://pay.example/media/img_1', language: 'ko', usageLimit: 10, expiresAt: '2026-12-01T00:00:00.000Z' }), usedCount: 3, capturedAmount: 2040 };
+  return {
+    ...linkView({ productName: '抹茶ラテ', amount: 680, description: '濃いめ', imageUrl: 'https://pay.example/media/img_1', language: 'ko', usageLimit: 10, expiresAt: '2026-12-01T00:00:00.000Z' }),
+    usedCount: 3,
+    capturedAmount: 2040,
+  };
 }
 
 describe('duplicate a link', () => {

@@ -44,7 +44,19 @@ describe('edit dialog', () => {
     const menu = opened.replies[0];
     expect(menu?.kind).toBe('card');
     expect(menu?.kind === 'card' && menu.quickReplies?.map((button) => button.label)).toEqual([
-      'Product name', 'Description', 'Image', 'Page language', 'Status', 'Usage limit', 'Quantity', 'Tips', 'Buyer details', 'Question', 'After payment', 'Payment methods', 'Expiry',
+      'Product name',
+      'Description',
+      'Image',
+      'Page language',
+      'Status',
+      'Usage limit',
+      'Quantity',
+      'Tips',
+      'Buyer details',
+      'Question',
+      'After payment',
+      'Payment methods',
+      'Expiry',
     ]);
     // Price and currency are never offered: the card says once that they stay.
     expect(menu?.kind === 'card' && menu.card.footnote).toContain('Price and currency stay as issued');
@@ -66,7 +78,11 @@ describe('edit dialog', () => {
   });
 
   it('takes 今日 / today as the expiry although it is also the today command; another command leaves', () => {
-    for (const [word, ctx] of [['今日', context('ja')], ['today', context('en')], ['오늘', context('ko')]] as const) {
+    for (const [word, ctx] of [
+      ['今日', context('ja')],
+      ['today', context('en')],
+      ['오늘', context('ko')],
+    ] as const) {
       const asked = choose('expiry', ctx);
       const saving = run(say(word), ctx, asked.state);
       expect(saving.effect?.type).toBe('links.update');

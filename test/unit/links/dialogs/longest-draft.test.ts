@@ -74,7 +74,7 @@ describe.each(LANGUAGES)('the link dialogs at their longest, in %s', (language) 
     }
   });
 
-  it("renders the edit menu of a link with everything set within LINE limits", () => {
+  it('renders the edit menu of a link with everything set within LINE limits', () => {
     const machine = assembleMachine([salesChat, linkChat]);
     const link = salesLink({ productName: NAME, description: 'あ'.repeat(1000), afterPaymentMessage: 'う'.repeat(500), usageLimit: 1_000_000, quantityMin: 1, quantityMax: 99 });
     const opened = step(machine, null, { kind: 'result', result: { type: 'sales.linkLoaded', purpose: 'edit', link } }, ctx);

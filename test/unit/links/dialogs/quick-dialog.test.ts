@@ -69,9 +69,9 @@ describe('Quick Payment Link dialog', () => {
   });
 
   it.each([
-    ['', 'couldn\'t read'],
-    ['🙂🙂🙂', 'couldn\'t read'],
-    ['x'.repeat(10_000), 'couldn\'t read'],
+    ['', "couldn't read"],
+    ['🙂🙂🙂', "couldn't read"],
+    ['x'.repeat(10_000), "couldn't read"],
     ['-100', 'more than zero'],
     ['0', 'more than zero'],
     ['12.5', 'JPY has no decimal places: send a whole number'],
@@ -80,8 +80,8 @@ describe('Quick Payment Link dialog', () => {
     ['1,50', 'commas'],
     ['10 XYZ', 'Supported: JPY'],
     ['$5 EUR', 'two different currencies'],
-    ['一五〇〇', 'couldn\'t read'],
-    ['1500ドル', 'couldn\'t read'],
+    ['一五〇〇', "couldn't read"],
+    ['1500ドル', "couldn't read"],
   ])('refuses the amount %j with a clear answer and stays on the question', (input, answer) => {
     const driver = new DialogDriver('en');
     driver.say('quick');

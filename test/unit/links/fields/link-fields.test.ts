@@ -56,7 +56,15 @@ describe('the link field table', () => {
       ok: true,
       changes: { billingInterval: 'month', paymentTypes: ['credit_card'], quantityMin: 1, quantityMax: 1, usageLimit: null, amountMin: null, amountMax: null, amountPresets: [], tipOptions: null },
     });
-    for (const [word, interval] of [['毎月', 'month'], ['매주', 'week'], ['毎年', 'year'], ['1回払い', null], ['한 번 결제', null], ['通常購入', null], ['일반 결제', null]] as const) {
+    for (const [word, interval] of [
+      ['毎月', 'month'],
+      ['매주', 'week'],
+      ['毎年', 'year'],
+      ['1回払い', null],
+      ['한 번 결제', null],
+      ['通常購入', null],
+      ['일반 결제', null],
+    ] as const) {
       expect(billing.parse(word, en, draft), word).toMatchObject({ ok: true, changes: { billingInterval: interval } });
     }
     expect(billing.parse('fortnightly', testContext({ now: NOW, language: 'ko' }), draft).ok).toBe(false);
@@ -86,7 +94,13 @@ describe('the link field table', () => {
   it('refuses what a subscription link cannot have, saying why, instead of dropping it when the link is made', () => {
     const ja = testContext({ now: NOW, language: 'ja' });
     const monthly = { ...draft, billingInterval: 'month' as const, usageLimit: null };
-    for (const [id, answer] of [['priceRange', '500-5000'], ['tips', '10%'], ['quantity', '1-5'], ['usageLimit', '10'], ['paymentTypes', 'konbini']] as const) {
+    for (const [id, answer] of [
+      ['priceRange', '500-5000'],
+      ['tips', '10%'],
+      ['quantity', '1-5'],
+      ['usageLimit', '10'],
+      ['paymentTypes', 'konbini'],
+    ] as const) {
       const field = LINK_FIELDS.find((candidate) => candidate.id === id)!;
       expect(field.parse(answer, ja, { ...draft, billingInterval: null }).ok, id).toBe(true);
       const refused = field.parse(answer, ja, monthly);

@@ -67,7 +67,12 @@ describe('price range and tips typed in chat', () => {
     const link = linkView({ language: 'en', amount: 500, price: { mode: 'buyer', min: 500, max: 5000, presets: [1000, 2000] }, tipOptions: { kind: 'amount', values: [200, 500] } });
     const card = linkCard(link, contextFor('en'));
     expect(card.subtitle).toBe('You choose: ¥500–¥5,000');
-    expect(card.rows).toEqual(expect.arrayContaining([{ label: 'Preset amounts', value: '¥1,000, ¥2,000' }, { label: 'Tips', value: '¥200, ¥500' }]));
+    expect(card.rows).toEqual(
+      expect.arrayContaining([
+        { label: 'Preset amounts', value: '¥1,000, ¥2,000' },
+        { label: 'Tips', value: '¥200, ¥500' },
+      ]),
+    );
     expect(shareText(link)).toContain('You choose: ¥500–¥5,000');
   });
 
@@ -78,7 +83,21 @@ describe('price range and tips typed in chat', () => {
     expect(card.kind === 'card' && card.card.rows).toEqual(expect.arrayContaining([{ label: '価格', value: 'お好きな価格：¥500〜¥5,000' }]));
     expect(salesLinkCard(link, context('en')).subtitle).toBe('You choose: ¥500–¥5,000');
     const transactions = transactionsReply(
-      { link, page: 1, hasMore: false, transactions: [{ id: 'pay_1', state: 'captured', amount: 2900, refundedAmount: 0, at: '2026-11-28T08:00:00.000Z', choices: { chosenAmount: 3000, discountCode: 'SPRING10', discountAmount: 300, tipAmount: 200 } }] },
+      {
+        link,
+        page: 1,
+        hasMore: false,
+        transactions: [
+          {
+            id: 'pay_1',
+            state: 'captured',
+            amount: 2900,
+            refundedAmount: 0,
+            at: '2026-11-28T08:00:00.000Z',
+            choices: { chosenAmount: 3000, discountCode: 'SPRING10', discountAmount: 300, tipAmount: 200 },
+          },
+        ],
+      },
       context('ko'),
     );
     const row = transactions.kind === 'card' ? transactions.card.rows[0]?.value : '';

@@ -144,7 +144,15 @@ describe('the fake KOMOJU serves the documented shapes', () => {
     return (created.json as { id: string }).id;
   }
 
-  const SESSION = { amount: 1000, currency: 'JPY', return_url: 'https://shop.example/l/abc/return', email: 'buyer@example.com', line_items: [{ description: '商品', amount: 1000, quantity: 1 }], metadata: { checkoutId: 'chk_1' }, payment_data: { external_order_num: 'chk_1' } };
+  const SESSION = {
+    amount: 1000,
+    currency: 'JPY',
+    return_url: 'https://shop.example/l/abc/return',
+    email: 'buyer@example.com',
+    line_items: [{ description: '商品', amount: 1000, quantity: 1 }],
+    metadata: { checkoutId: 'chk_1' },
+    payment_data: { external_order_num: 'chk_1' },
+  };
 
   it('Session (payment mode), Payment with Refund and RefundRequest, PaymentList, Event', async () => {
     const card = await session(SESSION);
@@ -152,7 +160,19 @@ describe('the fake KOMOJU serves the documented shapes', () => {
     expect((await api('POST', `/api/v1/payments/${paid.id}/refund`, { amount: 300 })).status).toBe(200);
     const konbini = fake.completeSession(await session(SESSION), 'authorized', { paymentMethodFee: 190 });
     fake.capture(konbini.id);
-    expect((await api('POST', `/api/v1/payments/${konbini.id}/refund_request`, { amount: 500, customer_name: 'ﾔﾏﾀﾞ ﾀﾛｳ', bank_name: 'みずほ銀行', branch_number: '001', account_type: 'normal', account_number: 123456, include_payment_method_fee: false })).status).toBe(200);
+    expect(
+      (
+        await api('POST', `/api/v1/payments/${konbini.id}/refund_request`, {
+          amount: 500,
+          customer_name: 'ﾔﾏﾀﾞ ﾀﾛｳ',
+          bank_name: 'みずほ銀行',
+          branch_number: '001',
+          account_type: 'normal',
+          account_number: 123456,
+          include_payment_method_fee: false,
+        })
+      ).status,
+    ).toBe(200);
 
     const read = await api('GET', `/api/v1/sessions/${card}`);
     expect(shapeDifferences(read.json, paymentSessionModel, { nullable: sessionNullable, optional: sessionOptional })).toEqual([]);
@@ -172,7 +192,13 @@ describe('the fake KOMOJU serves the documented shapes', () => {
   });
 
   it('Session (customer mode), Subscription with Subscription_customer and payment ids, Customer', async () => {
-    const cardOnly = await session({ mode: 'customer', currency: 'JPY', return_url: 'https://shop.example/l/abc/return', email: 'buyer@example.com', line_items: [{ description: '商品', amount: 980, quantity: 1 }] });
+    const cardOnly = await session({
+      mode: 'customer',
+      currency: 'JPY',
+      return_url: 'https://shop.example/l/abc/return',
+      email: 'buyer@example.com',
+      line_items: [{ description: '商品', amount: 980, quantity: 1 }],
+    });
     fake.saveCard(cardOnly);
     const read = (await api('GET', `/api/v1/sessions/${cardOnly}`)).json as { customer_id: string };
     expect(shapeDifferences(read, customerSessionModel, { nullable: sessionNullable, optional: sessionOptional })).toEqual([]);
@@ -199,7 +225,11 @@ describe('the fake KOMOJU serves the documented shapes', () => {
     fake.saveCard(cardOnly);
     const customer = fake.session(cardOnly).customer_id;
     const post = (body: unknown) =>
-      fetch(`${fake.url}/api/v1/subscriptions`, { method: 'POST', headers: { Authorization: AUTH, 'Content-Type': 'application/json', 'X-KOMOJU-IDEMPOTENCY': 'sub-key' }, body: JSON.stringify(body) });
+      fetch(`${fake.url}/api/v1/subscriptions`, {
+        method: 'POST',
+        headers: { Authorization: AUTH, 'Content-Type': 'application/json', 'X-KOMOJU-IDEMPOTENCY': 'sub-key' },
+        body: JSON.stringify(body),
+      });
     const body = { customer, amount: 500, currency: 'JPY', period: 'weekly' };
     fake.delayNext(1, 150);
     const [first, during] = await Promise.all([post(body), new Promise((resolve) => setTimeout(resolve, 50)).then(() => post(body))]);

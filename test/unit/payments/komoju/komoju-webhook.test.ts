@@ -2,11 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  parseKomojuEvent,
-  signKomojuBody,
-  verifyKomojuSignature,
-} from '../../../../src/payments/komoju/komoju-webhook.js';
+import { parseKomojuEvent, signKomojuBody, verifyKomojuSignature } from '../../../../src/payments/komoju/komoju-webhook.js';
 import { ProviderError } from '../../../../src/payments/provider.js';
 import { startFakeKomoju } from '../../../support/fake-komoju.js';
 import type { FakeKomoju } from '../../../support/fake-komoju.js';
@@ -15,9 +11,7 @@ const WEBHOOK_SECRET = 'whsec_test_0123456789';
 
 describe('signKomojuBody', () => {
   it('is lowercase hex HMAC-SHA256 (RFC-style known vector)', () => {
-    expect(signKomojuBody('The quick brown fox jumps over the lazy dog', 'key')).toBe(
-      'f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8',
-    );
+    expect(signKomojuBody('The quick brown fox jumps over the lazy dog', 'key')).toBe('f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8');
   });
 
   it('signs strings as UTF-8', () => {
@@ -71,12 +65,7 @@ describe('verifyKomojuSignature', () => {
     expect(verifyKomojuSignature(body, signature, WEBHOOK_SECRET)).toBe(true);
 
     // The same JSON re-serialised (here with \u escapes) is different bytes: must not verify.
-    const reserialised = Buffer.from(
-      JSON.stringify(JSON.parse(body.toString('utf8'))).replace(
-        /[^\x00-\x7f]/g,
-        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-      ),
-    );
+    const reserialised = Buffer.from(JSON.stringify(JSON.parse(body.toString('utf8'))).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
     expect(JSON.parse(reserialised.toString())).toEqual(JSON.parse(body.toString()));
     expect(verifyKomojuSignature(reserialised, signature, WEBHOOK_SECRET)).toBe(false);
 
@@ -141,9 +130,13 @@ describe('parseKomojuEvent', () => {
 
   it('gives ping (and other non-payment events) a null payment; a customer event names its customer', () => {
     expect(parseKomojuEvent(fake.event('ping'))).toMatchObject({ type: 'ping', payment: null });
-    expect(
-      parseKomojuEvent({ id: 'evt_2', type: 'customer.created', resource: 'event', data: { id: 'c' }, created_at: null }),
-    ).toEqual({ id: 'evt_2', type: 'customer.created', payment: null, createdAt: null, customerId: 'c' });
+    expect(parseKomojuEvent({ id: 'evt_2', type: 'customer.created', resource: 'event', data: { id: 'c' }, created_at: null })).toEqual({
+      id: 'evt_2',
+      type: 'customer.created',
+      payment: null,
+      createdAt: null,
+      customerId: 'c',
+    });
   });
 
   it.each([
@@ -173,7 +166,10 @@ describe('payment events that carry no readable payment', () => {
   it('names the payment a fraud mark is about, from a payment or a fraud record', () => {
     expect(parseKomojuEvent({ id: 'evt_6', type: 'payment.marked.as.fraud', resource: 'event', data: { id: 'fr_1', payment: 'pay_1' } })).toMatchObject({ payment: null, fraudPaymentId: 'pay_1' });
     expect(parseKomojuEvent({ id: 'evt_7', type: 'payment.marked.as.fraud', resource: 'event', data: { id: 'fr_2', payment: { id: 'pay_2' } } }).fraudPaymentId).toBe('pay_2');
-    expect(parseKomojuEvent({ id: 'evt_8', type: 'payment.marked.as.fraud', resource: 'event', data: { id: 'pay_3', status: 'captured', amount: 100, currency: 'JPY' } })).toMatchObject({ fraudPaymentId: 'pay_3', payment: { id: 'pay_3' } });
+    expect(parseKomojuEvent({ id: 'evt_8', type: 'payment.marked.as.fraud', resource: 'event', data: { id: 'pay_3', status: 'captured', amount: 100, currency: 'JPY' } })).toMatchObject({
+      fraudPaymentId: 'pay_3',
+      payment: { id: 'pay_3' },
+    });
   });
 });
 
