@@ -86,6 +86,10 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const worker = new InboxWorker(db, bot.processEvent, bot.parkEvent, log.child({ component: 'inbox' }), metrics, { context: stepContextSql, ...options.worker });
   const events = new EventWorker(db, eventHandlers, { prisma: db.prisma, line, config: effectiveConfig, log: log.child({ component: 'events' }), now: () => new Date() }, metrics, options.events);
 
+  // Before listening: once the server answers, the caller (main.ts) must get control back at once
+  // to install its signal handlers.
+  await scheduleReconciliation(db.prisma, new Date());
+
   let shuttingDown = false;
   const app = createApp({
     db,
@@ -114,7 +118,6 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const cliEndpoint = !options.db && db.kind === 'pglite' ? await (await import('./cli/cli-endpoint.js')).serveCliCommands({ config: effectiveConfig, db, log }) : undefined;
   worker.start();
   events.start();
-  await scheduleReconciliation(db.prisma, new Date());
   const stopEraser = startBuyerDataEraser(db.prisma, config.buyerDataRetentionDays, log.child({ component: 'buyer-data' }));
 
   return {
