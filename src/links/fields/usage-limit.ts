@@ -17,6 +17,9 @@ export const usageLimitField: LinkField<'usageLimit'> = {
     if (fixed) return fixed;
     const limit = parseUsageLimit(answer);
     if (!limit.ok) return { ok: false, error: ctx.t(`links:usageLimit.errors.${limit.reason}`, { max: USAGE_LIMIT_MAX }) };
+    // quantity.ts's rule seen from this side: a limit below the smallest purchase would make the link unbuyable.
+    const quantityMin = draft.quantityMin ?? 1;
+    if (limit.usageLimit < quantityMin) return { ok: false, error: ctx.t('links:usageLimit.errors.below_quantity', { min: quantityMin }) };
     return { ok: true, changes: { usageLimit: limit.usageLimit } };
   },
   describe(draft, ctx) {

@@ -161,6 +161,20 @@ describe('Create link dialog', () => {
     expect(driver.tap('Save').effect).toMatchObject({ type: 'links.create', draft: { quantityMin: 1, quantityMax: 1, usageLimit: 3 } });
   });
 
+  it('refuses a usage limit below the smallest quantity a buyer takes, whichever was set first', () => {
+    const driver = walkToReview();
+    moreOptions(driver);
+    driver.tap('Edit Quantity');
+    driver.say('5-10');
+    moreOptions(driver);
+    driver.tap('Edit Usage limit');
+    driver.say('3');
+    expect(driver.text).toContain("The usage limit can't be less than the smallest quantity a buyer takes (5)");
+    expect(driver.slots).toMatchObject({ step: 'usageLimit' });
+    driver.say('5');
+    expect(driver.slots).toMatchObject({ step: 'review', draft: { usageLimit: 5, quantityMin: 5, quantityMax: 10 } });
+  });
+
   it('refuses a taken name at the name step with the existing link offered', () => {
     const driver = new DialogDriver('en');
     driver.say('create');
