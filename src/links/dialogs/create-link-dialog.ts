@@ -12,8 +12,9 @@ import { ask, linkDialog, startFlow, startLinkDialog } from './link-dialog-engin
 export const CREATE_DIALOG = 'links.create';
 
 /**
- * Standard Create: the main fields one after another, then a review card with every field, each
- * editable, and Save. Once reviewed, every answer returns to the card.
+ * Standard Create: the main fields, the usage limit and the expiry one after another, then a review
+ * card of what is set with Save and "More options" (every field, each editable: more-options.ts).
+ * Once reviewed, every answer returns to the card.
  */
 const createFlow: LinkFlow = {
   name: 'create',

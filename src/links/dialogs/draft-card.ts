@@ -14,7 +14,7 @@ export function fieldRows(draft: LinkDraft, fields: readonly AnyLinkField[], ctx
   return fields.map((field) => ({ label: fieldLabel(field, ctx), value: field.describe(draft, ctx) ?? ctx.t('links:values.none') }));
 }
 
-function editButtons(fields: readonly AnyLinkField[], dialogId: string, ctx: Context): Button[] {
+export function editButtons(fields: readonly AnyLinkField[], dialogId: string, ctx: Context): Button[] {
   return fields.map((field) => ({
     ...commandButton(ctx.t('links:buttons.edit', { field: fieldLabel(field, ctx) }), 'links.edit', [field.id], dialogId),
     style: 'link' as const,
@@ -26,39 +26,51 @@ interface DraftReplyParts {
   footnote: string;
   /** Fields shown as rows. */
   shown: readonly AnyLinkField[];
-  /** Fields that get an Edit button. */
-  editable: readonly AnyLinkField[];
+  /** The card's buttons after `finish`. */
+  buttons: Button[];
   /** The button that finishes the draft: first on the card, first among the quick replies. */
   finish: Button;
   /** Quick replies after `finish` (back, cancel). */
   exits: Button[];
 }
 
-function draftReply(draft: LinkDraft, parts: DraftReplyParts, dialogId: string, ctx: Context): Reply {
+function draftReply(draft: LinkDraft, parts: DraftReplyParts, ctx: Context): Reply {
   const card: Card = {
     title: parts.title,
     subtitle: `${draft.productName ?? ''}  ${amountField.describe(draft, ctx) ?? ''}`.trim(),
     rows: fieldRows(draft, parts.shown, ctx),
     footnote: parts.footnote,
-    buttons: [{ ...parts.finish, style: 'primary' }, ...editButtons(parts.editable, dialogId, ctx)],
+    buttons: [{ ...parts.finish, style: 'primary' }, ...parts.buttons],
   };
   if (draft.imageUrl) card.imageUrl = draft.imageUrl;
   return { kind: 'card', altText: parts.title, card, quickReplies: [parts.finish, ...parts.exits] };
 }
 
-/** Create flow: every field, an Edit button per field, and Save. */
+/**
+ * Whether the merchant gave a field a value of its own: answered, and (for an optional field) not
+ * what "none" leaves (no limit, no tip, all payment methods, one-time billing, …).
+ */
+function isSet(field: AnyLinkField, draft: LinkDraft, ctx: Context): boolean {
+  const value = field.describe(draft, ctx);
+  if (value === null) return false;
+  return !field.skip || value !== field.describe({ ...draft, ...field.skip.changes({}) }, ctx);
+}
+
+/**
+ * Create flow: what is set, then Save, the two fields most often corrected, and one "More options"
+ * button for the rest (more-options.ts), so the card stays short whatever the draft holds.
+ */
 export function reviewReply(draft: LinkDraft, dialogId: string, ctx: Context): Reply {
   return draftReply(
     draft,
     {
       title: ctx.t('links:review.title'),
-      footnote: ctx.t('links:review.note'),
-      shown: LINK_FIELDS,
-      editable: LINK_FIELDS,
+      footnote: `${ctx.t('links:review.note')}\n${ctx.t('links:review.moreHint')}`,
+      shown: LINK_FIELDS.filter((field) => isSet(field, draft, ctx)),
+      buttons: [...editButtons([nameField, amountField], dialogId, ctx), commandButton(ctx.t('links:buttons.more'), 'links.more', [], dialogId)],
       finish: commandButton(ctx.t('links:buttons.save'), 'links.save', [], dialogId),
       exits: [commandButton(ctx.t('buttons.cancel'), 'cancel', [], dialogId)],
     },
-    dialogId,
     ctx,
   );
 }
@@ -71,11 +83,10 @@ export function advancedReply(draft: LinkDraft, dialogId: string, ctx: Context):
       title: ctx.t('links:advanced.title'),
       footnote: ctx.t('links:advanced.note'),
       shown: [amountField, nameField, ...ADVANCED_FIELDS],
-      editable: ADVANCED_FIELDS,
+      buttons: editButtons(ADVANCED_FIELDS, dialogId, ctx),
       finish: commandButton(ctx.t('links:buttons.issue'), 'links.issue', [], dialogId),
       exits: [commandButton(ctx.t('buttons.back'), 'back', [], dialogId), commandButton(ctx.t('buttons.cancel'), 'cancel', [], dialogId)],
     },
-    dialogId,
     ctx,
   );
 }

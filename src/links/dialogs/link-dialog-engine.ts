@@ -10,6 +10,7 @@ import { isSkipWord } from '../fields/field-words.js';
 import { linkField } from '../fields/link-fields.js';
 import { HISTORY_MAX, readSlots, type LinkDialogSlots, type LinkDialogStep } from './dialog-slots.js';
 import type { LinkFlow } from './link-flow.js';
+import { moreOptionsReply } from './more-options.js';
 import { promptFor } from './step-prompts.js';
 
 /** One input being handled: the dialog as stored plus what this step may use. */
@@ -84,6 +85,12 @@ function edit(turn: Turn, slots: LinkDialogSlots, id: string | undefined): Step 
   return goTo(turn, slots, field.id);
 }
 
+/** The review card's "More options" carousel, and the way back to the card; only while reviewing. */
+function reviewAside(turn: Turn, slots: LinkDialogSlots, action: 'links.more' | 'links.review'): Step {
+  if (slots.step !== 'review') return ask(turn, slots, [text(turn.ctx.t('links:dialog.useButtons'))]);
+  return action === 'links.more' ? stay(turn, slots, [moreOptionsReply(slots.draft, turn.state.dialogId, turn.ctx)]) : ask(turn, slots);
+}
+
 function handlePostback(turn: Turn, slots: LinkDialogSlots, action: string, args: string[]): Step {
   const { t } = turn.ctx;
   const useButtons = (): Step => ask(turn, slots, [text(t('links:dialog.useButtons'))]);
@@ -107,6 +114,9 @@ function handlePostback(turn: Turn, slots: LinkDialogSlots, action: string, args
     }
     case 'links.edit':
       return edit(turn, slots, args[0]);
+    case 'links.more':
+    case 'links.review':
+      return reviewAside(turn, slots, action);
     case 'links.save':
     case 'links.issue':
       if (action !== turn.flow.finish.action || slots.step !== turn.flow.finish.step) return useButtons();

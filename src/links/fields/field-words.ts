@@ -8,6 +8,10 @@ function wordSet(words: string[]): ReadonlySet<string> {
 
 const SKIP_WORDS = wordSet(['skip', 'none', 'no', 'nothing', 'スキップ', 'なし', '無し', 'ない', '건너뛰기', '스킵', '없음', '없다']);
 
+// The "none" buttons' labels typed out (and their usual variants), for the field they belong to.
+const NO_LIMIT_WORDS = wordSet(['no limit', 'unlimited', '上限なし', '上限無し', '無制限', '제한 없음', '제한없음', '무제한']);
+const NO_EXPIRY_WORDS = wordSet(['no expiry', 'no expiration', 'never', '期限なし', '期限無し', '無期限', '기한 없음', '기한없음', '무기한']);
+
 const LANGUAGE_WORDS: Record<Language, ReadonlySet<string>> = {
   ja: wordSet(['ja', 'japanese', '日本語', '日本', '일본어']),
   en: wordSet(['en', 'english', '英語', '영어']),
@@ -26,6 +30,16 @@ function key(text: string): string {
 /** "skip", "なし", "건너뛰기", … : the merchant leaves an optional field as it is. */
 export function isSkipWord(text: string): boolean {
   return SKIP_WORDS.has(key(text));
+}
+
+/** "No limit", "上限なし", "무제한", … : a usage limit of none. */
+export function isNoLimitWord(text: string): boolean {
+  return NO_LIMIT_WORDS.has(key(text));
+}
+
+/** "No expiry", "期限なし", "무기한", … : no expiry. */
+export function isNoExpiryWord(text: string): boolean {
+  return NO_EXPIRY_WORDS.has(key(text));
 }
 
 export function readLanguage(text: string): Language | null {

@@ -18,7 +18,7 @@ export type FieldAnswer = { ok: true; changes: Partial<LinkDraft> } | { ok: fals
 export interface LinkField<Id extends string = string> {
   /** Its step in the create/quick dialogs, its Edit button's argument, `links:fields.<id>` its label. */
   readonly id: Id;
-  /** Asked one after another by `create` (the rest are offered on the review card). */
+  /** Asked one after another by `create` (the rest are offered behind the review card's More options). */
   readonly askedByCreate: boolean;
   /** Offered by quick → Advanced settings. */
   readonly advanced: boolean;

@@ -1,20 +1,25 @@
 import { USAGE_LIMIT_MAX, parseUsageLimit } from '../link-limits.js';
+import { isNoLimitWord } from './field-words.js';
 import type { LinkField } from './link-field.js';
 import { fixedBySubscription } from './subscription-fixed.js';
 
 /** How many payments (units) the link takes in all (owner only once issued). */
 export const usageLimitField: LinkField<'usageLimit'> = {
   id: 'usageLimit',
-  askedByCreate: false,
+  askedByCreate: true,
   advanced: true,
   freeText: false,
   question: (ctx) => ctx.t('links:usageLimit.ask'),
   choices: () => [],
   parse(answer, ctx, draft) {
+    if (isNoLimitWord(answer)) return { ok: true, changes: { usageLimit: null } };
     const fixed = fixedBySubscription(ctx, draft);
     if (fixed) return fixed;
     const limit = parseUsageLimit(answer);
     if (!limit.ok) return { ok: false, error: ctx.t(`links:usageLimit.errors.${limit.reason}`, { max: USAGE_LIMIT_MAX }) };
+    // quantity.ts's rule seen from this side: a limit below the smallest purchase would make the link unbuyable.
+    const quantityMin = draft.quantityMin ?? 1;
+    if (limit.usageLimit < quantityMin) return { ok: false, error: ctx.t('links:usageLimit.errors.below_quantity', { min: quantityMin }) };
     return { ok: true, changes: { usageLimit: limit.usageLimit } };
   },
   describe(draft, ctx) {

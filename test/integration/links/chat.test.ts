@@ -111,7 +111,7 @@ describe.each(kinds)('links in chat on %s', (kind) => {
     expect(await database.db.prisma.link.count({ where: { createdByUserId: userId } })).toBe(1);
   });
 
-  it('create: a photo fetched through the content API is stored, served from /media, and the link is saved after review', async () => {
+  it('create: a photo fetched through the content API is stored, served from /media, and the link is saved after a short review', async () => {
     const userId = await newMember('en');
     const photo = await renderQrPng('any picture will do');
     // LINE message ids are decimal numbers.
@@ -126,9 +126,26 @@ describe.each(kinds)('links in chat on %s', (kind) => {
     const saved = await sendImage(userId, photoId, 2);
     expect(messageText(saved[0]!)).toContain('Photo saved');
     const language = await tap(userId, postbackData(saved, '日本語'));
-    const review = await tap(userId, postbackData(language, 'Inactive'));
+    const usageLimit = await tap(userId, postbackData(language, 'Inactive'));
+    expect(messageText(usageLimit[0]!)).toContain('How many payments may this link take in total?');
+    expect(messageText((await harness.say(userId, '0'))[0]!)).toContain('The limit must be between 1 and 1000000');
+    const expiry = await harness.say(userId, '5');
+    expect(messageText(expiry[0]!)).toContain('Until when may buyers pay?');
+    const review = await tap(userId, postbackData(expiry, 'No expiry'));
     expect(messageText(review[0]!)).toContain('Review your link');
     expect(messageText(review[0]!)).toContain('$12.50');
+    const footer = (review[0] as { contents: { footer: { contents: { action: { label: string } }[] } } }).contents.footer.contents;
+    expect(footer.map((button) => button.action.label)).toEqual(['Save', 'Edit Product name', 'Edit Price', 'More options']);
+
+    // More options: one carousel of short cards (LINE's stub refuses anything over its limits).
+    const [more] = await tap(userId, postbackData(review, 'More options'));
+    expect(more).toMatchObject({ type: 'flex', contents: { type: 'carousel' } });
+    expect((more as { contents: { contents: unknown[] } }).contents.contents).toHaveLength(6);
+    const askedExpiry = await tap(userId, postbackData([more!], 'Edit Expiry'));
+    expect(messageText(askedExpiry[0]!)).toContain('Until when may buyers pay?');
+    const expirySent = Date.now();
+    const reviewed = await tap(userId, postbackData(askedExpiry, '30 days'));
+    expect(messageText(reviewed[0]!)).toContain('Review your link');
 
     const media = await database.db.prisma.media.findFirstOrThrow({ where: { merchantId: `shop-${userId}` } });
     expect(media).toMatchObject({ mimeType: 'image/png', size: photo.length });
@@ -137,13 +154,27 @@ describe.each(kinds)('links in chat on %s', (kind) => {
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(served.headers.get('x-content-type-options')).toBe('nosniff');
     expect(Buffer.compare(Buffer.from(await served.arrayBuffer()), photo)).toBe(0);
-    expect(actionsOf(review[0]!).size).toBeGreaterThan(8);
     expect(JSON.stringify(review[0])).toContain(`${PUBLIC_BASE_URL}/media/${media.id}`);
 
-    const issued = await tap(userId, postbackData(review, 'Save'), 3);
+    const issued = await tap(userId, postbackData(reviewed, 'Save'), 3);
     const link = await database.db.prisma.link.findFirstOrThrow({ where: { createdByUserId: userId } });
-    expect(link).toMatchObject({ productName: 'Pottery class', amount: 1250, currency: 'USD', description: 'Two hours, tax included.', imageId: media.id, language: 'ja', status: 'inactive' });
+    expect(link).toMatchObject({
+      productName: 'Pottery class',
+      amount: 1250,
+      currency: 'USD',
+      description: 'Two hours, tax included.',
+      imageId: media.id,
+      language: 'ja',
+      status: 'inactive',
+      usageLimit: 5,
+    });
+    const thirtyDays = 30 * 24 * 60 * 60 * 1000;
+    expect(link.expiresAt!.getTime()).toBeGreaterThanOrEqual(expirySent + thirtyDays);
+    expect(link.expiresAt!.getTime()).toBeLessThanOrEqual(Date.now() + thirtyDays);
     expect(messageText(issued[0]!)).toContain('Inactive');
+    // A card of the finished dialog pressed again gets a polite answer, not an error.
+    const stale = await tap(userId, postbackData([more!], 'Edit Tips'));
+    expect(messageText(stale[0]!)).toContain('That button belongs to a conversation that has already ended');
     expect(decodeQr(Buffer.from(await (await fetch(`${harness.url}/qr/${link.slug}.png`)).arrayBuffer()))).toBe(`${PUBLIC_BASE_URL}/l/${link.slug}`);
   });
 

@@ -167,13 +167,12 @@ describe('natural inputs through the chat', () => {
     driver.say('スキップ');
     driver.say('日本語');
     driver.say('受付中');
-    expect(driver.slots).toMatchObject({ step: 'review' });
-    driver.tap('受付上限を編集');
+    expect(driver.slots).toMatchObject({ step: 'usageLimit' });
     driver.say('3個');
-    expect(driver.slots).toMatchObject({ draft: { usageLimit: 3 } });
-    driver.tap('有効期限を編集');
+    expect(driver.slots).toMatchObject({ step: 'expiry', draft: { usageLimit: 3 } });
     driver.say('来週金曜');
-    expect(driver.slots).toMatchObject({ draft: { expiresAt: '2026-12-04T14:59:59.999Z' } });
+    expect(driver.slots).toMatchObject({ step: 'review', draft: { expiresAt: '2026-12-04T14:59:59.999Z' } });
+    driver.tap('その他の設定');
     driver.tap('有効期限を編集');
     driver.say('そのうち');
     expect(driver.text).toContain('日付として読み取れませんでした');

@@ -11,7 +11,10 @@ import { renderLegalPage } from '../../../src/http/shop-legal-page.js';
 import type { ShopProfile } from '../../../src/merchants/shop-profile.js';
 import { SHOP_TEXT_FIELDS } from '../../../src/merchants/shop-profile-rules.js';
 import { shopProfileView } from '../../../src/shop-profile/perform-effects.js';
+import { reviewReply } from '../../../src/links/dialogs/draft-card.js';
 import { duplicateReplies } from '../../../src/links/dialogs/link-dialog-engine.js';
+import { moreOptionsReply } from '../../../src/links/dialogs/more-options.js';
+import type { LinkDraft } from '../../../src/links/link-draft.js';
 import { issuedLinkReplies } from '../../../src/links/link-card.js';
 import { linksCarousel } from '../../../src/sales/links-carousel.js';
 import { summaryCard } from '../../../src/sales/summary-card.js';
@@ -101,6 +104,20 @@ function chatScreens(language: 'ja' | 'ko'): string {
   const out: string[] = [];
   out.push(section('quick link issued', issuedLinkReplies(link, ctx).map(replyText).join('\n\n')));
   out.push(section('quick link issued (test mode)', replyText(issuedLinkReplies(testLink, ctx)[0]!)));
+  const draft: LinkDraft = {
+    amount: names.amount,
+    currency: names.currency,
+    productName: names.product,
+    description: '',
+    imageId: null,
+    language,
+    status: 'active',
+    usageLimit: 20,
+    expiresAt: '2026-12-31T14:59:59.999Z',
+    buyerAsk: ['name', 'phone'],
+  };
+  out.push(section('create: review card', replyText(reviewReply(draft, 'dlg1', ctx))));
+  out.push(section('create: more options', replyText(moreOptionsReply(draft, 'dlg1', ctx))));
   out.push(section('duplicate name, link taking payments', duplicateReplies(link, ctx).map(replyText)[0]!));
   out.push(section('duplicate name, link stopped', duplicateReplies(testLink, ctx).map(replyText)[0]!));
   out.push(section('link list', replyText(linksCarousel({ page: 0, pageSize: 3, links: [link, testLink, usedUp], hasMore: true }, ctx))));

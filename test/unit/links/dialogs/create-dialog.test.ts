@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Card, Reply } from '../../../../src/conversation/types.js';
+import { LINK_FIELDS } from '../../../../src/links/fields/link-fields.js';
+import { MORE_OPTIONS_GROUPS } from '../../../../src/links/dialogs/more-options.js';
 import { DialogDriver, MEMBERSHIP, linkView } from '../../../support/dialog-driver.js';
 
 /** create → amount → name (checked free) → at the description question. */
@@ -18,11 +21,26 @@ function walkToReview(): DialogDriver {
   driver.tap('Skip');
   driver.tap('English');
   driver.tap('Inactive');
+  driver.tap('No limit');
+  driver.tap('No expiry');
   return driver;
 }
 
+/** The card a reply list ends on. */
+function lastCard(replies: Reply[]): Card {
+  const last = replies.at(-1);
+  if (last?.kind !== 'card') throw new Error(`expected a card, got ${String(last?.kind)}`);
+  return last.card;
+}
+
+function moreOptions(driver: DialogDriver): Card[] {
+  const reply = driver.tap('More options').replies.at(-1);
+  if (reply?.kind !== 'carousel') throw new Error('expected the More options carousel');
+  return reply.cards;
+}
+
 describe('Create link dialog', () => {
-  it('walks through every field, shows the Tokushoho checklist, and ends on a review card with an Edit button per field', () => {
+  it('walks through the main fields, usage limit and expiry, and ends on a short review card of what is set', () => {
     const driver = createAtDescription();
     expect(driver.slots).toMatchObject({ step: 'description' });
     for (const item of ['Quantity of goods/services', 'Tax included or excluded', 'Delivery/provision timing', 'Cancellation/withdrawal policy', 'Application period']) {
@@ -37,47 +55,27 @@ describe('Create link dialog', () => {
     driver.tap('English');
     expect(driver.slots).toMatchObject({ step: 'status' });
     driver.tap('Inactive');
-    expect(driver.slots).toMatchObject({ step: 'review', reviewed: true });
-    const review = driver.last.replies.at(-1);
-    if (review?.kind !== 'card') throw new Error('expected the review card');
-    expect(review.card.rows).toEqual([
+    expect(driver.slots).toMatchObject({ step: 'usageLimit' });
+    expect(driver.text).toContain('How many payments may this link take in total?');
+    expect(driver.labels).toEqual(['No limit', 'Back', 'Cancel']);
+    driver.tap('No limit');
+    expect(driver.slots).toMatchObject({ step: 'expiry', draft: { usageLimit: null } });
+    expect(driver.text).toContain('Until when may buyers pay?');
+    expect(driver.labels).toEqual(['7 days', '30 days', 'No expiry', 'Back', 'Cancel']);
+    driver.tap('No expiry');
+    expect(driver.slots).toMatchObject({ step: 'review', reviewed: true, draft: { expiresAt: null } });
+    const review = lastCard(driver.last.replies);
+    // Only what is set: no "None" rows for the options left alone.
+    expect(review.rows).toEqual([
       { label: 'Price', value: '¥1,500' },
       { label: 'Product name', value: 'Workshop ticket' },
       { label: 'Description', value: 'Two-hour pottery workshop.\nTax included.' },
-      { label: 'Image', value: 'None' },
       { label: 'Page language', value: 'English' },
       { label: 'Status', value: 'Inactive' },
-      { label: 'Usage limit', value: 'None' },
-      { label: 'Quantity', value: 'Fixed: 1' },
-      { label: 'Buyer chooses price', value: 'Fixed price' },
-      { label: 'Tips', value: 'No tip' },
-      { label: 'Buyer details', value: 'None' },
-      { label: 'Question', value: 'None' },
-      { label: 'After payment', value: 'None' },
-      { label: 'Payment methods', value: 'All' },
-      { label: 'Billing', value: 'One-time' },
-      { label: 'Expiry', value: 'None' },
     ]);
-    expect(review.card.buttons.map((button) => button.label)).toEqual([
-      'Save',
-      'Edit Price',
-      'Edit Product name',
-      'Edit Description',
-      'Edit Image',
-      'Edit Page language',
-      'Edit Status',
-      'Edit Usage limit',
-      'Edit Quantity',
-      'Edit Buyer chooses price',
-      'Edit Tips',
-      'Edit Buyer details',
-      'Edit Question',
-      'Edit After payment',
-      'Edit Payment methods',
-      'Edit Billing',
-      'Edit Expiry',
-    ]);
-    expect(review.card.footnote).toContain("can't be changed");
+    expect(review.buttons.map((button) => button.label)).toEqual(['Save', 'Edit Product name', 'Edit Price', 'More options']);
+    expect(review.footnote).toContain("can't be changed");
+    expect(review.footnote).toContain('More options: the product page, price and quantity');
 
     const saved = driver.tap('Save');
     expect(saved.effect).toEqual({
@@ -91,6 +89,8 @@ describe('Create link dialog', () => {
         imageId: null,
         language: 'en',
         status: 'inactive',
+        usageLimit: null,
+        expiresAt: null,
       },
     });
     const issued = driver.result({ type: 'links.created', link: linkView({ status: 'inactive', language: 'en' }) });
@@ -107,15 +107,24 @@ describe('Create link dialog', () => {
     expect(driver.slots).toMatchObject({ step: 'review', draft: { amount: 1250, currency: 'USD' } });
     expect(driver.text).toContain('$12.50');
 
+    moreOptions(driver);
     driver.tap('Edit Status');
     driver.say('有効');
     expect(driver.slots).toMatchObject({ step: 'review', draft: { status: 'active' } });
 
+    moreOptions(driver);
     driver.tap('Edit Usage limit');
-    driver.tap('No limit');
+    driver.say('20');
+    moreOptions(driver);
     driver.tap('Edit Expiry');
     driver.say('2026-12-31');
-    expect(driver.slots).toMatchObject({ step: 'review', draft: { usageLimit: null, expiresAt: '2026-12-31T14:59:59.999Z' } });
+    expect(driver.slots).toMatchObject({ step: 'review', draft: { usageLimit: 20, expiresAt: '2026-12-31T14:59:59.999Z' } });
+    expect(lastCard(driver.last.replies).rows).toEqual(
+      expect.arrayContaining([
+        { label: 'Usage limit', value: '20 payments' },
+        { label: 'Expiry', value: expect.stringContaining('Dec 31, 2026') as string },
+      ]),
+    );
 
     // Renaming checks the new name again before returning.
     driver.tap('Edit Product name');
@@ -130,6 +139,7 @@ describe('Create link dialog', () => {
 
   it('sets an adjustable quantity from the review, refusing ranges that cannot be bought', () => {
     const driver = walkToReview();
+    moreOptions(driver);
     driver.tap('Edit Quantity');
     expect(driver.text).toContain('How many may a buyer buy in one payment?');
     driver.say('5-1');
@@ -139,14 +149,30 @@ describe('Create link dialog', () => {
     driver.say('１〜５');
     expect(driver.slots).toMatchObject({ step: 'review', draft: { quantityMin: 1, quantityMax: 5 } });
     expect(driver.text).toContain('1–5, buyer chooses');
+    moreOptions(driver);
     driver.tap('Edit Usage limit');
     driver.say('3');
+    moreOptions(driver);
     driver.tap('Edit Quantity');
     driver.say('4');
     expect(driver.text).toContain("can't be more than the usage limit (3)");
     driver.tap('Fixed: 1');
     expect(driver.slots).toMatchObject({ step: 'review', draft: { quantityMin: 1, quantityMax: 1 } });
     expect(driver.tap('Save').effect).toMatchObject({ type: 'links.create', draft: { quantityMin: 1, quantityMax: 1, usageLimit: 3 } });
+  });
+
+  it('refuses a usage limit below the smallest quantity a buyer takes, whichever was set first', () => {
+    const driver = walkToReview();
+    moreOptions(driver);
+    driver.tap('Edit Quantity');
+    driver.say('5-10');
+    moreOptions(driver);
+    driver.tap('Edit Usage limit');
+    driver.say('3');
+    expect(driver.text).toContain("The usage limit can't be less than the smallest quantity a buyer takes (5)");
+    expect(driver.slots).toMatchObject({ step: 'usageLimit' });
+    driver.say('5');
+    expect(driver.slots).toMatchObject({ step: 'review', draft: { usageLimit: 5, quantityMin: 5, quantityMax: 10 } });
   });
 
   it('refuses a taken name at the name step with the existing link offered', () => {
@@ -174,11 +200,11 @@ describe('Create link dialog', () => {
   it('goes back one step at a time through the whole flow', () => {
     const driver = walkToReview();
     const visited: unknown[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 8; i++) {
       driver.say('back');
       visited.push(driver.slots['step']);
     }
-    expect(visited).toEqual(['status', 'language', 'image', 'description', 'name', 'amount']);
+    expect(visited).toEqual(['expiry', 'usageLimit', 'status', 'language', 'image', 'description', 'name', 'amount']);
     driver.say('back');
     expect(driver.text).toContain('no earlier step');
   });
@@ -205,7 +231,10 @@ describe('Create link dialog', () => {
     driver.say('maybe');
     expect(driver.text).toContain('Active or Inactive');
     driver.say('비활성');
-    expect(driver.slots).toMatchObject({ step: 'review', draft: { status: 'inactive' } });
+    expect(driver.slots).toMatchObject({ step: 'usageLimit', draft: { status: 'inactive' } });
+    driver.say('no limit');
+    driver.say('never');
+    expect(driver.slots).toMatchObject({ step: 'review', draft: { usageLimit: null, expiresAt: null } });
     driver.say('looks good');
     expect(driver.text).toContain('use the buttons');
     expect(driver.slots).toMatchObject({ step: 'review' });
@@ -227,6 +256,10 @@ describe('Create link dialog', () => {
     expect(driver.slots).toMatchObject({ step: 'language', draft: { imageId: 'img_a' } });
     driver.say('ja');
     driver.say('active');
+    driver.say('skip');
+    driver.say('skip');
+    expect(lastCard(driver.last.replies).rows).toContainEqual({ label: 'Image', value: 'Attached' });
+    moreOptions(driver);
     driver.tap('Edit Image');
     expect(driver.labels).toContain('Remove image');
     driver.tap('Remove image');
@@ -240,6 +273,8 @@ describe('Create link dialog', () => {
     ja.tap('スキップ');
     ja.tap('日本語');
     ja.tap('受付中');
+    ja.tap('上限なし');
+    ja.tap('期限なし');
     expect(ja.text).toContain('リンクの内容を確認');
     expect(ja.text).toContain('価格: ¥1,500');
     expect(ja.labels).toContain('価格を編集');
@@ -250,7 +285,122 @@ describe('Create link dialog', () => {
     ko.tap('건너뛰기');
     ko.tap('한국어');
     ko.tap('판매 중지');
+    ko.tap('제한 없음');
+    ko.tap('기한 없음');
     expect(ko.text).toContain('링크 내용 확인');
     expect(ko.text).toContain('가격: 15,000원');
+  });
+  it('groups every field behind one More options button: a carousel of short cards, each Edit back to the review', () => {
+    const driver = walkToReview();
+    const cards = moreOptions(driver);
+    expect(driver.slots).toMatchObject({ step: 'review' });
+    expect(cards.map((card) => [card.title, card.buttons.map((button) => button.label)])).toEqual([
+      ['Product page', ['Edit Product name', 'Edit Description', 'Edit Image', 'Edit Page language']],
+      ['Price & quantity', ['Edit Price', 'Edit Price range', 'Edit Tips', 'Edit Quantity']],
+      ['Buyer details', ['Edit Buyer details', 'Edit Question']],
+      ['Payment', ['Edit Payment methods', 'Edit Billing']],
+      ['Taking payments', ['Edit Status', 'Edit Usage limit', 'Edit Expiry']],
+      ['After payment', ['Edit After payment']],
+    ]);
+    // Each short card shows its fields' values, set or not.
+    expect(cards[1]?.rows).toEqual([
+      { label: 'Price', value: '¥1,500' },
+      { label: 'Price range', value: 'Fixed price' },
+      { label: 'Tips', value: 'No tip' },
+      { label: 'Quantity', value: 'Fixed: 1' },
+    ]);
+    const carousel = driver.last.replies.at(-1);
+    expect(carousel?.kind === 'carousel' && carousel.quickReplies?.map((button) => button.label)).toEqual(['Save', 'Back to review', 'Cancel']);
+
+    driver.tap('Edit Tips');
+    expect(driver.slots).toMatchObject({ step: 'tips' });
+    driver.say('10% 20%');
+    const review = lastCard(driver.last.replies);
+    expect(driver.slots).toMatchObject({ step: 'review', draft: { tipOptions: { kind: 'percent', values: [10, 20] } } });
+    expect(review.rows).toContainEqual({ label: 'Tips', value: expect.stringContaining('10%') as string });
+    expect(review.buttons).toHaveLength(4);
+
+    moreOptions(driver);
+    expect(lastCard(driver.tap('Back to review').replies).buttons.map((button) => button.label)).toEqual(['Save', 'Edit Product name', 'Edit Price', 'More options']);
+    moreOptions(driver);
+    expect(driver.tap('Save').effect).toMatchObject({ type: 'links.create', draft: { tipOptions: { kind: 'percent', values: [10, 20] } } });
+  });
+
+  it('puts every field on exactly one More options card', () => {
+    const grouped = MORE_OPTIONS_GROUPS.flatMap((group) => group.fields.map((field) => field.id));
+    expect([...grouped].sort()).toEqual(LINK_FIELDS.map((field) => field.id).sort());
+  });
+
+  it('asks the usage limit and the expiry with friendly errors, in the shop time zone (en)', () => {
+    const driver = createAtDescription();
+    driver.tap('Skip');
+    driver.tap('Skip');
+    driver.tap('English');
+    driver.tap('Active');
+    driver.say('0');
+    expect(driver.text).toContain('The limit must be between 1 and 1000000');
+    driver.say('lots');
+    expect(driver.text).toContain('Please send a whole number such as 10, or tap No limit.');
+    driver.say('2.5');
+    expect(driver.slots).toMatchObject({ step: 'usageLimit' });
+    driver.say('3 times');
+    expect(driver.slots).toMatchObject({ step: 'expiry', draft: { usageLimit: 3 } });
+    driver.say('2026-11-01');
+    expect(driver.text).toContain('That is already in the past');
+    driver.say('2028-01-01');
+    expect(driver.text).toContain('at most one year ahead');
+    driver.say('someday');
+    expect(driver.text).toContain("I couldn't read that as a date");
+    expect(driver.slots).toMatchObject({ step: 'expiry' });
+    // "today" is also a command word; here it answers the question: the end of today in Japan (UTC+9).
+    driver.say('today');
+    expect(driver.slots).toMatchObject({ step: 'review', draft: { usageLimit: 3, expiresAt: '2026-11-28T14:59:59.999Z' } });
+    expect(lastCard(driver.last.replies).rows).toEqual(expect.arrayContaining([{ label: 'Usage limit', value: '3 payments' }]));
+  });
+
+  it.each([
+    ['ja', '作成', ['スキップ', 'スキップ', '日本語', '受付中'], '0', '受付上限は1〜1000000回です', '上限なし', '2026/11/27', '過去の日付です', '明日', '2026-11-29T14:59:59.999Z'],
+    ['ko', '만들기', ['건너뛰기', '건너뛰기', '한국어', '판매 중'], '많이', '10처럼 숫자로 보내거나', '무제한', '언젠가', '날짜로 읽지 못했어요', '기한 없음', null],
+  ] as const)('asks the usage limit and the expiry in %s, with a typed "none" skipping each', (language, _create, taps, badLimit, limitError, noLimit, badDate, dateError, date, expiresAt) => {
+    const driver = createAtDescription(language);
+    for (const label of taps) driver.tap(label);
+    expect(driver.slots).toMatchObject({ step: 'usageLimit' });
+    driver.say(badLimit);
+    expect(driver.text).toContain(limitError);
+    driver.say(noLimit);
+    expect(driver.slots).toMatchObject({ step: 'expiry', draft: { usageLimit: null } });
+    driver.say(badDate);
+    expect(driver.text).toContain(dateError);
+    driver.say(date);
+    expect(driver.slots).toMatchObject({ step: 'review', draft: { expiresAt } });
+  });
+
+  it('answers stale and misplaced review buttons politely', () => {
+    const driver = walkToReview();
+    const dialogId = driver.state?.dialogId ?? null;
+    // A button of the old long review card still in the chat: still a field of this dialog, so it edits and comes back.
+    driver.send({ kind: 'postback', action: 'links.edit', args: ['buyerAsk'], dialogId });
+    expect(driver.slots).toMatchObject({ step: 'buyerAsk' });
+    // More options belongs to the review card: elsewhere it re-asks the current question.
+    driver.send({ kind: 'postback', action: 'links.more', args: [], dialogId });
+    expect(driver.text).toContain('Please use the buttons below');
+    expect(driver.slots).toMatchObject({ step: 'buyerAsk' });
+    driver.send({ kind: 'postback', action: 'links.review', args: [], dialogId });
+    expect(driver.slots).toMatchObject({ step: 'buyerAsk' });
+    driver.say('name phone');
+    expect(driver.slots).toMatchObject({ step: 'review', draft: { buyerAsk: ['name', 'phone'] } });
+
+    driver.tap('Cancel');
+    expect(driver.state).toBeNull();
+    // The carousel of the cancelled dialog.
+    const stale = driver.send({ kind: 'postback', action: 'links.more', args: [], dialogId });
+    expect(stale.state).toBeNull();
+    expect(driver.text).toContain('That button belongs to a conversation that has already ended');
+
+    const quick = new DialogDriver('en');
+    quick.say('quick');
+    quick.send({ kind: 'postback', action: 'links.more', args: [], dialogId: quick.state?.dialogId ?? null });
+    expect(quick.text).toContain('Please use the buttons below');
+    expect(quick.slots).toMatchObject({ step: 'amount' });
   });
 });

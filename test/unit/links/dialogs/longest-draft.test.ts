@@ -5,14 +5,17 @@ import { describe, expect, it } from 'vitest';
 import type { Context, DialogState, Input, Reply } from '../../../../src/conversation/types.js';
 import { assembleMachine, step } from '../../../../src/conversation/machine.js';
 import { LANGUAGES } from '../../../../src/i18n/i18n.js';
-import { messageProblems } from '../../../../src/line/line-limits.js';
+import { LINE_LIMITS, messageProblems } from '../../../../src/line/line-limits.js';
 import { renderReplies } from '../../../../src/line/render.js';
+import { graphemeCount } from '../../../../src/line/text-units.js';
 import { advancedReply, reviewReply } from '../../../../src/links/dialogs/draft-card.js';
+import { moreOptionsReply } from '../../../../src/links/dialogs/more-options.js';
 import { linkChat } from '../../../../src/links/chat.js';
 import { LINK_FIELDS } from '../../../../src/links/fields/link-fields.js';
 import type { LinkDraft } from '../../../../src/links/link-draft.js';
 import { salesChat } from '../../../../src/sales/chat.js';
 import { testContext } from '../../../support/context.js';
+import { buttonsOf } from '../../../support/dialog-driver.js';
 import { salesLink } from '../../sales/sales-fixtures.js';
 
 const NOW = new Date('2026-11-28T03:00:00.000Z');
@@ -29,6 +32,7 @@ function longestDraft(ctx: Context): LinkDraft {
     status: 'active',
     usageLimit: '1000000',
     quantity: '1-99',
+    priceRange: '1000-99999: 1000 2000 3000 4000',
     tips: '10% 15% 20% 25%',
     buyerAsk: 'name phone email address',
     question: `${'い'.repeat(99)}? ${Array.from({ length: 10 }, (_, index) => `${index}${CHOICE}`.slice(0, 40)).join(' / ')}`,
@@ -54,11 +58,28 @@ function problems(replies: Reply[]) {
 describe.each(LANGUAGES)('the link dialogs at their longest, in %s', (language) => {
   const ctx = testContext({ now: NOW, language, membership: { merchantId: 'm1', merchantName: 'お茶の店', role: 'owner' }, newDialogId: 'dlg1' });
 
-  it('renders the review card and the Advanced settings card within LINE limits', () => {
+  it('renders the review card, its More options carousel and the Advanced settings card within LINE limits', () => {
     const draft = longestDraft(ctx);
     expect(draft.productName).toHaveLength(80);
-    expect(problems([reviewReply(draft, 'dlg1', ctx)])).toEqual([]);
+    const review = reviewReply(draft, 'dlg1', ctx);
+    const more = moreOptionsReply(draft, 'dlg1', ctx);
+    expect(problems([review])).toEqual([]);
+    expect(problems([more])).toEqual([]);
+    expect(problems([review, more])).toEqual([]);
     expect(problems([advancedReply(draft, 'dlg1', ctx)])).toEqual([]);
+    // Everything set but billing (a subscription takes no limit, range or tip): every other field is a row, and still four buttons.
+    if (review.kind !== 'card') throw new Error('expected a card');
+    expect(review.card.rows).toHaveLength(LINK_FIELDS.length - 1);
+    expect(review.card.buttons).toHaveLength(4);
+  });
+
+  it('writes every button label of these cards within LINE’s 20 graphemes, so none is cut short', () => {
+    const draft = longestDraft(ctx);
+    const replies = [reviewReply(draft, 'dlg1', ctx), moreOptionsReply(draft, 'dlg1', ctx), advancedReply(draft, 'dlg1', ctx)];
+    const tooLong = buttonsOf(replies)
+      .map((button) => button.label)
+      .filter((label) => graphemeCount(label) > LINE_LIMITS.quickReplyLabel);
+    expect(tooLong).toEqual([]);
   });
 
   it('renders every question, with its choices and current value, within LINE limits', () => {
