@@ -84,6 +84,7 @@
  *                                          then their answer is lost: the connection is cut, or,
  *                                          with `status`, a KOMOJU error body with that status is
  *                                          sent instead (an unknown outcome for the caller)
+ *   clearInjections()                      drops every failNext / delayNext / loseAnswer not yet used
  *   requests                               every request received: { method, path, headers, body }
  *   close()
  */
@@ -287,6 +288,7 @@ export interface FakeKomoju {
   failNext(count: number, httpStatus: number, body?: unknown, method?: 'GET' | 'POST' | 'DELETE'): void;
   delayNext(count: number, ms: number): void;
   loseAnswer(rule: LoseAnswer): void;
+  clearInjections(): void;
   /** Replaces what `GET /api/v1/payment_methods` lists. */
   setPaymentMethods(methods: readonly FakeKomojuPaymentMethod[]): void;
   close(): Promise<void>;
@@ -1145,6 +1147,11 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     },
     loseAnswer(rule) {
       lostAnswers.push({ ...rule, remaining: rule.count ?? 1 });
+    },
+    clearInjections() {
+      failures.length = 0;
+      delays.length = 0;
+      lostAnswers.length = 0;
     },
     async close() {
       server.closeAllConnections();
