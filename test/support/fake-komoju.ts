@@ -79,11 +79,14 @@
  *                                          when given) answer httpStatus with
  *                                          body (default: KOMOJU error body), before auth: nothing done
  *   delayNext(count, ms)                   the next `count` API requests are held `ms` first
- *   loseAnswer({ method, path, count?, status? })  the next `count` (default 1) requests matching
- *                                          method and path (a RegExp on the path) are CARRIED OUT,
- *                                          then their answer is lost: the connection is cut, or,
- *                                          with `status`, a KOMOJU error body with that status is
- *                                          sent instead (an unknown outcome for the caller)
+ *   loseAnswer({ method, path, count?, status?, thenUnreachable? })  the next `count` (default 1)
+ *                                          requests matching method and path (a RegExp on the path)
+ *                                          are CARRIED OUT, then their answer is lost: the
+ *                                          connection is cut, or, with `status`, a KOMOJU error
+ *                                          body with that status is sent instead (an unknown
+ *                                          outcome for the caller); with `thenUnreachable`, the
+ *                                          next that many API requests after the last one answer
+ *                                          503 (nothing done), so the read that would decide fails
  *   clearInjections()                      drops every failNext / delayNext / loseAnswer not yet used
  *   requests                               every request received: { method, path, headers, body }
  *   close()
@@ -262,6 +265,8 @@ interface LoseAnswer {
   count?: number;
   /** Send this status with a KOMOJU error body instead of cutting the connection. */
   status?: number;
+  /** After the last lost answer, this many API requests answer 503 (KOMOJU unreachable). */
+  thenUnreachable?: number;
 }
 
 export interface FakeKomoju {
@@ -978,7 +983,10 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     const rule = lostAnswers[lose];
     if (rule) {
       rule.remaining -= 1;
-      if (rule.remaining <= 0) lostAnswers.splice(lose, 1);
+      if (rule.remaining <= 0) {
+        lostAnswers.splice(lose, 1);
+        if (rule.thenUnreachable) failures.unshift({ remaining: rule.thenUnreachable, status: 503, body: komojuError('service_unavailable', 'Injected: unreachable after a lost answer') });
+      }
       if (rule.status === undefined) {
         res.destroy();
         return;
