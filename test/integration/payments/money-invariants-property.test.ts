@@ -1,13 +1,14 @@
 // Property: whatever KOMOJU and the network do, the money adds up. For random links whose card
 // and konbini payments go through random lives — captured at once, or awaiting at the store and
-// then paid, expired, or cancelled by the owner — refunded in full or in part through OUR path
-// (`payment:refund` with its --request-id, the confirmation a refund stands for), repeated with
-// the same confirmation, double-pressed, with KOMOJU's answer lost after it acted (the
-// connection cut: as if we died right after KOMOJU acted), lost and the payment unreadable
-// (the outcome stays unknown until the scheduled `refunds.outcomeCheckDue` re-read runs through
-// the domain-event worker), or failed before it acted and retried with the same key; and whose
-// webhooks arrive late, out of order and redelivered. Only the other side of the wire is fake:
-// test/support/fake-komoju.ts holds KOMOJU's truth and what it did. After every run:
+// then paid, expired, or cancelled by the owner — refunded in full or in part through OUR paths
+// (`payment:refund` with its --request-id, or the chat's refund performer with its dialog: the
+// confirmation a refund stands for), repeated under the same confirmation, double-pressed, with
+// KOMOJU's answer lost after it acted (the connection cut: as if we died right after KOMOJU
+// acted), lost with KOMOJU then unreachable (the outcome stays unknown until the scheduled
+// `refunds.outcomeCheckDue` re-read runs through the server's domain-event worker), or failing
+// before it acted and retried under the same key; and whose webhooks arrive late, out of order
+// and redelivered. Only the other side of the wire is fake: test/support/fake-komoju.ts holds
+// KOMOJU's truth and what it did. After every run:
 //   - every KOMOJU payment of the link is in the ledger once, with KOMOJU's status and refunds;
 //   - refunded never exceeds what was captured, in the ledger and at KOMOJU;
 //   - the link's Total Sales Summary equals the contract's definitions applied to KOMOJU's payments;
@@ -15,9 +16,11 @@
 //   - no outcome left unknown once the scheduled re-reads ran.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createLineClient } from '../../../src/line/line-client.js';
 import { createKomojuProvider } from '../../../src/payments/komoju/komoju-client.js';
 import { cancelPayment } from '../../../src/payments/refund-payment.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
+import { refundPerformers } from '../../../src/refunds/perform-effects.js';
 import { createLogger } from '../../../src/logger.js';
 import { runAdminInProcess } from '../../support/admin-cli.js';
 import { fixtureId, seedLink } from '../../support/buyer-fixtures.js';
@@ -52,7 +55,7 @@ interface PaymentPlan {
 }
 
 type Step =
-  | { kind: 'refund'; payment: number; confirmation: number; fault: Fault; doubleTap: boolean }
+  | { kind: 'refund'; payment: number; confirmation: number; via: 'cli' | 'chat'; fault: Fault; doubleTap: boolean }
   | { kind: 'cancel'; payment: number; fault: Fault }
   | { kind: 'komoju'; payment: number; action: 'capture' | 'expire' }
   | { kind: 'deliver'; pick: number; redeliverLater: boolean }
@@ -70,7 +73,10 @@ const paymentPlan: fc.Arbitrary<PaymentPlan> = fc.record({
 });
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('refund' as const), payment: fc.nat(), confirmation: fc.nat(), fault, doubleTap: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('refund' as const), payment: fc.nat(), confirmation: fc.nat(), via: fc.constantFrom<'cli' | 'chat'>('cli', 'chat'), fault, doubleTap: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), payment: fc.nat(), fault }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('komoju' as const), payment: fc.nat(), action: fc.constantFrom<'capture' | 'expire'>('capture', 'capture', 'expire') }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('deliver' as const), pick: fc.nat(), redeliverLater: fc.boolean() }) },
@@ -122,6 +128,7 @@ describe.each(await databaseKinds())('money invariants under redelivery, reorder
   it('every payment once, refunds within captures, the summary equals KOMOJU, nothing made twice', async () => {
     const started = Date.now();
     const exitCodes = new Map<number, number>();
+    let refundsMade = 0;
     await fc.assert(
       fc.asyncProperty(scenario, fc.gen(), async ({ payments: plans, steps }, draw) => {
         const link = await seedLink(prisma, { amount: 1000, notices: false });
@@ -158,26 +165,45 @@ describe.each(await databaseKinds())('money invariants under redelivery, reorder
           await deliver(event);
           delivered.push(event);
         }
-        // The confirmations each payment was refunded under (index into its plan's confirmations).
-        const confirmed = plans.map(() => new Set<number>());
+        // The confirmations each payment was refunded under ("cli 0", "chat 1": its own --request-id or dialog).
+        const confirmed = plans.map(() => new Set<string>());
+        // What a chat dialog showed and the owner confirmed: "all" is the amount left when it asked.
+        const dialogAmounts = new Map<string, number>();
 
-        const refund = (index: number, confirmation: number) => {
+        const refund = async (index: number, confirmation: number, via: 'cli' | 'chat') => {
           const share = plans[index]!.confirmations[confirmation]!;
           const payment = fake.payment(ids[index]!);
+          const amount = share === null ? null : Math.max(1, Math.floor(payment.total * share));
+          if (via === 'chat') {
+            const dialogId = `dialog-${index}-${confirmation}`;
+            const confirmedAmount = dialogAmounts.get(dialogId) ?? amount ?? payment.total - payment.amount_refunded;
+            dialogAmounts.set(dialogId, confirmedAmount);
+            const env = {
+              prisma,
+              line: createLineClient(harness.config.line),
+              config: harness.config,
+              log: createLogger('silent'),
+              userId: link.creatorId,
+              idempotencyKey: dialogId,
+              paymentMethods: () => Promise.resolve(null),
+            };
+            await refundPerformers['refunds.refund']({ type: 'refunds.refund', merchantId: link.merchantId, paymentId: payment.id, amount: confirmedAmount, dialogId }, env);
+            return;
+          }
           const flags: Record<string, string> = { payment: payment.id, 'request-id': `confirm-${confirmation}` };
-          if (share !== null) flags.amount = String(Math.max(1, Math.floor(payment.total * share)));
-          return runAdminInProcess('payment:refund', flags, { config: harness.config, db: database.db }).then(({ outcome }) => {
-            exitCodes.set(outcome.exitCode, (exitCodes.get(outcome.exitCode) ?? 0) + 1);
-          });
+          if (amount !== null) flags.amount = String(amount);
+          const { outcome } = await runAdminInProcess('payment:refund', flags, { config: harness.config, db: database.db });
+          exitCodes.set(outcome.exitCode, (exitCodes.get(outcome.exitCode) ?? 0) + 1);
         };
 
         for (const action of steps) {
           if (action.kind === 'refund') {
             const index = action.payment % ids.length;
             const confirmation = action.confirmation % plans[index]!.confirmations.length;
-            confirmed[index]!.add(confirmation);
+            confirmed[index]!.add(`${action.via} ${confirmation}`);
             arm(action.fault, REFUND_PATH);
-            await (action.doubleTap ? Promise.all([refund(index, confirmation), refund(index, confirmation)]) : refund(index, confirmation));
+            const once = () => refund(index, confirmation, action.via);
+            await (action.doubleTap ? Promise.all([once(), once()]) : once());
           } else if (action.kind === 'cancel') {
             arm(action.fault, CANCEL_PATH);
             await cancelPayment({ prisma, config: harness.config, log: createLogger('silent') }, { paymentId: ids[action.payment % ids.length]! });
@@ -207,6 +233,7 @@ describe.each(await databaseKinds())('money invariants under redelivery, reorder
         await harness.server.events.idle();
 
         const komoju = ids.map((id) => fake.payment(id));
+        refundsMade += komoju.reduce((sum, payment) => sum + payment.refunds.length, 0);
         const ledger = await prisma.payment.findMany({ where: { linkId: link.linkId }, include: { refunds: true } });
         // Every KOMOJU payment once, as KOMOJU has it.
         expect(ledger.map((row) => row.id).sort()).toEqual([...ids].sort());
@@ -228,10 +255,10 @@ describe.each(await databaseKinds())('money invariants under redelivery, reorder
       }),
       { numRuns: NUM_RUNS },
     );
-    // Exit codes of payment:refund: 0 done, 2 refused, 3 not in the ledger yet, 4 unknown, 1 provider refusal.
-    console.info(`money invariants on ${kind}: ${NUM_RUNS} runs in ${Date.now() - started} ms; payment:refund exit codes`, Object.fromEntries(exitCodes));
+    // payment:refund's exit codes: 0 done, 1 provider refusal, 2 refused, 3 not in the ledger yet, 4 unknown.
+    console.info(`money invariants on ${kind}: ${NUM_RUNS} runs in ${Date.now() - started} ms, ${refundsMade} refunds made; payment:refund exit codes`, Object.fromEntries(exitCodes));
     // Not vacuous: refunds were made.
-    expect(exitCodes.get(0)).toBeGreaterThan(0);
+    expect(refundsMade).toBeGreaterThan(0);
   }, 120_000);
 
   /** The scheduled re-reads of unknown outcomes, due now, run by the server's domain-event worker. */
