@@ -79,11 +79,15 @@
  *                                          when given) answer httpStatus with
  *                                          body (default: KOMOJU error body), before auth: nothing done
  *   delayNext(count, ms)                   the next `count` API requests are held `ms` first
- *   loseAnswer({ method, path, count?, status? })  the next `count` (default 1) requests matching
- *                                          method and path (a RegExp on the path) are CARRIED OUT,
- *                                          then their answer is lost: the connection is cut, or,
- *                                          with `status`, a KOMOJU error body with that status is
- *                                          sent instead (an unknown outcome for the caller)
+ *   loseAnswer({ method, path, count?, status?, thenUnreachable? })  the next `count` (default 1)
+ *                                          requests matching method and path (a RegExp on the path)
+ *                                          are CARRIED OUT, then their answer is lost: the
+ *                                          connection is cut, or, with `status`, a KOMOJU error
+ *                                          body with that status is sent instead (an unknown
+ *                                          outcome for the caller); with `thenUnreachable`, the
+ *                                          next that many API requests after the last one answer
+ *                                          503 (nothing done), so the read that would decide fails
+ *   clearInjections()                      drops every failNext / delayNext / loseAnswer not yet used
  *   requests                               every request received: { method, path, headers, body }
  *   close()
  */
@@ -261,6 +265,8 @@ interface LoseAnswer {
   count?: number;
   /** Send this status with a KOMOJU error body instead of cutting the connection. */
   status?: number;
+  /** After the last lost answer, this many API requests answer 503 (KOMOJU unreachable). */
+  thenUnreachable?: number;
 }
 
 export interface FakeKomoju {
@@ -287,6 +293,7 @@ export interface FakeKomoju {
   failNext(count: number, httpStatus: number, body?: unknown, method?: 'GET' | 'POST' | 'DELETE'): void;
   delayNext(count: number, ms: number): void;
   loseAnswer(rule: LoseAnswer): void;
+  clearInjections(): void;
   /** Replaces what `GET /api/v1/payment_methods` lists. */
   setPaymentMethods(methods: readonly FakeKomojuPaymentMethod[]): void;
   close(): Promise<void>;
@@ -976,7 +983,10 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     const rule = lostAnswers[lose];
     if (rule) {
       rule.remaining -= 1;
-      if (rule.remaining <= 0) lostAnswers.splice(lose, 1);
+      if (rule.remaining <= 0) {
+        lostAnswers.splice(lose, 1);
+        if (rule.thenUnreachable) failures.unshift({ remaining: rule.thenUnreachable, status: 503, body: komojuError('service_unavailable', 'Injected: unreachable after a lost answer') });
+      }
       if (rule.status === undefined) {
         res.destroy();
         return;
@@ -1145,6 +1155,11 @@ export async function startFakeKomoju({ secretKey }: { secretKey: string }): Pro
     },
     loseAnswer(rule) {
       lostAnswers.push({ ...rule, remaining: rule.count ?? 1 });
+    },
+    clearInjections() {
+      failures.length = 0;
+      delays.length = 0;
+      lostAnswers.length = 0;
     },
     async close() {
       server.closeAllConnections();

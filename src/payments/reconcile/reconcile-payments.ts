@@ -4,7 +4,11 @@
 //   - its payments created since `since` (GET /api/v1/payments by time range, every page);
 //   - every payment of ours still awaiting payment (pending/authorized) by id, however old: a
 //     konbini payment made days ago is paid today;
-//   - every stored `payment.*` event whose payment we could not read, by the id in its data.
+//   - every stored `payment.*` event whose payment we could not read, by the id in its data; once
+//     read and merged, the event is marked resolved (its payment attached), so later runs skip it.
+// Besides status, refunds, total and currency it compares the awaiting deadline and the capture
+// time: the merge keeps what it already knows where the provider's read says otherwise (the
+// earliest capture, a deadline it had), so those two are set to the provider's read here.
 // Accounts: the operator's default KOMOJU account, each merchant's own, or the sandbox.
 // It also takes over subscription claims left 'creating' (a create whose outcome stayed unknown and
 // nobody came back for): ensureSubscription reads the provider first, then creates with the same key.
@@ -14,7 +18,7 @@ import type { Logger } from '../../logger.js';
 import { createKomojuProvider } from '../komoju/komoju-client.js';
 import type { PaymentProvider, PaymentSnapshot } from '../provider.js';
 import { isSandboxEnabled, providerForLink, sandboxProvider } from '../provider-for-link.js';
-import { recordPaymentSnapshot } from '../record-payment-event.js';
+import { recordPaymentSnapshot, type RecordedPayment } from '../record-payment-event.js';
 import { CLAIM_SECONDS, ensureSubscription } from '../subscriptions/ensure-subscription.js';
 
 export interface ReconcileDeps {
@@ -25,7 +29,7 @@ export interface ReconcileDeps {
 
 interface PaymentDifference {
   paymentId: string;
-  field: 'presence' | 'status' | 'amountRefunded' | 'total' | 'currency';
+  field: 'presence' | 'status' | 'amountRefunded' | 'total' | 'currency' | 'paymentDeadline' | 'capturedAt';
   ours: string | number | null;
   provider: string | number | null;
 }
@@ -44,9 +48,31 @@ interface Account {
   merchantId: string | undefined;
 }
 
-type LedgerRow = { id: string; status: string; amountRefunded: number; total: number | null; amount: number; tax: number; paymentMethodFee: number; currency: string };
+type LedgerRow = {
+  id: string;
+  status: string;
+  amountRefunded: number;
+  total: number | null;
+  amount: number;
+  tax: number;
+  paymentMethodFee: number;
+  currency: string;
+  paymentDeadline: Date | null;
+  capturedAt: Date | null;
+};
 
-const LEDGER_SELECT = { id: true, status: true, amountRefunded: true, total: true, amount: true, tax: true, paymentMethodFee: true, currency: true } as const;
+const LEDGER_SELECT = {
+  id: true,
+  status: true,
+  amountRefunded: true,
+  total: true,
+  amount: true,
+  tax: true,
+  paymentMethodFee: true,
+  currency: true,
+  paymentDeadline: true,
+  capturedAt: true,
+} as const;
 const AWAITING = ['pending', 'authorized'];
 
 async function accounts(deps: ReconcileDeps): Promise<Account[]> {
@@ -67,13 +93,32 @@ async function accounts(deps: ReconcileDeps): Promise<Account[]> {
 function differencesOf(row: LedgerRow | null, snapshot: PaymentSnapshot): PaymentDifference[] {
   if (!row) return [{ paymentId: snapshot.id, field: 'presence', ours: null, provider: snapshot.status }];
   const ourTotal = row.total ?? row.amount + row.tax + row.paymentMethodFee;
-  const pairs: [PaymentDifference['field'], string | number, string | number][] = [
+  const pairs: [PaymentDifference['field'], string | number | null, string | number | null][] = [
     ['status', row.status, snapshot.status],
     ['amountRefunded', row.amountRefunded, snapshot.amountRefunded],
     ['total', ourTotal, snapshot.total],
     ['currency', row.currency, snapshot.currency],
+    ['paymentDeadline', iso(row.paymentDeadline), iso(snapshot.paymentDeadline)],
   ];
+  // A captured payment the provider sent without its capture time keeps ours (first sight).
+  if (snapshot.capturedAt !== null) pairs.push(['capturedAt', iso(row.capturedAt), iso(snapshot.capturedAt)]);
   return pairs.filter(([, ours, theirs]) => ours !== theirs).map(([field, ours, provider]) => ({ paymentId: snapshot.id, field, ours, provider }));
+}
+
+function iso(date: Date | null): string | null {
+  return date === null ? null : date.toISOString();
+}
+
+/**
+ * The provider's read of the deadline and capture time, where the merge kept ours: a deadline it
+ * no longer has or moved, a capture time ours put earlier. Only a payment of the account's own.
+ */
+async function setTimesFromProvider(prisma: Prisma, snapshot: PaymentSnapshot, merged: RecordedPayment): Promise<void> {
+  if (merged.foreignPayment) return;
+  await prisma.payment.update({
+    where: { id: snapshot.id },
+    data: { paymentDeadline: snapshot.paymentDeadline, ...(snapshot.capturedAt === null ? {} : { capturedAt: snapshot.capturedAt }) },
+  });
 }
 
 /** The payment id a stored `payment.*` event names in its data (its shape could not be read). */
@@ -87,6 +132,8 @@ export async function reconcilePayments(deps: ReconcileDeps, options: { since: D
   const { prisma, log } = deps;
   const report: ReconcileReport = { checked: 0, differences: [], repaired: 0 };
   const seen = new Set<string>();
+  // Read and merged (or found equal) in this run.
+  const compared = new Set<string>();
 
   async function compare(account: Account, snapshot: PaymentSnapshot): Promise<void> {
     if (seen.has(snapshot.id)) return;
@@ -94,11 +141,15 @@ export async function reconcilePayments(deps: ReconcileDeps, options: { since: D
     report.checked += 1;
     const before = await prisma.payment.findUnique({ where: { id: snapshot.id }, select: LEDGER_SELECT });
     const differences = differencesOf(before, snapshot);
-    if (differences.length === 0) return;
-    report.differences.push(...differences);
-    await recordPaymentSnapshot(prisma, snapshot, { provider: account.provider.name, ...(account.merchantId === undefined ? {} : { merchantId: account.merchantId }) });
-    const after = await prisma.payment.findUnique({ where: { id: snapshot.id }, select: LEDGER_SELECT });
-    if (JSON.stringify(after) !== JSON.stringify(before)) report.repaired += 1;
+    if (differences.length > 0) {
+      report.differences.push(...differences);
+      const merged = await recordPaymentSnapshot(prisma, snapshot, { provider: account.provider.name, ...(account.merchantId === undefined ? {} : { merchantId: account.merchantId }) });
+      const remaining = differencesOf(await prisma.payment.findUnique({ where: { id: snapshot.id }, select: LEDGER_SELECT }), snapshot);
+      if (remaining.some((difference) => difference.field === 'paymentDeadline' || difference.field === 'capturedAt')) await setTimesFromProvider(prisma, snapshot, merged);
+      const after = await prisma.payment.findUnique({ where: { id: snapshot.id }, select: LEDGER_SELECT });
+      if (JSON.stringify(after) !== JSON.stringify(before)) report.repaired += 1;
+    }
+    compared.add(snapshot.id);
   }
 
   async function readById(account: Account, id: string): Promise<void> {
@@ -125,13 +176,16 @@ export async function reconcilePayments(deps: ReconcileDeps, options: { since: D
     });
     for (const row of awaiting) await readById(account, row.id);
     // Stored payment events we could not read (no payment attached).
+    // Once its payment is read and merged, the event names it: resolved, not read again.
     const unread = await prisma.providerEvent.findMany({
       where: { type: { startsWith: 'payment.' }, paymentId: null, merchantId: account.merchantId ?? null },
-      select: { payload: true },
+      select: { id: true, payload: true },
     });
     for (const event of unread) {
       const id = paymentIdInPayload(event.payload);
-      if (id !== null) await readById(account, id);
+      if (id === null) continue;
+      await readById(account, id);
+      if (compared.has(id)) await prisma.providerEvent.updateMany({ where: { id: event.id, paymentId: null }, data: { paymentId: id } });
     }
   }
   const stale = await prisma.subscription.findMany({

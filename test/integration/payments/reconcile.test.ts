@@ -71,6 +71,54 @@ describe.each(await databaseKinds())('payment:reconcile against KOMOJU on %s', (
     expect((await reconcile()).differences).toEqual([]);
   });
 
+  it('compares and repairs the awaiting deadline and the capture time the merge kept', async () => {
+    const link = await seedLink(prisma, { productName: 'Drifted times', amount: 1200, language: 'en' });
+    const awaiting = fake.completeSession(await startCheckout(link), 'authorized');
+    const captured = fake.completeSession(await startCheckout(link), 'captured');
+    for (const [type, id] of [
+      ['payment.authorized', awaiting.id],
+      ['payment.captured', captured.id],
+    ] as const) {
+      expect(await fake.sendWebhook(`${harness.url}/webhooks/komoju`, fake.event(type, id), WEBHOOK_SECRET)).toBe(200);
+    }
+    // Our rows drifted from KOMOJU's: a deadline it does not have, a capture time before its own
+    // (the merge keeps the earliest capture and any deadline it had, so no event would undo these).
+    const wrongDeadline = new Date('2026-12-01T00:00:00.000Z');
+    const earlyCapture = new Date('2026-11-01T00:00:00.000Z');
+    await prisma.payment.update({ where: { id: awaiting.id }, data: { paymentDeadline: wrongDeadline } });
+    await prisma.payment.update({ where: { id: captured.id }, data: { capturedAt: earlyCapture } });
+
+    const report = await reconcile({ since: new Date(Date.parse(awaiting.created_at) - 1000).toISOString() });
+    expect(report.differences).toContainEqual({ paymentId: awaiting.id, field: 'paymentDeadline', ours: wrongDeadline.toISOString(), provider: awaiting.payment_deadline });
+    expect(report.differences).toContainEqual({ paymentId: captured.id, field: 'capturedAt', ours: earlyCapture.toISOString(), provider: captured.captured_at });
+    expect(report.repaired).toBeGreaterThanOrEqual(2);
+    expect((await prisma.payment.findUniqueOrThrow({ where: { id: awaiting.id } })).paymentDeadline?.toISOString()).toBe(awaiting.payment_deadline);
+    expect((await prisma.payment.findUniqueOrThrow({ where: { id: captured.id } })).capturedAt?.toISOString()).toBe(captured.captured_at);
+    expect((await reconcile()).differences).toEqual([]);
+  });
+
+  it('reads a stored event it could not read once: merged, then resolved and not read again', async () => {
+    const link = await seedLink(prisma, { productName: 'Unreadable event', amount: 700, language: 'en' });
+    const paid = fake.completeSession(await startCheckout(link), 'captured');
+    // A signed payment.captured whose data we cannot read (a fractional amount): stored, not applied.
+    const event = fake.event('payment.captured', paid.id);
+    expect(await fake.sendWebhook(`${harness.url}/webhooks/komoju`, { ...event, data: { ...event.data, amount: 700.5 } }, WEBHOOK_SECRET)).toBe(200);
+    expect(await prisma.payment.count({ where: { id: paid.id } })).toBe(0);
+    const reads = () => fake.requests.filter((request) => request.method === 'GET' && request.path === `/api/v1/payments/${paid.id}`).length;
+
+    // Listed by time range it would be compared anyway: --since now leaves only the stored event to find it.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const first = await reconcile({ since: new Date().toISOString() });
+    expect(first.differences).toContainEqual({ paymentId: paid.id, field: 'presence', ours: null, provider: 'captured' });
+    expect(reads()).toBe(1);
+    expect(await prisma.payment.findUniqueOrThrow({ where: { id: paid.id } })).toMatchObject({ status: 'captured', linkId: link.linkId });
+    expect(await prisma.providerEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({ paymentId: paid.id });
+
+    const second = await reconcile({ since: new Date().toISOString() });
+    expect(second.differences).toEqual([]);
+    expect(reads()).toBe(1);
+  });
+
   it('refuses a bad --since with exit code 2', async () => {
     const { outcome } = await runAdminInProcess('payment:reconcile', { since: 'yesterday' }, { config: harness.config, db: database.db });
     expect(outcome.exitCode).toBe(2);
