@@ -4,9 +4,10 @@
 // a formula (= + - @, tab, CR first) neutralised with a leading apostrophe (OWASP's advice).
 import { stringify } from 'csv-stringify/sync';
 import type { Prisma } from '../db/database.js';
-import { translator, type Language } from '../i18n/i18n.js';
+import { translator, type Language, type Translate } from '../i18n/i18n.js';
 import { formatMajorUnits, formatSheetDateTime } from '../i18n/format.js';
 import { ledgerState } from '../payments/payment-status.js';
+import { getLinkFunnels } from '../sales/link-funnel.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -57,5 +58,33 @@ export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; l
       row.checkout?.orderNumber ?? '',
     ];
   });
-  return stringify([COLUMNS.map((column) => t(`columns.${column}`)), ...records], { bom: true, record_delimiter: 'windows' });
+  const funnel = await funnelRows(prisma, scope, t);
+  // Every record as wide as the payments table (RFC 4180: the same number of fields throughout).
+  const wide = (cells: string[]) => [...cells, ...Array<string>(Math.max(0, COLUMNS.length - cells.length)).fill('')];
+  return stringify([COLUMNS.map((column) => t(`columns.${column}`)), ...records, ...funnel.map(wide)], { bom: true, record_delimiter: 'windows' });
+}
+
+/**
+ * Below the payments, after an empty row: how each link converts ("views → Pay presses → paid",
+ * sales/link-funnel.ts), one row per link under its own header, as a spreadsheet's totals sit
+ * under the table. The payments table above stays one block a spreadsheet can sort and filter.
+ */
+async function funnelRows(prisma: Prisma, scope: { merchantId: string; linkId: string | null }, t: Translate<'exports'>): Promise<string[][]> {
+  const links = await prisma.link.findMany({
+    where: scope.linkId === null ? { merchantId: scope.merchantId } : { id: scope.linkId, merchantId: scope.merchantId },
+    select: { id: true, productName: true, pageViews: true },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: MAX_EXPORT_ROWS,
+  });
+  if (links.length === 0) return [];
+  const funnels = await getLinkFunnels(prisma, links);
+  return [
+    [],
+    [t('funnel.title')],
+    [t('funnel.product'), t('funnel.views'), t('funnel.presses'), t('funnel.paid')],
+    ...links.map((link) => {
+      const funnel = funnels.get(link.id);
+      return [neutraliseFormula(link.productName), String(funnel?.views ?? 0), String(funnel?.presses ?? 0), String(funnel?.paid ?? 0)];
+    }),
+  ];
 }

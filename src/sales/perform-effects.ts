@@ -16,6 +16,7 @@ import type { SalesLinkView } from './sales-link-view.js';
 import { nextDigestDue, scheduleDigest, unscheduleDigests } from './digest-schedule.js';
 import { shopTimeZone } from './shop-day.js';
 import { getShopToday } from './shop-today.js';
+import { getLinkFunnels } from './link-funnel.js';
 
 /** Newest names searched for near matches of `summary <name>` (exact names are always found). */
 const NAME_SEARCH_LIMIT = 2000;
@@ -122,6 +123,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     const link = await merchantLink(prisma, effect.merchantId, effect.linkId);
     if (!link) return refused('notFound');
     const summary = await getLinkSummary(prisma, link.id);
+    const funnel = (await getLinkFunnels(prisma, [link])).get(link.id);
     const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
     const chartToken = signChartToken(env.config.appSecret, { linkId: link.id }, env.userId, isLanguage(user?.language) ? user.language : 'ja');
     return {
@@ -135,11 +137,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
         refundedPayments: summary.refundedPayments,
         otherCurrencies: summary.otherCurrencies,
         asOf: summary.asOf.toISOString(),
-        funnel: {
-          views: link.pageViews,
-          presses: await prisma.checkout.count({ where: { linkId: link.id, status: { not: 'error' } } }),
-          paid: summary.capturedPayments + summary.refundedPayments,
-        },
+        ...(funnel ? { funnel } : {}),
       },
     };
   }),

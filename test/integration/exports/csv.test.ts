@@ -48,7 +48,7 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
       { userId: 'Ustaff', role: 'staff', language: 'en' },
     ]);
     await seedMerchant(prisma, 'rival', [{ userId: 'Urival', role: 'owner', language: 'en' }]);
-    teaId = await seedLink(prisma, 'kyoto', { productName: '宇治抹茶（特選）' });
+    teaId = await seedLink(prisma, 'kyoto', { productName: '宇治抹茶（特選）', testMode: true });
     trickyId = await seedLink(prisma, 'kyoto', { productName: '=HYPERLINK("x"), "quoted"' });
     const rivalId = await seedLink(prisma, 'rival', { productName: 'Rival cake' });
     const paid = komojuPayment({ id: 'pay_tea_1', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId } });
@@ -78,7 +78,19 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     return fetch(`${harness.url}${path}`);
   }
 
+  /** The payments table, and the per-link funnel block under it (after an empty row). */
+  function tables(rows: string[][]): { payments: string[][]; funnel: string[][] } {
+    const gap = rows.findIndex((row) => row.every((cell) => cell === ''));
+    return gap === -1 ? { payments: rows.slice(1), funnel: [] } : { payments: rows.slice(1, gap), funnel: rows.slice(gap + 1) };
+  }
+
   it('gives the owner a 24-hour link to the whole shop, and the CSV parses back exactly', async () => {
+    // Two people open the tea's page through real HTTP; LINE's preview fetcher is not counted.
+    const slug = 'csvFunnelTest_ab';
+    await prisma.link.update({ where: { id: teaId }, data: { slug } });
+    const browser = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Line/14.0.0';
+    for (const userAgent of [browser, browser, 'facebookexternalhit/1.1;line-poker/1.0']) expect((await fetch(`${harness.url}/l/${slug}`, { headers: { 'user-agent': userAgent } })).status).toBe(200);
+
     const [reply] = await harness.say('Uowner', 'エクスポート');
     const text = messageText(reply!);
     expect(text).toContain('ショップのすべての取引のCSVです（3行）。');
@@ -95,9 +107,18 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     expect(raw).toContain('\r\n');
     expect(raw).toContain('"\'=HYPERLINK(""x""), ""quoted"""');
 
-    const rows = parse(raw, { bom: true });
+    const rows: string[][] = parse(raw, { bom: true });
     expect(rows[0]).toEqual(['日時', '商品', '支払額', '通貨', '状況', '返金額', '支払い方法', 'KOMOJU決済ID', '購入者のメール', 'クーポン', '割引額', 'チップ', '注文番号']);
-    const byId = new Map(rows.slice(1).map((row) => [row[7], row]));
+    const { payments, funnel } = tables(rows);
+    // Under the payments: each of the shop's links, "views → presses → paid", every row as wide as the table.
+    expect(funnel.map((row) => row.slice(0, 4))).toEqual([
+      ['リンクごとの成果：閲覧→支払いボタン→決済完了', '', '', ''],
+      ['商品', 'ページ閲覧数', '支払いボタンの押下数', '決済完了数'],
+      ['\'=HYPERLINK("x"), "quoted"', '0', '1', '1'],
+      ['宇治抹茶（特選）', '2', '0', '2'],
+    ]);
+    expect(new Set(rows.map((row) => row.length))).toEqual(new Set([13]));
+    const byId = new Map(payments.map((row) => [row[7], row]));
     expect(byId.size).toBe(3);
     expect(byId.get('pay_tea_1')).toEqual([
       expect.stringMatching(/^2026-11-28 10:00$/),
@@ -124,13 +145,9 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     const [card] = await tap(harness, 'Uowner', signedPostback('summary', [teaId]));
     const [reply] = await tap(harness, 'Uowner', postbackData(card, 'CSVで書き出す'));
     expect(messageText(reply!)).toContain('「宇治抹茶（特選）」の取引のCSVです（2行）。');
-    const rows = parse(Buffer.from(await (await download(urlIn(reply))).arrayBuffer()).toString('utf8'), { bom: true });
-    expect(
-      rows
-        .slice(1)
-        .map((row) => row[7])
-        .sort(),
-    ).toEqual(['pay_tea_1', 'pay_tea_2']);
+    const { payments, funnel } = tables(parse(Buffer.from(await (await download(urlIn(reply))).arrayBuffer()).toString('utf8'), { bom: true }));
+    expect(payments.map((row) => row[7]).sort()).toEqual(['pay_tea_1', 'pay_tea_2']);
+    expect(funnel.slice(2).map((row) => row[0])).toEqual(['宇治抹茶（特選）']);
 
     const [named] = await harness.say('Uowner', 'エクスポート 宇治抹茶（特選）');
     expect(messageText(named!)).toContain('（2行）');
