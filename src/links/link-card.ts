@@ -94,7 +94,8 @@ export function linkCard(link: LinkView, ctx: Context): Card {
     buttons: [
       { label: t('links:buttons.share'), action: { type: 'share', text: shareText(link) }, style: 'primary' },
       { label: t('links:buttons.copy'), action: { type: 'copy', text: link.url }, style: 'secondary' },
-      { label: t('links:buttons.open'), action: { type: 'url', url: link.url }, style: 'secondary' },
+      // The merchant's own look: not counted as a buyer's view.
+      { label: t('links:buttons.open'), action: { type: 'url', url: link.openUrl ?? link.url }, style: 'secondary' },
       { ...commandButton(t('links:buttons.summary'), 'summary', [link.id]), style: 'link' },
     ],
   };
