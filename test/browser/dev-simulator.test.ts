@@ -169,6 +169,27 @@ describe.skipIf(!isChromiumAvailable())('LINE simulator page in Chromium', () =>
     await eventually(() => botBubbles().last().textContent()).toContain('Demo shop');
   });
 
+  it('makes the links in a message clickable, as LINE does, and nothing else', async () => {
+    const userId = await page.locator('#user-select').inputValue();
+    const push = await fetch(`${server.lineStub!.origin}/v2/bot/message/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.config.line.channelAccessToken}` },
+      body: JSON.stringify({ to: userId, messages: [{ type: 'text', text: `CSVです：\n${server.url}/healthz?x=1。javascript:alert(1) <a href="x">no</a>` }] }),
+    });
+    expect(push.status).toBe(200);
+    const bubble = botBubbles().filter({ hasText: 'CSVです' });
+    await bubble.waitFor();
+    const links = bubble.locator('a');
+    expect(await links.count()).toBe(1);
+    expect(await links.getAttribute('href')).toBe(`${server.url}/healthz?x=1`);
+    expect(await links.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await bubble.textContent()).toContain('。javascript:alert(1) <a href="x">no</a>');
+    const [opened] = await Promise.all([context.waitForEvent('page'), links.click()]);
+    await opened.waitForLoadState();
+    expect(opened.url()).toBe(`${server.url}/healthz?x=1`);
+    await opened.close();
+  });
+
   it('adds a second user, by name, with a separate chat', async () => {
     const first = await page.locator('#user-select').inputValue();
     await page.locator('#new-user').click();

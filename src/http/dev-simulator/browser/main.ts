@@ -1,5 +1,5 @@
 import type { SimulatorLabels, SimulatorLanguage, SimulatorSetup } from '../setup.js';
-import { byId, el, safeUrl } from './dom.js';
+import { byId, el, linkedText, safeUrl } from './dom.js';
 import { flexContainer } from './flex.js';
 import type { BotMessage, LineAction, QuickReplyItem, SentEntry } from './line-types.js';
 
@@ -259,7 +259,7 @@ function renderBot(item: BotMessage): ChatRow {
   let node: HTMLElement;
   if (message.type === 'text') {
     node = el('div', 'bubble');
-    node.textContent = message.text ?? '';
+    node.appendChild(linkedText(message.text ?? ''));
   } else if (message.type === 'flex' && message.contents) {
     node = el('div', 'flex');
     node.title = message.altText ?? '';
