@@ -190,6 +190,23 @@ describe.skipIf(!isChromiumAvailable())('LINE simulator page in Chromium', () =>
     await opened.close();
   });
 
+  it('lets a fresh browser chat as the demo shop’s owner', async () => {
+    const owner = await database.db.prisma.member.findFirstOrThrow({ where: { merchantId: 'demo', role: 'owner' } });
+    const fresh = await browser.newContext({ viewport: { width: 480, height: 860 }, locale: 'en-US' });
+    try {
+      const other = await fresh.newPage();
+      await other.goto(`${server.url}/dev/`);
+      await expect.poll(() => other.locator('#user-select').inputValue(), { timeout: 10_000, interval: 50 }).toBe(owner.userId);
+      expect(await other.locator('#user-select option').count()).toBe(1);
+      await other.locator('#text').fill('help');
+      await other.locator('#text').press('Enter');
+      // The owner's help names the shop; a guest's would ask for an invite code.
+      await expect.poll(() => other.locator('#log .row.bot').last().textContent(), { timeout: 10_000, interval: 50 }).toContain('Demo shop');
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('adds a second user, by name, with a separate chat', async () => {
     const first = await page.locator('#user-select').inputValue();
     await page.locator('#new-user').click();

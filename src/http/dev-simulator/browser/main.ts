@@ -560,14 +560,18 @@ async function start(): Promise<void> {
 
   users = loadUsers();
   const firstVisit = users.length === 0;
-  if (firstVisit) users = [{ id: newUserId(), name: defaultName(1) }];
+  // Another browser (or a cleared one) can chat as the demo shop's owner: listed first, and chosen on a first visit.
+  const owner = setup?.shopOwner;
+  if (owner && !users.some((user) => user.id === owner.id)) users.unshift({ id: owner.id, name: owner.name ?? t('shopOwner') });
+  if (firstVisit && owner) localStorage.setItem(CURRENT_KEY, owner.id);
+  else if (firstVisit) users = [{ id: newUserId(), name: defaultName(1) }];
   saveUsers();
   // The stub forgets profiles when the server restarts: tell it every user's name again.
   await Promise.all(users.map((user) => registerProfile(user).catch(() => undefined)));
   const stored = localStorage.getItem(CURRENT_KEY);
   const current = users.find((user) => user.id === stored) ?? users[0];
   if (current) switchUser(current.id);
-  if (firstVisit) await send({ follow: true });
+  if (firstVisit && !owner) await send({ follow: true });
   textInput.focus();
 }
 
