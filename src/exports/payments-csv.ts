@@ -4,9 +4,13 @@
 // a formula (= + - @, tab, CR first) neutralised with a leading apostrophe (OWASP's advice).
 import { stringify } from 'csv-stringify/sync';
 import type { Prisma } from '../db/database.js';
-import { translator, type Language } from '../i18n/i18n.js';
+import { translator, type Language, type Translate } from '../i18n/i18n.js';
 import { formatMajorUnits, formatSheetDateTime } from '../i18n/format.js';
-import { ledgerState } from '../payments/payment-status.js';
+import { ledgerState, namedPaymentMethod } from '../payments/payment-status.js';
+import { readStoredBuyerDetails } from '../links/buyer-fields.js';
+import { isPaymentType } from '../links/payment-types.js';
+import { mayReadBuyerDetails } from '../merchants/buyer-details-access.js';
+import { getLinkFunnels } from '../sales/link-funnel.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -16,20 +20,38 @@ export function neutraliseFormula(value: string): string {
 }
 
 // The code, its discount and the tip come from the buyer's checkout (empty for payments without one).
-const COLUMNS = ['date', 'product', 'amount', 'currency', 'status', 'refunded', 'method', 'paymentId', 'email', 'discountCode', 'discount', 'tip', 'orderNumber'] as const;
+const PAYMENT_COLUMNS = ['date', 'product', 'amount', 'currency', 'status', 'refunded', 'method', 'paymentId'] as const;
+const CHECKOUT_COLUMNS = ['discountCode', 'discount', 'tip', 'orderNumber'] as const;
+// What the link's page asked the buyer (links/buyer-fields.ts), for those allowed to read it.
+const BUYER_COLUMNS = ['buyerName', 'phone', 'country', 'postalCode', 'address', 'question', 'answer'] as const;
 
 /** At most this many rows per file: a month of a busy shop, and a file LINE's browser still opens. */
 export const MAX_EXPORT_ROWS = 50_000;
 
-export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; linkId: string | null }, language: Language): Promise<string> {
+/** The payment method in the reader's words ("コンビニ払い", not `konbini`); an unknown type as KOMOJU names it. */
+function methodName(method: string | null, language: Language): string {
+  const known = namedPaymentMethod(method);
+  if (known) return translator(language, 'refunds')(`method.${known}`);
+  if (method !== null && isPaymentType(method)) return translator(language, 'links')(`paymentTypes.names.${method}`);
+  return neutraliseFormula(method ?? '');
+}
+
+/**
+ * `userId` is who the file is built for: the buyers' details (email, name, phone, address, answer)
+ * are in it only when they may read them (merchants/buyer-details-access.ts).
+ */
+export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; linkId: string | null; userId: string }, language: Language): Promise<string> {
   const t = translator(language, 'exports');
   const states = translator(language, 'sales');
+  const pages = translator(language, 'pages');
+  const withBuyers = await mayReadBuyerDetails(prisma, scope.merchantId, scope.userId);
+  const columns = [...PAYMENT_COLUMNS, ...(withBuyers ? (['email'] as const) : []), ...CHECKOUT_COLUMNS, ...(withBuyers ? BUYER_COLUMNS : [])];
   const rows = await prisma.payment.findMany({
     where: scope.linkId === null ? { link: { merchantId: scope.merchantId } } : { linkId: scope.linkId, link: { merchantId: scope.merchantId } },
     include: {
       link: { select: { productName: true } },
       refunds: { select: { amount: true, chargeback: true } },
-      checkout: { select: { orderNumber: true, discountCode: true, discountAmount: true, tipAmount: true } },
+      checkout: { select: { orderNumber: true, discountCode: true, discountAmount: true, tipAmount: true, buyerDetails: true } },
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: MAX_EXPORT_ROWS,
@@ -41,6 +63,18 @@ export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; l
     );
     const total = row.total ?? row.amount;
     const state = ledgerState({ status: row.status, capturedAt: row.capturedAt, amount: total, refundedAmount: refunded, chargeback: row.refunds.some((refund) => refund.chargeback) });
+    // The email typed on the page first: KOMOJU's is what the buyer gave the payment page, when it gives one.
+    const details = withBuyers ? readStoredBuyerDetails(row.checkout?.buyerDetails) : null;
+    const address = details?.address;
+    const buyer = [
+      details?.name ?? '',
+      details?.phone ?? '',
+      address ? pages(`link.buyer.countries.${address.country}`) : '',
+      address?.postalCode ?? '',
+      address ? [address.line1, address.line2].filter(Boolean).join(' ') : '',
+      details?.answer?.question ?? '',
+      details?.answer?.text ?? '',
+    ];
     return [
       formatSheetDateTime((row.capturedAt ?? row.createdAt).toISOString()),
       neutraliseFormula(row.link?.productName ?? ''),
@@ -48,14 +82,43 @@ export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; l
       row.currency,
       states(`transactions.state.${state}`),
       formatMajorUnits(refunded, row.currency),
-      neutraliseFormula(row.paymentMethod ?? ''),
+      methodName(row.paymentMethod, language),
       neutraliseFormula(row.id),
-      neutraliseFormula(row.buyerEmail ?? ''),
+      ...(withBuyers ? [neutraliseFormula(details?.email ?? row.buyerEmail ?? '')] : []),
       neutraliseFormula(row.checkout?.discountCode ?? ''),
       row.checkout?.discountCode ? formatMajorUnits(row.checkout.discountAmount, row.currency) : '',
       row.checkout && row.checkout.tipAmount > 0 ? formatMajorUnits(row.checkout.tipAmount, row.currency) : '',
       row.checkout?.orderNumber ?? '',
+      ...(withBuyers ? buyer.map(neutraliseFormula) : []),
     ];
   });
-  return stringify([COLUMNS.map((column) => t(`columns.${column}`)), ...records], { bom: true, record_delimiter: 'windows' });
+  const funnel = await funnelRows(prisma, scope, t);
+  // Every record as wide as the payments table (RFC 4180: the same number of fields throughout).
+  const wide = (cells: string[]) => [...cells, ...Array<string>(Math.max(0, columns.length - cells.length)).fill('')];
+  return stringify([columns.map((column) => t(`columns.${column}`)), ...records, ...funnel.map(wide)], { bom: true, record_delimiter: 'windows' });
+}
+
+/**
+ * Below the payments, after an empty row: how each link converts ("views → Pay presses → paid",
+ * sales/link-funnel.ts), one row per link under its own header, as a spreadsheet's totals sit
+ * under the table. The payments table above stays one block a spreadsheet can sort and filter.
+ */
+async function funnelRows(prisma: Prisma, scope: { merchantId: string; linkId: string | null }, t: Translate<'exports'>): Promise<string[][]> {
+  const links = await prisma.link.findMany({
+    where: scope.linkId === null ? { merchantId: scope.merchantId } : { id: scope.linkId, merchantId: scope.merchantId },
+    select: { id: true, productName: true, pageViews: true },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: MAX_EXPORT_ROWS,
+  });
+  if (links.length === 0) return [];
+  const funnels = await getLinkFunnels(prisma, links);
+  return [
+    [],
+    [t('funnel.title')],
+    [t('funnel.product'), t('funnel.views'), t('funnel.presses'), t('funnel.paid')],
+    ...links.map((link) => {
+      const funnel = funnels.get(link.id);
+      return [neutraliseFormula(link.productName), String(funnel?.views ?? 0), String(funnel?.presses ?? 0), String(funnel?.paid ?? 0)];
+    }),
+  ];
 }

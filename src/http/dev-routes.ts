@@ -5,6 +5,7 @@ import type { LineApiStub } from '../line/line-api-stub.js';
 import { newMessageId, newWebhookEventId, postSignedWebhook } from '../line/webhook-event.js';
 import { STATIC_ASSETS, richMenuPng, simulatorScript, simulatorSetup, staticAsset, type StaticAsset } from './dev-simulator-assets.js';
 import type { RouteFactory } from './route-deps.js';
+import { findDemoOwner } from '../merchants/membership.js';
 
 // A phone photo can be a few MB; the bot itself enforces the product-image limit and says so.
 const MAX_SEND_BODY = '8mb';
@@ -104,7 +105,7 @@ function noStore(res: Response): void {
  * webhook path (signed body → /webhooks/line → inbox → worker), and the bot's answers are read
  * from the in-process LINE API stub. Outside local mode none of these routes exist (404).
  */
-export const devRoutes: RouteFactory = ({ config, lineStub, log }) => {
+export const devRoutes: RouteFactory = ({ db, config, lineStub, log }) => {
   const router = express.Router();
   if (!config.localMode || !lineStub) return router;
   const stub = lineStub;
@@ -136,7 +137,8 @@ export const devRoutes: RouteFactory = ({ config, lineStub, log }) => {
   });
   router.get('/dev/api/setup', async (_req, res) => {
     noStore(res);
-    res.json(await simulatorSetup());
+    const ownerId = await findDemoOwner(db.prisma);
+    res.json(await simulatorSetup(ownerId ? { id: ownerId, name: stub.profiles.get(ownerId)?.displayName ?? null } : null));
   });
 
   // A simulated user's LINE profile, which the bot reads like a real one (display name, language).

@@ -72,8 +72,8 @@ const simulatorLabels = once(async () => {
   return Object.fromEntries(entries) as Record<Language, SimulatorLabels>;
 });
 
-/** What GET /dev/api/setup answers. */
-export async function simulatorSetup(): Promise<SimulatorSetup> {
+/** What GET /dev/api/setup answers; the shop owner is read per request. */
+export async function simulatorSetup(shopOwner: SimulatorSetup['shopOwner']): Promise<SimulatorSetup> {
   const menu = richMenuDefinition();
   return {
     languages: LANGUAGES.map((code) => ({ code, name: translator(code)(`languages.${code}`) })),
@@ -85,5 +85,6 @@ export async function simulatorSetup(): Promise<SimulatorSetup> {
       chatBarText: menu.chatBarText,
       areas: menu.areas.map((area, index) => ({ bounds: area.bounds, text: area.action.text, labels: RICH_MENU_BUTTONS[index]!.labels })),
     },
+    shopOwner,
   };
 }

@@ -3,6 +3,7 @@
 // GET /l/:slug/return (where the provider sends the buyer back).
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { countPageView } from '../links/count-page-view.js';
+import { answerOwnViewMarker, isOwnView } from './own-view.js';
 import type { Link } from '../generated/prisma/client.js';
 import { translator } from '../i18n/i18n.js';
 import { formatDateTime, formatStoredPrice } from '../i18n/format.js';
@@ -113,7 +114,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
 
   router.get('/l/:slug', async (req, res) => {
     const link = await findLink(req, res);
-    if (!link) return;
+    if (!link || answerOwnViewMarker(req, res, link.slug, config)) return;
     const language = linkLanguage(link);
     const shop = await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language);
     const offer = await readLinkOffer(prisma, link, new Date(), { codes: true });
@@ -125,7 +126,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
       sendClosedPage(res, link, modeMismatch(link), shop);
       return;
     }
-    await countPageView(prisma, link.id, req.get('user-agent'));
+    if (!isOwnView(req, link.slug, config.appSecret)) await countPageView(prisma, link.id, req.get('user-agent'));
     sendLinkPage(res, link, shop, offer);
   });
 

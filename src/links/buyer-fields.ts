@@ -57,18 +57,48 @@ export function parseBuyerDetailKinds(input: string): BuyerDetailKind[] | null {
 
 export type QuestionError = 'empty' | 'too_long' | 'too_many_choices' | 'choice_too_long';
 
-/** "Size? S / M / L" → a question with choices; "Pickup time?" → a free-text question. */
-export function parseQuestion(input: string): { ok: true; question: NonNullable<BuyerFields['question']> } | { ok: false; reason: QuestionError } {
-  const text = removeInvisible(input).normalize('NFKC').replace(/\s+/gu, ' ').trim();
-  // Choices follow the question's "?" or ":", separated by slashes.
-  const split = /^(.*?[?？:：])\s*([^/]+(?:\/[^/]*)+)$/u.exec(text);
-  const questionText = split?.[1] ? split[1].replace(/\s*[:：]$/u, '').trim() : text;
+// A slash between two digits is part of a date or a fraction (12/12, 1/2), never a separator.
+const CHOICE_SLASH = /(?<!\d)\/|\/(?!\d)/u;
+// A list marker the merchant may type before each choice on its own line.
+const LIST_MARKER = /^(?:[・•*]|-\s)\s*/u;
+
+function clean(line: string): string {
+  return line.replace(/\s+/gu, ' ').trim();
+}
+
+/** The question, its trailing ":" dropped (a "?" stays). */
+function questionPart(text: string): string {
+  return text.replace(/\s*[:：]$/u, '').trim();
+}
+
+/** The question and its choices as typed: one choice per line after the question, or "Size? S / M / L" on one line. */
+function splitQuestion(input: string): { questionText: string; choices: string[] } {
+  const lines = removeInvisible(input)
+    .normalize('NFKC')
+    .split(/\r\n|[\r\n\u2028\u2029]/u)
+    .map(clean)
+    .filter(Boolean);
+  const [first = '', ...rest] = lines;
+  if (rest.length > 0) return { questionText: questionPart(first), choices: rest.map((line) => line.replace(LIST_MARKER, '').trim()).filter(Boolean) };
+  // On one line, the choices follow the question's "?" or ":", separated by slashes.
+  const split = /^(.*?[?？:：])\s*(.+)$/u.exec(first);
   const choices = split?.[2]
     ? split[2]
-        .split('/')
+        .split(CHOICE_SLASH)
         .map((choice) => choice.trim())
         .filter(Boolean)
     : [];
+  // "Pickup? 12/12" has no separator: a free question as typed, not one choice.
+  if (!split?.[1] || choices.length < 2) return { questionText: first, choices: [] };
+  return { questionText: questionPart(split[1]), choices };
+}
+
+/**
+ * "Size? S / M / L" → a question with choices; "Pickup date?" then "12/12" and "12/13" on their own
+ * lines → a question with those choices; "Pickup time?" → a free-text question.
+ */
+export function parseQuestion(input: string): { ok: true; question: NonNullable<BuyerFields['question']> } | { ok: false; reason: QuestionError } {
+  const { questionText, choices } = splitQuestion(input);
   if (questionText === '') return { ok: false, reason: 'empty' };
   if (Array.from(questionText).length > QUESTION_MAX) return { ok: false, reason: 'too_long' };
   if (choices.length > CHOICES_MAX) return { ok: false, reason: 'too_many_choices' };

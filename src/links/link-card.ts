@@ -58,10 +58,10 @@ export function buyerAskText(kinds: readonly BuyerDetailKind[], ctx: Context): s
   return kinds.length === 0 ? ctx.t('links:values.none') : kinds.map((kind) => ctx.t(`links:buyerAsk.kinds.${kind}`)).join(ctx.t('links:buyerAsk.separator'));
 }
 
-/** "Size? (S / M / L)" / "None". */
+/** The question, then each choice on its own line as the merchant may type them ("・12/12"); "None". */
 export function questionText(question: BuyerFields['question'], ctx: Context): string {
   if (!question) return ctx.t('links:values.none');
-  return question.choices.length > 0 ? `${question.text} (${question.choices.join(' / ')})` : question.text;
+  return [question.text, ...question.choices.map((choice) => ctx.t('links:question.choice', { choice }))].join('\n');
 }
 
 /**
@@ -94,7 +94,8 @@ export function linkCard(link: LinkView, ctx: Context): Card {
     buttons: [
       { label: t('links:buttons.share'), action: { type: 'share', text: shareText(link) }, style: 'primary' },
       { label: t('links:buttons.copy'), action: { type: 'copy', text: link.url }, style: 'secondary' },
-      { label: t('links:buttons.open'), action: { type: 'url', url: link.url }, style: 'secondary' },
+      // The merchant's own look: not counted as a buyer's view.
+      { label: t('links:buttons.open'), action: { type: 'url', url: link.openUrl ?? link.url }, style: 'secondary' },
       { ...commandButton(t('links:buttons.summary'), 'summary', [link.id]), style: 'link' },
     ],
   };

@@ -1,7 +1,8 @@
 import type { Link } from '../generated/prisma/client.js';
 import { isLanguage, type Language } from '../i18n/i18n.js';
 import { isSupportedCurrency, type Currency } from '../i18n/currency.js';
-import { linkPageUrl, mediaUrl, qrImageUrl } from './link-urls.js';
+import { linkPageUrl, mediaUrl, ownLinkPageUrl, qrImageUrl } from './link-urls.js';
+import { ownViewMarker } from './own-view-marker.js';
 import { readBuyerFields, type BuyerFields } from './buyer-fields.js';
 import { readPaymentTypes, type PaymentType } from './payment-types.js';
 import { readBillingInterval, type BillingInterval } from './billing.js';
@@ -43,12 +44,21 @@ export interface LinkView {
   /** A subscription link's period; null or absent (views stored before it existed): one-time payments. */
   billingInterval?: BillingInterval | null;
   testMode: boolean;
+  /** What buyers get (Share, Copy, QR). */
   url: string;
+  /** What the merchant opens (the Open button): `url` with a marker so their own views are not counted; absent in views stored before it existed. */
+  openUrl?: string;
   qrUrl: string;
   createdAt: string;
 }
 
-export function toLinkView(link: Link, publicBaseUrl: string): LinkView {
+/** What a link's URLs are made from (the app's Config has both). */
+export interface LinkUrlSettings {
+  publicBaseUrl: string;
+  appSecret: string;
+}
+
+export function toLinkView(link: Link, { publicBaseUrl, appSecret }: LinkUrlSettings): LinkView {
   if (!isSupportedCurrency(link.currency)) throw new Error(`link ${link.id} has unsupported currency ${link.currency}`);
   return {
     id: link.id,
@@ -73,6 +83,7 @@ export function toLinkView(link: Link, publicBaseUrl: string): LinkView {
     billingInterval: readBillingInterval(link.billingInterval),
     testMode: link.testMode,
     url: linkPageUrl(publicBaseUrl, link.slug),
+    openUrl: ownLinkPageUrl(publicBaseUrl, link.slug, ownViewMarker(appSecret, link.slug)),
     qrUrl: qrImageUrl(publicBaseUrl, link.slug),
     createdAt: link.createdAt.toISOString(),
   };

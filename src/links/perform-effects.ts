@@ -51,7 +51,7 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
     const existing = await env.prisma.link.findUnique({
       where: { merchantId_productNameKey: { merchantId: effect.merchantId, productNameKey: name.key } },
     });
-    return { type: 'links.nameChecked', productName: name.name, existing: existing ? toLinkView(existing, env.config.publicBaseUrl) : null };
+    return { type: 'links.nameChecked', productName: name.name, existing: existing ? toLinkView(existing, env.config) : null };
   }),
   'links.fetchImage': forMember(async (effect, env) => {
     const outcome = await withLoading(env, () => fetchImage(env.line, env.prisma, { merchantId: effect.merchantId, messageId: effect.messageId, mediaId: idForEvent('img', env) }));
@@ -99,9 +99,9 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
     switch (outcome.kind) {
       case 'created':
         env.log.info({ linkId: outcome.link.id, merchantId: effect.merchantId }, 'link created');
-        return { type: 'links.created', link: toLinkView(outcome.link, base) };
+        return { type: 'links.created', link: toLinkView(outcome.link, env.config) };
       case 'duplicate':
-        return { type: 'links.duplicate', existing: toLinkView(outcome.existing, base) };
+        return { type: 'links.duplicate', existing: toLinkView(outcome.existing, env.config) };
       case 'invalid':
         env.log.warn({ reason: outcome.reason }, 'link draft refused');
         return { type: 'links.rejected', reason: 'invalid' };
@@ -132,6 +132,6 @@ export const linkPerformers: Performers<LinkEffect, LinkEffectResult> = {
     }
     const result = await updateLink(prisma, { merchantId: effect.merchantId, linkId: effect.linkId, role, change: linkChange });
     if (!result.ok) return { type: 'links.updateRefused', reason: result.reason };
-    return { type: 'links.updated', field: linkChange.field, link: toLinkView(result.link, env.config.publicBaseUrl) };
+    return { type: 'links.updated', field: linkChange.field, link: toLinkView(result.link, env.config) };
   },
 };

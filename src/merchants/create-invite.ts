@@ -54,7 +54,8 @@ export async function createInvite(prisma: Prisma, appSecret: string, input: Cre
         code: formatInviteCode(code),
         role: asRole(invite.role),
         expiresAt: invite.expiresAt,
-        merchantName: merchant.name,
+        // The shop as its profile names it (what the invitee will see on its pages), not the name it was created with.
+        merchantName: merchant.displayName ?? merchant.name,
       };
     }
   }

@@ -7,9 +7,9 @@ export class UnknownMerchantError extends Error {
   }
 }
 
-/** The merchant's id and name; UnknownMerchantError when there is none with this id. */
-export async function findMerchant(prisma: Prisma, merchantId: string): Promise<{ id: string; name: string }> {
-  const merchant = await prisma.merchant.findUnique({ where: { id: merchantId }, select: { id: true, name: true } });
+/** The merchant's id, name and the display name its profile set (null: none); UnknownMerchantError when there is none with this id. */
+export async function findMerchant(prisma: Prisma, merchantId: string): Promise<{ id: string; name: string; displayName: string | null }> {
+  const merchant = await prisma.merchant.findUnique({ where: { id: merchantId }, select: { id: true, name: true, displayName: true } });
   if (!merchant) throw new UnknownMerchantError(merchantId);
   return merchant;
 }

@@ -26,3 +26,9 @@ export async function claimDemoMerchant(prisma: Prisma, userId: string): Promise
     return true;
   });
 }
+
+/** Local mode: who owns the demo shop (its first owner), so another browser can chat as them; null before anyone claimed it. */
+export async function findDemoOwner(prisma: Prisma): Promise<string | null> {
+  const owner = await prisma.member.findFirst({ where: { merchantId: DEMO_MERCHANT_ID, role: 'owner' }, orderBy: { createdAt: 'asc' }, select: { userId: true } });
+  return owner?.userId ?? null;
+}

@@ -25,9 +25,9 @@ export async function redeemInvite(prisma: Prisma, appSecret: string, input: { u
   if (!attempt.allowed) return { status: 'rateLimited', retryAt: attempt.resetAt.toISOString() };
 
   const outcome = await prisma.$transaction(async (tx): Promise<JoinOutcome | Failure> => {
-    const invite = await tx.invite.findUnique({ where: { codeHash: hashInviteCode(input.code, appSecret) }, include: { merchant: { select: { name: true } } } });
+    const invite = await tx.invite.findUnique({ where: { codeHash: hashInviteCode(input.code, appSecret) }, include: { merchant: { select: { name: true, displayName: true } } } });
     if (!invite) return 'invalid';
-    const joined = { merchantId: invite.merchantId, merchantName: invite.merchant.name };
+    const joined = { merchantId: invite.merchantId, merchantName: invite.merchant.displayName ?? invite.merchant.name };
     if (invite.usedBy === input.userId) {
       const member = await tx.member.findUnique({ where: { merchantId_userId: { merchantId: invite.merchantId, userId: input.userId } } });
       // Used by this user, who has since been removed: the code is spent all the same.

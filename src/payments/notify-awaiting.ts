@@ -13,6 +13,15 @@ import { namedPaymentMethod, wasCaptured } from './payment-status.js';
 
 type FollowUp = 'awaiting' | 'expired';
 
+/**
+ * The date the notice names: the deadline while awaiting; once expired, when it really expired, that
+ * is when we heard (a provider may expire a payment before its deadline; a late webhook after it).
+ */
+function noticeTime(kind: FollowUp, deadline: Date | null, heardAt: Date): Date {
+  if (kind === 'awaiting') return deadline ?? heardAt;
+  return deadline && deadline < heardAt ? deadline : heardAt;
+}
+
 async function notifyFollowUp(event: DomainEvent<'payments.awaiting' | 'payments.expired'>, deps: HandlerDeps, kind: FollowUp): Promise<void> {
   const { prisma } = deps;
   const { paymentId, linkId } = event.payload;
@@ -35,7 +44,7 @@ async function notifyFollowUp(event: DomainEvent<'payments.awaiting' | 'payments
           product: productName,
           amount: formatStoredPrice(payment.total ?? payment.amount, payment.currency, language),
           method: known ? methods(`method.${known}`) : (payment.paymentMethod ?? methods('method.unknown')),
-          deadline: formatDateTime((payment.paymentDeadline ?? payment.updatedAt).toISOString(), language),
+          deadline: formatDateTime(noticeTime(kind, payment.paymentDeadline, event.createdAt).toISOString(), language),
         }),
       ];
     },

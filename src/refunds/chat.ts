@@ -61,7 +61,8 @@ function transactionsButton(payment: { linkId: string }, ctx: Context): Button {
 function factRows(payment: RefundPaymentView, ctx: Context): Card['rows'] {
   const rows: Card['rows'] = [
     { label: ctx.t('refunds:facts.product'), value: payment.productName },
-    { label: ctx.t('refunds:facts.paid'), value: price(payment.total, payment.currency, ctx) },
+    // Not "Paid" while the buyer has yet to pay at a store or bank.
+    { label: ctx.t(payment.state === 'awaiting' ? 'refunds:facts.due' : 'refunds:facts.paid'), value: price(payment.total, payment.currency, ctx) },
     { label: ctx.t('refunds:facts.date'), value: formatDateTime(payment.paidAt, ctx.language) },
     { label: ctx.t('refunds:facts.method'), value: methodName(payment.paymentMethod, ctx) },
   ];

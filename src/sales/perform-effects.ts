@@ -1,7 +1,7 @@
 import type { Prisma } from '../db/database.js';
 import type { EffectEnv, Performers } from '../effect-env.js';
 import type { Link } from '../generated/prisma/client.js';
-import { toLinkView } from '../links/link-view.js';
+import { toLinkView, type LinkUrlSettings } from '../links/link-view.js';
 import { mayChangeLinkField, updateLink } from '../links/update-link.js';
 import { membershipOf, type Role } from '../merchants/authorization.js';
 import { countCapturedPlaces } from '../payments/link-offer.js';
@@ -16,6 +16,7 @@ import type { SalesLinkView } from './sales-link-view.js';
 import { nextDigestDue, scheduleDigest, unscheduleDigests } from './digest-schedule.js';
 import { shopTimeZone } from './shop-day.js';
 import { getShopToday } from './shop-today.js';
+import { getLinkFunnels } from './link-funnel.js';
 
 /** Newest names searched for near matches of `summary <name>` (exact names are always found). */
 const NAME_SEARCH_LIMIT = 2000;
@@ -26,7 +27,7 @@ function merchantLink(prisma: Prisma, merchantId: string, linkId: string): Promi
 }
 
 /** Links with their usage and captured amount (one summary statement for the whole page). */
-async function salesLinkViews(prisma: Prisma, links: Link[], publicBaseUrl: string): Promise<SalesLinkView[]> {
+async function salesLinkViews(prisma: Prisma, links: Link[], urls: LinkUrlSettings): Promise<SalesLinkView[]> {
   const summaries = await getLinkSummaries(
     prisma,
     links.map((link) => link.id),
@@ -36,12 +37,12 @@ async function salesLinkViews(prisma: Prisma, links: Link[], publicBaseUrl: stri
   for (const link of links) if (link.usageLimit !== null && link.quantityMax > 1) places.set(link.id, await countCapturedPlaces(prisma, link.id));
   return links.map((link) => {
     const summary = summaries.get(link.id);
-    return { ...toLinkView(link, publicBaseUrl), usedCount: places.get(link.id) ?? summary?.capturedPayments ?? 0, capturedAmount: summary?.capturedAmount ?? 0 };
+    return { ...toLinkView(link, urls), usedCount: places.get(link.id) ?? summary?.capturedPayments ?? 0, capturedAmount: summary?.capturedAmount ?? 0 };
   });
 }
 
-async function salesLinkView(prisma: Prisma, link: Link, publicBaseUrl: string): Promise<SalesLinkView> {
-  const [view] = await salesLinkViews(prisma, [link], publicBaseUrl);
+async function salesLinkView(prisma: Prisma, link: Link, urls: LinkUrlSettings): Promise<SalesLinkView> {
+  const [view] = await salesLinkViews(prisma, [link], urls);
   if (!view) throw new Error(`no view for link ${link.id}`);
   return view;
 }
@@ -88,7 +89,6 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
   }),
   'sales.listLinks': forMember(async (effect, env) => {
     const { prisma } = env;
-    const base = env.config.publicBaseUrl;
     const page = Math.max(0, Math.floor(effect.page));
     const rows = await prisma.link.findMany({
       where: { merchantId: effect.merchantId },
@@ -96,7 +96,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
       skip: page * LINKS_PAGE_SIZE,
       take: LINKS_PAGE_SIZE + 1,
     });
-    const links = await salesLinkViews(prisma, rows.slice(0, LINKS_PAGE_SIZE), base);
+    const links = await salesLinkViews(prisma, rows.slice(0, LINKS_PAGE_SIZE), env.config);
     return { type: 'sales.linksListed', page, links, hasMore: rows.length > LINKS_PAGE_SIZE };
   }),
   'sales.findLinkByName': forMember(async (effect, env) => {
@@ -122,12 +122,13 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     const link = await merchantLink(prisma, effect.merchantId, effect.linkId);
     if (!link) return refused('notFound');
     const summary = await getLinkSummary(prisma, link.id);
+    const funnel = (await getLinkFunnels(prisma, [link])).get(link.id);
     const user = await prisma.lineUser.findUnique({ where: { id: env.userId }, select: { language: true } });
     const chartToken = signChartToken(env.config.appSecret, { linkId: link.id }, env.userId, isLanguage(user?.language) ? user.language : 'ja');
     return {
       type: 'sales.summaryLoaded',
       chartUrl: `${base}/charts/${chartToken}.png`,
-      link: await salesLinkView(prisma, link, base),
+      link: await salesLinkView(prisma, link, env.config),
       summary: {
         capturedAmount: summary.capturedAmount,
         capturedPayments: summary.capturedPayments,
@@ -135,37 +136,30 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
         refundedPayments: summary.refundedPayments,
         otherCurrencies: summary.otherCurrencies,
         asOf: summary.asOf.toISOString(),
-        funnel: {
-          views: link.pageViews,
-          presses: await prisma.checkout.count({ where: { linkId: link.id, status: { not: 'error' } } }),
-          paid: summary.capturedPayments + summary.refundedPayments,
-        },
+        ...(funnel ? { funnel } : {}),
       },
     };
   }),
   'sales.loadLink': forMember(async (effect, env) => {
     const { prisma } = env;
-    const base = env.config.publicBaseUrl;
     const link = await merchantLink(prisma, effect.merchantId, effect.linkId);
     if (!link) return refused('notFound');
     return {
       type: 'sales.linkLoaded',
       purpose: effect.purpose,
-      link: await salesLinkView(prisma, link, base),
+      link: await salesLinkView(prisma, link, env.config),
       ...(effect.purpose === 'duplicate' ? { imageId: link.imageId } : {}),
     };
   }),
   'sales.setStatus': forMember(async (effect, env, role) => {
     const { prisma } = env;
-    const base = env.config.publicBaseUrl;
     if (!mayChangeLinkField(role, 'status')) return refused('notOwner');
     const result = await updateLink(prisma, { merchantId: effect.merchantId, linkId: effect.linkId, role, change: { field: 'status', value: effect.status } });
     if (!result.ok) return refused('notFound');
-    return { type: 'sales.statusChanged', link: await salesLinkView(prisma, result.link, base) };
+    return { type: 'sales.statusChanged', link: await salesLinkView(prisma, result.link, env.config) };
   }),
   'sales.listTransactions': forMember(async (effect, env) => {
     const { prisma } = env;
-    const base = env.config.publicBaseUrl;
     const link = await merchantLink(prisma, effect.merchantId, effect.linkId);
     if (!link) return refused('notFound');
     const page = Math.max(1, Math.floor(effect.page));
@@ -173,7 +167,7 @@ export const salesPerformers: Performers<SalesEffect, SalesEffectResult> = {
     const showBuyerDetails = await mayReadBuyerDetails(prisma, effect.merchantId, env.userId);
     return {
       type: 'sales.transactionsListed',
-      link: await salesLinkView(prisma, link, base),
+      link: await salesLinkView(prisma, link, env.config),
       page,
       transactions: listed.items.map((item) => ({
         id: item.paymentId,

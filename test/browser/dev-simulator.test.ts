@@ -169,6 +169,44 @@ describe.skipIf(!isChromiumAvailable())('LINE simulator page in Chromium', () =>
     await eventually(() => botBubbles().last().textContent()).toContain('Demo shop');
   });
 
+  it('makes the links in a message clickable, as LINE does, and nothing else', async () => {
+    const userId = await page.locator('#user-select').inputValue();
+    const push = await fetch(`${server.lineStub!.origin}/v2/bot/message/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.config.line.channelAccessToken}` },
+      body: JSON.stringify({ to: userId, messages: [{ type: 'text', text: `CSVです：\n${server.url}/healthz?x=1。javascript:alert(1) <a href="x">no</a>` }] }),
+    });
+    expect(push.status).toBe(200);
+    const bubble = botBubbles().filter({ hasText: 'CSVです' });
+    await bubble.waitFor();
+    const links = bubble.locator('a');
+    expect(await links.count()).toBe(1);
+    expect(await links.getAttribute('href')).toBe(`${server.url}/healthz?x=1`);
+    expect(await links.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await bubble.textContent()).toContain('。javascript:alert(1) <a href="x">no</a>');
+    const [opened] = await Promise.all([context.waitForEvent('page'), links.click()]);
+    await opened.waitForLoadState();
+    expect(opened.url()).toBe(`${server.url}/healthz?x=1`);
+    await opened.close();
+  });
+
+  it('lets a fresh browser chat as the demo shop’s owner', async () => {
+    const owner = await database.db.prisma.member.findFirstOrThrow({ where: { merchantId: 'demo', role: 'owner' } });
+    const fresh = await browser.newContext({ viewport: { width: 480, height: 860 }, locale: 'en-US' });
+    try {
+      const other = await fresh.newPage();
+      await other.goto(`${server.url}/dev/`);
+      await expect.poll(() => other.locator('#user-select').inputValue(), { timeout: 10_000, interval: 50 }).toBe(owner.userId);
+      expect(await other.locator('#user-select option').count()).toBe(1);
+      await other.locator('#text').fill('help');
+      await other.locator('#text').press('Enter');
+      // The owner's help names the shop; a guest's would ask for an invite code.
+      await expect.poll(() => other.locator('#log .row.bot').last().textContent(), { timeout: 10_000, interval: 50 }).toContain('Demo shop');
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('adds a second user, by name, with a separate chat', async () => {
     const first = await page.locator('#user-select').inputValue();
     await page.locator('#new-user').click();

@@ -18,4 +18,6 @@ export interface SimulatorSetup {
   languages: { code: SimulatorLanguage; name: string }[];
   labels: Record<SimulatorLanguage, SimulatorLabels>;
   richMenu: { imageUrl: string; width: number; height: number; chatBarText: string; areas: RichMenuArea[] };
+  /** The demo shop's owner, whom any browser may chat as; null until the first user claimed the shop. */
+  shopOwner: { id: string; name: string | null } | null;
 }

@@ -4,7 +4,7 @@
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signExportToken, verifyExportToken, EXPORT_LIFETIME_MS } from '../../../src/exports/export-token.js';
-import { neutraliseFormula } from '../../../src/exports/payments-csv.js';
+import { neutraliseFormula, paymentsCsv } from '../../../src/exports/payments-csv.js';
 import { databaseKinds } from '../../support/databases.js';
 import { deliver, komojuEvent, komojuPayment } from '../../support/ledger-fixtures.js';
 import { APP_SECRET, messageText } from '../../support/line-harness.js';
@@ -37,6 +37,14 @@ describe('CSV building blocks', () => {
   });
 });
 
+const LONG_NAME = Array.from(
+  '寿限無寿限無五劫の擦り切れ海砂利水魚の水行末雲来末風来末食う寝る処に住む処やぶら小路の藪柑子パイポパイポパイポのシューリンガンシューリンガンのグーリンダイグーリンダイのポンポコピーのポンポコナーの長久命の長助様',
+)
+  .slice(0, 80)
+  .join('');
+const HEADER_JA = ['日時', '商品', '支払額', '通貨', '状況', '返金額', '支払い方法', 'KOMOJU決済ID', '購入者のメール', 'クーポン', '割引額', 'チップ', '注文番号'];
+const BUYER_HEADER_JA = ['購入者の名前', '購入者の電話番号', '国', '郵便番号', '住所', '質問', '回答'];
+
 describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (kind) => {
   const { prisma, harness } = useLineHarness(kind);
   let teaId = '';
@@ -48,10 +56,26 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
       { userId: 'Ustaff', role: 'staff', language: 'en' },
     ]);
     await seedMerchant(prisma, 'rival', [{ userId: 'Urival', role: 'owner', language: 'en' }]);
-    teaId = await seedLink(prisma, 'kyoto', { productName: '宇治抹茶（特選）' });
+    teaId = await seedLink(prisma, 'kyoto', { productName: '宇治抹茶（特選）', testMode: true });
     trickyId = await seedLink(prisma, 'kyoto', { productName: '=HYPERLINK("x"), "quoted"' });
     const rivalId = await seedLink(prisma, 'rival', { productName: 'Rival cake' });
-    const paid = komojuPayment({ id: 'pay_tea_1', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId } });
+    // What the page asked: the longest real name (80 Japanese characters), phone, address, a date answer.
+    await prisma.checkout.create({
+      data: {
+        id: 'chk_tea',
+        linkId: teaId,
+        provider: 'komoju',
+        amount: 1500,
+        buyerDetails: {
+          name: LONG_NAME,
+          phone: '090-1234-5678',
+          email: 'form@example.jp',
+          address: { country: 'JP', postalCode: '150-0001', line1: '東京都渋谷区神宮前1-2-3', line2: 'サンプルビル2F' },
+          answer: { question: '受け取り日は？', text: '12/12' },
+        },
+      },
+    });
+    const paid = komojuPayment({ id: 'pay_tea_1', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId, checkoutId: 'chk_tea' } });
     await deliver(prisma, {
       ...komojuEvent('payment.captured', { id: 'pay_tea_1', status: 'captured', amount: 1500, session: null, metadata: { linkId: teaId } }),
       data: { ...paid, payment_details: { type: 'konbini', email: 'hanako@example.jp' } },
@@ -78,7 +102,19 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     return fetch(`${harness.url}${path}`);
   }
 
+  /** The payments table, and the per-link funnel block under it (after an empty row). */
+  function tables(rows: string[][]): { payments: string[][]; funnel: string[][] } {
+    const gap = rows.findIndex((row) => row.every((cell) => cell === ''));
+    return gap === -1 ? { payments: rows.slice(1), funnel: [] } : { payments: rows.slice(1, gap), funnel: rows.slice(gap + 1) };
+  }
+
   it('gives the owner a 24-hour link to the whole shop, and the CSV parses back exactly', async () => {
+    // Two people open the tea's page through real HTTP; LINE's preview fetcher is not counted.
+    const slug = 'csvFunnelTest_ab';
+    await prisma.link.update({ where: { id: teaId }, data: { slug } });
+    const browser = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Line/14.0.0';
+    for (const userAgent of [browser, browser, 'facebookexternalhit/1.1;line-poker/1.0']) expect((await fetch(`${harness.url}/l/${slug}`, { headers: { 'user-agent': userAgent } })).status).toBe(200);
+
     const [reply] = await harness.say('Uowner', 'エクスポート');
     const text = messageText(reply!);
     expect(text).toContain('ショップのすべての取引のCSVです（3行）。');
@@ -95,9 +131,18 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     expect(raw).toContain('\r\n');
     expect(raw).toContain('"\'=HYPERLINK(""x""), ""quoted"""');
 
-    const rows = parse(raw, { bom: true });
-    expect(rows[0]).toEqual(['日時', '商品', '支払額', '通貨', '状況', '返金額', '支払い方法', 'KOMOJU決済ID', '購入者のメール', 'クーポン', '割引額', 'チップ', '注文番号']);
-    const byId = new Map(rows.slice(1).map((row) => [row[7], row]));
+    const rows: string[][] = parse(raw, { bom: true });
+    expect(rows[0]).toEqual([...HEADER_JA, ...BUYER_HEADER_JA]);
+    const { payments, funnel } = tables(rows);
+    // Under the payments: each of the shop's links, "views → presses → paid", every row as wide as the table.
+    expect(funnel.map((row) => row.slice(0, 4))).toEqual([
+      ['リンクごとの成果：閲覧→支払いボタン→決済完了', '', '', ''],
+      ['商品', 'ページ閲覧数', '支払いボタンの押下数', '決済完了数'],
+      ['\'=HYPERLINK("x"), "quoted"', '0', '1', '1'],
+      ['宇治抹茶（特選）', '2', '1', '2'],
+    ]);
+    expect(new Set(rows.map((row) => row.length))).toEqual(new Set([20]));
+    const byId = new Map(payments.map((row) => [row[7], row]));
     expect(byId.size).toBe(3);
     expect(byId.get('pay_tea_1')).toEqual([
       expect.stringMatching(/^2026-11-28 10:00$/),
@@ -106,17 +151,26 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
       'JPY',
       '決済完了',
       '0',
-      'konbini',
+      'コンビニ払い',
       'pay_tea_1',
-      'hanako@example.jp',
+      'form@example.jp',
       '',
       '',
       '',
       '',
+      LONG_NAME,
+      '090-1234-5678',
+      '日本',
+      '150-0001',
+      '東京都渋谷区神宮前1-2-3 サンプルビル2F',
+      '受け取り日は？',
+      '12/12',
     ]);
     expect(byId.get('pay_tea_2')?.slice(1, 6)).toEqual(['宇治抹茶（特選）', '1500', 'JPY', '一部返金', '500']);
     expect(byId.get('pay_tricky')?.[1]).toBe('\'=HYPERLINK("x"), "quoted"');
-    expect(byId.get('pay_tricky')?.slice(9)).toEqual(['SPRING10', '110', '100', 'K7QM4XP2']);
+    expect(byId.get('pay_tricky')?.slice(9, 13)).toEqual(['SPRING10', '110', '100', 'K7QM4XP2']);
+    // A payment through a page that asked nothing: the buyer columns are empty, the method is named.
+    expect(byId.get('pay_tricky')?.slice(13)).toEqual(['', '', '', '', '', '', '']);
     expect(byId.has('pay_rival')).toBe(false);
   });
 
@@ -124,13 +178,9 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     const [card] = await tap(harness, 'Uowner', signedPostback('summary', [teaId]));
     const [reply] = await tap(harness, 'Uowner', postbackData(card, 'CSVで書き出す'));
     expect(messageText(reply!)).toContain('「宇治抹茶（特選）」の取引のCSVです（2行）。');
-    const rows = parse(Buffer.from(await (await download(urlIn(reply))).arrayBuffer()).toString('utf8'), { bom: true });
-    expect(
-      rows
-        .slice(1)
-        .map((row) => row[7])
-        .sort(),
-    ).toEqual(['pay_tea_1', 'pay_tea_2']);
+    const { payments, funnel } = tables(parse(Buffer.from(await (await download(urlIn(reply))).arrayBuffer()).toString('utf8'), { bom: true }));
+    expect(payments.map((row) => row[7]).sort()).toEqual(['pay_tea_1', 'pay_tea_2']);
+    expect(funnel.slice(2).map((row) => row[0])).toEqual(['宇治抹茶（特選）']);
 
     const [named] = await harness.say('Uowner', 'エクスポート 宇治抹茶（特選）');
     expect(messageText(named!)).toContain('（2行）');
@@ -147,6 +197,27 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     expect(messageText(forged!)).toContain("Only the shop's owner can export payments");
     const [foreign] = await tap(harness, 'Urival', signedPostback('exports.link', [teaId]));
     expect(messageText(foreign!)).toContain("I couldn't find that link.");
+  });
+
+  it("holds buyers' details only for those allowed to read them, and names methods in the reader's language", async () => {
+    const staffFile = await paymentsCsv(prisma, { merchantId: 'kyoto', linkId: teaId, userId: 'Ustaff' }, 'en');
+    const staffRows: string[][] = parse(staffFile, { bom: true });
+    expect(staffRows[0]).toEqual(['Date', 'Product', 'Amount paid', 'Currency', 'Status', 'Refunded', 'Payment method', 'KOMOJU payment ID', 'Discount code', 'Discount', 'Tip', 'Order number']);
+    expect(staffFile).not.toContain('example.jp');
+    expect(staffFile).not.toContain('090-1234-5678');
+    expect(staffRows.find((row) => row[7] === 'pay_tea_1')?.[6]).toBe('Convenience store');
+
+    await prisma.merchant.update({ where: { id: 'kyoto' }, data: { staffSeeBuyerDetails: true } });
+    try {
+      const allowed: string[][] = parse(await paymentsCsv(prisma, { merchantId: 'kyoto', linkId: teaId, userId: 'Ustaff' }, 'ko'), { bom: true });
+      expect(allowed[0]?.slice(13)).toEqual(['구매자 이름', '구매자 전화번호', '국가', '우편번호', '주소', '질문', '답변']);
+      const tea = allowed.find((row) => row[7] === 'pay_tea_1');
+      expect(tea?.[6]).toBe('편의점 결제');
+      expect(tea?.[8]).toBe('form@example.jp');
+      expect(tea?.slice(13, 16)).toEqual([LONG_NAME, '090-1234-5678', '일본']);
+    } finally {
+      await prisma.merchant.update({ where: { id: 'kyoto' }, data: { staffSeeBuyerDetails: false } });
+    }
   });
 
   it('answers 404 to an altered link and 410 to an expired one', async () => {

@@ -77,7 +77,8 @@ describe.each(kinds)('links in chat on %s', (kind) => {
     expect(actions.get('共有')).toEqual({ type: 'uri', label: '共有', uri: expect.stringMatching(/^https:\/\/line\.me\/R\/share\?text=/) });
     expect(decodeURIComponent((actions.get('共有')!['uri'] as string).split('text=')[1]!)).toContain(url);
     expect(actions.get('リンクをコピー')).toMatchObject({ type: 'clipboard', clipboardText: url });
-    expect(actions.get('開く')).toMatchObject({ type: 'uri', uri: url });
+    // The merchant's own Open: the page with a marker so their views are not counted (own-views.test.ts).
+    expect(actions.get('開く')).toMatchObject({ type: 'uri', uri: expect.stringMatching(new RegExp(`^${url.replace(/[.?]/g, '\\$&')}\\?own=`)) });
     expect(actions.get('売上サマリー')).toMatchObject({ type: 'postback' });
     expect(image).toEqual({ type: 'image', originalContentUrl: `${PUBLIC_BASE_URL}/qr/${link.slug}.png`, previewImageUrl: `${PUBLIC_BASE_URL}/qr/${link.slug}.png` });
     expect(text).toEqual({ type: 'text', text: url });

@@ -194,6 +194,21 @@ describe.each(kinds)('merchants in chat on %s', (kind) => {
     expect(await say('Usecond', 'join hello')).toContain("doesn't look like an invite code");
   });
 
+  it("invites and welcomes under the shop's display name once the profile set one", async () => {
+    const shop = await createMerchant(prisma(), { name: 'Demo shop' });
+    const owner = await createInvite(prisma(), APP_SECRET, { merchantId: shop.id, role: 'owner' });
+    issuedCodes.push(owner.code);
+    harness.line.profiles.set('Udisplay', { displayName: 'display', language: 'en' });
+    harness.line.profiles.set('Udisplaystaff', { displayName: 'display staff', language: 'en' });
+    expect(await say('Udisplay', `join ${owner.code}`)).toContain('Welcome to Demo shop');
+    await prisma().merchant.update({ where: { id: shop.id }, data: { displayName: '京都抹茶堂' } });
+    const invite = await tap('Udisplay', 'invite');
+    expect(invite).toContain('Invite code for 京都抹茶堂');
+    expect(invite).not.toContain('Demo shop');
+    const code = await inviteCodeFromChat('Udisplay');
+    expect(await say('Udisplaystaff', `join ${code}`)).toContain('Welcome to 京都抹茶堂!');
+  });
+
   it('a member of several shops switches which one they work for', async () => {
     const code = await inviteCodeFromChat('UownerA');
     expect(await say('UownerB', `join ${code}`)).toContain('Welcome to Shop A');

@@ -4,6 +4,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { adminCommands } from '../../../src/cli/command-list.js';
 import { createLogger } from '../../../src/logger.js';
+import { formatDateTime } from '../../../src/i18n/format.js';
 import { cancelPayment } from '../../../src/payments/refund-payment.js';
 import { postSandboxEvent, sandboxEvent } from '../../../src/payments/sandbox/sandbox-events.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
@@ -100,6 +101,9 @@ describe.each(await databaseKinds())('awaiting payments through the sandbox on %
     expect(expired.json).toMatchObject({ status: 'expired', delivered: 'server' });
     const [, notice] = await harness.line.waitForMessages(link.creatorId, 2);
     expect(String(notice?.message.text)).toMatch(/^Not paid in time\nKabuse: ¥2,400\nThe payment awaiting payment expired on \w{3} \d{1,2}, 2026, \d{1,2}:\d{2} [AP]M without being paid\.$/);
+    // The day it expired (today), not its deadline days later.
+    const today = formatDateTime(new Date().toISOString(), 'en').replace(/, \d{1,2}:\d{2} [AP]M$/, '');
+    expect(String(notice?.message.text)).toContain(`expired on ${today}, `);
     // KOMOJU redelivering the news does not tell the creator again.
     const row = await prisma.sandboxPayment.findUniqueOrThrow({ where: { id: paymentId } });
     expect(await postSandboxEvent(`${harness.url}/webhooks/komoju`, sandboxEvent('payment.expired', row), harness.config.appSecret)).toBe(200);

@@ -111,6 +111,8 @@ describe.each(await databaseKinds())('refunds and cancels from the chat on %s', 
     const { linkId, paymentId } = await linkWithPayment('authorized');
     const bubble = await openPaymentBubble('Uowner', linkId);
     expect(messageText(bubble)).toContain('Awaiting payment ¥1,000');
+    expect(messageText(bubble)).toContain('Amount due\n¥1,000');
+    expect(messageText(bubble)).not.toContain('Paid');
     expect(messageText(bubble)).toContain('Pay by');
     const [card] = await tap(harness, 'Uowner', postbackData(bubble, 'Cancel payment'));
     expect(messageText(card!)).toContain('Cancel the payment of ¥1,000?');

@@ -188,7 +188,7 @@ describe('the offer rule, the page and the checkout form agree', () => {
     fc.assert(
       fc.property(linkArb, stateArb, (link, state) => {
         const offer = offerFor(offerTermsOf(link), state, NOW);
-        const label = linkState({ ...toLinkView(link, CONFIG.publicBaseUrl), usedCount: state.captured, capturedAmount: 0 }, NOW);
+        const label = linkState({ ...toLinkView(link, CONFIG), usedCount: state.captured, capturedAmount: 0 }, NOW);
         // Places held by buyers paying right now are not the merchant's news: the link is still active.
         const page = offer.open || offer.reason === 'reserved' ? 'active' : { inactive: 'inactive', expired: 'expired', used_up: 'usedUp', too_few_left: 'usedUp' }[offer.reason];
         expect(label).toBe(page);

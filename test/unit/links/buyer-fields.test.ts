@@ -18,6 +18,12 @@ describe('what a link asks, as the merchant types it', () => {
     expect(parseQuestion('サイズ：S/M/L')).toEqual({ ok: true, question: { text: 'サイズ', choices: ['S', 'M', 'L'] } });
     expect(parseQuestion('Pickup time?')).toEqual({ ok: true, question: { text: 'Pickup time?', choices: [] } });
     expect(parseQuestion('x'.repeat(101))).toEqual({ ok: false, reason: 'too_long' });
+    // Dates keep their slash: one choice per line, or slashes that are not between two digits.
+    expect(parseQuestion('Pickup date?\n12/12\n\n- 12/13\r\n• 1/2 size')).toEqual({ ok: true, question: { text: 'Pickup date?', choices: ['12/12', '12/13', '1/2 size'] } });
+    expect(parseQuestion('受け取り日：\n12/12\n12/13')).toEqual({ ok: true, question: { text: '受け取り日', choices: ['12/12', '12/13'] } });
+    expect(parseQuestion('Pickup date? 12/12 / 12/13')).toEqual({ ok: true, question: { text: 'Pickup date?', choices: ['12/12', '12/13'] } });
+    expect(parseQuestion('Pickup date? 12/12')).toEqual({ ok: true, question: { text: 'Pickup date? 12/12', choices: [] } });
+    expect(parseQuestion(`Which?\n${Array.from({ length: 11 }, (_, index) => `${index + 1}/1`).join('\n')}`)).toEqual({ ok: false, reason: 'too_many_choices' });
   });
   it('reads payment types in three languages', () => {
     expect(parsePaymentTypes('card, PayPay')).toEqual(['credit_card', 'paypay']);

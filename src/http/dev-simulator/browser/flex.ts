@@ -1,4 +1,4 @@
-import { el, safeColor, safeUrl } from './dom.js';
+import { el, linkedText, safeColor, safeUrl } from './dom.js';
 import type { FlexBubble, FlexComponent, FlexContainer, LineAction } from './line-types.js';
 
 // Simplified but faithful enough to read and tap.
@@ -76,8 +76,11 @@ function flexComponent(component: FlexComponent, run: RunAction): HTMLElement | 
           styleText(part, span);
           node.appendChild(part);
         }
-      } else {
+      } else if (component.action) {
         node.textContent = component.text ?? '';
+      } else {
+        // A card's URL row is a link, as in LINE; a tappable text keeps its own action.
+        node.appendChild(linkedText(component.text ?? ''));
       }
       styleText(node, component);
       tappable(node, component.action, run);

@@ -1,5 +1,5 @@
 import type { SimulatorLabels, SimulatorLanguage, SimulatorSetup } from '../setup.js';
-import { byId, el, safeUrl } from './dom.js';
+import { byId, el, linkedText, safeUrl } from './dom.js';
 import { flexContainer } from './flex.js';
 import type { BotMessage, LineAction, QuickReplyItem, SentEntry } from './line-types.js';
 
@@ -259,7 +259,7 @@ function renderBot(item: BotMessage): ChatRow {
   let node: HTMLElement;
   if (message.type === 'text') {
     node = el('div', 'bubble');
-    node.textContent = message.text ?? '';
+    node.appendChild(linkedText(message.text ?? ''));
   } else if (message.type === 'flex' && message.contents) {
     node = el('div', 'flex');
     node.title = message.altText ?? '';
@@ -560,14 +560,18 @@ async function start(): Promise<void> {
 
   users = loadUsers();
   const firstVisit = users.length === 0;
-  if (firstVisit) users = [{ id: newUserId(), name: defaultName(1) }];
+  // Another browser (or a cleared one) can chat as the demo shop's owner: listed first, and chosen on a first visit.
+  const owner = setup?.shopOwner;
+  if (owner && !users.some((user) => user.id === owner.id)) users.unshift({ id: owner.id, name: owner.name ?? t('shopOwner') });
+  if (firstVisit && owner) localStorage.setItem(CURRENT_KEY, owner.id);
+  else if (firstVisit) users = [{ id: newUserId(), name: defaultName(1) }];
   saveUsers();
   // The stub forgets profiles when the server restarts: tell it every user's name again.
   await Promise.all(users.map((user) => registerProfile(user).catch(() => undefined)));
   const stored = localStorage.getItem(CURRENT_KEY);
   const current = users.find((user) => user.id === stored) ?? users[0];
   if (current) switchUser(current.id);
-  if (firstVisit) await send({ follow: true });
+  if (firstVisit && !owner) await send({ follow: true });
   textInput.focus();
 }
 
