@@ -4,13 +4,13 @@
 // a formula (= + - @, tab, CR first) neutralised with a leading apostrophe (OWASP's advice).
 import { stringify } from 'csv-stringify/sync';
 import type { Prisma } from '../db/database.js';
-import { translator, type Language, type Translate } from '../i18n/i18n.js';
+import { translator, type Language } from '../i18n/i18n.js';
 import { formatMajorUnits, formatSheetDateTime } from '../i18n/format.js';
 import { ledgerState, namedPaymentMethod } from '../payments/payment-status.js';
 import { readStoredBuyerDetails } from '../links/buyer-fields.js';
 import { isPaymentType } from '../links/payment-types.js';
 import { mayReadBuyerDetails } from '../merchants/buyer-details-access.js';
-import { getLinkFunnels } from '../sales/link-funnel.js';
+import { getLinkFunnels, type LinkFunnel } from '../sales/link-funnel.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -22,6 +22,10 @@ export function neutraliseFormula(value: string): string {
 // The code, its discount and the tip come from the buyer's checkout (empty for payments without one).
 const PAYMENT_COLUMNS = ['date', 'product', 'amount', 'currency', 'status', 'refunded', 'method', 'paymentId'] as const;
 const CHECKOUT_COLUMNS = ['discountCode', 'discount', 'tip', 'orderNumber'] as const;
+// How the payment's link converts ("views → Pay presses → paid", sales/link-funnel.ts), on every row
+// of that link: the file stays one table of payments (one row each, as the chat's count says) that a
+// spreadsheet can sort, filter and pivot by product.
+const FUNNEL_COLUMNS = ['linkViews', 'linkPresses', 'linkPaid'] as const;
 // What the link's page asked the buyer (links/buyer-fields.ts), for those allowed to read it.
 const BUYER_COLUMNS = ['buyerName', 'phone', 'country', 'postalCode', 'address', 'question', 'answer'] as const;
 
@@ -45,17 +49,19 @@ export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; l
   const states = translator(language, 'sales');
   const pages = translator(language, 'pages');
   const withBuyers = await mayReadBuyerDetails(prisma, scope.merchantId, scope.userId);
-  const columns = [...PAYMENT_COLUMNS, ...(withBuyers ? (['email'] as const) : []), ...CHECKOUT_COLUMNS, ...(withBuyers ? BUYER_COLUMNS : [])];
+  const columns = [...PAYMENT_COLUMNS, ...(withBuyers ? (['email'] as const) : []), ...CHECKOUT_COLUMNS, ...FUNNEL_COLUMNS, ...(withBuyers ? BUYER_COLUMNS : [])];
   const rows = await prisma.payment.findMany({
     where: scope.linkId === null ? { link: { merchantId: scope.merchantId } } : { linkId: scope.linkId, link: { merchantId: scope.merchantId } },
     include: {
-      link: { select: { productName: true } },
+      link: { select: { id: true, productName: true, pageViews: true } },
       refunds: { select: { amount: true, chargeback: true } },
       checkout: { select: { orderNumber: true, discountCode: true, discountAmount: true, tipAmount: true, buyerDetails: true } },
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: MAX_EXPORT_ROWS,
   });
+  const links = new Map(rows.flatMap((row) => (row.link ? [[row.link.id, row.link] as const] : [])));
+  const funnels = await getLinkFunnels(prisma, [...links.values()]);
   const records = rows.map((row) => {
     const refunded = Math.max(
       row.amountRefunded,
@@ -89,36 +95,13 @@ export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; l
       row.checkout?.discountCode ? formatMajorUnits(row.checkout.discountAmount, row.currency) : '',
       row.checkout && row.checkout.tipAmount > 0 ? formatMajorUnits(row.checkout.tipAmount, row.currency) : '',
       row.checkout?.orderNumber ?? '',
+      ...funnelCells(row.link ? funnels.get(row.link.id) : undefined),
       ...(withBuyers ? buyer.map(neutraliseFormula) : []),
     ];
   });
-  const funnel = await funnelRows(prisma, scope, t);
-  // Every record as wide as the payments table (RFC 4180: the same number of fields throughout).
-  const wide = (cells: string[]) => [...cells, ...Array<string>(Math.max(0, columns.length - cells.length)).fill('')];
-  return stringify([columns.map((column) => t(`columns.${column}`)), ...records, ...funnel.map(wide)], { bom: true, record_delimiter: 'windows' });
+  return stringify([columns.map((column) => t(`columns.${column}`)), ...records], { bom: true, record_delimiter: 'windows' });
 }
 
-/**
- * Below the payments, after an empty row: how each link converts ("views → Pay presses → paid",
- * sales/link-funnel.ts), one row per link under its own header, as a spreadsheet's totals sit
- * under the table. The payments table above stays one block a spreadsheet can sort and filter.
- */
-async function funnelRows(prisma: Prisma, scope: { merchantId: string; linkId: string | null }, t: Translate<'exports'>): Promise<string[][]> {
-  const links = await prisma.link.findMany({
-    where: scope.linkId === null ? { merchantId: scope.merchantId } : { id: scope.linkId, merchantId: scope.merchantId },
-    select: { id: true, productName: true, pageViews: true },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: MAX_EXPORT_ROWS,
-  });
-  if (links.length === 0) return [];
-  const funnels = await getLinkFunnels(prisma, links);
-  return [
-    [],
-    [t('funnel.title')],
-    [t('funnel.product'), t('funnel.views'), t('funnel.presses'), t('funnel.paid')],
-    ...links.map((link) => {
-      const funnel = funnels.get(link.id);
-      return [neutraliseFormula(link.productName), String(funnel?.views ?? 0), String(funnel?.presses ?? 0), String(funnel?.paid ?? 0)];
-    }),
-  ];
+function funnelCells(funnel: LinkFunnel | undefined): string[] {
+  return funnel ? [String(funnel.views), String(funnel.presses), String(funnel.paid)] : ['', '', ''];
 }

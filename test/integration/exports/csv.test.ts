@@ -43,6 +43,7 @@ const LONG_NAME = Array.from(
   .slice(0, 80)
   .join('');
 const HEADER_JA = ['日時', '商品', '支払額', '通貨', '状況', '返金額', '支払い方法', 'KOMOJU決済ID', '購入者のメール', 'クーポン', '割引額', 'チップ', '注文番号'];
+const FUNNEL_HEADER_JA = ['リンクのページ閲覧数', 'リンクの支払いボタン押下数', 'リンクの決済完了数'];
 const BUYER_HEADER_JA = ['購入者の名前', '購入者の電話番号', '国', '郵便番号', '住所', '質問', '回答'];
 
 describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (kind) => {
@@ -102,12 +103,6 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     return fetch(`${harness.url}${path}`);
   }
 
-  /** The payments table, and the per-link funnel block under it (after an empty row). */
-  function tables(rows: string[][]): { payments: string[][]; funnel: string[][] } {
-    const gap = rows.findIndex((row) => row.every((cell) => cell === ''));
-    return gap === -1 ? { payments: rows.slice(1), funnel: [] } : { payments: rows.slice(1, gap), funnel: rows.slice(gap + 1) };
-  }
-
   it('gives the owner a 24-hour link to the whole shop, and the CSV parses back exactly', async () => {
     // Two people open the tea's page through real HTTP; LINE's preview fetcher is not counted.
     const slug = 'csvFunnelTest_ab';
@@ -132,16 +127,10 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     expect(raw).toContain('"\'=HYPERLINK(""x""), ""quoted"""');
 
     const rows: string[][] = parse(raw, { bom: true });
-    expect(rows[0]).toEqual([...HEADER_JA, ...BUYER_HEADER_JA]);
-    const { payments, funnel } = tables(rows);
-    // Under the payments: each of the shop's links, "views → presses → paid", every row as wide as the table.
-    expect(funnel.map((row) => row.slice(0, 4))).toEqual([
-      ['リンクごとの成果：閲覧→支払いボタン→決済完了', '', '', ''],
-      ['商品', 'ページ閲覧数', '支払いボタンの押下数', '決済完了数'],
-      ['\'=HYPERLINK("x"), "quoted"', '0', '1', '1'],
-      ['宇治抹茶（特選）', '2', '1', '2'],
-    ]);
-    expect(new Set(rows.map((row) => row.length))).toEqual(new Set([20]));
+    expect(rows[0]).toEqual([...HEADER_JA, ...FUNNEL_HEADER_JA, ...BUYER_HEADER_JA]);
+    // One row per payment, as the chat's count says; every row as wide as the header.
+    const payments = rows.slice(1);
+    expect(new Set(rows.map((row) => row.length))).toEqual(new Set([23]));
     const byId = new Map(payments.map((row) => [row[7], row]));
     expect(byId.size).toBe(3);
     expect(byId.get('pay_tea_1')).toEqual([
@@ -158,6 +147,10 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
       '',
       '',
       '',
+      // How the tea's link converts: two views (the preview fetcher not counted) → one press → two paid.
+      '2',
+      '1',
+      '2',
       LONG_NAME,
       '090-1234-5678',
       '日本',
@@ -169,8 +162,8 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     expect(byId.get('pay_tea_2')?.slice(1, 6)).toEqual(['宇治抹茶（特選）', '1500', 'JPY', '一部返金', '500']);
     expect(byId.get('pay_tricky')?.[1]).toBe('\'=HYPERLINK("x"), "quoted"');
     expect(byId.get('pay_tricky')?.slice(9, 13)).toEqual(['SPRING10', '110', '100', 'K7QM4XP2']);
-    // A payment through a page that asked nothing: the buyer columns are empty, the method is named.
-    expect(byId.get('pay_tricky')?.slice(13)).toEqual(['', '', '', '', '', '', '']);
+    // A payment through a page that asked nothing: its link's funnel, then empty buyer columns.
+    expect(byId.get('pay_tricky')?.slice(13)).toEqual(['0', '1', '1', '', '', '', '', '', '', '']);
     expect(byId.has('pay_rival')).toBe(false);
   });
 
@@ -178,9 +171,13 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     const [card] = await tap(harness, 'Uowner', signedPostback('summary', [teaId]));
     const [reply] = await tap(harness, 'Uowner', postbackData(card, 'CSVで書き出す'));
     expect(messageText(reply!)).toContain('「宇治抹茶（特選）」の取引のCSVです（2行）。');
-    const { payments, funnel } = tables(parse(Buffer.from(await (await download(urlIn(reply))).arrayBuffer()).toString('utf8'), { bom: true }));
-    expect(payments.map((row) => row[7]).sort()).toEqual(['pay_tea_1', 'pay_tea_2']);
-    expect(funnel.slice(2).map((row) => row[0])).toEqual(['宇治抹茶（特選）']);
+    const rows: string[][] = parse(Buffer.from(await (await download(urlIn(reply))).arrayBuffer()).toString('utf8'), { bom: true });
+    expect(
+      rows
+        .slice(1)
+        .map((row) => row[7])
+        .sort(),
+    ).toEqual(['pay_tea_1', 'pay_tea_2']);
 
     const [named] = await harness.say('Uowner', 'エクスポート 宇治抹茶（特選）');
     expect(messageText(named!)).toContain('（2行）');
@@ -202,7 +199,23 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
   it("holds buyers' details only for those allowed to read them, and names methods in the reader's language", async () => {
     const staffFile = await paymentsCsv(prisma, { merchantId: 'kyoto', linkId: teaId, userId: 'Ustaff' }, 'en');
     const staffRows: string[][] = parse(staffFile, { bom: true });
-    expect(staffRows[0]).toEqual(['Date', 'Product', 'Amount paid', 'Currency', 'Status', 'Refunded', 'Payment method', 'KOMOJU payment ID', 'Discount code', 'Discount', 'Tip', 'Order number']);
+    expect(staffRows[0]).toEqual([
+      'Date',
+      'Product',
+      'Amount paid',
+      'Currency',
+      'Status',
+      'Refunded',
+      'Payment method',
+      'KOMOJU payment ID',
+      'Discount code',
+      'Discount',
+      'Tip',
+      'Order number',
+      "Link's page views",
+      "Link's Pay presses",
+      "Link's paid payments",
+    ]);
     expect(staffFile).not.toContain('example.jp');
     expect(staffFile).not.toContain('090-1234-5678');
     expect(staffRows.find((row) => row[7] === 'pay_tea_1')?.[6]).toBe('Convenience store');
@@ -210,11 +223,11 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     await prisma.merchant.update({ where: { id: 'kyoto' }, data: { staffSeeBuyerDetails: true } });
     try {
       const allowed: string[][] = parse(await paymentsCsv(prisma, { merchantId: 'kyoto', linkId: teaId, userId: 'Ustaff' }, 'ko'), { bom: true });
-      expect(allowed[0]?.slice(13)).toEqual(['구매자 이름', '구매자 전화번호', '국가', '우편번호', '주소', '질문', '답변']);
+      expect(allowed[0]?.slice(13)).toEqual(['링크 페이지 조회수', '링크 결제 버튼 누름 수', '링크 결제 완료 수', '구매자 이름', '구매자 전화번호', '국가', '우편번호', '주소', '질문', '답변']);
       const tea = allowed.find((row) => row[7] === 'pay_tea_1');
       expect(tea?.[6]).toBe('편의점 결제');
       expect(tea?.[8]).toBe('form@example.jp');
-      expect(tea?.slice(13, 16)).toEqual([LONG_NAME, '090-1234-5678', '일본']);
+      expect(tea?.slice(16, 19)).toEqual([LONG_NAME, '090-1234-5678', '일본']);
     } finally {
       await prisma.merchant.update({ where: { id: 'kyoto' }, data: { staffSeeBuyerDetails: false } });
     }
