@@ -69,6 +69,8 @@ export interface LinkPageView {
   codeField?: CodeField | null;
   /** What Pay will charge, computed by the server (Apply / Show total, or a 422 page); null: not yet. */
   breakdown?: Breakdown | null;
+  /** "The price changed since you opened this page…": Pay was refused, nothing charged (409). */
+  pricesChanged?: string | null;
 }
 
 interface Choice {
@@ -332,6 +334,7 @@ ${shopHeader(view.shop)}
 ${view.subscription ? html`<p class="description" data-testid="subscription-terms"><strong>${view.subscription.terms}</strong></p>` : null}
 ${view.description.trim() === '' ? null : html`<p class="description" data-testid="description">${view.description}</p>`}
 ${view.fixedQuantity > 1 && !view.quantity ? html`<p data-testid="fixed-quantity">${t('link.fixedQuantity', { count: view.fixedQuantity })}</p>` : null}
+${view.pricesChanged ? html`<div class="error-summary" role="alert" data-testid="prices-changed"><p>${view.pricesChanged}</p></div>` : null}
 ${errorSummary(view)}
 <form method="post" action="${view.checkoutPath}" novalidate${priced(view) ? html` data-priced="1"` : null}>
 <input type="hidden" name="token" value="${view.formToken}">

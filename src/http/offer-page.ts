@@ -7,12 +7,13 @@ import { formatStoredPrice } from '../i18n/format.js';
 import { isLanguage, translator, type Language } from '../i18n/i18n.js';
 import { readBillingInterval } from '../links/billing.js';
 import { BUYER_FIELD_MAX, readBuyerFields, type BuyerField } from '../links/buyer-fields.js';
-import { CUSTOM_AMOUNT_CHOICE, NO_TIP_CHOICE } from '../links/link-price.js';
+import { CUSTOM_AMOUNT_CHOICE, NO_TIP_CHOICE, tipChoiceValue } from '../links/link-price.js';
 import { linkPageUrl, mediaUrl, qrImageUrl } from '../links/link-urls.js';
 import type { OpenOffer } from '../links/offer-rule.js';
 import { readPaymentTypes } from '../links/payment-types.js';
 import { isAdjustable } from '../links/quantity.js';
 import type { CheckoutOrder, FormProblem } from '../payments/read-checkout-form.js';
+import { encodeShownPrices, shownPricesOf } from '../payments/shown-prices.js';
 import { formToken } from './csrf.js';
 import { newScriptNonce } from './html.js';
 import { linkPageScript, renderLinkPage, subscriptionTerms, type AmountField, type Breakdown, type FieldError, type ShopBrand, type TipField } from './link-page-views.js';
@@ -30,6 +31,8 @@ export interface OfferPageRetry {
   errors: FieldError[];
   form: Record<string, unknown>;
   priced?: CheckoutOrder | null;
+  /** The owner changed the price or the tips since the buyer's page was rendered: nothing was charged (409). */
+  pricesChanged?: boolean;
 }
 
 interface OfferPageInput {
@@ -89,11 +92,13 @@ function tipFieldFor(link: Link, offer: OpenOffer, language: Language, form: Rec
   const tips = offer.tips;
   if (!tips) return null;
   const t = translator(language, 'pages');
-  const options = tips.values.map((value, index) => ({
-    value: String(index),
+  const options = tips.values.map((value) => ({
+    value: tipChoiceValue(tips.kind, value),
     label: tips.kind === 'percent' ? t('link.tip.percent', { percent: value }) : formatStoredPrice(value, link.currency, language),
   }));
-  return { options: [{ value: NO_TIP_CHOICE, label: t('link.tip.none') }, ...options], choice: typeof form?.tip === 'string' ? form.tip.slice(0, 8) : NO_TIP_CHOICE };
+  // A tip no longer offered (the owner changed the options) is not shown as chosen.
+  const posted = typeof form?.tip === 'string' ? form.tip.slice(0, 12) : NO_TIP_CHOICE;
+  return { options: [{ value: NO_TIP_CHOICE, label: t('link.tip.none') }, ...options], choice: options.some((option) => option.value === posted) ? posted : NO_TIP_CHOICE };
 }
 
 function breakdownFor(link: Link, language: Language, priced: CheckoutOrder): Breakdown {
@@ -147,7 +152,7 @@ export function renderOfferPage(input: OfferPageInput): { status: number; html: 
   const quantityView = { min: range.min, max: range.max, value: posted, totals };
   const quantity = isAdjustable(range) ? quantityView : null;
   return {
-    status: retry && retry.errors.length > 0 ? 422 : 200,
+    status: retry?.pricesChanged ? 409 : retry && retry.errors.length > 0 ? 422 : 200,
     html: renderLinkPage({
       language,
       t,
@@ -159,7 +164,8 @@ export function renderOfferPage(input: OfferPageInput): { status: number; html: 
       imageUrl: link.imageId ? mediaUrl(config.publicBaseUrl, link.imageId) : null,
       qrImageUrl: qrImageUrl(config.publicBaseUrl, link.slug),
       checkoutPath: `/l/${encodeURIComponent(link.slug)}/checkout`,
-      formToken: formToken(config.appSecret, CHECKOUT_FORM, link.slug),
+      // The prices this page shows, signed: Pay is refused if they changed since (payments/shown-prices.ts).
+      formToken: formToken(config.appSecret, CHECKOUT_FORM, link.slug, Date.now(), encodeShownPrices(shownPricesOf(link, offer))),
       testMode: link.testMode,
       quantity,
       fixedTotal: price(range.min),
@@ -174,6 +180,11 @@ export function renderOfferPage(input: OfferPageInput): { status: number; html: 
       tipField,
       codeField,
       breakdown: retry?.priced ? breakdownFor(link, language, retry.priced) : null,
+      pricesChanged: retry?.pricesChanged
+        ? retry.priced
+          ? t('link.pricesChanged.total', { total: formatStoredPrice(retry.priced.amount.total, link.currency, language) })
+          : t('link.pricesChanged.plain')
+        : null,
     }),
     scriptNonce: linkPageScript({ quantity, amountField, tipField, codeField }) ? scriptNonce : undefined,
   };

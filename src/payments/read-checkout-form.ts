@@ -79,7 +79,7 @@ export async function readCheckoutForm(db: Db, link: Link, offer: OpenOffer, for
   let priced: CheckoutOrder | null = null;
   const priceable = quantity.ok && isSupportedCurrency(link.currency) && !problems.some((problem) => ['amount', 'tip', 'code'].includes(problem.field));
   if (priceable && tip.ok && isSupportedCurrency(link.currency)) {
-    const amount = checkoutAmount({ unitAmount, quantity: quantity.quantity, currency: link.currency, discount, tips: offer.tips, tipOption: tip.option });
+    const amount = checkoutAmount({ unitAmount, quantity: quantity.quantity, currency: link.currency, discount, tips: offer.tips, tipValue: tip.value });
     if (amount.ok) priced = { quantity: quantity.quantity, unitAmount, chosenAmount, amount: amount.amount, code, ...(details ? { details } : {}) };
     else problems.push(amount.reason === 'too_large' ? { field: 'amount', reason: 'too_large' } : { field: 'code', reason: amount.reason });
   }
