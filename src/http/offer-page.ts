@@ -3,7 +3,9 @@
 // database), so the property test (test/unit/http/offer-page-property.test.ts) renders it for
 // random links and states and submits the form as it stands.
 import type { Link } from '../generated/prisma/client.js';
-import { formatStoredPrice } from '../i18n/format.js';
+import { readDiscountOff } from '../discounts/discount-rule.js';
+import { isSupportedCurrency, maxAmount } from '../i18n/currency.js';
+import { formatStoredPrice, priceParts } from '../i18n/format.js';
 import { isLanguage, translator, type Language } from '../i18n/i18n.js';
 import { readBillingInterval } from '../links/billing.js';
 import { BUYER_FIELD_MAX, readBuyerFields, type BuyerField } from '../links/buyer-fields.js';
@@ -16,6 +18,7 @@ import type { CheckoutOrder, FormProblem } from '../payments/read-checkout-form.
 import { encodeShownPrices, shownPricesOf } from '../payments/shown-prices.js';
 import { formToken } from './csrf.js';
 import { newScriptNonce } from './html.js';
+import { TOTAL_MARK, type LivePricing } from './live-total.js';
 import { linkPageScript, renderLinkPage, subscriptionTerms, type AmountField, type Breakdown, type FieldError, type ShopBrand, type TipField } from './link-page-views.js';
 
 /** The Pay form's token purpose (csrf.ts). */
@@ -123,9 +126,6 @@ export function renderOfferPage(input: OfferPageInput): { status: number; html: 
   const subscription = readBillingInterval(link.billingInterval);
   const amountField = amountFieldFor(link, offer, language, retry?.form);
   const tipField = tipFieldFor(link, offer, language, retry?.form);
-  // The stepper's live totals only hold for a fixed price without a tip; otherwise Show total / Apply tells.
-  const totals: string[] = [];
-  if (!amountField && !tipField) for (let quantity = range.min; quantity <= range.max; quantity += 1) totals.push(price(quantity));
   const headline =
     offer.price.mode === 'buyer'
       ? t('link.priceRange', { min: formatStoredPrice(offer.price.min, link.currency, language), max: formatStoredPrice(offer.price.max, link.currency, language) })
@@ -149,8 +149,12 @@ export function renderOfferPage(input: OfferPageInput): { status: number; html: 
     if (typeof value === 'string') values[field] = value.slice(0, 300);
   }
   const scriptNonce = newScriptNonce();
-  const quantityView = { min: range.min, max: range.max, value: posted, totals };
-  const quantity = isAdjustable(range) ? quantityView : null;
+  const quantity = isAdjustable(range) ? { min: range.min, max: range.max, value: posted } : null;
+  const pricing = quantity || amountField || tipField || codeField ? livePricing(link, offer, language, retry?.priced ?? null) : null;
+  // Before the script runs (and without it) a fixed price's total shows for the quantity posted; choices wait for Show total.
+  const postedQuantity = Number(posted);
+  const initial = !amountField && !tipField && Number.isInteger(postedQuantity) && postedQuantity >= range.min && postedQuantity <= range.max ? price(postedQuantity) : null;
+  const liveTotal = pricing ? { pricing: JSON.stringify(pricing), initial: quantity ? initial : null } : null;
   return {
     status: retry?.pricesChanged ? 409 : retry && retry.errors.length > 0 ? 422 : 200,
     html: renderLinkPage({
@@ -185,8 +189,40 @@ export function renderOfferPage(input: OfferPageInput): { status: number; html: 
           ? t('link.pricesChanged.total', { total: formatStoredPrice(retry.priced.amount.total, link.currency, language) })
           : t('link.pricesChanged.plain')
         : null,
+      liveTotal,
     }),
-    scriptNonce: linkPageScript({ quantity, amountField, tipField, codeField }) ? scriptNonce : undefined,
+    scriptNonce: linkPageScript({ liveTotal }) ? scriptNonce : undefined,
+  };
+}
+
+/** What the page's live total prices from (live-total.ts); null when the currency's prices cannot be formatted the server's way in the script. */
+function livePricing(link: Link, offer: OpenOffer, language: Language, priced: CheckoutOrder | null): LivePricing | null {
+  const money = priceParts(link.currency, language);
+  if (!money || !isSupportedCurrency(link.currency)) return null;
+  const t = translator(language, 'pages');
+  const range = offer.quantity;
+  const fewerLeft = range.max < offer.quantityMax;
+  const off = priced?.code && priced.amount.discount > 0 ? readDiscountOff(priced.code) : null;
+  return {
+    price: offer.price.mode === 'fixed' ? { fixed: offer.price.amount } : { min: offer.price.min, max: offer.price.max, presets: offer.price.presets },
+    tips: offer.tips,
+    quantity: isAdjustable(range)
+      ? {
+          min: range.min,
+          max: range.max,
+          errors: {
+            notANumber: t('link.errors.quantity.not_a_number'),
+            belowMin: t('link.errors.quantity.below_min', { min: range.min }),
+            aboveMax: fewerLeft ? t('link.errors.quantity.not_enough_left', { count: offer.placesLeft ?? range.max }) : t('link.errors.quantity.above_max', { max: range.max }),
+          },
+        }
+      : null,
+    fixedQuantity: range.min,
+    off,
+    max: maxAmount(link.currency),
+    money,
+    pay: t('link.pay', { price: TOTAL_MARK }),
+    plain: t('link.payAdjustable'),
   };
 }
 
