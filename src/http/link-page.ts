@@ -16,11 +16,13 @@ import { readCheckoutForm, type CheckoutOrder, type FormProblem } from '../payme
 import { decodeShownPrices, pricesChangedSince } from '../payments/shown-prices.js';
 import { clientKey } from './client-address.js';
 import { countClientAttempt } from './count-client-attempt.js';
-import { isSameOriginPost, readFormToken } from './csrf.js';
+import { isSameOriginPost } from './csrf.js';
+import { readFormToken } from '../pages/form-token.js';
 import type { RouteFactory } from './route-deps.js';
-import { preferredLanguage, sendPage } from './html.js';
-import { renderClosedPage, renderMessagePage, renderReturnPage, subscriptionTerms, type ClosedReason, type ShopBrand } from './link-page-views.js';
-import { CHECKOUT_FORM, linkLanguage, problemErrors, renderOfferPage, type OfferPageRetry } from './offer-page.js';
+import { preferredLanguage, sendPage } from '../pages/html.js';
+import { renderClosedPage, renderReturnPage, subscriptionTerms, type ClosedReason } from '../payments/pages/link-page-views.js';
+import { renderMessagePage, type ShopBrand } from '../pages/buyer-page-parts.js';
+import { CHECKOUT_FORM, linkLanguage, problemErrors, renderOfferPage, type OfferPageRetry } from '../payments/pages/offer-page.js';
 import { readBillingInterval } from '../links/billing.js';
 import { loadShopBrand } from './shop-brand.js';
 
@@ -100,7 +102,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
     return false;
   }
 
-  /** The link's page, rendered from the offer (offer-page.ts): on GET, or again with what was wrong (422). */
+  /** The link's page, rendered from the offer (payments/pages/offer-page.ts): on GET, or again with what was wrong (422). */
   function sendLinkPage(res: Response, link: Link, shop: ShopBrand, offer: OpenOffer, retry?: OfferPageRetry): void {
     const page = renderOfferPage({ link, shop, offer, config, retry });
     // Pay redirects to KOMOJU's hosted page, or to the sandbox's at PUBLIC_BASE_URL.

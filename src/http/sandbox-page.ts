@@ -2,8 +2,8 @@
 // Decline / Leave; for a subscription's (customer-mode) session, Save card / Leave.
 import { z } from 'zod';
 import type { SandboxSession } from '../generated/prisma/client.js';
-import { html, renderPage } from './html.js';
-import { legalFooter, shopHeader, type ShopBrand } from './link-page-views.js';
+import { html, renderPage } from '../pages/html.js';
+import { legalFooter, shopHeader, type ShopBrand } from '../pages/buyer-page-parts.js';
 import { isLanguage, translator } from '../i18n/i18n.js';
 import { isSupportedCurrency } from '../i18n/currency.js';
 import { formatPrice } from '../i18n/format.js';

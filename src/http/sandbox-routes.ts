@@ -11,10 +11,11 @@ import { completeSandboxCustomerSession } from '../payments/sandbox/sandbox-subs
 import { renderSandboxPage } from './sandbox-page.js';
 import { isSessionExpired, sandboxSessionPath } from '../payments/sandbox/sandbox-provider.js';
 import type { SandboxPayment, SandboxSession } from '../generated/prisma/client.js';
-import { formToken, isSameOriginPost, verifyFormToken } from './csrf.js';
+import { isSameOriginPost } from './csrf.js';
+import { formToken, verifyFormToken } from '../pages/form-token.js';
 import type { RouteFactory } from './route-deps.js';
-import { preferredLanguage, sendPage } from './html.js';
-import { renderMessagePage, type ShopBrand } from './link-page-views.js';
+import { preferredLanguage, sendPage } from '../pages/html.js';
+import { renderMessagePage, type ShopBrand } from '../pages/buyer-page-parts.js';
 import { loadShopBrand } from './shop-brand.js';
 import { LINK_ID_METADATA_KEY } from '../payments/record-payment-event.js';
 

@@ -1,6 +1,6 @@
 // What the Pay form's page showed the buyer: the link's price (fixed, or the range and presets),
 // its tip options and currency, as the page was rendered — signed into the form's token (the page
-// signs it with http/csrf.ts, the app's form-token HMAC), so a post cannot claim other prices. At
+// signs it with pages/form-token.ts, the app's form HMAC), so a post cannot claim other prices. At
 // the press the buyer's choices are priced under these AND under the link's terms now; when the
 // owner changed the price, a preset or the tips in between and the money differs, nothing is
 // charged: the page is shown again with the new total. The live total on the page (its script)

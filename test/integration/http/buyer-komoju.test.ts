@@ -2,7 +2,7 @@
 // Pay → KOMOJU session → signed webhook → payment recorded → capture notice; closed links,
 // cross-site posts, floods, provider errors and hostile product texts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formToken } from '../../../src/http/csrf.js';
+import { formToken } from '../../../src/pages/form-token.js';
 import { encodeShownPrices } from '../../../src/payments/shown-prices.js';
 import { setMerchantKomojuKeys } from '../../../src/merchants/komoju-keys.js';
 import { createKomojuProvider } from '../../../src/payments/komoju/komoju-client.js';

@@ -4,7 +4,7 @@
 // change that leaves the buyer's total as it was does not get in the way. A token whose prices
 // were tampered with is refused, never a 5xx. Over real HTTP on both databases.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formToken } from '../../../src/http/csrf.js';
+import { formToken } from '../../../src/pages/form-token.js';
 import { databaseKinds } from '../../support/databases.js';
 import { formAsRendered, seedLink, type SeededLink, sessionIdFrom } from '../../support/buyer-fixtures.js';
 import { useFakeKomoju, useLineHarness } from '../../support/suite-setup.js';

@@ -120,7 +120,7 @@ describe('formatCount', () => {
 });
 
 describe("priceParts (the buyer page's live total formats with it)", () => {
-  // What the page's script does with the parts (src/http/live-total.ts money()).
+  // What the page's script does with the parts (src/payments/pages/live-total.ts money()).
   function byParts(amount: number, parts: NonNullable<ReturnType<typeof priceParts>>): string {
     let digits = String(amount);
     let minor = '';

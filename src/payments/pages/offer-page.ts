@@ -1,27 +1,28 @@
 // A link's page as the offer rule (links/offer-rule.ts) renders it: the quantity range, amount
 // presets, tips and code field the buyer may choose now, and nothing else. Pure (no request, no
-// database), so the property test (test/unit/http/offer-page-property.test.ts) renders it for
+// database), so the property test (test/unit/payments/offer-page-property.test.ts) renders it for
 // random links and states and submits the form as it stands.
-import type { Link } from '../generated/prisma/client.js';
-import { readDiscountOff } from '../discounts/discount-rule.js';
-import { isSupportedCurrency, maxAmount } from '../i18n/currency.js';
-import { formatStoredPrice, priceParts } from '../i18n/format.js';
-import { isLanguage, translator, type Language } from '../i18n/i18n.js';
-import { readBillingInterval } from '../links/billing.js';
-import { BUYER_FIELD_MAX, readBuyerFields, type BuyerField } from '../links/buyer-fields.js';
-import { CUSTOM_AMOUNT_CHOICE, NO_TIP_CHOICE, tipChoiceValue } from '../links/link-price.js';
-import { linkPageUrl, mediaUrl, qrImageUrl } from '../links/link-urls.js';
-import type { OpenOffer } from '../links/offer-rule.js';
-import { readPaymentTypes } from '../links/payment-types.js';
-import { isAdjustable } from '../links/quantity.js';
-import type { CheckoutOrder, FormProblem } from '../payments/read-checkout-form.js';
-import { encodeShownPrices, shownPricesOf } from '../payments/shown-prices.js';
-import { formToken } from './csrf.js';
-import { newScriptNonce } from './html.js';
+import type { Link } from '../../generated/prisma/client.js';
+import { readDiscountOff } from '../../discounts/discount-rule.js';
+import { isSupportedCurrency, maxAmount } from '../../i18n/currency.js';
+import { formatStoredPrice, priceParts } from '../../i18n/format.js';
+import { isLanguage, translator, type Language } from '../../i18n/i18n.js';
+import { readBillingInterval } from '../../links/billing.js';
+import { BUYER_FIELD_MAX, readBuyerFields, type BuyerField } from '../../links/buyer-fields.js';
+import { CUSTOM_AMOUNT_CHOICE, NO_TIP_CHOICE, tipChoiceValue } from '../../links/link-price.js';
+import { linkPageUrl, mediaUrl, qrImageUrl } from '../../links/link-urls.js';
+import type { OpenOffer } from '../../links/offer-rule.js';
+import { readPaymentTypes } from '../../links/payment-types.js';
+import { isAdjustable } from '../../links/quantity.js';
+import type { CheckoutOrder, FormProblem } from '../read-checkout-form.js';
+import { encodeShownPrices, shownPricesOf } from '../shown-prices.js';
+import { formToken } from '../../pages/form-token.js';
+import { newScriptNonce } from '../../pages/html.js';
 import { TOTAL_MARK, type LivePricing } from './live-total.js';
-import { linkPageScript, renderLinkPage, subscriptionTerms, type AmountField, type Breakdown, type FieldError, type ShopBrand, type TipField } from './link-page-views.js';
+import { linkPageScript, renderLinkPage, subscriptionTerms, type AmountField, type Breakdown, type FieldError, type TipField } from './link-page-views.js';
+import { type ShopBrand } from '../../pages/buyer-page-parts.js';
 
-/** The Pay form's token purpose (csrf.ts). */
+/** The Pay form's token purpose (pages/form-token.ts). */
 export const CHECKOUT_FORM = 'checkout';
 /** The buyer's fields a 422 page shows again as typed. */
 const BUYER_FORM_FIELDS: readonly BuyerField[] = ['buyerName', 'phone', 'email', 'country', 'postalCode', 'address1', 'address2', 'answer'];

@@ -7,9 +7,9 @@
 // A quantity out of range shows its error at the field and no total; so does anything the script
 // cannot read for sure (an amount it does not parse, a code not yet applied): Show total / Apply
 // then ask the server.
-import type { DiscountOff } from '../discounts/discount-rule.js';
-import type { PriceParts } from '../i18n/format.js';
-import type { TipOptions } from '../links/link-price.js';
+import type { DiscountOff } from '../../discounts/discount-rule.js';
+import type { PriceParts } from '../../i18n/format.js';
+import type { TipOptions } from '../../links/link-price.js';
 
 /** Where the Pay button's label takes the total. */
 export const TOTAL_MARK = '%TOTAL%';

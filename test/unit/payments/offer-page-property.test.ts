@@ -1,5 +1,5 @@
 // The one offer rule, property-tested at unit level: for random link configurations and random
-// live states, the page rendered from the rule (http/offer-page.ts) and the form reader
+// live states, the page rendered from the rule (payments/pages/offer-page.ts) and the form reader
 // (payments/read-checkout-form.ts) agree — the form submitted as it stands reads as an order iff
 // the rule says open; every value the form offers is accepted and every value it does not offer
 // is refused at a named field; the merchant's list label (sales/sales-link-view.ts) agrees with
@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Prisma as Db } from '../../../src/db/database.js';
 import type { Link } from '../../../src/generated/prisma/client.js';
-import { renderClosedPage } from '../../../src/http/link-page-views.js';
-import { renderOfferPage } from '../../../src/http/offer-page.js';
+import { renderClosedPage } from '../../../src/payments/pages/link-page-views.js';
+import { renderOfferPage } from '../../../src/payments/pages/offer-page.js';
 import { translator } from '../../../src/i18n/i18n.js';
 import { toLinkView } from '../../../src/links/link-view.js';
 import { tipChoiceValue } from '../../../src/links/link-price.js';
