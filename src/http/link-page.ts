@@ -24,7 +24,7 @@ import { renderClosedPage, renderReturnPage, subscriptionTerms, type ClosedReaso
 import { renderMessagePage, type ShopBrand } from '../pages/buyer-page-parts.js';
 import { CHECKOUT_FORM, linkLanguage, problemErrors, renderOfferPage, type OfferPageRetry } from '../payments/pages/offer-page.js';
 import { readBillingInterval } from '../links/billing.js';
-import { loadShopBrand } from './shop-brand.js';
+import { loadShopBrand } from '../shop-profile/shop-brand.js';
 
 // Pay presses per client IP per minute: generous for a hesitant buyer, useless for a flood.
 const CHECKOUT_RATE_LIMIT = { limit: 10, windowMs: 60_000 };

@@ -8,7 +8,7 @@ import { isSandboxEnabled } from '../payments/provider-for-link.js';
 import { leaveSandboxSession, paySandboxSession } from '../payments/sandbox/sandbox-actions.js';
 import { postSandboxEvent, sandboxCustomerEvent, sandboxEvent, type SandboxEvent } from '../payments/sandbox/sandbox-events.js';
 import { completeSandboxCustomerSession } from '../payments/sandbox/sandbox-subscriptions.js';
-import { renderSandboxPage } from './sandbox-page.js';
+import { renderSandboxPage } from '../payments/sandbox/sandbox-page.js';
 import { isSessionExpired, sandboxSessionPath } from '../payments/sandbox/sandbox-provider.js';
 import type { SandboxPayment, SandboxSession } from '../generated/prisma/client.js';
 import { isSameOriginPost } from './csrf.js';
@@ -16,7 +16,7 @@ import { formToken, verifyFormToken } from '../pages/form-token.js';
 import type { RouteFactory } from './route-deps.js';
 import { preferredLanguage, sendPage } from '../pages/html.js';
 import { renderMessagePage, type ShopBrand } from '../pages/buyer-page-parts.js';
-import { loadShopBrand } from './shop-brand.js';
+import { loadShopBrand } from '../shop-profile/shop-brand.js';
 import { LINK_ID_METADATA_KEY } from '../payments/record-payment-event.js';
 
 const SANDBOX_FORM = 'sandbox';
