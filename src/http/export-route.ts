@@ -9,8 +9,8 @@ import { verifyExportToken } from '../exports/export-token.js';
 import { membershipOf } from '../merchants/authorization.js';
 import { paymentsCsv } from '../exports/payments-csv.js';
 import { translator } from '../i18n/i18n.js';
-import { preferredLanguage, sendPage } from './html.js';
-import { renderMessagePage } from './link-page-views.js';
+import { preferredLanguage, sendPage } from '../pages/html.js';
+import { renderMessagePage } from '../pages/buyer-page-parts.js';
 import type { RouteFactory } from './route-deps.js';
 
 export const exportRoutes: RouteFactory = ({ db, config, log }) => {

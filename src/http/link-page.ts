@@ -14,15 +14,18 @@ import type { ClosedOffer, OpenOffer } from '../links/offer-rule.js';
 import { providerForLink, servesLinkMode } from '../payments/provider-for-link.js';
 import { heldSessionUrl, startCheckout } from '../payments/start-checkout.js';
 import { readCheckoutForm, type CheckoutOrder, type FormProblem } from '../payments/read-checkout-form.js';
+import { decodeShownPrices, pricesChangedSince } from '../payments/shown-prices.js';
 import { clientKey } from './client-address.js';
 import { countClientAttempt } from './count-client-attempt.js';
-import { isSameOriginPost, verifyFormToken } from './csrf.js';
+import { isSameOriginPost } from './csrf.js';
+import { readFormToken } from '../pages/form-token.js';
 import type { RouteFactory } from './route-deps.js';
-import { preferredLanguage, sendPage } from './html.js';
-import { renderClosedPage, renderMessagePage, renderReturnPage, subscriptionTerms, type ClosedReason, type ShopBrand } from './link-page-views.js';
-import { CHECKOUT_FORM, linkLanguage, problemErrors, renderOfferPage, type OfferPageRetry } from './offer-page.js';
+import { preferredLanguage, sendPage } from '../pages/html.js';
+import { renderClosedPage, renderReturnPage, subscriptionTerms, type ClosedReason } from '../payments/pages/link-page-views.js';
+import { renderMessagePage, type ShopBrand } from '../pages/buyer-page-parts.js';
+import { CHECKOUT_FORM, linkLanguage, problemErrors, renderOfferPage, type OfferPageRetry } from '../payments/pages/offer-page.js';
 import { readBillingInterval } from '../links/billing.js';
-import { loadShopBrand } from './shop-brand.js';
+import { loadShopBrand } from '../shop-profile/shop-brand.js';
 
 // Pay presses per client IP per minute: generous for a hesitant buyer, useless for a flood.
 const CHECKOUT_RATE_LIMIT = { limit: 10, windowMs: 60_000 };
@@ -33,7 +36,7 @@ const RETURN_RATE_LIMIT = { limit: 20, windowMs: 60_000 };
 const RESERVED_RETRY_AFTER_SECONDS = 60;
 
 /** Why a page or Pay press was refused by a rule (not a failure): the /metrics label. */
-type RefusalReason = ClosedOffer['reason'] | 'mode_mismatch' | 'rate_limited' | 'hold_limit' | 'invalid_field' | 'forbidden';
+type RefusalReason = ClosedOffer['reason'] | 'mode_mismatch' | 'rate_limited' | 'hold_limit' | 'invalid_field' | 'forbidden' | 'prices_changed';
 
 function linkPath(slug: string): string {
   return `/l/${encodeURIComponent(slug)}`;
@@ -100,7 +103,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
     return false;
   }
 
-  /** The link's page, rendered from the offer (offer-page.ts): on GET, or again with what was wrong (422). */
+  /** The link's page, rendered from the offer (payments/pages/offer-page.ts): on GET, or again with what was wrong (422). */
   function sendLinkPage(res: Response, link: Link, shop: ShopBrand, offer: OpenOffer, retry?: OfferPageRetry): void {
     const page = renderOfferPage({ link, shop, offer, config, retry });
     // Pay redirects to KOMOJU's hosted page, or to the sandbox's at PUBLIC_BASE_URL.
@@ -136,8 +139,8 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
     const language = linkLanguage(link);
     const t = translator(language, 'pages');
     const back = { href: linkPath(link.slug), label: t('forbidden.back') };
-    const token: unknown = (req.body as Record<string, unknown> | undefined)?.token;
-    if (!isSameOriginPost(req, config.publicBaseUrl) || !verifyFormToken(config.appSecret, CHECKOUT_FORM, link.slug, token)) {
+    const token = readFormToken(config.appSecret, CHECKOUT_FORM, link.slug, (req.body as Record<string, unknown> | undefined)?.token);
+    if (!isSameOriginPost(req, config.publicBaseUrl) || token === null) {
       log.warn({ linkId: link.id, origin: req.get('origin') }, 'checkout refused: cross-site post or bad form token');
       refused('forbidden');
       sendPage(res, 403, renderMessagePage({ language, title: t('forbidden.title'), message: t('forbidden.body'), action: back, testId: 'forbidden' }));
@@ -167,6 +170,19 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
     // Apply (the code) / Show total: the server prices the order and shows the page again; nothing starts.
     const preview = form.preview !== undefined;
     const read = await readCheckoutForm(prisma, link, offer, form, new Date(), preview ? 'preview' : 'pay');
+    if (!preview && pricesChangedSince(decodeShownPrices(token.payload), link, offer, form, read)) {
+      // The owner changed the price or the tips since this page was rendered: the buyer sees the new total first
+      // — on a page that can be paid (a link made in the other mode than the provider now is closed, as on GET).
+      if (!(await providerServesLink(link))) {
+        sendClosedPage(res, link, modeMismatch(link), shop);
+        return;
+      }
+      log.info({ linkId: link.id }, 'checkout refused: the prices changed since the page was shown');
+      refused('prices_changed');
+      const errors = read.ok ? [] : problemErrors(link, offer, read.problems, form);
+      sendLinkPage(res, link, shop, offer, { errors, form, priced: read.ok ? read.order : read.priced, pricesChanged: true });
+      return;
+    }
     if (!read.ok) {
       log.info({ linkId: link.id, fields: read.problems.map((problem) => problem.field), preview }, 'checkout refused: fields the buyer filled in are not acceptable');
       if (!preview) refused('invalid_field');

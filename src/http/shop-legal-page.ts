@@ -9,8 +9,8 @@ import { isLanguage, translator, type Language, type Translate } from '../i18n/i
 import { findShopBySlug, shopDisplayName, type ShopProfile } from '../merchants/shop-profile.js';
 import { LEGAL_ITEMS, shopCountry, type LegalItem } from '../merchants/shop-profile-rules.js';
 import { mediaUrl } from '../links/link-urls.js';
-import { html, preferredLanguage, renderPage, sendPage } from './html.js';
-import { renderMessagePage, shopHeader } from './link-page-views.js';
+import { html, preferredLanguage, renderPage, sendPage } from '../pages/html.js';
+import { renderMessagePage, shopHeader } from '../pages/buyer-page-parts.js';
 import type { RouteFactory } from './route-deps.js';
 
 const SHOP_SLUG = /^[0-9a-f]{32}$/;

@@ -55,6 +55,29 @@ export function formatPrice(amount: number, currency: Currency, locale: Language
   return priceFormatter(currency, locale).format(majorUnitDecimal(amount, currencyDecimals(currency)));
 }
 
+/** A price as its parts: what comes before and after the grouped digits, and how many decimals. */
+export interface PriceParts {
+  before: string;
+  after: string;
+  decimals: 0 | 2;
+}
+
+/**
+ * formatPrice's pattern for one currency and language, for the buyer page's live total to format
+ * exactly as the server does ("¥" + 1,234 + ""; "" + 1,234 + "원"); null when the formatted price is
+ * not digits grouped by "," with a "." before the decimals (then the page shows no live total).
+ */
+export function priceParts(currency: string, locale: Language): PriceParts | null {
+  if (!isSupportedCurrency(currency)) return null;
+  const decimals = currencyDecimals(currency);
+  const sample = 123_456_789;
+  const digits = decimals === 0 ? groupDigits(String(sample)) : `${groupDigits(String(sample).slice(0, -2))}.${String(sample).slice(-2)}`;
+  const formatted = formatPrice(sample, currency, locale);
+  const at = formatted.indexOf(digits);
+  if (at < 0 || formatted.indexOf(digits, at + 1) >= 0) return null;
+  return { before: formatted.slice(0, at), after: formatted.slice(at + digits.length), decimals };
+}
+
 /** An input `parseAmount` accepts for this currency whatever the default, for "e.g. …" hints. */
 export function amountExample(currency: Currency): string {
   const exampleNumber = currencyDecimals(currency) === 0 ? '1500' : '12.50';

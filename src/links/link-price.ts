@@ -136,16 +136,30 @@ export function readBuyerAmount(choice: unknown, typed: unknown, price: BuyerPri
   return { ok: true, amount: parsed.amount };
 }
 
-/** The tip a buyer chose: "none" (or nothing) → null; else the index of one of the link's options. */
-export type BuyerTip = { ok: true; option: number | null } | { ok: false; reason: 'not_an_option' };
+/**
+ * The tip a buyer chose, posted as the option's own value — an amount in the currency's smallest
+ * unit ("200") or a percentage ("10%") — never as its position, so an option the owner changed or
+ * removed since the page was rendered cannot stand for another one. "none" (or nothing) → null.
+ */
+export type BuyerTip = { ok: true; value: number | null } | { ok: false; reason: 'not_an_option' };
 
 export const NO_TIP_CHOICE = 'none';
 
+/** The form value of one of the link's tip options. */
+export function tipChoiceValue(kind: TipOptions['kind'], value: number): string {
+  return kind === 'percent' ? `${value}%` : String(value);
+}
+
 export function readBuyerTip(raw: unknown, tips: TipOptions | null): BuyerTip {
   const text = typeof raw === 'string' ? normalizeText(raw) : '';
-  if (text === '' || text === NO_TIP_CHOICE || tips === null) return { ok: true, option: null };
-  if (!/^\d$/.test(text) || Number(text) >= tips.values.length) return { ok: false, reason: 'not_an_option' };
-  return { ok: true, option: Number(text) };
+  if (text === '' || text === NO_TIP_CHOICE || tips === null) return { ok: true, value: null };
+  const value = tips.values.find((option) => tipChoiceValue(tips.kind, option) === text);
+  return value === undefined ? { ok: false, reason: 'not_an_option' } : { ok: true, value };
+}
+
+/** The tip an option adds: a percentage of the discounted subtotal (rounded down) or its amount. */
+export function tipOn(discounted: number, kind: TipOptions['kind'], value: number): number {
+  return kind === 'percent' ? Math.floor((discounted * value) / 100) : value;
 }
 
 export type BuyerPriceInputError = 'not_a_range' | 'other_currency' | PriceRangeError;

@@ -8,7 +8,7 @@
 //   total    = subtotal − discount + tip: the session amount, at most the currency's maximum.
 import { maxAmount, minAmount, type Currency } from '../i18n/currency.js';
 import { discountOn, type DiscountOff } from '../discounts/discount-rule.js';
-import type { TipOptions } from '../links/link-price.js';
+import { tipOn, type TipOptions } from '../links/link-price.js';
 
 export interface CheckoutAmountInput {
   unitAmount: number;
@@ -16,8 +16,8 @@ export interface CheckoutAmountInput {
   currency: Currency;
   discount?: DiscountOff | null;
   tips?: TipOptions | null;
-  /** Index into tips.values; null: no tip. */
-  tipOption?: number | null;
+  /** One of tips.values (links/link-price.ts readBuyerTip); null: no tip. */
+  tipValue?: number | null;
 }
 
 export interface CheckoutAmount {
@@ -46,10 +46,7 @@ export function checkoutAmount(input: CheckoutAmountInput): { ok: true; amount: 
   }
   const discounted = subtotal - discount;
   let tip = 0;
-  if (input.tips && input.tipOption !== null && input.tipOption !== undefined) {
-    const value = input.tips.values[input.tipOption];
-    if (value !== undefined) tip = input.tips.kind === 'percent' ? Math.floor((discounted * value) / 100) : value;
-  }
+  if (input.tips && input.tipValue !== null && input.tipValue !== undefined) tip = tipOn(discounted, input.tips.kind, input.tipValue);
   const total = discounted + tip;
   if (total > maxAmount(input.currency)) return { ok: false, reason: 'too_large' };
   return { ok: true, amount: { subtotal, discount, tip, total } };

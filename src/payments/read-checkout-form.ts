@@ -16,7 +16,7 @@ export type FormProblem =
   | { field: 'quantity'; reason: BuyerQuantityError }
   | { field: 'amount'; reason: BuyerAmountError | 'too_large' }
   | { field: 'tip'; reason: 'not_an_option' }
-  | { field: 'code'; reason: CodeRefusal | 'discount_too_large' | 'discount_other_currency' | 'held' }
+  | { field: 'code'; reason: CodeRefusal | 'discount_too_large' | 'held' }
   | { field: BuyerField; reason: BuyerFieldError };
 
 /** What one press charges and for what: the checkout starts exactly this. */
@@ -79,9 +79,12 @@ export async function readCheckoutForm(db: Db, link: Link, offer: OpenOffer, for
   let priced: CheckoutOrder | null = null;
   const priceable = quantity.ok && isSupportedCurrency(link.currency) && !problems.some((problem) => ['amount', 'tip', 'code'].includes(problem.field));
   if (priceable && tip.ok && isSupportedCurrency(link.currency)) {
-    const amount = checkoutAmount({ unitAmount, quantity: quantity.quantity, currency: link.currency, discount, tips: offer.tips, tipOption: tip.option });
+    const amount = checkoutAmount({ unitAmount, quantity: quantity.quantity, currency: link.currency, discount, tips: offer.tips, tipValue: tip.value });
     if (amount.ok) priced = { quantity: quantity.quantity, unitAmount, chosenAmount, amount: amount.amount, code, ...(details ? { details } : {}) };
-    else problems.push(amount.reason === 'too_large' ? { field: 'amount', reason: 'too_large' } : { field: 'code', reason: amount.reason });
+    else if (amount.reason === 'too_large') problems.push({ field: 'amount', reason: 'too_large' });
+    // A fixed amount off in another currency is a live code that does not apply here: the one answer
+    // every such code gets, or the message would tell a stranger the code exists.
+    else problems.push({ field: 'code', reason: amount.reason === 'discount_other_currency' ? 'unknown' : amount.reason });
   }
   if (problems.length > 0 || priced === null) return { ok: false, problems, priced };
   return { ok: true, order: priced };

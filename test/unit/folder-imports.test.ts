@@ -95,8 +95,8 @@ const UNITS = readdirSync(SRC, { withFileTypes: true })
 /** The pure chat core. */
 const CORE = ['conversation'];
 // Infrastructure any capability may use and that knows none of them: the database, words, the LINE
-// client and rendering, the event rows, configuration, logging and metrics.
-const INFRASTRUCTURE = ['db', 'i18n', 'line', 'events', 'config', 'logger', 'metrics', 'effect-env'];
+// client and rendering, the buyer pages' HTML shell and form token, the event rows, configuration, logging and metrics.
+const INFRASTRUCTURE = ['db', 'i18n', 'line', 'events', 'pages', 'config', 'logger', 'metrics', 'effect-env'];
 /** What talks to the outside world (webhooks, pages, the CLI, the inbox) and what starts it all. */
 const EDGES_AND_ABOVE = ['bot', 'http', 'inbox', 'cli', 'server', 'main'];
 /** Everything else is a capability, so a new folder is held to the rule without editing this test. */

@@ -112,14 +112,14 @@ describe.each(await databaseKinds())('buyer-chosen amounts and tips on %s', (kin
     expect(page.body).toContain('<legend>Add a tip</legend>');
     expect(page.body).toMatch(/<input type="radio" name="tip" value="none" checked data-testid="tip-choice-0"> No tip/);
 
-    const preview = await post(link, { amountChoice: 'custom', customAmount: '2000', tip: '0', preview: '1' }, '203.0.113.43');
+    const preview = await post(link, { amountChoice: 'custom', customAmount: '2000', tip: '10%', preview: '1' }, '203.0.113.43');
     expect(preview.status).toBe(200);
     const previewBody = await preview.text();
     expect(previewBody).toMatch(/<dt>Tip<\/dt><dd>¥200<\/dd>/);
     expect(previewBody).toContain('data-testid="breakdown-total">¥2,200</dd>');
     expect(fake.sessions().filter((session) => session.metadata.linkId === link.linkId)).toHaveLength(0);
 
-    const response = await post(link, { amountChoice: 'custom', customAmount: '2000', tip: '0' }, '203.0.113.43');
+    const response = await post(link, { amountChoice: 'custom', customAmount: '2000', tip: '10%' }, '203.0.113.43');
     expect(response.status).toBe(303);
     const session = fake.session(sessionIdFrom(response));
     expect(session.amount).toBe(2200);

@@ -1,8 +1,8 @@
 // The Pay form's token: bound to one slug and one purpose, valid for a day, unforgeable without
 // APP_SECRET.
 import { describe, expect, it } from 'vitest';
-import { formToken, verifyFormToken } from '../../../src/http/csrf.js';
-import { escapeHtml, html, raw } from '../../../src/http/html.js';
+import { formToken, verifyFormToken } from '../../../src/pages/form-token.js';
+import { escapeHtml, html, raw } from '../../../src/pages/html.js';
 
 const SECRET = 'form-token-secret-0123456789abcdef0123';
 const NOW = Date.parse('2026-11-28T09:00:00Z');

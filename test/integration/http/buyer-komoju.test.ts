@@ -2,7 +2,8 @@
 // Pay → KOMOJU session → signed webhook → payment recorded → capture notice; closed links,
 // cross-site posts, floods, provider errors and hostile product texts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formToken } from '../../../src/http/csrf.js';
+import { formToken } from '../../../src/pages/form-token.js';
+import { encodeShownPrices } from '../../../src/payments/shown-prices.js';
 import { setMerchantKomojuKeys } from '../../../src/merchants/komoju-keys.js';
 import { createKomojuProvider } from '../../../src/payments/komoju/komoju-client.js';
 import { createLogger } from '../../../src/logger.js';
@@ -372,8 +373,8 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(triedKeysOf(named.merchantId)).toBe(1);
   });
 
-  // A tab opened while the link was still open holds a valid token.
-  const staleTabToken = (slug: string) => formToken(harness.config.appSecret, 'checkout', slug);
+  // A tab opened while the link was still open holds a valid token, with the prices it showed (seedLink's: ¥1,500).
+  const staleTabToken = (slug: string) => formToken(harness.config.appSecret, 'checkout', slug, Date.now(), encodeShownPrices({ price: { mode: 'fixed', amount: 1500 }, tips: null, currency: 'JPY' }));
 
   it.each([
     ['inactive', { status: 'inactive' }, 'This payment link is no longer accepting payments.'],

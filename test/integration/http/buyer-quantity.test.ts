@@ -45,7 +45,9 @@ describe.each(await databaseKinds())('buying a quantity on %s', (kind) => {
     const page = await openPage(link.slug);
     expect(page.body).toMatch(/<label for="quantity">Quantity<\/label>/);
     expect(page.body).toMatch(/<input id="quantity" name="quantity" type="number" inputmode="numeric" min="1" max="3"/);
-    expect(page.body).toContain('data-totals="[&quot;¥400&quot;,&quot;¥800&quot;,&quot;¥1,200&quot;]"');
+    // The total for the quantity shown, and what the live total prices from (live-total.ts).
+    expect(page.body).toContain('<output id="total" aria-live="polite" data-testid="total">¥400</output>');
+    expect(page.body).toContain('&quot;price&quot;:{&quot;fixed&quot;:400}');
     // The stepper's script runs only by its nonce; nothing else may.
     const nonce = /<script nonce="([^"]+)">/.exec(page.body)?.[1];
     expect(nonce).toBeTruthy();

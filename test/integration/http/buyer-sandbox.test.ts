@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 // Through the registry, as the admin CLI finds them (commands.ts and the list import each other).
 import { adminCommands } from '../../../src/cli/command-list.js';
 import type { CliContext } from '../../../src/cli/commands.js';
-import { formToken } from '../../../src/http/csrf.js';
+import { formToken } from '../../../src/pages/form-token.js';
 import { createLogger } from '../../../src/logger.js';
 import { getLinkSummary } from '../../../src/payments/summary.js';
 import { signKomojuBody } from '../../../src/payments/komoju/komoju-webhook.js';

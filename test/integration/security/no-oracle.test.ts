@@ -1,6 +1,7 @@
 // No oracle: a stranger guessing discount codes on a link's page hears one answer whether the shop
-// has no such code or has one that is stopped, expired, for other links, used up or another
-// shop's — so guesses reveal nothing about which codes exist (the owner's `codes` list says why).
+// has no such code or has one that is stopped, expired, for other links, used up, another shop's or
+// a fixed amount in another currency — so guesses reveal nothing about which codes exist (the owner's
+// `codes` list says why).
 // The states are data (corpus/discount-code-states.json).
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -16,11 +17,11 @@ describe('discount code answers on the buyer page', () => {
     await prisma.rateLimit.deleteMany();
   });
 
-  async function code(merchantId: string, typed: string, options: { linkIds?: string[]; usageCap?: number } = {}): Promise<string> {
+  async function code(merchantId: string, typed: string, options: { linkIds?: string[]; usageCap?: number; usd?: boolean } = {}): Promise<string> {
     const created = await createDiscountCode(prisma, {
       merchantId,
       code: typed,
-      off: { kind: 'percent', percent: 10 },
+      off: options.usd ? { kind: 'amount', amount: 500, currency: 'USD' } : { kind: 'percent', percent: 10 },
       usageCap: options.usageCap ?? null,
       expiresAt: null,
       linkIds: options.linkIds ?? [],
@@ -43,6 +44,7 @@ describe('discount code answers on the buyer page', () => {
       const id = await code(link.merchantId, 'GUESS1', { usageCap: 1 });
       await prisma.checkout.create({ data: { id: fixtureId('chk'), linkId: link.linkId, provider: 'sandbox', status: 'pending', discountCodeId: id, discountCode: 'GUESS1' } });
     }
+    if (state === 'other-currency') await code(link.merchantId, 'GUESS1', { usd: true });
     if (state === 'other-shop') {
       const rival = await seedLink(prisma, { merchantId: fixtureId('m'), language: 'en' });
       await code(rival.merchantId, 'GUESS1');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAmount } from '../../../src/links/amount.js';
 import { SUPPORTED_CURRENCIES, maxAmount } from '../../../src/i18n/currency.js';
 import type { Currency } from '../../../src/i18n/currency.js';
-import { amountExample, formatCount, formatDateTime, formatPrice } from '../../../src/i18n/format.js';
+import { amountExample, formatCount, formatDateTime, formatPrice, priceParts } from '../../../src/i18n/format.js';
 
 const LOCALES = ['ja', 'en', 'ko'] as const;
 
@@ -116,5 +116,32 @@ describe('formatCount', () => {
     expect(formatCount(999, 'en')).toBe('999');
     expect(formatCount(12_345, 'ko')).toBe('12,345');
     expect(formatCount(1_000_000, 'en')).toBe('1,000,000');
+  });
+});
+
+describe("priceParts (the buyer page's live total formats with it)", () => {
+  // What the page's script does with the parts (src/payments/pages/live-total.ts money()).
+  function byParts(amount: number, parts: NonNullable<ReturnType<typeof priceParts>>): string {
+    let digits = String(amount);
+    let minor = '';
+    if (parts.decimals > 0) {
+      digits = digits.padStart(parts.decimals + 1, '0');
+      minor = `.${digits.slice(-parts.decimals)}`;
+      digits = digits.slice(0, -parts.decimals);
+    }
+    return `${parts.before}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${minor}${parts.after}`;
+  }
+
+  it('gives every currency and language the pattern formatPrice prints, cents and all', () => {
+    for (const currency of SUPPORTED_CURRENCIES) {
+      for (const language of ['ja', 'en', 'ko'] as const) {
+        const parts = priceParts(currency, language);
+        expect(parts, `${currency} ${language}`).not.toBeNull();
+        for (const amount of [1, 5, 99, 100, 1250, 2875, 100_000, maxAmount(currency)]) expect(byParts(amount, parts!)).toBe(formatPrice(amount, currency, language));
+      }
+    }
+    expect(priceParts('JPY', 'ja')).toEqual({ before: '¥', after: '', decimals: 0 });
+    expect(priceParts('KRW', 'ko')).toEqual({ before: '', after: '원', decimals: 0 });
+    expect(priceParts('XYZ', 'en')).toBeNull();
   });
 });

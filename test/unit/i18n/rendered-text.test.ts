@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createMachine } from '../../../src/bot/capabilities.js';
 import { step } from '../../../src/conversation/machine.js';
 import type { Card, EffectResult, Reply } from '../../../src/conversation/types.js';
-import { renderClosedPage, renderLinkPage, renderMessagePage, renderReturnPage, type ClosedReason } from '../../../src/http/link-page-views.js';
+import { renderClosedPage, renderLinkPage, renderReturnPage, type ClosedReason } from '../../../src/payments/pages/link-page-views.js';
+import { renderMessagePage } from '../../../src/pages/buyer-page-parts.js';
 import { translator, type Language } from '../../../src/i18n/i18n.js';
 import { formatPrice } from '../../../src/i18n/format.js';
 import { renderLegalPage } from '../../../src/http/shop-legal-page.js';
@@ -183,11 +184,12 @@ function buyerScreens(language: Language): string {
   };
   out.push(section('link page', pageText(renderLinkPage({ ...page, testMode: false }))));
   out.push(section('link page (test link)', pageText(renderLinkPage({ ...page, testMode: true }))));
-  const totals = [1, 2, 3].map((count) => formatPrice(names.amount * count, names.currency, language));
-  const adjustable = { ...page, testMode: false, quantity: { min: 1, max: 3, value: '2', totals } };
+  // The live total's line, as the server renders it before the script runs (hidden when the quantity is not one offered).
+  const liveTotal = (initial: string | null) => ({ pricing: '{}', initial });
+  const adjustable = { ...page, testMode: false, quantity: { min: 1, max: 3, value: '2' }, liveTotal: liveTotal(formatPrice(names.amount * 2, names.currency, language)) };
   out.push(section('link page, quantity 1 to 3', pageText(renderLinkPage(adjustable))));
   const tooMany = { field: 'quantity' as const, message: t('link.errors.quantity.above_max', { max: 3 }) };
-  out.push(section('link page, quantity refused (422)', pageText(renderLinkPage({ ...adjustable, quantity: { ...adjustable.quantity, value: '5' }, errors: [tooMany] }))));
+  out.push(section('link page, quantity refused (422)', pageText(renderLinkPage({ ...adjustable, quantity: { ...adjustable.quantity, value: '5' }, errors: [tooMany], liveTotal: liveTotal(null) }))));
   const reasons: ClosedReason[] = ['inactive', 'expired', 'used_up', 'reserved', 'made_in_test_mode', 'made_in_live_mode'];
   for (const reason of reasons) out.push(section(`closed: ${reason}`, pageText(renderClosedPage(language, t, names.product, reason, shop))));
   for (const outcome of ['paid', 'awaiting', 'not_completed'] as const) {

@@ -25,10 +25,10 @@ describe('checkout amount', () => {
       currency: 'JPY',
       discount: { kind: 'amount', amount: 500, currency: 'JPY' },
       tips: { kind: 'percent', values: [10, 15] },
-      tipOption: 1,
+      tipValue: 15,
     });
     expect(result).toEqual({ ok: true, amount: { subtotal: 3000, discount: 500, tip: 375, total: 2875 } });
-    const fixedTip = checkoutAmount({ unitAmount: 1000, quantity: 1, currency: 'JPY', tips: { kind: 'amount', values: [200] }, tipOption: 0 });
+    const fixedTip = checkoutAmount({ unitAmount: 1000, quantity: 1, currency: 'JPY', tips: { kind: 'amount', values: [200] }, tipValue: 200 });
     expect(fixedTip).toEqual({ ok: true, amount: { subtotal: 1000, discount: 0, tip: 200, total: 1200 } });
   });
 
@@ -39,7 +39,7 @@ describe('checkout amount', () => {
   });
 
   it('refuses a total over the currency maximum', () => {
-    expect(checkoutAmount({ unitAmount: 99_999_999, quantity: 1, currency: 'JPY', tips: { kind: 'amount', values: [1] }, tipOption: 0 })).toEqual({ ok: false, reason: 'too_large' });
+    expect(checkoutAmount({ unitAmount: 99_999_999, quantity: 1, currency: 'JPY', tips: { kind: 'amount', values: [1] }, tipValue: 1 })).toEqual({ ok: false, reason: 'too_large' });
   });
 });
 

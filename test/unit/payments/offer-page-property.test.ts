@@ -1,5 +1,5 @@
 // The one offer rule, property-tested at unit level: for random link configurations and random
-// live states, the page rendered from the rule (http/offer-page.ts) and the form reader
+// live states, the page rendered from the rule (payments/pages/offer-page.ts) and the form reader
 // (payments/read-checkout-form.ts) agree — the form submitted as it stands reads as an order iff
 // the rule says open; every value the form offers is accepted and every value it does not offer
 // is refused at a named field; the merchant's list label (sales/sales-link-view.ts) agrees with
@@ -8,10 +8,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Prisma as Db } from '../../../src/db/database.js';
 import type { Link } from '../../../src/generated/prisma/client.js';
-import { renderClosedPage } from '../../../src/http/link-page-views.js';
-import { renderOfferPage } from '../../../src/http/offer-page.js';
+import { renderClosedPage } from '../../../src/payments/pages/link-page-views.js';
+import { renderOfferPage } from '../../../src/payments/pages/offer-page.js';
 import { translator } from '../../../src/i18n/i18n.js';
 import { toLinkView } from '../../../src/links/link-view.js';
+import { tipChoiceValue } from '../../../src/links/link-price.js';
 import { offerFor, offerTermsOf, type LinkLiveState, type OpenOffer } from '../../../src/links/offer-rule.js';
 import { readCheckoutForm, type ReadCheckoutForm } from '../../../src/payments/read-checkout-form.js';
 import { linkState } from '../../../src/sales/sales-link-view.js';
@@ -175,8 +176,11 @@ describe('the offer rule, the page and the checkout form agree', () => {
 
         expect('tip' in form).toBe(offer.tips !== null);
         if (offer.tips) {
-          for (let index = 0; index < offer.tips.values.length; index += 1) expect((await read(link, offer, { ...form, tip: String(index) })).ok).toBe(true);
-          expect(refusedAt(await read(link, offer, { ...form, tip: String(offer.tips.values.length) }))).toEqual(['tip']);
+          const { kind, values } = offer.tips;
+          for (const value of values) expect((await read(link, offer, { ...form, tip: tipChoiceValue(kind, value) })).ok).toBe(true);
+          // An option's position is not its value: the tip is posted as the amount (or percentage) itself.
+          const notOffered = [String(values.length > 1 ? 1 : 0), tipChoiceValue(kind, Math.max(...values) + 1), tipChoiceValue(kind === 'percent' ? 'amount' : 'percent', values[0] ?? 1)];
+          for (const tip of notOffered.filter((text) => !values.some((value) => tipChoiceValue(kind, value) === text))) expect(refusedAt(await read(link, offer, { ...form, tip }))).toEqual(['tip']);
         }
         expect('code' in form).toBe(offer.code);
       }),

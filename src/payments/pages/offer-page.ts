@@ -1,23 +1,28 @@
 // A link's page as the offer rule (links/offer-rule.ts) renders it: the quantity range, amount
 // presets, tips and code field the buyer may choose now, and nothing else. Pure (no request, no
-// database), so the property test (test/unit/http/offer-page-property.test.ts) renders it for
+// database), so the property test (test/unit/payments/offer-page-property.test.ts) renders it for
 // random links and states and submits the form as it stands.
-import type { Link } from '../generated/prisma/client.js';
-import { formatStoredPrice } from '../i18n/format.js';
-import { isLanguage, translator, type Language } from '../i18n/i18n.js';
-import { readBillingInterval } from '../links/billing.js';
-import { BUYER_FIELD_MAX, readBuyerFields, type BuyerField } from '../links/buyer-fields.js';
-import { CUSTOM_AMOUNT_CHOICE, NO_TIP_CHOICE } from '../links/link-price.js';
-import { linkPageUrl, mediaUrl, qrImageUrl } from '../links/link-urls.js';
-import type { OpenOffer } from '../links/offer-rule.js';
-import { readPaymentTypes } from '../links/payment-types.js';
-import { isAdjustable } from '../links/quantity.js';
-import type { CheckoutOrder, FormProblem } from '../payments/read-checkout-form.js';
-import { formToken } from './csrf.js';
-import { newScriptNonce } from './html.js';
-import { linkPageScript, renderLinkPage, subscriptionTerms, type AmountField, type Breakdown, type FieldError, type ShopBrand, type TipField } from './link-page-views.js';
+import type { Link } from '../../generated/prisma/client.js';
+import { readDiscountOff } from '../../discounts/discount-rule.js';
+import { isSupportedCurrency, maxAmount } from '../../i18n/currency.js';
+import { formatStoredPrice, priceParts } from '../../i18n/format.js';
+import { isLanguage, translator, type Language } from '../../i18n/i18n.js';
+import { readBillingInterval } from '../../links/billing.js';
+import { BUYER_FIELD_MAX, readBuyerFields, type BuyerField } from '../../links/buyer-fields.js';
+import { CUSTOM_AMOUNT_CHOICE, NO_TIP_CHOICE, tipChoiceValue } from '../../links/link-price.js';
+import { linkPageUrl, mediaUrl, qrImageUrl } from '../../links/link-urls.js';
+import type { OpenOffer } from '../../links/offer-rule.js';
+import { readPaymentTypes } from '../../links/payment-types.js';
+import { isAdjustable } from '../../links/quantity.js';
+import type { CheckoutOrder, FormProblem } from '../read-checkout-form.js';
+import { encodeShownPrices, shownPricesOf } from '../shown-prices.js';
+import { formToken } from '../../pages/form-token.js';
+import { newScriptNonce } from '../../pages/html.js';
+import { TOTAL_MARK, type LivePricing } from './live-total.js';
+import { linkPageScript, renderLinkPage, subscriptionTerms, type AmountField, type Breakdown, type FieldError, type TipField } from './link-page-views.js';
+import { type ShopBrand } from '../../pages/buyer-page-parts.js';
 
-/** The Pay form's token purpose (csrf.ts). */
+/** The Pay form's token purpose (pages/form-token.ts). */
 export const CHECKOUT_FORM = 'checkout';
 /** The buyer's fields a 422 page shows again as typed. */
 const BUYER_FORM_FIELDS: readonly BuyerField[] = ['buyerName', 'phone', 'email', 'country', 'postalCode', 'address1', 'address2', 'answer'];
@@ -30,6 +35,8 @@ export interface OfferPageRetry {
   errors: FieldError[];
   form: Record<string, unknown>;
   priced?: CheckoutOrder | null;
+  /** The owner changed the price or the tips since the buyer's page was rendered: nothing was charged (409). */
+  pricesChanged?: boolean;
 }
 
 interface OfferPageInput {
@@ -89,11 +96,13 @@ function tipFieldFor(link: Link, offer: OpenOffer, language: Language, form: Rec
   const tips = offer.tips;
   if (!tips) return null;
   const t = translator(language, 'pages');
-  const options = tips.values.map((value, index) => ({
-    value: String(index),
+  const options = tips.values.map((value) => ({
+    value: tipChoiceValue(tips.kind, value),
     label: tips.kind === 'percent' ? t('link.tip.percent', { percent: value }) : formatStoredPrice(value, link.currency, language),
   }));
-  return { options: [{ value: NO_TIP_CHOICE, label: t('link.tip.none') }, ...options], choice: typeof form?.tip === 'string' ? form.tip.slice(0, 8) : NO_TIP_CHOICE };
+  // A tip no longer offered (the owner changed the options) is not shown as chosen.
+  const posted = typeof form?.tip === 'string' ? form.tip.slice(0, 12) : NO_TIP_CHOICE;
+  return { options: [{ value: NO_TIP_CHOICE, label: t('link.tip.none') }, ...options], choice: options.some((option) => option.value === posted) ? posted : NO_TIP_CHOICE };
 }
 
 function breakdownFor(link: Link, language: Language, priced: CheckoutOrder): Breakdown {
@@ -118,9 +127,6 @@ export function renderOfferPage(input: OfferPageInput): { status: number; html: 
   const subscription = readBillingInterval(link.billingInterval);
   const amountField = amountFieldFor(link, offer, language, retry?.form);
   const tipField = tipFieldFor(link, offer, language, retry?.form);
-  // The stepper's live totals only hold for a fixed price without a tip; otherwise Show total / Apply tells.
-  const totals: string[] = [];
-  if (!amountField && !tipField) for (let quantity = range.min; quantity <= range.max; quantity += 1) totals.push(price(quantity));
   const headline =
     offer.price.mode === 'buyer'
       ? t('link.priceRange', { min: formatStoredPrice(offer.price.min, link.currency, language), max: formatStoredPrice(offer.price.max, link.currency, language) })
@@ -144,10 +150,14 @@ export function renderOfferPage(input: OfferPageInput): { status: number; html: 
     if (typeof value === 'string') values[field] = value.slice(0, 300);
   }
   const scriptNonce = newScriptNonce();
-  const quantityView = { min: range.min, max: range.max, value: posted, totals };
-  const quantity = isAdjustable(range) ? quantityView : null;
+  const quantity = isAdjustable(range) ? { min: range.min, max: range.max, value: posted } : null;
+  const pricing = quantity || amountField || tipField || codeField ? livePricing(link, offer, language, retry?.priced ?? null) : null;
+  // Before the script runs (and without it) a fixed price's total shows for the quantity posted; choices wait for Show total.
+  const postedQuantity = Number(posted);
+  const initial = !amountField && !tipField && Number.isInteger(postedQuantity) && postedQuantity >= range.min && postedQuantity <= range.max ? price(postedQuantity) : null;
+  const liveTotal = pricing ? { pricing: JSON.stringify(pricing), initial: quantity ? initial : null } : null;
   return {
-    status: retry && retry.errors.length > 0 ? 422 : 200,
+    status: retry?.pricesChanged ? 409 : retry && retry.errors.length > 0 ? 422 : 200,
     html: renderLinkPage({
       language,
       t,
@@ -159,7 +169,8 @@ export function renderOfferPage(input: OfferPageInput): { status: number; html: 
       imageUrl: link.imageId ? mediaUrl(config.publicBaseUrl, link.imageId) : null,
       qrImageUrl: qrImageUrl(config.publicBaseUrl, link.slug),
       checkoutPath: `/l/${encodeURIComponent(link.slug)}/checkout`,
-      formToken: formToken(config.appSecret, CHECKOUT_FORM, link.slug),
+      // The prices this page shows, signed: Pay is refused if they changed since (payments/shown-prices.ts).
+      formToken: formToken(config.appSecret, CHECKOUT_FORM, link.slug, Date.now(), encodeShownPrices(shownPricesOf(link, offer))),
       testMode: link.testMode,
       quantity,
       fixedTotal: price(range.min),
@@ -174,8 +185,45 @@ export function renderOfferPage(input: OfferPageInput): { status: number; html: 
       tipField,
       codeField,
       breakdown: retry?.priced ? breakdownFor(link, language, retry.priced) : null,
+      pricesChanged: retry?.pricesChanged
+        ? retry.priced
+          ? t('link.pricesChanged.total', { total: formatStoredPrice(retry.priced.amount.total, link.currency, language) })
+          : t('link.pricesChanged.plain')
+        : null,
+      liveTotal,
     }),
-    scriptNonce: linkPageScript({ quantity, amountField, tipField, codeField }) ? scriptNonce : undefined,
+    scriptNonce: linkPageScript({ liveTotal }) ? scriptNonce : undefined,
+  };
+}
+
+/** What the page's live total prices from (live-total.ts); null when the currency's prices cannot be formatted the server's way in the script. */
+function livePricing(link: Link, offer: OpenOffer, language: Language, priced: CheckoutOrder | null): LivePricing | null {
+  const money = priceParts(link.currency, language);
+  if (!money || !isSupportedCurrency(link.currency)) return null;
+  const t = translator(language, 'pages');
+  const range = offer.quantity;
+  const fewerLeft = range.max < offer.quantityMax;
+  const off = priced?.code && priced.amount.discount > 0 ? readDiscountOff(priced.code) : null;
+  return {
+    price: offer.price.mode === 'fixed' ? { fixed: offer.price.amount } : { min: offer.price.min, max: offer.price.max, presets: offer.price.presets },
+    tips: offer.tips,
+    quantity: isAdjustable(range)
+      ? {
+          min: range.min,
+          max: range.max,
+          errors: {
+            notANumber: t('link.errors.quantity.not_a_number'),
+            belowMin: t('link.errors.quantity.below_min', { min: range.min }),
+            aboveMax: fewerLeft ? t('link.errors.quantity.not_enough_left', { count: offer.placesLeft ?? range.max }) : t('link.errors.quantity.above_max', { max: range.max }),
+          },
+        }
+      : null,
+    fixedQuantity: range.min,
+    off,
+    max: maxAmount(link.currency),
+    money,
+    pay: t('link.pay', { price: TOTAL_MARK }),
+    plain: t('link.payAdjustable'),
   };
 }
 

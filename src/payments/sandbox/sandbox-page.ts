@@ -1,13 +1,13 @@
 // The sandbox's stand-in for KOMOJU's hosted page: unmistakably TEST, with Pay / Pay later (konbini) /
 // Decline / Leave; for a subscription's (customer-mode) session, Save card / Leave.
 import { z } from 'zod';
-import type { SandboxSession } from '../generated/prisma/client.js';
-import { html, renderPage } from './html.js';
-import { legalFooter, shopHeader, type ShopBrand } from './link-page-views.js';
-import { isLanguage, translator } from '../i18n/i18n.js';
-import { isSupportedCurrency } from '../i18n/currency.js';
-import { formatPrice } from '../i18n/format.js';
-import { sandboxOffer } from '../payments/sandbox/sandbox-offered.js';
+import type { SandboxSession } from '../../generated/prisma/client.js';
+import { html, renderPage } from '../../pages/html.js';
+import { legalFooter, shopHeader, type ShopBrand } from '../../pages/buyer-page-parts.js';
+import { isLanguage, translator } from '../../i18n/i18n.js';
+import { isSupportedCurrency } from '../../i18n/currency.js';
+import { formatPrice } from '../../i18n/format.js';
+import { sandboxOffer } from './sandbox-offered.js';
 
 const lineItemsSchema = z.array(z.object({ description: z.string().optional(), image: z.string().optional(), quantity: z.number().int().optional() }).loose());
 

@@ -4,7 +4,7 @@ import type { Language } from '../i18n/i18n.js';
 import { mediaUrl } from '../links/link-urls.js';
 import { loadShopProfile, shopDisplayName, type ShopProfile } from '../merchants/shop-profile.js';
 import { shopCountry } from '../merchants/shop-profile-rules.js';
-import type { ShopBrand } from './link-page-views.js';
+import type { ShopBrand } from '../pages/buyer-page-parts.js';
 
 /** Our legal page, in the language of the page that links to it. */
 function legalPagePath(shopSlug: string, language: Language): string {

@@ -1,32 +1,13 @@
-// The buyer-facing pages of a link, in the link's language. Every user-supplied text goes
+// The buyer-facing pages of a link, in the link's language: the page with its Pay form, closed, returned. Every user-supplied text goes
 // through the `html` template, which escapes it.
-import type { Translate } from '../i18n/i18n.js';
-import type { ClosedReason as OfferClosedReason } from '../links/offer-rule.js';
-import type { ReturnOutcome } from '../payments/confirm-checkout-return.js';
-import { html, renderPage, type Html } from './html.js';
-import { ADDRESS_LINE_MAX, ANSWER_MAX, BUYER_NAME_MAX, type BuyerField, type BuyerFields } from '../links/buyer-fields.js';
-import type { BillingInterval } from '../links/billing.js';
-import type { ShopCountry } from '../merchants/shop-profile-rules.js';
-
-/** Who sells, as every buyer page shows it: name, logo, and where the legal notice is. */
-export interface ShopBrand {
-  name: string;
-  logoUrl: string | null;
-  /** Our /s/<shop slug>/legal page, or the shop's own legal notice URL. */
-  legalUrl: string;
-  /** Whose law the legal page follows (its link is named after it); absent: Japan's. */
-  legalCountry?: ShopCountry;
-}
-
-export function shopHeader(shop: ShopBrand | undefined): Html | null {
-  if (!shop) return null;
-  return html`<p class="shop" data-testid="shop">${shop.logoUrl ? html`<img class="shop-logo" src="${shop.logoUrl}" alt="" data-testid="shop-logo">` : null}<span data-testid="shop-name">${shop.name}</span></p>`;
-}
-
-export function legalFooter(t: Translate<'pages'>, shop: ShopBrand | undefined): Html | undefined {
-  if (!shop) return undefined;
-  return html`<footer><a href="${shop.legalUrl}" data-testid="legal-link">${t(shop.legalCountry === 'KR' ? 'legal.linkKR' : 'legal.linkJP')}</a></footer>`;
-}
+import type { Translate } from '../../i18n/i18n.js';
+import type { ClosedReason as OfferClosedReason } from '../../links/offer-rule.js';
+import type { ReturnOutcome } from '../confirm-checkout-return.js';
+import { html, renderPage, type Html } from '../../pages/html.js';
+import { legalFooter, renderMessagePage, shopHeader, testBadge, type MessagePageView, type ShopBrand } from '../../pages/buyer-page-parts.js';
+import { LIVE_TOTAL_SCRIPT } from './live-total.js';
+import { ADDRESS_LINE_MAX, ANSWER_MAX, BUYER_NAME_MAX, type BuyerField, type BuyerFields } from '../../links/buyer-fields.js';
+import type { BillingInterval } from '../../links/billing.js';
 
 export interface LinkPageView {
   language: string;
@@ -69,6 +50,10 @@ export interface LinkPageView {
   codeField?: CodeField | null;
   /** What Pay will charge, computed by the server (Apply / Show total, or a 422 page); null: not yet. */
   breakdown?: Breakdown | null;
+  /** "The price changed since you opened this page…": Pay was refused, nothing charged (409). */
+  pricesChanged?: string | null;
+  /** The live total (live-total.ts): the form's pricing JSON, and the total shown before the script runs (null: hidden). */
+  liveTotal?: { pricing: string; initial: string | null } | null;
 }
 
 interface Choice {
@@ -118,34 +103,12 @@ interface QuantityField {
   max: number;
   /** As the buyer sent it, or the minimum. */
   value: string;
-  /** Formatted totals for min, min + 1, …, max (the stepper shows the one chosen). */
-  totals: string[];
 }
 
 export interface FieldError {
   field: 'quantity' | 'amount' | 'tip' | 'code' | BuyerField;
   message: string;
 }
-
-/**
- * Progressive enhancement for the quantity field: − and + buttons and a live total. Without
- * JavaScript the field is a plain number input and the payment page shows the total.
- */
-const STEPPER_SCRIPT = `(function(){var i=document.getElementById('quantity');if(!i)return;var o=document.getElementById('total');var t=JSON.parse(i.getAttribute('data-totals'));var min=+i.min,max=+i.max;
-function show(){var q=parseInt(i.value,10);if(o&&q>=min&&q<=max){o.textContent=t[q-min];}}
-function button(text,label,delta){var b=document.createElement('button');b.type='button';b.className='step';b.textContent=text;b.setAttribute('aria-label',label);b.setAttribute('aria-controls','quantity');
-b.addEventListener('click',function(){var q=parseInt(i.value,10);if(isNaN(q))q=min;i.value=String(Math.min(max,Math.max(min,q+delta)));show();});return b;}
-i.parentNode.insertBefore(button('\u2212',i.getAttribute('data-decrease'),-1),i);i.parentNode.appendChild(button('+',i.getAttribute('data-increase'),1));i.addEventListener('input',show);show();})();`;
-
-/**
- * On a page with a chosen amount, tips or a code: the total the server showed (Apply / Show total)
- * no longer holds once the buyer changes a choice, so the breakdown is hidden and Pay says just
- * "Pay" again until the next Apply. Without JavaScript the buyer presses Show total again; the
- * server checks every choice whatever the page showed.
- */
-const STALE_TOTAL_SCRIPT = `(function(){var f=document.querySelector('form[data-priced]');if(!f)return;var b=document.getElementById('breakdown');var p=f.querySelector('[data-testid=pay]');
-function stale(e){var n=e.target&&e.target.name;if(n!=='amountChoice'&&n!=='customAmount'&&n!=='tip'&&n!=='quantity')return;if(b)b.hidden=true;if(p&&p.getAttribute('data-plain'))p.textContent=p.getAttribute('data-plain');}
-f.addEventListener('input',stale);f.addEventListener('change',stale);})();`;
 
 function errorFor(errors: FieldError[], field: FieldError['field']): FieldError | undefined {
   return errors.find((error) => error.field === field);
@@ -159,9 +122,14 @@ function quantityInput(view: LinkPageView, quantity: QuantityField): Html {
 <label for="quantity">${t('link.quantity')}</label>
 <p class="hint" id="quantity-hint">${t('link.quantityHint', { min: quantity.min, max: quantity.max })}</p>
 ${error ? html`<p class="field-error" id="quantity-error" data-testid="quantity-error">${error.message}</p>` : null}
-<div class="stepper"><input id="quantity" name="quantity" type="number" inputmode="numeric" min="${quantity.min}" max="${quantity.max}" step="1" value="${quantity.value}" required aria-describedby="${described}"${error ? html` aria-invalid="true"` : null} data-totals="${JSON.stringify(quantity.totals)}" data-decrease="${t('link.decrease')}" data-increase="${t('link.increase')}" data-testid="quantity"></div>
-</div>
-${quantity.totals.length > 0 ? html`<p class="total">${t('link.total')} <output id="total" for="quantity" aria-live="polite" data-testid="total">${quantity.totals[Math.max(0, Number(quantity.value) - quantity.min)] ?? quantity.totals[0]}</output></p>` : null}`;
+<div class="stepper"><input id="quantity" name="quantity" type="number" inputmode="numeric" min="${quantity.min}" max="${quantity.max}" step="1" value="${quantity.value}" required aria-describedby="${described}"${error ? html` aria-invalid="true"` : null} data-decrease="${t('link.decrease')}" data-increase="${t('link.increase')}" data-testid="quantity"></div>
+</div>`;
+}
+
+/** The total as the buyer chooses (live-total.ts); hidden until known, and while the server's breakdown shows it. */
+function liveTotalLine(view: LinkPageView, live: NonNullable<LinkPageView['liveTotal']>): Html {
+  const hidden = live.initial === null || Boolean(view.breakdown);
+  return html`<p class="total" id="live-total"${hidden ? html` hidden` : null}>${view.t('link.total')} <output id="total" aria-live="polite" data-testid="total">${live.initial ?? ''}</output></p>`;
 }
 
 /** A group of radio buttons with its legend, hint and error tied together for screen readers. */
@@ -286,22 +254,12 @@ function errorSummary(view: LinkPageView): Html | null {
   )}</ul></div>`;
 }
 
-function testBadge(t: Translate<'pages'>, testMode: boolean): Html | null {
-  return testMode ? html`<span class="test-badge" data-testid="test-badge">${t('link.testBadge')}</span>` : null;
+/** The page's inline script (run by its nonce), if it needs one: the live total. */
+export function linkPageScript(view: Pick<LinkPageView, 'liveTotal'>): string | null {
+  return view.liveTotal ? LIVE_TOTAL_SCRIPT : null;
 }
 
-/** Whether the buyer picks something that changes the total beyond the quantity stepper's reach. */
-function priced(view: LinkPageView): boolean {
-  return Boolean(view.amountField || view.tipField || view.codeField);
-}
-
-/** The page's inline script (run by its nonce), if it needs one. */
-export function linkPageScript(view: Pick<LinkPageView, 'quantity' | 'amountField' | 'tipField' | 'codeField'>): string | null {
-  const sources = [...(view.quantity ? [STEPPER_SCRIPT] : []), ...(view.amountField || view.tipField || view.codeField ? [STALE_TOTAL_SCRIPT] : [])];
-  return sources.length > 0 ? sources.join('\n') : null;
-}
-
-/** "Pay ¥1,350" when the total is known for sure; plain "Pay" while the buyer still chooses; "Subscribe: ¥1,000 every month". */
+/** "Pay ¥1,350" when the total is known for sure; plain "Pay" while the buyer still chooses (the live total names it); "Subscribe: ¥1,000 every month". */
 function payLabel(view: LinkPageView): string {
   if (view.subscription) return view.t('subscription.subscribe', { every: view.subscription.every });
   if (view.breakdown && !view.quantity) return view.t('link.pay', { price: view.breakdown.total });
@@ -332,17 +290,19 @@ ${shopHeader(view.shop)}
 ${view.subscription ? html`<p class="description" data-testid="subscription-terms"><strong>${view.subscription.terms}</strong></p>` : null}
 ${view.description.trim() === '' ? null : html`<p class="description" data-testid="description">${view.description}</p>`}
 ${view.fixedQuantity > 1 && !view.quantity ? html`<p data-testid="fixed-quantity">${t('link.fixedQuantity', { count: view.fixedQuantity })}</p>` : null}
+${view.pricesChanged ? html`<div class="error-summary" role="alert" data-testid="prices-changed"><p>${view.pricesChanged}</p></div>` : null}
 ${errorSummary(view)}
-<form method="post" action="${view.checkoutPath}" novalidate${priced(view) ? html` data-priced="1"` : null}>
+<form method="post" action="${view.checkoutPath}" novalidate${view.liveTotal ? html` data-pricing="${view.liveTotal.pricing}"` : null}>
 <input type="hidden" name="token" value="${view.formToken}">
 ${view.amountField ? amountInput(view, view.amountField) : null}
 ${view.quantity ? quantityInput(view, view.quantity) : null}
 ${view.tipField ? radioGroup(view, 'tip', t('link.tip.legend'), 'tip', view.tipField.options, view.tipField.choice) : null}
 ${view.codeField ? codeInput(view, view.codeField) : null}
+${view.liveTotal ? liveTotalLine(view, view.liveTotal) : null}
 ${view.breakdown ? breakdownList(view, view.breakdown) : null}
 ${!view.codeField && (view.amountField || view.tipField) ? html`<div class="field"><button class="button secondary" type="submit" name="preview" value="1" formnovalidate data-testid="show-total">${t('link.showTotal')}</button></div>` : null}
 ${buyerInputs(view)}
-<button class="button primary" type="submit"${view.breakdown && priced(view) ? html` data-plain="${t('link.payAdjustable')}"` : null} data-testid="pay">${payLabel(view)}</button>
+<button class="button primary" type="submit" data-testid="pay">${payLabel(view)}</button>
 </form>
 <p class="notice center">${t('link.payNote')}</p>
 ${view.subscription ? html`<p class="notice center" data-testid="subscription-explain">${t('subscription.explain')}</p>` : null}
@@ -357,44 +317,6 @@ ${view.testMode ? html`<p class="notice center">${t('link.testNotice')}</p>` : n
     body,
     footer: legalFooter(t, view.shop),
     ...(script ? { script: { nonce: view.scriptNonce, source: script } } : {}),
-  });
-}
-
-export interface MessagePageView {
-  language: string;
-  title: string;
-  message: string;
-  /** A symbol any font has (phones' emoji fonts are not everywhere). */
-  icon?: { symbol: string; waiting?: boolean };
-  action?: { href: string; label: string };
-  testMode?: boolean;
-  t?: Translate<'pages'>;
-  /** Shown above the message (e.g. which product this is about). */
-  detail?: string;
-  /** The shop the page is about, when it is about one. */
-  shop?: ShopBrand;
-  /** Shown after the message (the order reference, the shop's after-payment message). */
-  extra?: Html | null;
-  testId: string;
-}
-
-export function renderMessagePage(view: MessagePageView): string {
-  const body = html`<div class="card"><div class="body center" data-testid="${view.testId}">
-${view.t ? testBadge(view.t, view.testMode ?? false) : null}
-${shopHeader(view.shop)}
-${view.icon ? html`<div class="status-icon${view.icon.waiting ? ' waiting' : ''}" aria-hidden="true">${view.icon.symbol}</div>` : null}
-<h1>${view.title}</h1>
-${view.detail ? html`<p class="price">${view.detail}</p>` : null}
-<p class="description">${view.message}</p>
-${view.extra}
-${view.action ? html`<a class="button secondary" href="${view.action.href}">${view.action.label}</a>` : null}
-</div></div>`;
-  return renderPage({
-    language: view.language,
-    title: view.title,
-    head: html`<meta name="robots" content="noindex">`,
-    body,
-    footer: view.t ? legalFooter(view.t, view.shop) : undefined,
   });
 }
 
