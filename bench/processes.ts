@@ -87,6 +87,12 @@ export async function setDatabaseSetting(database: string, setting: string): Pro
   }
 }
 
+/** The node flags `npm start` runs the product with (package.json), so the benches run it the same way. */
+export function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+  return start.slice(1, start.indexOf('dist/main.js'));
+}
+
 export function startProcess(script: string, env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeFlags, script], {
     cwd: ROOT,

@@ -8,7 +8,8 @@
 //        --systems echo,postgresql,embedded,two-instances (all by default)
 //        --cpu-prof (writes a CPU profile of each product process and prints where its time went)
 //        --wire (PostgreSQL through a counting proxy: round trips and statements per event)
-//        --node-flags "…" (node flags for the product's processes) --pg-setting name=value (on the bench databases)
+//        --node-flags "…" (node flags for the product's processes; default: npm start's)
+//        --pg-setting name=value (on the bench databases)
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ import {
   ROOT,
   rssMb,
   setDatabaseSetting,
+  startFlags,
   startProcess,
   stopProcess,
   waitForHttp,
@@ -60,8 +62,10 @@ function text(name: string): string | undefined {
   return index >= 0 ? args[index + 1] : undefined;
 }
 // Candidates measured against the code as it is (BENCHMARKS.md): node flags for the product's
-// processes (e.g. --max-semi-space-size=2), and a PostgreSQL setting of the bench databases.
-const NODE_FLAGS = (text('node-flags') ?? '').split(' ').filter((word) => word !== '');
+// processes instead of npm start's (e.g. --max-semi-space-size=16), and a PostgreSQL setting of
+// the bench databases.
+const nodeFlags = text('node-flags');
+const NODE_FLAGS = nodeFlags === undefined ? startFlags() : nodeFlags.split(' ').filter((word) => word !== '');
 const PG_SETTING = text('pg-setting');
 
 interface Result {
