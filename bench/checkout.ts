@@ -20,7 +20,7 @@ import { transformSync } from 'esbuild';
 import { openDatabase } from '../src/db/database.js';
 import { LineApiStub } from '../src/line/line-api-stub.js';
 import { startFakeKomoju, type FakeKomoju } from '../test/support/fake-komoju.js';
-import { backendsOf, cpuMs, freePort, loadAverage, percentile, recreateDatabase, ROOT, startProcess, stopProcess, summariseProfiles, waitForHttp } from './processes.js';
+import { backendsOf, cpuMs, freePort, loadAverage, percentile, recreateDatabase, ROOT, startFlags, startProcess, stopProcess, summariseProfiles, waitForHttp } from './processes.js';
 
 const BARE_JS = 'dist/bare-checkout-baseline.js';
 const KOMOJU_SECRET = 'sk_test_bench_checkout';
@@ -222,7 +222,7 @@ async function startProduct(fake: FakeKomoju, lineOrigin: string, database: Data
       LOG_LEVEL: 'warn',
       ...('url' in database ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
     },
-    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    [...startFlags(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
   );
   await waitForHttp(`${origin}/readyz`, child);
   return { server: { origin, pid: child.pid!, databaseName: 'url' in database ? database.name : undefined, stop: () => stopProcess(child) }, child };

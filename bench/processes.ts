@@ -74,6 +74,25 @@ export async function recreateDatabase(name: string): Promise<string> {
   return url.toString();
 }
 
+/** Sets a PostgreSQL setting (`name=value`) for every later session on one database. */
+export async function setDatabaseSetting(database: string, setting: string): Promise<void> {
+  const [name = '', value = ''] = setting.split('=');
+  if (!/^[a-z_]+$/.test(name) || !/^[a-z0-9_]+$/i.test(value)) throw new Error(`not a setting: ${setting}`);
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`ALTER DATABASE "${database}" SET ${name} = '${value}'`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** The node flags `npm start` runs the product with (package.json), so the benches run it the same way. */
+export function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+  return start.slice(1, start.indexOf('dist/main.js'));
+}
+
 export function startProcess(script: string, env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeFlags, script], {
     cwd: ROOT,

@@ -8,6 +8,8 @@
 //        --systems echo,postgresql,embedded,two-instances (all by default)
 //        --cpu-prof (writes a CPU profile of each product process and prints where its time went)
 //        --wire (PostgreSQL through a counting proxy: round trips and statements per event)
+//        --node-flags "…" (node flags for the product's processes; default: npm start's)
+//        --pg-setting name=value (on the bench databases)
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +20,23 @@ import { performance } from 'node:perf_hooks';
 import { transformSync } from 'esbuild';
 import { LineApiStub } from '../src/line/line-api-stub.js';
 import { PgWireCounter, type WireCounts } from '../test/support/pg-wire-counter.js';
-import { ADMIN_URL, backendsOf, cpuMs, freePort, loadAverage, percentile, summariseProfiles, recreateDatabase, ROOT, rssMb, startProcess, stopProcess, waitForHttp } from './processes.js';
+import {
+  ADMIN_URL,
+  backendsOf,
+  cpuMs,
+  freePort,
+  loadAverage,
+  percentile,
+  summariseProfiles,
+  recreateDatabase,
+  ROOT,
+  rssMb,
+  setDatabaseSetting,
+  startFlags,
+  startProcess,
+  stopProcess,
+  waitForHttp,
+} from './processes.js';
 
 // Beside dist/main.js, so it resolves the same node_modules.
 const ECHO_BOT_JS = 'dist/echo-bot-baseline.js';
@@ -39,6 +57,16 @@ const systemsIndex = args.indexOf('--systems');
 const SYSTEMS = (systemsIndex >= 0 ? args[systemsIndex + 1]! : 'echo,postgresql,embedded,two-instances').split(',');
 const CPU_PROFILE = args.includes('--cpu-prof');
 const WIRE = args.includes('--wire');
+function text(name: string): string | undefined {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+// Candidates measured against the code as it is (BENCHMARKS.md): node flags for the product's
+// processes instead of npm start's (e.g. --max-semi-space-size=16), and a PostgreSQL setting of
+// the bench databases.
+const nodeFlags = text('node-flags');
+const NODE_FLAGS = nodeFlags === undefined ? startFlags() : nodeFlags.split(' ').filter((word) => word !== '');
+const PG_SETTING = text('pg-setting');
 
 interface Result {
   system: string;
@@ -107,7 +135,7 @@ async function startProduct(lineOrigin: string, database: { url: string } | { da
     LOG_LEVEL: 'info',
     ...('url' in database ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
   };
-  const child = startProcess('dist/main.js', env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const child = startProcess('dist/main.js', env, [...NODE_FLAGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])]);
   await waitForHttp(`http://127.0.0.1:${port}/readyz`, child);
   return { url: `http://127.0.0.1:${port}/webhooks/line`, child };
 }
@@ -323,6 +351,7 @@ async function main(): Promise<void> {
   const counterPort = await counter?.start();
   const viaCounter = async (name: string) => {
     const url = new URL(await recreateDatabase(name));
+    if (PG_SETTING) await setDatabaseSetting(name, PG_SETTING);
     if (counterPort === undefined) return url.toString();
     url.port = String(counterPort);
     url.hostname = '127.0.0.1';

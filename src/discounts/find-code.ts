@@ -1,6 +1,6 @@
 // The code a buyer typed on a link's page, or why it does not apply there. The checkout asks again
 // under the code's lock (usedUp) before it opens a session.
-import type { DiscountCode, Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type DiscountCode, type PrismaClient } from '../generated/prisma/client.js';
 import { codeKey, readDiscountOff, type DiscountOff } from './discount-rule.js';
 import { codeUses } from './code-uses.js';
 
@@ -42,14 +42,15 @@ export async function findCodeForLink(db: Reader, link: { id: string; merchantId
   return { ok: true, code: row, off };
 }
 
-/** Whether the link's page should offer a code field: the shop has a live code that could apply to it. */
-export async function offersCodes(db: Reader, link: { id: string; merchantId: string }, now: Date): Promise<boolean> {
-  const live = await db.discountCode.count({
-    where: {
-      merchantId: link.merchantId,
-      active: true,
-      AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }, { OR: [{ links: { none: {} } }, { links: { some: { linkId: link.id } } }] }],
-    },
-  });
-  return live > 0;
+/**
+ * Whether the link's page should offer a code field: the shop has a live code that could apply to
+ * it. An SQL condition, so the page reads it in the same statement as the link's places
+ * (payments/link-offer.ts).
+ */
+export function offersCodesSql(link: { id: string; merchantId: string }, now: Date): Prisma.Sql {
+  return Prisma.sql`EXISTS (SELECT 1 FROM "DiscountCode" d
+                                WHERE d."merchantId" = ${link.merchantId} AND d."active"
+                                  AND (d."expiresAt" IS NULL OR d."expiresAt" > ${now})
+                                  AND (NOT EXISTS (SELECT 1 FROM "DiscountCodeLink" dl WHERE dl."codeId" = d."id")
+                                       OR EXISTS (SELECT 1 FROM "DiscountCodeLink" dl WHERE dl."codeId" = d."id" AND dl."linkId" = ${link.id})))`;
 }

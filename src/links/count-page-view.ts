@@ -10,5 +10,6 @@ const AUTOMATED = /bot|crawl|spider|slurp|preview|facebookexternalhit|line-poker
  */
 export async function countPageView(prisma: Prisma, linkId: string, userAgent: string | undefined): Promise<void> {
   if (!userAgent || AUTOMATED.test(userAgent)) return;
-  await prisma.link.update({ where: { id: linkId }, data: { pageViews: { increment: 1 } } });
+  // updateMany: nothing read back (update would return the whole row, its QR code's PNG included).
+  await prisma.link.updateMany({ where: { id: linkId }, data: { pageViews: { increment: 1 } } });
 }

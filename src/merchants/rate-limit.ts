@@ -25,16 +25,17 @@ function windowOf(now: Date, windowMs: number): Date {
 /**
  * Counts one attempt in the fixed window containing `now`. The increment is a single
  * INSERT … ON CONFLICT DO UPDATE, so concurrent attempts (other instances included) each get
- * their own count and none slips past the limit.
+ * their own count and none slips past the limit; the same statement drops expired counters
+ * (through the index on windowStart), so an attempt is one round trip.
  */
 export async function countAttempt(prisma: Prisma, key: string, rule: RateLimitRule, now: Date): Promise<RateLimitHit> {
   if (rule.windowMs > RETENTION_MS) throw new Error(`rate-limit windows longer than ${RETENTION_MS} ms are not kept`);
   const windowStart = windowOf(now, rule.windowMs);
   const rows = await prisma.$queryRaw<{ count: number }[]>`
+    WITH "expired" AS (DELETE FROM "RateLimit" WHERE "windowStart" < ${new Date(now.getTime() - RETENTION_MS)})
     INSERT INTO "RateLimit" ("key", "windowStart", "count") VALUES (${key}, ${windowStart}, 1)
     ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimit"."count" + 1
     RETURNING "count"`;
-  await prisma.rateLimit.deleteMany({ where: { windowStart: { lt: new Date(now.getTime() - RETENTION_MS) } } });
   const count = rows[0]?.count ?? 1;
   return {
     allowed: count <= rule.limit,

@@ -12,8 +12,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Prisma as Db } from '../db/database.js';
-import type { Prisma } from '../generated/prisma/client.js';
-import type { Link } from '../generated/prisma/client.js';
+import { Prisma, type Link } from '../generated/prisma/client.js';
 import { isLanguage, translator } from '../i18n/i18n.js';
 import { formatStoredPrice } from '../i18n/format.js';
 import { hasUseLeft } from '../discounts/find-code.js';
@@ -25,7 +24,7 @@ import type { Logger } from '../logger.js';
 import type { BuyerDetails } from '../links/buyer-fields.js';
 import { readPaymentTypes } from '../links/payment-types.js';
 import { readBillingInterval, SUBSCRIPTION_PAYMENT_TYPES } from '../links/billing.js';
-import { lockLink, readLinkOffer } from './link-offer.js';
+import { currentLinkTerms, lockLink, readLinkOffer, type LinkTerms } from './link-offer.js';
 import type { CheckoutOrder } from './read-checkout-form.js';
 import { newOrderNumber } from './order-number.js';
 import { providerForLink, servesLinkMode } from './provider-for-link.js';
@@ -78,15 +77,17 @@ type HoldDecision = { kind: 'new' } | { kind: 'reuse'; sessionUrl: string; check
  * The checkout of the link this client still holds a place with, if its session can be handed out
  * again: nobody has paid into it yet (a started konbini payment, say, shows that buyer's payment
  * slip) — a declined attempt is not a payment, and the session still holds its place, so the buyer
- * goes back to it rather than taking a second place.
+ * goes back to it rather than taking a second place. At most one row: the newest.
  */
-async function reusableHold(db: Prisma.TransactionClient | Db, linkId: string, clientKey: string, now: Date) {
+function reusableHoldSql(linkId: string, clientKey: string, now: Date): Prisma.Sql {
   const reusableSince = new Date(now.getTime() - (CHECKOUT_HOLD_SECONDS - REUSE_MARGIN_SECONDS) * 1000);
-  return db.checkout.findFirst({
-    where: { linkId, clientKey, status: 'pending', createdAt: { gt: reusableSince }, payments: { every: { status: 'failed', capturedAt: null } } },
-    orderBy: { createdAt: 'desc' },
-    select: { id: true, sessionUrl: true, createdAt: true },
-  });
+  return Prisma.sql`
+    SELECT c."id", c."sessionUrl", c."createdAt"
+      FROM "Checkout" c
+     WHERE c."linkId" = ${linkId} AND c."clientKey" = ${clientKey} AND c."status" = 'pending' AND c."createdAt" > ${reusableSince}
+       AND NOT EXISTS (SELECT 1 FROM "Payment" p WHERE p."checkoutId" = c."id" AND NOT (p."status" = 'failed' AND p."capturedAt" IS NULL))
+     ORDER BY c."createdAt" DESC
+     LIMIT 1`;
 }
 
 /**
@@ -95,25 +96,26 @@ async function reusableHold(db: Prisma.TransactionClient | Db, linkId: string, c
  */
 export async function heldSessionUrl(deps: CheckoutDeps, link: Link, client: string, now: Date): Promise<string | null> {
   if (link.usageLimit === null) return null;
-  return (await reusableHold(deps.prisma, link.id, checkoutClientKey(deps.config.appSecret, client), now))?.sessionUrl ?? null;
+  const [held] = await deps.prisma.$queryRaw<{ sessionUrl: string | null }[]>(reusableHoldSql(link.id, checkoutClientKey(deps.config.appSecret, client), now));
+  return held?.sessionUrl ?? null;
 }
 
-/** For a usage-limited link, under its row lock: what this client's press may do (see the top). */
+/**
+ * For a usage-limited link, under its row lock: what this client's press may do (see the top).
+ * One statement: the hold it may go back to, and its holds of the link that ended unpaid today.
+ */
 async function decideHold(tx: Prisma.TransactionClient, linkId: string, clientKey: string, now: Date): Promise<HoldDecision> {
-  const held = await reusableHold(tx, linkId, clientKey, now);
-  if (held?.sessionUrl) return { kind: 'reuse', sessionUrl: held.sessionUrl, checkoutId: held.id };
-  if (held && now.getTime() - held.createdAt.getTime() < OPENING_SECONDS * 1000) return { kind: 'opening' };
-
-  const unpaid = await tx.checkout.count({
-    where: {
-      linkId,
-      clientKey,
-      status: { not: 'error' },
-      createdAt: { gt: new Date(now.getTime() - UNPAID_HOLDS_WINDOW_MS) },
-      payments: { none: { OR: [{ status: { in: ['captured', 'refunded'] } }, { capturedAt: { not: null } }] } },
-    },
-  });
-  return unpaid >= MAX_UNPAID_HOLDS ? { kind: 'hold_limit' } : { kind: 'new' };
+  const [row] = await tx.$queryRaw<{ id: string | null; sessionUrl: string | null; createdAt: Date | null; unpaid: number }[]>`
+    SELECT h."id", h."sessionUrl", h."createdAt", u."unpaid"
+      FROM (SELECT count(*)::int AS "unpaid"
+              FROM "Checkout" c
+             WHERE c."linkId" = ${linkId} AND c."clientKey" = ${clientKey} AND c."status" <> 'error'
+               AND c."createdAt" > ${new Date(now.getTime() - UNPAID_HOLDS_WINDOW_MS)}
+               AND NOT EXISTS (SELECT 1 FROM "Payment" p WHERE p."checkoutId" = c."id" AND (p."status" IN ('captured', 'refunded') OR p."capturedAt" IS NOT NULL))) u
+      LEFT JOIN LATERAL (${reusableHoldSql(linkId, clientKey, now)}) h ON true`;
+  if (row?.id && row.sessionUrl) return { kind: 'reuse', sessionUrl: row.sessionUrl, checkoutId: row.id };
+  if (row?.createdAt && now.getTime() - new Date(row.createdAt).getTime() < OPENING_SECONDS * 1000) return { kind: 'opening' };
+  return (row?.unpaid ?? 0) >= MAX_UNPAID_HOLDS ? { kind: 'hold_limit' } : { kind: 'new' };
 }
 
 // A session must not stay payable after the link itself expires, nor after the place it holds
@@ -197,11 +199,11 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, order: Check
   const checkoutId = newCheckoutId();
   const orderNumber = newOrderNumber();
   type Decision = HoldDecision | { kind: 'closed'; offer: ClosedOffer } | { kind: 'too_many'; placesLeft: number } | { kind: 'code_used_up' } | { kind: 'code_held' };
-  const decision = await prisma.$transaction(async (tx): Promise<Decision> => {
-    await lockLink(tx, link.id);
-    // Re-read under the lock: the merchant may have just deactivated it.
-    const current = await tx.link.findUnique({ where: { id: link.id } });
-    if (!current) return { kind: 'closed', offer: { open: false, reason: 'inactive' } };
+  /** The press decided against the link's terms as committed now (null: the link was deleted). */
+  const decide = async (tx: Prisma.TransactionClient, terms: LinkTerms | null): Promise<Decision> => {
+    // Read again at the press: the merchant may have just deactivated it.
+    if (!terms) return { kind: 'closed', offer: { open: false, reason: 'inactive' } };
+    const current: Link = { ...link, ...terms };
     const hold = current.usageLimit !== null && clientKey !== null ? await decideHold(tx, link.id, clientKey, now) : { kind: 'new' as const };
     // The same rule the page was rendered from, on the counts as committed now.
     const offer = await readLinkOffer(tx, current, now, { codes: false });
@@ -232,7 +234,17 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, order: Check
       await tx.checkout.create({ data: { id: checkoutId, orderNumber, linkId: link.id, provider: provider.name, clientKey, quantity, ...chosen, ...buyerDetails } });
     }
     return hold;
-  });
+  };
+  // Without a usage limit or a capped code there are no places or uses to count, so nothing to
+  // take one at a time: the terms as committed now, then the checkout — two statements, no
+  // transaction (a deactivation committed between them is as if it came just after the press).
+  // Otherwise the decision is taken under the link's row lock (link-offer.ts).
+  const nothingToCount = link.usageLimit === null && (code === null || code.usageCap === null);
+  const terms = nothingToCount ? await currentLinkTerms(prisma, link.id) : undefined;
+  const decision =
+    terms !== undefined && (terms === null || terms.usageLimit === null)
+      ? await decide(prisma, terms)
+      : await prisma.$transaction(async (tx): Promise<Decision> => decide(tx, await lockLink(tx, link.id)));
   if (decision.kind === 'closed') return { kind: 'closed', link, offer: decision.offer };
   if (decision.kind === 'too_many') return { kind: 'invalid', link, field: 'quantity', reason: 'not_enough_left', placesLeft: decision.placesLeft };
   if (decision.kind === 'code_used_up') return { kind: 'invalid', link, field: 'code', reason: 'unknown' };

@@ -103,14 +103,6 @@ export async function getLinkSummaries(db: LedgerReader, linkIds: readonly strin
   return summaries;
 }
 
-/**
- * The link's captured payments as the summary counts them (captured, not fully refunded, not
- * charged back): what a usage limit compares against.
- */
-export async function getCapturedCountForLink(db: LedgerReader, linkId: string): Promise<number> {
-  return (await getLinkSummary(db, linkId)).capturedPayments;
-}
-
 /** The statement behind getLinkSummaries (exported for the benchmark's EXPLAIN). */
 export function linkSummarySql(ids: string[]): Prisma.Sql {
   return Prisma.sql`
