@@ -82,7 +82,7 @@ describe('discount:create as a process', () => {
   it('prints exactly one JSON object on stdout with --json', async () => {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
-    const args = ['--import', 'tsx', 'src/cli/admin.ts', 'discount:create', '--merchant', link.merchantId, '--code', 'WELCOME', '--amount', '300', '--json'];
+    const args = ['dist/cli/admin.js', 'discount:create', '--merchant', link.merchantId, '--code', 'WELCOME', '--amount', '300', '--json'];
     const { stdout } = await run(process.execPath, args, { env, timeout: 25_000 });
     expect(JSON.parse(stdout)).toMatchObject({ code: 'WELCOME', amountOff: 300, currency: 'JPY', uses: 0 });
   });

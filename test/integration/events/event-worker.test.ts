@@ -194,6 +194,8 @@ describe.each(await databaseKinds())('the domain event worker on %s', (kind) => 
     await worker.idle();
     expect(ran.map((event) => event.payload)).toEqual([{ paymentId: 'pay_later', linkId: 'lnk_test' }]);
 
+    // Stopped first: a running worker could claim the next event and mark it done after it is parked here.
+    await worker.stop();
     await record([captured('pay_parked')]);
     await prisma.domainEvent.update({ where: { dedupeKey: 'payments.captured:pay_parked' }, data: { status: 'parked', lastError: 'Error: x' } });
     await prisma.domainEvent.updateMany({ data: { processedAt: new Date(Date.now() - 31 * 86_400_000) } });

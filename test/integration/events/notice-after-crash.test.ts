@@ -12,7 +12,7 @@ import { LineApiStub } from '../../../src/line/line-api-stub.js';
 import { retryKeyFor } from '../../../src/line/line-client.js';
 import { createKomojuProvider } from '../../../src/payments/komoju/komoju-client.js';
 import { seedLink, type SeededLink } from '../../support/buyer-fixtures.js';
-import { createTestDatabase, databaseKinds, type DatabaseKind } from '../../support/databases.js';
+import { createTestDatabase, databaseKinds, migratedDataDir, type DatabaseKind } from '../../support/databases.js';
 import { startFakeKomoju } from '../../support/fake-komoju.js';
 import { freePort } from '../../support/free-port.js';
 import { ACCESS_TOKEN, APP_SECRET, CHANNEL_SECRET } from '../../support/line-harness.js';
@@ -67,7 +67,8 @@ async function prepareDatabase(
   kind: DatabaseKind,
 ): Promise<{ env: Record<string, string>; link: SeededLink; open: () => Promise<Database>; release: (db: Database) => Promise<void>; drop: () => Promise<void> }> {
   if (kind === 'pglite') {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'crash-'));
+    // A copy of the run's migrated template: no initdb here (the service's first start is process.test.ts's).
+    const dataDir = await migratedDataDir('crash-');
     const open = async () => {
       const db = await openDatabase({ databaseUrl: undefined, dataDir });
       await db.migrate();
@@ -89,7 +90,8 @@ async function prepareDatabase(
   };
 }
 
-describe.each(await databaseKinds())('a payment notice across LINE being down and a kill -9, on %s', (kind) => {
+// Concurrent: most of each run is waiting (two process starts, the killed claim's 30 s lease), and the two share nothing.
+describe.concurrent.each(await databaseKinds())('a payment notice across LINE being down and a kill -9, on %s', (kind) => {
   it('is delivered exactly once after the restart, with one retry key across every attempt', async () => {
     const fake = await startFakeKomoju({ secretKey: SECRET_KEY });
     const downLine = new LineApiStub({ channelAccessToken: ACCESS_TOKEN });

@@ -113,12 +113,13 @@ describe.each(await databaseKinds())('buyer pages under abuse on %s', (kind) => 
       const link = await seedLink(prisma, { usageLimit: 2, language: 'en' });
       const token = await tokenFor(proxied, link.slug);
       const presses: Response[] = [];
-      for (let press = 0; press < 100; press++) presses.push(await pressPay(proxied, link.slug, token, '203.0.113.50'));
+      // 25: past the most that may pass (20, across a minute boundary), so some are always refused.
+      for (let press = 0; press < 25; press++) presses.push(await pressPay(proxied, link.slug, token, '203.0.113.50'));
       const passed = presses.filter((response) => response.status === 303);
       // 10 a minute (twice that if the run crosses a minute boundary); the rest are refused.
       expect(passed.length).toBeGreaterThanOrEqual(10);
       expect(passed.length).toBeLessThanOrEqual(20);
-      expect(presses.filter((response) => response.status === 429)).toHaveLength(100 - passed.length);
+      expect(presses.filter((response) => response.status === 429)).toHaveLength(25 - passed.length);
       // Every press that got through went back to the one session the client holds.
       expect(new Set(passed.map((response) => response.headers.get('location'))).size).toBe(1);
       expect(sessionCreates(link.linkId)).toBe(1);
@@ -174,9 +175,9 @@ describe.each(await databaseKinds())('buyer pages under abuse on %s', (kind) => 
       const reads = () => fake.requests.filter((request) => request.method === 'GET' && request.path === `/api/v1/sessions/${sessionId}`).length;
 
       const started = Date.now();
-      const pages = await Promise.all(Array.from({ length: 40 }, (_, visitor) => fetch(returnUrl, { headers: { 'X-Forwarded-For': `198.51.100.${visitor + 1}` } })));
-      expect(pages.map((page) => page.status)).toEqual(Array(40).fill(200));
-      // Once per 10 s: once, unless this machine took longer than that for the 40.
+      const pages = await Promise.all(Array.from({ length: 15 }, (_, visitor) => fetch(returnUrl, { headers: { 'X-Forwarded-For': `198.51.100.${visitor + 1}` } })));
+      expect(pages.map((page) => page.status)).toEqual(Array(15).fill(200));
+      // Once per 10 s: once, unless this machine took longer than that for the 15.
       expect(reads()).toBeGreaterThanOrEqual(1);
       expect(reads()).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / 10_000));
 
