@@ -44,12 +44,13 @@ export async function findCodeForLink(db: Reader, link: { id: string; merchantId
 
 /**
  * Whether the link's page should offer a code field: the shop has a live code that could apply to
- * it. An SQL condition, so the page reads it in the same statement as the link's places
+ * it (a percentage, or an amount off in the link's own currency). An SQL condition, so the page reads it in the same statement as the link's places
  * (payments/link-offer.ts).
  */
-export function offersCodesSql(link: { id: string; merchantId: string }, now: Date): Prisma.Sql {
+export function offersCodesSql(link: { id: string; merchantId: string; currency: string }, now: Date): Prisma.Sql {
   return Prisma.sql`EXISTS (SELECT 1 FROM "DiscountCode" d
                                 WHERE d."merchantId" = ${link.merchantId} AND d."active"
+                                  AND (d."currency" IS NULL OR d."currency" = ${link.currency})
                                   AND (d."expiresAt" IS NULL OR d."expiresAt" > ${now})
                                   AND (NOT EXISTS (SELECT 1 FROM "DiscountCodeLink" dl WHERE dl."codeId" = d."id")
                                        OR EXISTS (SELECT 1 FROM "DiscountCodeLink" dl WHERE dl."codeId" = d."id" AND dl."linkId" = ${link.id})))`;

@@ -70,6 +70,15 @@ describe.each(await databaseKinds())('discount codes on %s', (kind) => {
     expect(page).toContain('name="preview" value="1" formnovalidate data-testid="apply-code">Apply</button>');
   });
 
+  it('offers no code field on a link whose only live code is an amount off in another currency', async () => {
+    const yen = await shopLink();
+    await code(yen, { code: 'YEN300', amount: 300 });
+    expect((await openPage(yen.slug)).body).toContain('name="code"');
+    // The same shop's won link: ¥300 off can never apply there, so the page does not ask for a code.
+    const won = await seedLink(prisma, { merchantId: yen.merchantId, language: 'ko', currency: 'KRW', amount: 30000 });
+    expect((await openPage(won.slug)).body).not.toContain('name="code"');
+  });
+
   it('opens ¥2,700 for a 10 % code on ¥3,000, and the notice and transactions name the code', async () => {
     const link = await shopLink({ productName: LONG_NAME });
     await code(link, { code: 'SPRING10', percent: 10 });
