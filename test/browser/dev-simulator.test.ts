@@ -226,6 +226,7 @@ describe.skipIf(!isChromiumAvailable())('LINE simulator page in Chromium', () =>
       expect(await other.locator('#group-members').textContent()).toBe(enSimulator('groupWithoutBot', { names: `${ownerName}, User 2, User 3` }));
       expect(await other.locator('#menu-toggle').isHidden()).toBe(true);
       expect(await other.locator('#follow').isHidden()).toBe(true);
+      expect(await other.locator('#hint').textContent()).toBe(enSimulator('groupHint'));
 
       await other.locator('#group-join').click();
       await poll(() => other.locator('#log .note').first().textContent()).toBe(enSimulator('joinNote', { name: ownerName }));

@@ -220,6 +220,9 @@ function switchUser(id: string): void {
   for (const control of ['follow', 'new-user', 'menu-toggle']) byId(control).hidden = view.group;
   if (view.group) toggleRichMenu(false);
   byId('group-bar').hidden = !view.group;
+  const hint = byId('hint');
+  hint.dataset.label = view.group ? 'groupHint' : 'hint';
+  hint.textContent = t(hint.dataset.label);
   renderGroupBar();
   pollNow();
 }
