@@ -13,14 +13,18 @@ const MAX_SEND_BODY = '8mb';
 const MAX_SENT_PER_USER = 500;
 
 const userIdSchema = z.string().regex(/^U[0-9A-Za-z_-]{1,64}$/, 'userId must look like a LINE user id (U followed by letters or digits)');
+const groupIdSchema = z.string().regex(/^C[0-9A-Za-z_-]{1,64}$/, 'groupId must look like a LINE group id (C followed by letters or digits)');
 // Raster types only: the bytes are served back to the page, and SVG could carry script.
 const imageContentTypes = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'image/heif'] as const;
 
+// A text or photo may be said in the simulated group chat (groupId); the other kinds are the 1:1 chat's.
+// join / memberJoined / leave are the group's own events: the bot was added, `userId` joined, the bot was removed.
 const sendSchemas = {
-  text: z.strictObject({ userId: userIdSchema, text: z.string().min(1).max(5000) }),
+  text: z.strictObject({ userId: userIdSchema, groupId: groupIdSchema.optional(), text: z.string().min(1).max(5000) }),
   postbackData: z.strictObject({ userId: userIdSchema, postbackData: z.string().min(1).max(300), displayText: z.string().max(300).optional() }),
   imageBase64: z.strictObject({
     userId: userIdSchema,
+    groupId: groupIdSchema.optional(),
     imageBase64: z
       .string()
       .min(1)
@@ -28,6 +32,9 @@ const sendSchemas = {
     contentType: z.enum(imageContentTypes),
   }),
   follow: z.strictObject({ userId: userIdSchema, follow: z.literal(true) }),
+  join: z.strictObject({ userId: userIdSchema, groupId: groupIdSchema, join: z.literal(true) }),
+  memberJoined: z.strictObject({ userId: userIdSchema, groupId: groupIdSchema, memberJoined: z.literal(true) }),
+  leave: z.strictObject({ userId: userIdSchema, groupId: groupIdSchema, leave: z.literal(true) }),
 };
 type SendRequest = z.infer<(typeof sendSchemas)[keyof typeof sendSchemas]>;
 const SEND_KINDS = Object.keys(sendSchemas) as (keyof typeof sendSchemas)[];
@@ -38,7 +45,10 @@ function parseSend(body: unknown): { ok: true; request: SendRequest } | { ok: fa
   const kinds = SEND_KINDS.filter((kind) => kind in record);
   const kind = kinds[0];
   if (kinds.length !== 1 || !kind) {
-    return { ok: false, issues: ['body: give userId and exactly one of text, postbackData (+ displayText), imageBase64 (+ contentType), follow: true'] };
+    return {
+      ok: false,
+      issues: ['body: give userId and exactly one of text, postbackData (+ displayText), imageBase64 (+ contentType), follow: true, or with a groupId join: true, memberJoined: true, leave: true'],
+    };
   }
   const parsed = sendSchemas[kind].safeParse(record);
   if (parsed.success) return { ok: true, request: parsed.data };
@@ -56,29 +66,41 @@ const userSchema = z.strictObject({
 const SIMULATOR_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' http: https: data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-const messagesQuerySchema = z.object({
-  userId: userIdSchema,
-  since: z.coerce.number().int().min(0).default(0),
-});
+// One chat: a user's 1:1 chat with the bot, or the simulated group chat.
+const messagesQuerySchema = z.union([
+  z.strictObject({ userId: userIdSchema, since: z.coerce.number().int().min(0).default(0) }),
+  z.strictObject({ groupId: groupIdSchema, since: z.coerce.number().int().min(0).default(0) }),
+]);
 
 /** What the user did in the simulator, kept so a reloaded page shows both sides of the chat. */
 interface SentEntry {
   id: number;
   at: number;
-  kind: 'text' | 'postback' | 'image' | 'follow';
+  kind: 'text' | 'postback' | 'image' | 'follow' | 'join' | 'memberJoined' | 'leave';
+  /** Who said it (in the group chat, where several people speak). */
+  userId: string;
   text?: string;
   messageId?: string;
 }
 
+/**
+ * The webhook event LINE would send, as its Messaging API documents it (line/line-openapi
+ * webhook.yml, as @line/bot-sdk's `webhook` types): every event has webhookEventId, timestamp,
+ * mode, source and deliveryContext. In a group, `source` is GroupSource {type: 'group', groupId,
+ * userId}, with userId "only included in message events"; JoinEvent (the bot was added) and
+ * MemberJoinedEvent (joined.members: UserSource[]) carry a replyToken, LeaveEvent (the bot was
+ * removed or left) none. A reply token of a group event answers into the group, so the stub
+ * records those replies to the groupId, where pushes to the group go too.
+ */
 function buildEvent(request: SendRequest, stub: LineApiStub, messageId: string, now: number): Record<string, unknown> {
-  const base = {
-    webhookEventId: newWebhookEventId(now),
-    timestamp: now,
-    mode: 'active',
-    source: { type: 'user', userId: request.userId },
-    deliveryContext: { isRedelivery: false },
-    replyToken: stub.issueReplyToken(request.userId),
-  };
+  const groupId = 'groupId' in request ? request.groupId : undefined;
+  const isMessage = 'text' in request || 'imageBase64' in request;
+  const common = { webhookEventId: newWebhookEventId(now), timestamp: now, mode: 'active', deliveryContext: { isRedelivery: false } };
+  const source = groupId ? { type: 'group', groupId, ...(isMessage ? { userId: request.userId } : {}) } : { type: 'user', userId: request.userId };
+  if ('leave' in request) return { ...common, type: 'leave', source };
+  const base = { ...common, source, replyToken: stub.issueReplyToken(groupId ?? request.userId) };
+  if ('join' in request) return { ...base, type: 'join' };
+  if ('memberJoined' in request) return { ...base, type: 'memberJoined', joined: { members: [{ type: 'user', userId: request.userId }] } };
   if ('text' in request) {
     return { ...base, type: 'message', message: { type: 'text', id: messageId, quoteToken: randomBytes(16).toString('hex'), text: request.text } };
   }
@@ -90,10 +112,14 @@ function buildEvent(request: SendRequest, stub: LineApiStub, messageId: string, 
 }
 
 function sentEntry(request: SendRequest, id: number, at: number, messageId: string): SentEntry {
-  if ('text' in request) return { id, at, kind: 'text', text: request.text };
-  if ('postbackData' in request) return { id, at, kind: 'postback', ...(request.displayText ? { text: request.displayText } : {}) };
-  if ('imageBase64' in request) return { id, at, kind: 'image', messageId };
-  return { id, at, kind: 'follow' };
+  const { userId } = request;
+  if ('text' in request) return { id, at, userId, kind: 'text', text: request.text };
+  if ('postbackData' in request) return { id, at, userId, kind: 'postback', ...(request.displayText ? { text: request.displayText } : {}) };
+  if ('imageBase64' in request) return { id, at, userId, kind: 'image', messageId };
+  if ('join' in request) return { id, at, userId, kind: 'join' };
+  if ('memberJoined' in request) return { id, at, userId, kind: 'memberJoined' };
+  if ('leave' in request) return { id, at, userId, kind: 'leave' };
+  return { id, at, userId, kind: 'follow' };
 }
 
 function noStore(res: Response): void {
@@ -109,8 +135,12 @@ export const devRoutes: RouteFactory = ({ db, config, lineStub, log }) => {
   const router = express.Router();
   if (!config.localMode || !lineStub) return router;
   const stub = lineStub;
-  const sentByUser = new Map<string, SentEntry[]>();
+  // Kept per chat: a user id (1:1) or a group id.
+  const sentByChat = new Map<string, SentEntry[]>();
   let sentSequence = 0;
+  // Groups the bot was added to (join); it is in one until it leaves (the stub records that) or is removed.
+  const joinedGroups = new Set<string>();
+  const botInGroup = (groupId: string) => joinedGroups.has(groupId) && !stub.left.includes(`group:${groupId}`);
 
   // Local mode's front door is the simulator.
   router.get('/', (_req, res) => {
@@ -177,14 +207,29 @@ export const devRoutes: RouteFactory = ({ db, config, lineStub, log }) => {
     // Recorded before posting: the bot may answer before this request returns, and a poll
     // must then see the user's message too.
     const entry = sentEntry(request, ++sentSequence, now, messageId);
-    const sent = sentByUser.get(request.userId) ?? [];
+    const chatId = 'groupId' in request && request.groupId ? request.groupId : request.userId;
+    const sent = sentByChat.get(chatId) ?? [];
     sent.push(entry);
     if (sent.length > MAX_SENT_PER_USER) sent.splice(0, sent.length - MAX_SENT_PER_USER);
-    sentByUser.set(request.userId, sent);
+    sentByChat.set(chatId, sent);
     const forget = () => {
       const index = sent.indexOf(entry);
       if (index >= 0) sent.splice(index, 1);
     };
+
+    if ('groupId' in request && request.groupId) {
+      const { groupId } = request;
+      // As in LINE, what members say in a group the bot is not in never reaches the bot.
+      if (!('join' in request) && !botInGroup(groupId)) {
+        res.json({ ok: true, webhookStatus: null, sent: entry });
+        return;
+      }
+      if ('join' in request) {
+        joinedGroups.add(groupId);
+        stub.left.splice(0, stub.left.length, ...stub.left.filter((chat) => chat !== `group:${groupId}`));
+      }
+      if ('leave' in request) joinedGroups.delete(groupId);
+    }
 
     const event = buildEvent(request, stub, messageId, now);
     let webhookStatus: number;
@@ -213,13 +258,14 @@ export const devRoutes: RouteFactory = ({ db, config, lineStub, log }) => {
       res.status(400).json({ error: 'invalid request', issues: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) });
       return;
     }
-    const { userId, since } = parsed.data;
+    const { since } = parsed.data;
+    const chatId = 'groupId' in parsed.data ? parsed.data.groupId : parsed.data.userId;
     const messages = stub
-      .messagesTo(userId)
+      .messagesTo(chatId)
       .filter((entry) => entry.at > since)
       .map(({ via, message, at }) => ({ via, message, at }));
-    const sent = (sentByUser.get(userId) ?? []).filter((entry) => entry.at > since);
-    res.json({ messages, sent });
+    const sent = (sentByChat.get(chatId) ?? []).filter((entry) => entry.at > since);
+    res.json({ messages, sent, ...('groupId' in parsed.data ? { botInGroup: botInGroup(chatId) } : {}) });
   });
 
   // The user's own photos, so the chat can show what was sent.

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { translator } from '../../src/i18n/i18n.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { seriousViolations } from '../support/axe.js';
 import { CHROMIUM, CHROMIUM_FLAGS, isChromiumAvailable } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 
@@ -21,6 +22,7 @@ const readClipboard = 'navigator.clipboard.readText()';
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
 const ja = translator('ja');
 const en = translator('en');
+const enSimulator = translator('en', 'simulator');
 
 describe.skipIf(!isChromiumAvailable())('LINE simulator page in Chromium', () => {
   let database: TestDatabase;
@@ -202,6 +204,61 @@ describe.skipIf(!isChromiumAvailable())('LINE simulator page in Chromium', () =>
       await other.locator('#text').press('Enter');
       // The owner's help names the shop; a guest's would ask for an invite code.
       await expect.poll(() => other.locator('#log .row.bot').last().textContent(), { timeout: 10_000, interval: 50 }).toContain('Demo shop');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('plays a LINE group chat with the shop owner and two members: the bot answers in the group and leaves', async () => {
+    const owner = await database.db.prisma.member.findFirstOrThrow({ where: { merchantId: 'demo', role: 'owner' } });
+    // A fresh browser (axe needs the page's CSP bypassed to inject itself).
+    const fresh = await browser.newContext({ viewport: { width: 480, height: 860 }, locale: 'en-US', bypassCSP: true });
+    try {
+      const other = await fresh.newPage();
+      const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
+      await other.goto(`${server.url}/dev/`);
+      await poll(() => other.locator('#user-select').inputValue()).toBe(owner.userId);
+      const ownerName = server.lineStub!.profiles.get(owner.userId)!.displayName;
+      await other.locator('#chat-select').selectOption('group');
+      // The owner and two more simulated users are the group; LINE shows no rich menu or Follow there.
+      await poll(() => other.locator('#user-select option').count()).toBe(3);
+      expect(await other.locator('#user-select').inputValue()).toBe(owner.userId);
+      expect(await other.locator('#group-members').textContent()).toBe(enSimulator('groupWithoutBot', { names: `${ownerName}, User 2, User 3` }));
+      expect(await other.locator('#menu-toggle').isHidden()).toBe(true);
+      expect(await other.locator('#follow').isHidden()).toBe(true);
+      expect(await other.locator('#hint').textContent()).toBe(enSimulator('groupHint'));
+
+      await other.locator('#group-join').click();
+      await poll(() => other.locator('#log .note').first().textContent()).toBe(enSimulator('joinNote', { name: ownerName }));
+      // The bot's one notice, in the group's thread, in all three languages; then it has left.
+      await poll(() => other.locator('#log .row.bot').count()).toBe(1);
+      expect(await other.locator('#log .row.bot').textContent()).toContain(ja('sharedChat'));
+      expect(await other.locator('#log .row.bot').textContent()).toContain(en('sharedChat'));
+      await poll(() => other.locator('#group-members').textContent()).toContain(enSimulator('groupWithoutBot', { names: '' }).split(':')[0]!);
+      await poll(() => other.locator('#group-join').isVisible()).toBe(true);
+      const groupId = server.lineStub!.left.at(-1)!.replace('group:', '');
+      expect(groupId).toMatch(/^C[0-9a-f]{32}$/);
+      const join = await database.db.prisma.lineEvent.findFirstOrThrow({ where: { payload: { path: ['type'], equals: 'join' } } });
+      expect(join.payload).toMatchObject({ type: 'join', source: { type: 'group', groupId }, replyToken: expect.any(String) });
+      expect(server.lineStub!.messagesTo(groupId)).toHaveLength(1);
+      expect(server.lineStub!.messagesTo(groupId)[0]!.via).toBe('reply');
+
+      // A member speaks; the others see it on the left under the member's name.
+      const member = await other.locator('#user-select option').nth(1).getAttribute('value');
+      expect(member).toMatch(/^Ulocal/);
+      await other.locator('#user-select').selectOption(member);
+      await other.locator('#text').fill('Anyone there?');
+      await other.locator('#text').press('Enter');
+      await poll(() => other.locator('#log .row.user').last().textContent()).toContain('Anyone there?');
+      await other.locator('#user-select').selectOption(owner.userId);
+      await poll(() => other.locator('#log .row.member').last().textContent()).toContain('User 2 · ');
+      // The bot had left: nothing answers, and the owner's 1:1 chat never got the group's notice.
+      expect(await other.locator('#log .row.bot').count()).toBe(1);
+      expect(await seriousViolations(other)).toEqual([]);
+      await other.locator('#chat-select').selectOption('user');
+      await poll(() => other.locator('#log .row').count()).toBeGreaterThan(0);
+      expect(await other.locator('#log').textContent()).not.toContain(en('sharedChat'));
+      expect(await other.locator('#menu-toggle').isVisible()).toBe(true);
     } finally {
       await fresh.close();
     }

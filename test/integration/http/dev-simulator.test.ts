@@ -185,6 +185,64 @@ describe.each(kinds)('local-mode LINE simulator on %s', (kind) => {
     expect((await register({ userId: 'not-an-id', displayName: 'A', language: 'en' })).status).toBe(400);
   });
 
+  it('plays a group chat: join, members talking, memberJoined and leave shaped as LINE sends them, the answer in the group', async () => {
+    const groupId = 'Clocalgroup1';
+    const stub = server.lineStub!;
+    const groupChat = async (since = 0) => {
+      const response = await fetch(`${server.url}/dev/api/messages?groupId=${groupId}&since=${since}`);
+      expect(response.status).toBe(200);
+      return (await response.json()) as { messages: SimulatorMessage[]; sent: { kind: string; userId: string; text?: string }[]; botInGroup: boolean };
+    };
+    const eventOf = async (response: Response) => {
+      expect(response.status).toBe(200);
+      const { webhookEventId } = (await response.json()) as { webhookEventId: string };
+      // The webhook keeps the event before it answers 200.
+      return prisma.lineEvent.findUniqueOrThrow({ where: { webhookEventId } });
+    };
+    // Slow the bot's leave, so the group still has it when the next member joins.
+    stub.delayNext(/\/group\/Clocalgroup1\/leave$/, 1500);
+    const join = send({ userId: 'Ulocalalice', groupId, join: true });
+    const joined = await eventOf(await join);
+    expect(joined.payload).toMatchObject({ type: 'join', mode: 'active', source: { type: 'group', groupId }, replyToken: expect.any(String) });
+    // GroupSource carries userId only in message events.
+    expect((joined.payload as { source: object }).source).not.toHaveProperty('userId');
+
+    const member = await eventOf(await send({ userId: 'Ulocalbob', groupId, memberJoined: true }));
+    expect(member.payload).toMatchObject({ type: 'memberJoined', source: { type: 'group', groupId }, joined: { members: [{ type: 'user', userId: 'Ulocalbob' }] }, replyToken: expect.any(String) });
+    const said = await eventOf(await send({ userId: 'Ulocalbob', groupId, text: 'こんにちは' }));
+    expect(said.payload).toMatchObject({ type: 'message', source: { type: 'group', groupId, userId: 'Ulocalbob' }, message: { type: 'text', text: 'こんにちは' } });
+
+    await server.worker.idle();
+    // The bot's answers were replies with the group events' tokens, so they are in the group's chat, not a member's.
+    const chat = await groupChat();
+    expect(chat.messages.length).toBeGreaterThan(0);
+    expect(chat.messages.every((entry) => entry.via === 'reply' && messageText(entry.message).includes(ja('sharedChat')))).toBe(true);
+    expect((await messages('Ulocalbob')).some((entry) => messageText(entry.message).includes(ja('sharedChat')))).toBe(false);
+    expect(chat.sent.map((entry) => [entry.kind, entry.userId])).toEqual([
+      ['join', 'Ulocalalice'],
+      ['memberJoined', 'Ulocalbob'],
+      ['text', 'Ulocalbob'],
+    ]);
+    await expect.poll(() => stub.left, { timeout: 10_000, interval: 50 }).toContain(`group:${groupId}`);
+    expect((await groupChat()).botInGroup).toBe(false);
+
+    // With the bot gone, what members say reaches nobody, as in LINE: shown, never sent to the webhook.
+    const unheard = await send({ userId: 'Ulocalalice', groupId, text: 'まだいる？' });
+    expect(await unheard.json()).toMatchObject({ ok: true, webhookStatus: null, sent: { kind: 'text', userId: 'Ulocalalice' } });
+    const events = await prisma.lineEvent.findMany();
+    expect(events.filter((event) => (event.payload as { source?: { groupId?: string } }).source?.groupId === groupId)).toHaveLength(3);
+
+    // Added again, then removed by a member before it left by itself (a leave event: no reply token).
+    stub.delayNext(/\/group\/Clocalgroup1\/leave$/, 1500);
+    await eventOf(await send({ userId: 'Ulocalalice', groupId, join: true }));
+    const left = await eventOf(await send({ userId: 'Ulocalalice', groupId, leave: true }));
+    expect(left.payload).toMatchObject({ type: 'leave', source: { type: 'group', groupId } });
+    expect(left.payload).not.toHaveProperty('replyToken');
+    expect((await groupChat()).botInGroup).toBe(false);
+    await server.worker.idle();
+    expect((await groupChat()).messages.length).toBeGreaterThan(chat.messages.length);
+  });
+
   it('rejects malformed requests with the reason', async () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ userId: 'alice', text: 'hi' }, /userId/],
@@ -194,6 +252,9 @@ describe.each(kinds)('local-mode LINE simulator on %s', (kind) => {
       [{ userId: 'Ulocalalice', imageBase64: 'PHN2Zz4=', contentType: 'image/svg+xml' }, /contentType/],
       [{ userId: 'Ulocalalice', imageBase64: 'not base64!', contentType: 'image/png' }, /base64/],
       [{ userId: 'Ulocalalice', postbackData: 'x'.repeat(301) }, /postbackData/],
+      [{ userId: 'Ulocalalice', join: true }, /groupId/],
+      [{ userId: 'Ulocalalice', groupId: 'Unot-a-group', text: 'hi' }, /groupId/],
+      [{ userId: 'Ulocalalice', groupId: 'Clocalgroup2', follow: true }, /groupId/],
     ];
     for (const [body, reason] of cases) {
       const response = await send(body);

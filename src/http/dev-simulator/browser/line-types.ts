@@ -67,7 +67,9 @@ export interface BotMessage {
 export interface SentEntry {
   id: number;
   at: number;
-  kind: 'text' | 'postback' | 'image' | 'follow';
+  kind: 'text' | 'postback' | 'image' | 'follow' | 'join' | 'memberJoined' | 'leave';
+  /** Who did it (in the group chat, one of its members). */
+  userId: string;
   text?: string;
   messageId?: string;
 }

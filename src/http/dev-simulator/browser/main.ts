@@ -6,6 +6,10 @@ import type { BotMessage, LineAction, QuickReplyItem, SentEntry } from './line-t
 const USERS_KEY = 'lineSimulator.users';
 const CURRENT_KEY = 'lineSimulator.currentUser';
 const LANGUAGE_KEY = 'lineSimulator.language';
+const GROUP_KEY = 'lineSimulator.groupId';
+const GROUP_ID = /^C[0-9A-Za-z_-]{1,64}$/;
+// The simulated group: the first users (the shop owner first), as many as a small LINE group to try.
+const GROUP_SIZE = 3;
 const USER_ID = /^U[0-9A-Za-z_-]{1,64}$/;
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'image/heif'];
 const LANGUAGES: readonly SimulatorLanguage[] = ['ja', 'en', 'ko'];
@@ -31,6 +35,8 @@ const photoInput = byId<HTMLInputElement>('photo');
 const toastBox = byId('toast');
 const richMenu = byId('rich-menu');
 const menuToggle = byId<HTMLButtonElement>('menu-toggle');
+const chatSelect = byId<HTMLSelectElement>('chat-select');
+const groupJoin = byId<HTMLButtonElement>('group-join');
 
 let setup: SimulatorSetup | null = null;
 let language: SimulatorLanguage = initialLanguage();
@@ -72,6 +78,7 @@ function applyLabels(): void {
   });
   menuToggle.title = t(richMenu.hidden ? 'menuShow' : 'menuHide');
   renderRichMenu();
+  renderGroupBar();
 }
 
 // ---- toasts and the clipboard ----
@@ -118,6 +125,25 @@ function newUserId(): string {
   return `Ulocal${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`.slice(0, 33);
 }
 
+/** This browser's simulated LINE group (LINE's group ids are C and 32 hex digits). */
+function groupId(): string {
+  const stored = localStorage.getItem(GROUP_KEY);
+  if (stored && GROUP_ID.test(stored)) return stored;
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  const id = `C${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+  localStorage.setItem(GROUP_KEY, id);
+  return id;
+}
+
+function groupMembers(): SimulatedUser[] {
+  return users.slice(0, GROUP_SIZE);
+}
+
+function nameOf(userId: string): string {
+  return users.find((user) => user.id === userId)?.name ?? userId.slice(0, 12);
+}
+
 function defaultName(number: number): string {
   return setup ? t('defaultName', { number }) : `User ${number}`;
 }
@@ -144,7 +170,8 @@ function saveUsers(): void {
 
 function fillUserSelect(): void {
   select.textContent = '';
-  for (const user of users) {
+  // In the group chat, one of its members speaks.
+  for (const user of view.group ? groupMembers() : users) {
     const option = el('option');
     option.value = user.id;
     option.textContent = `${user.name} · ${user.id.slice(0, 12)}…`;
@@ -166,6 +193,10 @@ async function registerProfile(user: SimulatedUser): Promise<void> {
 let users: SimulatedUser[] = [];
 const view = {
   userId: '',
+  /** The group chat is shown (else the user's 1:1 chat with the bot). */
+  group: false,
+  /** Whether the bot is in the group, as the server last said. */
+  botInGroup: false,
   generation: 0,
   lastAt: 0,
   seen: new Set<string>(),
@@ -185,7 +216,40 @@ function switchUser(id: string): void {
   showQuickReplies(null);
   localStorage.setItem(CURRENT_KEY, id);
   fillUserSelect();
+  // LINE has no rich menu, friend button or new friend in a group chat.
+  for (const control of ['follow', 'new-user', 'menu-toggle']) byId(control).hidden = view.group;
+  if (view.group) toggleRichMenu(false);
+  byId('group-bar').hidden = !view.group;
+  const hint = byId('hint');
+  hint.dataset.label = view.group ? 'groupHint' : 'hint';
+  hint.textContent = t(hint.dataset.label);
+  renderGroupBar();
   pollNow();
+}
+
+/** Shows the 1:1 chat or the group chat; the group gets members enough to be one (with no follow: they need not be the bot's friends). */
+async function switchChat(group: boolean): Promise<void> {
+  view.group = group;
+  chatSelect.value = group ? 'group' : 'user';
+  const added: SimulatedUser[] = [];
+  while (group && users.length < GROUP_SIZE) {
+    const user = { id: newUserId(), name: defaultName(users.length + 1) };
+    users.push(user);
+    added.push(user);
+  }
+  saveUsers();
+  await Promise.all(added.map((user) => registerProfile(user).catch((error: Error) => toast(t('notSent', { reason: error.message }), true))));
+  const members = groupMembers();
+  switchUser(group && !members.some((user) => user.id === view.userId) ? members[0]!.id : view.userId);
+}
+
+function renderGroupBar(): void {
+  if (!view.group) return;
+  const names = groupMembers()
+    .map((user) => user.name)
+    .join(', ');
+  byId('group-members').textContent = t(view.botInGroup ? 'groupWithBot' : 'groupWithoutBot', { names });
+  groupJoin.hidden = view.botInGroup;
 }
 
 async function addUser(name: string): Promise<void> {
@@ -219,7 +283,7 @@ function place(node: ChatRow, at: number, order: number): void {
   if (stick || order === 0) scroll.scrollTop = scroll.scrollHeight;
 }
 
-function row(side: 'user' | 'bot', content: HTMLElement, metaText: string): ChatRow {
+function row(side: 'user' | 'member' | 'bot', content: HTMLElement, metaText: string): ChatRow {
   const line: ChatRow = el('div', `row ${side}`);
   line.appendChild(content);
   const meta = el('span', 'meta');
@@ -240,17 +304,22 @@ function clock(at: number): string {
 }
 
 function renderSent(entry: SentEntry): ChatRow {
+  const name = nameOf(entry.userId);
   if (entry.kind === 'follow') return note(t('followNote'));
+  if (entry.kind === 'join' || entry.kind === 'memberJoined' || entry.kind === 'leave') return note(t(`${entry.kind}Note`, { name }));
   if (entry.kind === 'postback' && !entry.text) return note(t('postbackNote'));
+  // In the group, the others' messages are on the left under their names, as LINE shows them.
+  const mine = entry.userId === view.userId;
+  const meta = mine ? clock(entry.at) : `${name} · ${clock(entry.at)}`;
   if (entry.kind === 'image') {
     const image = el('img', 'photo');
     image.alt = t('photoSent');
     image.src = `/dev/api/content/${encodeURIComponent(entry.messageId ?? '')}`;
-    return row('user', image, clock(entry.at));
+    return row(mine ? 'user' : 'member', image, meta);
   }
   const bubble = el('div', 'bubble');
   bubble.textContent = entry.text ?? '';
-  return row('user', bubble, clock(entry.at));
+  return row(mine ? 'user' : 'member', bubble, meta);
 }
 
 function renderBot(item: BotMessage): ChatRow {
@@ -382,7 +451,11 @@ function toggleRichMenu(open: boolean): void {
 }
 
 // ---- server ----
-function ingest(data: { sent?: SentEntry[]; messages?: BotMessage[] }): void {
+function ingest(data: { sent?: SentEntry[]; messages?: BotMessage[]; botInGroup?: boolean }): void {
+  if (data.botInGroup !== undefined && data.botInGroup !== view.botInGroup) {
+    view.botInGroup = data.botInGroup;
+    renderGroupBar();
+  }
   const perMillisecond: Record<number, number> = {};
   let botArrived = false;
   for (const entry of data.sent ?? []) {
@@ -435,9 +508,10 @@ async function poll(): Promise<void> {
   // Re-asks for the newest millisecond too; the seen-keys drop what is already shown.
   const since = view.lastAt > 0 ? view.lastAt - 1 : 0;
   try {
-    const response = await fetch(`/dev/api/messages?userId=${encodeURIComponent(view.userId)}&since=${since}`, { cache: 'no-store' });
+    const chat = view.group ? `groupId=${encodeURIComponent(groupId())}` : `userId=${encodeURIComponent(view.userId)}`;
+    const response = await fetch(`/dev/api/messages?${chat}&since=${since}`, { cache: 'no-store' });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const data = (await response.json()) as { sent?: SentEntry[]; messages?: BotMessage[] };
+    const data = (await response.json()) as { sent?: SentEntry[]; messages?: BotMessage[]; botInGroup?: boolean };
     byId('offline').hidden = true;
     if (generation === view.generation) ingest(data);
   } catch {
@@ -452,7 +526,7 @@ async function poll(): Promise<void> {
   }
 }
 
-type SendPayload = { text: string } | { postbackData: string; displayText?: string } | { imageBase64: string; contentType: string } | { follow: true };
+type SendPayload = { text: string } | { postbackData: string; displayText?: string } | { imageBase64: string; contentType: string } | { follow: true } | { join: true };
 
 async function send(payload: SendPayload): Promise<void> {
   const { generation } = view;
@@ -461,7 +535,7 @@ async function send(payload: SendPayload): Promise<void> {
     const response = await fetch('/dev/api/send', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...payload, userId: view.userId }),
+      body: JSON.stringify({ ...payload, userId: view.userId, ...(view.group ? { groupId: groupId() } : {}) }),
     });
     const body = (await response.json().catch(() => ({}))) as { error?: string; issues?: string[]; sent?: SentEntry };
     if (response.status === 413) throw new Error(t('tooLarge'));
@@ -504,6 +578,8 @@ function wire(): void {
     photoInput.value = '';
   });
   select.addEventListener('change', () => switchUser(select.value));
+  chatSelect.addEventListener('change', () => void switchChat(chatSelect.value === 'group'));
+  groupJoin.addEventListener('click', () => void send({ join: true }));
   languageSelect.addEventListener('change', () => {
     language = languageSelect.value as SimulatorLanguage;
     localStorage.setItem(LANGUAGE_KEY, language);
