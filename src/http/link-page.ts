@@ -6,26 +6,20 @@ import { z } from 'zod';
 import { answerOwnViewMarker, isOwnView } from './own-view.js';
 import type { Link } from '../generated/prisma/client.js';
 import { translator } from '../i18n/i18n.js';
-import { formatDateTime, formatStoredPrice } from '../i18n/format.js';
+import { formatDateTime } from '../i18n/format.js';
 import { OWN_VIEW_PARAM } from '../links/own-view-marker.js';
-import { confirmCheckoutReturn } from '../payments/confirm-checkout-return.js';
 import type { OpenOffer } from '../links/offer-rule.js';
-import { countClientAttempt, retryAfterSeconds } from '../payments/count-client-attempt.js';
-import { findLinkBySlug, type ClosedPageOffer } from '../payments/link-page-state.js';
+import type { ClosedPageOffer } from '../payments/link-page-state.js';
 import { pressPay } from '../payments/press-pay.js';
 import { showLinkPage } from '../payments/show-link-page.js';
+import { showReturnPage } from '../payments/show-return-page.js';
 import { clientNetworks } from './client-address.js';
 import { isSameOriginPost } from './csrf.js';
 import type { RouteFactory } from './route-deps.js';
 import { preferredLanguage, sendPage } from '../pages/html.js';
-import { renderClosedPage, renderReturnPage, subscriptionTerms, type ClosedReason } from '../payments/pages/link-page-views.js';
+import { renderClosedPage, type ClosedReason } from '../payments/pages/link-page-views.js';
 import { renderMessagePage, type ShopBrand } from '../pages/buyer-page-parts.js';
 import { linkLanguage, renderOfferPage, type OfferPageRetry } from '../payments/pages/offer-page.js';
-import { readBillingInterval } from '../links/billing.js';
-import { loadShopBrand } from '../shop-profile/shop-brand.js';
-
-// Return-page views per client per minute: a buyer comes back once or reloads a few times.
-const RETURN_RATE_LIMIT = { limit: 20, windowMs: 60_000 };
 
 // Places held by checkouts come back within minutes; when nothing says when, a minute is a fair guess.
 const RESERVED_RETRY_AFTER_SECONDS = 60;
@@ -157,46 +151,19 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
   });
 
   router.get('/l/:slug/return', async (req, res) => {
-    const link = await findLinkBySlug(deps, req.params.slug);
-    if (!link) {
+    const outcome = await showReturnPage(deps, { slug: req.params.slug, sessionId: req.query.session_id, networks: clientNetworks(req) });
+    if (outcome.kind === 'not_found') {
       sendNotFound(req, res);
       return;
     }
-    const language = linkLanguage(link);
-    const attempt = await countClientAttempt(prisma, config.appSecret, 'return', clientNetworks(req), RETURN_RATE_LIMIT);
-    if (!attempt.allowed) {
-      log.warn({ linkId: link.id, client: attempt.client }, 'return page refused: rate limit');
+    if (outcome.kind === 'rate_limited') {
+      const language = linkLanguage(outcome.link);
       const t = translator(language, 'pages');
-      res.set('Retry-After', String(retryAfterSeconds(attempt.resetAt)));
+      res.set('Retry-After', String(outcome.retryAfterSeconds));
       sendPage(res, 429, renderMessagePage({ language, title: t('rateLimited.title'), message: t('rateLimited.body'), testId: 'rate-limited' }));
       return;
     }
-    const outcome = await confirmCheckoutReturn({ prisma, config, log }, link, req.query.session_id);
-    // confirmCheckoutReturn checked the session belongs to this link before saying paid or awaiting.
-    const checkout =
-      outcome !== 'not_completed' && typeof req.query.session_id === 'string'
-        ? await prisma.checkout.findUnique({ where: { sessionId: req.query.session_id }, select: { orderNumber: true, quantity: true, amount: true } })
-        : null;
-    sendPage(
-      res,
-      200,
-      renderReturnPage({
-        language,
-        t: translator(language, 'pages'),
-        shop: await loadShopBrand(prisma, config.publicBaseUrl, link.merchantId, language),
-        outcome,
-        productName: link.productName,
-        price: formatStoredPrice(checkout?.amount ?? link.amount * (checkout?.quantity ?? 1), link.currency, language),
-        linkPath: linkPath(link.slug),
-        // The short number the buyer can read out; a checkout from before it existed shows none.
-        orderReference: checkout?.orderNumber ?? null,
-        afterPaymentMessage: link.afterPaymentMessage,
-        lineAddFriendUrl: config.lineAddFriendUrl ?? null,
-        subscription: subscriptionTerms(translator(language, 'pages'), readBillingInterval(link.billingInterval), formatStoredPrice(link.amount, link.currency, language)),
-        // A checkout only opens in the link's own mode.
-        testMode: link.testMode,
-      }),
-    );
+    sendPage(res, 200, outcome.html);
   });
 
   // Last, so it sees every route's error: a buyer page that broke (not one a rule refused), what an
