@@ -1,7 +1,7 @@
 // The CSV download link: a signed, unguessable, expiring token in the URL, so the file can be
 // fetched by a browser (or LINE's in-app browser) with no login, by whoever the owner gives the
 // link to, for 24 hours only. Nothing is stored: the token carries what it grants, and names the
-// owner who asked: it works only while they are still an owner (http/export-route.ts checks at
+// owner who asked: it works only while they are still an owner (exports/download-export.ts checks at
 // every download).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';

@@ -3,8 +3,7 @@
 // to the socket's address, so a header can never become a key of its own. IPv6 clients are keyed by
 // their /64 (one subscriber's network: a host picks any address inside it at will), and counted
 // against their /48 as well (one site: it picks any of its 65,536 /64s at will). Logs and the
-// rate-limit table hold an address only keyed (keyedAddress), never as it is.
-import { createHmac } from 'node:crypto';
+// rate-limit table hold an address only keyed (payments/count-client-attempt.ts), never as it is.
 import { isIP } from 'node:net';
 import type { Request } from 'express';
 
@@ -55,14 +54,4 @@ export function clientNetworks(req: Request): string[] {
   if (networks.length > 0) return networks;
   const socket = addressNetworks(req.socket.remoteAddress);
   return socket.length > 0 ? socket : ['unknown'];
-}
-
-/** The client of a request as a key: IPv4, or the IPv6 /64. */
-export function clientKey(req: Request): string {
-  return clientNetworks(req)[0] ?? 'unknown';
-}
-
-/** An address or network as logs and the rate-limit table hold it: an HMAC with APP_SECRET. */
-export function keyedAddress(appSecret: string, network: string): string {
-  return createHmac('sha256', appSecret).update(`client-address:${network}`).digest('base64url').slice(0, 22);
 }

@@ -1,7 +1,7 @@
 // The chart image's URL: LINE fetches images itself, with no login, so the URL carries a signed,
 // unguessable, expiring grant to one link's picture (nothing stored; the picture is drawn from
 // the ledger when fetched). The grant names the member it was made for: the picture is drawn only
-// while they are still a member of the shop (http/chart-route.ts checks at every fetch).
+// while they are still a member of the shop (chart-picture.ts checks at every fetch).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { isLanguage, type Language } from '../i18n/i18n.js';

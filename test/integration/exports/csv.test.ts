@@ -233,6 +233,21 @@ describe.each(await databaseKinds())('CSV export in chat and over HTTP on %s', (
     }
   });
 
+  it('answers 410 to a link asked for by an owner who is now staff', async () => {
+    const [reply] = await harness.say('Uowner', 'エクスポート');
+    const path = urlIn(reply);
+    const member = { merchantId_userId: { merchantId: 'kyoto', userId: 'Uowner' } };
+    await prisma.member.update({ where: member, data: { role: 'staff' } });
+    try {
+      const demoted = await fetch(`${harness.url}${path}`, { headers: { 'Accept-Language': 'en' } });
+      expect(demoted.status).toBe(410);
+      expect(await demoted.text()).toContain('no longer an owner');
+    } finally {
+      await prisma.member.update({ where: member, data: { role: 'owner' } });
+    }
+    expect((await download(path)).status).toBe(200);
+  });
+
   it('answers 404 to an altered link and 410 to an expired one', async () => {
     const [reply] = await harness.say('Uowner', 'エクスポート');
     const path = urlIn(reply);

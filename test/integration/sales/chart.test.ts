@@ -48,6 +48,22 @@ describe.each(await databaseKinds())('sales picture on %s', (kind) => {
     expect((await fetch(`${harness.url}${path.replace(/\.png$/, 'x.png')}`)).status).toBe(404);
   });
 
+  it('serves no picture to a URL whose member has left the shop', async () => {
+    const [, image] = await harness.say('Uko', '매출 말차 롤케이크', 2);
+    const path = new URL(String(image?.originalContentUrl)).pathname;
+    const member = { merchantId_userId: { merchantId: 'cafe', userId: 'Uko' } };
+    const kept = await prisma.member.findUniqueOrThrow({ where: member });
+    await prisma.member.delete({ where: member });
+    try {
+      const gone = await fetch(`${harness.url}${path}`);
+      expect(gone.status).toBe(404);
+      expect(gone.headers.get('cache-control')).toBe('no-store');
+    } finally {
+      await prisma.member.create({ data: kept });
+    }
+    expect((await fetch(`${harness.url}${path}`)).status).toBe(200);
+  });
+
   it("answers summary with no name with today's card and the whole shop's picture", async () => {
     const [card, image] = await harness.say('Uko', '매출', 2);
     expect(messageText(card!)).toContain('오늘 결제 완료');

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { signExportToken, verifyExportToken } from '../../../src/exports/export-token.js';
 import { formToken, verifyFormToken } from '../../../src/pages/form-token.js';
-import { renderLegalPage } from '../../../src/http/shop-legal-page.js';
+import { renderLegalPage } from '../../../src/shop-profile/legal-page.js';
 import { decodePostback, encodePostback } from '../../../src/line/postback-data.js';
 import { SHOP_TEXT_FIELDS } from '../../../src/merchants/shop-profile-rules.js';
 import type { ShopProfile } from '../../../src/merchants/shop-profile.js';

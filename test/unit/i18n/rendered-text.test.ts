@@ -8,7 +8,7 @@ import { renderClosedPage, renderLinkPage, renderReturnPage, type ClosedReason }
 import { renderMessagePage } from '../../../src/pages/buyer-page-parts.js';
 import { translator, type Language } from '../../../src/i18n/i18n.js';
 import { formatPrice } from '../../../src/i18n/format.js';
-import { renderLegalPage } from '../../../src/http/shop-legal-page.js';
+import { renderLegalPage } from '../../../src/shop-profile/legal-page.js';
 import type { ShopProfile } from '../../../src/merchants/shop-profile.js';
 import { SHOP_TEXT_FIELDS } from '../../../src/merchants/shop-profile-rules.js';
 import { shopProfileView } from '../../../src/shop-profile/perform-effects.js';

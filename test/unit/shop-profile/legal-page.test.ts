@@ -2,7 +2,7 @@
 // Korean reader), a Korean seller's 전자상거래법 items; an empty optional item says it is disclosed
 // on request, never 未登録.
 import { describe, expect, it } from 'vitest';
-import { renderLegalPage } from '../../../src/http/shop-legal-page.js';
+import { renderLegalPage } from '../../../src/shop-profile/legal-page.js';
 import type { ShopProfile } from '../../../src/merchants/shop-profile.js';
 import { SHOP_TEXT_FIELDS } from '../../../src/merchants/shop-profile-rules.js';
 
