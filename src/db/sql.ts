@@ -8,3 +8,8 @@ export interface SqlSession extends SqlQuery {
   /** Runs a script of several statements (no parameters). */
   exec(script: string): Promise<void>;
 }
+
+/** A Prisma client's raw queries as an SqlQuery, for callers that hold only the client (the chat's rarer paths, tests). */
+export function prismaQuery(prisma: { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> }): SqlQuery {
+  return { query: <Row>(text: string, params: unknown[] = []) => prisma.$queryRawUnsafe<Row[]>(text, ...params) };
+}

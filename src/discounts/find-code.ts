@@ -5,6 +5,8 @@ import { codeKey, readDiscountOff, type DiscountOff } from './discount-rule.js';
 import { codeUses } from './code-uses.js';
 
 type Reader = PrismaClient | Prisma.TransactionClient;
+/** A value, or an SQL expression for it (an outer query's column). */
+type SqlValue = string | Prisma.Sql;
 
 /**
  * Why a typed code is refused, as the buyer hears it: one answer whether the shop has no such code
@@ -44,10 +46,10 @@ export async function findCodeForLink(db: Reader, link: { id: string; merchantId
 
 /**
  * Whether the link's page should offer a code field: the shop has a live code that could apply to
- * it (a percentage, or an amount off in the link's own currency). An SQL condition, so the page reads it in the same statement as the link's places
- * (payments/link-offer.ts).
+ * it (a percentage, or an amount off in the link's own currency). An SQL condition, so the page and
+ * Pay read it in the same statement as the link itself (payments/link-page-state.ts).
  */
-export function offersCodesSql(link: { id: string; merchantId: string; currency: string }, now: Date): Prisma.Sql {
+export function offersCodesSql(link: { id: SqlValue; merchantId: SqlValue; currency: SqlValue }, now: Date): Prisma.Sql {
   return Prisma.sql`EXISTS (SELECT 1 FROM "DiscountCode" d
                                 WHERE d."merchantId" = ${link.merchantId} AND d."active"
                                   AND (d."currency" IS NULL OR d."currency" = ${link.currency})

@@ -4,7 +4,7 @@
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { answerOwnViewMarker, isOwnView } from './own-view.js';
-import type { Link } from '../generated/prisma/client.js';
+import type { BuyerLink } from '../links/buyer-link.js';
 import { translator } from '../i18n/i18n.js';
 import { formatDateTime } from '../i18n/format.js';
 import { OWN_VIEW_PARAM } from '../links/own-view-marker.js';
@@ -36,7 +36,7 @@ function linkPath(slug: string): string {
 
 export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
   const { prisma } = db;
-  const deps = { prisma, config, log };
+  const deps = { prisma, db, config, log };
   const router = express.Router();
   const refused = (reason: RefusalReason) => metrics?.buyerRefused.inc({ reason });
 
@@ -45,7 +45,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
    * too few left, made in the other mode); 409 Conflict with Retry-After while every place left is
    * held by other buyers — business states, never 5xx (CONTRACT.md).
    */
-  function sendClosedPage(res: Response, link: Link, offer: ClosedPageOffer, shop: ShopBrand): void {
+  function sendClosedPage(res: Response, link: BuyerLink, offer: ClosedPageOffer, shop: ShopBrand): void {
     const language = linkLanguage(link);
     const t = translator(language, 'pages');
     refused(offer.reason === 'made_in_test_mode' || offer.reason === 'made_in_live_mode' ? 'mode_mismatch' : offer.reason);
@@ -69,7 +69,7 @@ export const linkPageRoutes: RouteFactory = ({ db, config, log, metrics }) => {
   }
 
   /** The link's page, rendered from the offer (payments/pages/offer-page.ts): on GET, or again with what was wrong (422). */
-  function sendLinkPage(res: Response, link: Link, shop: ShopBrand, offer: OpenOffer, retry?: OfferPageRetry): void {
+  function sendLinkPage(res: Response, link: BuyerLink, shop: ShopBrand, offer: OpenOffer, retry?: OfferPageRetry): void {
     const page = renderOfferPage({ link, shop, offer, config, retry });
     // Pay redirects to KOMOJU's hosted page, or to the sandbox's at PUBLIC_BASE_URL.
     sendPage(res, page.status, page.html, [config.publicBaseUrl, config.komojuApiBaseUrl], page.scriptNonce);

@@ -1,4 +1,4 @@
-import type { Prisma } from '../db/database.js';
+import type { SqlQuery } from '../db/sql.js';
 
 // Link-preview fetchers (LINE's is "facebookexternalhit/1.1;line-poker/1.0"), search crawlers and
 // HTTP libraries: not a person looking at the page.
@@ -8,8 +8,8 @@ const AUTOMATED = /bot|crawl|spider|slurp|preview|facebookexternalhit|line-poker
  * Counts one view of an open buyer page: a counter only, nothing about who viewed. A missing user
  * agent or a known automated one is not counted.
  */
-export async function countPageView(prisma: Prisma, linkId: string, userAgent: string | undefined): Promise<void> {
+export async function countPageView(db: SqlQuery, linkId: string, userAgent: string | undefined): Promise<void> {
   if (!userAgent || AUTOMATED.test(userAgent)) return;
-  // updateMany: nothing read back (update would return the whole row, its QR code's PNG included).
-  await prisma.link.updateMany({ where: { id: linkId }, data: { pageViews: { increment: 1 } } });
+  // Nothing read back (the row holds its QR code's PNG); "updatedAt" moves as Prisma's updates move it.
+  await db.query(`UPDATE "Link" SET "pageViews" = "pageViews" + 1, "updatedAt" = now() WHERE "id" = $1`, [linkId]);
 }

@@ -30,7 +30,15 @@ export async function clearMerchantKomojuKeys(prisma: Prisma, merchantId: string
   if (updated.count === 0) throw new UnknownMerchantError(merchantId);
 }
 
-function decrypt(appSecret: string, row: { id: string; komojuSecretKeyEnc: string | null; komojuWebhookSecretEnc: string | null }): KomojuKeys | null {
+/** A merchant's stored keys as they are in its row: encrypted, null when it has none. */
+export interface SealedKomojuKeys {
+  id: string;
+  komojuSecretKeyEnc: string | null;
+  komojuWebhookSecretEnc: string | null;
+}
+
+/** The keys of a merchant row already read (payments/link-page-state.ts reads them with the link); throws SecretBoxError as getMerchantKomojuKeys. */
+export function openMerchantKomojuKeys(appSecret: string, row: SealedKomojuKeys): KomojuKeys | null {
   if (!row.komojuSecretKeyEnc || !row.komojuWebhookSecretEnc) return null;
   return {
     secretKey: openSecret(row.komojuSecretKeyEnc, appSecret, context(row.id, 'komojuSecretKey')),
@@ -47,7 +55,7 @@ export async function getMerchantKomojuKeys(prisma: Prisma, appSecret: string, m
     where: { id: merchantId },
     select: { id: true, komojuSecretKeyEnc: true, komojuWebhookSecretEnc: true },
   });
-  return row ? decrypt(appSecret, row) : null;
+  return row ? openMerchantKomojuKeys(appSecret, row) : null;
 }
 
 /** KOMOJU test-mode secret keys start with `sk_test_`; payments made with them move no real money. */

@@ -1,4 +1,5 @@
 import type { Prisma } from '../db/database.js';
+import { prismaQuery } from '../db/sql.js';
 import { asRole, type Role } from './authorization.js';
 import { hashInviteCode } from './invite-code.js';
 import { countAttempt, refundAttempt, type RateLimitRule } from './rate-limit.js';
@@ -21,7 +22,7 @@ type Failure = 'invalid' | 'expired' | 'used';
  */
 export async function redeemInvite(prisma: Prisma, appSecret: string, input: { userId: string; code: string; now: Date }): Promise<JoinOutcome> {
   const key = `join:${input.userId}`;
-  const attempt = await countAttempt(prisma, key, JOIN_ATTEMPTS, input.now);
+  const attempt = await countAttempt(prismaQuery(prisma), key, JOIN_ATTEMPTS, input.now);
   if (!attempt.allowed) return { status: 'rateLimited', retryAt: attempt.resetAt.toISOString() };
 
   const outcome = await prisma.$transaction(async (tx): Promise<JoinOutcome | Failure> => {

@@ -20,9 +20,12 @@ const PROFILE_SELECT = {
   ...Object.fromEntries(SHOP_TEXT_FIELDS.map((field) => [field, true])),
 } as const;
 
-type ProfileRow = { id: string; name: string; shopSlug: string; logoId: string | null; country: string | null; currency: string | null } & Record<ShopTextField, string | null>;
+/** The Merchant columns a profile is made of (plain-SQL readers select these, then profileOfRow). */
+export const PROFILE_COLUMNS = Object.keys(PROFILE_SELECT) as (keyof typeof PROFILE_SELECT)[];
 
-function toProfile(row: ProfileRow): ShopProfile {
+export type ProfileRow = { id: string; name: string; shopSlug: string; logoId: string | null; country: string | null; currency: string | null } & Record<ShopTextField, string | null>;
+
+export function profileOfRow(row: ProfileRow): ShopProfile {
   const values = Object.fromEntries(SHOP_TEXT_FIELDS.map((field) => [field, row[field]])) as Record<ShopTextField, string | null>;
   return { merchantId: row.id, merchantName: row.name, shopSlug: row.shopSlug, logoId: row.logoId, country: isShopCountry(row.country) ? row.country : null, currency: row.currency, ...values };
 }
@@ -34,12 +37,12 @@ export function shopDisplayName(profile: Pick<ShopProfile, 'displayName' | 'merc
 
 export async function loadShopProfile(prisma: Prisma, merchantId: string): Promise<ShopProfile | null> {
   const row = await prisma.merchant.findUnique({ where: { id: merchantId }, select: PROFILE_SELECT });
-  return row ? toProfile(row as ProfileRow) : null;
+  return row ? profileOfRow(row as ProfileRow) : null;
 }
 
 export async function findShopBySlug(prisma: Prisma, shopSlug: string): Promise<ShopProfile | null> {
   const row = await prisma.merchant.findUnique({ where: { shopSlug }, select: PROFILE_SELECT });
-  return row ? toProfile(row as ProfileRow) : null;
+  return row ? profileOfRow(row as ProfileRow) : null;
 }
 
 /** The legal items the shop's country requires that are still empty: none means live payments may start. */

@@ -3,7 +3,7 @@
 // few times the client's allowance. The networks come from the request (http/client-address.ts);
 // keys and logs hold them only keyed (keyedAddress), never as they are.
 import { createHmac } from 'node:crypto';
-import type { Prisma } from '../db/database.js';
+import type { SqlQuery } from '../db/sql.js';
 import { countAttempt, type RateLimitRule } from '../merchants/rate-limit.js';
 
 /** How many clients' allowance one IPv6 /48 gets in all. */
@@ -16,7 +16,7 @@ function keyedAddress(appSecret: string, network: string): string {
 
 /** `networks`: the client's own (IPv4, or IPv6 /64) first, then its IPv6 /48 if any. */
 export async function countClientAttempt(
-  prisma: Prisma,
+  db: SqlQuery,
   appSecret: string,
   scope: string,
   networks: readonly string[],
@@ -25,9 +25,9 @@ export async function countClientAttempt(
 ): Promise<{ allowed: boolean; resetAt: Date; client: string }> {
   const [own = 'unknown', site] = networks;
   const client = keyedAddress(appSecret, own);
-  const hit = await countAttempt(prisma, `${scope}:${client}`, rule, now);
+  const hit = await countAttempt(db, `${scope}:${client}`, rule, now);
   if (!hit.allowed || site === undefined) return { allowed: hit.allowed, resetAt: hit.resetAt, client };
-  const siteHit = await countAttempt(prisma, `${scope}/48:${keyedAddress(appSecret, site)}`, { limit: rule.limit * SITE_SHARE, windowMs: rule.windowMs }, now);
+  const siteHit = await countAttempt(db, `${scope}/48:${keyedAddress(appSecret, site)}`, { limit: rule.limit * SITE_SHARE, windowMs: rule.windowMs }, now);
   return { allowed: siteHit.allowed, resetAt: siteHit.resetAt, client };
 }
 

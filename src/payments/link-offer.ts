@@ -1,21 +1,26 @@
 // The offer rule's reader: loads a link's live state from the ledger (places captured, held by
 // checkouts in flight, held by payments awaiting payment; whether a code applies) and asks the one
-// rule (links/offer-rule.ts) what a buyer may choose now. The page, the checkout (under the link's
-// lock) and the buyer-facing statuses all come from here. A usage limit compares against the
+// rule (links/offer-rule.ts) what a buyer may choose now. Its SQL is taken into the statements the
+// page and Pay make anyway (payments/link-page-state.ts reads it with the link, start-checkout.ts
+// under the link's lock), so a crowd on a link costs no extra round trip. A usage limit compares against the
 // link's captured payments exactly as the Total Sales Summary counts them (summary.ts), so what the
 // merchant reads in the summary and what the link page enforces never disagree.
 import { Prisma, type Link } from '../generated/prisma/client.js';
 import { offersCodesSql } from '../discounts/find-code.js';
+import type { BuyerLink } from '../links/buyer-link.js';
 import { awaitingSql, holdEndsAt, inFlightSql } from '../links/checkout-holds.js';
 import { NO_LIVE_STATE, offerFor, offerTermsOf, type LinkLiveState, type Offer } from '../links/offer-rule.js';
 import { linkSummarySql, type LedgerReader } from './summary.js';
+
+/** A link's id, or an SQL expression for it (the column of an outer query that reads the link itself). */
+export type LinkIdSql = string | Prisma.Sql;
 
 /**
  * Places the link's captured payments used, as an SQL expression: each counts its checkout's
  * quantity. Which payments count is the summary's "captured payments" (linkSummarySql); while
  * every such payment bought one unit the two numbers are equal, and a quantity only ever adds to it.
  */
-function capturedPlacesSql(linkId: string): Prisma.Sql {
+function capturedPlacesSql(linkId: LinkIdSql): Prisma.Sql {
   // The extra units beyond one of captured payments that are neither refunded in full nor charged back.
   return Prisma.sql`(SELECT CASE WHEN s."capturedPayments" = 0 THEN 0 ELSE s."capturedPayments" + (
               SELECT COALESCE(SUM(c."quantity" - 1), 0)::int
@@ -26,7 +31,7 @@ function capturedPlacesSql(linkId: string): Prisma.Sql {
                  AND p."status" <> 'refunded'
                  AND GREATEST(p."amountRefunded", COALESCE((SELECT SUM(r."amount") FROM "Refund" r WHERE r."paymentId" = p."id"), 0)) < p."amount"
                  AND NOT EXISTS (SELECT 1 FROM "Refund" r WHERE r."paymentId" = p."id" AND r."chargeback")) END
-       FROM (${linkSummarySql([linkId])}) s)`;
+       FROM (${linkSummarySql(typeof linkId === 'string' ? [linkId] : Prisma.sql`ARRAY[${linkId}]`)}) s)`;
 }
 
 /** Places the link's captured payments used (see capturedPlacesSql). */
@@ -36,7 +41,7 @@ export async function countCapturedPlaces(db: LedgerReader, linkId: string): Pro
 }
 
 /** Places held by the link's checkouts in flight and by its payments awaiting payment (links/checkout-holds.ts), and when the first may come back: one row. */
-function heldPlacesSql(linkId: string, now: Date): Prisma.Sql {
+function heldPlacesSql(linkId: LinkIdSql, now: Date): Prisma.Sql {
   return Prisma.sql`
     SELECT COALESCE(SUM(h."quantity") FILTER (WHERE h."awaiting"), 0)::int AS "awaiting",
            COALESCE(SUM(h."quantity") FILTER (WHERE NOT h."awaiting" AND h."inFlight"), 0)::int AS "inFlight",
@@ -52,62 +57,65 @@ function heldPlacesSql(linkId: string, now: Date): Prisma.Sql {
      WHERE h."awaiting" OR h."inFlight"`;
 }
 
-interface StateRow {
-  codeOffered: boolean;
+/** The places a usage limit counts (captured, held), as read by placesSql; dates may come as JSON text. */
+export interface PlacesRow {
   captured: number;
   awaiting: number;
   inFlight: number;
-  firstDeadline: Date | null;
-  oldestInFlight: Date | null;
+  firstDeadline: Date | string | null;
+  oldestInFlight: Date | string | null;
 }
 
 /**
- * The link's live state in one statement (a crowd on the page costs one round trip for it): the
- * counts only a usage limit needs are read only then; codes only when asked (the page's code field).
+ * The link's places in one row (see PlacesRow): what only a usage limit needs. A subquery, so the
+ * reads that need it (the page and Pay's read of the link, the checkout under the lock) take it in
+ * the statement they make anyway.
  */
-async function readLinkState(db: LedgerReader, link: Link, now: Date, options: { codes: boolean }): Promise<LinkLiveState> {
-  const codeOffered = options.codes ? offersCodesSql(link, now) : Prisma.sql`false`;
-  if (link.usageLimit === null) {
-    if (!options.codes) return NO_LIVE_STATE;
-    const [row] = await db.$queryRaw<Pick<StateRow, 'codeOffered'>[]>`SELECT ${codeOffered} AS "codeOffered"`;
-    return { ...NO_LIVE_STATE, codeOffered: row?.codeOffered ?? false };
-  }
-  const [row] = await db.$queryRaw<StateRow[]>`
-    SELECT ${codeOffered} AS "codeOffered", ${capturedPlacesSql(link.id)}::int AS "captured", h.*
-      FROM (${heldPlacesSql(link.id, now)}) h`;
-  if (!row) throw new Error(`no live state read for link ${link.id}`);
-  const frees = [row.firstDeadline ? new Date(row.firstDeadline) : null, row.oldestInFlight ? holdEndsAt(new Date(row.oldestInFlight)) : null].filter((date): date is Date => date !== null);
+export function placesSql(linkId: LinkIdSql, now: Date): Prisma.Sql {
+  return Prisma.sql`SELECT ${capturedPlacesSql(linkId)}::int AS "captured", h.* FROM (${heldPlacesSql(linkId, now)}) h`;
+}
+
+/** The live state from what placesSql read (null: the link has no usage limit, so none was read). */
+export function liveStateOf(places: PlacesRow | null, codeOffered: boolean): LinkLiveState {
+  if (!places) return { ...NO_LIVE_STATE, codeOffered };
+  const frees = [places.firstDeadline ? new Date(places.firstDeadline) : null, places.oldestInFlight ? holdEndsAt(new Date(places.oldestInFlight)) : null].filter(
+    (date): date is Date => date !== null,
+  );
   return {
-    captured: row.captured,
-    heldByCheckouts: row.inFlight,
-    heldByAwaiting: row.awaiting,
+    captured: places.captured,
+    heldByCheckouts: places.inFlight,
+    heldByAwaiting: places.awaiting,
     nextFreeAt: frees.length === 0 ? null : new Date(Math.min(...frees.map((date) => date.getTime()))),
-    codeOffered: row.codeOffered,
+    codeOffered,
   };
 }
 
+/**
+ * The link's live state in one statement: the counts only a usage limit needs are read only then;
+ * codes only when asked (the page's code field).
+ */
+async function readLinkState(db: LedgerReader, link: Pick<Link, 'id' | 'merchantId' | 'currency' | 'usageLimit'>, now: Date, options: { codes: boolean }): Promise<LinkLiveState> {
+  const codeOffered = options.codes ? offersCodesSql(link, now) : Prisma.sql`false`;
+  if (link.usageLimit === null) {
+    if (!options.codes) return NO_LIVE_STATE;
+    const [row] = await db.$queryRaw<{ codeOffered: boolean }[]>`SELECT ${codeOffered} AS "codeOffered"`;
+    return { ...NO_LIVE_STATE, codeOffered: row?.codeOffered ?? false };
+  }
+  const [row] = await db.$queryRaw<(PlacesRow & { codeOffered: boolean })[]>`SELECT ${codeOffered} AS "codeOffered", s.* FROM (${placesSql(link.id, now)}) s`;
+  if (!row) throw new Error(`no live state read for link ${link.id}`);
+  return liveStateOf(row, row.codeOffered);
+}
+
 /** What a buyer may choose on the link now (links/offer-rule.ts), from its live state. */
-export async function readLinkOffer(db: LedgerReader, link: Link, now: Date, options: { codes: boolean }): Promise<Offer> {
+export async function readLinkOffer(db: LedgerReader, link: BuyerLink, now: Date, options: { codes: boolean }): Promise<Offer> {
   return offerFor(offerTermsOf(link), await readLinkState(db, link, now, options), now);
 }
 
-/** What the offer rule reads of a link (offerTermsOf), as stored now. */
+/** What the offer rule reads of a link (offerTermsOf), as stored under the lock. */
 export type LinkTerms = Pick<
   Link,
   'status' | 'expiresAt' | 'usageLimit' | 'quantityMin' | 'quantityMax' | 'priceMode' | 'amount' | 'amountMin' | 'amountMax' | 'amountPresets' | 'tipOptions' | 'billingInterval'
 >;
-
-async function readLinkTerms(db: LedgerReader, linkId: string, forUpdate: boolean): Promise<LinkTerms | null> {
-  const [row] = await db.$queryRaw<LinkTerms[]>`
-    SELECT "status", "expiresAt", "usageLimit", "quantityMin", "quantityMax", "priceMode", "amount", "amountMin", "amountMax", "amountPresets", "tipOptions", "billingInterval"
-      FROM "Link" WHERE "id" = ${linkId} ${forUpdate ? Prisma.sql`FOR UPDATE` : Prisma.empty}`;
-  return row ?? null;
-}
-
-/** The link's offer terms as committed now (null: it was deleted); no lock. */
-export async function currentLinkTerms(db: LedgerReader, linkId: string): Promise<LinkTerms | null> {
-  return readLinkTerms(db, linkId, false);
-}
 
 /**
  * Inside a transaction: locks the link row, so checkout decisions for one link are taken one at a
@@ -117,5 +125,8 @@ export async function currentLinkTerms(db: LedgerReader, linkId: string): Promis
  * offer terms as they are under the lock, read in the same statement.
  */
 export async function lockLink(tx: Prisma.TransactionClient, linkId: string): Promise<LinkTerms | null> {
-  return readLinkTerms(tx, linkId, true);
+  const [row] = await tx.$queryRaw<LinkTerms[]>`
+    SELECT "status", "expiresAt", "usageLimit", "quantityMin", "quantityMax", "priceMode", "amount", "amountMin", "amountMax", "amountPresets", "tipOptions", "billingInterval"
+      FROM "Link" WHERE "id" = ${linkId} FOR UPDATE`;
+  return row ?? null;
 }

@@ -3,12 +3,12 @@
 // client's presses are rate-limited; the form is read once against the offer as it is at the
 // press (the same rule the page was rendered from), checked against the prices the page signed,
 // and only then is a checkout started.
-import type { Link } from '../generated/prisma/client.js';
+import type { BuyerLink } from '../links/buyer-link.js';
 import type { OpenOffer } from '../links/offer-rule.js';
 import type { ShopBrand } from '../pages/buyer-page-parts.js';
 import { readFormToken } from '../pages/form-token.js';
 import { countClientAttempt, retryAfterSeconds } from './count-client-attempt.js';
-import { type ClosedLinkPage, findLinkBySlug, modeMismatch, providerServesLink, shopOfLink } from './link-page-state.js';
+import { type ClosedLinkPage, modeMismatch, providerServesLink, readLinkPage } from './link-page-state.js';
 import { readLinkOffer } from './link-offer.js';
 import { CHECKOUT_FORM, type OfferPageRetry, problemErrors } from './pages/offer-page.js';
 import { readCheckoutForm } from './read-checkout-form.js';
@@ -31,7 +31,7 @@ export interface PayPress {
 /** The link's page shown again: priced (Apply / Show total), with what was wrong, or with new prices; `refused` is the /metrics label when a rule refused the press. */
 interface PageAgain {
   kind: 'page';
-  link: Link;
+  link: BuyerLink;
   shop: ShopBrand;
   offer: OpenOffer;
   retry: OfferPageRetry;
@@ -40,32 +40,33 @@ interface PageAgain {
 
 export type PayOutcome =
   | { kind: 'not_found' }
-  | { kind: 'forbidden'; link: Link }
-  | { kind: 'rate_limited'; link: Link; retryAfterSeconds: number }
+  | { kind: 'forbidden'; link: BuyerLink }
+  | { kind: 'rate_limited'; link: BuyerLink; retryAfterSeconds: number }
   /** To the provider's page: a new session, or the one this client already holds. */
   | { kind: 'redirect'; url: string }
   | ClosedLinkPage
   | PageAgain
-  | { kind: 'hold_limit'; link: Link }
-  | { kind: 'provider_error'; link: Link };
+  | { kind: 'hold_limit'; link: BuyerLink }
+  | { kind: 'provider_error'; link: BuyerLink };
 
 export async function pressPay(deps: CheckoutDeps, press: PayPress): Promise<PayOutcome> {
   const { prisma, config, log } = deps;
-  const link = await findLinkBySlug(deps, press.slug);
-  if (!link) return { kind: 'not_found' };
+  // The link, its shop and keys and the offer on its live state, in one statement: this press's
+  // read of the terms the checkout is decided on (unlimited) or checked against (under the lock).
+  const atPress = await readLinkPage(deps, press.slug, new Date());
+  if (!atPress) return { kind: 'not_found' };
+  const { link, shop, offer } = atPress;
   const { form } = press;
   const token = readFormToken(config.appSecret, CHECKOUT_FORM, link.slug, form.token);
   if (!press.sameOrigin || token === null) return { kind: 'forbidden', link };
   const client = press.networks[0] ?? 'unknown';
-  const attempt = await countClientAttempt(prisma, config.appSecret, 'checkout', press.networks, CHECKOUT_RATE_LIMIT);
+  const attempt = await countClientAttempt(deps.db, config.appSecret, 'checkout', press.networks, CHECKOUT_RATE_LIMIT);
   if (!attempt.allowed) {
     log.warn({ linkId: link.id, client: attempt.client }, 'checkout refused: rate limit');
     return { kind: 'rate_limited', link, retryAfterSeconds: retryAfterSeconds(attempt.resetAt) };
   }
 
-  const shop = await shopOfLink(deps, link);
   // The same rule the page was rendered from, on the state as it is at the press.
-  const offer = await readLinkOffer(prisma, link, new Date(), { codes: true });
   if (!offer.open) {
     // A buyer whose own session holds one of the held places (e.g. declined, trying again) goes back to it.
     const own = offer.reason === 'reserved' ? await heldSessionUrl(deps, link, client, new Date()) : null;
@@ -77,7 +78,7 @@ export async function pressPay(deps: CheckoutDeps, press: PayPress): Promise<Pay
   if (!preview && pricesChangedSince(decodeShownPrices(token.payload), link, offer, form, read)) {
     // The owner changed the price or the tips since this page was rendered: the buyer sees the new total first
     // — on a page that can be paid (a link made in the other mode than the provider now is closed, as on GET).
-    if (!(await providerServesLink(deps, link))) return { kind: 'closed', link, shop, offer: modeMismatch(link) };
+    if (!providerServesLink(deps, atPress)) return { kind: 'closed', link, shop, offer: modeMismatch(link) };
     log.info({ linkId: link.id }, 'checkout refused: the prices changed since the page was shown');
     const errors = read.ok ? [] : problemErrors(link, offer, read.problems, form);
     return { kind: 'page', link, shop, offer, retry: { errors, form, priced: read.ok ? read.order : read.priced, pricesChanged: true }, refused: 'prices_changed' };
@@ -89,7 +90,7 @@ export async function pressPay(deps: CheckoutDeps, press: PayPress): Promise<Pay
   }
   if (preview) return { kind: 'page', link, shop, offer, retry: { errors: [], form, priced: read.order } };
 
-  const result = await startCheckout(deps, link, read.order, { client });
+  const result = await startCheckout(deps, link, read.order, { client, keys: atPress.keys });
   switch (result.kind) {
     case 'invalid': {
       // Places or the code's uses went between the page and the press: the page as it is now.

@@ -2,7 +2,7 @@
 // else the operator's default KOMOJU account (env), else the built-in sandbox.
 import type { Config } from '../config.js';
 import type { Prisma } from '../db/database.js';
-import { getMerchantKomojuKeys } from '../merchants/komoju-keys.js';
+import { getMerchantKomojuKeys, type KomojuKeys } from '../merchants/komoju-keys.js';
 import { createKomojuProvider } from './komoju/komoju-client.js';
 import type { PaymentProvider } from './provider.js';
 import { createSandboxProvider } from './sandbox/sandbox-provider.js';
@@ -41,7 +41,11 @@ export function sandboxProvider(deps: ProviderDeps): PaymentProvider {
 }
 
 export async function providerForLink(deps: ProviderDeps, link: { merchantId: string }): Promise<ProviderChoice> {
-  const merchantKeys = await getMerchantKomojuKeys(deps.prisma, deps.config.appSecret, link.merchantId);
+  return providerForKeys(deps, await getMerchantKomojuKeys(deps.prisma, deps.config.appSecret, link.merchantId), link);
+}
+
+/** providerForLink, on the merchant's keys already read and opened (null: it stored none). */
+export function providerForKeys(deps: ProviderDeps, merchantKeys: KomojuKeys | null, link: { merchantId: string }): ProviderChoice {
   if (merchantKeys) {
     return {
       provider: createKomojuProvider({

@@ -1,12 +1,11 @@
 // A link's page (GET /l/:slug): the product and a Pay button, or why it takes no payments. It
 // starts nothing, since chat apps' preview crawlers fetch it; it counts the view unless it is the
-// merchant's own (links/own-view-marker.ts).
-import type { Link } from '../generated/prisma/client.js';
+// merchant's own (links/own-view-marker.ts). Two statements: the read (link-page-state.ts) and the view.
+import type { BuyerLink } from '../links/buyer-link.js';
 import { countPageView } from '../links/count-page-view.js';
 import type { OpenOffer } from '../links/offer-rule.js';
 import type { ShopBrand } from '../pages/buyer-page-parts.js';
-import { type ClosedLinkPage, findLinkBySlug, modeMismatch, providerServesLink, shopOfLink } from './link-page-state.js';
-import { readLinkOffer } from './link-offer.js';
+import { type ClosedLinkPage, modeMismatch, providerServesLink, readLinkPage } from './link-page-state.js';
 import type { CheckoutDeps } from './start-checkout.js';
 
 export interface LinkPageVisit {
@@ -18,16 +17,15 @@ export interface LinkPageVisit {
   userAgent: string | undefined;
 }
 
-export type LinkPageOutcome = { kind: 'not_found' } | { kind: 'marked'; link: Link } | ClosedLinkPage | { kind: 'open'; link: Link; shop: ShopBrand; offer: OpenOffer };
+export type LinkPageOutcome = { kind: 'not_found' } | { kind: 'marked'; link: BuyerLink } | ClosedLinkPage | { kind: 'open'; link: BuyerLink; shop: ShopBrand; offer: OpenOffer };
 
 export async function showLinkPage(deps: CheckoutDeps, visit: LinkPageVisit): Promise<LinkPageOutcome> {
-  const link = await findLinkBySlug(deps, visit.slug);
-  if (!link) return { kind: 'not_found' };
+  const read = await readLinkPage(deps, visit.slug, new Date());
+  if (!read) return { kind: 'not_found' };
+  const { link, shop, offer } = read;
   if (visit.marked) return { kind: 'marked', link };
-  const shop = await shopOfLink(deps, link);
-  const offer = await readLinkOffer(deps.prisma, link, new Date(), { codes: true });
   if (!offer.open) return { kind: 'closed', link, shop, offer };
-  if (!(await providerServesLink(deps, link))) return { kind: 'closed', link, shop, offer: modeMismatch(link) };
-  if (!visit.ownView) await countPageView(deps.prisma, link.id, visit.userAgent);
+  if (!providerServesLink(deps, read)) return { kind: 'closed', link, shop, offer: modeMismatch(link) };
+  if (!visit.ownView) await countPageView(deps.db, link.id, visit.userAgent);
   return { kind: 'open', link, shop, offer };
 }

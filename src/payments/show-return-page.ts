@@ -30,7 +30,7 @@ export async function showReturnPage(deps: CheckoutDeps, visit: ReturnVisit): Pr
   const link = await findLinkBySlug(deps, visit.slug);
   if (!link) return { kind: 'not_found' };
   const language = linkLanguage(link);
-  const attempt = await countClientAttempt(prisma, config.appSecret, 'return', visit.networks, RETURN_RATE_LIMIT);
+  const attempt = await countClientAttempt(deps.db, config.appSecret, 'return', visit.networks, RETURN_RATE_LIMIT);
   if (!attempt.allowed) {
     log.warn({ linkId: link.id, client: attempt.client }, 'return page refused: rate limit');
     return { kind: 'rate_limited', link, retryAfterSeconds: retryAfterSeconds(attempt.resetAt) };

@@ -12,22 +12,25 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Prisma as Db } from '../db/database.js';
-import { Prisma, type Link } from '../generated/prisma/client.js';
+import type { SqlQuery } from '../db/sql.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { BuyerLink } from '../links/buyer-link.js';
 import { isLanguage, translator } from '../i18n/i18n.js';
 import { formatStoredPrice } from '../i18n/format.js';
 import { hasUseLeft } from '../discounts/find-code.js';
 import { clientCodeHold, lockCode } from '../discounts/code-uses.js';
 import { CHECKOUT_HOLD_SECONDS } from '../links/checkout-holds.js';
-import type { ClosedOffer } from '../links/offer-rule.js';
+import { NO_LIVE_STATE, offerFor, offerTermsOf, type ClosedOffer, type LinkLiveState } from '../links/offer-rule.js';
 import { linkPageUrl, mediaUrl } from '../links/link-urls.js';
 import type { Logger } from '../logger.js';
 import type { BuyerDetails } from '../links/buyer-fields.js';
 import { readPaymentTypes } from '../links/payment-types.js';
 import { readBillingInterval, SUBSCRIPTION_PAYMENT_TYPES } from '../links/billing.js';
-import { currentLinkTerms, lockLink, readLinkOffer, type LinkTerms } from './link-offer.js';
+import { liveStateOf, lockLink, placesSql, type LinkTerms, type PlacesRow } from './link-offer.js';
 import type { CheckoutOrder } from './read-checkout-form.js';
 import { newOrderNumber } from './order-number.js';
-import { providerForLink, servesLinkMode } from './provider-for-link.js';
+import { openMerchantKomojuKeys, type SealedKomojuKeys } from '../merchants/komoju-keys.js';
+import { providerForKeys, providerForLink, servesLinkMode } from './provider-for-link.js';
 import { ProviderError } from './provider.js';
 import { CHECKOUT_ID_METADATA_KEY, LINK_ID_METADATA_KEY } from './record-payment-event.js';
 
@@ -43,6 +46,8 @@ const UNPAID_HOLDS_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export interface CheckoutDeps {
   prisma: Db;
+  /** The same database's plain SQL (named prepared statements on PostgreSQL): the buyer's hot path. */
+  db: SqlQuery;
   config: Config;
   log: Logger;
 }
@@ -51,16 +56,16 @@ export type StartCheckoutResult =
   /** `reused`: the client already held a place of this link; it goes back to that session. */
   | { kind: 'redirect'; sessionUrl: string; checkoutId: string; reused: boolean }
   /** This client let MAX_UNPAID_HOLDS holds of this usage-limited link lapse unpaid today. */
-  | { kind: 'hold_limit'; link: Link }
+  | { kind: 'hold_limit'; link: BuyerLink }
   /** The offer closed since the page was read (checked under the link's lock). */
-  | { kind: 'closed'; link: Link; offer: ClosedOffer }
+  | { kind: 'closed'; link: BuyerLink; offer: ClosedOffer }
   /** Places went since the page was read: fewer are left than the order's quantity; nothing was started. */
-  | { kind: 'invalid'; link: Link; field: 'quantity'; reason: 'not_enough_left'; placesLeft: number }
+  | { kind: 'invalid'; link: BuyerLink; field: 'quantity'; reason: 'not_enough_left'; placesLeft: number }
   /** The code's cap was reached, or this client holds its use on another order (checked under the code's lock). */
-  | { kind: 'invalid'; link: Link; field: 'code'; reason: 'unknown' | 'held' }
+  | { kind: 'invalid'; link: BuyerLink; field: 'code'; reason: 'unknown' | 'held' }
   /** The provider in use now is live and the link was made in test mode, or the other way round. */
-  | { kind: 'mode_mismatch'; link: Link }
-  | { kind: 'provider_error'; link: Link; checkoutId: string | null };
+  | { kind: 'mode_mismatch'; link: BuyerLink }
+  | { kind: 'provider_error'; link: BuyerLink; checkoutId: string | null };
 
 function newCheckoutId(): string {
   return `chk_${randomBytes(12).toString('hex')}`;
@@ -94,18 +99,22 @@ function reusableHoldSql(linkId: string, clientKey: string, now: Date): Prisma.S
  * Where Pay sends a client back to while every place is held (by others, and one by itself): its
  * own session, or null. Read-only: handing out a session already opened takes nothing.
  */
-export async function heldSessionUrl(deps: CheckoutDeps, link: Link, client: string, now: Date): Promise<string | null> {
+export async function heldSessionUrl(deps: CheckoutDeps, link: BuyerLink, client: string, now: Date): Promise<string | null> {
   if (link.usageLimit === null) return null;
   const [held] = await deps.prisma.$queryRaw<{ sessionUrl: string | null }[]>(reusableHoldSql(link.id, checkoutClientKey(deps.config.appSecret, client), now));
   return held?.sessionUrl ?? null;
 }
 
-/**
- * For a usage-limited link, under its row lock: what this client's press may do (see the top).
- * One statement: the hold it may go back to, and its holds of the link that ended unpaid today.
- */
-async function decideHold(tx: Prisma.TransactionClient, linkId: string, clientKey: string, now: Date): Promise<HoldDecision> {
-  const [row] = await tx.$queryRaw<{ id: string | null; sessionUrl: string | null; createdAt: Date | null; unpaid: number }[]>`
+interface HoldRow {
+  id: string | null;
+  sessionUrl: string | null;
+  createdAt: Date | null;
+  unpaid: number;
+}
+
+/** This client's hold it may go back to, and its holds of the link that ended unpaid today: one row. */
+function holdSql(linkId: string, clientKey: string, now: Date): Prisma.Sql {
+  return Prisma.sql`
     SELECT h."id", h."sessionUrl", h."createdAt", u."unpaid"
       FROM (SELECT count(*)::int AS "unpaid"
               FROM "Checkout" c
@@ -113,14 +122,62 @@ async function decideHold(tx: Prisma.TransactionClient, linkId: string, clientKe
                AND c."createdAt" > ${new Date(now.getTime() - UNPAID_HOLDS_WINDOW_MS)}
                AND NOT EXISTS (SELECT 1 FROM "Payment" p WHERE p."checkoutId" = c."id" AND (p."status" IN ('captured', 'refunded') OR p."capturedAt" IS NOT NULL))) u
       LEFT JOIN LATERAL (${reusableHoldSql(linkId, clientKey, now)}) h ON true`;
-  if (row?.id && row.sessionUrl) return { kind: 'reuse', sessionUrl: row.sessionUrl, checkoutId: row.id };
-  if (row?.createdAt && now.getTime() - new Date(row.createdAt).getTime() < OPENING_SECONDS * 1000) return { kind: 'opening' };
-  return (row?.unpaid ?? 0) >= MAX_UNPAID_HOLDS ? { kind: 'hold_limit' } : { kind: 'new' };
 }
+
+/** For a usage-limited link, under its row lock: what this client's press may do (see the top). */
+function holdDecision(row: HoldRow, now: Date): HoldDecision {
+  if (row.id && row.sessionUrl) return { kind: 'reuse', sessionUrl: row.sessionUrl, checkoutId: row.id };
+  if (row.createdAt && now.getTime() - new Date(row.createdAt).getTime() < OPENING_SECONDS * 1000) return { kind: 'opening' };
+  return row.unpaid >= MAX_UNPAID_HOLDS ? { kind: 'hold_limit' } : { kind: 'new' };
+}
+
+/**
+ * Under a usage-limited link's row lock: its places as committed now (link-offer.ts) and, for a
+ * client, what its press may do — one statement, read after the lock was taken (a statement that
+ * took the lock itself would count from a snapshot older than the holder that came before it).
+ */
+async function readPlacesAndHold(tx: Prisma.TransactionClient, linkId: string, clientKey: string | null, now: Date): Promise<{ state: LinkLiveState; hold: HoldDecision }> {
+  const places = placesSql(linkId, now);
+  if (clientKey === null) {
+    const [row] = await tx.$queryRaw<PlacesRow[]>`SELECT s.* FROM (${places}) s`;
+    if (!row) throw new Error(`no places read for link ${linkId}`);
+    return { state: liveStateOf(row, false), hold: { kind: 'new' } };
+  }
+  const [row] = await tx.$queryRaw<(PlacesRow & HoldRow)[]>`SELECT s.*, d.* FROM (${places}) s CROSS JOIN (${holdSql(linkId, clientKey, now)}) d`;
+  if (!row) throw new Error(`no places read for link ${linkId}`);
+  return { state: liveStateOf(row, false), hold: holdDecision(row, now) };
+}
+
+/** The checkout a press records, in one statement (plain SQL: no ORM on the buyer's path). */
+function insertCheckoutSql(c: {
+  id: string;
+  orderNumber: string;
+  linkId: string;
+  provider: string;
+  clientKey: string | null;
+  quantity: number;
+  chosenAmount: number | null;
+  discountCodeId: string | null;
+  discountCode: string | null;
+  discountAmount: number;
+  tipAmount: number;
+  amount: number;
+  buyerDetails: BuyerDetails | null;
+}): Prisma.Sql {
+  const at = new Date();
+  return Prisma.sql`
+    INSERT INTO "Checkout" ("id", "orderNumber", "linkId", "provider", "clientKey", "quantity", "chosenAmount", "discountCodeId", "discountCode",
+                            "discountAmount", "tipAmount", "amount", "buyerDetails", "createdAt", "updatedAt")
+    VALUES (${c.id}, ${c.orderNumber}, ${c.linkId}, ${c.provider}, ${c.clientKey}, ${c.quantity}, ${c.chosenAmount}, ${c.discountCodeId}, ${c.discountCode},
+            ${c.discountAmount}, ${c.tipAmount}, ${c.amount}, ${c.buyerDetails === null ? null : JSON.stringify(c.buyerDetails)}::jsonb, ${at}, ${at})`;
+}
+
+// The session opened for a checkout; a subscription's customer only when the provider made one.
+const SESSION_SQL = `UPDATE "Checkout" SET "sessionId" = $2, "sessionUrl" = $3, "customerId" = COALESCE($4, "customerId"), "updatedAt" = now() WHERE "id" = $1`;
 
 // A session must not stay payable after the link itself expires, nor after the place it holds
 // under a usage limit, or the use of a capped discount code, is given back (links/checkout-holds.ts).
-function sessionLifetimeSeconds(link: Link, now: Date, holdsCodeUse: boolean): number | undefined {
+function sessionLifetimeSeconds(link: BuyerLink, now: Date, holdsCodeUse: boolean): number | undefined {
   const cap = link.usageLimit !== null || holdsCodeUse ? CHECKOUT_HOLD_SECONDS : MAX_SESSION_SECONDS;
   const seconds = link.expiresAt === null ? cap : Math.max(Math.ceil((link.expiresAt.getTime() - now.getTime()) / 1000), 1);
   const lifetime = Math.min(seconds, cap);
@@ -131,10 +188,12 @@ export interface CheckoutOptions {
   now?: Date;
   /** Who pressed (http/client-address.ts); presses without one (operator tools) are each their own client. */
   client?: string;
+  /** The shop's keys as read with the link at the press (payments/link-page-state.ts); read here when absent. */
+  keys?: SealedKomojuKeys;
 }
 
 /** The one line KOMOJU's page shows; its amount × quantity is always the session amount. */
-function lineItemFor(link: Link, priced: CheckoutOrder, quantity: number): { description: string; amount: number; quantity: number } {
+function lineItemFor(link: BuyerLink, priced: CheckoutOrder, quantity: number): { description: string; amount: number; quantity: number } {
   const { amount, code } = priced;
   if (amount.discount === 0 && amount.tip === 0) return { description: link.productName, amount: priced.unitAmount, quantity };
   const language = isLanguage(link.language) ? link.language : 'ja';
@@ -171,13 +230,13 @@ function choiceMetadata(priced: CheckoutOrder): Record<string, string> {
   return metadata;
 }
 
-export async function startCheckout(deps: CheckoutDeps, link: Link, order: CheckoutOrder, options: CheckoutOptions = {}): Promise<StartCheckoutResult> {
+export async function startCheckout(deps: CheckoutDeps, link: BuyerLink, order: CheckoutOrder, options: CheckoutOptions = {}): Promise<StartCheckoutResult> {
   const now = options.now ?? new Date();
   const clientKey = options.client === undefined ? null : checkoutClientKey(deps.config.appSecret, options.client);
   const { prisma, config, log } = deps;
   let provider;
   try {
-    ({ provider } = await providerForLink(deps, link));
+    ({ provider } = options.keys === undefined ? await providerForLink(deps, link) : providerForKeys(deps, openMerchantKomojuKeys(config.appSecret, options.keys), link));
   } catch (error) {
     // E.g. the merchant's stored keys no longer decrypt (APP_SECRET changed): the operator must act.
     log.error({ linkId: link.id, err: error }, 'checkout: no payment provider for this link');
@@ -199,14 +258,18 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, order: Check
   const checkoutId = newCheckoutId();
   const orderNumber = newOrderNumber();
   type Decision = HoldDecision | { kind: 'closed'; offer: ClosedOffer } | { kind: 'too_many'; placesLeft: number } | { kind: 'code_used_up' } | { kind: 'code_held' };
-  /** The press decided against the link's terms as committed now (null: the link was deleted). */
-  const decide = async (tx: Prisma.TransactionClient, terms: LinkTerms | null): Promise<Decision> => {
-    // Read again at the press: the merchant may have just deactivated it.
+  /**
+   * The press decided against the link's terms: under the link's lock (`tx`) as committed now (null:
+   * the link was deleted), else as this press read them (nothing to count, see below).
+   */
+  const decide = async (tx: Prisma.TransactionClient | null, terms: LinkTerms | null): Promise<Decision> => {
+    // Read again under the lock: the merchant may have just deactivated it.
     if (!terms) return { kind: 'closed', offer: { open: false, reason: 'inactive' } };
-    const current: Link = { ...link, ...terms };
-    const hold = current.usageLimit !== null && clientKey !== null ? await decideHold(tx, link.id, clientKey, now) : { kind: 'new' as const };
+    const current = { ...link, ...terms };
+    const { state, hold }: { state: LinkLiveState; hold: HoldDecision } =
+      tx !== null && current.usageLimit !== null ? await readPlacesAndHold(tx, link.id, clientKey, now) : { state: NO_LIVE_STATE, hold: { kind: 'new' } };
     // The same rule the page was rendered from, on the counts as committed now.
-    const offer = await readLinkOffer(tx, current, now, { codes: false });
+    const offer = offerFor(offerTermsOf(current), state, now);
     // A closed link stays closed even for a client holding a place of it (e.g. just deactivated).
     if (!offer.open && (hold.kind !== 'reuse' || offer.reason !== 'reserved')) return { kind: 'closed', offer };
     if (hold.kind === 'opening') return { kind: 'closed', offer: { open: false, reason: 'reserved', freesAt: new Date(now.getTime() + OPENING_SECONDS * 1000), byAwaiting: false } };
@@ -215,6 +278,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, order: Check
       if (quantity > offer.quantity.max) return { kind: 'too_many', placesLeft: offer.placesLeft ?? 0 };
       // The code's cap is decided one checkout at a time, like the link's places (code-uses.ts).
       if (code && code.usageCap !== null) {
+        if (tx === null) throw new Error('a capped code is decided under the link lock');
         await lockCode(tx, code.id);
         // The same press again (same link, same total) goes back to its session; anything else waits for it to end.
         const held = clientKey === null ? null : await clientCodeHold(tx, code.id, clientKey, now);
@@ -222,29 +286,32 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, order: Check
         if (held) return { kind: 'code_held' };
         if (!(await hasUseLeft(tx, code, now))) return { kind: 'code_used_up' };
       }
-      const chosen = {
+      const insert = insertCheckoutSql({
+        id: checkoutId,
+        orderNumber,
+        linkId: link.id,
+        provider: provider.name,
+        clientKey,
+        quantity,
         chosenAmount: order.chosenAmount,
         discountCodeId: code?.id ?? null,
         discountCode: code?.code ?? null,
         discountAmount: order.amount.discount,
         tipAmount: order.amount.tip,
         amount: order.amount.total,
-      };
-      const buyerDetails = order.details && Object.keys(order.details).length > 0 ? { buyerDetails: order.details as Prisma.InputJsonObject } : {};
-      await tx.checkout.create({ data: { id: checkoutId, orderNumber, linkId: link.id, provider: provider.name, clientKey, quantity, ...chosen, ...buyerDetails } });
+        buyerDetails: order.details && Object.keys(order.details).length > 0 ? order.details : null,
+      });
+      if (tx === null) await deps.db.query(insert.text, insert.values);
+      else await tx.$executeRaw(insert);
     }
     return hold;
   };
   // Without a usage limit or a capped code there are no places or uses to count, so nothing to
-  // take one at a time: the terms as committed now, then the checkout — two statements, no
-  // transaction (a deactivation committed between them is as if it came just after the press).
-  // Otherwise the decision is taken under the link's row lock (link-offer.ts).
+  // take one at a time: the terms as this press read them (with the link, payments/link-page-state.ts),
+  // then the checkout — no transaction (a deactivation committed between them is as if it came just
+  // after the press). Otherwise the decision is taken under the link's row lock (link-offer.ts).
   const nothingToCount = link.usageLimit === null && (code === null || code.usageCap === null);
-  const terms = nothingToCount ? await currentLinkTerms(prisma, link.id) : undefined;
-  const decision =
-    terms !== undefined && (terms === null || terms.usageLimit === null)
-      ? await decide(prisma, terms)
-      : await prisma.$transaction(async (tx): Promise<Decision> => decide(tx, await lockLink(tx, link.id)));
+  const decision = nothingToCount ? await decide(null, link) : await prisma.$transaction(async (tx): Promise<Decision> => decide(tx, await lockLink(tx, link.id)));
   if (decision.kind === 'closed') return { kind: 'closed', link, offer: decision.offer };
   if (decision.kind === 'too_many') return { kind: 'invalid', link, field: 'quantity', reason: 'not_enough_left', placesLeft: decision.placesLeft };
   if (decision.kind === 'code_used_up') return { kind: 'invalid', link, field: 'code', reason: 'unknown' };
@@ -268,10 +335,7 @@ export async function startCheckout(deps: CheckoutDeps, link: Link, order: Check
       idempotencyKey: checkoutId,
       expiresInSeconds: sessionLifetimeSeconds(link, now, code !== null && code.usageCap !== null),
     });
-    await prisma.checkout.update({
-      where: { id: checkoutId },
-      data: { sessionId: session.id, sessionUrl: session.sessionUrl, ...(subscription && session.customerId ? { customerId: session.customerId } : {}) },
-    });
+    await deps.db.query(SESSION_SQL, [checkoutId, session.id, session.sessionUrl, subscription && session.customerId ? session.customerId : null]);
     return { kind: 'redirect', sessionUrl: session.sessionUrl, checkoutId, reused: false };
   } catch (error) {
     await prisma.checkout.update({ where: { id: checkoutId }, data: { status: 'error' } });

@@ -103,8 +103,8 @@ export async function getLinkSummaries(db: LedgerReader, linkIds: readonly strin
   return summaries;
 }
 
-/** The statement behind getLinkSummaries (exported for the benchmark's EXPLAIN). */
-export function linkSummarySql(ids: string[]): Prisma.Sql {
+/** The statement behind getLinkSummaries (exported for the benchmark's EXPLAIN); `ids` may be an SQL array expression (a column of an outer query). */
+export function linkSummarySql(ids: string[] | Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
     WITH payment AS (
       SELECT p."linkId", p."checkoutId", COALESCE(p."total", p."amount") AS "paid", p."currency",

@@ -11,7 +11,8 @@ function legalPagePath(shopSlug: string, language: Language): string {
   return `/s/${encodeURIComponent(shopSlug)}/legal?lang=${language}`;
 }
 
-function brandOf(profile: ShopProfile, publicBaseUrl: string, language: Language): ShopBrand {
+/** The brand of a shop profile already read (payments/link-page-state.ts reads it with the link). */
+export function shopBrandOf(profile: ShopProfile, publicBaseUrl: string, language: Language): ShopBrand {
   return {
     name: shopDisplayName(profile),
     logoUrl: profile.logoId ? mediaUrl(publicBaseUrl, profile.logoId) : null,
@@ -24,5 +25,5 @@ function brandOf(profile: ShopProfile, publicBaseUrl: string, language: Language
 export async function loadShopBrand(prisma: Prisma, publicBaseUrl: string, merchantId: string, language: Language): Promise<ShopBrand> {
   const profile = await loadShopProfile(prisma, merchantId);
   if (!profile) throw new Error(`merchant ${merchantId} of a link does not exist`);
-  return brandOf(profile, publicBaseUrl, language);
+  return shopBrandOf(profile, publicBaseUrl, language);
 }

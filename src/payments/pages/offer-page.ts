@@ -2,7 +2,7 @@
 // presets, tips and code field the buyer may choose now, and nothing else. Pure (no request, no
 // database), so the property test (test/unit/payments/offer-page-property.test.ts) renders it for
 // random links and states and submits the form as it stands.
-import type { Link } from '../../generated/prisma/client.js';
+import type { BuyerLink } from '../../links/buyer-link.js';
 import { readDiscountOff } from '../../discounts/discount-rule.js';
 import { isSupportedCurrency, maxAmount } from '../../i18n/currency.js';
 import { formatStoredPrice, priceParts } from '../../i18n/format.js';
@@ -27,7 +27,7 @@ export const CHECKOUT_FORM = 'checkout';
 /** The buyer's fields a 422 page shows again as typed. */
 const BUYER_FORM_FIELDS: readonly BuyerField[] = ['buyerName', 'phone', 'email', 'country', 'postalCode', 'address1', 'address2', 'answer'];
 
-export function linkLanguage(link: Link): Language {
+export function linkLanguage(link: BuyerLink): Language {
   return isLanguage(link.language) ? link.language : 'ja';
 }
 
@@ -40,7 +40,7 @@ export interface OfferPageRetry {
 }
 
 interface OfferPageInput {
-  link: Link;
+  link: BuyerLink;
   shop: ShopBrand;
   offer: OpenOffer;
   config: { publicBaseUrl: string; appSecret: string };
@@ -49,7 +49,7 @@ interface OfferPageInput {
 }
 
 /** "Card, PayPay" in the page's language when the link limits the payment types; null: all. */
-function paymentMethodNames(link: Link, language: Language): string | null {
+function paymentMethodNames(link: BuyerLink, language: Language): string | null {
   const types = readPaymentTypes(link.paymentTypes);
   if (types.length === 0) return null;
   const t = translator(language, 'links');
@@ -57,7 +57,7 @@ function paymentMethodNames(link: Link, language: Language): string | null {
 }
 
 /** The page's message for a field the offer does not accept, in the link's language. */
-function problemMessage(link: Link, offer: OpenOffer, language: Language, problem: FormProblem, country: 'JP' | 'KR'): string {
+function problemMessage(link: BuyerLink, offer: OpenOffer, language: Language, problem: FormProblem, country: 'JP' | 'KR'): string {
   const t = translator(language, 'pages');
   switch (problem.field) {
     case 'quantity':
@@ -78,7 +78,7 @@ function problemMessage(link: Link, offer: OpenOffer, language: Language, proble
 }
 
 /** The buyer's price choices on the page, as posted (or the defaults on first view). */
-function amountFieldFor(link: Link, offer: OpenOffer, language: Language, form: Record<string, unknown> | undefined): AmountField | null {
+function amountFieldFor(link: BuyerLink, offer: OpenOffer, language: Language, form: Record<string, unknown> | undefined): AmountField | null {
   const price = offer.price;
   if (price.mode !== 'buyer') return null;
   const t = translator(language, 'pages');
@@ -92,7 +92,7 @@ function amountFieldFor(link: Link, offer: OpenOffer, language: Language, form: 
   };
 }
 
-function tipFieldFor(link: Link, offer: OpenOffer, language: Language, form: Record<string, unknown> | undefined): TipField | null {
+function tipFieldFor(link: BuyerLink, offer: OpenOffer, language: Language, form: Record<string, unknown> | undefined): TipField | null {
   const tips = offer.tips;
   if (!tips) return null;
   const t = translator(language, 'pages');
@@ -105,7 +105,7 @@ function tipFieldFor(link: Link, offer: OpenOffer, language: Language, form: Rec
   return { options: [{ value: NO_TIP_CHOICE, label: t('link.tip.none') }, ...options], choice: options.some((option) => option.value === posted) ? posted : NO_TIP_CHOICE };
 }
 
-function breakdownFor(link: Link, language: Language, priced: CheckoutOrder): Breakdown {
+function breakdownFor(link: BuyerLink, language: Language, priced: CheckoutOrder): Breakdown {
   const t = translator(language, 'pages');
   const format = (amount: number) => formatStoredPrice(amount, link.currency, language);
   const { amount, code } = priced;
@@ -197,7 +197,7 @@ export function renderOfferPage(input: OfferPageInput): { status: number; html: 
 }
 
 /** What the page's live total prices from (live-total.ts); null when the currency's prices cannot be formatted the server's way in the script. */
-function livePricing(link: Link, offer: OpenOffer, language: Language, priced: CheckoutOrder | null): LivePricing | null {
+function livePricing(link: BuyerLink, offer: OpenOffer, language: Language, priced: CheckoutOrder | null): LivePricing | null {
   const money = priceParts(link.currency, language);
   if (!money || !isSupportedCurrency(link.currency)) return null;
   const t = translator(language, 'pages');
@@ -228,7 +228,7 @@ function livePricing(link: Link, offer: OpenOffer, language: Language, priced: C
 }
 
 /** A message at each field the offer does not accept, in the link's language. */
-export function problemErrors(link: Link, offer: OpenOffer, problems: FormProblem[], form: Record<string, unknown>): FieldError[] {
+export function problemErrors(link: BuyerLink, offer: OpenOffer, problems: FormProblem[], form: Record<string, unknown>): FieldError[] {
   const country = form.country === 'KR' ? 'KR' : 'JP';
   return problems.map((problem) => ({ field: problem.field, message: problemMessage(link, offer, linkLanguage(link), problem, country) }));
 }

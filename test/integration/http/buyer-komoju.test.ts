@@ -20,7 +20,7 @@ const PUBLIC_BASE_URL = 'http://127.0.0.1:1';
 
 describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kind) => {
   const fake = useFakeKomoju(SECRET_KEY);
-  const { prisma, harness } = useLineHarness(kind, () => ({
+  const { database, prisma, harness } = useLineHarness(kind, () => ({
     // Buyers are told apart by the X-Forwarded-For a proxy on loopback would set.
     env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, PUBLIC_BASE_URL, TRUST_PROXY: 'loopback' },
   }));
@@ -549,7 +549,7 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
 
   it('gives a place back once the session holding it can no longer be paid', async () => {
     const link = await seedLink(prisma, { usageLimit: 1 });
-    const deps = { prisma, config: harness.config, log: createLogger('debug', new LogCapture()) };
+    const deps = { prisma, db: database.db, config: harness.config, log: createLogger('debug', new LogCapture()) };
     const linkRow = await prisma.link.findUniqueOrThrow({ where: { id: link.linkId } });
     const now = new Date();
     const order = await orderAsRendered(prisma, linkRow, now);

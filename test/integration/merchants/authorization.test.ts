@@ -5,6 +5,7 @@ import { createInvite } from '../../../src/merchants/create-invite.js';
 import { createMerchant } from '../../../src/merchants/create-merchant.js';
 import { getMerchantKomojuKeys, setMerchantKomojuKeys } from '../../../src/merchants/komoju-keys.js';
 import { listMembers, removeMember } from '../../../src/merchants/members.js';
+import { prismaQuery } from '../../../src/db/sql.js';
 import { countAttempt } from '../../../src/merchants/rate-limit.js';
 import { SecretBoxError } from '../../../src/merchants/secret-box.js';
 import { databaseKinds } from '../../support/databases.js';
@@ -87,7 +88,7 @@ describe.each(kinds)('merchant authorization and keys on %s', (kind) => {
 
   it('counts concurrent attempts exactly (no lost increments)', async () => {
     const now = new Date();
-    const hits = await Promise.all(Array.from({ length: 12 }, () => countAttempt(prisma, 'test:race', { limit: 5, windowMs: 3600_000 }, now)));
+    const hits = await Promise.all(Array.from({ length: 12 }, () => countAttempt(prismaQuery(prisma), 'test:race', { limit: 5, windowMs: 3600_000 }, now)));
     expect(hits.map((hit) => hit.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, index) => index + 1));
     expect(hits.filter((hit) => hit.allowed)).toHaveLength(5);
   });
@@ -95,9 +96,9 @@ describe.each(kinds)('merchant authorization and keys on %s', (kind) => {
   it('forgets counters of every key a day after their window', async () => {
     const now = new Date('2026-11-28T12:00:00Z');
     for (let client = 0; client < 5; client++) {
-      await countAttempt(prisma, `checkout:203.0.113.${client}`, { limit: 10, windowMs: 60_000 }, new Date(now.getTime() - 2 * 86_400_000));
+      await countAttempt(prismaQuery(prisma), `checkout:203.0.113.${client}`, { limit: 10, windowMs: 60_000 }, new Date(now.getTime() - 2 * 86_400_000));
     }
-    await countAttempt(prisma, 'checkout:198.51.100.1', { limit: 10, windowMs: 60_000 }, now);
+    await countAttempt(prismaQuery(prisma), 'checkout:198.51.100.1', { limit: 10, windowMs: 60_000 }, now);
     const left = await prisma.rateLimit.findMany({ where: { key: { startsWith: 'checkout:' } } });
     expect(left.map((row) => row.key)).toEqual(['checkout:198.51.100.1']);
   });

@@ -17,7 +17,7 @@ const WEBHOOK_SECRET = 'whsec_chat_subs_0123456789abcdef';
 
 describe.each(await databaseKinds())('cancelling subscriptions from the chat on %s', (kind) => {
   const fake = useFakeKomoju(SECRET_KEY);
-  const { prisma, harness } = useLineHarness(kind, () => ({
+  const { database, prisma, harness } = useLineHarness(kind, () => ({
     env: { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url },
   }));
   let sequence = 0;
@@ -36,7 +36,7 @@ describe.each(await databaseKinds())('cancelling subscriptions from the chat on 
   async function subscribedLink(productName = `Bread box ${++sequence}`): Promise<{ linkId: string; subscriptionId: string; providerId: string }> {
     const linkId = await seedLink(prisma, 'bakery', { productName, amount: 1000, testMode: true });
     const link = await prisma.link.update({ where: { id: linkId }, data: { billingInterval: 'month', paymentTypes: ['credit_card'] } });
-    const deps = { prisma, config: harness.config, log: createLogger('silent') };
+    const deps = { prisma, db: database.db, config: harness.config, log: createLogger('silent') };
     const started = await startCheckout(deps, link, await orderAsRendered(prisma, link));
     if (started.kind !== 'redirect') throw new Error(`checkout did not start: ${started.kind}`);
     const checkout = await prisma.checkout.findUniqueOrThrow({ where: { id: started.checkoutId } });
