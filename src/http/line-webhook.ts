@@ -56,6 +56,7 @@ function coalescedStore(deps: LineWebhookDeps): Coalescer<StorableEvent[], Store
   );
 }
 
+/** Each request's own deadline, the wait for its statement included. */
 function storeWithin(store: Coalescer<StorableEvent[], StoreResult>, events: StorableEvent[]): Promise<StoreResult> {
   if (events.length === 0) return Promise.resolve({ stored: 0, parked: 0, claimed: [] });
   let timer: NodeJS.Timeout | undefined;
