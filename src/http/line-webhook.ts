@@ -1,8 +1,9 @@
 import { validateSignature } from '@line/bot-sdk';
 import express, { type Router } from 'express';
+import { Coalescer } from '../db/coalesce.js';
 import type { SqlQuery } from '../db/sql.js';
 import { toStorableEvent, type StorableEvent } from '../inbox/storable-event.js';
-import { storeEvents, type StoreResult } from '../inbox/store-events.js';
+import { storeRequests, type StoreResult } from '../inbox/store-events.js';
 import type { InboxWorker } from '../inbox/worker.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -21,28 +22,48 @@ const MAX_BODY = '1mb';
 // LINE gives up on a webhook after about 2 s: a database that cannot store by then gets a 503
 // (LINE redelivers) rather than a timeout. A store that lands later is deduplicated on redelivery.
 const STORE_DEADLINE_MS = 1_500;
+// One store statement's size under a burst: it holds a lock per user of its batch while it runs.
+const MAX_EVENTS_PER_STORE = 500;
 
 class StoreDeadlineError extends Error {
   override name = 'StoreDeadlineError';
 }
 
-function storeWithin(deps: LineWebhookDeps, events: StorableEvent[]): Promise<StoreResult> {
-  const free = deps.worker.freeSlots();
-  const storing = storeEvents(deps.db, events, free > 0 ? { limit: free, leaseMs: deps.worker.leaseMs, context: deps.worker.context } : null);
-  storing.then(
-    (result) => deps.worker.noteStored(result.stored - result.parked - result.claimed.length, free >= events.length),
-    () => undefined,
+/**
+ * Concurrent requests' events go to the database in one statement (src/db/coalesce.ts): one
+ * request alone is stored at once; requests that arrive while a store is in flight are stored
+ * together in the next. A request redelivering an event already waiting goes in a later statement,
+ * so each stored row has one request to answer for it. A failed statement fails each of its
+ * requests (503: LINE redelivers them all).
+ */
+function coalescedStore(deps: LineWebhookDeps): Coalescer<StorableEvent[], StoreResult> {
+  return new Coalescer(
+    async (requests) => {
+      const free = deps.worker.freeSlots();
+      const results = await storeRequests(deps.db, requests, free > 0 ? { limit: free, leaseMs: deps.worker.leaseMs, context: deps.worker.context } : null);
+      let events = 0;
+      let unclaimed = 0;
+      for (const [index, result] of results.entries()) {
+        events += requests[index]!.length;
+        unclaimed += result.stored - result.parked - result.claimed.length;
+      }
+      deps.worker.noteStored(unclaimed, free >= events);
+      // Events stored (and claimed) after a request was answered 503 still run: LINE's redelivery is then a duplicate.
+      for (const result of results) deps.worker.adopt(result.claimed);
+      return results;
+    },
+    { keys: (events) => events.map((event) => event.webhookEventId), weight: (events) => events.length, maxWeight: MAX_EVENTS_PER_STORE },
   );
+}
+
+/** Each request's own deadline, the wait for its statement included. */
+function storeWithin(store: Coalescer<StorableEvent[], StoreResult>, events: StorableEvent[]): Promise<StoreResult> {
+  if (events.length === 0) return Promise.resolve({ stored: 0, parked: 0, claimed: [] });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new StoreDeadlineError(`not stored within ${STORE_DEADLINE_MS} ms`)), STORE_DEADLINE_MS);
   });
-  // Events stored (and claimed) after we answered 503 still run: LINE's redelivery is then a duplicate.
-  storing.then(
-    (result) => deps.worker.adopt(result.claimed),
-    () => undefined,
-  );
-  return Promise.race([storing, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([store.submit(events), deadline]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -51,6 +72,7 @@ function storeWithin(deps: LineWebhookDeps, events: StorableEvent[]): Promise<St
  */
 export function lineWebhookRouter(deps: LineWebhookDeps): Router {
   const router = express.Router();
+  const store = coalescedStore(deps);
   router.post('/webhooks/line', express.raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signature = req.get('x-line-signature');
@@ -75,7 +97,7 @@ export function lineWebhookRouter(deps: LineWebhookDeps): Router {
       deps.log.warn({ dropped: rawEvents.length - events.length }, 'LINE webhook: events without a webhookEventId cannot be deduplicated; not stored');
     }
     try {
-      const result = await storeWithin(deps, events);
+      const result = await storeWithin(store, events);
       deps.metrics.eventsStored.inc(result.stored);
       if (result.parked > 0) deps.metrics.eventsParked.inc({ reason: 'unstorable' }, result.parked);
       for (const event of events) {

@@ -39,30 +39,48 @@ const storeSqlWith = new Map<NonNullable<FastClaim['context']>, string>();
  * cannot store, and the caller answers 5xx so LINE redelivers.
  */
 export async function storeEvents(db: SqlQuery, events: StorableEvent[], fastClaim: FastClaim | null): Promise<StoreResult> {
-  if (events.length === 0) return { stored: 0, parked: 0, claimed: [] };
-  const batch = events.map((event, ord) => ({
-    webhookEventId: event.webhookEventId,
-    userId: event.userId,
-    payload: event.payload,
-    eventTimestamp: event.eventTimestamp,
-    status: event.parkReason === null ? 'pending' : 'parked',
-    lastError: event.parkReason,
-    ord,
-  }));
+  const [result] = await storeRequests(db, [events], fastClaim);
+  return result!;
+}
+
+/**
+ * Stores the events of several webhook requests in one statement, with a result per request.
+ * The fast path's limit is shared, earlier requests first. The requests' event ids must not
+ * overlap (the coalescing webhook keeps a redelivery for the next statement): each stored row then
+ * belongs to exactly one request. One user's events from several requests are one user in the
+ * batch to the function: it claims at most the first of them, as it does within one request.
+ */
+export async function storeRequests(db: SqlQuery, requests: StorableEvent[][], fastClaim: FastClaim | null): Promise<StoreResult[]> {
+  const results = requests.map((): StoreResult => ({ stored: 0, parked: 0, claimed: [] }));
+  const owner = new Map<string, { event: StorableEvent; result: StoreResult }>();
+  const batch: object[] = [];
+  requests.forEach((events, index) => {
+    for (const event of events) {
+      owner.set(event.webhookEventId, { event, result: results[index]! });
+      batch.push({
+        webhookEventId: event.webhookEventId,
+        userId: event.userId,
+        payload: event.payload,
+        eventTimestamp: event.eventTimestamp,
+        status: event.parkReason === null ? 'pending' : 'parked',
+        lastError: event.parkReason,
+        ord: batch.length,
+      });
+    }
+  });
+  if (batch.length === 0) return results;
   let sql = STORE_SQL;
   if (fastClaim?.context) {
     sql = storeSqlWith.get(fastClaim.context) ?? storeSql(fastClaim.context);
     storeSqlWith.set(fastClaim.context, sql);
   }
   const rows = await db.query<{ webhookEventId: string; claimed: boolean; context?: unknown }>(sql, [JSON.stringify(batch), fastClaim?.limit ?? 0, (fastClaim?.leaseMs ?? 0) / 1000]);
-  const byId = new Map(events.map((event) => [event.webhookEventId, event]));
-  const claimed: ClaimedEvent[] = [];
-  let parked = 0;
   for (const row of rows) {
-    const event = byId.get(row.webhookEventId)!;
-    if (event.parkReason !== null) parked += 1;
+    const { event, result } = owner.get(row.webhookEventId)!;
+    result.stored += 1;
+    if (event.parkReason !== null) result.parked += 1;
     if (row.claimed) {
-      claimed.push({
+      result.claimed.push({
         webhookEventId: event.webhookEventId,
         userId: event.userId,
         payload: event.payload,
@@ -74,5 +92,5 @@ export async function storeEvents(db: SqlQuery, events: StorableEvent[], fastCla
       });
     }
   }
-  return { stored: rows.length, parked, claimed };
+  return results;
 }

@@ -1,3 +1,4 @@
+import { Coalescer } from '../db/coalesce.js';
 import type { SqlQuery } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -98,16 +99,17 @@ UPDATE "LineEvent" AS e
 RETURNING ${claimColumns(context)}`;
 
 // The sent replies can hold things like fresh invite codes: they are kept only until delivered.
+// Finishes several events at once (see finish): each finished event's user has no other running
+// event, so each user's next event is claimed at most once, for the user whose event finished.
 const finishSql = (context: WorkerOptions['context']) => `
 WITH finished AS (
   UPDATE "LineEvent" SET "status" = 'done', "processedAt" = now(), "lockedUntil" = NULL, "lastError" = NULL, "outbox" = NULL
-   WHERE "webhookEventId" = $1
+   WHERE "webhookEventId" = ANY($1::text[])
   RETURNING "userId"
 ), next AS (
-  SELECT n."webhookEventId", n."nextAttemptAt" FROM "LineEvent" n JOIN finished f ON n."userId" = f."userId"
-   WHERE $3 AND n."status" IN (${UNFINISHED}) AND n."webhookEventId" <> $1
-   ORDER BY n."eventTimestamp", n."receivedAt", n."webhookEventId"
-   LIMIT 1
+  SELECT DISTINCT ON (n."userId") n."webhookEventId", n."nextAttemptAt" FROM "LineEvent" n JOIN finished f ON n."userId" = f."userId"
+   WHERE $3 AND n."status" IN (${UNFINISHED}) AND NOT (n."webhookEventId" = ANY($1::text[]))
+   ORDER BY n."userId", n."eventTimestamp", n."receivedAt", n."webhookEventId"
 )
 UPDATE "LineEvent" AS e
    SET "lockedUntil" = now() + make_interval(secs => $2), "attempts" = e."attempts" + 1
@@ -133,7 +135,7 @@ export class InboxWorker {
   /** The expression the webhook's fast-path claim reads, as the worker's own claims do. */
   readonly context: WorkerOptions['context'];
   private readonly claimSql: string;
-  private readonly finishSql: string;
+  private readonly finishing: Coalescer<ClaimedEvent, ClaimedEvent | undefined>;
   private lastPrunedAt = 0;
   private lastReachedDatabaseAt = Date.now();
   private readonly inFlight = new Set<Promise<void>>();
@@ -163,7 +165,17 @@ export class InboxWorker {
     this.stopTimeoutMs = options.stopTimeoutMs ?? 1_500;
     this.context = options.context;
     this.claimSql = claimSql(options.context);
-    this.finishSql = finishSql(options.context);
+    const finish = finishSql(options.context);
+    // Events finishing while another finish is in flight are finished together in the next statement.
+    this.finishing = new Coalescer(async (events) => {
+      const next = await this.db.query<ClaimedEvent>(finish, [events.map((event) => event.webhookEventId), this.leaseMs / 1000, !this.stopped]);
+      const byUser = new Map(next.map((claimed) => [claimed.userId, claimed]));
+      return events.map((event) => {
+        const claimed = byUser.get(event.userId);
+        byUser.delete(event.userId);
+        return claimed;
+      });
+    });
   }
 
   start(): void {
@@ -340,10 +352,10 @@ export class InboxWorker {
   /**
    * Marks the event done and, in the same statement, claims its user's next event if it is due:
    * the instance that finished a user's event goes on with that user, with no poll in between.
+   * The statement is shared with the events finishing at the same moment (src/db/coalesce.ts).
    */
-  private async finish(event: ClaimedEvent): Promise<ClaimedEvent | undefined> {
-    const [next] = await this.db.query<ClaimedEvent>(this.finishSql, [event.webhookEventId, this.leaseMs / 1000, !this.stopped]);
-    return next;
+  private finish(event: ClaimedEvent): Promise<ClaimedEvent | undefined> {
+    return this.finishing.submit(event);
   }
 
   private async renewLease(webhookEventId: string): Promise<void> {
