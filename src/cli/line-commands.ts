@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { createLineClient } from '../line/line-client.js';
 import { newMessageId, newWebhookEventId, postSignedWebhook } from '../line/webhook-event.js';
 import { CliError, requireFlag, type AdminCommand, type CliContext } from './commands.js';
-import { renderRichMenuImage } from '../line/rich-menu/rich-menu-image.js';
 import { RICH_MENU_BUTTONS, RICH_MENU_HEIGHT, RICH_MENU_WIDTH, richMenuDefinition } from '../line/rich-menu/rich-menu-layout.js';
 
 function numberFlag(context: CliContext, name: string, fallback: number): number {
@@ -133,6 +132,9 @@ const richMenuSetup: AdminCommand = {
   summary: 'draws the ja/en/ko rich menu, uploads it and makes it the default',
   needsDatabase: false,
   async run(context) {
+    // Loaded here, not with the command list: the embedded server loads that list to serve the CLI,
+    // and resvg with its fonts would then stay in its memory for a drawing it never makes.
+    const { renderRichMenuImage } = await import('../line/rich-menu/rich-menu-image.js');
     const image = renderRichMenuImage();
     const out = context.flags.get('out');
     if (typeof out === 'string') writeFileSync(out, image);

@@ -2,7 +2,6 @@
 // reads Japanese and Korean), RFC 4180 quoting and CRLF line ends (csv-stringify, a well-kept
 // library, rather than hand-written quoting), and every text cell that a spreadsheet would run as
 // a formula (= + - @, tab, CR first) neutralised with a leading apostrophe (OWASP's advice).
-import { stringify } from 'csv-stringify/sync';
 import type { Prisma } from '../db/database.js';
 import { translator, type Language } from '../i18n/i18n.js';
 import { formatMajorUnits, formatSheetDateTime } from '../i18n/format.js';
@@ -99,6 +98,8 @@ export async function paymentsCsv(prisma: Prisma, scope: { merchantId: string; l
       ...(withBuyers ? buyer.map(neutraliseFormula) : []),
     ];
   });
+  // Loaded when a file is first built, not at startup: most servers rarely export.
+  const { stringify } = await import('csv-stringify/sync');
   return stringify([columns.map((column) => t(`columns.${column}`)), ...records], { bom: true, record_delimiter: 'windows' });
 }
 
