@@ -14,7 +14,7 @@ export interface LineWebhookDeps {
   log: Logger;
   metrics: Metrics;
   /** Runs the events claimed while storing, and is woken for the rest. */
-  worker: Pick<InboxWorker, 'freeSlots' | 'leaseMs' | 'context' | 'adopt' | 'noteStored'>;
+  worker: Pick<InboxWorker, 'freeSlots' | 'receive' | 'leaseMs' | 'context' | 'adopt' | 'noteStored'>;
 }
 
 // LINE's webhook bodies are small; anything far larger is not LINE.
@@ -96,6 +96,8 @@ export function lineWebhookRouter(deps: LineWebhookDeps): Router {
       deps.metrics.eventsParked.inc({ reason: 'no_event_id' }, rawEvents.length - events.length);
       deps.log.warn({ dropped: rawEvents.length - events.length }, 'LINE webhook: events without a webhookEventId cannot be deduplicated; not stored');
     }
+    const answered = deps.worker.receive();
+    res.on('close', answered);
     try {
       const result = await storeWithin(store, events);
       deps.metrics.eventsStored.inc(result.stored);

@@ -32,6 +32,11 @@ export type Answered = 'reply' | 'push' | 'none';
 
 export interface WorkerOptions {
   concurrency?: number;
+  /**
+   * Events run at once while LINE's webhook requests are being stored (see `receive`): fewer, so
+   * the event loop answers LINE first — an unanswered webhook is redelivered, a stored event waits.
+   */
+  busyConcurrency?: number;
   pollIntervalMs?: number;
   maxAttempts?: number;
   /** How long a claimed event stays ours before another instance may take it over. */
@@ -56,6 +61,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 // A store that raced with its user's previous event finishing is picked up by a poll this soon.
 const POLL_SOON_MS = 100;
+// A burst's webhook requests come back to back: once none has been answered for this long, the
+// burst is over and the worker runs events at full concurrency again.
+const QUIET_AFTER_MS = 50;
 // The worker counts as stalled (readiness fails) when it has not reached the database for this long.
 const STALLED_AFTER_MS = 3_000;
 
@@ -126,6 +134,11 @@ RETURNING ${claimColumns(context)}`;
  */
 export class InboxWorker {
   private readonly concurrency: number;
+  private readonly busyConcurrency: number;
+  // Webhook requests between their body and their answer (receive), and when the last was answered.
+  private receiving = 0;
+  private lastAnsweredAt = 0;
+  private quietTimer: NodeJS.Timeout | undefined;
   private readonly pollIntervalMs: number;
   private readonly maxAttempts: number;
   readonly leaseMs: number;
@@ -157,6 +170,7 @@ export class InboxWorker {
     options: WorkerOptions = {},
   ) {
     this.concurrency = options.concurrency ?? 32;
+    this.busyConcurrency = Math.min(this.concurrency, options.busyConcurrency ?? 8);
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.leaseMs = options.leaseMs ?? 10_000;
@@ -186,7 +200,30 @@ export class InboxWorker {
 
   /** Free slots for the webhook's fast path (0 while stopped). */
   freeSlots(): number {
-    return this.stopped ? 0 : Math.max(0, this.concurrency - this.inFlight.size);
+    return this.stopped ? 0 : Math.max(0, this.slots() - this.inFlight.size);
+  }
+
+  /**
+   * A webhook request is being stored; call the returned function once it is answered. While any
+   * is, at most busyConcurrency events run; when the last is answered, the backlog is claimed.
+   */
+  receive(): () => void {
+    this.receiving += 1;
+    let answered = false;
+    return () => {
+      if (answered) return;
+      answered = true;
+      this.receiving -= 1;
+      this.lastAnsweredAt = Date.now();
+      if (this.receiving > 0 || !this.backlog || this.stopped) return;
+      clearTimeout(this.quietTimer);
+      this.quietTimer = setTimeout(() => this.wake(), QUIET_AFTER_MS);
+    };
+  }
+
+  private slots(): number {
+    const busy = this.receiving > 0 || Date.now() - this.lastAnsweredAt < QUIET_AFTER_MS;
+    return busy ? this.busyConcurrency : this.concurrency;
   }
 
   /** True when the worker has been unable to reach the database for a while (readiness). */
@@ -251,6 +288,7 @@ export class InboxWorker {
     this.stopped = true;
     clearTimeout(this.timer);
     clearTimeout(this.soonTimer);
+    clearTimeout(this.quietTimer);
     this.soonTimer = undefined;
     const deadline = Date.now() + this.stopTimeoutMs;
     while ((this.inFlight.size > 0 || this.polling) && Date.now() < deadline) {
@@ -291,7 +329,7 @@ export class InboxWorker {
 
   private async poll(): Promise<void> {
     if (Date.now() - this.lastPrunedAt >= PRUNE_EVERY_MS) await this.prune();
-    const free = this.concurrency - this.inFlight.size;
+    const free = this.slots() - this.inFlight.size;
     if (free <= 0) {
       // Busy, not stalled: every slot is working (their statements are bounded, so a lost
       // database frees them within seconds and the next poll tells).
