@@ -1,5 +1,5 @@
 // The code a buyer typed on a link's page, or why it does not apply there. The checkout asks again
-// under the code's lock (usedUp) before it opens a session.
+// under the code's lock (payments/start-checkout.ts) before it opens a session.
 import { Prisma, type DiscountCode, type PrismaClient } from '../generated/prisma/client.js';
 import { codeKey, readDiscountOff, type DiscountOff } from './discount-rule.js';
 import { codeUses } from './code-uses.js';
@@ -17,7 +17,7 @@ export type CodeRefusal = 'unknown';
 
 export type FoundCode = { ok: true; code: DiscountCode; off: DiscountOff } | { ok: false; reason: CodeRefusal };
 
-/** Whether the code's cap leaves room for one more use now (call under lockCode to rely on it). */
+/** Whether the code's cap leaves room for one more use now (Pay decides it under the code's lock, payments/start-checkout.ts). */
 export async function hasUseLeft(db: Reader, code: Pick<DiscountCode, 'id' | 'usageCap'>, now: Date): Promise<boolean> {
   return code.usageCap === null || (await codeUses(db, code.id, now)) < code.usageCap;
 }
