@@ -223,7 +223,7 @@ function lockedReadSql(terms: LockedTerms & LinkPriceColumns, counted: Counted, 
 }
 
 /**
- * A read for checkout_under_lock's EXECUTE: its parameters go as one text array ($1), each cast
+ * A read for checkout_under_lock (prepared there, see its migration): its parameters go as one text array ($1), each cast
  * back to the type it was bound with (the function's signature cannot vary with the read).
  */
 function asExecute(sql: Prisma.Sql): { text: string; args: (string | null)[] } {
