@@ -5,11 +5,16 @@
 // payment was captured. A capture stays a use after a refund: a refunded order does not hand the
 // code out again. Checkouts that failed to open, whose session lapsed unpaid, or whose payment
 // expired or was cancelled, give their use back. Decisions are taken under the code's row lock
-// (lockCode), so a cap of N opens at most N sessions however many buyers press Pay at once.
-import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+// (payments/start-checkout.ts), so a cap of N opens at most N sessions however many buyers press Pay at once.
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { awaitingSql, capturedSql, holdSince, inFlightSql } from '../links/checkout-holds.js';
 
 type Reader = PrismaClient | Prisma.TransactionClient;
+
+/** c holds a use of its code now (captured, awaiting payment, or in flight): a condition on a "Checkout" aliased c. */
+function usesSql(now: Date): Prisma.Sql {
+  return Prisma.sql`(${capturedSql()} OR ${awaitingSql(now)} OR ${inFlightSql(now)})`;
+}
 
 /** Uses of each code (captured, awaiting payment, or held by a checkout in flight); codes with none are absent. */
 export async function countCodeUses(db: Reader, codeIds: readonly string[], now: Date): Promise<Map<string, number>> {
@@ -18,7 +23,7 @@ export async function countCodeUses(db: Reader, codeIds: readonly string[], now:
     SELECT c."discountCodeId" AS "codeId", COUNT(*)::int AS "uses"
       FROM "Checkout" c
      WHERE c."discountCodeId" = ANY(${[...codeIds]}::text[])
-       AND (${capturedSql()} OR ${awaitingSql(now)} OR ${inFlightSql(now)})
+       AND ${usesSql(now)}
      GROUP BY c."discountCodeId"`;
   return new Map(rows.map((row) => [row.codeId, row.uses]));
 }
@@ -27,21 +32,32 @@ export async function codeUses(db: Reader, codeId: string, now: Date): Promise<n
   return (await countCodeUses(db, [codeId], now)).get(codeId) ?? 0;
 }
 
-/** Inside a transaction: checkouts using this code are decided one at a time (see the top). */
-export async function lockCode(tx: Prisma.TransactionClient, codeId: string): Promise<void> {
-  await tx.$queryRaw`SELECT "id" FROM "DiscountCode" WHERE "id" = ${codeId} FOR UPDATE`;
+/** The code's uses now, as an SQL expression (the checkout reads it under the code's lock, start-checkout.ts). */
+export function codeUsesSql(codeId: string | Prisma.Sql, now: Date): Prisma.Sql {
+  return Prisma.sql`(SELECT COUNT(*)::int FROM "Checkout" c WHERE c."discountCodeId" = ${codeId} AND ${usesSql(now)})`;
+}
+
+/** The use of a code a client holds (clientCodeHoldSql): at most one row. */
+export interface CodeHoldRow {
+  codeHoldId: string | null;
+  codeHoldLinkId: string | null;
+  codeHoldAmount: number | null;
+  codeHoldSessionUrl: string | null;
 }
 
 /**
  * The use of a code this client (its keyed address) holds now, if any: a pending checkout with the
  * code, opened within the hold, nothing paid into it yet (a declined attempt is not a payment: the
  * session can be paid again). One client holds at most one use of a capped code, so pressing Pay
- * again and again — declined or not — cannot take a promotion's uses from other buyers.
+ * again and again — declined or not — cannot take a promotion's uses from other buyers. A
+ * subquery of at most one row (CodeHoldRow), the newest.
  */
-export async function clientCodeHold(db: Reader, codeId: string, clientKey: string, now: Date): Promise<{ id: string; linkId: string; amount: number | null; sessionUrl: string | null } | null> {
-  return db.checkout.findFirst({
-    where: { discountCodeId: codeId, clientKey, status: 'pending', createdAt: { gt: holdSince(now) }, payments: { every: { status: 'failed', capturedAt: null } } },
-    orderBy: { createdAt: 'desc' },
-    select: { id: true, linkId: true, amount: true, sessionUrl: true },
-  });
+export function clientCodeHoldSql(codeId: string, clientKey: string, now: Date): Prisma.Sql {
+  return Prisma.sql`
+    SELECT c."id" AS "codeHoldId", c."linkId" AS "codeHoldLinkId", c."amount" AS "codeHoldAmount", c."sessionUrl" AS "codeHoldSessionUrl"
+      FROM "Checkout" c
+     WHERE c."discountCodeId" = ${codeId} AND c."clientKey" = ${clientKey} AND c."status" = 'pending' AND c."createdAt" > ${holdSince(now)}
+       AND NOT EXISTS (SELECT 1 FROM "Payment" p WHERE p."checkoutId" = c."id" AND NOT (p."status" = 'failed' AND p."capturedAt" IS NULL))
+     ORDER BY c."createdAt" DESC
+     LIMIT 1`;
 }

@@ -1,10 +1,10 @@
 // The code a buyer typed on a link's page, or why it does not apply there. The checkout asks again
-// under the code's lock (usedUp) before it opens a session.
-import { Prisma, type DiscountCode, type PrismaClient } from '../generated/prisma/client.js';
+// under the code's lock (payments/start-checkout.ts) before it opens a session.
+import { Prisma, type DiscountCode } from '../generated/prisma/client.js';
 import { codeKey, readDiscountOff, type DiscountOff } from './discount-rule.js';
-import { codeUses } from './code-uses.js';
+import type { SqlQuery } from '../db/sql.js';
+import { codeUsesSql } from './code-uses.js';
 
-type Reader = PrismaClient | Prisma.TransactionClient;
 /** A value, or an SQL expression for it (an outer query's column). */
 type SqlValue = string | Prisma.Sql;
 
@@ -17,31 +17,31 @@ export type CodeRefusal = 'unknown';
 
 export type FoundCode = { ok: true; code: DiscountCode; off: DiscountOff } | { ok: false; reason: CodeRefusal };
 
-/** Whether the code's cap leaves room for one more use now (call under lockCode to rely on it). */
-export async function hasUseLeft(db: Reader, code: Pick<DiscountCode, 'id' | 'usageCap'>, now: Date): Promise<boolean> {
-  return code.usageCap === null || (await codeUses(db, code.id, now)) < code.usageCap;
-}
-
 /**
  * The shop's code matching `typed` (case, width and spaces ignored), if it applies to this link now.
- * `cap: false` leaves the cap to the caller, who decides it under the code's lock
- * (payments/start-checkout.ts).
+ * One plain-SQL statement (the Pay press's hot path): the code, whether it is for this link and,
+ * unless `cap: false`, its uses. `cap: false` leaves the cap to the caller, who decides it under
+ * the code's lock (payments/start-checkout.ts).
  */
-export async function findCodeForLink(db: Reader, link: { id: string; merchantId: string }, typed: string, now: Date, options: { cap: boolean } = { cap: true }): Promise<FoundCode> {
+export async function findCodeForLink(db: SqlQuery, link: { id: string; merchantId: string }, typed: string, now: Date, options: { cap: boolean } = { cap: true }): Promise<FoundCode> {
   const key = codeKey(typed);
   if (key === '') return { ok: false, reason: 'unknown' };
-  const code = await db.discountCode.findUnique({
-    where: { merchantId_codeKey: { merchantId: link.merchantId, codeKey: key } },
-    include: { links: { select: { linkId: true } } },
-  });
-  if (!code || !code.active) return { ok: false, reason: 'unknown' };
+  const lookup = Prisma.sql`
+    SELECT d.*,
+           (NOT EXISTS (SELECT 1 FROM "DiscountCodeLink" dl WHERE dl."codeId" = d."id")
+            OR EXISTS (SELECT 1 FROM "DiscountCodeLink" dl WHERE dl."codeId" = d."id" AND dl."linkId" = ${link.id})) AS "forLink",
+           ${options.cap ? codeUsesSql(Prisma.sql`d."id"`, now) : Prisma.sql`NULL::int`} AS "uses"
+      FROM "DiscountCode" d
+     WHERE d."merchantId" = ${link.merchantId} AND d."codeKey" = ${key}`;
+  const [found] = await db.query<DiscountCode & { forLink: boolean; uses: number | null }>(lookup.text, lookup.values);
+  if (!found || !found.active) return { ok: false, reason: 'unknown' };
+  const { forLink, uses, ...code } = found;
   const off = readDiscountOff(code);
   if (!off) return { ok: false, reason: 'unknown' };
-  if (code.expiresAt !== null && code.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'unknown' };
-  if (code.links.length > 0 && !code.links.some((entry) => entry.linkId === link.id)) return { ok: false, reason: 'unknown' };
-  if (options.cap && !(await hasUseLeft(db, code, now))) return { ok: false, reason: 'unknown' };
-  const { links: _links, ...row } = code;
-  return { ok: true, code: row, off };
+  if (code.expiresAt !== null && new Date(code.expiresAt).getTime() <= now.getTime()) return { ok: false, reason: 'unknown' };
+  if (!forLink) return { ok: false, reason: 'unknown' };
+  if (options.cap && code.usageCap !== null && (uses ?? 0) >= code.usageCap) return { ok: false, reason: 'unknown' };
+  return { ok: true, code: { ...code, expiresAt: code.expiresAt === null ? null : new Date(code.expiresAt), createdAt: new Date(code.createdAt) }, off };
 }
 
 /**

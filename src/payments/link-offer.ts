@@ -111,22 +111,28 @@ export async function readLinkOffer(db: LedgerReader, link: BuyerLink, now: Date
   return offerFor(offerTermsOf(link), await readLinkState(db, link, now, options), now);
 }
 
-/** What the offer rule reads of a link (offerTermsOf), as stored under the lock. */
-export type LinkTerms = Pick<
-  Link,
-  'status' | 'expiresAt' | 'usageLimit' | 'quantityMin' | 'quantityMax' | 'priceMode' | 'amount' | 'amountMin' | 'amountMax' | 'amountPresets' | 'tipOptions' | 'billingInterval'
->;
-
 /**
- * Inside a transaction: locks the link row, so checkout decisions for one link are taken one at a
- * time against the counts as committed — captured payments plus held places, so a usage limit of 1
- * opens one session, not one per buyer pressing Pay at once. (A payment that arrives anyway is
- * recorded, never refused; links/captured-after-close.ts tells the owner.) Returns the link's
- * offer terms as they are under the lock, read in the same statement.
+ * The largest number of places taken (captured + held) at which the offer rule still lets this
+ * order in: the rule depends on the sum alone (a place captured or held is a place not left), so
+ * the database can apply it under the lock as one comparison (start-checkout.ts). Null: it never lets it in. Derived
+ * from offerFor itself, so the page and the checkout cannot drift apart; a rule that came to tell
+ * captured from held places would fail the check below rather than be applied wrongly.
  */
-export async function lockLink(tx: Prisma.TransactionClient, linkId: string): Promise<LinkTerms | null> {
-  const [row] = await tx.$queryRaw<LinkTerms[]>`
-    SELECT "status", "expiresAt", "usageLimit", "quantityMin", "quantityMax", "priceMode", "amount", "amountMin", "amountMax", "amountPresets", "tipOptions", "billingInterval"
-      FROM "Link" WHERE "id" = ${linkId} FOR UPDATE`;
-  return row ?? null;
+export function maxPlacesTaken(terms: Parameters<typeof offerTermsOf>[0], quantity: number, now: Date): number | null {
+  const limit = terms.usageLimit;
+  if (limit === null) throw new Error('places are counted only under a usage limit');
+  const admits = (captured: number, held: number) => {
+    const offer = offerFor(offerTermsOf(terms), { ...NO_LIVE_STATE, captured, heldByCheckouts: held }, now);
+    return offer.open && quantity <= offer.quantity.max;
+  };
+  if (!admits(0, 0)) return null;
+  let low = 0;
+  let high = limit;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (admits(mid, 0)) low = mid;
+    else high = mid - 1;
+  }
+  if (!admits(0, low) || admits(low + 1, 0) || admits(0, low + 1)) throw new Error('the offer rule no longer depends on the places taken alone');
+  return low;
 }

@@ -74,7 +74,7 @@ export async function pressPay(deps: CheckoutDeps, press: PayPress): Promise<Pay
   }
   // Apply (the code) / Show total: the server prices the order and shows the page again; nothing starts.
   const preview = form.preview !== undefined;
-  const read = await readCheckoutForm(prisma, link, offer, form, new Date(), preview ? 'preview' : 'pay');
+  const read = await readCheckoutForm(deps.db, link, offer, form, new Date(), preview ? 'preview' : 'pay');
   if (!preview && pricesChangedSince(decodeShownPrices(token.payload), link, offer, form, read)) {
     // The owner changed the price or the tips since this page was rendered: the buyer sees the new total first
     // — on a page that can be paid (a link made in the other mode than the provider now is closed, as on GET).

@@ -2,7 +2,7 @@
 // (links/offer-rule.ts): the result is either an order the checkout can start as it stands, or a
 // named problem for every field that is not acceptable — never a second, different rule. A field
 // the page does not show (a quantity with no choice, a tip the link does not offer) is not read.
-import type { Prisma as Db } from '../db/database.js';
+import type { SqlQuery } from '../db/sql.js';
 import type { DiscountCode } from '../generated/prisma/client.js';
 import type { BuyerLink } from '../links/buyer-link.js';
 import { isSupportedCurrency } from '../i18n/currency.js';
@@ -42,7 +42,7 @@ export type ReadCheckoutForm =
  * `pay`: the Pay button (the buyer's answers are read too); `preview`: Apply / Show total (prices
  * only). The code is checked for this link now; its cap is decided again under its lock.
  */
-export async function readCheckoutForm(db: Db, link: BuyerLink, offer: OpenOffer, form: Record<string, unknown>, now: Date, purpose: 'pay' | 'preview'): Promise<ReadCheckoutForm> {
+export async function readCheckoutForm(db: SqlQuery, link: BuyerLink, offer: OpenOffer, form: Record<string, unknown>, now: Date, purpose: 'pay' | 'preview'): Promise<ReadCheckoutForm> {
   const problems: FormProblem[] = [];
   const quantity = readBuyerQuantity(form.quantity, offer.quantity, offer.quantityMax);
   if (!quantity.ok) problems.push({ field: 'quantity', reason: quantity.reason });

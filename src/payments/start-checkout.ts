@@ -17,16 +17,15 @@ import { Prisma } from '../generated/prisma/client.js';
 import type { BuyerLink } from '../links/buyer-link.js';
 import { isLanguage, translator } from '../i18n/i18n.js';
 import { formatStoredPrice } from '../i18n/format.js';
-import { hasUseLeft } from '../discounts/find-code.js';
-import { clientCodeHold, lockCode } from '../discounts/code-uses.js';
+import { clientCodeHoldSql, codeUsesSql, type CodeHoldRow } from '../discounts/code-uses.js';
 import { CHECKOUT_HOLD_SECONDS } from '../links/checkout-holds.js';
-import { NO_LIVE_STATE, offerFor, offerTermsOf, type ClosedOffer, type LinkLiveState } from '../links/offer-rule.js';
+import { NO_LIVE_STATE, offerFor, offerTermsOf, type ClosedOffer } from '../links/offer-rule.js';
 import { linkPageUrl, mediaUrl } from '../links/link-urls.js';
 import type { Logger } from '../logger.js';
 import type { BuyerDetails } from '../links/buyer-fields.js';
 import { readPaymentTypes } from '../links/payment-types.js';
 import { readBillingInterval, SUBSCRIPTION_PAYMENT_TYPES } from '../links/billing.js';
-import { liveStateOf, lockLink, placesSql, type LinkTerms, type PlacesRow } from './link-offer.js';
+import { liveStateOf, maxPlacesTaken, placesSql, type PlacesRow } from './link-offer.js';
 import type { CheckoutOrder } from './read-checkout-form.js';
 import { newOrderNumber } from './order-number.js';
 import { openMerchantKomojuKeys, type SealedKomojuKeys } from '../merchants/komoju-keys.js';
@@ -101,7 +100,8 @@ function reusableHoldSql(linkId: string, clientKey: string, now: Date): Prisma.S
  */
 export async function heldSessionUrl(deps: CheckoutDeps, link: BuyerLink, client: string, now: Date): Promise<string | null> {
   if (link.usageLimit === null) return null;
-  const [held] = await deps.prisma.$queryRaw<{ sessionUrl: string | null }[]>(reusableHoldSql(link.id, checkoutClientKey(deps.config.appSecret, client), now));
+  const read = reusableHoldSql(link.id, checkoutClientKey(deps.config.appSecret, client), now);
+  const [held] = await deps.db.query<{ sessionUrl: string | null }>(read.text, read.values);
   return held?.sessionUrl ?? null;
 }
 
@@ -131,25 +131,8 @@ function holdDecision(row: HoldRow, now: Date): HoldDecision {
   return row.unpaid >= MAX_UNPAID_HOLDS ? { kind: 'hold_limit' } : { kind: 'new' };
 }
 
-/**
- * Under a usage-limited link's row lock: its places as committed now (link-offer.ts) and, for a
- * client, what its press may do — one statement, read after the lock was taken (a statement that
- * took the lock itself would count from a snapshot older than the holder that came before it).
- */
-async function readPlacesAndHold(tx: Prisma.TransactionClient, linkId: string, clientKey: string | null, now: Date): Promise<{ state: LinkLiveState; hold: HoldDecision }> {
-  const places = placesSql(linkId, now);
-  if (clientKey === null) {
-    const [row] = await tx.$queryRaw<PlacesRow[]>`SELECT s.* FROM (${places}) s`;
-    if (!row) throw new Error(`no places read for link ${linkId}`);
-    return { state: liveStateOf(row, false), hold: { kind: 'new' } };
-  }
-  const [row] = await tx.$queryRaw<(PlacesRow & HoldRow)[]>`SELECT s.*, d.* FROM (${places}) s CROSS JOIN (${holdSql(linkId, clientKey, now)}) d`;
-  if (!row) throw new Error(`no places read for link ${linkId}`);
-  return { state: liveStateOf(row, false), hold: holdDecision(row, now) };
-}
-
-/** The checkout a press records, in one statement (plain SQL: no ORM on the buyer's path). */
-function insertCheckoutSql(c: {
+/** The checkout a press records (its columns, as checkout_under_lock inserts them). */
+interface CheckoutRow {
   id: string;
   orderNumber: string;
   linkId: string;
@@ -163,14 +146,114 @@ function insertCheckoutSql(c: {
   tipAmount: number;
   amount: number;
   buyerDetails: BuyerDetails | null;
-}): Prisma.Sql {
-  const at = new Date();
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The checkout in one statement, when nothing is counted (plain SQL: no ORM on the buyer's path). */
+function insertCheckoutSql(c: CheckoutRow): Prisma.Sql {
   return Prisma.sql`
     INSERT INTO "Checkout" ("id", "orderNumber", "linkId", "provider", "clientKey", "quantity", "chosenAmount", "discountCodeId", "discountCode",
                             "discountAmount", "tipAmount", "amount", "buyerDetails", "createdAt", "updatedAt")
     VALUES (${c.id}, ${c.orderNumber}, ${c.linkId}, ${c.provider}, ${c.clientKey}, ${c.quantity}, ${c.chosenAmount}, ${c.discountCodeId}, ${c.discountCode},
-            ${c.discountAmount}, ${c.tipAmount}, ${c.amount}, ${c.buyerDetails === null ? null : JSON.stringify(c.buyerDetails)}::jsonb, ${at}, ${at})`;
+            ${c.discountAmount}, ${c.tipAmount}, ${c.amount}, ${c.buyerDetails === null ? null : JSON.stringify(c.buyerDetails)}::jsonb, ${c.createdAt}, ${c.updatedAt})`;
 }
+
+/** What of a link the offer rule reads and the link's lock guards, as the press read it or as committed under the lock. */
+type LockedTerms = Pick<BuyerLink, 'status' | 'expiresAt' | 'usageLimit' | 'quantityMin' | 'quantityMax' | 'billingInterval'>;
+
+/** What checkout_under_lock read under the locks: the terms, and what the press counts (absent when not read). */
+type LockedRead = Omit<LockedTerms, 'expiresAt'> & { expiresAt: string | null; admit: boolean; codeUses?: number } & Partial<PlacesRow & HoldRow & CodeHoldRow>;
+
+/** What the press would count against (see lockedReadSql): read only when there is something to count. */
+interface Counted {
+  places: boolean;
+  hold: boolean;
+  code: { id: string; cap: number } | null;
+}
+
+type LinkPriceColumns = Pick<BuyerLink, 'priceMode' | 'amount' | 'amountMin' | 'amountMax' | 'amountPresets' | 'tipOptions'>;
+
+/**
+ * The read checkout_under_lock runs under the link's lock (and the code's): the link's terms as
+ * committed, its places (link-offer.ts, the page's own SQL), this client's holds, the code's uses
+ * and this client's use of it; and "admit", whether the order goes in: the terms are still the ones
+ * the bound was derived from, the places taken are within it (maxPlacesTaken), the client's hold
+ * lets it take a new one (holdDecision: none to go back to, none opening, not too many unpaid) and
+ * the code has a use left that this client does not already hold.
+ */
+function lockedReadSql(terms: LockedTerms & LinkPriceColumns, counted: Counted, linkId: string, clientKey: string | null, quantity: number, now: Date): Prisma.Sql {
+  const joins: Prisma.Sql[] = [];
+  const admit: Prisma.Sql[] = [
+    Prisma.sql`(lk."status", lk."expiresAt", lk."usageLimit", lk."quantityMin", lk."quantityMax", lk."billingInterval")
+               IS NOT DISTINCT FROM (${terms.status}::text, ${terms.expiresAt}::timestamptz, ${terms.usageLimit}::int, ${terms.quantityMin}::int, ${terms.quantityMax}::int, ${terms.billingInterval}::text)`,
+  ];
+  if (counted.places) {
+    joins.push(Prisma.sql`CROSS JOIN LATERAL (${placesSql(Prisma.sql`lk."id"`, now)}) s`);
+    const max = maxPlacesTaken(terms, quantity, now);
+    admit.push(max === null ? Prisma.sql`false` : Prisma.sql`s."captured" + s."inFlight" + s."awaiting" <= ${max}`);
+  } else {
+    const offer = offerFor(offerTermsOf(terms), NO_LIVE_STATE, now);
+    if (!offer.open || quantity > offer.quantity.max) admit.push(Prisma.sql`false`);
+  }
+  if (counted.hold && clientKey !== null) {
+    joins.push(Prisma.sql`CROSS JOIN (${holdSql(linkId, clientKey, now)}) d`);
+    admit.push(Prisma.sql`NOT (d."id" IS NOT NULL AND d."sessionUrl" IS NOT NULL)
+                          AND (d."createdAt" IS NULL OR d."createdAt" <= ${new Date(now.getTime() - OPENING_SECONDS * 1000)})
+                          AND d."unpaid" < ${MAX_UNPAID_HOLDS}`);
+  }
+  if (counted.code) {
+    joins.push(Prisma.sql`CROSS JOIN (SELECT ${codeUsesSql(counted.code.id, now)} AS "codeUses") u`);
+    admit.push(Prisma.sql`u."codeUses" < ${counted.code.cap}`);
+    if (clientKey !== null) {
+      joins.push(Prisma.sql`LEFT JOIN LATERAL (${clientCodeHoldSql(counted.code.id, clientKey, now)}) ch ON true`);
+      admit.push(Prisma.sql`ch."codeHoldId" IS NULL`);
+    }
+  }
+  return Prisma.sql`
+    SELECT to_jsonb(r) FROM (
+      SELECT lk."status", lk."expiresAt", lk."usageLimit", lk."quantityMin", lk."quantityMax", lk."billingInterval", ${Prisma.raw(
+        [counted.places ? 's.*' : '', counted.hold && clientKey !== null ? 'd.*' : '', counted.code ? 'u.*' : '', counted.code && clientKey !== null ? 'ch.*' : '']
+          .filter(Boolean)
+          .map((columns) => `${columns}, `)
+          .join(''),
+      )}(${Prisma.join(admit, ' AND ')}) AS "admit"
+        FROM "Link" lk ${joins.length > 0 ? Prisma.join(joins, ' ') : Prisma.empty}
+       WHERE lk."id" = ${linkId}) r`;
+}
+
+/**
+ * A read for checkout_under_lock (prepared there, see its migration): its parameters go as one text array ($1), each cast
+ * back to the type it was bound with (the function's signature cannot vary with the read).
+ */
+function asExecute(sql: Prisma.Sql): { text: string; args: (string | null)[] } {
+  const { values } = sql;
+  const text = sql.text.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = values[Number(n) - 1];
+    const cast = value instanceof Date ? '::timestamptz' : typeof value === 'number' ? '::numeric' : typeof value === 'boolean' ? '::boolean' : '';
+    return `($1[${n}]${cast})`;
+  });
+  const args = values.map((value) => {
+    if (value === null || value === undefined) return null;
+    if (value instanceof Date) return value.toISOString();
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+    throw new Error('only a text, number, boolean or date parameter can go through checkout_under_lock');
+  });
+  return { text, args };
+}
+
+function sameTerms(a: LockedTerms, b: LockedTerms): boolean {
+  return (
+    a.status === b.status &&
+    (a.expiresAt?.getTime() ?? null) === (b.expiresAt?.getTime() ?? null) &&
+    a.usageLimit === b.usageLimit &&
+    a.quantityMin === b.quantityMin &&
+    a.quantityMax === b.quantityMax &&
+    a.billingInterval === b.billingInterval
+  );
+}
+
+const CHECKOUT_UNDER_LOCK_SQL = `SELECT checkout_under_lock($1, $2, $3, $4::text[], $5::jsonb) AS "read"`;
 
 // The session opened for a checkout; a subscription's customer only when the provider made one.
 const SESSION_SQL = `UPDATE "Checkout" SET "sessionId" = $2, "sessionUrl" = $3, "customerId" = COALESCE($4, "customerId"), "updatedAt" = now() WHERE "id" = $1`;
@@ -258,60 +341,95 @@ export async function startCheckout(deps: CheckoutDeps, link: BuyerLink, order: 
   const checkoutId = newCheckoutId();
   const orderNumber = newOrderNumber();
   type Decision = HoldDecision | { kind: 'closed'; offer: ClosedOffer } | { kind: 'too_many'; placesLeft: number } | { kind: 'code_used_up' } | { kind: 'code_held' };
+  const at = new Date();
+  const checkout: CheckoutRow = {
+    id: checkoutId,
+    orderNumber,
+    linkId: link.id,
+    provider: provider.name,
+    clientKey,
+    quantity,
+    chosenAmount: order.chosenAmount,
+    discountCodeId: code?.id ?? null,
+    discountCode: code?.code ?? null,
+    discountAmount: order.amount.discount,
+    tipAmount: order.amount.tip,
+    amount: order.amount.total,
+    buyerDetails: order.details && Object.keys(order.details).length > 0 ? order.details : null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const capped = code !== null && code.usageCap !== null ? { id: code.id, cap: code.usageCap } : null;
   /**
-   * The press decided against the link's terms: under the link's lock (`tx`) as committed now (null:
-   * the link was deleted), else as this press read them (nothing to count, see below).
+   * The press decided by the one offer rule (and, counted under the lock, the client's hold and the
+   * code's uses): whether it takes a new checkout (`new`), or what it gets instead.
    */
-  const decide = async (tx: Prisma.TransactionClient | null, terms: LinkTerms | null): Promise<Decision> => {
-    // Read again under the lock: the merchant may have just deactivated it.
-    if (!terms) return { kind: 'closed', offer: { open: false, reason: 'inactive' } };
+  const decide = (terms: LockedTerms, read: LockedRead | null): Decision => {
     const current = { ...link, ...terms };
-    const { state, hold }: { state: LinkLiveState; hold: HoldDecision } =
-      tx !== null && current.usageLimit !== null ? await readPlacesAndHold(tx, link.id, clientKey, now) : { state: NO_LIVE_STATE, hold: { kind: 'new' } };
+    const state = read?.captured === undefined ? NO_LIVE_STATE : liveStateOf(read as PlacesRow, false);
+    const hold: HoldDecision = read?.unpaid === undefined ? { kind: 'new' } : holdDecision(read as HoldRow, now);
     // The same rule the page was rendered from, on the counts as committed now.
     const offer = offerFor(offerTermsOf(current), state, now);
     // A closed link stays closed even for a client holding a place of it (e.g. just deactivated).
     if (!offer.open && (hold.kind !== 'reuse' || offer.reason !== 'reserved')) return { kind: 'closed', offer };
     if (hold.kind === 'opening') return { kind: 'closed', offer: { open: false, reason: 'reserved', freesAt: new Date(now.getTime() + OPENING_SECONDS * 1000), byAwaiting: false } };
-    if (hold.kind === 'new' && offer.open) {
-      // A quantity-3 purchase uses 3 of the usage limit's places.
-      if (quantity > offer.quantity.max) return { kind: 'too_many', placesLeft: offer.placesLeft ?? 0 };
-      // The code's cap is decided one checkout at a time, like the link's places (code-uses.ts).
-      if (code && code.usageCap !== null) {
-        if (tx === null) throw new Error('a capped code is decided under the link lock');
-        await lockCode(tx, code.id);
-        // The same press again (same link, same total) goes back to its session; anything else waits for it to end.
-        const held = clientKey === null ? null : await clientCodeHold(tx, code.id, clientKey, now);
-        if (held?.sessionUrl && held.linkId === link.id && held.amount === order.amount.total) return { kind: 'reuse', sessionUrl: held.sessionUrl, checkoutId: held.id };
-        if (held) return { kind: 'code_held' };
-        if (!(await hasUseLeft(tx, code, now))) return { kind: 'code_used_up' };
+    if (hold.kind !== 'new' || !offer.open) return hold;
+    // A quantity-3 purchase uses 3 of the usage limit's places.
+    if (quantity > offer.quantity.max) return { kind: 'too_many', placesLeft: offer.placesLeft ?? 0 };
+    if (capped && read) {
+      // The same press again (same link, same total) goes back to its session; anything else waits for it to end.
+      if (read.codeHoldId) {
+        if (read.codeHoldSessionUrl && read.codeHoldLinkId === link.id && read.codeHoldAmount === order.amount.total)
+          return { kind: 'reuse', sessionUrl: read.codeHoldSessionUrl, checkoutId: read.codeHoldId };
+        return { kind: 'code_held' };
       }
-      const insert = insertCheckoutSql({
-        id: checkoutId,
-        orderNumber,
-        linkId: link.id,
-        provider: provider.name,
-        clientKey,
-        quantity,
-        chosenAmount: order.chosenAmount,
-        discountCodeId: code?.id ?? null,
-        discountCode: code?.code ?? null,
-        discountAmount: order.amount.discount,
-        tipAmount: order.amount.tip,
-        amount: order.amount.total,
-        buyerDetails: order.details && Object.keys(order.details).length > 0 ? order.details : null,
-      });
-      if (tx === null) await deps.db.query(insert.text, insert.values);
-      else await tx.$executeRaw(insert);
+      if ((read.codeUses ?? 0) >= capped.cap) return { kind: 'code_used_up' };
     }
-    return hold;
+    return { kind: 'new' };
+  };
+  /**
+   * Under the link's row lock (and the capped code's), in one round trip: checkout_under_lock
+   * (migration 20261207180000) reads the places, holds and uses as committed now and inserts the
+   * checkout when the read admits it. The rule is applied again here to the same read, to say why
+   * not; the two must agree. Terms changed since the page's read (the merchant edited the link)
+   * make the bound stale: the press is then tried again against the terms as committed.
+   */
+  const decideUnderLock = async (): Promise<Decision> => {
+    let terms: LockedTerms = link;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const counted: Counted = { places: terms.usageLimit !== null, hold: terms.usageLimit !== null && clientKey !== null, code: capped };
+      const { text, args } = asExecute(lockedReadSql({ ...link, ...terms }, counted, link.id, clientKey, quantity, now));
+      const [row] = await deps.db.query<{ read: LockedRead | null }>(CHECKOUT_UNDER_LOCK_SQL, [link.id, capped?.id ?? null, text, args, JSON.stringify(checkout)]);
+      const read = row?.read ?? null;
+      if (!read) return { kind: 'closed', offer: { open: false, reason: 'inactive' } };
+      const committed: LockedTerms = { ...read, expiresAt: read.expiresAt === null ? null : new Date(read.expiresAt) };
+      if (!sameTerms(terms, committed)) {
+        if (read.admit) throw new Error(`checkout ${checkoutId} admitted against changed terms`);
+        terms = committed;
+        continue;
+      }
+      const decision = decide(committed, read);
+      if (read.admit !== (decision.kind === 'new')) {
+        if (read.admit) await deps.db.query(`UPDATE "Checkout" SET "status" = 'error', "updatedAt" = now() WHERE "id" = $1`, [checkoutId]);
+        throw new Error(`checkout under lock: the database's bound (admit ${read.admit}) and the offer rule (${decision.kind}) disagree on link ${link.id}`);
+      }
+      return decision;
+    }
+    throw new Error(`checkout under lock: the terms of link ${link.id} kept changing`);
   };
   // Without a usage limit or a capped code there are no places or uses to count, so nothing to
   // take one at a time: the terms as this press read them (with the link, payments/link-page-state.ts),
   // then the checkout — no transaction (a deactivation committed between them is as if it came just
-  // after the press). Otherwise the decision is taken under the link's row lock (link-offer.ts).
-  const nothingToCount = link.usageLimit === null && (code === null || code.usageCap === null);
-  const decision = nothingToCount ? await decide(null, link) : await prisma.$transaction(async (tx): Promise<Decision> => decide(tx, await lockLink(tx, link.id)));
+  // after the press). Otherwise the decision is taken under the link's row lock (decideUnderLock).
+  const nothingToCount = link.usageLimit === null && capped === null;
+  let decision: Decision;
+  if (nothingToCount) {
+    decision = decide(link, null);
+    if (decision.kind === 'new') {
+      const insert = insertCheckoutSql(checkout);
+      await deps.db.query(insert.text, insert.values);
+    }
+  } else decision = await decideUnderLock();
   if (decision.kind === 'closed') return { kind: 'closed', link, offer: decision.offer };
   if (decision.kind === 'too_many') return { kind: 'invalid', link, field: 'quantity', reason: 'not_enough_left', placesLeft: decision.placesLeft };
   if (decision.kind === 'code_used_up') return { kind: 'invalid', link, field: 'code', reason: 'unknown' };

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Link, PrismaClient } from '../../src/generated/prisma/client.js';
 import { readLinkOffer } from '../../src/payments/link-offer.js';
+import { prismaQuery } from '../../src/db/sql.js';
 import { readCheckoutForm, type CheckoutOrder } from '../../src/payments/read-checkout-form.js';
 import type { BuyerFields } from '../../src/links/buyer-fields.js';
 import { retryKeyFor } from '../../src/line/line-client.js';
@@ -115,7 +116,7 @@ export async function noticeRetryKey(prisma: PrismaClient, type: 'payments.captu
 export async function orderAsRendered(prisma: PrismaClient, link: Link, now = new Date()): Promise<CheckoutOrder> {
   const offer = await readLinkOffer(prisma, link, now, { codes: true });
   if (!offer.open) throw new Error(`the link is closed: ${offer.reason}`);
-  const read = await readCheckoutForm(prisma, link, offer, {}, now, 'pay');
+  const read = await readCheckoutForm(prismaQuery(prisma), link, offer, {}, now, 'pay');
   if (!read.ok) throw new Error(`the page as rendered does not read: ${read.problems.map((problem) => problem.field).join(', ')}`);
   return read.order;
 }

@@ -559,6 +559,23 @@ describe.each(await databaseKinds())('buyer checkout through KOMOJU on %s', (kin
     expect(await startCheckout(deps, linkRow, order, { now: new Date(now.getTime() + 18 * 60_000) })).toMatchObject({ kind: 'redirect' });
   });
 
+  it('decides a press against the link as committed when the merchant edited it after the press read it', async () => {
+    const link = await seedLink(prisma, { usageLimit: 1 });
+    const deps = { prisma, db: database.db, config: harness.config, log: createLogger('debug', new LogCapture()) };
+    const asRead = await prisma.link.findUniqueOrThrow({ where: { id: link.linkId } });
+    const now = new Date();
+    const order = await orderAsRendered(prisma, asRead, now);
+    expect(await startCheckout(deps, asRead, order, { now })).toMatchObject({ kind: 'redirect' });
+    // The limit was raised after this press read the link: its one place is held, but a second is there now.
+    await prisma.link.update({ where: { id: link.linkId }, data: { usageLimit: 2 } });
+    expect(await startCheckout(deps, asRead, order, { now })).toMatchObject({ kind: 'redirect', reused: false });
+    expect(await startCheckout(deps, asRead, order, { now })).toMatchObject({ kind: 'closed', offer: { reason: 'reserved' } });
+    // Raised again and deactivated: closed, whatever the press read.
+    await prisma.link.update({ where: { id: link.linkId }, data: { usageLimit: 3, status: 'inactive' } });
+    expect(await startCheckout(deps, asRead, order, { now })).toMatchObject({ kind: 'closed', offer: { reason: 'inactive' } });
+    expect(await prisma.checkout.count({ where: { linkId: link.linkId } })).toBe(2);
+  });
+
   it('does not hold places for links without a usage limit', async () => {
     const link = await seedLink(prisma);
     const presses = await Promise.all(Array.from({ length: 3 }, () => pressPay(link.slug, { token: staleTabToken(link.slug) })));

@@ -5,6 +5,7 @@
 // silently grow (BENCHMARKS.md, "The buyer path under a crowd").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../src/db/database.js';
+import { createDiscountCode } from '../../../src/discounts/create-code.js';
 import { formAsRendered, seedLink } from '../../support/buyer-fixtures.js';
 import { isPostgresAvailable } from '../../support/databases.js';
 import { startLineHarness, type LineHarness } from '../../support/line-harness.js';
@@ -53,7 +54,7 @@ describe.runIf(await isPostgresAvailable())('database statements per buyer', () 
   }
 
   /** The page, then Pay on its form as rendered, from one address; the wire counts of each. */
-  async function buyer(slug: string, client: string): Promise<{ page: WireCounts; pay: WireCounts; statuses: number[] }> {
+  async function buyer(slug: string, client: string, extra: Record<string, string> = {}): Promise<{ page: WireCounts; pay: WireCounts; statuses: number[] }> {
     const page = await counting(async () => {
       const response = await fetch(`${harness.url}/l/${slug}`, { headers: { 'X-Forwarded-For': client } });
       return { status: response.status, body: await response.text() };
@@ -65,7 +66,7 @@ describe.runIf(await isPostgresAvailable())('database statements per buyer', () 
         method: 'POST',
         redirect: 'manual',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: harness.url, 'X-Forwarded-For': client },
-        body: new URLSearchParams(form).toString(),
+        body: new URLSearchParams({ ...form, ...extra }).toString(),
       });
       await response.text();
       return response.status;
@@ -96,9 +97,22 @@ describe.runIf(await isPostgresAvailable())('database statements per buyer', () 
     expect(counted.statuses).toEqual([200, 303]);
     // As unlimited: the read takes the places captured and held too.
     expect(counted.page).toEqual({ roundTrips: 2, statements: 2 });
-    // As unlimited, but the decision is taken under the link's row lock: BEGIN, the lock (which
-    // reads the terms), the places with this client's holds (read after the lock, so they count
-    // what the holder before committed), the checkout, COMMIT.
-    expect(counted.pay).toEqual({ roundTrips: 8, statements: 8 });
+    // As unlimited: the decision is taken under the link's row lock, but in one statement
+    // (checkout_under_lock: the lock, then the places with this client's holds read after it, so
+    // they count what the holder before committed, then the checkout), which takes the checkout's
+    // place; its own implicit transaction, so no BEGIN or COMMIT.
+    expect(counted.pay).toEqual({ roundTrips: 4, statements: 4 });
+  });
+
+  it('an unlimited link with a discount code capped at 20 uses: the Pay press', async () => {
+    const link = await seedLink(prisma, { productName: 'Counted coded tea' });
+    const created = await createDiscountCode(prisma, { merchantId: link.merchantId, code: 'CROWD20', off: { kind: 'percent', percent: 10 }, usageCap: 20, expiresAt: null, linkIds: [link.linkId] });
+    expect(created.kind).toBe('created');
+    await buyer(link.slug, '10.9.2.1', { code: 'CROWD20' });
+    const counted = await buyer(link.slug, '10.9.2.2', { code: 'CROWD20' });
+    expect(counted.statuses).toEqual([200, 303]);
+    // As limited (the code's cap is decided under the link's and the code's locks, in the one
+    // statement that also takes the checkout), and the code's lookup: one plain-SQL statement.
+    expect(counted.pay).toEqual({ roundTrips: 5, statements: 5 });
   });
 });

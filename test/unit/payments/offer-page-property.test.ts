@@ -6,7 +6,7 @@
 // the page. No database: the forms here type no code, so nothing is looked up.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Prisma as Db } from '../../../src/db/database.js';
+import type { SqlQuery } from '../../../src/db/sql.js';
 import type { Link } from '../../../src/generated/prisma/client.js';
 import { renderClosedPage } from '../../../src/payments/pages/link-page-views.js';
 import { renderOfferPage } from '../../../src/payments/pages/offer-page.js';
@@ -30,7 +30,7 @@ const NO_DATABASE = new Proxy(
       throw new Error('the form reader reached the database for a form without a code');
     },
   },
-) as Db;
+) as SqlQuery;
 
 const sortedUnique = (values: number[]) => [...new Set(values)].sort((a, b) => a - b);
 
