@@ -199,8 +199,9 @@ describe.each(kinds)('local-mode LINE simulator on %s', (kind) => {
       // The webhook keeps the event before it answers 200.
       return prisma.lineEvent.findUniqueOrThrow({ where: { webhookEventId } });
     };
-    // Slow the bot's leave, so the group still has it when the next member joins.
-    stub.delayNext(/\/group\/Clocalgroup1\/leave$/, 1500);
+    // Slow the bot's leaves (it answers and leaves on each of the three events), so the group still
+    // has it while the next member joins and talks, however fast the bot answers the events.
+    stub.delayNext(/\/group\/Clocalgroup1\/leave$/, 1500, 3);
     const join = send({ userId: 'Ulocalalice', groupId, join: true });
     const joined = await eventOf(await join);
     expect(joined.payload).toMatchObject({ type: 'join', mode: 'active', source: { type: 'group', groupId }, replyToken: expect.any(String) });
