@@ -86,8 +86,9 @@ describe.skipIf(!isChromiumAvailable())('LINE simulator page in Chromium', () =>
     expect(await page.locator('#quick-replies button').allTextContents()).not.toContain('한국어');
 
     // The user id survives a reload, and the conversation is shown again.
+    // The page fills the chooser after it has asked the server for its setup.
     await page.reload();
-    expect(await page.locator('#user-select').inputValue()).toBe(userId);
+    await eventually(() => page.locator('#user-select').inputValue()).toBe(userId);
     await eventually(() => page.locator('#log').textContent()).toContain(en('language.changed'));
   });
 
