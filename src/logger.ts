@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type Level, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -51,4 +51,28 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     },
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+const LEVELS: ReadonlySet<string> = new Set<Level>(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+
+/**
+ * A child logger that is made when something is first logged through it. pino's `child()` sends
+ * its bindings through the redaction at once (about 10 KB of garbage each time); the inbox and the
+ * bot give each event its own, and most events log nothing at the levels that are on.
+ */
+export function childOnFirstLog(parent: Logger, bindings: Record<string, unknown>): Logger {
+  let child: Logger | undefined;
+  const made = (): Logger => (child ??= parent.child(bindings));
+  return new Proxy(parent, {
+    get(target, key): unknown {
+      // A level that is off is pino's no-op on the parent as on the child: nothing to make.
+      const off = child === undefined && typeof key === 'string' && LEVELS.has(key) && !target.isLevelEnabled(key);
+      const logger = off ? target : made();
+      const value: unknown = Reflect.get(logger, key, logger);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(logger) : value;
+    },
+    set(_target, key, value) {
+      return Reflect.set(made(), key, value);
+    },
+  });
 }

@@ -10,7 +10,7 @@ import { isInvalidReplyToken, pushOnce, retryKeyFor } from '../line/line-client.
 import { renderReplies } from '../line/render.js';
 import { answerSharedChat, sharedChatOf } from '../line/shared-chat.js';
 import { toInput } from '../line/to-input.js';
-import type { Logger } from '../logger.js';
+import { childOnFirstLog, type Logger } from '../logger.js';
 import { offeredPaymentMethods } from '../payments/payment-methods.js';
 import { claimDemoMerchant, findMembership } from '../merchants/membership.js';
 import { performEffect } from './effects.js';
@@ -131,7 +131,7 @@ export function createBot(deps: BotDeps) {
 
   async function processEvent(event: ClaimedEvent): Promise<Answered> {
     const payload = event.payload as webhook.Event;
-    const log = deps.log.child({ webhookEventId: event.webhookEventId });
+    const log = childOnFirstLog(deps.log, { webhookEventId: event.webhookEventId });
     const userId = event.userId ?? undefined;
     // Merchant commands work only 1:1: a group or room gets one notice, never the conversation.
     if (sharedChatOf(payload)) return answerSharedChat(line, payload, log);

@@ -1,6 +1,6 @@
 import { Coalescer } from '../db/coalesce.js';
 import type { SqlQuery } from '../db/sql.js';
-import type { Logger } from '../logger.js';
+import { childOnFirstLog, type Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
 /**
@@ -355,7 +355,7 @@ export class InboxWorker {
 
   private async run(event: ClaimedEvent): Promise<void> {
     const started = Date.now();
-    const log = this.log.child({ webhookEventId: event.webhookEventId, attempt: event.attempts });
+    const log = childOnFirstLog(this.log, { webhookEventId: event.webhookEventId, attempt: event.attempts });
     // Keep the lease while the event runs, so a slow LINE call cannot let a poller take it twice.
     const heartbeat = setInterval(() => {
       this.renewLease(event.webhookEventId).catch((error: unknown) => log.warn({ err: error }, 'could not renew the lease'));
