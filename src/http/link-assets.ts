@@ -51,7 +51,8 @@ export const linkAssetRoutes: RouteFactory = ({ db, config }) => {
     if (!png || link.qrUrl !== url) {
       png = new Uint8Array(await renderQrPng(url));
       // Rendering is deterministic, so racing renderers store the same bytes; later requests read them.
-      await prisma.link.updateMany({ where: { id: link.id }, data: { qrPng: png, qrUrl: url } });
+      // In SQL, so "updatedAt" keeps dating the last edit of the terms (links/captured-after-close.ts).
+      await db.query(`UPDATE "Link" SET "qrPng" = $2, "qrUrl" = $3 WHERE "id" = $1`, [link.id, png, url]);
     }
     // The encoded URL follows PUBLIC_BASE_URL, so the bytes (and ETag) can change: cache for a day, not forever.
     sendCached(res, req.get('if-none-match'), png, 'image/png', 86_400);

@@ -63,6 +63,7 @@ async function brokenRule(deps: HandlerDeps, link: Parameters<typeof offerTermsO
   const terms = offerTermsOf(link);
   // The link's status and expiry as they are now were theirs at the capture only if the link was
   // not edited since; when it was, they say nothing about that moment (never a false alarm).
+  // "updatedAt" moves with edits only: a page view and the QR code's cache leave it.
   const unchangedSince = link.updatedAt.getTime() <= payment.capturedAt.getTime();
   const asAtCapture = unchangedSince ? terms : { ...terms, status: 'active', expiresAt: null };
   const before = link.usageLimit === null ? 0 : await placesCapturedBefore(deps, link.id, payment);

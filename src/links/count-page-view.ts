@@ -10,6 +10,7 @@ const AUTOMATED = /bot|crawl|spider|slurp|preview|facebookexternalhit|line-poker
  */
 export async function countPageView(db: SqlQuery, linkId: string, userAgent: string | undefined): Promise<void> {
   if (!userAgent || AUTOMATED.test(userAgent)) return;
-  // Nothing read back (the row holds its QR code's PNG); "updatedAt" moves as Prisma's updates move it.
-  await db.query(`UPDATE "Link" SET "pageViews" = "pageViews" + 1, "updatedAt" = now() WHERE "id" = $1`, [linkId]);
+  // Nothing read back (the row holds its QR code's PNG). "updatedAt" stays: it dates the last edit
+  // of the link's terms (links/captured-after-close.ts), and a view is not one.
+  await db.query(`UPDATE "Link" SET "pageViews" = "pageViews" + 1 WHERE "id" = $1`, [linkId]);
 }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../../src/events/domain-events.js';
 import { linksEventHandlers } from '../../../src/links/captured-after-close.js';
+import { countPageView } from '../../../src/links/count-page-view.js';
 import { decodePostback } from '../../../src/line/postback-data.js';
 import { createLogger } from '../../../src/logger.js';
 import { usageLimitReachedBy } from '../../../src/payments/usage-limit-reached.js';
@@ -117,6 +118,22 @@ describe.each(await databaseKinds())('captured after close on %s', (kind) => {
     const later = await seedLink(prisma, { status: 'inactive' });
     await handle(event(await captured(later, new Date(Date.now() - 10 * MINUTE)), later));
     expect(pushed(later)).toHaveLength(0);
+  });
+
+  it('still names the broken rule after the link was looked at, or its QR code drawn, since the capture', async () => {
+    const start = new Date(Date.now() - 60 * MINUTE);
+    const off = await seedLink(prisma, { productName: 'Spring box', status: 'inactive' });
+    await lastEdited(off, start);
+    const late = await captured(off, new Date(start.getTime() + 10 * MINUTE));
+    // Neither a page view counted nor the QR code's PNG kept on the row is an edit of the terms.
+    await countPageView(harness.server.db, off.linkId, 'Mozilla/5.0 (iPhone)');
+    const qr = await fetch(`${harness.url}/qr/${off.slug}.png`);
+    expect(qr.status).toBe(200);
+    const row = await prisma.link.findUniqueOrThrow({ where: { id: off.linkId }, select: { pageViews: true, qrPng: true } });
+    expect(row.pageViews).toBe(1);
+    expect(Buffer.compare(Buffer.from(row.qrPng!), Buffer.from(await qr.arrayBuffer()))).toBe(0);
+    await handle(event(late, off));
+    expect(messageText(pushed(off)[0]!.message)).toContain('A payment came in after “Spring box” was turned off');
   });
 
   it('names a discount code used past its cap', async () => {
