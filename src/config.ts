@@ -51,6 +51,14 @@ const environmentSchema = z.object({
       .pipe(z.number().min(1, 'BUYER_DATA_RETENTION_DAYS must be between 1 and 3650').max(3650, 'BUYER_DATA_RETENTION_DAYS must be between 1 and 3650'))
       .optional(),
   ),
+  DOMAIN_EVENT_LEASE_SECONDS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,3}$/, 'DOMAIN_EVENT_LEASE_SECONDS must be a whole number of seconds')
+      .transform(Number)
+      .pipe(z.number().min(5, 'DOMAIN_EVENT_LEASE_SECONDS must be between 5 and 600').max(600, 'DOMAIN_EVENT_LEASE_SECONDS must be between 5 and 600'))
+      .optional(),
+  ),
 });
 
 /** Express `trust proxy`: false (the socket's address is the client), a hop count, or addresses/CIDRs. */
@@ -189,6 +197,8 @@ export interface Config {
   sandboxPayments: boolean;
   /** The bot's LINE add-friend URL (from LINE_CHANNEL_BASIC_ID): the return page's "back to LINE". */
   lineAddFriendUrl: string | undefined;
+  /** How long a domain event claimed by a crashed instance waits before another takes it over. */
+  domainEventLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -291,5 +301,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       values.LINE_CHANNEL_BASIC_ID === undefined
         ? undefined
         : `https://line.me/R/ti/p/${encodeURIComponent(values.LINE_CHANNEL_BASIC_ID.startsWith('@') ? values.LINE_CHANNEL_BASIC_ID : `@${values.LINE_CHANNEL_BASIC_ID}`)}`,
+    domainEventLeaseMs: (values.DOMAIN_EVENT_LEASE_SECONDS ?? 30) * 1000,
   };
 }

@@ -84,7 +84,10 @@ export async function startServer(config: Config, options: StartOptions): Promis
   );
   const bot = createBot({ db, line, config: effectiveConfig, log, machine: createMachine() });
   const worker = new InboxWorker(db, bot.processEvent, bot.parkEvent, log.child({ component: 'inbox' }), metrics, { context: stepContextSql, ...options.worker });
-  const events = new EventWorker(db, eventHandlers, { prisma: db.prisma, line, config: effectiveConfig, log: log.child({ component: 'events' }), now: () => new Date() }, metrics, options.events);
+  const events = new EventWorker(db, eventHandlers, { prisma: db.prisma, line, config: effectiveConfig, log: log.child({ component: 'events' }), now: () => new Date() }, metrics, {
+    leaseMs: config.domainEventLeaseMs,
+    ...options.events,
+  });
 
   // Before listening: once the server answers, the caller (main.ts) must get control back at once
   // to install its signal handlers.

@@ -42,6 +42,14 @@ describe('configuration', () => {
     expect(problems({ DATA_DIR: dataDir, LINE_CHANNEL_BASIC_ID: 'https://evil.example/' })).toHaveLength(1);
   });
 
+  it('reads the domain event lease in seconds, 30 unless set, refusing nonsense', () => {
+    const dataDir = tempDir();
+    expect(loadConfig({ DATA_DIR: dataDir }).domainEventLeaseMs).toBe(30_000);
+    expect(loadConfig({ DATA_DIR: dataDir, DOMAIN_EVENT_LEASE_SECONDS: '5' }).domainEventLeaseMs).toBe(5_000);
+    expect(problems({ DATA_DIR: dataDir, DOMAIN_EVENT_LEASE_SECONDS: '1' })).toEqual(['DOMAIN_EVENT_LEASE_SECONDS: DOMAIN_EVENT_LEASE_SECONDS must be between 5 and 600']);
+    expect(problems({ DATA_DIR: dataDir, DOMAIN_EVENT_LEASE_SECONDS: '2.5' })).toEqual(['DOMAIN_EVENT_LEASE_SECONDS: DOMAIN_EVENT_LEASE_SECONDS must be a whole number of seconds']);
+  });
+
   it('generates APP_SECRET once in local mode and keeps it', () => {
     const dataDir = tempDir();
     const first = loadConfig({ DATA_DIR: dataDir }).appSecret;

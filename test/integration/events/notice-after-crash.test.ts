@@ -90,7 +90,7 @@ async function prepareDatabase(
   };
 }
 
-// Concurrent: most of each run is waiting (two process starts, the killed claim's 30 s lease), and the two share nothing.
+// Concurrent: most of each run is waiting (two process starts, the killed claim's lease), and the two share nothing.
 describe.concurrent.each(await databaseKinds())('a payment notice across LINE being down and a kill -9, on %s', (kind) => {
   it('is delivered exactly once after the restart, with one retry key across every attempt', async () => {
     const fake = await startFakeKomoju({ secretKey: SECRET_KEY });
@@ -99,7 +99,8 @@ describe.concurrent.each(await databaseKinds())('a payment notice across LINE be
     const database = await prepareDatabase(kind);
     const services: Service[] = [];
     try {
-      const komojuEnv = { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url };
+      // The shortest lease the service takes (30 s unless set): the killed claim is taken over after it.
+      const komojuEnv = { KOMOJU_SECRET_KEY: SECRET_KEY, KOMOJU_WEBHOOK_SECRET: WEBHOOK_SECRET, KOMOJU_API_BASE_URL: fake.url, DOMAIN_EVENT_LEASE_SECONDS: '5' };
       const downOrigin = await downLine.listen();
       downLine.failNext(new RegExp(PUSH), 500, { message: 'An error occurred in the server' }, 1_000);
       const first = await startService({ ...database.env, ...komojuEnv, LINE_API_BASE_URL: downOrigin, LINE_DATA_API_BASE_URL: downOrigin });
