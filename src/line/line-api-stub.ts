@@ -49,7 +49,7 @@ export class LineApiStub {
   private readonly replyTokens = new Map<string, { userId: string; expiresAt: number }>();
   private readonly retryKeys = new Set<string>();
   private readonly failures: { path: RegExp; status: number; body: unknown; remaining: number }[] = [];
-  private readonly delays: { path: RegExp; ms: number; remaining: number }[] = [];
+  private readonly delays: { path: RegExp; remaining: number; wait: (next: () => void) => void }[] = [];
   private readonly listeners = new Set<() => void>();
   private server: Server | undefined;
   origin = '';
@@ -72,7 +72,18 @@ export class LineApiStub {
 
   /** The next `count` requests whose path matches are answered only after `ms` (a slow LINE). */
   delayNext(path: RegExp, ms: number, count = 1): void {
-    this.delays.push({ path, ms, remaining: count });
+    this.delays.push({ path, remaining: count, wait: (next) => setTimeout(next, ms) });
+  }
+
+  /** The next `count` requests whose path matches are answered only once the returned function is called. */
+  holdNext(path: RegExp, count = 1): () => void {
+    let released = false;
+    const held: (() => void)[] = [];
+    this.delays.push({ path, remaining: count, wait: (next) => (released ? next() : held.push(next)) });
+    return () => {
+      released = true;
+      for (const next of held.splice(0)) next();
+    };
   }
 
   messagesTo(userId: string): StubMessage[] {
@@ -120,7 +131,7 @@ export class LineApiStub {
       const delay = this.delays.find((entry) => entry.remaining > 0 && entry.path.test(req.path));
       if (!delay) return next();
       delay.remaining -= 1;
-      setTimeout(next, delay.ms);
+      delay.wait(next);
     });
     app.use((req, res, next) => {
       this.requests.push({ method: req.method, path: req.path, headers: req.headers, body: req.body, at: Date.now() });
