@@ -4,7 +4,7 @@
 // certain, a test holds the database with a transaction (PostgreSQL: a lock the statement needs;
 // PGlite: its one connection) and lets it go once the other requests are waiting. Statements are
 // counted on the wire (test/support/pg-wire-counter.ts) on PostgreSQL.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase, type Database, type Prisma } from '../../../src/db/database.js';
 import { databaseKinds } from '../../support/databases.js';
 import { startLineHarness, type LineHarness } from '../../support/line-harness.js';
@@ -166,7 +166,8 @@ describe.each(await databaseKinds())('statements shared by concurrent work on %s
     }
     const seen = new Map(users.map((user) => [user, harness.line.messagesTo(user).length]));
     const events = users.map((user) => harness.textEvent(user, 'help'));
-    harness.line.delayNext(/\/message\/reply$/, 1_000, users.length);
+    const releaseReplies = harness.line.holdNext(/\/message\/reply$/, users.length);
+    onTestFinished(releaseReplies);
 
     const before = counter?.snapshot();
     expect((await harness.deliver(events)).status).toBe(200);
@@ -175,6 +176,7 @@ describe.each(await databaseKinds())('statements shared by concurrent work on %s
       replying = await prisma.lineEvent.count({ where: { webhookEventId: { in: events.map((event) => event.webhookEventId as string) }, status: 'replying' } });
     }
     const release = await holdWith(prisma, `LOCK TABLE "LineEvent" IN EXCLUSIVE MODE`);
+    releaseReplies();
     for (const user of users) await harness.line.waitForMessages(user, seen.get(user)! + 1);
     await sleep(200);
     await release();
