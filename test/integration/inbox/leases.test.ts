@@ -1,9 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase } from '../../../src/db/database.js';
 import { createTestDatabase, databaseKinds, isPostgresAvailable } from '../../support/databases.js';
 import { startLineHarness } from '../../support/line-harness.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 import { useTestDatabase } from '../../support/suite-setup.js';
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const giveUpAt = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > giveUpAt) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe.each(await databaseKinds())('event leases on %s', (kind) => {
   const { database } = useTestDatabase(kind);
@@ -37,15 +45,16 @@ describe.runIf(await isPostgresAvailable())('database lost while an event runs',
     const db = await openDatabase({ databaseUrl: viaProxy.toString(), dataDir: '', poolSize: 2 });
     const harness = await startLineHarness({ db, worker: { leaseMs: 1_000, pollIntervalMs: 50 } });
     try {
-      harness.line.delayNext(/\/message\/reply$/, 600);
+      const releaseReply = harness.line.holdNext(/\/message\/reply$/);
+      onTestFinished(releaseReply);
       const event = harness.textEvent('Ulost', 'help');
       expect((await harness.deliver([event])).status).toBe(200);
-      // The reply is on its way (slow); the database disappears before the outcome is written.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The reply is on its way (held at LINE); the database disappears before the outcome is written.
+      await until('the reply to be on its way', async () => (await database.db.prisma.lineEvent.findUnique({ where: { webhookEventId: event.webhookEventId as string } }))?.status === 'replying');
       await proxy.stop();
+      releaseReply();
       await harness.line.waitForMessages('Ulost', 1);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(harness.logs.entries().some((entry) => String(entry.msg).startsWith('could not record the outcome of an event'))).toBe(true);
+      await until('the lost outcome to be logged', async () => harness.logs.entries().some((entry) => String(entry.msg).startsWith('could not record the outcome of an event')));
 
       await proxy.start(port);
       await harness.server.worker.idle(15_000);
