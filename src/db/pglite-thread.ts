@@ -1,28 +1,30 @@
 // PGlite runs PostgreSQL in WASM: on the server's one JS thread it took two thirds of the CPU of
 // each webhook event, and HTTP waited for it (issue 26). It runs on a worker thread instead
-// (pglite-worker.ts); this object stands in for the PGlite instance on the main thread, with the
+// (pglite-worker.mjs); this object stands in for the PGlite instance on the main thread, with the
 // methods pglite-prisma-adapter and database.ts call: query (with rowMode and parsers), exec,
 // transaction (interactive: query, exec, rollback) and close.
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+//
+// One thread holds every PGlite the process opens. A thread per database compiled PGlite's 9 MB of
+// WASM again in each new isolate, and the tests open hundreds of databases: 14 PGlite-heavy files
+// went from 48 to 78 s of CPU. In one thread PGlite compiles it once and reuses the module.
 import { Worker } from 'node:worker_threads';
 import { messages, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 
-export interface PgliteWorkerData {
+export interface PgliteOpenOptions {
   dataDir: string | undefined;
   /** Added to PGlite's default start parameters. */
   startParams: string[];
 }
 
 export type PgliteRequest =
-  | { id: number; op: 'query'; tx?: number; text: string; params?: unknown[]; rowMode?: 'array' | 'object'; textTypes?: number[] }
-  | { id: number; op: 'exec'; tx?: number; text: string }
-  | { id: number; op: 'begin' }
+  | ({ id: number; op: 'open' } & PgliteOpenOptions)
+  | { id: number; op: 'query'; db: number; tx?: number; text: string; params?: unknown[]; rowMode?: 'array' | 'object'; textTypes?: number[] }
+  | { id: number; op: 'exec'; db: number; tx?: number; text: string }
+  | { id: number; op: 'begin'; db: number }
   | { id: number; op: 'rollback'; tx: number }
   | { id: number; op: 'end'; tx: number; commit: boolean }
-  | { id: number; op: 'close' };
+  | { id: number; op: 'close'; db: number };
 
-/** Request 0 is the worker's start: it answers once PGlite is ready (or failed to start). */
 export type PgliteReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SentError };
 
 export interface SentError {
@@ -41,6 +43,11 @@ type Parsers = NonNullable<QueryOptions['parsers']>;
 
 // Distributive, so that each request's own fields stay required.
 type RequestBody = PgliteRequest extends infer Request ? (Request extends PgliteRequest ? Omit<Request, 'id'> : never) : never;
+
+// The thread's JS heap holds PGlite's glue code and the rows of a result until they are sent; the
+// database itself lives in WASM memory, outside it. Capped so that the embedded server stays under
+// 300 MB RSS (BENCHMARKS.md): a runaway result fails its query's thread instead of growing it.
+const THREAD_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 6 };
 
 function received(sent: SentError): Error {
   const error = sent.database
@@ -66,46 +73,30 @@ function parse(results: SentResults, parsers: Parsers | undefined, rowMode: 'arr
   return results;
 }
 
-function startWorker(data: PgliteWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: data });
-  // Under tsx or vitest this module, and so the worker, is TypeScript: the worker loads it through
-  // tsx's API (a worker's entry module does not go through the --import loaders on Node 20).
-  const tsx = new URL('index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api'))).href;
-  const entry = new URL('./pglite-worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`, { eval: true, workerData: data });
-}
-
-export class PgliteThread {
+/** The worker thread and its requests in flight, for all the databases open in it. */
+class PgliteHost {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private lastRequest = 0;
-  private exited: Error | undefined;
-  closed = false;
+  exited: Error | undefined;
 
-  private constructor(data: PgliteWorkerData) {
-    this.worker = startWorker(data);
+  constructor() {
+    // A plain JavaScript module, so that it starts without a TypeScript loader under tsx and vitest as from dist/.
+    this.worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { resourceLimits: THREAD_LIMITS });
+    this.worker.unref();
     this.worker.on('message', (reply: PgliteReply) => this.settle(reply));
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`the PGlite thread exited (code ${code})`)));
   }
 
-  /** Starts the worker thread and waits until PGlite in it is ready. */
-  static async open(data: PgliteWorkerData): Promise<PgliteThread> {
-    const thread = new PgliteThread(data);
-    try {
-      await thread.wait(0);
-    } catch (error) {
-      await thread.worker.terminate();
-      throw error;
-    }
-    return thread;
-  }
-
-  private wait(id: number): Promise<unknown> {
+  request(body: RequestBody): Promise<unknown> {
     if (this.exited) return Promise.reject(this.exited);
+    const id = ++this.lastRequest;
     // The thread keeps the process alive only while an answer is awaited, as PGlite on the main thread did.
     if (this.pending.size === 0) this.worker.ref();
-    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const answer = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.worker.postMessage({ ...body, id });
+    return answer;
   }
 
   private settle(reply: PgliteReply): void {
@@ -122,34 +113,51 @@ export class PgliteThread {
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
   }
+}
 
-  private request(body: RequestBody): Promise<unknown> {
-    const id = ++this.lastRequest;
-    const answer = this.wait(id);
-    if (!this.exited) this.worker.postMessage({ ...body, id });
-    return answer;
+let sharedHost: PgliteHost | undefined;
+
+/** The process's PGlite thread, started on first use (and again if it died). */
+function host(): PgliteHost {
+  if (!sharedHost || sharedHost.exited) sharedHost = new PgliteHost();
+  return sharedHost;
+}
+
+export class PgliteThread {
+  closed = false;
+
+  private constructor(
+    private readonly host: PgliteHost,
+    private readonly db: number,
+  ) {}
+
+  /** Opens a PGlite on the process's PGlite thread and waits until it is ready. */
+  static async open(options: PgliteOpenOptions): Promise<PgliteThread> {
+    const thread = host();
+    const db = (await thread.request({ op: 'open', ...options })) as number;
+    return new PgliteThread(thread, db);
   }
 
   async query<Row>(text: string, params?: unknown[], options?: QueryOptions, tx?: number): Promise<Results<Row>> {
     const parsers = options?.parsers;
     const textTypes = parsers && Object.keys(parsers).map(Number);
-    const results = (await this.request({ op: 'query', tx, text, params, rowMode: options?.rowMode, textTypes })) as SentResults;
+    const results = (await this.host.request({ op: 'query', db: this.db, tx, text, params, rowMode: options?.rowMode, textTypes })) as SentResults;
     return parse(results, parsers, options?.rowMode) as Results<Row>;
   }
 
   async exec(text: string, tx?: number): Promise<Results[]> {
-    return (await this.request({ op: 'exec', tx, text })) as Results[];
+    return (await this.host.request({ op: 'exec', db: this.db, tx, text })) as Results[];
   }
 
   /** As PGlite's: the callback's queries run alone (other queries wait), COMMIT after it, ROLLBACK if it throws. */
   async transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
-    const id = (await this.request({ op: 'begin' })) as number;
+    const id = (await this.host.request({ op: 'begin', db: this.db })) as number;
     let rolledBack = false;
     const tx = {
       query: <Row>(text: string, params?: unknown[], options?: QueryOptions) => this.query<Row>(text, params, options, id),
       exec: (text: string) => this.exec(text, id),
       rollback: async () => {
-        await this.request({ op: 'rollback', tx: id });
+        await this.host.request({ op: 'rollback', tx: id });
         rolledBack = true;
       },
       get closed() {
@@ -160,22 +168,18 @@ export class PgliteThread {
     try {
       result = await callback(tx);
     } catch (error) {
-      await this.request({ op: 'end', tx: id, commit: false });
+      await this.host.request({ op: 'end', tx: id, commit: false });
       throw error;
     }
-    await this.request({ op: 'end', tx: id, commit: true });
+    await this.host.request({ op: 'end', tx: id, commit: true });
     return result;
   }
 
-  /** Closes PGlite (it writes its files) and ends the thread. */
+  /** Closes PGlite (it writes its files); the thread stays for the process's other databases. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try {
-      await this.request({ op: 'close' });
-    } finally {
-      await this.worker.terminate();
-    }
+    await this.host.request({ op: 'close', db: this.db });
   }
 
   /** For pglite-prisma-adapter, which types its client as PGlite. */

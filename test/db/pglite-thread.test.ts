@@ -3,7 +3,8 @@ import { isUniqueViolation } from '../../src/db/errors.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 
 // PGlite runs on a worker thread (src/db/pglite-thread.ts): values, errors and transactions cross
-// a message channel, and the main thread stays free while PostgreSQL works.
+// a message channel, and the main thread stays free while PostgreSQL works. Every database the
+// process opens shares that one thread.
 describe('the embedded database on its own thread', () => {
   let database: TestDatabase;
   beforeAll(async () => {
@@ -78,5 +79,28 @@ describe('the embedded database on its own thread', () => {
       await tx.lineUser.create({ data: { id: 'Uthread-tx' } });
     });
     expect(await database.db.prisma.lineUser.count({ where: { id: 'Uthread-tx' } })).toBe(1);
+  });
+
+  it('keeps the databases sharing the thread apart: rows, an open transaction, a close', async () => {
+    const other = await createTestDatabase('pglite');
+    try {
+      await other.db.prisma.lineUser.create({ data: { id: 'Uthread-other' } });
+      expect(await database.db.prisma.lineUser.count({ where: { id: 'Uthread-other' } })).toBe(0);
+
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const transaction = other.db.prisma.$transaction(async (tx) => {
+        await tx.lineUser.create({ data: { id: 'Uthread-held' } });
+        await held;
+      });
+      // A transaction holds only its own database: the other answers meanwhile.
+      expect(await database.db.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      release();
+      await transaction;
+      expect(await other.db.prisma.lineUser.count({ where: { id: 'Uthread-held' } })).toBe(1);
+    } finally {
+      await other.drop();
+    }
+    expect(await database.db.prisma.lineUser.count({ where: { id: 'Uthread-other' } })).toBe(0);
   });
 });
