@@ -3,6 +3,10 @@
 // file system calls no longer take turns with HTTP and the bot on the server's one JS thread.
 // Plain JavaScript (JSDoc types, checked by tsc): a worker's entry module does not go through a
 // TypeScript loader, and loading one in each thread cost more than PGlite itself.
+import { existsSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import { messages, PGlite } from '@electric-sql/pglite';
 
@@ -29,6 +33,20 @@ const keepText = (/** @type {string} */ text) => text;
 
 /** Thrown inside PGlite's transaction callback so that PGlite rolls it back. */
 const ROLL_BACK = new Error('rolled back by the main thread');
+
+// A closed PGlite's WASM memory (and the one initdb used to create a data directory, ~400 MB) is
+// returned only when V8 collects it, and this thread allocates too little JS for V8 to collect on
+// its own: a new embedded server stayed at 750 MB RSS instead of 330. So the thread collects after
+// initdb and after each close; the flag only exposes gc() to the context made here.
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = /** @type {() => void} */ (vm.runInNewContext('gc'));
+
+async function releaseMemory() {
+  collectGarbage();
+  // The first collection frees what only finalizers held; their memory goes in the next one.
+  await nextTurn();
+  collectGarbage();
+}
 
 /** @type {Map<number, PGlite>} */
 const databases = new Map();
@@ -69,11 +87,14 @@ function openTransaction(/** @type {number} */ id) {
 
 /** @returns {Promise<number>} */
 async function open(/** @type {string | undefined} */ dataDir, /** @type {string[]} */ startParams) {
+  // A new data directory (or an in-memory database) is made by initdb, in a PGlite of its own.
+  const created = dataDir === undefined || !existsSync(`${dataDir}/PG_VERSION`);
   // PGlite compiles its WASM on the first open and keeps the module for the next ones.
   const db = new PGlite({ dataDir, startParams: [...PGlite.defaultStartParams, ...startParams] });
   await db.waitReady;
   const id = ++lastDatabase;
   databases.set(id, db);
+  if (created) await releaseMemory();
   return id;
 }
 
@@ -140,6 +161,7 @@ async function run(/** @type {PgliteRequest} */ request) {
       const db = database(request.db);
       databases.delete(request.db);
       if (!db.closed) await db.close();
+      await releaseMemory();
       return undefined;
     }
   }
