@@ -6,6 +6,7 @@ import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { applyMigrations, readMigrations } from './migrate.js';
+import type { PgliteThread } from './pglite-thread.js';
 import type { SqlQuery, SqlSession } from './sql.js';
 
 export type Prisma = PrismaClient;
@@ -133,19 +134,16 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     unlock = lockDataDir(`${options.dataDir}/pglite.lock`);
   }
   // Loaded only here: a server on PostgreSQL never holds PGlite's module (about 12 MB).
-  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
-  // A smaller shared_buffers keeps the embedded server near 270 MB RSS instead of ~400 MB.
-  const client = new PGlite({
-    dataDir,
-    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
-  });
+  const [{ PgliteThread: Thread }, { PrismaPGlite }] = await Promise.all([import('./pglite-thread.js'), import('pglite-prisma-adapter')]);
+  let client: PgliteThread;
   try {
-    await client.waitReady;
+    // A smaller shared_buffers keeps the embedded server near 270 MB RSS instead of ~400 MB.
+    client = await Thread.open({ dataDir, startParams: ['-c', 'shared_buffers=16MB'] });
   } catch (error) {
     unlock();
     throw error;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client.asPglite()) });
   return {
     kind: 'pglite',
     prisma,
