@@ -20,7 +20,7 @@ import { transformSync } from 'esbuild';
 import { openDatabase } from '../src/db/database.js';
 import { LineApiStub } from '../src/line/line-api-stub.js';
 import { startFakeKomoju, type FakeKomoju } from '../test/support/fake-komoju.js';
-import { backendsOf, cpuMs, freePort, loadAverage, percentile, recreateDatabase, ROOT, startFlags, startProcess, stopProcess, summariseProfiles, waitForHttp } from './processes.js';
+import { backendsOf, cpuMs, freePort, loadAverage, percentile, recreateDatabase, ROOT, startEnv, startFlags, startProcess, stopProcess, summariseProfiles, waitForHttp } from './processes.js';
 
 const BARE_JS = 'dist/bare-checkout-baseline.js';
 const KOMOJU_SECRET = 'sk_test_bench_checkout';
@@ -221,6 +221,7 @@ async function startProduct(fake: FakeKomoju, lineOrigin: string, database: Data
       TRUST_PROXY: 'loopback',
       LOG_LEVEL: 'warn',
       ...('url' in database ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
+      ...startEnv(),
     },
     [...startFlags(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
   );

@@ -88,9 +88,21 @@ export async function setDatabaseSetting(database: string, setting: string): Pro
 }
 
 /** The node flags `npm start` runs the product with (package.json), so the benches run it the same way. */
+/** `npm start`'s command: the environment it sets (NAME=value before `node`) and its node flags. */
+function startCommand(): { env: Record<string, string>; flags: string[] } {
+  const words = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+  const node = words.indexOf('node');
+  const env = Object.fromEntries(words.slice(0, node).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]));
+  return { env, flags: words.slice(node + 1, words.indexOf('dist/main.js')) };
+}
+
 export function startFlags(): string[] {
-  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
-  return start.slice(1, start.indexOf('dist/main.js'));
+  return startCommand().flags;
+}
+
+/** What `npm start` puts in the server's environment (glibc's malloc settings). */
+export function startEnv(): Record<string, string> {
+  return startCommand().env;
 }
 
 export function startProcess(script: string, env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {

@@ -32,6 +32,7 @@ import {
   ROOT,
   rssMb,
   setDatabaseSetting,
+  startEnv,
   startFlags,
   startProcess,
   stopProcess,
@@ -134,6 +135,7 @@ async function startProduct(lineOrigin: string, database: { url: string } | { da
     APP_SECRET,
     LOG_LEVEL: 'info',
     ...('url' in database ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
+    ...startEnv(),
   };
   const child = startProcess('dist/main.js', env, [...NODE_FLAGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])]);
   await waitForHttp(`http://127.0.0.1:${port}/readyz`, child);
