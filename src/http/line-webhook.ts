@@ -14,7 +14,7 @@ export interface LineWebhookDeps {
   log: Logger;
   metrics: Metrics;
   /** Runs the events claimed while storing, and is woken for the rest. */
-  worker: Pick<InboxWorker, 'freeSlots' | 'receive' | 'leaseMs' | 'context' | 'adopt' | 'noteStored'>;
+  worker: Pick<InboxWorker, 'reserveSlots' | 'receive' | 'leaseMs' | 'context' | 'adopt' | 'noteStored'>;
 }
 
 // LINE's webhook bodies are small; anything far larger is not LINE.
@@ -39,18 +39,23 @@ class StoreDeadlineError extends Error {
 function coalescedStore(deps: LineWebhookDeps): Coalescer<StorableEvent[], StoreResult> {
   return new Coalescer(
     async (requests) => {
-      const free = deps.worker.freeSlots();
-      const results = await storeRequests(deps.db, requests, free > 0 ? { limit: free, leaseMs: deps.worker.leaseMs, context: deps.worker.context } : null);
-      let events = 0;
-      let unclaimed = 0;
-      for (const [index, result] of results.entries()) {
-        events += requests[index]!.length;
-        unclaimed += result.stored - result.parked - result.claimed.length;
+      const slots = deps.worker.reserveSlots();
+      try {
+        const free = slots.count;
+        const results = await storeRequests(deps.db, requests, free > 0 ? { limit: free, leaseMs: deps.worker.leaseMs, context: deps.worker.context } : null);
+        let events = 0;
+        let unclaimed = 0;
+        for (const [index, result] of results.entries()) {
+          events += requests[index]!.length;
+          unclaimed += result.stored - result.parked - result.claimed.length;
+        }
+        deps.worker.noteStored(unclaimed, free >= events);
+        // Events stored (and claimed) after a request was answered 503 still run: LINE's redelivery is then a duplicate.
+        for (const result of results) deps.worker.adopt(result.claimed);
+        return results;
+      } finally {
+        slots.release();
       }
-      deps.worker.noteStored(unclaimed, free >= events);
-      // Events stored (and claimed) after a request was answered 503 still run: LINE's redelivery is then a duplicate.
-      for (const result of results) deps.worker.adopt(result.claimed);
-      return results;
     },
     { keys: (events) => events.map((event) => event.webhookEventId), weight: (events) => events.length, maxWeight: MAX_EVENTS_PER_STORE },
   );

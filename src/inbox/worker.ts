@@ -138,6 +138,8 @@ export class InboxWorker {
   // Webhook requests between their body and their answer (receive), and when the last was answered.
   private receiving = 0;
   private lastAnsweredAt = 0;
+  // Slots a claim in flight (a poll's, or the webhook's fast path) may fill: see reserveSlots.
+  private reservedSlots = 0;
   private quietTimer: NodeJS.Timeout | undefined;
   private readonly pollIntervalMs: number;
   private readonly maxAttempts: number;
@@ -159,6 +161,9 @@ export class InboxWorker {
   private pollAgain = false;
   // Events may wait that only a poll would claim (stored while every slot was busy).
   private backlog = false;
+  // Counts the stores that set `backlog`: a poll clears it only if none did while its claim ran
+  // (a claim sent before a store cannot see that store's rows).
+  private backlogNotes = 0;
   private stopped = true;
 
   constructor(
@@ -198,9 +203,23 @@ export class InboxWorker {
     this.wake();
   }
 
-  /** Free slots for the webhook's fast path (0 while stopped). */
-  freeSlots(): number {
-    return this.stopped ? 0 : Math.max(0, this.slots() - this.inFlight.size);
+  /**
+   * Takes the free slots (0 while stopped) for a claim about to be sent: the webhook's fast path
+   * or a poll. Until `release` (called once the claimed events are launched), no other claim can
+   * count them free, so a poll and a store in flight together never claim the same slots twice.
+   */
+  reserveSlots(): { count: number; release: () => void } {
+    const count = this.unreservedSlots();
+    this.reservedSlots += count;
+    let released = false;
+    return {
+      count,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.reservedSlots -= count;
+      },
+    };
   }
 
   /**
@@ -217,8 +236,17 @@ export class InboxWorker {
       this.lastAnsweredAt = Date.now();
       if (this.receiving > 0 || !this.backlog || this.stopped) return;
       clearTimeout(this.quietTimer);
-      this.quietTimer = setTimeout(() => this.wake(), QUIET_AFTER_MS);
+      this.quietTimer = setTimeout(() => {
+        // No request was answered since (each answer sets a new timer): the burst is over, even if
+        // the clock reads a millisecond short of QUIET_AFTER_MS.
+        if (this.receiving === 0) this.lastAnsweredAt = Math.min(this.lastAnsweredAt, Date.now() - QUIET_AFTER_MS);
+        this.wake();
+      }, QUIET_AFTER_MS);
     };
+  }
+
+  private unreservedSlots(): number {
+    return this.stopped ? 0 : Math.max(0, this.slots() - this.inFlight.size - this.reservedSlots);
   }
 
   private slots(): number {
@@ -247,6 +275,12 @@ export class InboxWorker {
     if (unclaimed === 0) return;
     if (!slotsWereFree) {
       this.backlog = true;
+      this.backlogNotes += 1;
+      // Slots a poll had reserved may be free by now (its claim ran before this store, or it is
+      // still running and polls again): once this store's own claims are launched, look.
+      queueMicrotask(() => {
+        if (this.polling || this.unreservedSlots() > 0) this.wake();
+      });
       return;
     }
     if (this.soonTimer !== undefined || this.stopped) return;
@@ -329,18 +363,29 @@ export class InboxWorker {
 
   private async poll(): Promise<void> {
     if (Date.now() - this.lastPrunedAt >= PRUNE_EVERY_MS) await this.prune();
-    const free = this.slots() - this.inFlight.size;
-    if (free <= 0) {
-      // Busy, not stalled: every slot is working (their statements are bounded, so a lost
-      // database frees them within seconds and the next poll tells).
+    const slots = this.reserveSlots();
+    try {
+      const free = slots.count;
+      if (free <= 0) {
+        // Busy, not stalled: every slot is working or being claimed (their statements are bounded,
+        // so a lost database frees them within seconds and the next poll tells).
+        this.lastReachedDatabaseAt = Date.now();
+        return;
+      }
+      const notesBefore = this.backlogNotes;
+      // Never our own running events, even if their lease could not be renewed.
+      const claimed = await this.db.query<ClaimedEvent>(this.claimSql, [this.leaseMs / 1000, free, [...this.inFlightIds]]);
       this.lastReachedDatabaseAt = Date.now();
-      return;
+      if (claimed.length < free) {
+        // A store that found these slots reserved left its events to this poll, which may not have
+        // seen them: poll again at once.
+        if (this.backlogNotes === notesBefore) this.backlog = false;
+        else this.pollAgain = true;
+      }
+      for (const event of claimed) this.launch(event);
+    } finally {
+      slots.release();
     }
-    // Never our own running events, even if their lease could not be renewed.
-    const claimed = await this.db.query<ClaimedEvent>(this.claimSql, [this.leaseMs / 1000, free, [...this.inFlightIds]]);
-    this.lastReachedDatabaseAt = Date.now();
-    if (claimed.length < free) this.backlog = false;
-    for (const event of claimed) this.launch(event);
   }
 
   private launch(event: ClaimedEvent): void {
