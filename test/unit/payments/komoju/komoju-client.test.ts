@@ -396,8 +396,10 @@ describe('retries', () => {
   });
 
   it('turns a timeout into a retryable ProviderError after the retries', async () => {
-    fake.delayNext(10, 300);
-    const error = await rejection(provider({ timeoutMs: 30 }).getPayment('pay_x'));
+    // Long enough for each attempt to reach the fake on a loaded machine before it gives up
+    // (with 30 ms, the third attempt was sometimes abandoned before the fake had read it).
+    fake.delayNext(10, 1_000);
+    const error = await rejection(provider({ timeoutMs: 250 }).getPayment('pay_x'));
     expect(error).toMatchObject({ status: null, code: 'timeout', retryable: true });
     expect(apiRequests('GET', '/api/v1/payments/')).toHaveLength(3);
   });
