@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUniqueViolation } from '../../src/db/errors.js';
+import { MAX_EXPORT_ROWS } from '../../src/exports/payments-csv.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 
 // PGlite runs on a worker thread (src/db/pglite-thread.ts): values, errors and transactions cross
@@ -25,6 +26,15 @@ describe('the embedded database on its own thread', () => {
     } finally {
       clearInterval(timer);
     }
+  });
+
+  it('answers a CSV export’s worth of rows and stays up', async () => {
+    // 50,000 rows of 26 columns (MAX_EXPORT_ROWS payments): with a 96 MB heap cap the thread died
+    // and took the database with it.
+    const columns = Array.from({ length: 24 }, (_, index) => `md5(g::text || '${index}') AS c${index}`).join(', ');
+    const rows = await database.db.query(`SELECT g, now() AS at, ${columns}, '{"name":"山田太郎"}'::jsonb AS details FROM generate_series(1, ${MAX_EXPORT_ROWS}) AS g`);
+    expect(rows).toHaveLength(MAX_EXPORT_ROWS);
+    expect(await database.db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
   });
 
   it('returns bytes, dates, big integers, JSON and nulls as they were', async () => {
